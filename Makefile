@@ -1,0 +1,87 @@
+# dataprotection.evs: the two commands of the README are `make demo` and `make test`.
+# Everything below installs what it needs into .venv first (`make venv`).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+ROOT := $(abspath .)
+VENV := $(ROOT)/.venv
+BIN := $(VENV)/bin
+BUILD := $(ROOT)/build
+# ansible-test refuses a symlinked collection, so it runs from this copy.
+COLLECTION_COPY := $(BUILD)/ansible_collections/dataprotection/evs
+# Unit tests and the demo import the collection through this symlink tree.
+SOURCE_TREE := $(BUILD)/src
+MODULES = $(sort $(basename $(notdir $(wildcard plugins/modules/*.py))))
+ANSIBLE_TEST_PYTHON := 3.11
+GET_PIP_CACHE := $(HOME)/.ansible/test/cache/get_pip_24_2.py
+
+export LC_ALL := C.UTF-8
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_NOCOLOR := 1
+export ANSIBLE_FORCE_COLOR := 0
+export PY_COLORS := 0
+
+.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean
+
+help:
+	@echo "make demo   - set up, start the emulator, protect disks with snapshots twice (2nd run changed=0)"
+	@echo "make test   - set up and run every suite: unit, emulator, sanity, lint, integration, build"
+	@echo "make venv   - only create/update .venv (no-op when up to date)"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt emulator/pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -U pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt -e ./emulator
+	@touch $@
+
+source-tree:
+	@mkdir -p $(SOURCE_TREE)/ansible_collections/dataprotection
+	@ln -sfn ../../../.. $(SOURCE_TREE)/ansible_collections/dataprotection/evs
+
+collection-copy:
+	@rm -rf $(BUILD)/ansible_collections && mkdir -p $(COLLECTION_COPY)
+	@tar -cf - --exclude=./.venv --exclude=./build --exclude=./.git --exclude=./emulator \
+	  --exclude=./bench --exclude=./tools --exclude=./tests/output --exclude=./demo-state --exclude=./.pytest_cache \
+	  --exclude=__pycache__ --exclude=./.hypothesis . | tar -xf - -C $(COLLECTION_COPY)
+	@# ansible-test lists files with git from the nearest repository; without its own, the copy
+	@# would be seen through this repo, where build/ is ignored, and hold no files at all.
+	@git -C $(COLLECTION_COPY) init -q
+
+$(GET_PIP_CACHE): tools/ansible-test-get-pip.py
+	@mkdir -p $(dir $@) && cp $< $@
+
+demo: venv source-tree
+	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/with-emulator demo-state tools/demo
+
+test: venv
+	$(MAKE) unit emulator-test sanity lint integration build-check
+	@echo "make test: every suite passed"
+
+unit: venv source-tree
+	PYTHONPATH=$(SOURCE_TREE) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
+
+emulator-test: venv
+	$(BIN)/python -m pytest emulator/tests -q -n 2 -p no:cacheprovider
+
+sanity: venv collection-copy $(GET_PIP_CACHE)
+	cd $(COLLECTION_COPY) && $(BIN)/ansible-test sanity --venv --python $(ANSIBLE_TEST_PYTHON) --color no
+
+lint: venv collection-copy
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD) $(BIN)/ansible-lint --offline -q
+
+integration: venv collection-copy
+	tools/with-emulator $(BUILD)/emulator-integration bash -c '\
+	  tools/integration-config $(COLLECTION_COPY)/tests/integration/integration_config.yml && \
+	  cd $(COLLECTION_COPY) && $(BIN)/ansible-test integration --local --color no $(TARGETS)'
+
+build-check: venv
+	rm -rf $(BUILD)/dist $(BUILD)/installed
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist
+	tools/check-build $(BUILD)/dist/dataprotection-evs-*.tar.gz $(BUILD)/installed $(MODULES)
+
+clean:
+	rm -rf $(BUILD) demo-state
