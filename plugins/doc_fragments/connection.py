@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r'''
+options:
+  cloud:
+    description:
+      - Name of an entry in C(clouds.yaml) (merged with C(secure.yaml)), looked up where
+        openstacksdk looks; C(OS_CLIENT_CONFIG_FILE), C(./clouds.yaml),
+        C(~/.config/openstack/clouds.yaml), C(/etc/openstack/clouds.yaml).
+      - When neither O(cloud) nor O(auth.auth_url) is given, the C(OS_CLOUD) environment
+        variable names the entry; without a C(clouds.yaml) entry the C(OS_*) variables
+        (C(OS_AUTH_URL), C(OS_USERNAME), C(OS_PASSWORD), C(OS_USER_DOMAIN_NAME),
+        C(OS_PROJECT_NAME), C(OS_PROJECT_ID), C(OS_REGION_NAME), C(OS_TOKEN),
+        C(OS_ACCESS_KEY), C(OS_SECRET_KEY), C(OS_CACERT)) are used.
+      - Keys C(ak)/C(sk) (or C(access_key)/C(secret_key)) in the entry's C(auth) section select
+        AK/SK signing.
+      - Options given to the module override the values of the entry.
+    type: str
+  auth:
+    description:
+      - Credentials and where to authenticate. Give a user name (with O(auth.user_domain_name))
+        or a user id with a password, or a token, or an access key pair (O(auth.ak), O(auth.sk)).
+    type: dict
+    suboptions:
+      auth_url:
+        description:
+          - The Keystone (IAM) v3 URL, for example C(https://iam.eu-de.otc.t-systems.com/v3).
+        type: str
+      username:
+        description: User name (needs O(auth.user_domain_name) or O(auth.domain)).
+        type: str
+      user_id:
+        description: User id, instead of O(auth.username).
+        type: str
+      password:
+        description: Password of the user.
+        type: str
+      user_domain_name:
+        description: Domain (account) name of the user, for example C(OTC00000000001000000xxx).
+        type: str
+      domain:
+        description: Domain (account) name; used when O(auth.user_domain_name) is not set.
+        type: str
+      project_name:
+        description:
+          - Project to scope to, by name. On Open Telekom Cloud a project is named after its region
+            (C(eu-de)) or C({region}_{suffix}); when no project is given, the project named like
+            O(region) is used.
+        type: str
+      project_id:
+        description: Project to scope to, by id.
+        type: str
+      token:
+        description: An existing Keystone token, used instead of a password.
+        type: str
+      ak:
+        description: Access key id for AK/SK request signing (SDK-HMAC-SHA256).
+        type: str
+      sk:
+        description: Secret access key for AK/SK request signing.
+        type: str
+  region:
+    description:
+      - Region name, for example C(eu-de). Selects the catalog endpoints and builds the endpoint
+        of a service the catalog does not list.
+    type: str
+  endpoints:
+    description:
+      - Per service type (C(volumev2), C(volumev3), C(evs), C(compute), C(cbr), C(sdrs), C(vbsv2),
+        C(identity)) a base URL that overrides the catalog and the endpoint template.
+      - C({project_id}) in a URL is replaced by the project id.
+    type: dict
+  validate_certs:
+    description:
+      - Verify TLS certificates. When not set, the C(verify) value of the C(clouds.yaml) entry
+        is used, else C(true).
+    type: bool
+  ca_cert:
+    description: Path of a CA bundle to verify TLS certificates with.
+    type: str
+  timeout:
+    description: Seconds to wait for one HTTP answer. When not set, 30.
+    type: int
+  wait:
+    description:
+      - Wait until the cloud has finished the change (the resource reaches its stable status)
+        before returning.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait when O(wait=true).
+    type: int
+    default: 600
+notes:
+  - Requests that fail with HTTP 429 or 5xx, or lose their connection, are retried a bounded number
+    of times with exponential backoff and jitter, honouring C(Retry-After). A create whose answer
+    is lost is not sent twice; the module looks the resource up by name first.
+requirements:
+  - python >= 3.8
+  - requests >= 2.25
+'''

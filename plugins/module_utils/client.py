@@ -1,0 +1,539 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One HTTP client for every module: auth, endpoints, retries, paging, errors, the cloud's clock."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import email.utils
+import json
+import random
+import time
+
+try:
+    from urllib.parse import urlsplit, parse_qsl, urlencode
+except ImportError:  # pragma: no cover
+    from urlparse import urlsplit, parse_qsl  # type: ignore
+    from urllib import urlencode  # type: ignore
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - depends on the host
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible_collections.dataprotection.evs.plugins.module_utils import signer
+from ansible_collections.dataprotection.evs.plugins.module_utils.config import auth_method, secrets_of
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
+    CloudError, ConfigError, LostAnswerError, redact)
+
+IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
+RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
+# statuses after which a non-idempotent request was certainly not carried out
+REFUSED_STATUSES = frozenset([429, 503])
+USER_AGENT = 'dataprotection.evs'
+
+# service type -> (host service name, path prefix after the host); used when neither
+# ``endpoints`` nor the catalog names the service
+ENDPOINT_TEMPLATES = {
+    'identity': ('iam', '/v3'),
+    'volumev2': ('evs', '/v2/{project_id}'),
+    'volumev3': ('evs', '/v3/{project_id}'),
+    'evs': ('evs', '/v2/{project_id}'),
+    'vbsv2': ('vbs', '/v2/{project_id}'),
+    'volume-backup': ('vbs', '/v2'),
+    'cbr': ('cbr', '/v3/{project_id}'),
+    'sdrs': ('sdrs', '/v1/{project_id}'),
+    'compute': ('ecs', '/v2.1/{project_id}'),
+    'ecs': ('ecs', '/v1/{project_id}'),
+}
+# a catalog entry of one of these types serves the other as well
+SERVICE_ALIASES = {'volumev2': ('evs',), 'evs': ('volumev2',)}
+
+
+def cloud_host(service, region):
+    """Host of ``service`` in ``region`` on Open Telekom Cloud (eu-ch2 has its own scheme)."""
+    if region == 'eu-ch2':
+        if service == 'iam':
+            return 'iam-pub.eu-ch2.sc.otc.t-systems.com'
+        return '%s.eu-ch2.sc.otc.t-systems.com' % service
+    return '%s.%s.otc.t-systems.com' % (service, region)
+
+
+def template_endpoint(service_type, region, project_id):
+    if service_type not in ENDPOINT_TEMPLATES or not region:
+        return None
+    host_service, prefix = ENDPOINT_TEMPLATES[service_type]
+    if '{project_id}' in prefix and not project_id:
+        return None
+    return 'https://%s%s' % (cloud_host(host_service, region), prefix.format(project_id=project_id))
+
+
+def catalog_endpoint(catalog, service_type, region):
+    """Public URL of ``service_type`` in the Keystone catalog (matching region when given)."""
+    for wanted in (service_type,) + SERVICE_ALIASES.get(service_type, ()):
+        for entry in catalog or ():
+            if entry.get('type') != wanted:
+                continue
+            candidates = [e for e in entry.get('endpoints') or () if e.get('interface', 'public') == 'public']
+            for endpoint in candidates:
+                if not region or region in (endpoint.get('region'), endpoint.get('region_id')):
+                    return endpoint.get('url')
+    return None
+
+
+def parse_error_body(body):
+    """(code, message, request_id) from any of the cloud's error body shapes."""
+    if not isinstance(body, dict):
+        return None, None, None
+    if 'error_code' in body or 'error_msg' in body:  # API gateway / IAM
+        return body.get('error_code'), body.get('error_msg'), body.get('request_id')
+    error = body.get('error')
+    if isinstance(error, dict):  # Keystone {code,title,message} or EVS {code:"EVS.x",message}
+        code = error.get('code')
+        if isinstance(code, int) or code is None:
+            code = error.get('title') or code
+        return code, error.get('message'), error.get('request_id')
+    if isinstance(error, str):
+        return None, error, None
+    if len(body) == 1:  # Cinder/Nova fault wrapper {"itemNotFound": {"message", "code"}}
+        name, fault = list(body.items())[0]
+        if isinstance(fault, dict) and 'message' in fault:
+            code = fault.get('code')
+            if code is None or isinstance(code, int) or str(code).isdigit():
+                code = name
+            return code, fault.get('message'), None
+    return None, None, None
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if unusable."""
+    if value in (None, ''):
+        return None
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class _UTC(datetime.tzinfo):
+    def utcoffset(self, dt):
+        return datetime.timedelta(0)
+
+    def tzname(self, dt):
+        return 'UTC'
+
+    def dst(self, dt):
+        return datetime.timedelta(0)
+
+
+UTC = getattr(datetime, 'timezone', None) and datetime.timezone.utc or _UTC()
+
+
+class RetryPolicy:
+    """Bounded retries with exponential backoff and full jitter (delay = U(0, min(cap, base*2^n)))."""
+
+    def __init__(self, max_attempts=5, base_delay=1.0, max_delay=20.0, max_retry_after=120.0):
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_retry_after = max_retry_after
+
+    def delay(self, attempt, rng, retry_after=None):
+        """Delay before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        return rng() * min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+
+
+class Answer:
+    """A decoded answer: status, headers, body (parsed JSON or None)."""
+
+    def __init__(self, status, headers, body, recovered=False):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.recovered = recovered
+
+    def __repr__(self):
+        return 'Answer(status=%r, recovered=%r)' % (self.status, self.recovered)
+
+
+class Client:
+    """A session against one cloud, built from the settings that ``config.resolve_settings`` made.
+
+    ``session`` (a requests.Session or a fake with ``request()``), ``sleeper``, ``rng`` and
+    ``monotonic`` can be injected for tests.
+    """
+
+    def __init__(self, settings, session=None, sleeper=None, rng=None, monotonic=None,
+                 retry=None, utcnow=None):
+        self.settings = settings
+        self.auth = dict(settings.get('auth') or {})
+        self.method = auth_method(self.auth)
+        self.region = settings.get('region')
+        self.overrides = dict(settings.get('endpoints') or {})
+        self.timeout = settings.get('timeout') or 30
+        self.retry = retry or RetryPolicy()
+        self._secrets = secrets_of(settings)
+        if session is None:
+            if not HAS_REQUESTS:
+                raise ConfigError('the python library requests is needed')
+            session = requests.Session()
+            if settings.get('ca_cert'):
+                session.verify = settings['ca_cert']
+            else:
+                session.verify = bool(settings.get('validate_certs', True))
+        self.session = session
+        self.sleep = sleeper or time.sleep
+        self.rng = rng or random.random
+        self.monotonic = monotonic or time.monotonic
+        self.utcnow = utcnow or (lambda: datetime.datetime.now(UTC))
+        self._token = None
+        self._catalog = None
+        self._project_id = self.auth.get('project_id')
+        self._endpoint_cache = {}
+        self._cloud_date = None
+        self._cloud_date_at = None
+        self.request_count = 0
+
+    def __repr__(self):
+        return 'Client(auth_url=%r, method=%r, region=%r, project_id=%r)' % (
+            self.auth.get('auth_url'), self.method, self.region, self._project_id)
+
+    # ----------------------------------------------------------------- clock
+    def cloud_now(self):
+        """The cloud's current time (aware UTC): the last answer's Date plus the time since."""
+        if self._cloud_date is None:
+            return self.utcnow()
+        elapsed = self.monotonic() - self._cloud_date_at
+        return self._cloud_date + datetime.timedelta(seconds=max(0.0, elapsed))
+
+    def _remember_date(self, headers):
+        value = headers.get('Date') if headers else None
+        if not value:
+            return
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return
+        if when is None:
+            return
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        self._cloud_date = when
+        self._cloud_date_at = self.monotonic()
+
+    # ----------------------------------------------------------------- auth
+    @property
+    def project_id(self):
+        if not self._project_id:
+            self.authenticate()
+        return self._project_id
+
+    def _auth_url(self):
+        url = self.auth.get('auth_url')
+        if not url:
+            url = self.overrides.get('identity') or template_endpoint('identity', self.region, None)
+        if not url:
+            raise ConfigError('no auth_url and no region to derive the IAM endpoint from')
+        url = url.rstrip('/')
+        if not url.endswith('/v3'):
+            url += '/v3'
+        return url
+
+    def _project_scope(self):
+        if self.auth.get('project_id'):
+            return {'project': {'id': self.auth['project_id']}}
+        name = self.auth.get('project_name') or self.region
+        if not name:
+            return None
+        project = {'name': name}
+        domain = self.auth.get('user_domain_name') or self.auth.get('domain')
+        if domain:
+            project['domain'] = {'name': domain}
+        return {'project': project}
+
+    def authenticate(self):
+        """Obtain the token (password/token) or the project and catalog (AK/SK), once per run."""
+        if self.method == 'aksk':
+            if self._catalog is None:
+                self._aksk_discover()
+            return
+        if self._token:
+            return
+        auth = self.auth
+        if self.method == 'password':
+            user = {'password': auth['password']}
+            if auth.get('user_id'):
+                user['id'] = auth['user_id']
+            else:
+                user['name'] = auth['username']
+                user['domain'] = {'name': auth.get('user_domain_name') or auth.get('domain')}
+            identity = {'methods': ['password'], 'password': {'user': user}}
+        else:
+            identity = {'methods': ['token'], 'token': {'id': auth['token']}}
+        body = {'auth': {'identity': identity}}
+        scope = self._project_scope()
+        if scope:
+            body['auth']['scope'] = scope
+        answer = self._send('POST', self._auth_url() + '/auth/tokens', json_body=body,
+                            operation='authenticate', authenticated=False, ok=(200, 201))
+        self._token = answer.headers.get('X-Subject-Token')
+        if not self._token:
+            raise CloudError(answer.status, None, 'Keystone gave no X-Subject-Token',
+                             operation='authenticate')
+        self._secrets.append(self._token)
+        token = (answer.body or {}).get('token') or {}
+        self._catalog = token.get('catalog') or []
+        project = token.get('project') or {}
+        if project.get('id'):
+            self._project_id = project['id']
+
+    def _aksk_discover(self):
+        if not self._project_id:
+            name = self.auth.get('project_name') or self.region
+            if not name:
+                raise ConfigError('AK/SK authentication needs auth.project_id, auth.project_name or region')
+            answer = self._send('GET', self._auth_url() + '/projects', params={'name': name},
+                                operation='look up project %s' % name)
+            projects = (answer.body or {}).get('projects') or []
+            if len(projects) != 1:
+                raise ConfigError("project '%s' not found for this AK/SK (%d matches)" % (name, len(projects)))
+            self._project_id = projects[0]['id']
+        self._catalog = []
+        if self.auth.get('auth_url'):
+            try:
+                answer = self._send('GET', self._auth_url() + '/auth/catalog', operation='read the catalog')
+                self._catalog = (answer.body or {}).get('catalog') or []
+            except CloudError as exc:
+                if exc.status not in (401, 403, 404):
+                    raise
+
+    def _auth_headers(self, method, url, headers, body):
+        if self.method == 'aksk':
+            headers = dict(headers)
+            if self._project_id:
+                headers['X-Project-Id'] = self._project_id
+            return signer.sign(method, url, headers, body, self.auth['ak'], self.auth['sk'], self.utcnow())
+        if self._token:
+            headers = dict(headers)
+            headers['X-Auth-Token'] = self._token
+        return headers
+
+    # ------------------------------------------------------------- endpoints
+    def endpoint(self, service_type):
+        """Base URL of a service: ``endpoints`` option, else the catalog, else the template."""
+        if service_type in self._endpoint_cache:
+            return self._endpoint_cache[service_type]
+        url = self.overrides.get(service_type)
+        if url:
+            if '{project_id}' in url or '$(tenant_id)s' in url or '%(tenant_id)s' in url:
+                pid = self.project_id
+                url = url.replace('{project_id}', pid).replace('$(tenant_id)s', pid).replace('%(tenant_id)s', pid)
+        else:
+            self.authenticate()
+            url = catalog_endpoint(self._catalog, service_type, self.region)
+            if not url:
+                url = template_endpoint(service_type, self.region, self._project_id)
+        if not url:
+            raise ConfigError("no endpoint for service '%s': it is not in the catalog, no region "
+                              "to build it from, and not in the endpoints option" % service_type)
+        url = url.rstrip('/')
+        self._endpoint_cache[service_type] = url
+        return url
+
+    # -------------------------------------------------------------- requests
+    def _error_from(self, response, operation, attempts):
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        code, message, request_id = parse_error_body(body)
+        if message is None:
+            text = (getattr(response, 'text', '') or '').strip()
+            message = text[:300] if text else getattr(response, 'reason', None)
+        headers = response.headers or {}
+        request_id = (request_id or headers.get('X-Request-Id') or headers.get('X-Openstack-Request-Id')
+                      or headers.get('X-Compute-Request-Id'))
+        return CloudError(response.status_code, redact(code, self._secrets), redact(message, self._secrets),
+                   request_id=request_id, operation=operation, attempts=attempts)
+
+    def _send(self, method, url, params=None, json_body=None, operation=None, authenticated=True,
+              ok=None, idempotent=None, recover=None, headers=None):
+        """Send with retries. Returns an Answer; raises CloudError (or LostAnswerError)."""
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        operation = operation or '%s %s' % (method, urlsplit(url).path)
+        if params:
+            query = urlencode([(k, v) for k, v in sorted(params.items()) if v is not None], doseq=True)
+            if query:
+                url = url + ('&' if '?' in url else '?') + query
+        body = json.dumps(json_body) if json_body is not None else None
+        base_headers = {'Accept': 'application/json'}
+        if body is not None:
+            base_headers['Content-Type'] = 'application/json'
+        base_headers.update(headers or {})
+        attempt = 0
+        reauthenticated = False
+        while True:
+            attempt += 1
+            send_headers = self._auth_headers(method, url, base_headers, body) if authenticated else base_headers
+            send_headers['User-Agent'] = USER_AGENT
+            self.request_count += 1
+            try:
+                response = self.session.request(method, url, data=body, headers=send_headers,
+                                                timeout=self.timeout, allow_redirects=False)
+            except Exception as exc:  # requests' ConnectionError/Timeout and friends
+                if not _is_transport_error(exc):
+                    raise
+                never_sent = _never_sent(exc)
+                message = redact('%s: %s' % (type(exc).__name__, exc), self._secrets)
+                if not (idempotent or never_sent):
+                    recovered = self._recover(recover, operation, message, attempt)
+                    if recovered is not None:
+                        return recovered
+                if attempt >= self.retry.max_attempts:
+                    raise CloudError(None, 'ConnectionError', message, operation=operation, attempts=attempt)
+                self.sleep(self.retry.delay(attempt, self.rng))
+                continue
+            self._remember_date(response.headers)
+            status = response.status_code
+            if ok is None and 200 <= status < 300 or ok is not None and status in ok:
+                return Answer(status, response.headers, _json_or_none(response))
+            if status == 401 and authenticated and self.method != 'aksk' and not reauthenticated:
+                # the token may have expired during a long wait: get a new one once
+                reauthenticated = True
+                self._token = None
+                self.authenticate()
+                attempt -= 1
+                continue
+            retryable = status in RETRY_STATUSES
+            if retryable and not idempotent and status not in REFUSED_STATUSES:
+                error = self._error_from(response, operation, attempt)
+                recovered = self._recover(recover, operation, error.message, attempt, error)
+                if recovered is not None:
+                    return recovered
+            if not retryable or attempt >= self.retry.max_attempts:
+                raise self._error_from(response, operation, attempt)
+            retry_after = parse_retry_after(response.headers.get('Retry-After'), self.cloud_now())
+            self.sleep(self.retry.delay(attempt, self.rng, retry_after))
+
+    def _recover(self, recover, operation, message, attempt, error=None):
+        """A non-idempotent request's answer is lost. Ask ``recover`` (look the resource up):
+        a result means it was carried out; None means it was not, so retrying is safe."""
+        if recover is None:
+            status = error.status if error else None
+            raise LostAnswerError(status, error.code if error else 'LostAnswer',
+                                  'the answer was lost, the cloud may have carried it out: %s' % message,
+                                  request_id=error.request_id if error else None,
+                                  operation=operation, attempts=attempt)
+        found = recover()
+        if found is not None:
+            return Answer(None, {}, found, recovered=True)
+        return None
+
+    def request(self, method, service_type, path, params=None, json_body=None, ok=None,
+                idempotent=None, recover=None, operation=None):
+        """Send ``method`` to ``path`` under ``service_type``'s endpoint; returns an Answer.
+
+        ``recover``: for non-idempotent requests (POST) a callable that looks the target up
+        again after a lost answer and returns the body the request would have answered (or None
+        when it was not carried out, so the request is retried). Without it a lost answer
+        raises LostAnswerError.
+        """
+        url = self.endpoint(service_type) + path
+        operation = operation or '%s %s %s' % (method.upper(), service_type, path)
+        return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
+                          idempotent=idempotent, recover=recover)
+
+    def get(self, service_type, path, params=None, **kwargs):
+        return self.request('GET', service_type, path, params=params, **kwargs).body
+
+    def post(self, service_type, path, json_body=None, **kwargs):
+        return self.request('POST', service_type, path, json_body=json_body, **kwargs).body
+
+    def put(self, service_type, path, json_body=None, **kwargs):
+        return self.request('PUT', service_type, path, json_body=json_body, **kwargs).body
+
+    def delete(self, service_type, path, params=None, **kwargs):
+        return self.request('DELETE', service_type, path, params=params, **kwargs).body
+
+    # ---------------------------------------------------------------- paging
+    def paginate_links(self, service_type, path, key, params=None, limit=None):
+        """Items of a Cinder-style list, following ``<key>_links`` rel=next (marker paging)."""
+        params = dict(params or {})
+        if limit:
+            params['limit'] = limit
+        seen = set()
+        while True:
+            body = self.get(service_type, path, params=params) or {}
+            for item in body.get(key) or []:
+                yield item
+            next_params = None
+            for link in body.get(key + '_links') or []:
+                if link.get('rel') == 'next' and link.get('href'):
+                    next_params = dict(parse_qsl(urlsplit(link['href']).query))
+            if not next_params or not next_params.get('marker') or next_params['marker'] in seen:
+                return
+            seen.add(next_params['marker'])
+            params.update(next_params)
+
+    def paginate_offset(self, service_type, path, key, params=None, limit=100):
+        """Items of a limit/offset list that reports the total in ``count`` (CBR, SDRS)."""
+        params = dict(params or {})
+        offset = int(params.pop('offset', 0) or 0)
+        while True:
+            params.update({'limit': limit, 'offset': offset})
+            body = self.get(service_type, path, params=params) or {}
+            items = body.get(key) or []
+            for item in items:
+                yield item
+            offset += len(items)
+            count = body.get('count')
+            if not items or (count is not None and offset >= int(count)) or (count is None and len(items) < limit):
+                return
+
+
+def _json_or_none(response):
+    if not getattr(response, 'content', None):
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _is_transport_error(exc):
+    if HAS_REQUESTS and isinstance(exc, requests.exceptions.RequestException):
+        return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                                requests.exceptions.ChunkedEncodingError))
+    return isinstance(exc, (IOError, OSError))
+
+
+def _never_sent(exc):
+    """True when the request certainly did not reach the server (connect phase failed)."""
+    if HAS_REQUESTS:
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return True
+        if isinstance(exc, requests.exceptions.ConnectionError) and not isinstance(exc, requests.exceptions.ReadTimeout):
+            text = str(exc)
+            return 'NewConnectionError' in text or 'Failed to establish' in text or 'Name or service' in text
+    return isinstance(exc, ConnectionRefusedError)

@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The small EVS API layer: volumes (disks), snapshots, rollback, metadata, extend."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
+
+SERVICE = 'volumev2'
+
+VOLUME_FIELDS = (
+    'id', 'name', 'description', 'status', 'size', 'availability_zone', 'volume_type', 'bootable',
+    'encrypted', 'multiattach', 'metadata', 'snapshot_id', 'source_volid', 'attachments',
+    'created_at', 'updated_at', 'links', 'user_id')
+SNAPSHOT_FIELDS = (
+    'id', 'name', 'description', 'status', 'size', 'volume_id', 'metadata', 'created_at',
+    'updated_at')
+
+# statuses a disk/snapshot passes through on its way to a stable one
+VOLUME_DELETABLE = ('available', 'error', 'error_extending', 'error_restoring', 'error_rollbacking')
+VOLUME_ROLLBACKABLE = ('available', 'error_rollbacking')
+SNAPSHOT_DELETABLE = ('available', 'error')
+RESERVED_SNAPSHOT_PREFIX = 'autobk_snapshot_'
+
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
+
+
+def looks_like_id(value):
+    return bool(value) and bool(UUID_RE.match(str(value)))
+
+
+def describe_disk(volume):
+    if not volume:
+        return 'disk'
+    name = volume.get('name')
+    return "disk '%s'" % name if name else "disk %s" % volume.get('id')
+
+
+def describe_snapshot(snapshot, volume=None):
+    name = (snapshot or {}).get('name') or (snapshot or {}).get('id')
+    text = "snapshot '%s'" % name
+    if volume is not None:
+        text += ' of %s' % describe_disk(volume)
+    return text
+
+
+class EVS:
+    """Calls of the EVS (Cinder v2 compatible + vendor) API through one ``Client``."""
+
+    def __init__(self, client, service=SERVICE):
+        self.client = client
+        self.service = service
+
+    # ------------------------------------------------------------ volumes
+    def get_volume(self, volume_id):
+        try:
+            return self.client.get(self.service, '/volumes/%s' % volume_id)['volume']
+        except CloudError as exc:
+            if exc.not_found:
+                return None
+            raise
+
+    def list_volumes(self, name=None, status=None, availability_zone=None, metadata=None):
+        params = {'name': name, 'status': status, 'availability_zone': availability_zone}
+        params = dict((k, v) for k, v in params.items() if v)
+        volumes = self.client.paginate_links(self.service, '/volumes/detail', 'volumes', params)
+        return [v for v in volumes
+                if (not name or v.get('name') == name)
+                and (not status or v.get('status') == status)
+                and (not availability_zone or v.get('availability_zone') == availability_zone)
+                and metadata_matches(v.get('metadata'), metadata)]
+
+    def find_volume(self, name_or_id, required=False):
+        """The one disk named ``name_or_id`` (or with that id). Two disks with the name -> error."""
+        if looks_like_id(name_or_id):
+            volume = self.get_volume(name_or_id)
+            if volume is not None:
+                return volume
+        matches = self.list_volumes(name=name_or_id)
+        if len(matches) > 1:
+            raise ResourceError("%d disks are named '%s' (ids: %s); use the id instead" % (
+                len(matches), name_or_id, ', '.join(sorted(v['id'] for v in matches))))
+        if not matches:
+            if required:
+                raise ResourceError("disk '%s' not found" % name_or_id)
+            return None
+        return matches[0]
+
+    def create_volume(self, fields):
+        """POST a new volume; a lost answer is resolved by looking the name up again."""
+        name = fields.get('name')
+
+        def recover():
+            found = self.list_volumes(name=name) if name else []
+            return {'volume': found[0]} if len(found) == 1 else None
+
+        body = self.client.post(self.service, '/volumes', {'volume': fields}, recover=recover if name else None)
+        return body['volume']
+
+    def update_volume(self, volume_id, fields):
+        return self.client.put(self.service, '/volumes/%s' % volume_id, {'volume': fields})['volume']
+
+    def set_volume_metadata(self, volume_id, metadata):
+        """Replace all metadata of the volume (PUT)."""
+        return self.client.put(self.service, '/volumes/%s/metadata' % volume_id,
+                               {'metadata': metadata})['metadata']
+
+    def update_volume_metadata(self, volume_id, metadata):
+        """Add/overwrite the given keys, keeping the others (POST)."""
+        return self.client.post(self.service, '/volumes/%s/metadata' % volume_id,
+                                {'metadata': metadata}, idempotent=True)['metadata']
+
+    def extend_volume(self, volume_id, new_size):
+        def recover():
+            volume = self.get_volume(volume_id) or {}
+            done = volume.get('status') == 'extending' or int(volume.get('size') or 0) >= int(new_size)
+            return {} if done else None
+
+        self.client.post(self.service, '/volumes/%s/action' % volume_id,
+                         {'os-extend': {'new_size': int(new_size)}}, recover=recover)
+
+    def delete_volume(self, volume_id, cascade=False):
+        params = {'cascade': 'true'} if cascade else None
+        self.client.delete(self.service, '/volumes/%s' % volume_id, params=params, ok=(200, 202, 204, 404))
+
+    # ---------------------------------------------------------- snapshots
+    def get_snapshot(self, snapshot_id):
+        try:
+            return self.client.get(self.service, '/snapshots/%s' % snapshot_id)['snapshot']
+        except CloudError as exc:
+            if exc.not_found:
+                return None
+            raise
+
+    def list_snapshots(self, volume_id=None, name=None, status=None, metadata=None):
+        params = {'volume_id': volume_id, 'name': name, 'status': status}
+        params = dict((k, v) for k, v in params.items() if v)
+        snapshots = self.client.paginate_links(self.service, '/snapshots/detail', 'snapshots', params)
+        return [s for s in snapshots
+                if (not volume_id or s.get('volume_id') == volume_id)
+                and (not name or s.get('name') == name)
+                and (not status or s.get('status') == status)
+                and metadata_matches(s.get('metadata'), metadata)]
+
+    def find_snapshot(self, name_or_id, volume=None, required=False):
+        """The snapshot ``name_or_id`` (of ``volume`` when given; names are unique per disk)."""
+        volume_id = volume['id'] if volume else None
+        if looks_like_id(name_or_id):
+            snapshot = self.get_snapshot(name_or_id)
+            if snapshot is not None and (volume_id is None or snapshot.get('volume_id') == volume_id):
+                return snapshot
+        matches = self.list_snapshots(volume_id=volume_id, name=name_or_id)
+        where = ' of %s' % describe_disk(volume) if volume else ''
+        if len(matches) > 1:
+            raise ResourceError("%d snapshots%s are named '%s' (ids: %s); use the id instead" % (
+                len(matches), where, name_or_id, ', '.join(sorted(s['id'] for s in matches))))
+        if not matches:
+            if required:
+                raise ResourceError("snapshot '%s'%s not found" % (name_or_id, where))
+            return None
+        return matches[0]
+
+    def create_snapshot(self, fields):
+        name, volume_id = fields.get('name'), fields.get('volume_id')
+
+        def recover():
+            found = self.list_snapshots(volume_id=volume_id, name=name)
+            return {'snapshot': found[0]} if len(found) == 1 else None
+
+        body = self.client.post(self.service, '/snapshots', {'snapshot': fields}, recover=recover if name else None)
+        return body['snapshot']
+
+    def update_snapshot(self, snapshot_id, fields):
+        return self.client.put(self.service, '/snapshots/%s' % snapshot_id, {'snapshot': fields})['snapshot']
+
+    def set_snapshot_metadata(self, snapshot_id, metadata):
+        return self.client.put(self.service, '/snapshots/%s/metadata' % snapshot_id,
+                               {'metadata': metadata})['metadata']
+
+    def delete_snapshot(self, snapshot_id):
+        self.client.delete(self.service, '/snapshots/%s' % snapshot_id, ok=(200, 202, 204, 404))
+
+    def rollback_snapshot(self, snapshot_id, volume_id):
+        """Vendor rollback of a snapshot onto its own disk (202 ``{"rollback": {...}}``)."""
+        body = self.client.post(self.service, '/os-vendor-snapshots/%s/rollback' % snapshot_id,
+                                {'rollback': {'volume_id': volume_id}})
+        return (body or {}).get('rollback') or {'volume_id': volume_id}
+
+
+def metadata_matches(actual, wanted):
+    """True when every key of ``wanted`` has that value in ``actual`` (values compared as text)."""
+    if not wanted:
+        return True
+    actual = actual or {}
+    return all(k in actual and str(actual[k]) == str(v) for k, v in wanted.items())
+
+
+def merge_metadata(current, wanted, purge):
+    """The metadata the resource should end up with: ``wanted`` over ``current``, or exactly
+    ``wanted`` with ``purge`` (keys of the ``__system__`` namespace are never purged)."""
+    current = dict(current or {})
+    if wanted is None:
+        return current
+    wanted = dict((k, str(v)) for k, v in wanted.items())
+    if purge:
+        kept = dict((k, v) for k, v in current.items() if k.startswith('__system__'))
+        kept.update(wanted)
+        return kept
+    current.update(wanted)
+    return current

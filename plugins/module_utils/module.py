@@ -1,0 +1,310 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module base: connection options, validation, find, plan, check mode, apply, wait, diff.
+
+A resource module subclasses ``ResourceModule`` and names its ``argument_spec``, ``kind``,
+``result_key``, ``updatable`` and implements ``find``, ``label``, ``desired``, ``create``,
+``update``, ``delete`` (and optionally ``validate``, ``check_create``, ``check_update``,
+``check_delete``). An ``*_info`` module subclasses ``InfoModule`` and implements ``list``.
+Anything else subclasses ``EvsModule`` and implements ``run``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import re
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.client import (
+    Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
+from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
+    CloudError, ConfigError, ResourceError)
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter
+
+
+def connection_argument_spec():
+    """The options every module has (documented once in the ``connection`` doc fragment)."""
+    return dict(
+        cloud=dict(type='str'),
+        auth=dict(type='dict', options=dict(
+            auth_url=dict(type='str'),
+            username=dict(type='str'),
+            user_id=dict(type='str'),
+            password=dict(type='str', no_log=True),
+            user_domain_name=dict(type='str'),
+            domain=dict(type='str'),
+            project_name=dict(type='str'),
+            project_id=dict(type='str'),
+            token=dict(type='str', no_log=True),
+            ak=dict(type='str', no_log=False),
+            sk=dict(type='str', no_log=True),
+        )),
+        region=dict(type='str'),
+        endpoints=dict(type='dict'),
+        validate_certs=dict(type='bool'),
+        ca_cert=dict(type='str'),
+        timeout=dict(type='int'),
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=600),
+    )
+
+
+_SNAKE_RE = re.compile(r'[^0-9a-zA-Z]+')
+
+
+def snake_key(key):
+    key = re.sub(r'([a-z0-9])([A-Z])', r'\1_\2', key)
+    return _SNAKE_RE.sub('_', key).strip('_').lower()
+
+
+def snake_resource(resource):
+    """Top-level keys in snake_case (``os-vol-host-attr:host`` -> ``os_vol_host_attr_host``);
+    user data such as ``metadata`` keeps its keys."""
+    if resource is None:
+        return None
+    return dict((snake_key(k), v) for k, v in resource.items())
+
+
+class EvsModule:
+    """Base of every module: builds the AnsibleModule, the client and the failure reporting."""
+
+    argument_spec = {}
+    module_kwargs = {}
+    #: words for messages: "disk", "snapshot"
+    kind = 'resource'
+    #: the keys of a returned resource (a check-mode prediction has the same)
+    result_fields = ()
+
+    def __init__(self):
+        spec = connection_argument_spec()
+        spec.update(copy.deepcopy(self.argument_spec))
+        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self.diff_mode = getattr(self.module, '_diff', False)
+        self._client = None
+        self._evs = None
+
+    # -------------------------------------------------------------- helpers
+    def shape(self, resource):
+        """The result: the API's fields in snake_case, restricted to ``result_fields`` when set,
+        so a real result and a check-mode prediction have the same keys."""
+        resource = snake_resource(resource)
+        if resource is None or not self.result_fields:
+            return resource
+        return dict((field, resource.get(field)) for field in self.result_fields)
+
+    @property
+    def client(self):
+        if self._client is None:
+            settings = resolve_settings(self.params)
+            self._client = Client(settings)
+        return self._client
+
+    @property
+    def evs(self):
+        if self._evs is None:
+            self._evs = EVS(self.client)
+        return self._evs
+
+    def waiter(self):
+        return Waiter(timeout=self.params['wait_timeout'])
+
+    def validate_text(self, option, value, limit=255):
+        """Refuse a text longer than the cloud accepts (counted in UTF-8 bytes)."""
+        if value is not None and len(value.encode('utf-8')) > limit:
+            raise ResourceError('%s is too long: %d bytes, at most %d' % (
+                option, len(value.encode('utf-8')), limit))
+
+    def validate_range(self, option, value, low, high):
+        if value is not None and not low <= value <= high:
+            raise ResourceError('%s must be between %d and %d, not %d' % (option, low, high, value))
+
+    def fail(self, msg, error=None, **result):
+        if error is not None:
+            result['error'] = error
+        self.module.fail_json(msg=msg, **result)
+
+    # ----------------------------------------------------------- lifecycle
+    def validate(self):
+        """Check option values before any request; raise ResourceError to refuse."""
+
+    def run(self):
+        """Do the work and return the result dict (without ``changed`` for info modules)."""
+        raise NotImplementedError
+
+    def main(self):
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        try:
+            self.validate()
+            result = self.run()
+        except ResourceError as exc:
+            self.fail(exc.msg, error=exc.error_dict(), **exc.result)
+        except CloudError as exc:
+            self.fail('%s operation failed: %s' % (self.kind, exc), error=exc.to_dict())
+        except ConfigError as exc:
+            self.fail('connection settings: %s' % exc)
+        except Exception as exc:  # keep the traceback, never the parameters
+            self.fail('unexpected error: %s' % exc, exception=traceback.format_exc())
+        self.module.exit_json(**result)
+
+    @classmethod
+    def execute(cls):
+        cls().main()
+
+
+class InfoModule(EvsModule):
+    """Base of ``*_info`` modules: ``list()`` returns the raw API objects."""
+
+    result_key = 'resources'
+
+    def list(self):
+        raise NotImplementedError
+
+    def run(self):
+        return {'changed': False, self.result_key: [self.shape(r) for r in self.list()]}
+
+
+class ResourceModule(EvsModule):
+    """A present/absent resource: find, plan, check mode, apply, wait, diff.
+
+    ``updatable``: the fields ``desired()`` may return that an update can change.
+    ``server_defaults``: what the cloud shows for a field the user never set (so that a
+    missing value and the default are not a change), e.g. ``{'description': ''}``.
+    ``result_fields``: the keys a real result has (a check-mode prediction has the same).
+    """
+
+    result_key = 'resource'
+    updatable = ()
+    server_defaults = {}
+
+    # --- what a subclass implements
+    def find(self):
+        """The current resource (names resolved to ids) or None."""
+        raise NotImplementedError
+
+    def label(self, resource):
+        """The resource in user terms: "snapshot 'daily' of disk 'db01'"."""
+        return "%s '%s'" % (self.kind, self.params.get('name'))
+
+    def desired(self, current):
+        """The fields the user asked for (normalised, None = not set)."""
+        raise NotImplementedError
+
+    def check_create(self, desired):
+        """Refuse a create before any request (raise ResourceError)."""
+
+    def check_update(self, current, changes):
+        """Refuse an update before any request (raise ResourceError). Also called with no
+        changes, so a setting that cannot change can be compared with the existing resource."""
+
+    def check_delete(self, current):
+        """Refuse a delete before any request (raise ResourceError)."""
+
+    def create(self, desired):
+        raise NotImplementedError
+
+    def update(self, current, changes):
+        raise NotImplementedError
+
+    def delete(self, current):
+        raise NotImplementedError
+
+    def predict_create(self, desired):
+        """What a create would return (check mode), in the shape of a real result."""
+        resource = dict((field, None) for field in self.result_fields)
+        resource.update((k, v) for k, v in desired.items() if v is not None)
+        resource['status'] = 'available' if self.params.get('wait') else 'creating'
+        return resource
+
+    def predict_update(self, current, changes):
+        resource = copy.deepcopy(current)
+        resource.update(changes)
+        return resource
+
+    # --- the common flow
+    def normalise(self, field, value):
+        if value is None:
+            value = self.server_defaults.get(field)
+        if isinstance(value, dict):
+            return dict((str(k), str(v)) for k, v in value.items())
+        return value
+
+    def plan_changes(self, current, desired):
+        """The updatable fields whose wanted value differs from the current one."""
+        changes = {}
+        for field in self.updatable:
+            wanted = desired.get(field)
+            if wanted is None:
+                continue
+            if self.normalise(field, current.get(field)) != self.normalise(field, wanted):
+                changes[field] = wanted
+        return changes
+
+    def _cloud_failure(self, action, label, exc):
+        return ResourceError('%s cannot be %s: %s' % (label, action, exc.message or exc), cause=exc)
+
+    def run(self):
+        state = self.params.get('state', 'present')
+        current = self.find()
+        if state == 'absent':
+            return self.run_absent(current)
+        return self.run_present(current)
+
+    def run_absent(self, current):
+        if current is None:
+            return {'changed': False, self.result_key: None}
+        label = self.label(current)
+        self.check_delete(current)
+        if not self.check_mode:
+            try:
+                self.delete(current)
+            except CloudError as exc:
+                raise self._cloud_failure('deleted', label, exc)
+        result = {'changed': True, self.result_key: None}
+        if self.diff_mode:
+            fields = self.result_fields or sorted(current)
+            result['diff'] = {'before': dict((k, current.get(k)) for k in fields), 'after': {}}
+        return result
+
+    def run_present(self, current):
+        if current is None:
+            desired = self.desired(None)
+            label = self.label(None)
+            self.check_create(desired)
+            if self.check_mode:
+                resource = self.predict_create(desired)
+            else:
+                try:
+                    resource = self.create(desired)
+                except CloudError as exc:
+                    raise self._cloud_failure('created', label, exc)
+            result = {'changed': True, self.result_key: self.shape(resource)}
+            if self.diff_mode:
+                result['diff'] = {'before': {}, 'after': dict((k, v) for k, v in desired.items() if v is not None)}
+            return result
+        desired = self.desired(current)
+        changes = self.plan_changes(current, desired)
+        label = self.label(current)
+        self.check_update(current, changes)
+        if not changes:
+            return {'changed': False, self.result_key: self.shape(current)}
+        if self.check_mode:
+            resource = self.predict_update(current, changes)
+        else:
+            try:
+                resource = self.update(current, changes)
+            except CloudError as exc:
+                raise self._cloud_failure('updated', label, exc)
+        result = {'changed': True, self.result_key: self.shape(resource)}
+        if self.diff_mode:
+            result['diff'] = {'before': dict((k, current.get(k)) for k in changes), 'after': dict(changes)}
+        return result

@@ -1,0 +1,309 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: disk
+short_description: Create, resize, update or delete an EVS disk
+version_added: 1.0.0
+description:
+  - Makes sure a disk (EVS volume) with a given name exists (or not). A new disk is blank or
+    made from a snapshot. An existing disk can grow (never shrink) and have its description and
+    metadata updated.
+  - Settings that cannot change after creation (O(availability_zone), O(volume_type),
+    O(multiattach)) are compared with the existing disk and a mismatch is refused with a clear
+    message instead of being ignored.
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  name:
+    description: Name of the disk, or its id.
+    type: str
+    required: true
+  state:
+    description: Whether the disk should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  availability_zone:
+    description: Availability zone of a new disk, for example C(eu-de-01). Needed to create a disk.
+    type: str
+  size:
+    description:
+      - Size in GB (1 to 32768). A bigger size extends an existing disk; a smaller one is refused
+        before any request. When creating from O(snapshot), defaults to the snapshot's size.
+    type: int
+  volume_type:
+    description: Disk type of a new disk, for example C(SATA), C(SAS), C(SSD), C(GPSSD), C(ESSD).
+    type: str
+  description:
+    description: Description of the disk (up to 255 bytes).
+    type: str
+  metadata:
+    description: Metadata key/value pairs of the disk.
+    type: dict
+  purge_metadata:
+    description:
+      - Remove metadata keys that are not in O(metadata) (keys starting with C(__system__) are
+        kept). With C(false), the keys of O(metadata) are added or updated and the others kept.
+    type: bool
+    default: false
+  snapshot:
+    description:
+      - Snapshot (name or id) to create the new disk from. Only used when the disk is created.
+      - A snapshot name is looked up across all disks and must be unique; use the id otherwise.
+    type: str
+  multiattach:
+    description: Whether a new disk can be attached to several servers (a shared disk).
+    type: bool
+  delete_snapshots:
+    description:
+      - With O(state=absent), also delete the disk's snapshots. Without it a disk that has
+        snapshots is refused, listing them.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: all
+notes:
+  - A disk attached to a server (C(in-use)) is never deleted; detach it first.
+'''
+
+EXAMPLES = r'''
+- name: A 100 GB SSD data disk
+  dataprotection.evs.disk:
+    cloud: otc
+    name: db01
+    availability_zone: eu-de-01
+    size: 100
+    volume_type: SSD
+    metadata:
+      backup: daily
+
+- name: A new disk from a snapshot
+  dataprotection.evs.disk:
+    cloud: otc
+    name: db01-restored
+    availability_zone: eu-de-01
+    snapshot: before-upgrade
+
+- name: Grow the disk to 200 GB
+  dataprotection.evs.disk:
+    cloud: otc
+    name: db01
+    size: 200
+
+- name: Delete the disk and its snapshots
+  dataprotection.evs.disk:
+    cloud: otc
+    name: db01-restored
+    state: absent
+    delete_snapshots: true
+'''
+
+RETURN = r'''
+disk:
+  description: The disk as the cloud shows it (C(null) after a delete).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Disk id (C(null) in a check-mode prediction of a create).
+      type: str
+    name:
+      description: Disk name.
+      type: str
+    description:
+      description: Description.
+      type: str
+    status:
+      description: Status (C(creating), C(available), C(in-use), C(extending), C(error), ...).
+      type: str
+      sample: available
+    size:
+      description: Size in GB.
+      type: int
+    availability_zone:
+      description: Availability zone.
+      type: str
+    volume_type:
+      description: Disk type.
+      type: str
+    bootable:
+      description: Whether the disk is bootable (C("true")/C("false") as the API gives it).
+      type: str
+    encrypted:
+      description: Whether the disk is encrypted.
+      type: bool
+    multiattach:
+      description: Whether the disk is shared.
+      type: bool
+    metadata:
+      description: Metadata.
+      type: dict
+    snapshot_id:
+      description: Snapshot the disk was created from.
+      type: str
+    source_volid:
+      description: Disk the disk was cloned from.
+      type: str
+    attachments:
+      description: Servers the disk is attached to.
+      type: list
+      elements: dict
+    created_at:
+      description: Creation time (UTC).
+      type: str
+    updated_at:
+      description: Last update time (UTC).
+      type: str
+    links:
+      description: Links to the disk.
+      type: list
+      elements: dict
+    user_id:
+      description: User that created the disk.
+      type: str
+error:
+  description: The cloud's error (status, code, message, request_id), when a request failed.
+  returned: failed
+  type: dict
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
+    VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk, merge_metadata)
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+
+FIXED_FIELDS = ('availability_zone', 'volume_type', 'multiattach')
+
+
+class DiskModule(ResourceModule):
+    argument_spec = dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        availability_zone=dict(type='str'),
+        size=dict(type='int'),
+        volume_type=dict(type='str'),
+        description=dict(type='str'),
+        metadata=dict(type='dict'),
+        purge_metadata=dict(type='bool', default=False),
+        snapshot=dict(type='str'),
+        multiattach=dict(type='bool'),
+        delete_snapshots=dict(type='bool', default=False),
+    )
+    kind = 'disk'
+    result_key = 'disk'
+    result_fields = VOLUME_FIELDS
+    updatable = ('description', 'metadata', 'size')
+    server_defaults = {'description': '', 'metadata': {}}
+
+    def validate(self):
+        self.validate_text('name', self.params['name'])
+        self.validate_text('description', self.params['description'])
+        self.validate_range('size', self.params['size'], 1, 32768)
+
+    def find(self):
+        return self.evs.find_volume(self.params['name'])
+
+    def label(self, resource):
+        return describe_disk(resource or {'name': self.params['name']})
+
+    def desired(self, current):
+        wanted = {'description': self.params['description'], 'size': self.params['size']}
+        if self.params['metadata'] is not None:
+            wanted['metadata'] = merge_metadata((current or {}).get('metadata'), self.params['metadata'],
+                                                self.params['purge_metadata'])
+        if current is None:
+            for field in FIXED_FIELDS:
+                wanted[field] = self.params[field]
+            wanted['name'] = self.params['name']
+            if self.params['snapshot']:
+                snapshot = self.evs.find_snapshot(self.params['snapshot'], required=True)
+                wanted['snapshot_id'] = snapshot['id']
+                if wanted['size'] is None:
+                    wanted['size'] = snapshot.get('size')
+                elif snapshot.get('size') and wanted['size'] < snapshot['size']:
+                    raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of '
+                                        'snapshot %s' % (self.label(None), wanted['size'],
+                                                         snapshot['size'], self.params['snapshot']))
+        return wanted
+
+    def check_create(self, desired):
+        missing = [o for o in ('availability_zone',) if not desired.get(o)]
+        if desired.get('size') is None:
+            missing.append('size (or snapshot)')
+        if missing:
+            raise ResourceError('%s does not exist and cannot be created without %s' % (
+                self.label(None), ' and '.join(missing)))
+
+    def create(self, desired):
+        fields = dict((k, v) for k, v in desired.items() if v is not None)
+        volume = self.evs.create_volume(fields)
+        if self.params['wait']:
+            volume = self.waiter().for_status(lambda: self.evs.get_volume(volume['id']), self.label(volume))
+        return volume
+
+    def check_update(self, current, changes):
+        label = self.label(current)
+        for field in FIXED_FIELDS:
+            wanted = self.params[field]
+            if wanted is not None and current.get(field) is not None and wanted != current.get(field):
+                raise ResourceError('%s cannot be updated: %s is %s and cannot be changed to %s' % (
+                    label, field, current.get(field), wanted))
+        if 'size' in changes and changes['size'] < current.get('size', 0):
+            raise ResourceError('%s cannot be shrunk from %s GB to %s GB; disks can only grow' % (
+                label, current.get('size'), changes['size']))
+        if 'size' in changes and current.get('status') not in ('available', 'in-use'):
+            raise ResourceError('%s cannot be extended: it is %s' % (label, current.get('status')))
+
+    def update(self, current, changes):
+        if 'description' in changes:
+            self.evs.update_volume(current['id'], {'description': changes['description']})
+        if 'metadata' in changes:
+            self.evs.set_volume_metadata(current['id'], changes['metadata'])
+        if 'size' in changes:
+            self.evs.extend_volume(current['id'], changes['size'])
+            if self.params['wait']:
+                return self.waiter().for_status(lambda: self.evs.get_volume(current['id']), self.label(current),
+                                                wanted=('available', 'in-use'))
+        return self.evs.get_volume(current['id'])
+
+    def check_delete(self, current):
+        label = self.label(current)
+        servers = [a.get('server_id') for a in current.get('attachments') or []]
+        if current.get('status') == 'in-use' or servers:
+            raise ResourceError('%s cannot be deleted: it is attached to server %s; detach it first' % (
+                label, ', '.join(s for s in servers if s) or '(unknown)'))
+        if current.get('status') not in VOLUME_DELETABLE:
+            raise ResourceError('%s cannot be deleted: it is %s' % (label, current.get('status')))
+        snapshots = self.evs.list_snapshots(volume_id=current['id'])
+        if snapshots and not self.params['delete_snapshots']:
+            raise ResourceError('%s cannot be deleted: it has %d snapshot(s) (%s); delete them first or set '
+                                'delete_snapshots: true' % (label, len(snapshots), ', '.join(
+                                    sorted(s.get('name') or s['id'] for s in snapshots))))
+
+    def delete(self, current):
+        self.evs.delete_volume(current['id'], cascade=self.params['delete_snapshots'])
+        if self.params['wait']:
+            self.waiter().for_deleted(lambda: self.evs.get_volume(current['id']), self.label(current))
+
+
+def main():
+    DiskModule.execute()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,156 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: disk_info
+short_description: List EVS disks
+version_added: 1.0.0
+description:
+  - Lists the disks (EVS volumes) of the project that match all the given filters.
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  name:
+    description: Only the disks with this name.
+    type: str
+  id:
+    description: Only the disk with this id.
+    type: str
+  availability_zone:
+    description: Only the disks in this availability zone.
+    type: str
+  status:
+    description: Only the disks in this status, for example C(available) or C(in-use).
+    type: str
+  metadata:
+    description: Only the disks whose metadata has all these key/value pairs.
+    type: dict
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.info_module
+attributes:
+  platform:
+    platforms: all
+'''
+
+EXAMPLES = r'''
+- name: The disks that take part in the daily snapshot
+  dataprotection.evs.disk_info:
+    cloud: otc
+    metadata:
+      backup: daily
+  register: daily_disks
+
+- name: One disk by name
+  dataprotection.evs.disk_info:
+    cloud: otc
+    name: db01
+  register: db01
+'''
+
+RETURN = r'''
+disks:
+  description: The matching disks, as the cloud shows them (newest first).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Disk id.
+      type: str
+    name:
+      description: Disk name.
+      type: str
+    description:
+      description: Description.
+      type: str
+    status:
+      description: Status.
+      type: str
+    size:
+      description: Size in GB.
+      type: int
+    availability_zone:
+      description: Availability zone.
+      type: str
+    volume_type:
+      description: Disk type.
+      type: str
+    bootable:
+      description: Whether the disk is bootable.
+      type: str
+    encrypted:
+      description: Whether the disk is encrypted.
+      type: bool
+    multiattach:
+      description: Whether the disk is shared.
+      type: bool
+    metadata:
+      description: Metadata.
+      type: dict
+    snapshot_id:
+      description: Snapshot the disk was created from.
+      type: str
+    source_volid:
+      description: Disk the disk was cloned from.
+      type: str
+    attachments:
+      description: Servers the disk is attached to.
+      type: list
+      elements: dict
+    created_at:
+      description: Creation time (UTC).
+      type: str
+    updated_at:
+      description: Last update time (UTC).
+      type: str
+    links:
+      description: Links to the disk.
+      type: list
+      elements: dict
+    user_id:
+      description: User that created the disk.
+      type: str
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import VOLUME_FIELDS, metadata_matches
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+
+
+class DiskInfoModule(InfoModule):
+    argument_spec = dict(
+        name=dict(type='str'),
+        id=dict(type='str'),
+        availability_zone=dict(type='str'),
+        status=dict(type='str'),
+        metadata=dict(type='dict'),
+    )
+    kind = 'disk'
+    result_key = 'disks'
+    result_fields = VOLUME_FIELDS
+
+    def list(self):
+        params = self.params
+        if params['id']:
+            volume = self.evs.get_volume(params['id'])
+            candidates = [volume] if volume else []
+            return [v for v in candidates
+                    if all(params[k] in (None, v.get(k)) for k in ('name', 'availability_zone', 'status'))
+                    and metadata_matches(v.get('metadata'), params['metadata'])]
+        return self.evs.list_volumes(name=params['name'], status=params['status'],
+                                     availability_zone=params['availability_zone'], metadata=params['metadata'])
+
+
+def main():
+    DiskInfoModule.execute()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,232 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: snapshot
+short_description: Create, update or delete a snapshot of an EVS disk
+version_added: 1.0.0
+description:
+  - Makes sure a snapshot with a given name exists (or not) on a disk. Snapshot names are
+    unique per disk; an existing snapshot is kept as is (a snapshot's content never changes),
+    only its description and metadata are updated.
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  name:
+    description: Name of the snapshot (unique per disk), or its id.
+    type: str
+    required: true
+  disk:
+    description: The disk the snapshot belongs to, by name or id.
+    type: str
+    required: true
+  state:
+    description: Whether the snapshot should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  description:
+    description: Description of the snapshot (up to 255 bytes).
+    type: str
+  metadata:
+    description: Metadata key/value pairs of the snapshot.
+    type: dict
+  purge_metadata:
+    description:
+      - Remove metadata keys that are not in O(metadata). With C(false), the keys of O(metadata)
+        are added or updated and the others are kept.
+    type: bool
+    default: false
+  force:
+    description:
+      - Snapshot a disk that is attached to a server (status C(in-use)). Without it such a disk
+        is refused before any request is sent.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: all
+'''
+
+EXAMPLES = r'''
+- name: Snapshot the database disk
+  dataprotection.evs.snapshot:
+    cloud: otc
+    disk: db01
+    name: before-upgrade
+    description: taken before the 2.0 upgrade
+    metadata:
+      purpose: upgrade
+
+- name: Snapshot a disk that is attached to a running server
+  dataprotection.evs.snapshot:
+    cloud: otc
+    disk: db01
+    name: daily-2026-11-25
+    force: true
+
+- name: Delete the snapshot
+  dataprotection.evs.snapshot:
+    cloud: otc
+    disk: db01
+    name: before-upgrade
+    state: absent
+'''
+
+RETURN = r'''
+snapshot:
+  description: The snapshot as the cloud shows it (C(null) after a delete).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Snapshot id (C(null) in a check-mode prediction of a create).
+      type: str
+      sample: 5bc1d3f6-0b4a-4a40-9d2d-2b6cf5a1f2a0
+    name:
+      description: Snapshot name.
+      type: str
+      sample: before-upgrade
+    description:
+      description: Description.
+      type: str
+    status:
+      description: Status (C(creating), C(available), C(error), C(deleting), C(rollbacking), ...).
+      type: str
+      sample: available
+    size:
+      description: Size in GB (the disk's size).
+      type: int
+      sample: 10
+    volume_id:
+      description: Id of the disk.
+      type: str
+    metadata:
+      description: Metadata of the snapshot.
+      type: dict
+    created_at:
+      description: Creation time (UTC) as the cloud gives it.
+      type: str
+      sample: "2026-11-25T10:00:00.000000"
+    updated_at:
+      description: Last update time (UTC).
+      type: str
+error:
+  description: The cloud's error, when a request failed.
+  returned: failed
+  type: dict
+  contains:
+    status:
+      description: HTTP status.
+      type: int
+    code:
+      description: The cloud's error code, for example C(EVS.1047).
+      type: str
+    message:
+      description: The cloud's message.
+      type: str
+    request_id:
+      description: Request id to give the cloud's support.
+      type: str
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
+    RESERVED_SNAPSHOT_PREFIX, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, merge_metadata)
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+
+
+class SnapshotModule(ResourceModule):
+    argument_spec = dict(
+        name=dict(type='str', required=True),
+        disk=dict(type='str', required=True),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        description=dict(type='str'),
+        metadata=dict(type='dict'),
+        purge_metadata=dict(type='bool', default=False),
+        force=dict(type='bool', default=False),
+    )
+    kind = 'snapshot'
+    result_key = 'snapshot'
+    result_fields = SNAPSHOT_FIELDS
+    updatable = ('description', 'metadata')
+    server_defaults = {'description': '', 'metadata': {}}
+
+    def validate(self):
+        self.validate_text('name', self.params['name'])
+        self.validate_text('description', self.params['description'])
+        if self.params['state'] == 'present' and self.params['name'].startswith(RESERVED_SNAPSHOT_PREFIX):
+            raise ResourceError("snapshot name '%s' is invalid: the prefix %s is reserved for backups"
+                                % (self.params['name'], RESERVED_SNAPSHOT_PREFIX))
+
+    def find(self):
+        self.disk = self.evs.find_volume(self.params['disk'], required=self.params['state'] == 'present')
+        if self.disk is None:
+            return None
+        return self.evs.find_snapshot(self.params['name'], volume=self.disk)
+
+    def label(self, resource):
+        return describe_snapshot(resource or {'name': self.params['name']}, self.disk)
+
+    def desired(self, current):
+        wanted = {'description': self.params['description']}
+        if self.params['metadata'] is not None:
+            wanted['metadata'] = merge_metadata((current or {}).get('metadata'), self.params['metadata'],
+                                                self.params['purge_metadata'])
+        if current is None:
+            wanted.update(name=self.params['name'], volume_id=self.disk['id'], size=self.disk.get('size'))
+        return wanted
+
+    def check_create(self, desired):
+        status = self.disk.get('status')
+        if status == 'in-use' and not self.params['force']:
+            raise ResourceError('%s cannot be created: the disk is in-use (attached to a server); '
+                                'set force: true to snapshot it anyway' % self.label(None))
+        if status not in ('available', 'in-use'):
+            raise ResourceError('%s cannot be created: the disk is %s' % (self.label(None), status))
+
+    def create(self, desired):
+        fields = dict((k, v) for k, v in desired.items() if k != 'size' and v is not None)
+        fields['force'] = self.params['force']
+        snapshot = self.evs.create_snapshot(fields)
+        if self.params['wait']:
+            snapshot = self.waiter().for_status(lambda: self.evs.get_snapshot(snapshot['id']),
+                                                self.label(snapshot))
+        return snapshot
+
+    def update(self, current, changes):
+        if 'description' in changes:
+            self.evs.update_snapshot(current['id'], {'description': changes['description']})
+        if 'metadata' in changes:
+            self.evs.set_snapshot_metadata(current['id'], changes['metadata'])
+        return self.evs.get_snapshot(current['id'])
+
+    def check_delete(self, current):
+        if current.get('status') not in SNAPSHOT_DELETABLE:
+            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
+
+    def delete(self, current):
+        self.evs.delete_snapshot(current['id'])
+        if self.params['wait']:
+            self.waiter().for_deleted(lambda: self.evs.get_snapshot(current['id']), self.label(current))
+
+
+def main():
+    SnapshotModule.execute()
+
+
+if __name__ == '__main__':
+    main()
