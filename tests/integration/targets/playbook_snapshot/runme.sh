@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The snapshot playbook end to end, as a user runs it (connection from OS_CLOUD and clouds.yaml):
+# --check --diff predicts exactly what the real run does and changes nothing; the real run
+# snapshots the selected disks only; a second run is changed=0 and sends only GET requests.
+set -eu -o pipefail
+config=$(cd ../.. && pwd)/integration_config.yml
+setting() { sed -n "s/^$1: //p" "$config"; }
+export OS_CLIENT_CONFIG_FILE OS_CLOUD ANSIBLE_ROLES_PATH
+OS_CLIENT_CONFIG_FILE=$(setting emulator_clouds_yaml)
+OS_CLOUD=$(setting emulator_cloud)
+ANSIBLE_ROLES_PATH=$(cd .. && pwd)
+run() { ansible-playbook "$@" -e "@$config"; }
+changed_count() { grep -E '^localhost +:' "$1" | sed -E 's/.*changed=([0-9]+).*/\1/'; }
+
+run setup.yml "$@"
+
+run mark.yml "$@"
+ansible-playbook dataprotection.evs.snapshot --check --diff "$@" | tee check.log
+run verify.yml -e verify_expect_mutations=false -e verify_context='check run' "$@"
+
+run mark.yml "$@"
+ansible-playbook dataprotection.evs.snapshot --diff "$@" | tee real.log
+run verify.yml -e verify_expect_mutations=true -e verify_context='real run' "$@"
+
+# The check run predicted exactly the real run: the same changed task, the same changed items.
+[ "$(changed_count check.log)" = 1 ] && [ "$(changed_count real.log)" = 1 ] \
+  || { echo "changed tasks: check $(changed_count check.log), real $(changed_count real.log); both must be 1"; exit 1; }
+[ "$(grep -c '^changed: ' check.log)" = 2 ] && [ "$(grep -c '^changed: ' real.log)" = 2 ] \
+  || { echo "changed items differ between the check and the real run"; exit 1; }
+
+run mark.yml "$@"
+ansible-playbook dataprotection.evs.snapshot "$@" | tee again.log
+run verify.yml -e verify_expect_mutations=false -e verify_context='second run' "$@"
+[ "$(changed_count again.log)" = 0 ] || { echo "second run: changed=$(changed_count again.log)"; exit 1; }
+echo "playbook_snapshot: check run predicted the real run; second run changed=0 with GETs only"
