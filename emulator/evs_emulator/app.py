@@ -1,0 +1,170 @@
+"""The ASGI application: one router for every service, wrapped in the emulator middleware.
+
+The middleware (outermost, so it sees every answer) gives each request an id, injects fault
+rules before any service runs, stamps the `Date` header from the emulator clock, and writes
+the request log. It never records credentials: only method, path, query, status and who.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from http import HTTPStatus
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import Mount
+
+from . import admin, errors
+from .clock import http_date, iso_z
+from .config import Config
+from .runtime import Emulator
+from .services import compute, evs, identity
+from .web import json_response
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SERVICE_MODULES = (identity, evs, compute)
+
+
+def service_of(path: str) -> str:
+    """Which service a path belongs to, from its first segment."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return {"identity": "identity", "evs": "evs", "ecs": "compute", "_emulator": "admin"}.get(first, "evs")
+
+
+def is_mutating(method: str, path: str) -> bool:
+    # Asking for a token is authentication, not a change to the cloud: a second, idempotent
+    # playbook run logs in again but must show no mutating request.
+    if method == "POST" and path.rstrip("/").endswith("/v3/auth/tokens"):
+        return False
+    return method not in SAFE_METHODS
+
+
+async def _api_error(request: Request, exc: errors.ApiError):
+    return json_response(exc.body, exc.status, exc.headers)
+
+
+async def _admin_error(request: Request, exc: admin.AdminError):
+    return json_response({"error": exc.message}, exc.status)
+
+
+def build_routes() -> list:
+    routes = admin.mounts()
+    routes += [Mount(identity.MOUNT, routes=identity.routes())]
+    routes += evs.mounts() + compute.mounts()
+    routes += evs.unprefixed_mounts()  # last: only paths no prefixed service claimed
+    return routes
+
+
+def create_app(config: Config, state_dir: str | Path) -> "EmulatorMiddleware":
+    emu = Emulator(config, state_dir)
+    emu.catalog_templates = [entry for module in SERVICE_MODULES for entry in module.CATALOG]
+    app = Starlette(routes=build_routes(),
+                    exception_handlers={errors.ApiError: _api_error, admin.AdminError: _admin_error})
+    app.state.emulator = emu
+    return EmulatorMiddleware(app, emu)
+
+
+class EmulatorMiddleware:
+    def __init__(self, app, emu: Emulator):
+        self.app = app
+        self.emulator = emu
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path, method = scope["path"], scope["method"]
+        service = service_of(path)
+        request_id = "req-" + str(uuid.uuid4())
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        id_headers = [(b"x-request-id", request_id.encode())]
+        if service == "evs":
+            id_headers.append((b"x-openstack-request-id", request_id.encode()))
+        logged = []
+
+        def log_once(status: int) -> None:
+            # Logged when the answer starts, before the client can see it, so a test that
+            # reads the log right after an answer always finds it.
+            if service != "admin" and not logged:
+                logged.append(status)
+                self._log(scope, state, service, status, request_id)
+
+        async def send_stamped(message):
+            if message["type"] == "http.response.start":
+                log_once(message["status"])
+                drop = {b"date", b"server"}
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in drop]
+                headers += [(b"date", http_date(self.emulator.now()).encode())] + id_headers
+                message = dict(message, headers=headers)
+            await send(message)
+
+        if service == "admin":
+            return await self.app(scope, receive, send_stamped)
+        try:
+            rule = self.emulator.faults.match(method, path)
+            if rule is None:
+                await self.app(scope, receive, send_stamped)
+            else:
+                await self._apply_fault(rule, scope, receive, send, send_stamped, request_id)
+        finally:
+            log_once(0)  # no answer was sent: a dropped connection or a crash
+
+    async def _apply_fault(self, rule, scope, receive, send, send_stamped, request_id):
+        if rule["latency"]:
+            await asyncio.sleep(rule["latency"])
+        if rule["drop"]:
+            await _drop_connection(send)
+            return
+        if rule["status"] is None:  # latency only
+            await self.app(scope, receive, send_stamped)
+            return
+        status, headers = rule["status"], {}
+        body = rule["body"]
+        retry_after = rule["retry_after"]
+        if status == 429:
+            retry_after = 1 if retry_after is None else retry_after
+            if body is None:
+                body = errors.throttled(request_id, retry_after).body
+        if body is None:
+            body = {"error_msg": HTTPStatus(status).phrase, "error_code": "EMULATOR.FAULT", "request_id": request_id}
+        if retry_after is not None:
+            headers["retry-after"] = str(retry_after)
+        await _send_json(send_stamped, status, body, headers)
+
+    def _log(self, scope, state, service, status, request_id):
+        now = self.emulator.now()
+        method = scope["method"]
+        self.emulator.store.log_request({
+            "time": iso_z(now), "epoch": now, "method": method, "path": scope["path"],
+            "query": scope.get("query_string", b"").decode("latin-1"), "status": status,
+            "project_id": state.get("project_id"), "user_id": state.get("user_id"), "service": service,
+            "mutating": int(is_mutating(method, scope["path"])), "request_id": request_id,
+        })
+
+
+async def _send_json(send, status: int, body, headers: dict):
+    content = json.dumps(body).encode()
+    raw_headers = [(b"content-type", b"application/json;charset=UTF-8"),
+                   (b"content-length", str(len(content)).encode())]
+    raw_headers += [(k.encode(), str(v).encode()) for k, v in headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+async def _drop_connection(send) -> None:
+    """Close the TCP connection without any answer, as a crashed gateway would.
+
+    ASGI has no message for this; uvicorn's `send` is a bound method of the protocol's
+    request cycle, whose transport we abort. The server then sees a disconnected client and
+    sends nothing itself.
+    """
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None:
+        raise RuntimeError("dropping a connection needs uvicorn's transport")
+    transport.abort()
+    for _ in range(3):  # let connection_lost run so the server marks the client as gone
+        await asyncio.sleep(0)

@@ -1,0 +1,95 @@
+"""Command line: `evs-emulator serve` and `evs-emulator clouds-yaml`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from .config import Config
+
+
+def _write_atomically(path: str, text: str) -> None:
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.replace(tmp, target)
+
+
+def serve(args) -> int:
+    import uvicorn
+
+    from .app import create_app
+
+    state_dir = Path(args.state_dir or tempfile.mkdtemp(prefix="evs-emulator-")).resolve()
+    config = Config.load(args.config)
+    app = create_app(config, state_dir)
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    host, port = sock.getsockname()[:2]
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{port}"
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets=None):
+            await super().startup(sockets=sockets)
+            if self.started:
+                print(f"evs-emulator serving at {url} (state: {state_dir})", flush=True)
+                if args.url_file:
+                    _write_atomically(args.url_file, url + "\n")
+
+    server = AnnouncingServer(uvicorn.Config(app, log_level=args.log_level, access_log=False, proxy_headers=False,
+                                             server_header=False, date_header=False, lifespan="off"))
+    server.run(sockets=[sock])
+    return 0
+
+
+def clouds_yaml(config: Config, url: str) -> str:
+    auth_url = f"{url.rstrip('/')}/identity/v3"
+    clouds = {}
+    for tenant in config.tenants:
+        region = tenant.project["region"]
+        clouds[tenant.cloud] = {
+            "auth": {"auth_url": auth_url, "username": tenant.user["name"], "password": tenant.user["password"],
+                     "user_domain_name": tenant.domain["name"], "project_name": tenant.project["name"],
+                     "project_id": tenant.project["id"]},
+            "region_name": region, "interface": "public", "identity_api_version": 3,
+        }
+        clouds[f"{tenant.cloud}-aksk"] = {
+            "auth": {"auth_url": auth_url, "ak": tenant.user["access_key"], "sk": tenant.user["secret_key"],
+                     "project_id": tenant.project["id"], "project_name": tenant.project["name"]},
+            "region_name": region,
+        }
+    header = "# clouds.yaml for the evs-emulator at " + url + "\n"
+    return header + yaml.safe_dump({"clouds": clouds}, sort_keys=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="evs-emulator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="run the emulator")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    run.add_argument("--state-dir", help="directory of the SQLite state (default: a new temp dir)")
+    run.add_argument("--config", help="YAML config (default: the built-in seed)")
+    run.add_argument("--url-file", help="write the base URL here once ready")
+    run.add_argument("--log-level", default="warning")
+    clouds = commands.add_parser("clouds-yaml", help="print a clouds.yaml for the seeded tenants")
+    clouds.add_argument("--url", default="http://127.0.0.1:8080", help="the emulator's base URL")
+    clouds.add_argument("--config", help="YAML config (default: the built-in seed)")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    sys.stdout.write(clouds_yaml(Config.load(args.config), args.url))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

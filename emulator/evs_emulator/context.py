@@ -1,0 +1,53 @@
+"""The per-request context of project-scoped service calls, and the decorator that builds it."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from . import auth
+from .web import mount_url
+
+MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class ProjectCall:
+    """One authenticated request on `/{project_id}/...`: emulator, caller, project, and `now`."""
+
+    def __init__(self, request: Request, principal: auth.Principal):
+        self.request = request
+        self.emu = request.app.state.emulator
+        self.principal = principal
+        self.project_id = request.path_params["project_id"]
+        self.now = self.emu.now()  # one instant for the whole request
+
+    @property
+    def endpoint(self) -> str:
+        """The catalog endpoint the client used, e.g. http://h:p/evs/v2/<project_id>."""
+        return f"{mount_url(self.request)}/{self.project_id}"
+
+    @property
+    def region(self) -> str:
+        return self.principal.tenant.project["region"]
+
+    def timings(self) -> dict:
+        return self.emu.timings()
+
+
+def project_endpoint(call_class: type[ProjectCall]):
+    """Authenticate, build the call context, run the handler in one store transaction.
+
+    The transaction commits before the answer is sent, so an acknowledged change survives a
+    crash. The body is read first: nothing awaits while the transaction is open.
+    """
+    def decorate(handler):
+        async def wrapper(request: Request):
+            emu = request.app.state.emulator
+            principal = await auth.authenticate(request, emu, request.path_params["project_id"])
+            await request.body()
+            call = call_class(request, principal)
+            with emu.store.transaction():
+                return await handler(call)
+        wrapper.__name__ = handler.__name__
+        wrapper.__doc__ = handler.__doc__
+        return wrapper
+    return decorate

@@ -1,0 +1,98 @@
+"""Fault rules: answers injected by the middleware before a service sees the request."""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+
+RULE_FIELDS = {"method", "path", "status", "body", "retry_after", "latency", "drop", "count", "probability"}
+
+
+class FaultRuleError(ValueError):
+    pass
+
+
+def validate_rule(spec: dict) -> dict:
+    unknown = set(spec) - RULE_FIELDS
+    if unknown:
+        raise FaultRuleError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+    rule = {
+        "method": str(spec.get("method", "*")).upper(),
+        "path": spec.get("path", ".*"),
+        "status": spec.get("status"),
+        "body": spec.get("body"),
+        "retry_after": spec.get("retry_after"),
+        "latency": float(spec.get("latency") or 0),
+        "drop": bool(spec.get("drop", False)),
+        "count": spec.get("count"),
+        "probability": float(spec.get("probability", 1.0)),
+    }
+    try:
+        re.compile(rule["path"])
+    except re.error as exc:
+        raise FaultRuleError(f"invalid path regex: {exc}") from None
+    if rule["status"] is not None and not (isinstance(rule["status"], int) and 100 <= rule["status"] <= 599):
+        raise FaultRuleError("status must be an HTTP status code")
+    if rule["status"] is None and not rule["drop"] and not rule["latency"]:
+        raise FaultRuleError("a fault needs status, drop or latency")
+    if rule["count"] is not None and (not isinstance(rule["count"], int) or rule["count"] < 1):
+        raise FaultRuleError("count must be a positive integer")
+    if not 0.0 <= rule["probability"] <= 1.0:
+        raise FaultRuleError("probability must be within 0..1")
+    return rule
+
+
+class FaultRules:
+    """Persisted list of rules; the first matching rule applies to a request."""
+
+    META_KEY = "faults"
+
+    def __init__(self, store, rng: random.Random | None = None):
+        self._store = store
+        self._rng = rng or random.Random()
+        self.reload()
+
+    def reload(self) -> None:
+        self._rules = self._store.meta_get(self.META_KEY, [])
+        self._compiled = {r["id"]: re.compile(r["path"]) for r in self._rules}
+
+    def _save(self) -> None:
+        self._store.meta_set(self.META_KEY, self._rules)
+        self.reload()
+
+    def add(self, spec: dict) -> dict:
+        rule = {"id": str(uuid.uuid4())} | validate_rule(spec)
+        self._rules.append(rule)
+        self._save()
+        return rule
+
+    def list(self) -> list[dict]:
+        return list(self._rules)
+
+    def remove(self, rule_id: str) -> bool:
+        before = len(self._rules)
+        self._rules = [r for r in self._rules if r["id"] != rule_id]
+        self._save()
+        return len(self._rules) != before
+
+    def clear(self) -> None:
+        self._rules = []
+        self._save()
+
+    def match(self, method: str, path: str) -> dict | None:
+        """The rule to apply to this request, consuming one use of a counted rule."""
+        for rule in self._rules:
+            if rule["method"] not in ("*", method):
+                continue
+            if not self._compiled[rule["id"]].search(path):
+                continue
+            if self._rng.random() >= rule["probability"]:
+                continue
+            if rule["count"] is not None:
+                rule["count"] -= 1
+                if rule["count"] <= 0:
+                    self._rules = [r for r in self._rules if r["id"] != rule["id"]]
+                self._save()
+            return rule
+        return None

@@ -1,0 +1,646 @@
+"""EVS: Cinder v2/v3 compatible volumes and snapshots, vendor rollback, quotas.
+
+Error bodies: a failure with a documented EVS code answers {"error": {"message", "code":
+"EVS.xxxx"}}; one without (missing resource, malformed body) answers the Cinder fault wrapper
+({"itemNotFound": {"message", "code": 404}}, {"badRequest": ...}). See README, "Choices".
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+
+from starlette.requests import Request
+from starlette.routing import Mount, Route
+
+from .. import auth, errors, lifecycle
+from ..clock import cinder_time
+from ..lifecycle import GONE, PREVIOUS, Operation, begin
+from ..listing import ListRules, filter_items, filter_metadata, page, sort_items
+from ..resources import Repository, new_id
+from ..context import ProjectCall, project_endpoint
+from ..web import base_url, bool_value, empty, json_response, query_flag, read_json, required_object
+
+MOUNT = "/evs"
+CATALOG = [
+    ("volumev2", "cinderv2", "/evs/v2/{project_id}"),
+    ("volumev3", "cinderv3", "/evs/v3/{project_id}"),
+    ("evs", "evs", "/evs/v2/{project_id}"),
+]
+VOLUME, SNAPSHOT = "volume", "snapshot"
+RESERVED_SNAPSHOT_PREFIX = "autobk_snapshot_"
+DATA_DISK_SIZE = (10, 32768)
+
+VOLUME_OPS = lifecycle.operations(
+    Operation("volume.create", None, "creating", "available"),
+    Operation("volume.delete", frozenset({"available", "error", "error_extending", "error_restoring",
+                                          "error_rollbacking"}), "deleting", GONE),
+    Operation("volume.extend", frozenset({"available", "in-use"}), "extending", PREVIOUS),
+    Operation("volume.attach", frozenset({"available", "in-use"}), "attaching", "in-use"),
+    Operation("volume.detach", frozenset({"in-use"}), "detaching", "available"),
+    Operation("snapshot.rollback", frozenset({"available", "error_rollbacking"}), "rollbacking", "available"),
+)
+SNAPSHOT_OPS = lifecycle.operations(
+    Operation("snapshot.create", None, "creating", "available"),
+    Operation("snapshot.delete", frozenset({"available", "error"}), "deleting", GONE),
+    Operation("snapshot.rollback", frozenset({"available"}), "rollbacking", "available"),
+)
+
+LIST_RULES = ListRules(
+    sort_keys=("id", "status", "size", "created_at", "name"), default_sort_key="created_at",
+    bad_limit=lambda m: errors.evs_error(400, "EVS.1023", m),
+    bad_marker=lambda m: errors.evs_error(400, "EVS.1024", m),
+    bad_sort_key=lambda m: errors.evs_error(400, "EVS.1039", m),
+    bad_sort_dir=lambda m: errors.evs_error(400, "EVS.1040", m),
+)
+
+
+# -- context ---------------------------------------------------------------
+class Call(ProjectCall):
+    """An EVS request: adds the volume and snapshot repositories and their lookups."""
+
+    def __init__(self, request: Request, principal: auth.Principal):
+        super().__init__(request, principal)
+        self.volumes = Repository(self.emu, VOLUME)
+        self.snapshots = Repository(self.emu, SNAPSHOT)
+
+    def require_zone_up(self, az: str) -> None:
+        if self.emu.zone_is_down(az):
+            raise errors.evs_error(500, "EVS.2002", f"Internal error: availability zone {az} is unavailable.")
+
+    def volume(self, volume_id: str) -> dict:
+        volume = self.volumes.get(volume_id, self.project_id)
+        if volume is None:
+            raise errors.not_found(f"Volume {volume_id} could not be found.")
+        self.require_zone_up(volume["availability_zone"])
+        return volume
+
+    def snapshot(self, snapshot_id: str) -> dict:
+        snapshot = self.snapshots.get(snapshot_id, self.project_id)
+        if snapshot is None:
+            raise errors.not_found(f"Snapshot {snapshot_id} could not be found.")
+        self.require_zone_up(snapshot["_availability_zone"])
+        return snapshot
+
+
+endpoint = project_endpoint(Call)
+
+
+# -- views -----------------------------------------------------------------
+def _links(call: Call, collection: str, rid: str) -> list[dict]:
+    bookmark = f"{base_url(call.request)}/evs/{call.project_id}/{collection}/{rid}"
+    return [{"href": f"{call.endpoint}/{collection}/{rid}", "rel": "self"}, {"href": bookmark, "rel": "bookmark"}]
+
+
+def volume_view(call: Call, v: dict) -> dict:
+    down = call.emu.zone_is_down(v["availability_zone"])
+    return {
+        "id": v["id"], "name": v["name"], "description": v["description"],
+        "status": "error" if down else v["status"],
+        "size": v["size"], "availability_zone": v["availability_zone"], "volume_type": v["volume_type"],
+        "bootable": "false", "encrypted": v["metadata"].get("__system__encrypted") == "1",
+        "multiattach": v["multiattach"], "shareable": str(v["multiattach"]).lower(),
+        "metadata": dict(v["metadata"]), "snapshot_id": v["snapshot_id"], "source_volid": None,
+        "created_at": cinder_time(v["created_at"]), "updated_at": cinder_time(v["updated_at"]),
+        "user_id": v["user_id"], "links": _links(call, "volumes", v["id"]),
+        "attachments": [dict(a) for a in v["attachments"]],
+        "os-vol-tenant-attr:tenant_id": v["project_id"], "os-vol-host-attr:host": f"{v['availability_zone']}#evs",
+        "os-vol-mig-status-attr:migstat": None, "os-vol-mig-status-attr:name_id": None,
+        "replication_status": "disabled", "consistencygroup_id": None, "storage_cluster_id": None,
+        "wwn": v["wwn"],
+    }
+
+
+def snapshot_view(call: Call, s: dict) -> dict:
+    down = call.emu.zone_is_down(s["_availability_zone"])
+    return {
+        "id": s["id"], "name": s["name"], "description": s["description"],
+        "status": "error" if down else s["status"], "size": s["size"], "volume_id": s["volume_id"],
+        "metadata": dict(s["metadata"]), "created_at": cinder_time(s["created_at"]),
+        "updated_at": cinder_time(s["updated_at"]),
+        "os-extended-snapshot-attributes:project_id": s["project_id"],
+        "os-extended-snapshot-attributes:progress": "100%" if s["status"] == "available" else "0%",
+    }
+
+
+def summary(call: Call, item: dict, collection: str) -> dict:
+    return {"id": item["id"], "name": item["name"], "links": _links(call, collection, item["id"])}
+
+
+# -- validation helpers ----------------------------------------------------
+def _text(value, field: str, limit: int = 255) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise errors.bad_request(f"Invalid {field}: a string is expected.")
+    if len(value.encode()) > limit:
+        raise errors.bad_request(f"Invalid {field}: longer than {limit} bytes.")
+    return value
+
+
+def _metadata(value, field: str = "metadata") -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise errors.bad_request(f"Invalid {field}: a map of strings is expected.")
+    for key, val in value.items():
+        if not key or len(key) > 255 or len(val) > 255:
+            raise errors.bad_request(f"Invalid {field}: keys must be 1..255 and values 0..255 characters.")
+    return dict(value)
+
+
+def _size(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise errors.evs_error(400, "EVS.1010", "Invalid size: an integer number of GB is expected.")
+    try:
+        return int(value)
+    except ValueError:
+        raise errors.evs_error(400, "EVS.1010", f"Invalid size '{value}'.") from None
+
+
+def _metadata_query(raw: str | None) -> dict | None:
+    if raw is None:
+        return None
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        try:
+            parsed = ast.literal_eval(raw)  # clients send a Python dict repr, e.g. {'k': 'v'}
+        except (ValueError, SyntaxError):
+            raise errors.bad_request(f"Invalid metadata filter '{raw}'.") from None
+    if not isinstance(parsed, dict):
+        raise errors.bad_request(f"Invalid metadata filter '{raw}'.")
+    return {str(k): str(v) for k, v in parsed.items()}
+
+
+# -- quotas ----------------------------------------------------------------
+def usage(call: Call) -> dict:
+    volumes = call.volumes.list(call.project_id)
+    snapshots = call.snapshots.list(call.project_id)
+    used = {"volumes": len(volumes), "gigabytes": sum(v["size"] for v in volumes), "snapshots": len(snapshots),
+            "backups": 0, "backup_gigabytes": 0}
+    for type_name in call.emu.config.volume_type_names():
+        of_type = [v for v in volumes if v["volume_type"] == type_name]
+        used[f"volumes_{type_name}"] = len(of_type)
+        used[f"gigabytes_{type_name}"] = sum(v["size"] for v in of_type)
+        used[f"snapshots_{type_name}"] = len([s for s in snapshots if s["_volume_type"] == type_name])
+    return used
+
+
+def limit_of(call: Call, name: str) -> int:
+    return int(call.emu.config.quotas.get(name, -1))
+
+
+def check_quota(call: Call, volumes: int = 0, gigabytes: int = 0, snapshots: int = 0) -> None:
+    used = usage(call)
+    if volumes and 0 <= limit_of(call, "volumes") < used["volumes"] + volumes:
+        raise errors.evs_error(400, "EVS.1034", "Volume count quota exceeded.")
+    if gigabytes and 0 <= limit_of(call, "gigabytes") < used["gigabytes"] + gigabytes:
+        raise errors.evs_error(400, "EVS.1042", "Volume gigabytes quota exceeded.")
+    if snapshots and 0 <= limit_of(call, "snapshots") < used["snapshots"] + snapshots:
+        raise errors.fault(413, "Maximum number of snapshots allowed exceeded.", retryAfter="0")
+
+
+@endpoint
+async def show_quotas(call: Call):
+    target = call.request.path_params["target_project_id"]
+    if target != call.project_id:
+        raise auth.project_mismatch()
+    used = usage(call)
+    names = ["volumes", "snapshots", "gigabytes", "backups", "backup_gigabytes"] + [
+        f"{n}_{t}" for t in call.emu.config.volume_type_names() for n in ("volumes", "gigabytes", "snapshots")]
+    with_usage = query_flag(call.request, "usage")
+    quota_set = {"id": target}
+    for name in names:
+        limit = -1 if "_" in name and name != "backup_gigabytes" else limit_of(call, name)  # no per-type limits
+        quota_set[name] = {"in_use": used.get(name, 0), "limit": limit, "reserved": 0} if with_usage else limit
+    return json_response({"quota_set": quota_set})
+
+
+# -- volumes ---------------------------------------------------------------
+def _volume_source(call: Call, spec: dict) -> dict | None:
+    """The snapshot a new volume starts from, checked; None for a blank volume."""
+    sources = [k for k in ("snapshot_id", "imageRef", "source_volid", "backup_id") if spec.get(k)]
+    if len(sources) > 1:
+        raise errors.evs_error(400, "EVS.1016", "Only one of imageRef, snapshot_id, source_volid and backup_id "
+                                                "may be given.")
+    if not sources:
+        return None
+    if sources != ["snapshot_id"]:
+        raise errors.bad_request(f"Creating a volume from {sources[0]} is not supported by this cloud emulator.")
+    snapshot = call.snapshots.get(spec["snapshot_id"], call.project_id)
+    if snapshot is None:
+        raise errors.evs_error(400, "EVS.2045", f"Invalid snapshot_id {spec['snapshot_id']}.")
+    if snapshot["status"] not in ("available", "backing-up"):
+        raise errors.evs_error(400, "EVS.2043", f"Snapshot {snapshot['id']} status must be available.")
+    return snapshot
+
+
+@endpoint
+async def create_volume(call: Call):
+    spec = required_object(await read_json(call.request), "volume")
+    config = call.emu.config
+    zone = spec.get("availability_zone")
+    region = call.region
+    if zone not in config.availability_zones(region):
+        raise errors.evs_error(400, "EVS.1036", f"Invalid availability_zone '{zone}'.")
+    source = _volume_source(call, spec)
+    if source is not None:
+        size = _size(spec.get("size", source["size"]))
+        if size < source["size"]:
+            raise errors.evs_error(400, "EVS.1010", f"Invalid size {size}: smaller than the snapshot ({source['size']} GB).")
+        if source["_availability_zone"] != zone:
+            raise errors.evs_error(400, "EVS.1036", "The volume must be in the availability zone of the snapshot.")
+    else:
+        if "size" not in spec:
+            raise errors.evs_error(400, "EVS.1010", "Invalid size: size is required.")
+        size = _size(spec["size"])
+    if not DATA_DISK_SIZE[0] <= size <= DATA_DISK_SIZE[1]:
+        raise errors.evs_error(400, "EVS.1010", f"Invalid size {size}: must be within {DATA_DISK_SIZE[0]}..{DATA_DISK_SIZE[1]} GB.")
+    volume_type = spec.get("volume_type") or config.default_volume_type
+    if volume_type not in config.volume_type_names():
+        raise errors.evs_error(400, "EVS.1020", f"Invalid volume_type '{volume_type}'.")
+    name, description = _text(spec.get("name"), "name"), _text(spec.get("description"), "description")
+    metadata = _metadata(spec.get("metadata"))
+    multiattach = bool_value(spec.get("multiattach", False), "multiattach")
+    call.require_zone_up(zone)
+    check_quota(call, volumes=1, gigabytes=size)
+    volume_id = new_id()
+    volume = {
+        "id": volume_id, "project_id": call.project_id, "region": region, "user_id": call.principal.user_id,
+        "name": name, "description": description, "status": None, "size": size, "availability_zone": zone,
+        "volume_type": volume_type, "multiattach": multiattach, "metadata": metadata,
+        "snapshot_id": source["id"] if source else None, "attachments": [],
+        "created_at": call.now, "updated_at": call.now, "wwn": "688860300" + volume_id.replace("-", "")[:23],
+        # Disk content ground truth: a small block map; a volume from a snapshot starts with its blocks.
+        "_blocks": dict(source["_blocks"]) if source else {},
+    }
+    volume = begin(volume, VOLUME_OPS["volume.create"], call.now, call.timings())
+    call.volumes.save(volume)
+    return json_response({"volume": volume_view(call, volume)}, 202)
+
+
+def _listed_volumes(call: Call) -> list[dict]:
+    query = call.request.query_params
+    items = [volume_view(call, v) for v in call.volumes.list(call.project_id)]
+    items = filter_items(items, query, ("name", "status", "availability_zone"))
+    wanted = _metadata_query(query.get("metadata"))
+    if wanted:
+        items = filter_metadata(items, wanted)
+    return sort_items(items, query, LIST_RULES)
+
+
+@endpoint
+async def list_volumes(call: Call):
+    chosen, links = page(_listed_volumes(call), call.request.query_params, LIST_RULES, f"{call.endpoint}/volumes")
+    return _list_answer("volumes", [summary(call, v, "volumes") for v in chosen], links)
+
+
+@endpoint
+async def list_volumes_detail(call: Call):
+    items = _listed_volumes(call)
+    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/volumes/detail")
+    body = _list_body("volumes", chosen, links)
+    if query_flag(call.request, "with_count"):
+        body["count"] = len(items)
+    return json_response(body)
+
+
+@endpoint
+async def list_cloudvolumes_detail(call: Call):
+    """Vendor list (Huawei SDK ListVolumes): same items, plus `count` of all matches."""
+    items = _listed_volumes(call)
+    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/cloudvolumes/detail")
+    body = {"count": len(items), "volumes": chosen}
+    if links:
+        body["volumes_links"] = links
+    return json_response(body)
+
+
+def _list_body(key: str, items: list[dict], links: list[dict]) -> dict:
+    body = {key: items}
+    if links:
+        body[f"{key}_links"] = links
+    return body
+
+
+def _list_answer(key: str, items: list[dict], links: list[dict]):
+    return json_response(_list_body(key, items, links))
+
+
+@endpoint
+async def show_volume(call: Call):
+    return json_response({"volume": volume_view(call, call.volume(call.request.path_params["volume_id"]))})
+
+
+def _apply_update(spec: dict, item: dict, display_aliases: bool = False) -> dict:
+    """Apply name/description/metadata from an update body (v2 snapshots also take display_*)."""
+    updated = dict(item)
+    for field, alias in (("name", "display_name"), ("description", "display_description")):
+        key = field if field in spec else (alias if display_aliases and alias in spec else None)
+        if key:
+            updated[field] = _text(spec[key], field)
+    if "metadata" in spec:
+        updated["metadata"] = _metadata(spec["metadata"])
+    return updated
+
+
+@endpoint
+async def update_volume(call: Call):
+    volume = call.volume(call.request.path_params["volume_id"])
+    spec = required_object(await read_json(call.request), "volume")
+    volume = call.volumes.save(_apply_update(spec, volume) | {"updated_at": call.now})
+    return json_response({"volume": volume_view(call, volume)})
+
+
+@endpoint
+async def delete_volume(call: Call):
+    volume = call.volume(call.request.path_params["volume_id"])
+    operation = VOLUME_OPS["volume.delete"]
+    if not operation.allows(volume["status"]):
+        raise errors.evs_error(400, "EVS.1046", f"Invalid volume: volume status must be available or error, "
+                                                f"but current status is: {volume['status']}.")
+    dependents = [s for s in call.snapshots.list(call.project_id) if s["volume_id"] == volume["id"]]
+    if dependents and not query_flag(call.request, "cascade"):
+        raise errors.bad_request(f"Invalid volume: Volume {volume['id']} still has {len(dependents)} "
+                                 f"dependent snapshots.")
+    for snapshot in dependents:
+        _start_snapshot_delete(call, snapshot)
+    call.volumes.save(begin(volume, operation, call.now, call.timings()))
+    return empty(202)
+
+
+@endpoint
+async def volume_action(call: Call):
+    volume = call.volume(call.request.path_params["volume_id"])
+    body = await read_json(call.request)
+    if "os-extend" not in body:
+        raise errors.bad_request(f"There is no such action: {', '.join(body) or '(none)'}.")
+    spec = body["os-extend"]
+    if not isinstance(spec, dict) or "new_size" not in spec:
+        raise errors.bad_request("Missing required element 'new_size' in os-extend.")
+    new_size = _size(spec["new_size"])
+    operation = VOLUME_OPS["volume.extend"]
+    if not operation.allows(volume["status"]):
+        raise errors.evs_error(400, "EVS.1048", f"Invalid volume: cannot extend a volume in status {volume['status']}.")
+    if new_size <= volume["size"]:
+        raise errors.evs_error(400, "EVS.1010", f"Invalid size {new_size}: new size must be greater than {volume['size']}.")
+    if new_size > DATA_DISK_SIZE[1]:
+        raise errors.evs_error(400, "EVS.1010", f"Invalid size {new_size}: larger than {DATA_DISK_SIZE[1]} GB.")
+    check_quota(call, gigabytes=new_size - volume["size"])
+    call.volumes.save(begin(volume, operation, call.now, call.timings(), on_done={"size": new_size}))
+    return empty(202)
+
+
+# -- snapshots -------------------------------------------------------------
+@endpoint
+async def create_snapshot(call: Call):
+    spec = required_object(await read_json(call.request), "snapshot")
+    if not spec.get("volume_id"):
+        raise errors.bad_request("Missing required element 'volume_id' in snapshot.")
+    volume = call.volume(spec["volume_id"])
+    force = bool_value(spec.get("force", False), "force")
+    name = _text(spec.get("name"), "name")
+    if name.startswith(RESERVED_SNAPSHOT_PREFIX):
+        raise errors.bad_request(f"Invalid name: the prefix {RESERVED_SNAPSHOT_PREFIX} is reserved.")
+    # Cinder's rule: an available volume always, an in-use one only with force, nothing else.
+    if not (volume["status"] == "available" or (volume["status"] == "in-use" and force)):
+        hint = " (use force for an in-use volume)" if volume["status"] == "in-use" else ""
+        raise errors.bad_request(f"Invalid volume: Volume {volume['id']} status must be available, "
+                                 f"but current status is: {volume['status']}{hint}.")
+    check_quota(call, snapshots=1)
+    snapshot = {
+        "id": new_id(), "project_id": call.project_id, "region": volume["region"], "name": name,
+        "description": _text(spec.get("description"), "description"), "status": None, "size": volume["size"],
+        "volume_id": volume["id"], "metadata": _metadata(spec.get("metadata")),
+        "created_at": call.now, "updated_at": call.now,
+        "_availability_zone": volume["availability_zone"], "_volume_type": volume["volume_type"],
+        # A snapshot is the volume's content at the moment it was accepted.
+        "_blocks": dict(volume["_blocks"]),
+    }
+    snapshot = begin(snapshot, SNAPSHOT_OPS["snapshot.create"], call.now, call.timings())
+    call.snapshots.save(snapshot)
+    return json_response({"snapshot": snapshot_view(call, snapshot)}, 202)
+
+
+def _listed_snapshots(call: Call) -> list[dict]:
+    query = call.request.query_params
+    stored = call.snapshots.list(call.project_id)
+    zone = query.get("availability_zone")
+    if zone is not None:
+        stored = [s for s in stored if s["_availability_zone"] == zone]
+    items = filter_items([snapshot_view(call, s) for s in stored], query, ("name", "status", "volume_id"))
+    return sort_items(items, query, LIST_RULES)
+
+
+@endpoint
+async def list_snapshots(call: Call):
+    chosen, links = page(_listed_snapshots(call), call.request.query_params, LIST_RULES, f"{call.endpoint}/snapshots")
+    summaries = [{k: s[k] for k in ("id", "name", "status", "size", "volume_id", "description", "created_at",
+                                    "metadata")} for s in chosen]
+    return _list_answer("snapshots", summaries, links)
+
+
+@endpoint
+async def list_snapshots_detail(call: Call):
+    chosen, links = page(_listed_snapshots(call), call.request.query_params, LIST_RULES,
+                         f"{call.endpoint}/snapshots/detail")
+    return _list_answer("snapshots", chosen, links)
+
+
+@endpoint
+async def show_snapshot(call: Call):
+    return json_response({"snapshot": snapshot_view(call, call.snapshot(call.request.path_params["snapshot_id"]))})
+
+
+@endpoint
+async def update_snapshot(call: Call):
+    snapshot = call.snapshot(call.request.path_params["snapshot_id"])
+    spec = required_object(await read_json(call.request), "snapshot")
+    snapshot = call.snapshots.save(_apply_update(spec, snapshot, display_aliases=True) | {"updated_at": call.now})
+    return json_response({"snapshot": snapshot_view(call, snapshot)})
+
+
+def _start_snapshot_delete(call: Call, snapshot: dict) -> None:
+    operation = SNAPSHOT_OPS["snapshot.delete"]
+    if not operation.allows(snapshot["status"]):
+        raise errors.evs_error(400, "EVS.1047", f"Invalid snapshot: snapshot status must be available or error, "
+                                                f"but current status is: {snapshot['status']}.")
+    call.snapshots.save(begin(snapshot, operation, call.now, call.timings()))
+
+
+@endpoint
+async def delete_snapshot(call: Call):
+    _start_snapshot_delete(call, call.snapshot(call.request.path_params["snapshot_id"]))
+    return empty(202)
+
+
+@endpoint
+async def rollback_snapshot(call: Call):
+    snapshot = call.snapshot(call.request.path_params["snapshot_id"])
+    spec = required_object(await read_json(call.request), "rollback")
+    if not spec.get("volume_id"):
+        raise errors.bad_request("Missing required element 'volume_id' in rollback.")
+    name = _text(spec["name"], "name") if spec.get("name") is not None else None
+    if snapshot["name"].startswith(RESERVED_SNAPSHOT_PREFIX):
+        raise errors.bad_request(f"Snapshot {snapshot['id']} was made by a backup and cannot be rolled back.")
+    if not SNAPSHOT_OPS["snapshot.rollback"].allows(snapshot["status"]):
+        raise errors.evs_error(400, "EVS.2043", f"Snapshot {snapshot['id']} status must be available, "
+                                                f"but current status is: {snapshot['status']}.")
+    if spec["volume_id"] != snapshot["volume_id"]:
+        raise errors.bad_request(f"Snapshot {snapshot['id']} can only be rolled back to its own volume "
+                                 f"{snapshot['volume_id']}.")
+    volume = call.volume(spec["volume_id"])
+    volume_op = VOLUME_OPS["snapshot.rollback"]
+    if not volume_op.allows(volume["status"]):
+        raise errors.bad_request(f"Invalid volume: volume status must be available or error_rollbacking, "
+                                 f"but current status is: {volume['status']}.")
+    if name is not None:
+        volume = volume | {"name": name}
+    # The snapshot's blocks land on the disk when the rollback completes.
+    call.volumes.save(begin(volume, volume_op, call.now, call.timings(), on_done={"_blocks": dict(snapshot["_blocks"])}))
+    call.snapshots.save(begin(snapshot, SNAPSHOT_OPS["snapshot.rollback"], call.now, call.timings()))
+    return json_response({"rollback": {"volume_id": volume["id"]}}, 202)
+
+
+# -- metadata (volumes and snapshots share these) --------------------------
+def metadata_routes(collection: str, id_param: str, kind: str) -> list[Route]:
+    def load(call: Call) -> tuple[Repository, dict]:
+        rid = call.request.path_params[id_param]
+        return (call.volumes, call.volume(rid)) if kind == VOLUME else (call.snapshots, call.snapshot(rid))
+
+    @endpoint
+    async def show_all(call: Call):
+        return json_response({"metadata": load(call)[1]["metadata"]})
+
+    @endpoint
+    async def write_all(call: Call):
+        repo, item = load(call)
+        given = _metadata(required_object(await read_json(call.request), "metadata"))
+        merged = given if call.request.method == "PUT" else item["metadata"] | given
+        repo.save(item | {"metadata": merged, "updated_at": call.now})
+        return json_response({"metadata": merged})
+
+    @endpoint
+    async def show_key(call: Call):
+        key = call.request.path_params["key"]
+        metadata = load(call)[1]["metadata"]
+        if key not in metadata:
+            raise errors.not_found(f"Metadata item {key} could not be found.")
+        return json_response({"meta": {key: metadata[key]}})
+
+    @endpoint
+    async def write_key(call: Call):
+        repo, item = load(call)
+        key = call.request.path_params["key"]
+        meta = _metadata(required_object(await read_json(call.request), "meta"), "meta")
+        if list(meta) != [key]:
+            raise errors.bad_request("Request body and URI mismatch.")
+        repo.save(item | {"metadata": item["metadata"] | meta, "updated_at": call.now})
+        return json_response({"meta": meta})
+
+    @endpoint
+    async def delete_key(call: Call):
+        repo, item = load(call)
+        key = call.request.path_params["key"]
+        if key not in item["metadata"]:
+            raise errors.not_found(f"Metadata item {key} could not be found.")
+        repo.save(item | {"metadata": {k: v for k, v in item["metadata"].items() if k != key},
+                          "updated_at": call.now})
+        return empty(200)
+
+    base = f"/{{project_id}}/{collection}/{{{id_param}}}/metadata"
+    return [
+        Route(base, show_all, methods=["GET"]),
+        Route(base, write_all, methods=["POST", "PUT"]),
+        Route(base + "/{key}", show_key, methods=["GET"]),
+        Route(base + "/{key}", write_key, methods=["PUT"]),
+        Route(base + "/{key}", delete_key, methods=["DELETE"]),
+    ]
+
+
+# -- small read-only catalogues --------------------------------------------
+@endpoint
+async def list_types(call: Call):
+    types = [{"id": t["id"], "name": t["name"], "description": None, "is_public": True, "extra_specs": {},
+              "os-volume-type-access:is_public": True} for t in call.emu.config.volume_types]
+    return json_response({"volume_types": types})
+
+
+@endpoint
+async def list_zones(call: Call):
+    region = call.region
+    zones = [{"zoneName": z, "zoneState": {"available": not call.emu.zone_is_down(z)}}
+             for z in call.emu.config.availability_zones(region)]
+    return json_response({"availabilityZoneInfo": zones})
+
+
+# -- versions --------------------------------------------------------------
+def _version(request: Request, major: str) -> dict:
+    return {
+        "id": f"v{major}.0", "status": "CURRENT" if major == "3" else "SUPPORTED",
+        "version": "3.0" if major == "3" else "", "min_version": "3.0" if major == "3" else "",
+        "updated": "2017-02-25T12:00:00Z",
+        "links": [{"href": f"{base_url(request)}/evs/v{major}/", "rel": "self"}],
+        "media-types": [{"base": "application/json", "type": f"application/vnd.openstack.volume+json;version={major}"}],
+    }
+
+
+async def versions(request: Request):
+    return json_response({"versions": [_version(request, "2"), _version(request, "3")]}, 300)
+
+
+def version_of(major: str):
+    async def show(request: Request):
+        return json_response({"versions": [_version(request, major)]})
+    return show
+
+
+# -- routing ---------------------------------------------------------------
+def api_routes() -> list:
+    """Routes below a version mount (/evs/v2, /evs/v3)."""
+    pid = "/{project_id}"
+    return [
+        Route(f"{pid}/volumes", create_volume, methods=["POST"]),
+        Route(f"{pid}/volumes", list_volumes, methods=["GET"]),
+        Route(f"{pid}/volumes/detail", list_volumes_detail, methods=["GET"]),
+        Route(f"{pid}/volumes/{{volume_id}}", show_volume, methods=["GET"]),
+        Route(f"{pid}/volumes/{{volume_id}}", update_volume, methods=["PUT"]),
+        Route(f"{pid}/volumes/{{volume_id}}", delete_volume, methods=["DELETE"]),
+        Route(f"{pid}/volumes/{{volume_id}}/action", volume_action, methods=["POST"]),
+        *metadata_routes("volumes", "volume_id", VOLUME),
+        Route(f"{pid}/cloudvolumes/detail", list_cloudvolumes_detail, methods=["GET"]),
+        Route(f"{pid}/snapshots", create_snapshot, methods=["POST"]),
+        Route(f"{pid}/snapshots", list_snapshots, methods=["GET"]),
+        Route(f"{pid}/snapshots/detail", list_snapshots_detail, methods=["GET"]),
+        Route(f"{pid}/snapshots/{{snapshot_id}}", show_snapshot, methods=["GET"]),
+        Route(f"{pid}/snapshots/{{snapshot_id}}", update_snapshot, methods=["PUT"]),
+        Route(f"{pid}/snapshots/{{snapshot_id}}", delete_snapshot, methods=["DELETE"]),
+        *metadata_routes("snapshots", "snapshot_id", SNAPSHOT),
+        Route(f"{pid}/os-vendor-snapshots/{{snapshot_id}}/rollback", rollback_snapshot, methods=["POST"]),
+        Route(f"{pid}/cloudsnapshots/{{snapshot_id}}/rollback", rollback_snapshot, methods=["POST"]),
+        Route(f"{pid}/os-quota-sets/{{target_project_id}}", show_quotas, methods=["GET"]),
+        Route(f"{pid}/types", list_types, methods=["GET"]),
+        Route(f"{pid}/os-availability-zone", list_zones, methods=["GET"]),
+    ]
+
+
+def mounts() -> list:
+    api = api_routes()
+    return [
+        Mount("/evs", routes=[
+            Route("/", versions, methods=["GET"]),
+            Route("/v2", version_of("2"), methods=["GET"]),
+            Route("/v2/", version_of("2"), methods=["GET"]),
+            Route("/v3", version_of("3"), methods=["GET"]),
+            Route("/v3/", version_of("3"), methods=["GET"]),
+            Mount("/v2", routes=api),
+            Mount("/v3", routes=api),
+        ]),
+    ]
+
+
+def unprefixed_mounts() -> list:
+    """EVS paths without the /evs prefix, for SDKs that drop an endpoint's path (huaweicloudsdk*)."""
+    api = api_routes()
+    return [Mount("/v2", routes=api), Mount("/v3", routes=api)]
