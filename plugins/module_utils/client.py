@@ -201,10 +201,10 @@ class Client:
             else:
                 session.verify = bool(settings.get('validate_certs', True))
         self.session = session
-        self.sleep = sleeper or time.sleep
-        self.rng = rng or random.random
-        self.monotonic = monotonic or time.monotonic
-        self.utcnow = utcnow or (lambda: datetime.datetime.now(UTC))
+        self.sleep = time.sleep if sleeper is None else sleeper
+        self.rng = random.random if rng is None else rng
+        self.monotonic = time.monotonic if monotonic is None else monotonic
+        self.utcnow = (lambda: datetime.datetime.now(UTC)) if utcnow is None else utcnow
         self._token = None
         self._catalog = None
         self._project_id = self.auth.get('project_id')

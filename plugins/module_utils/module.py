@@ -93,13 +93,14 @@ class EvsModule:
         self._evs = None
 
     # -------------------------------------------------------------- helpers
-    def shape(self, resource):
-        """The result: the API's fields in snake_case, restricted to ``result_fields`` when set,
-        so a real result and a check-mode prediction have the same keys."""
+    def shape(self, resource, fields=None):
+        """The result: the API's fields in snake_case, restricted to ``fields`` (default
+        ``result_fields``) when set, so a real result and a check-mode prediction have the same keys."""
         resource = snake_resource(resource)
-        if resource is None or not self.result_fields:
+        fields = fields or self.result_fields
+        if resource is None or not fields:
             return resource
-        return dict((field, resource.get(field)) for field in self.result_fields)
+        return dict((field, resource.get(field)) for field in fields)
 
     @property
     def client(self):

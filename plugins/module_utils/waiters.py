@@ -63,8 +63,8 @@ class Waiter:
         self.delay = delay
         self.max_delay = max_delay
         self.factor = factor
-        self.clock = clock or time.monotonic
-        self.sleeper = sleeper or time.sleep
+        self.clock = time.monotonic if clock is None else clock
+        self.sleeper = time.sleep if sleeper is None else sleeper
 
     def poll(self, fetch, label, wanted, status_of, done, failed, detail_of=None):
         """Generic loop. ``fetch()`` returns the current object (or None when gone)."""

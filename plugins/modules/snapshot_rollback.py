@@ -1,0 +1,217 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: snapshot_rollback
+short_description: Roll an EVS snapshot back onto its disk
+version_added: 1.0.0
+description:
+  - Writes a snapshot's content back onto the disk it was taken from (the vendor rollback API).
+    The disk must be detached (C(available)); an attached disk is refused before any change is
+    requested. The snapshot must be C(available).
+  - After the rollback has completed, the module records it in the disk's metadata
+    (C(dp_evs_rollback_snapshot_id) and C(dp_evs_rollback_at), the cloud's time in UTC).
+    A later run for the same snapshot finds the record and reports C(changed=false) without
+    rolling back again, unless O(force=true).
+  - With O(wait=false) the module returns as soon as the cloud accepted the rollback and writes
+    no record, because the rollback has not completed yet; a rerun then rolls back again (or is
+    refused while the disk is still C(rollbacking)). Keep the default O(wait=true) for
+    idempotent runs.
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  snapshot:
+    description:
+      - The snapshot, by name or id. A name is looked up on O(disk) when given, else across all
+        disks (and must then be unique).
+    type: str
+    required: true
+  disk:
+    description: The disk the snapshot belongs to (name or id); must be the snapshot's own disk.
+    type: str
+  force:
+    description: Roll back even when the disk's record says this snapshot was already rolled back.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: all
+'''
+
+EXAMPLES = r'''
+- name: Bring db01 back to the state before the upgrade
+  dataprotection.evs.snapshot_rollback:
+    cloud: otc
+    disk: db01
+    snapshot: before-upgrade
+
+- name: Roll back again although that snapshot was rolled back before
+  dataprotection.evs.snapshot_rollback:
+    cloud: otc
+    disk: db01
+    snapshot: before-upgrade
+    force: true
+'''
+
+RETURN = r'''
+disk:
+  description: The disk after the rollback (with the record in its metadata).
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: Disk id.
+      type: str
+    name:
+      description: Disk name.
+      type: str
+    status:
+      description: Status (C(available) after a completed rollback, C(rollbacking) with O(wait=false)).
+      type: str
+    size:
+      description: Size in GB.
+      type: int
+    metadata:
+      description: Metadata, with C(dp_evs_rollback_snapshot_id) and C(dp_evs_rollback_at).
+      type: dict
+    availability_zone:
+      description: Availability zone.
+      type: str
+snapshot:
+  description: The snapshot that was rolled back.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: Snapshot id.
+      type: str
+    name:
+      description: Snapshot name.
+      type: str
+    status:
+      description: Status.
+      type: str
+    volume_id:
+      description: Id of the disk.
+      type: str
+    created_at:
+      description: Creation time (UTC).
+      type: str
+rollback_at:
+  description:
+    - The cloud's time (UTC, ISO 8601) recorded for the rollback; for an unchanged run the time
+      of the earlier rollback; C(null) with O(wait=false).
+  returned: success
+  type: str
+  sample: "2026-11-25T10:00:00Z"
+error:
+  description: The cloud's error (status, code, message, request_id), when a request failed.
+  returned: failed
+  type: dict
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
+    RESERVED_SNAPSHOT_PREFIX, SNAPSHOT_FIELDS, VOLUME_FIELDS, VOLUME_ROLLBACKABLE, describe_snapshot)
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
+
+RECORD_ID = 'dp_evs_rollback_snapshot_id'
+RECORD_AT = 'dp_evs_rollback_at'
+
+
+class SnapshotRollbackModule(EvsModule):
+    argument_spec = dict(
+        snapshot=dict(type='str', required=True),
+        disk=dict(type='str'),
+        force=dict(type='bool', default=False),
+    )
+    kind = 'snapshot'
+    result_fields = VOLUME_FIELDS
+
+    def run(self):
+        evs = self.evs
+        disk = evs.find_volume(self.params['disk'], required=True) if self.params['disk'] else None
+        snapshot = evs.find_snapshot(self.params['snapshot'], volume=disk, required=True)
+        disk = disk or evs.get_volume(snapshot['volume_id'])
+        if disk is None:
+            raise ResourceError("the disk %s of snapshot '%s' no longer exists" % (
+                snapshot['volume_id'], self.params['snapshot']))
+        label = describe_snapshot(snapshot, disk)
+        metadata = disk.get('metadata') or {}
+        result = {'changed': False, 'snapshot': self.snapshot_result(snapshot)}
+        if metadata.get(RECORD_ID) == snapshot['id'] and not self.params['force']:
+            result.update(disk=self.shape(disk), rollback_at=metadata.get(RECORD_AT))
+            return result
+        self.check_rollback(label, snapshot, disk)
+
+        if self.check_mode:
+            rollback_at = self.params['wait'] and self.now() or None
+            disk = self.predict(disk, snapshot, rollback_at)
+        else:
+            try:
+                evs.rollback_snapshot(snapshot['id'], disk['id'])
+            except CloudError as exc:
+                raise ResourceError('%s cannot be rolled back: %s' % (label, exc.message or exc), cause=exc)
+            rollback_at = None
+            if self.params['wait']:
+                waiter = self.waiter()
+                waiter.for_status(lambda: evs.get_volume(disk['id']), 'disk of ' + label + ' (rollback)')
+                snapshot = waiter.for_status(lambda: evs.get_snapshot(snapshot['id']), label)
+                rollback_at = self.now()
+                evs.update_volume_metadata(disk['id'], {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
+            disk = evs.get_volume(disk['id'])
+        result.update(changed=True, disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
+                      rollback_at=rollback_at)
+        if self.diff_mode:
+            result['diff'] = {
+                'before': {'content_from_snapshot': metadata.get(RECORD_ID), RECORD_AT: metadata.get(RECORD_AT)},
+                'after': {'content_from_snapshot': snapshot['id'], RECORD_AT: rollback_at}}
+        return result
+
+    def check_rollback(self, label, snapshot, disk):
+        """Refuse what the cloud would refuse, before any change is requested."""
+        if (snapshot.get('name') or '').startswith(RESERVED_SNAPSHOT_PREFIX):
+            raise ResourceError('%s cannot be rolled back: snapshots named %s* belong to backups'
+                                % (label, RESERVED_SNAPSHOT_PREFIX))
+        if snapshot.get('status') != 'available':
+            raise ResourceError('%s cannot be rolled back: the snapshot is %s; it must be available'
+                                % (label, snapshot.get('status')))
+        status = disk.get('status')
+        if status == 'in-use':
+            raise ResourceError('%s cannot be rolled back: disk is in-use; detach it first' % label)
+        if status not in VOLUME_ROLLBACKABLE:
+            raise ResourceError('%s cannot be rolled back: disk is %s; it must be available' % (label, status))
+
+    def now(self):
+        return self.client.cloud_now().strftime('%Y-%m-%dT%H:%M:%SZ')
+
+    def predict(self, disk, snapshot, rollback_at):
+        predicted = dict(disk)
+        if rollback_at:
+            predicted['metadata'] = dict(disk.get('metadata') or {}, **{RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
+        predicted['status'] = 'available' if self.params['wait'] else 'rollbacking'
+        return predicted
+
+    def snapshot_result(self, snapshot):
+        return self.shape(snapshot, SNAPSHOT_FIELDS)
+
+
+def main():
+    SnapshotRollbackModule.execute()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import pytest
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.config import (
+    find_clouds_files, resolve_settings)
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ConfigError
+
+CLOUDS = """
+clouds:
+  emu:
+    auth:
+      auth_url: http://127.0.0.1:9000/identity/v3
+      username: alice
+      user_domain_name: dom
+      project_name: eu-de
+    region_name: eu-de
+    verify: false
+    volumev3_endpoint_override: http://127.0.0.1:9000/evs/v3/{project_id}
+  keys:
+    auth:
+      auth_url: http://127.0.0.1:9000/identity/v3
+      access_key: AKCLOUD
+      secret_key: SKCLOUD
+      project_id: p1
+"""
+SECURE = """
+clouds:
+  emu:
+    auth:
+      password: from-secure-yaml
+"""
+
+
+@pytest.fixture
+def home(tmp_path):
+    cfg = tmp_path / 'home' / '.config' / 'openstack'
+    cfg.mkdir(parents=True)
+    (cfg / 'clouds.yaml').write_text(CLOUDS)
+    (cfg / 'secure.yaml').write_text(SECURE)
+    work = tmp_path / 'work'
+    work.mkdir()
+    return {'HOME': str(tmp_path / 'home')}, str(work)
+
+
+def test_clouds_yaml_merged_with_secure_yaml(home):
+    env, cwd = home
+    settings = resolve_settings({'cloud': 'emu'}, env, cwd)
+    assert settings['auth'] == {'auth_url': 'http://127.0.0.1:9000/identity/v3', 'username': 'alice',
+                                'user_domain_name': 'dom', 'project_name': 'eu-de', 'password': 'from-secure-yaml'}
+    assert settings['region'] == 'eu-de'
+    assert settings['validate_certs'] is False
+    assert settings['endpoints'] == {'volumev3': 'http://127.0.0.1:9000/evs/v3/{project_id}'}
+
+
+def test_access_key_in_clouds_yaml_selects_aksk(home):
+    env, cwd = home
+    settings = resolve_settings({'cloud': 'keys'}, env, cwd)
+    assert settings['auth']['ak'] == 'AKCLOUD' and settings['auth']['sk'] == 'SKCLOUD'
+
+
+def test_os_cloud_used_when_module_gives_no_cloud(home):
+    env, cwd = home
+    env = dict(env, OS_CLOUD='emu', OS_USERNAME='ignored')
+    settings = resolve_settings({}, env, cwd)
+    assert settings['auth']['username'] == 'alice'
+
+
+def test_module_options_override_the_cloud(home):
+    env, cwd = home
+    settings = resolve_settings({'cloud': 'emu', 'region': 'eu-nl', 'validate_certs': True,
+                                 'auth': {'password': 'explicit', 'username': None},
+                                 'endpoints': {'volumev2': 'http://x'}}, env, cwd)
+    assert settings['auth']['password'] == 'explicit' and settings['auth']['username'] == 'alice'
+    assert settings['region'] == 'eu-nl' and settings['validate_certs'] is True
+    assert settings['endpoints']['volumev2'] == 'http://x' and 'volumev3' in settings['endpoints']
+
+
+def test_os_variables_when_no_cloud(tmp_path):
+    env = {'HOME': str(tmp_path), 'OS_AUTH_URL': 'https://iam/v3', 'OS_USERNAME': 'bob', 'OS_PASSWORD': 'pw',
+           'OS_USER_DOMAIN_NAME': 'd', 'OS_PROJECT_ID': 'p', 'OS_REGION_NAME': 'eu-de', 'OS_CACERT': '/ca.pem'}
+    settings = resolve_settings({'auth': {'project_id': 'override'}}, env, str(tmp_path))
+    assert settings['auth'] == {'auth_url': 'https://iam/v3', 'username': 'bob', 'password': 'pw',
+                                'user_domain_name': 'd', 'project_id': 'override'}
+    assert settings['region'] == 'eu-de' and settings['ca_cert'] == '/ca.pem'
+    assert settings['validate_certs'] is True and settings['timeout'] == 30
+
+
+def test_os_cloud_ignored_when_module_gives_auth_url(home):
+    env, cwd = home
+    env = dict(env, OS_CLOUD='emu')
+    settings = resolve_settings({'auth': {'auth_url': 'https://other/v3', 'token': 't0ken'}}, env, cwd)
+    assert settings['auth'] == {'auth_url': 'https://other/v3', 'token': 't0ken'}
+
+
+def test_os_client_config_file_wins(home, tmp_path):
+    env, cwd = home
+    other = tmp_path / 'other.yaml'
+    other.write_text('clouds: {solo: {auth: {auth_url: "http://solo/v3", token: "abcd"}}}')
+    env = dict(env, OS_CLIENT_CONFIG_FILE=str(other))
+    assert resolve_settings({'cloud': 'solo'}, env, cwd)['auth']['auth_url'] == 'http://solo/v3'
+
+
+def test_current_directory_clouds_yaml_before_home(home):
+    env, cwd = home
+    with open(os.path.join(cwd, 'clouds.yaml'), 'w') as handle:
+        handle.write('clouds: {here: {auth: {auth_url: "http://here/v3", token: "abcd"}}}')
+    clouds, secure = find_clouds_files(env, cwd)
+    assert clouds == os.path.join(cwd, 'clouds.yaml')
+    assert secure.endswith('.config/openstack/secure.yaml')
+
+
+def test_unknown_cloud_lists_known_ones(home):
+    env, cwd = home
+    with pytest.raises(ConfigError, match="cloud 'nope' is not in .*emu, keys"):
+        resolve_settings({'cloud': 'nope'}, env, cwd)
+
+
+def test_no_clouds_yaml_at_all(tmp_path):
+    with pytest.raises(ConfigError, match='no clouds.yaml was found'):
+        resolve_settings({'cloud': 'x'}, {'HOME': str(tmp_path)}, str(tmp_path))
+
+
+@pytest.mark.parametrize('auth,message', [
+    ({}, 'no auth_url'),
+    ({'auth_url': 'u'}, 'needs auth.username or auth.user_id'),
+    ({'auth_url': 'u', 'username': 'a'}, 'needs auth.password'),
+    ({'auth_url': 'u', 'username': 'a', 'password': 'p'}, 'user_domain_name'),
+    ({'ak': 'a'}, 'needs both ak and sk'),
+    ({'ak': 'a', 'sk': 's'}, 'needs auth.project_id or auth.auth_url'),
+])
+def test_incomplete_settings_refused(tmp_path, auth, message):
+    with pytest.raises(ConfigError, match=message):
+        resolve_settings({'auth': auth}, {'HOME': str(tmp_path)}, str(tmp_path))
+
+
+def test_error_messages_never_hold_the_password(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({'auth': {'auth_url': 'u', 'username': 'a', 'password': 'hunter22'}},
+                         {'HOME': str(tmp_path)}, str(tmp_path))
+    assert 'hunter22' not in str(info.value)
