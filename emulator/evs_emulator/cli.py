@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -41,13 +42,18 @@ def serve(args) -> int:
         async def startup(self, sockets=None):
             await super().startup(sockets=sockets)
             if self.started:
-                print(f"evs-emulator serving at {url} (state: {state_dir})", flush=True)
+                # The file first: whoever waits for the line may read the file next.
                 if args.url_file:
                     _write_atomically(args.url_file, url + "\n")
+                print(f"evs-emulator serving at {url} (state: {state_dir})", flush=True)
 
     server = AnnouncingServer(uvicorn.Config(app, log_level=args.log_level, access_log=False, proxy_headers=False,
                                              server_header=False, date_header=False, lifespan="off"))
+    # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal to the handler
+    # that was installed before it; make that one a normal exit, so SIGTERM means status 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server.run(sockets=[sock])
+    app.emulator.store.close()
     return 0
 
 

@@ -135,6 +135,7 @@ class EmulatorProcess:
         self.base_url: str | None = None
 
     def start(self) -> "EmulatorProcess":
+        self.state_dir.mkdir(parents=True, exist_ok=True)
         url_file = self.state_dir / "url"
         url_file.unlink(missing_ok=True)
         command = [sys.executable, "-m", "evs_emulator.cli", "serve", "--port", "0",
