@@ -89,6 +89,7 @@ class EvsModule:
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.diff_mode = getattr(self.module, '_diff', False)
+        self.settings = None
         self._client = None
         self._evs = None
 
@@ -105,8 +106,9 @@ class EvsModule:
     @property
     def client(self):
         if self._client is None:
-            settings = resolve_settings(self.params)
-            self._client = Client(settings)
+            if self.settings is None:
+                self.settings = resolve_settings(self.params)
+            self._client = Client(self.settings)
         return self._client
 
     @property
@@ -146,6 +148,7 @@ class EvsModule:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         try:
             self.validate()
+            self.settings = resolve_settings(self.params)
             result = self.run()
         except ResourceError as exc:
             self.fail(exc.msg, error=exc.error_dict(), **exc.result)

@@ -109,7 +109,8 @@ class FakeCloud:
         self.requests = []
         self.verify = True
         self._ids = itertools.count(1)
-        self.fail_next = []  # (method, path regex, FakeResponse) answered once instead
+        # (method, path regex, FakeResponse | exception | callable(request)) used once instead
+        self.fail_next = []
 
     def new_id(self):
         return '%08d-0000-4000-8000-%012d' % (next(self._ids), 0)
@@ -152,6 +153,8 @@ class FakeCloud:
                 del self.fail_next[i]
                 if isinstance(response, BaseException):
                     raise response
+                if callable(response):
+                    return response(req)
                 return response
         if req.path == '/v3/auth/tokens' and method == 'POST':
             return token_response()

@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import requests
+
+from ansible_collections.dataprotection.evs.plugins.modules.snapshot import SnapshotModule
+from ansible_collections.dataprotection.evs.plugins.modules.snapshot_info import SnapshotInfoModule
+from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse
+
+
+def test_create_idempotent_check_and_diff(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    args = {'disk': 'db01', 'name': 'daily', 'description': 'first', 'metadata': {'policy': 'daily'}}
+
+    predicted = run_module(SnapshotModule, args, check=True, diff=True)
+    assert predicted['changed'] is True and cloud.mutating == []
+    assert predicted['snapshot']['status'] == 'available' and predicted['snapshot']['volume_id'] == disk['id']
+    assert predicted['diff']['before'] == {} and predicted['diff']['after']['name'] == 'daily'
+
+    created = run_module(SnapshotModule, args)
+    assert created['changed'] is True and created['snapshot']['status'] == 'available'
+    assert sorted(created['snapshot']) == sorted(predicted['snapshot'])
+    post = [r for r in cloud.mutating]
+    assert len(post) == 1 and post[0].body == {'snapshot': {
+        'volume_id': disk['id'], 'name': 'daily', 'description': 'first', 'metadata': {'policy': 'daily'},
+        'force': False}}
+
+    del cloud.requests[:]
+    again = run_module(SnapshotModule, args)
+    assert again['changed'] is False and cloud.mutating == []
+    assert again['snapshot']['id'] == created['snapshot']['id']
+
+
+def test_update_description_and_metadata_merge(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    snap = cloud.add_snapshot(disk, 'daily', metadata={'keep': '1'})
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'metadata': {'new': 'x'}}, diff=True)
+    assert result['changed'] and snap['metadata'] == {'keep': '1', 'new': 'x'}
+    assert result['diff'] == {'before': {'metadata': {'keep': '1'}}, 'after': {'metadata': {'keep': '1', 'new': 'x'}}}
+    purge = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'metadata': {'new': 'x'},
+                                        'purge_metadata': True})
+    assert purge['changed'] and snap['metadata'] == {'new': 'x'}
+
+
+def test_in_use_disk_needs_force(cloud, run_module):
+    cloud.add_volume('db01', status='in-use')
+    refused = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
+    assert refused['failed'] and 'in-use' in refused['msg'] and 'force: true' in refused['msg']
+    assert cloud.mutating == []
+    forced = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'force': True})
+    assert forced['changed'] and cloud.mutating[0].body['snapshot']['force'] is True
+
+
+def test_unknown_disk(cloud, run_module):
+    result = run_module(SnapshotModule, {'disk': 'nope', 'name': 'daily'})
+    assert result['failed'] and result['msg'] == "disk 'nope' not found"
+    absent = run_module(SnapshotModule, {'disk': 'nope', 'name': 'daily', 'state': 'absent'})
+    assert absent['changed'] is False
+
+
+def test_two_disks_with_one_name_is_a_clear_error(cloud, run_module):
+    a = cloud.add_volume('db01')
+    b = cloud.add_volume('db01')
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
+    assert result['failed'] and "2 disks are named 'db01'" in result['msg']
+    assert a['id'] in result['msg'] and b['id'] in result['msg']
+
+
+def test_delete_and_absent_again(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'daily')
+    predicted = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'state': 'absent'}, check=True)
+    assert predicted['changed'] and cloud.mutating == []
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'state': 'absent'})
+    assert result['changed'] and cloud.snapshots == {}
+    again = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'state': 'absent'})
+    assert again['changed'] is False and len(cloud.mutating) == 1
+
+
+def test_delete_refused_in_wrong_status(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'daily', status='backing-up')
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'state': 'absent'})
+    assert result['failed'] and result['msg'] == "snapshot 'daily' of disk 'db01' cannot be deleted: it is backing-up"
+    assert cloud.mutating == []
+
+
+def test_cloud_refusal_in_user_terms(cloud, run_module):
+    cloud.add_volume('db01')
+    cloud.fail_next.append(('POST', '/snapshots$', FakeResponse(
+        400, {'error': {'code': 'EVS.1034', 'message': 'snapshot quota exceeded'}}, {'X-Request-Id': 'req-9'})))
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
+    assert result['failed']
+    assert result['msg'] == "snapshot 'daily' of disk 'db01' cannot be created: snapshot quota exceeded"
+    assert result['error'] == {'status': 400, 'code': 'EVS.1034', 'message': 'snapshot quota exceeded',
+                               'request_id': 'req-9'}
+
+
+def test_lost_create_answer_is_found_by_name_not_resent(cloud, run_module):
+    disk = cloud.add_volume('db01')
+
+    def create_then_lose(req):
+        cloud.create_snapshot(req)
+        raise requests.exceptions.ReadTimeout('read timed out')
+
+    cloud.fail_next.append(('POST', '/snapshots$', create_then_lose))
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
+    assert result['changed'] and not result['failed']
+    assert len([r for r in cloud.mutating if r.path.endswith('/snapshots')]) == 1
+    assert len([s for s in cloud.snapshots.values() if s['volume_id'] == disk['id']]) == 1
+
+
+def test_bad_option_values_send_nothing(cloud, run_module):
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'description': 'x' * 256})
+    assert result['failed'] and 'description is too long' in result['msg'] and cloud.requests == []
+    reserved = run_module(SnapshotModule, {'disk': 'db01', 'name': 'autobk_snapshot_1'})
+    assert reserved['failed'] and 'reserved' in reserved['msg'] and cloud.requests == []
+
+
+def test_info_filters_and_sorts(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    other = cloud.add_volume('db02')
+    cloud.add_snapshot(disk, 'a', created_at='2026-11-20T00:00:00.000000', metadata={'policy': 'daily'})
+    cloud.add_snapshot(disk, 'b', created_at='2026-11-22T00:00:00.000000', metadata={'policy': 'daily'})
+    cloud.add_snapshot(disk, 'c', created_at='2026-11-21T00:00:00.000000')
+    cloud.add_snapshot(other, 'd', created_at='2026-11-23T00:00:00.000000', metadata={'policy': 'daily'})
+    result = run_module(SnapshotInfoModule, {'disk': 'db01'})
+    assert [s['name'] for s in result['snapshots']] == ['b', 'c', 'a'] and result['changed'] is False
+    oldest = run_module(SnapshotInfoModule, {'disk': 'db01', 'sort': 'oldest_first', 'metadata': {'policy': 'daily'}})
+    assert [s['name'] for s in oldest['snapshots']] == ['a', 'b']
+    everything = run_module(SnapshotInfoModule, {'metadata': {'policy': 'daily'}})
+    assert [s['name'] for s in everything['snapshots']] == ['d', 'b', 'a']
+    assert cloud.mutating == []
+    missing = run_module(SnapshotInfoModule, {'disk': 'nope'})
+    assert missing['failed'] and "disk 'nope' not found" in missing['msg']
