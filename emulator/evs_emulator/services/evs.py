@@ -311,10 +311,7 @@ async def list_cloudvolumes_detail(call: Call):
     """Vendor list (Huawei SDK ListVolumes): same items, plus `count` of all matches."""
     items = _listed_volumes(call)
     chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/cloudvolumes/detail")
-    body = {"count": len(items), "volumes": chosen}
-    if links:
-        body["volumes_links"] = links
-    return json_response(body)
+    return json_response({"count": len(items)} | _list_body("volumes", chosen, links))
 
 
 def _list_body(key: str, items: list[dict], links: list[dict]) -> dict:
@@ -446,6 +443,14 @@ async def list_snapshots_detail(call: Call):
     chosen, links = page(_listed_snapshots(call), call.request.query_params, LIST_RULES,
                          f"{call.endpoint}/snapshots/detail")
     return _list_answer("snapshots", chosen, links)
+
+
+@endpoint
+async def list_cloudsnapshots_detail(call: Call):
+    """Vendor list (Huawei SDK ListSnapshots): same items, plus `count` of all matches."""
+    items = _listed_snapshots(call)
+    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/cloudsnapshots/detail")
+    return json_response({"count": len(items)} | _list_body("snapshots", chosen, links))
 
 
 @endpoint
@@ -617,6 +622,10 @@ def api_routes() -> list:
         Route(f"{pid}/snapshots/{{snapshot_id}}", update_snapshot, methods=["PUT"]),
         Route(f"{pid}/snapshots/{{snapshot_id}}", delete_snapshot, methods=["DELETE"]),
         *metadata_routes("snapshots", "snapshot_id", SNAPSHOT),
+        # Vendor snapshot paths (same bodies as the Cinder ones; used by the Huawei SDK).
+        Route(f"{pid}/cloudsnapshots", create_snapshot, methods=["POST"]),
+        Route(f"{pid}/cloudsnapshots/detail", list_cloudsnapshots_detail, methods=["GET"]),
+        Route(f"{pid}/cloudsnapshots/{{snapshot_id}}", delete_snapshot, methods=["DELETE"]),
         Route(f"{pid}/os-vendor-snapshots/{{snapshot_id}}/rollback", rollback_snapshot, methods=["POST"]),
         Route(f"{pid}/cloudsnapshots/{{snapshot_id}}/rollback", rollback_snapshot, methods=["POST"]),
         Route(f"{pid}/os-quota-sets/{{target_project_id}}", show_quotas, methods=["GET"]),
