@@ -373,7 +373,7 @@ class Client:
         request_id = (request_id or headers.get('X-Request-Id') or headers.get('X-Openstack-Request-Id')
                       or headers.get('X-Compute-Request-Id'))
         return CloudError(response.status_code, redact(code, self._secrets), redact(message, self._secrets),
-                   request_id=request_id, operation=operation, attempts=attempts)
+                          request_id=request_id, operation=operation, attempts=attempts)
 
     def _send(self, method, url, params=None, json_body=None, operation=None, authenticated=True,
               ok=None, idempotent=None, recover=None, headers=None):
@@ -485,8 +485,7 @@ class Client:
         seen = set()
         while True:
             body = self.get(service_type, path, params=params) or {}
-            for item in body.get(key) or []:
-                yield item
+            yield from body.get(key) or []
             next_params = None
             for link in body.get(key + '_links') or []:
                 if link.get('rel') == 'next' and link.get('href'):
@@ -504,8 +503,7 @@ class Client:
             params.update({'limit': limit, 'offset': offset})
             body = self.get(service_type, path, params=params) or {}
             items = body.get(key) or []
-            for item in items:
-                yield item
+            yield from items
             offset += len(items)
             count = body.get('count')
             if not items or (count is not None and offset >= int(count)) or (count is None and len(items) < limit):

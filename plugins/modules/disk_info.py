@@ -34,8 +34,12 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
+  check_mode:
+    support: full
+    details: This module only reads; it never changes anything.
+  diff_mode:
+    support: none
   platform:
     platforms: all
 '''

@@ -35,7 +35,7 @@ def make_client(answers, settings=None, rng=None, **kwargs):
 
 # ------------------------------------------------------------------ auth
 def test_password_auth_once_and_token_reused():
-    client, session, _ = make_client([
+    client, session, sleeps = make_client([
         token_response(), FakeResponse(200, {'volumes': []}), FakeResponse(200, {'snapshots': []})])
     client.get('volumev2', '/volumes/detail')
     client.get('volumev2', '/snapshots/detail')
@@ -52,7 +52,7 @@ def test_password_auth_once_and_token_reused():
 def test_password_auth_by_user_id_and_project_id():
     settings = password_settings()
     settings['auth'] = {'auth_url': IAM, 'user_id': 'uid', 'password': 'pw123456', 'project_id': 'p1'}
-    client, session, _ = make_client([token_response(), FakeResponse(200, {})], settings)
+    client, session, sleeps = make_client([token_response(), FakeResponse(200, {})], settings)
     client.get('volumev2', '/volumes')
     body = session.requests[0].body['auth']
     assert body['identity']['password']['user'] == {'id': 'uid', 'password': 'pw123456'}
@@ -62,13 +62,13 @@ def test_password_auth_by_user_id_and_project_id():
 def test_token_auth_rescopes_with_token_method():
     settings = password_settings()
     settings['auth'] = {'auth_url': IAM, 'token': 'existing-token-abc', 'project_id': 'p1'}
-    client, session, _ = make_client([token_response(), FakeResponse(200, {})], settings)
+    client, session, sleeps = make_client([token_response(), FakeResponse(200, {})], settings)
     client.get('volumev2', '/volumes')
     assert session.requests[0].body['auth']['identity'] == {'methods': ['token'], 'token': {'id': 'existing-token-abc'}}
 
 
 def test_expired_token_is_renewed_once():
-    client, session, _ = make_client([
+    client, session, sleeps = make_client([
         token_response(), FakeResponse(401, {'error_code': 'APIGW.0301', 'error_msg': 'expired'}),
         token_response(), FakeResponse(200, {'volumes': []})])
     assert client.get('volumev2', '/volumes/detail') == {'volumes': []}
@@ -76,7 +76,7 @@ def test_expired_token_is_renewed_once():
 
 
 def test_wrong_password_is_a_clear_error_without_secret():
-    client, _, _ = make_client([FakeResponse(401, {'error': {
+    client, session, sleeps = make_client([FakeResponse(401, {'error': {
         'code': 401, 'title': 'Unauthorized', 'message': 'bad password pa55word-secret'}})])
     with pytest.raises(CloudError) as info:
         client.get('volumev2', '/volumes')
@@ -90,7 +90,7 @@ def test_aksk_discovers_project_and_catalog_signed():
     settings['auth'] = {'auth_url': IAM, 'ak': 'AKEXAMPLE', 'sk': 'SKEXAMPLE-secret', 'project_name': 'eu-de'}
     catalog = {'catalog': [{'type': 'volumev2', 'endpoints': [
         {'interface': 'public', 'region': 'eu-de', 'url': EVS_URL}]}]}
-    client, session, _ = make_client([
+    client, session, sleeps = make_client([
         FakeResponse(200, {'projects': [{'id': PROJECT_ID, 'name': 'eu-de'}]}),
         FakeResponse(200, catalog), FakeResponse(200, {'volumes': []})], settings)
     client.get('volumev2', '/volumes/detail')
@@ -108,8 +108,8 @@ def test_aksk_discovers_project_and_catalog_signed():
 def test_aksk_with_project_id_and_no_catalog_uses_template():
     settings = password_settings()
     settings['auth'] = {'auth_url': IAM, 'ak': 'AK', 'sk': 'SKSECRET', 'project_id': 'p1'}
-    client, session, _ = make_client([FakeResponse(404, {'error': {'code': 404, 'message': 'no'}}),
-                                      FakeResponse(200, {})], settings)
+    client, session, sleeps = make_client([FakeResponse(404, {'error': {'code': 404, 'message': 'no'}}),
+                                           FakeResponse(200, {})], settings)
     client.get('volumev2', '/volumes')
     assert session.requests[1].url == 'https://evs.eu-de.otc.t-systems.com/v2/p1/volumes'
 
@@ -117,7 +117,7 @@ def test_aksk_with_project_id_and_no_catalog_uses_template():
 # ------------------------------------------------------------ endpoints
 def test_endpoint_order_override_then_catalog_then_template():
     settings = password_settings(endpoints={'volumev3': 'http://override/v3/{project_id}'})
-    client, session, _ = make_client([token_response()], settings)
+    client, session, sleeps = make_client([token_response()], settings)
     assert client.endpoint('volumev3') == 'http://override/v3/' + PROJECT_ID
     assert client.endpoint('volumev2') == EVS_URL                        # catalog
     assert client.endpoint('evs') == EVS_URL                             # alias of volumev2 in the catalog
@@ -127,7 +127,7 @@ def test_endpoint_order_override_then_catalog_then_template():
 
 def test_override_without_project_needs_no_auth():
     settings = password_settings(endpoints={'volumev2': 'http://override/v2/p'})
-    client, session, _ = make_client([], settings)
+    client, session, sleeps = make_client([], settings)
     assert client.endpoint('volumev2') == 'http://override/v2/p'
     assert session.requests == []
 
@@ -153,7 +153,7 @@ def test_templates_and_eu_ch2():
 
 def test_missing_endpoint_is_config_error():
     settings = password_settings(region=None)
-    client, _, _ = make_client([token_response(catalog=[])], settings)
+    client, session, sleeps = make_client([token_response(catalog=[])], settings)
     with pytest.raises(ConfigError, match="no endpoint for service 'cbr'"):
         client.endpoint('cbr')
 
@@ -171,7 +171,7 @@ def test_429_honours_retry_after_then_succeeds():
 def test_5xx_retried_with_exponential_full_jitter():
     answers = [token_response()] + [FakeResponse(503, {'error': {'code': 'EVS.2002', 'message': 'busy'}})] * 3
     answers.append(FakeResponse(200, {}))
-    client, _, sleeps = make_client(answers, rng=lambda: 1.0)
+    client, session, sleeps = make_client(answers, rng=lambda: 1.0)
     client.get('volumev2', '/volumes')
     assert sleeps == [1.0, 2.0, 4.0]  # rng=1: the full cap of each step
 
@@ -195,8 +195,8 @@ def test_retries_are_bounded_and_counted():
 
 
 def test_connection_error_retried_for_get():
-    client, _, sleeps = make_client([token_response(), requests.exceptions.ConnectionError('reset by peer'),
-                                     FakeResponse(200, {'a': 1})])
+    client, session, sleeps = make_client([token_response(), requests.exceptions.ConnectionError('reset by peer'),
+                                           FakeResponse(200, {'a': 1})])
     assert client.get('volumev2', '/volumes') == {'a': 1}
     assert len(sleeps) == 1
 
@@ -210,7 +210,7 @@ def test_4xx_not_retried():
 
 
 def test_post_lost_answer_without_recover_is_surfaced():
-    client, session, _ = make_client([token_response(), requests.exceptions.ReadTimeout('read timed out')])
+    client, session, sleeps = make_client([token_response(), requests.exceptions.ReadTimeout('read timed out')])
     with pytest.raises(LostAnswerError) as info:
         client.post('volumev2', '/snapshots', {'snapshot': {}})
     assert 'may have carried it out' in info.value.message
@@ -218,7 +218,7 @@ def test_post_lost_answer_without_recover_is_surfaced():
 
 
 def test_post_lost_answer_recovered_by_lookup():
-    client, session, _ = make_client([token_response(), FakeResponse(504, text='gateway timeout')])
+    client, session, sleeps = make_client([token_response(), FakeResponse(504, text='gateway timeout')])
     answer = client.request('POST', 'volumev2', '/snapshots', json_body={'snapshot': {}},
                             recover=lambda: {'snapshot': {'id': 's1'}})
     assert answer.recovered and answer.body == {'snapshot': {'id': 's1'}}
@@ -227,21 +227,21 @@ def test_post_lost_answer_recovered_by_lookup():
 
 def test_post_lost_answer_not_found_then_retried():
     lookups = []
-    client, session, _ = make_client([token_response(), requests.exceptions.ConnectionError('aborted'),
-                                      FakeResponse(202, {'snapshot': {'id': 's2'}})])
+    client, session, sleeps = make_client([token_response(), requests.exceptions.ConnectionError('aborted'),
+                                           FakeResponse(202, {'snapshot': {'id': 's2'}})])
     body = client.post('volumev2', '/snapshots', {'snapshot': {}}, recover=lambda: lookups.append(1))
     assert body == {'snapshot': {'id': 's2'}} and lookups == [1]
 
 
 def test_post_429_retried_blindly():
-    client, session, _ = make_client([token_response(), FakeResponse(429, {}, {'Retry-After': '1'}),
-                                      FakeResponse(202, {'snapshot': {'id': 's3'}})])
+    client, session, sleeps = make_client([token_response(), FakeResponse(429, {}, {'Retry-After': '1'}),
+                                           FakeResponse(202, {'snapshot': {'id': 's3'}})])
     assert client.post('volumev2', '/snapshots', {'snapshot': {}})['snapshot']['id'] == 's3'
 
 
 def test_never_sent_post_is_retried():
-    client, _, _ = make_client([token_response(), requests.exceptions.ConnectTimeout('connect timeout'),
-                                FakeResponse(202, {'x': 1})])
+    client, session, sleeps = make_client([token_response(), requests.exceptions.ConnectTimeout('connect timeout'),
+                                           FakeResponse(202, {'x': 1})])
     assert client.post('volumev2', '/snapshots', {}) == {'x': 1}
 
 
@@ -258,14 +258,14 @@ def test_paginate_links_follows_marker():
     page1 = FakeResponse(200, {'volumes': [{'id': 'a'}, {'id': 'b'}], 'volumes_links': [
         {'rel': 'next', 'href': 'https://elsewhere/v2/p/volumes/detail?limit=2&marker=b'}]})
     page2 = FakeResponse(200, {'volumes': [{'id': 'c'}]})
-    client, session, _ = make_client([token_response(), page1, page2])
+    client, session, sleeps = make_client([token_response(), page1, page2])
     items = list(client.paginate_links('volumev2', '/volumes/detail', 'volumes', {'name': 'x'}, limit=2))
     assert [i['id'] for i in items] == ['a', 'b', 'c']
     assert session.requests[2].url == EVS_URL + '/volumes/detail?limit=2&marker=b&name=x'
 
 
 def test_paginate_offset_uses_count():
-    client, session, _ = make_client([
+    client, session, sleeps = make_client([
         token_response(),
         FakeResponse(200, {'backups': [{'id': 1}, {'id': 2}], 'count': 3}),
         FakeResponse(200, {'backups': [{'id': 3}], 'count': 3})])
@@ -292,7 +292,7 @@ def test_error_body_shapes(body, expected):
 
 
 def test_error_request_id_from_header_and_operation():
-    client, _, _ = make_client([token_response(), FakeResponse(
+    client, session, sleeps = make_client([token_response(), FakeResponse(
         404, {'itemNotFound': {'message': 'Volume v could not be found.', 'code': 404}},
         {'X-Openstack-Request-Id': 'req-123'})])
     with pytest.raises(CloudError) as info:
@@ -305,14 +305,14 @@ def test_error_request_id_from_header_and_operation():
 
 
 def test_non_json_error_body():
-    client, _, _ = make_client([token_response(), FakeResponse(400, text='<html>Bad gateway</html>')])
+    client, session, sleeps = make_client([token_response(), FakeResponse(400, text='<html>Bad gateway</html>')])
     with pytest.raises(CloudError) as info:
         client.get('volumev2', '/volumes')
     assert info.value.message == '<html>Bad gateway</html>'
 
 
 def test_token_never_in_error():
-    client, _, _ = make_client([token_response(), FakeResponse(400, {'error': {
+    client, session, sleeps = make_client([token_response(), FakeResponse(400, {'error': {
         'code': 'EVS.0002', 'message': 'invalid token %s' % TOKEN}})])
     with pytest.raises(CloudError) as info:
         client.get('volumev2', '/volumes')
@@ -324,8 +324,8 @@ def test_aksk_secret_never_in_error():
     settings = password_settings()
     settings['auth'] = {'ak': 'AK', 'sk': 'SK-very-secret', 'project_id': 'p1'}
     settings['endpoints'] = {'volumev2': 'https://evs.test/v2/p1'}
-    client, _, _ = make_client([FakeResponse(401, {'error_msg': 'bad signature for SK-very-secret',
-                                                   'error_code': 'APIGW.0301'})], settings)
+    client, session, sleeps = make_client([FakeResponse(401, {'error_msg': 'bad signature for SK-very-secret',
+                                                              'error_code': 'APIGW.0301'})], settings)
     with pytest.raises(CloudError) as info:
         client.get('volumev2', '/volumes')
     assert 'SK-very-secret' not in str(info.value)
@@ -335,12 +335,12 @@ def test_aksk_secret_never_in_error():
 # ---------------------------------------------------------------- clock
 def test_cloud_now_from_date_header():
     ticks = [100.0]
-    client, _, _ = make_client([token_response(), FakeResponse(200, {})], monotonic=lambda: ticks[0])
+    client, session, sleeps = make_client([token_response(), FakeResponse(200, {})], monotonic=lambda: ticks[0])
     client.get('volumev2', '/volumes')
     ticks[0] = 160.0
     assert client.cloud_now() == datetime.datetime(2026, 11, 25, 10, 1, 0, tzinfo=client_mod.UTC)
 
 
 def test_cloud_now_before_any_answer_is_local_utc():
-    client, _, _ = make_client([], utcnow=lambda: datetime.datetime(2030, 1, 1, tzinfo=client_mod.UTC))
+    client, session, sleeps = make_client([], utcnow=lambda: datetime.datetime(2030, 1, 1, tzinfo=client_mod.UTC))
     assert client.cloud_now().year == 2030

@@ -51,8 +51,8 @@ class Toy(ResourceModule):
 
     def create(self, desired):
         self.calls.append('create')
-        if self.fail_create:
-            raise self.fail_create
+        if self.fail_create is not None:
+            raise self.fail_create  # pylint: disable=raising-bad-type
         thing = dict(desired, id='id-1', status='available', **{'Extra-Field': 1})
         self.store[desired['name']] = thing
         return thing
@@ -174,8 +174,8 @@ def test_connection_spec_marks_secrets_no_log():
 
 def test_secret_never_in_result_of_a_failed_connection(toy, run_module, cloud):
     toy.store['a'] = None
-    result = run_module(toy, {'name': 'a', 'auth': {'auth_url': 'https://iam.test/v3', 'username': 'u',
-                                                   'password': 'super-secret-pw'}})
+    auth = {'auth_url': 'https://iam.test/v3', 'username': 'u', 'password': 'super-secret-pw'}
+    result = run_module(toy, {'name': 'a', 'auth': auth})
     assert result['failed'] and 'user_domain_name' in result['msg']
     assert 'super-secret-pw' not in str(result)
 

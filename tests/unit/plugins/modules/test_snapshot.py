@@ -25,7 +25,7 @@ def test_create_idempotent_check_and_diff(cloud, run_module):
     created = run_module(SnapshotModule, args)
     assert created['changed'] is True and created['snapshot']['status'] == 'available'
     assert sorted(created['snapshot']) == sorted(predicted['snapshot'])
-    post = [r for r in cloud.mutating]
+    post = list(cloud.mutating)
     assert len(post) == 1 and post[0].body == {'snapshot': {
         'volume_id': disk['id'], 'name': 'daily', 'description': 'first', 'metadata': {'policy': 'daily'},
         'force': False}}
