@@ -50,6 +50,15 @@ async def _admin_error(request: Request, exc: admin.AdminError):
     return json_response({"error": exc.message}, exc.status)
 
 
+async def _no_such_api(request: Request, exc):
+    """Unknown path or method. The API gateway matches method and path together, so both
+    answer its 'API does not exist' error; the admin API answers plainly."""
+    if service_of(request.url.path) == "admin":
+        return json_response({"error": "no such admin endpoint"}, 404)
+    return json_response({"error_msg": "The API does not exist or has not been published in the environment",
+                          "error_code": "APIGW.0101", "request_id": request.scope["state"].get("request_id")}, 404)
+
+
 def build_routes() -> list:
     routes = admin.mounts()
     routes += [Mount(identity.MOUNT, routes=identity.routes())]
@@ -62,7 +71,8 @@ def create_app(config: Config, state_dir: str | Path) -> "EmulatorMiddleware":
     emu = Emulator(config, state_dir)
     emu.catalog_templates = [entry for module in SERVICE_MODULES for entry in module.CATALOG]
     app = Starlette(routes=build_routes(),
-                    exception_handlers={errors.ApiError: _api_error, admin.AdminError: _admin_error})
+                    exception_handlers={errors.ApiError: _api_error, admin.AdminError: _admin_error,
+                                        404: _no_such_api, 405: _no_such_api})
     app.state.emulator = emu
     return EmulatorMiddleware(app, emu)
 

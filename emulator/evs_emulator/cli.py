@@ -31,7 +31,10 @@ def serve(args) -> int:
     state_dir = Path(args.state_dir or tempfile.mkdtemp(prefix="evs-emulator-")).resolve()
     config = Config.load(args.config)
     app = create_app(config, state_dir)
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    # IPPROTO_TCP explicitly: asyncio only turns on TCP_NODELAY for sockets that say they are
+    # TCP, and without it every answer waits ~40 ms for a delayed ACK (Nagle).
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
     host, port = sock.getsockname()[:2]

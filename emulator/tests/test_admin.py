@@ -161,3 +161,12 @@ def test_reset_returns_to_the_seed(admin, alice):
     assert clock["frozen"] is False and abs(clock["offset"]) < 1
     assert admin.requests() == []
     assert alice.call("GET", alice.evs("/volumes")).status == 401  # tokens are gone too
+
+
+def test_unknown_paths_and_methods_answer_the_gateway_404(admin, alice):
+    for method, url in [("GET", alice.evs("/nothing")), ("PATCH", alice.evs("/volumes")),
+                        ("GET", f"{alice.base_url}/nowhere")]:
+        answer = alice.call(method, url)
+        assert answer.status == 404
+        assert answer.body["error_code"] == "APIGW.0101"
+    assert call("GET", f"{admin.base_url}/_emulator/nothing").status == 404
