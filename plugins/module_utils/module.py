@@ -133,6 +133,11 @@ class EvsModule:
     def fail(self, msg, error=None, **result):
         if error is not None:
             result['error'] = error
+        if 'resource' in result:  # a partial result (e.g. the resource a wait gave up on)
+            partial = result.pop('resource')
+            key = getattr(self, 'result_key', None)
+            if key and partial is not None:
+                result[key] = self.shape(partial)
         self.module.fail_json(msg=msg, **result)
 
     # ----------------------------------------------------------- lifecycle
@@ -146,18 +151,23 @@ class EvsModule:
     def main(self):
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        failure = None
         try:
             self.validate()
             self.settings = resolve_settings(self.params)
             result = self.run()
         except ResourceError as exc:
-            self.fail(exc.msg, error=exc.error_dict(), **exc.result)
+            failure = dict(exc.result, msg=exc.msg, error=exc.error_dict())
         except CloudError as exc:
-            self.fail('%s operation failed: %s' % (self.kind, exc), error=exc.to_dict())
+            failure = dict(msg='%s operation failed: %s' % (self.kind, exc), error=exc.to_dict())
         except ConfigError as exc:
-            self.fail('connection settings: %s' % exc)
+            failure = dict(msg='connection settings: %s' % exc)
         except Exception as exc:  # keep the traceback, never the parameters
-            self.fail('unexpected error: %s' % exc, exception=traceback.format_exc())
+            failure = dict(msg='unexpected error: %s' % exc, exception=traceback.format_exc())
+        # fail outside the except blocks: ansible-core 2.19 would otherwise report every
+        # expected refusal as "An exception occurred during task execution"
+        if failure is not None:
+            self.fail(**failure)
         self.module.exit_json(**result)
 
     @classmethod
@@ -225,6 +235,7 @@ class ResourceModule(EvsModule):
     def predict_create(self, desired):
         """What a create would return (check mode), in the shape of a real result."""
         resource = dict((field, None) for field in self.result_fields)
+        resource.update(copy.deepcopy(self.server_defaults))
         resource.update((k, v) for k, v in desired.items() if v is not None)
         resource['status'] = 'available' if self.params.get('wait') else 'creating'
         return resource
