@@ -20,7 +20,8 @@ SERVER = "server"
 
 SERVER_OPS = lifecycle.operations(
     Operation("server.create", None, "BUILD", "ACTIVE"),
-    Operation("server.delete", frozenset({"ACTIVE", "BUILD", "SHUTOFF", "ERROR"}), "DELETING", GONE),
+    # ECS shows DELETED while a server is being removed, then it is gone (404).
+    Operation("server.delete", frozenset({"ACTIVE", "BUILD", "SHUTOFF", "ERROR"}), "DELETED", GONE),
 )
 LIST_RULES = ListRules(sort_keys=("created", "name", "id", "status"), default_sort_key="created")
 DEVICES = [f"/dev/vd{letter}" for letter in "bcdefghijklmnopqrstuvwxyz"]

@@ -1,0 +1,88 @@
+"""Generate the endpoint coverage table (moto IMPLEMENTATION_COVERAGE style) from the router.
+
+    python -m evs_emulator.coverage
+
+Implemented rows come from the routes themselves, so the table cannot drift from the code;
+notes and the known-but-missing endpoints are declared here next to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from starlette.routing import Mount, Route
+
+# (method, path) -> (implemented, note); paths as printed in the table.
+NOTES = {
+    ("POST", "/identity/v3/auth/tokens"): ("partial", "password (user by name+domain or id) and token methods; "
+                                                      "project/domain scope; no assume_role, no totp"),
+    ("GET", "/identity/v3/auth/tokens"): ("yes", "validation; HEAD too (no body)"),
+    ("GET", "/identity/v3/auth/catalog"): ("yes", "token or AK/SK (project from X-Project-Id)"),
+    ("GET", "/identity/v3/projects"): ("yes", "projects of the caller's domain; token or AK/SK"),
+    ("POST", "/evs/{v2,v3}/{project_id}/volumes"): ("partial", "blank or from snapshot_id; imageRef, source_volid, "
+                                                               "backup_id refused with 400; no count (batch)"),
+    ("POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action"): ("partial", "os-extend only"),
+    ("GET", "/evs/{v2,v3}/{project_id}/cloudvolumes/detail"): ("partial", "vendor list: Cinder items plus count"),
+    ("POST", "/evs/{v2,v3}/{project_id}/cloudsnapshots"): ("yes", "vendor alias of POST snapshots"),
+    ("GET", "/evs/{v2,v3}/{project_id}/cloudsnapshots/detail"): ("partial", "vendor list: Cinder items plus count"),
+    ("DELETE", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of DELETE snapshot"),
+    ("GET", "/evs/{v2,v3}/{project_id}/os-quota-sets/{target_project_id}"): ("yes", "own project only (403 else)"),
+    ("POST", "/ecs/v2.1/{project_id}/servers"): ("partial", "name, availability_zone, metadata; no networks, "
+                                                            "images or flavors checked"),
+    ("DELETE", "/ecs/v2.1/{project_id}/servers/{server_id}"): ("yes", "detaches its volumes"),
+}
+
+NOT_IMPLEMENTED = [
+    ("evs", "POST", "/evs/v2.1/{project_id}/cloudvolumes", "vendor create answering a job id"),
+    ("evs", "GET", "/evs/v1/{project_id}/jobs/{job_id}", "vendor jobs (no vendor async API yet)"),
+    ("evs", "POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action", "os-attach, os-detach, os-reserve "
+                                                                             "(deprecated; attach through ECS)"),
+    ("evs", "GET", "/evs/v5/{project_id}/...", "Huawei v5 snapshot APIs (not on OTC)"),
+    ("identity", "POST", "/identity/v3/auth/tokens", "assume_role (agency) and totp methods"),
+    ("compute", "POST", "/ecs/v2.1/{project_id}/servers/{server_id}/action", "os-stop/os-start (later issue)"),
+]
+
+
+def _walk(routes, prefix=""):
+    for route in routes:
+        if isinstance(route, Mount):
+            yield from _walk(route.routes, prefix + route.path)
+        elif isinstance(route, Route):
+            # Starlette answers HEAD wherever GET is routed; the table lists GET only.
+            for method in sorted(route.methods - {"HEAD"}):
+                yield method, prefix + route.path
+
+
+def implemented_rows() -> list[tuple[str, str, str, str, str]]:
+    from .app import build_routes, service_of
+    from .services import evs
+
+    unprefixed = {id(m) for m in evs.unprefixed_mounts()}
+    rows, seen = [], set()
+    routes = [r for r in build_routes() if id(r) not in unprefixed and not _is_unprefixed(r)]
+    for method, path in _walk(routes):
+        shown = re.sub(r"^/evs/v[23](/\{project_id\})", r"/evs/{v2,v3}\1", path)
+        if (method, shown) in seen:
+            continue
+        seen.add((method, shown))
+        status, note = NOTES.get((method, shown), ("yes", ""))
+        rows.append((service_of(path), method, shown, status, note))
+    for service, method, path, note in NOT_IMPLEMENTED:
+        rows.append((service, method, path, "no", note))
+    order = {"identity": 0, "evs": 1, "compute": 2, "admin": 3}
+    return sorted(rows, key=lambda r: (order[r[0]], r[2], r[1]))
+
+
+def _is_unprefixed(route) -> bool:
+    return isinstance(route, Mount) and route.path in ("/v2", "/v3")
+
+
+def markdown() -> str:
+    lines = ["| service | method | path | implemented | notes |", "| --- | --- | --- | --- | --- |"]
+    for service, method, path, status, note in implemented_rows():
+        lines.append(f"| {service} | {method} | `{path}` | {status} | {note} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
