@@ -26,8 +26,15 @@ class Repository:
 
     def list(self, project_id: str | None) -> list[dict]:
         now = self.emu.now()
-        settled = (settle(body, now) for body in self.emu.store.list(self.kind, project_id))
-        return [body for body in settled if body is not None]
+        alive = []
+        for body in self.emu.store.list(self.kind, project_id):
+            current = settle(body, now)
+            if current is None:
+                # Deleted for good: drop the row so long sessions do not drag old rows along.
+                self.emu.store.delete(self.kind, body["id"])
+            else:
+                alive.append(current)
+        return alive
 
     def save(self, body: dict) -> dict:
         self.emu.store.put(self.kind, body["id"], body, body.get("project_id"), body.get("region"))

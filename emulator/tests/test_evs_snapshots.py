@@ -171,3 +171,25 @@ def test_other_tenants_snapshot_is_404(fast, alice, bob):
     assert answer.status == 400 and answer.body["error"]["code"] == "EVS.2045"
     assert bob.call("POST", bob.evs("/snapshots"), {"snapshot": {"volume_id": vid}}).status == 404
     assert bob_volume
+
+
+def test_snapshot_quota_is_the_cinder_over_limit(fast, alice):
+    vid = alice.create_volume()["id"]
+    for _ in range(100):
+        alice.create_snapshot(vid)
+    answer = alice.call("POST", alice.evs("/snapshots"), {"snapshot": {"volume_id": vid}})
+    assert answer.status == 413
+    assert answer.body["overLimit"]["code"] == 413
+    usage = alice.call("GET", alice.evs(f"/os-quota-sets/{alice.project_id}?usage=true")).body["quota_set"]
+    assert usage["snapshots"] == {"in_use": 100, "limit": 100, "reserved": 0}
+
+
+def test_outage_covers_snapshots_of_volumes_in_that_zone(fast, alice):
+    vid = alice.create_volume(zone="eu-de-03")["id"]
+    sid = alice.create_snapshot(vid)["id"]
+    fast.start_outage("eu-de-03")
+    assert alice.call("GET", alice.evs(f"/snapshots/{sid}")).status == 500
+    assert alice.call("POST", alice.evs("/snapshots"), {"snapshot": {"volume_id": vid}}).status == 500
+    assert alice.call("GET", alice.evs("/snapshots/detail")).body["snapshots"][0]["status"] == "error"
+    fast.end_outage("eu-de-03")
+    assert alice.snapshot(sid)["status"] == "available"

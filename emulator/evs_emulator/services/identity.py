@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from starlette.requests import Request
 from starlette.routing import Route
 
 from .. import auth, errors
 from ..clock import iso_z
 from ..web import base_url, empty, json_response, read_json
-
-import uuid
 
 MOUNT = "/identity"
 CATALOG_NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
@@ -182,6 +182,8 @@ async def _keystone_caller(request: Request) -> auth.Principal:
     except errors.ApiError as exc:
         if exc.status == 401:
             raise _unauthorized() from None
+        if exc.status == 403:
+            raise errors.keystone_error(403, "You are not authorized to perform the requested action.") from None
         raise
 
 
