@@ -86,7 +86,8 @@ async def authenticate(request: Request, emu, path_project_id: str | None,
 
 
 def project_mismatch() -> errors.ApiError:
-    return errors.fault(403, "Policy doesn't allow this operation: the credentials are not scoped to the project in the URL.")
+    return errors.fault(403, "Policy doesn't allow this operation: the credentials are not scoped to the project "
+                             "in the URL.")
 
 
 def _authenticate_token(request: Request, emu) -> Principal:

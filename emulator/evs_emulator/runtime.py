@@ -26,13 +26,20 @@ class Emulator:
         self.store = Store(state_dir)
         self.clock = Clock(self.store)
         self.faults = FaultRules(self.store)
+        self._load_cached()
+
+    def _load_cached(self) -> None:
+        # This process is the only writer of the state dir, so small settings read on every
+        # request are kept in memory and written through to the store.
+        self._timing_overrides = self.store.meta_get(self.TIMINGS_KEY, {})
+        self._outages = self.store.meta_get(self.OUTAGES_KEY, [])
 
     def now(self) -> float:
         return self.clock.now()
 
     # -- timings ----------------------------------------------------------
     def timings(self) -> dict:
-        return self.config.default_timings | self.store.meta_get(self.TIMINGS_KEY, {})
+        return self.config.default_timings | self._timing_overrides
 
     def update_timings(self, changes: dict) -> dict:
         unknown = sorted(set(changes) - set(self.config.default_timings))
@@ -41,25 +48,29 @@ class Emulator:
         for name, value in changes.items():
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise UnknownTiming(f"timing {name} must be a number >= 0")
-        overrides = self.store.meta_get(self.TIMINGS_KEY, {}) | {k: float(v) for k, v in changes.items()}
+        overrides = self._timing_overrides | {k: float(v) for k, v in changes.items()}
         self.store.meta_set(self.TIMINGS_KEY, overrides)
+        self._timing_overrides = overrides
         return self.timings()
 
     # -- AZ outages -------------------------------------------------------
     def outages(self) -> list[str]:
-        return self.store.meta_get(self.OUTAGES_KEY, [])
+        return list(self._outages)
 
     def zone_is_down(self, az: str | None) -> bool:
-        return az in self.outages()
+        return az in self._outages
+
+    def _set_outages(self, zones: list[str]) -> None:
+        self.store.meta_set(self.OUTAGES_KEY, zones)
+        self._outages = zones
 
     def start_outage(self, az: str) -> None:
-        self.store.meta_set(self.OUTAGES_KEY, sorted(set(self.outages()) | {az}))
+        self._set_outages(sorted(set(self._outages) | {az}))
 
     def end_outage(self, az: str) -> bool:
-        current = self.outages()
-        if az not in current:
+        if az not in self._outages:
             return False
-        self.store.meta_set(self.OUTAGES_KEY, [z for z in current if z != az])
+        self._set_outages([z for z in self._outages if z != az])
         return True
 
     # -- reset ------------------------------------------------------------
@@ -68,3 +79,4 @@ class Emulator:
         self.store.clear_all()
         self.clock.reset()
         self.faults.reload()
+        self._load_cached()

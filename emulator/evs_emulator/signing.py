@@ -21,7 +21,8 @@ from .clock import parse_sdk_date
 ALGORITHM = "SDK-HMAC-SHA256"
 EMPTY_HASH = hashlib.sha256(b"").hexdigest()
 _AUTH_RE = re.compile(
-    r"^SDK-HMAC-SHA256\s+Access=(?P<ak>[^,\s]+),\s*SignedHeaders=(?P<headers>[^,\s]+),\s*Signature=(?P<sig>[0-9a-fA-F]+)\s*$"
+    r"^SDK-HMAC-SHA256\s+Access=(?P<ak>[^,\s]+),\s*SignedHeaders=(?P<headers>[^,\s]+),"
+    r"\s*Signature=(?P<sig>[0-9a-fA-F]+)\s*$"
 )
 
 

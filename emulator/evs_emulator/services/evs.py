@@ -16,9 +16,9 @@ from starlette.routing import Mount, Route
 from .. import auth, errors, lifecycle
 from ..clock import cinder_time
 from ..lifecycle import GONE, PREVIOUS, Operation, begin
+from ..context import ProjectCall, project_endpoint
 from ..listing import ListRules, filter_items, filter_metadata, page, sort_items
 from ..resources import Repository, new_id
-from ..context import ProjectCall, project_endpoint
 from ..web import base_url, bool_value, empty, json_response, query_flag, read_json, required_object
 
 MOUNT = "/evs"
@@ -201,20 +201,22 @@ def check_quota(call: Call, volumes: int = 0, gigabytes: int = 0, snapshots: int
         raise errors.fault(413, "Maximum number of snapshots allowed exceeded.", retryAfter="0")
 
 
+PROJECT_QUOTAS = ("volumes", "snapshots", "gigabytes", "backups", "backup_gigabytes")
+PER_TYPE_QUOTAS = ("volumes", "gigabytes", "snapshots")
+
+
 @endpoint
 async def show_quotas(call: Call):
     target = call.request.path_params["target_project_id"]
     if target != call.project_id:
         raise auth.project_mismatch()
-    used = usage(call)
-    names = ["volumes", "snapshots", "gigabytes", "backups", "backup_gigabytes"] + [
-        f"{n}_{t}" for t in call.emu.config.volume_type_names() for n in ("volumes", "gigabytes", "snapshots")]
-    with_usage = query_flag(call.request, "usage")
-    quota_set = {"id": target}
-    for name in names:
-        limit = -1 if "_" in name and name != "backup_gigabytes" else limit_of(call, name)  # no per-type limits
-        quota_set[name] = {"in_use": used.get(name, 0), "limit": limit, "reserved": 0} if with_usage else limit
-    return json_response({"quota_set": quota_set})
+    limits = {name: limit_of(call, name) for name in PROJECT_QUOTAS}
+    # The seed sets no per-volume-type limits; Cinder shows them as -1 (unlimited).
+    limits |= {f"{n}_{t}": -1 for t in call.emu.config.volume_type_names() for n in PER_TYPE_QUOTAS}
+    if query_flag(call.request, "usage"):
+        used = usage(call)
+        limits = {name: {"in_use": used.get(name, 0), "limit": limit, "reserved": 0} for name, limit in limits.items()}
+    return json_response({"quota_set": {"id": target} | limits})
 
 
 # -- volumes ---------------------------------------------------------------
@@ -236,47 +238,52 @@ def _volume_source(call: Call, spec: dict) -> dict | None:
     return snapshot
 
 
+def _new_volume_size(spec: dict, source: dict | None, zone: str) -> int:
+    """The size of a new volume: given, or the snapshot's; never below the snapshot's."""
+    if source is None:
+        if "size" not in spec:
+            raise errors.evs_error(400, "EVS.1010", "Invalid size: size is required.")
+        size = _size(spec["size"])
+    else:
+        size = _size(spec.get("size", source["size"]))
+        if size < source["size"]:
+            raise errors.evs_error(400, "EVS.1010", f"Invalid size {size}: smaller than the snapshot "
+                                                    f"({source['size']} GB).")
+        if source["_availability_zone"] != zone:
+            raise errors.evs_error(400, "EVS.1036", "The volume must be in the availability zone of the snapshot.")
+    low, high = DATA_DISK_SIZE
+    if not low <= size <= high:
+        raise errors.evs_error(400, "EVS.1010", f"Invalid size {size}: must be within {low}..{high} GB.")
+    return size
+
+
 @endpoint
 async def create_volume(call: Call):
     spec = required_object(await read_json(call.request), "volume")
     config = call.emu.config
     zone = spec.get("availability_zone")
-    region = call.region
-    if zone not in config.availability_zones(region):
+    if zone not in config.availability_zones(call.region):
         raise errors.evs_error(400, "EVS.1036", f"Invalid availability_zone '{zone}'.")
     source = _volume_source(call, spec)
-    if source is not None:
-        size = _size(spec.get("size", source["size"]))
-        if size < source["size"]:
-            raise errors.evs_error(400, "EVS.1010", f"Invalid size {size}: smaller than the snapshot ({source['size']} GB).")
-        if source["_availability_zone"] != zone:
-            raise errors.evs_error(400, "EVS.1036", "The volume must be in the availability zone of the snapshot.")
-    else:
-        if "size" not in spec:
-            raise errors.evs_error(400, "EVS.1010", "Invalid size: size is required.")
-        size = _size(spec["size"])
-    if not DATA_DISK_SIZE[0] <= size <= DATA_DISK_SIZE[1]:
-        raise errors.evs_error(400, "EVS.1010", f"Invalid size {size}: must be within {DATA_DISK_SIZE[0]}..{DATA_DISK_SIZE[1]} GB.")
+    size = _new_volume_size(spec, source, zone)
     volume_type = spec.get("volume_type") or config.default_volume_type
     if volume_type not in config.volume_type_names():
         raise errors.evs_error(400, "EVS.1020", f"Invalid volume_type '{volume_type}'.")
-    name, description = _text(spec.get("name"), "name"), _text(spec.get("description"), "description")
-    metadata = _metadata(spec.get("metadata"))
-    multiattach = bool_value(spec.get("multiattach", False), "multiattach")
+    fields = {"name": _text(spec.get("name"), "name"), "description": _text(spec.get("description"), "description"),
+              "metadata": _metadata(spec.get("metadata")),
+              "multiattach": bool_value(spec.get("multiattach", False), "multiattach")}
     call.require_zone_up(zone)
     check_quota(call, volumes=1, gigabytes=size)
     volume_id = new_id()
-    volume = {
-        "id": volume_id, "project_id": call.project_id, "region": region, "user_id": call.principal.user_id,
-        "name": name, "description": description, "status": None, "size": size, "availability_zone": zone,
-        "volume_type": volume_type, "multiattach": multiattach, "metadata": metadata,
+    volume = fields | {
+        "id": volume_id, "project_id": call.project_id, "region": call.region, "user_id": call.principal.user_id,
+        "status": None, "size": size, "availability_zone": zone, "volume_type": volume_type,
         "snapshot_id": source["id"] if source else None, "attachments": [],
         "created_at": call.now, "updated_at": call.now, "wwn": "688860300" + volume_id.replace("-", "")[:23],
         # Disk content ground truth: a small block map; a volume from a snapshot starts with its blocks.
         "_blocks": dict(source["_blocks"]) if source else {},
     }
-    volume = begin(volume, VOLUME_OPS["volume.create"], call.now, call.timings())
-    call.volumes.save(volume)
+    volume = call.volumes.save(begin(volume, VOLUME_OPS["volume.create"], call.now, call.timings()))
     return json_response({"volume": volume_view(call, volume)}, 202)
 
 
@@ -381,7 +388,8 @@ async def volume_action(call: Call):
     if not operation.allows(volume["status"]):
         raise errors.evs_error(400, "EVS.1048", f"Invalid volume: cannot extend a volume in status {volume['status']}.")
     if new_size <= volume["size"]:
-        raise errors.evs_error(400, "EVS.1010", f"Invalid size {new_size}: new size must be greater than {volume['size']}.")
+        raise errors.evs_error(400, "EVS.1010", f"Invalid size {new_size}: the new size must be greater than "
+                                                f"{volume['size']}.")
     if new_size > DATA_DISK_SIZE[1]:
         raise errors.evs_error(400, "EVS.1010", f"Invalid size {new_size}: larger than {DATA_DISK_SIZE[1]} GB.")
     check_quota(call, gigabytes=new_size - volume["size"])
@@ -432,7 +440,8 @@ def _listed_snapshots(call: Call) -> list[dict]:
 
 @endpoint
 async def list_snapshots(call: Call):
-    chosen, links = page(_listed_snapshots(call), call.request.query_params, LIST_RULES, f"{call.endpoint}/snapshots")
+    query = call.request.query_params
+    chosen, links = page(_listed_snapshots(call), query, LIST_RULES, f"{call.endpoint}/snapshots")
     summaries = [{k: s[k] for k in ("id", "name", "status", "size", "volume_id", "description", "created_at",
                                     "metadata")} for s in chosen]
     return _list_answer("snapshots", summaries, links)
@@ -462,8 +471,8 @@ async def show_snapshot(call: Call):
 async def update_snapshot(call: Call):
     snapshot = call.snapshot(call.request.path_params["snapshot_id"])
     spec = required_object(await read_json(call.request), "snapshot")
-    snapshot = call.snapshots.save(_apply_update(spec, snapshot, display_aliases=True) | {"updated_at": call.now})
-    return json_response({"snapshot": snapshot_view(call, snapshot)})
+    updated = _apply_update(spec, snapshot, display_aliases=True) | {"updated_at": call.now}
+    return json_response({"snapshot": snapshot_view(call, call.snapshots.save(updated))})
 
 
 def _start_snapshot_delete(call: Call, snapshot: dict) -> None:
@@ -503,7 +512,8 @@ async def rollback_snapshot(call: Call):
     if name is not None:
         volume = volume | {"name": name}
     # The snapshot's blocks land on the disk when the rollback completes.
-    call.volumes.save(begin(volume, volume_op, call.now, call.timings(), on_done={"_blocks": dict(snapshot["_blocks"])}))
+    call.volumes.save(begin(volume, volume_op, call.now, call.timings(),
+                            on_done={"_blocks": dict(snapshot["_blocks"])}))
     call.snapshots.save(begin(snapshot, SNAPSHOT_OPS["snapshot.rollback"], call.now, call.timings()))
     return json_response({"rollback": {"volume_id": volume["id"]}}, 202)
 
