@@ -294,11 +294,12 @@ class Client:
         if scope:
             body['auth']['scope'] = scope
         answer = self._send('POST', self._auth_url() + '/auth/tokens', json_body=body,
-                            operation='authenticate', authenticated=False, ok=(200, 201))
+                            operation='authentication at %s' % self._auth_url(), authenticated=False,
+                            ok=(200, 201), idempotent=True)
         self._token = answer.headers.get('X-Subject-Token')
         if not self._token:
             raise CloudError(answer.status, None, 'Keystone gave no X-Subject-Token',
-                             operation='authenticate')
+                             operation='authentication at %s' % self._auth_url())
         self._secrets.append(self._token)
         token = (answer.body or {}).get('token') or {}
         self._catalog = token.get('catalog') or []

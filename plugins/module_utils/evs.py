@@ -128,6 +128,27 @@ class EVS:
         params = {'cascade': 'true'} if cascade else None
         self.client.delete(self.service, '/volumes/%s' % volume_id, params=params, ok=(200, 202, 204, 404))
 
+    def list_availability_zones(self):
+        """{zone name: available (bool)}, or None when the cloud does not list them."""
+        try:
+            body = self.client.get(self.service, '/os-availability-zone') or {}
+        except CloudError as exc:
+            if exc.status in (403, 404, 405, 501):
+                return None
+            raise
+        return dict((z.get('zoneName'), bool((z.get('zoneState') or {}).get('available', True)))
+                    for z in body.get('availabilityZoneInfo') or [])
+
+    def list_volume_types(self):
+        """Names of the disk types, or None when the cloud does not list them."""
+        try:
+            body = self.client.get(self.service, '/types') or {}
+        except CloudError as exc:
+            if exc.status in (403, 404, 405, 501):
+                return None
+            raise
+        return sorted(t.get('name') for t in body.get('volume_types') or [] if t.get('name'))
+
     # ---------------------------------------------------------- snapshots
     def get_snapshot(self, snapshot_id):
         try:

@@ -159,7 +159,7 @@ class EvsModule:
         except ResourceError as exc:
             failure = dict(exc.result, msg=exc.msg, error=exc.error_dict())
         except CloudError as exc:
-            failure = dict(msg='%s operation failed: %s' % (self.kind, exc), error=exc.to_dict())
+            failure = dict(msg=str(exc), error=exc.to_dict())
         except ConfigError as exc:
             failure = dict(msg='connection settings: %s' % exc)
         except Exception as exc:  # keep the traceback, never the parameters

@@ -248,6 +248,19 @@ class DiskModule(ResourceModule):
         if missing:
             raise ResourceError('%s does not exist and cannot be created without %s' % (
                 self.label(None), ' and '.join(missing)))
+        label = self.label(None)
+        zones = self.evs.list_availability_zones()
+        zone = desired['availability_zone']
+        if zones is not None and zone not in zones:
+            raise ResourceError('%s cannot be created: availability zone %s does not exist (known: %s)' % (
+                label, zone, ', '.join(sorted(zones))))
+        if zones is not None and not zones[zone]:
+            raise ResourceError('%s cannot be created: availability zone %s is not available' % (label, zone))
+        if desired.get('volume_type'):
+            types = self.evs.list_volume_types()
+            if types is not None and desired['volume_type'] not in types:
+                raise ResourceError('%s cannot be created: volume type %s does not exist (known: %s)' % (
+                    label, desired['volume_type'], ', '.join(types)))
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)

@@ -172,6 +172,8 @@ class FakeCloud:
     def routes(self):
         return [
             (r'GET /volumes/detail', self.list_volumes),
+            (r'GET /os-availability-zone', self.list_zones),
+            (r'GET /types', self.list_types),
             (r'POST /volumes', self.create_volume),
             (r'GET /volumes/([^/]+)', self.get_volume),
             (r'PUT /volumes/([^/]+)', self.update_volume),
@@ -218,6 +220,16 @@ class FakeCloud:
             body[key + '_links'] = [{'rel': 'next', 'href': '%s/%s/detail?limit=%d&marker=%s' % (
                 EVS_URL, key, limit, items[limit - 1]['id'])}]
         return FakeResponse(200, body)
+
+    # zones and types
+    zones = {'eu-de-01': True, 'eu-de-02': True, 'eu-de-03': False}
+
+    def list_zones(self, req):
+        return FakeResponse(200, {'availabilityZoneInfo': [
+            {'zoneName': name, 'zoneState': {'available': up}} for name, up in sorted(self.zones.items())]})
+
+    def list_types(self, req):
+        return FakeResponse(200, {'volume_types': [{'id': n.lower(), 'name': n} for n in ('SATA', 'SAS', 'SSD')]})
 
     # volumes
     def _volume(self, vid):

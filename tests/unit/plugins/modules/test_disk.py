@@ -8,6 +8,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.modules.disk import DiskModule
 from ansible_collections.dataprotection.evs.plugins.modules.disk_info import DiskInfoModule
+from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse
 
 NEW = {'name': 'db01', 'availability_zone': 'eu-de-01', 'size': 10, 'volume_type': 'SSD',
        'metadata': {'backup': 'daily'}}
@@ -121,3 +122,21 @@ def test_disk_info_filters_and_paging(cloud, run_module):
     assert [d['id'] for d in by_id['disks']] == [target['id']]
     assert run_module(DiskInfoModule, {'id': target['id'], 'status': 'in-use'})['disks'] == []
     assert cloud.mutating == []
+
+
+def test_unknown_zone_and_type_refused_before_create(cloud, run_module):
+    bad_zone = run_module(DiskModule, dict(NEW, availability_zone='eu-de-99'))
+    assert bad_zone['failed'] and 'availability zone eu-de-99 does not exist (known: eu-de-01, eu-de-02, eu-de-03)' \
+        in bad_zone['msg']
+    down = run_module(DiskModule, dict(NEW, availability_zone='eu-de-03'))
+    assert down['failed'] and 'availability zone eu-de-03 is not available' in down['msg']
+    bad_type = run_module(DiskModule, dict(NEW, volume_type='FLOPPY'))
+    assert bad_type['failed'] and 'volume type FLOPPY does not exist (known: SAS, SATA, SSD)' in bad_type['msg']
+    assert cloud.mutating == []
+
+
+def test_zone_listing_not_offered_leaves_the_check_to_the_cloud(cloud, run_module):
+    cloud.fail_next.append(('GET', '/os-availability-zone$', FakeResponse(
+        404, {'itemNotFound': {'message': 'not here', 'code': 404}})))
+    result = run_module(DiskModule, NEW)
+    assert result['changed'] and len(cloud.mutating) == 1
