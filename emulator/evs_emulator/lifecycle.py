@@ -73,6 +73,7 @@ def settle(body: dict | None, now: float) -> dict | None:
     return done
 
 
-def pending_operation(body: dict) -> str | None:
-    pending = body.get(PENDING_KEY)
-    return pending["op"] if pending else None
+def pending_value(body: dict, field: str, default=None):
+    """The value `field` will take when the running operation completes (default if none sets it)."""
+    pending = body.get(PENDING_KEY) or {}
+    return pending.get("set", {}).get(field, default)

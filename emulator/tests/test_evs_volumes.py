@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from urllib.parse import quote
+
+import pytest
 
 from evs_emulator.testing import http
 

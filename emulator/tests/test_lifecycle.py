@@ -83,3 +83,12 @@ def test_every_operation_has_a_default_timing():
     for ops in (VOLUME_OPS, SNAPSHOT_OPS, SERVER_OPS):
         for name in ops:
             assert name in timings
+
+
+def test_pending_value_shows_what_completion_will_set():
+    clock = FakeClock()
+    volume = begin({"id": "v", "status": "available", "size": 10}, VOLUME_OPS["volume.extend"], clock.now(),
+                   TIMINGS, on_done={"size": 20})
+    assert lifecycle.pending_value(volume, "size") == 20
+    assert lifecycle.pending_value(volume, "name", "none") == "none"
+    assert lifecycle.pending_value({"id": "x"}, "size") is None

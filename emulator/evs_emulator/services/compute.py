@@ -7,10 +7,10 @@ from starlette.routing import Mount, Route
 
 from .. import auth, errors, lifecycle
 from ..clock import cinder_time, nova_time
+from ..context import ProjectCall, project_endpoint
 from ..lifecycle import GONE, Operation, begin
 from ..listing import ListRules, filter_items, page, sort_items
 from ..resources import Repository, new_id
-from ..context import ProjectCall, project_endpoint
 from ..web import base_url, empty, json_response, read_json, required_object
 from .evs import VOLUME, VOLUME_OPS
 
@@ -53,12 +53,12 @@ class Call(ProjectCall):
         self.require_zone_up(volume["availability_zone"])
         return volume
 
-    def attached_volumes(self, server_id: str) -> list[dict]:
-        """Volumes attached (or being attached) to the server, with their attachment record."""
+    def attached_volumes(self, server_id: str) -> list[tuple[dict, dict]]:
+        """(volume, attachment) pairs of the server, including attachments still in progress."""
         found = []
         for volume in self.volumes.list(self.project_id):
-            pending = (volume.get(lifecycle.PENDING_KEY) or {}).get("set", {}).get("attachments", [])
-            for attachment in volume["attachments"] + pending:
+            upcoming = lifecycle.pending_value(volume, "attachments", [])
+            for attachment in volume["attachments"] + upcoming:
                 if attachment["server_id"] == server_id and (volume, attachment) not in found:
                     found.append((volume, attachment))
         return found
