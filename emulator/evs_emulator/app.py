@@ -50,6 +50,18 @@ async def _admin_error(request: Request, exc: admin.AdminError):
     return json_response({"error": exc.message}, exc.status)
 
 
+async def _internal_error(request: Request, exc: Exception):
+    """A bug in the emulator answers like the cloud's internal error, not an HTML page."""
+    service = service_of(request.url.path)
+    if service == "evs":
+        error = errors.evs_error(500, "EVS.2002", "Internal error.")
+    elif service == "identity":
+        error = errors.keystone_error(500, "An unexpected error prevented the server from fulfilling your request.")
+    else:
+        error = errors.fault(500, "Unexpected API Error.")
+    return json_response(error.body, 500)
+
+
 async def _no_such_api(request: Request, exc):
     """Unknown path or method. The API gateway matches method and path together, so both
     answer its 'API does not exist' error; the admin API answers plainly."""
@@ -72,7 +84,7 @@ def create_app(config: Config, state_dir: str | Path) -> "EmulatorMiddleware":
     emu.catalog_templates = [entry for module in SERVICE_MODULES for entry in module.CATALOG]
     app = Starlette(routes=build_routes(),
                     exception_handlers={errors.ApiError: _api_error, admin.AdminError: _admin_error,
-                                        404: _no_such_api, 405: _no_such_api})
+                                        404: _no_such_api, 405: _no_such_api, Exception: _internal_error})
     app.state.emulator = emu
     return EmulatorMiddleware(app, emu)
 
