@@ -407,6 +407,8 @@ class Client:
                     raise
                 never_sent = _never_sent(exc)
                 message = redact('%s: %s' % (type(exc).__name__, exc), self._secrets)
+                if _unresolvable(exc):  # a wrong host name does not heal by retrying
+                    raise CloudError(None, 'NameResolutionError', message, operation=operation, attempts=attempt)
                 if not (idempotent or never_sent):
                     recovered = self._recover(recover, operation, message, attempt)
                     if recovered is not None:
@@ -525,6 +527,11 @@ def _is_transport_error(exc):
         return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                                 requests.exceptions.ChunkedEncodingError))
     return isinstance(exc, (IOError, OSError))
+
+
+def _unresolvable(exc):
+    text = str(exc)
+    return 'NameResolutionError' in text or 'Name or service not known' in text or 'nodename nor servname' in text
 
 
 def _never_sent(exc):

@@ -120,6 +120,10 @@ class EvsModule:
     def waiter(self):
         return Waiter(timeout=self.params['wait_timeout'])
 
+    def cloud_time(self):
+        """The cloud's current time, ISO 8601 UTC (``2026-11-25T10:00:00Z``), from its Date header."""
+        return self.client.cloud_now().strftime('%Y-%m-%dT%H:%M:%SZ')
+
     def validate_text(self, option, value, limit=255):
         """Refuse a text longer than the cloud accepts (counted in UTF-8 bytes)."""
         if value is not None and len(value.encode('utf-8')) > limit:
@@ -184,7 +188,8 @@ class InfoModule(EvsModule):
         raise NotImplementedError
 
     def run(self):
-        return {'changed': False, self.result_key: [self.shape(r) for r in self.list()]}
+        resources = [self.shape(r) for r in self.list()]
+        return {'changed': False, self.result_key: resources, 'cloud_time': self.cloud_time()}
 
 
 class ResourceModule(EvsModule):

@@ -60,6 +60,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+cloud_time:
+  description:
+    - The cloud's current time (UTC, ISO 8601), taken from the C(Date) header of its answers.
+      Compute ages (for example of snapshots) against it, not against the controller's clock.
+  returned: always
+  type: str
+  sample: "2026-11-25T10:00:00Z"
 disks:
   description: The matching disks, as the cloud shows them (newest first).
   returned: always

@@ -65,6 +65,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+cloud_time:
+  description:
+    - The cloud's current time (UTC, ISO 8601), taken from the C(Date) header of its answers.
+      Compute ages (for example of snapshots) against it, not against the controller's clock.
+  returned: always
+  type: str
+  sample: "2026-11-25T10:00:00Z"
 snapshots:
   description: The matching snapshots, as the cloud shows them.
   returned: always

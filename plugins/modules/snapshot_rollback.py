@@ -158,7 +158,7 @@ class SnapshotRollbackModule(EvsModule):
         self.check_rollback(label, snapshot, disk)
 
         if self.check_mode:
-            rollback_at = self.params['wait'] and self.now() or None
+            rollback_at = self.params['wait'] and self.cloud_time() or None
             disk = self.predict(disk, snapshot, rollback_at)
         else:
             try:
@@ -170,7 +170,7 @@ class SnapshotRollbackModule(EvsModule):
                 waiter = self.waiter()
                 waiter.for_status(lambda: evs.get_volume(disk['id']), 'disk of ' + label + ' (rollback)')
                 snapshot = waiter.for_status(lambda: evs.get_snapshot(snapshot['id']), label)
-                rollback_at = self.now()
+                rollback_at = self.cloud_time()
                 evs.update_volume_metadata(disk['id'], {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
             disk = evs.get_volume(disk['id'])
         result.update(changed=True, disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
@@ -194,9 +194,6 @@ class SnapshotRollbackModule(EvsModule):
             raise ResourceError('%s cannot be rolled back: disk is in-use; detach it first' % label)
         if status not in VOLUME_ROLLBACKABLE:
             raise ResourceError('%s cannot be rolled back: disk is %s; it must be available' % (label, status))
-
-    def now(self):
-        return self.client.cloud_now().strftime('%Y-%m-%dT%H:%M:%SZ')
 
     def predict(self, disk, snapshot, rollback_at):
         predicted = dict(disk)

@@ -344,3 +344,11 @@ def test_cloud_now_from_date_header():
 def test_cloud_now_before_any_answer_is_local_utc():
     client, session, sleeps = make_client([], utcnow=lambda: datetime.datetime(2030, 1, 1, tzinfo=client_mod.UTC))
     assert client.cloud_now().year == 2030
+
+
+def test_unresolvable_host_fails_at_once():
+    client, session, sleeps = make_client([token_response(), requests.exceptions.ConnectionError(
+        "Failed to resolve 'evs.nowhere' ([Errno -2] Name or service not known)")])
+    with pytest.raises(CloudError) as info:
+        client.get('volumev2', '/volumes')
+    assert info.value.code == 'NameResolutionError' and sleeps == []

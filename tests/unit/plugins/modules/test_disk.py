@@ -140,3 +140,8 @@ def test_zone_listing_not_offered_leaves_the_check_to_the_cloud(cloud, run_modul
         404, {'itemNotFound': {'message': 'not here', 'code': 404}})))
     result = run_module(DiskModule, NEW)
     assert result['changed'] and len(cloud.mutating) == 1
+
+
+def test_info_returns_the_cloud_time(cloud, run_module):
+    result = run_module(DiskInfoModule, {})
+    assert result['cloud_time'] == '2026-11-25T10:00:00Z'
