@@ -124,8 +124,11 @@ class EvsModule:
         """The cloud's current time, ISO 8601 UTC (``2026-11-25T10:00:00Z``), from its Date header."""
         return self.client.cloud_now().strftime('%Y-%m-%dT%H:%M:%SZ')
 
-    def validate_text(self, option, value, limit=255):
-        """Refuse a text longer than the cloud accepts (counted in UTF-8 bytes)."""
+    def validate_text(self, option, value, limit=255, required=False):
+        """Refuse a text longer than the cloud accepts (counted in UTF-8 bytes), or an empty
+        (or blank) one when ``required``."""
+        if required and (value is None or not value.strip()):
+            raise ResourceError('%s must not be empty' % option)
         if value is not None and len(value.encode('utf-8')) > limit:
             raise ResourceError('%s is too long: %d bytes, at most %d' % (
                 option, len(value.encode('utf-8')), limit))

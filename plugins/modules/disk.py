@@ -211,7 +211,7 @@ class DiskModule(ResourceModule):
     server_defaults = {'description': '', 'metadata': {}}
 
     def validate(self):
-        self.validate_text('name', self.params['name'])
+        self.validate_text('name', self.params['name'], required=True)
         self.validate_text('description', self.params['description'])
         self.validate_range('size', self.params['size'], 1, 32768)
 

@@ -166,7 +166,8 @@ class SnapshotModule(ResourceModule):
     server_defaults = {'description': '', 'metadata': {}}
 
     def validate(self):
-        self.validate_text('name', self.params['name'])
+        self.validate_text('name', self.params['name'], required=True)
+        self.validate_text('disk', self.params['disk'], required=True)
         self.validate_text('description', self.params['description'])
         if self.params['state'] == 'present' and self.params['name'].startswith(RESERVED_SNAPSHOT_PREFIX):
             raise ResourceError("snapshot name '%s' is invalid: the prefix %s is reserved for backups"

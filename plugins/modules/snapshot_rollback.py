@@ -141,6 +141,9 @@ class SnapshotRollbackModule(EvsModule):
     kind = 'snapshot'
     result_fields = VOLUME_FIELDS
 
+    def validate(self):
+        self.validate_text('snapshot', self.params['snapshot'], required=True)
+
     def run(self):
         evs = self.evs
         disk = evs.find_volume(self.params['disk'], required=True) if self.params['disk'] else None

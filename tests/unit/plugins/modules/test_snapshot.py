@@ -138,3 +138,10 @@ def test_info_filters_and_sorts(cloud, run_module):
     assert cloud.mutating == []
     missing = run_module(SnapshotInfoModule, {'disk': 'nope'})
     assert missing['failed'] and "disk 'nope' not found" in missing['msg']
+
+
+def test_empty_names_refused(cloud, run_module):
+    for args in ({'disk': 'db01', 'name': ''}, {'disk': ' ', 'name': 'daily'}):
+        result = run_module(SnapshotModule, args)
+        assert result['failed'] and 'must not be empty' in result['msg']
+    assert cloud.requests == []
