@@ -24,6 +24,11 @@ NOTES = {
     ("POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action"): ("partial", "os-extend only"),
     ("GET", "/evs/{v2,v3}/{project_id}/cloudvolumes/detail"): ("partial", "vendor list: Cinder items plus count"),
     ("POST", "/evs/{v2,v3}/{project_id}/cloudsnapshots"): ("yes", "vendor alias of POST snapshots"),
+    ("POST", "/evs/v2.1/{project_id}/cloudvolumes"): ("partial", "same fields as the Cinder create plus count "
+                                                                 "(1..100, names get -0001...); bssParam ignored; "
+                                                                 "answers 202 {job_id, volume_ids}"),
+    ("GET", "/evs/v1/{project_id}/jobs/{job_id}"): ("partial", "jobs of the vendor create only (createVolume, "
+                                                               "batchCreateVolume with sub_jobs)"),
     ("GET", "/evs/{v2,v3}/{project_id}/cloudsnapshots/detail"): ("partial", "vendor list: Cinder items plus count"),
     ("DELETE", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of DELETE snapshot"),
     ("GET", "/evs/{v2,v3}/{project_id}/os-quota-sets/{target_project_id}"): ("yes", "own project only (403 else)"),
@@ -33,8 +38,8 @@ NOTES = {
 }
 
 NOT_IMPLEMENTED = [
-    ("evs", "POST", "/evs/v2.1/{project_id}/cloudvolumes", "vendor create answering a job id"),
-    ("evs", "GET", "/evs/v1/{project_id}/jobs/{job_id}", "vendor jobs (no vendor async API yet)"),
+    ("evs", "POST", "/evs/v2.1/{project_id}/cloudvolumes/{volume_id}/action", "vendor extend (job)"),
+    ("evs", "DELETE", "/evs/v2/{project_id}/cloudvolumes/{volume_id}", "vendor delete (job)"),
     ("evs", "POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action", "os-attach, os-detach, os-reserve "
                                                                              "(deprecated; attach through ECS)"),
     ("evs", "GET", "/evs/v5/{project_id}/...", "Huawei v5 snapshot APIs (not on OTC)"),
@@ -57,9 +62,10 @@ def implemented_rows() -> list[tuple[str, str, str, str, str]]:
     from .app import build_routes, service_of
     from .services import evs
 
-    unprefixed = {id(m) for m in evs.unprefixed_mounts()}
+    # The unprefixed EVS mounts repeat the /evs routes for the Huawei SDKs (see README).
+    unprefixed = {mount.path for mount in evs.unprefixed_mounts()}
     rows, seen = [], set()
-    routes = [r for r in build_routes() if id(r) not in unprefixed and not _is_unprefixed(r)]
+    routes = [r for r in build_routes() if not (isinstance(r, Mount) and r.path in unprefixed)]
     for method, path in _walk(routes):
         shown = re.sub(r"^/evs/v[23](/\{project_id\})", r"/evs/{v2,v3}\1", path)
         if (method, shown) in seen:
@@ -71,10 +77,6 @@ def implemented_rows() -> list[tuple[str, str, str, str, str]]:
         rows.append((service, method, path, "no", note))
     order = {"identity": 0, "evs": 1, "compute": 2, "admin": 3}
     return sorted(rows, key=lambda r: (order[r[0]], r[2], r[1]))
-
-
-def _is_unprefixed(route) -> bool:
-    return isinstance(route, Mount) and route.path in ("/v2", "/v3")
 
 
 def markdown() -> str:

@@ -226,3 +226,43 @@ def test_every_answer_has_a_date_header_from_the_emulator_clock(admin, alice):
     answer = alice.call("GET", alice.evs("/volumes"))
     assert answer.header("date") == "Sat, 01 Jun 2030 12:00:00 GMT"
     assert http("GET", f"{alice.base_url}/_emulator/health").header("date") == "Sat, 01 Jun 2030 12:00:00 GMT"
+
+
+def test_vendor_create_answers_a_job_that_follows_the_volume(admin, alice):
+    admin.freeze()
+    answer = alice.call("POST", f"{alice.base_url}/evs/v2.1/{alice.project_id}/cloudvolumes",
+                        {"volume": {"size": 10, "availability_zone": "eu-de-01", "name": "vendor",
+                                    "volume_type": "SAS"}})
+    assert answer.status == 202
+    (volume_id,) = answer.body["volume_ids"]
+    job_url = f"{alice.base_url}/evs/v1/{alice.project_id}/jobs/{answer.body['job_id']}"
+    job = alice.call("GET", job_url).body
+    assert (job["status"], job["job_type"], job["end_time"]) == ("RUNNING", "createVolume", "")
+    assert job["entities"] == {"volume_id": volume_id}
+    assert job["begin_time"].endswith("Z") and len(job["begin_time"]) == 24
+    admin.advance(5)
+    job = alice.call("GET", job_url).body
+    assert job["status"] == "SUCCESS" and job["end_time"]
+    assert alice.volume(volume_id)["status"] == "available"
+    assert alice.volume(volume_id)["name"] == "vendor"
+    assert bob_cannot_see(alice, job_url)
+
+
+def bob_cannot_see(alice, job_url):
+    from conftest import TENANT_B, Tenant
+    bob = Tenant(alice.base_url, TENANT_B.cloud)
+    return bob.call("GET", job_url.replace(alice.project_id, bob.project_id)).status == 404
+
+
+def test_vendor_batch_create(fast, alice):
+    answer = alice.call("POST", f"{alice.base_url}/evs/v2.1/{alice.project_id}/cloudvolumes",
+                        {"volume": {"size": 10, "availability_zone": "eu-de-02", "name": "b", "count": 3}})
+    assert answer.status == 202 and len(answer.body["volume_ids"]) == 3
+    job = alice.call("GET", f"{alice.base_url}/evs/v1/{alice.project_id}/jobs/{answer.body['job_id']}").body
+    assert job["job_type"] == "batchCreateVolume" and job["status"] == "SUCCESS"
+    assert [s["entities"]["volume_id"] for s in job["entities"]["sub_jobs"]] == answer.body["volume_ids"]
+    names = sorted(alice.volume(v)["name"] for v in answer.body["volume_ids"])
+    assert names == ["b-0001", "b-0002", "b-0003"]
+    too_many = alice.call("POST", f"{alice.base_url}/evs/v2.1/{alice.project_id}/cloudvolumes",
+                          {"volume": {"size": 10, "availability_zone": "eu-de-02", "count": 101}})
+    assert too_many.status == 400

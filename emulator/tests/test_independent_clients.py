@@ -198,3 +198,16 @@ def test_huaweicloudsdkevs_wrong_secret_is_refused(fast, base_url):
     with pytest.raises(ClientRequestException) as failure:
         client.list_volumes(ListVolumesRequest())
     assert (failure.value.status_code, failure.value.error_code) == (401, "APIGW.0301")
+
+
+def test_huaweicloudsdkevs_vendor_create_and_job(fast, alice, base_url):
+    from huaweicloudsdkevs.v2.model import CreateVolumeOption, CreateVolumeRequest, CreateVolumeRequestBody, \
+        ShowJobRequest
+
+    client = evs_client(base_url)
+    created = client.create_volume(CreateVolumeRequest(body=CreateVolumeRequestBody(volume=CreateVolumeOption(
+        availability_zone="eu-de-01", volume_type="SSD", size=20, name="hw-created"))))
+    assert created.job_id and len(created.volume_ids) == 1
+    job = client.show_job(ShowJobRequest(job_id=created.job_id))
+    assert (job.status, job.job_type, job.entities.volume_id) == ("SUCCESS", "createVolume", created.volume_ids[0])
+    assert alice.volume(created.volume_ids[0])["volume_type"] == "SSD"

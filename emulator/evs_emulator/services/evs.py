@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.routing import Mount, Route
 
 from .. import auth, errors, lifecycle
-from ..clock import cinder_time
+from ..clock import cinder_time, iso_millis_z
 from ..lifecycle import GONE, PREVIOUS, Operation, begin
 from ..context import ProjectCall, project_endpoint
 from ..listing import ListRules, filter_items, filter_metadata, page, sort_items
@@ -27,7 +27,7 @@ CATALOG = [
     ("volumev3", "cinderv3", "/evs/v3/{project_id}"),
     ("evs", "evs", "/evs/v2/{project_id}"),
 ]
-VOLUME, SNAPSHOT = "volume", "snapshot"
+VOLUME, SNAPSHOT, JOB = "volume", "snapshot", "evs_job"
 RESERVED_SNAPSHOT_PREFIX = "autobk_snapshot_"
 DATA_DISK_SIZE = (10, 32768)
 
@@ -46,6 +46,9 @@ SNAPSHOT_OPS = lifecycle.operations(
     Operation("snapshot.rollback", frozenset({"available"}), "rollbacking", "available"),
 )
 
+# A vendor job runs exactly as long as the operation it stands for.
+JOB_OPS = lifecycle.operations(Operation("volume.create", None, "RUNNING", "SUCCESS"))
+
 LIST_RULES = ListRules(
     sort_keys=("id", "status", "size", "created_at", "name"), default_sort_key="created_at",
     bad_limit=lambda m: errors.evs_error(400, "EVS.1023", m),
@@ -63,6 +66,7 @@ class Call(ProjectCall):
         super().__init__(request, principal)
         self.volumes = Repository(self.emu, VOLUME)
         self.snapshots = Repository(self.emu, SNAPSHOT)
+        self.jobs = Repository(self.emu, JOB)
 
     def require_zone_up(self, az: str) -> None:
         if self.emu.zone_is_down(az):
@@ -257,9 +261,8 @@ def _new_volume_size(spec: dict, source: dict | None, zone: str) -> int:
     return size
 
 
-@endpoint
-async def create_volume(call: Call):
-    spec = required_object(await read_json(call.request), "volume")
+def start_volume_creates(call: Call, spec: dict, count: int = 1) -> list[dict]:
+    """Validate a create request and start `count` volumes (vendor batches name them name-0001...)."""
     config = call.emu.config
     zone = spec.get("availability_zone")
     if zone not in config.availability_zones(call.region):
@@ -269,21 +272,31 @@ async def create_volume(call: Call):
     volume_type = spec.get("volume_type") or config.default_volume_type
     if volume_type not in config.volume_type_names():
         raise errors.evs_error(400, "EVS.1020", f"Invalid volume_type '{volume_type}'.")
-    fields = {"name": _text(spec.get("name"), "name"), "description": _text(spec.get("description"), "description"),
+    name = _text(spec.get("name"), "name")
+    fields = {"description": _text(spec.get("description"), "description"),
               "metadata": _metadata(spec.get("metadata")),
               "multiattach": bool_value(spec.get("multiattach", False), "multiattach")}
     call.require_zone_up(zone)
-    check_quota(call, volumes=1, gigabytes=size)
-    volume_id = new_id()
-    volume = fields | {
-        "id": volume_id, "project_id": call.project_id, "region": call.region, "user_id": call.principal.user_id,
-        "status": None, "size": size, "availability_zone": zone, "volume_type": volume_type,
-        "snapshot_id": source["id"] if source else None, "attachments": [],
-        "created_at": call.now, "updated_at": call.now, "wwn": "688860300" + volume_id.replace("-", "")[:23],
-        # Disk content ground truth: a small block map; a volume from a snapshot starts with its blocks.
-        "_blocks": dict(source["_blocks"]) if source else {},
-    }
-    volume = call.volumes.save(begin(volume, VOLUME_OPS["volume.create"], call.now, call.timings()))
+    check_quota(call, volumes=count, gigabytes=size * count)
+    started = []
+    for index in range(count):
+        volume_id = new_id()
+        volume = fields | {
+            "id": volume_id, "name": f"{name}-{index + 1:04d}" if count > 1 else name,
+            "project_id": call.project_id, "region": call.region, "user_id": call.principal.user_id,
+            "status": None, "size": size, "availability_zone": zone, "volume_type": volume_type,
+            "snapshot_id": source["id"] if source else None, "attachments": [],
+            "created_at": call.now, "updated_at": call.now, "wwn": "688860300" + volume_id.replace("-", "")[:23],
+            # Disk content ground truth: a small block map; a volume from a snapshot starts with its blocks.
+            "_blocks": dict(source["_blocks"]) if source else {},
+        }
+        started.append(call.volumes.save(begin(volume, VOLUME_OPS["volume.create"], call.now, call.timings())))
+    return started
+
+
+@endpoint
+async def create_volume(call: Call):
+    (volume,) = start_volume_creates(call, required_object(await read_json(call.request), "volume"))
     return json_response({"volume": volume_view(call, volume)}, 202)
 
 
@@ -395,6 +408,49 @@ async def volume_action(call: Call):
     check_quota(call, gigabytes=new_size - volume["size"])
     call.volumes.save(begin(volume, operation, call.now, call.timings(), on_done={"size": new_size}))
     return empty(202)
+
+
+# -- vendor create and jobs ------------------------------------------------
+MAX_BATCH = 100
+
+
+@endpoint
+async def create_cloudvolumes(call: Call):
+    """Vendor create (`/v2.1/{project_id}/cloudvolumes`): answers a job instead of the volume."""
+    spec = required_object(await read_json(call.request), "volume")
+    count = spec.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_BATCH:
+        raise errors.bad_request(f"Invalid count '{count}': must be within 1..{MAX_BATCH}.")
+    volumes = start_volume_creates(call, spec, count)
+    job = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
+           "job_type": "batchCreateVolume" if count > 1 else "createVolume", "begin_time": call.now,
+           "volume_ids": [v["id"] for v in volumes]}
+    call.jobs.save(begin(job, JOB_OPS["volume.create"], call.now, call.timings()))
+    return json_response({"job_id": job["id"], "volume_ids": job["volume_ids"]}, 202)
+
+
+def _job_view(job: dict, volume_id: str | None = None, sub_jobs: list | None = None) -> dict:
+    view = {"status": job["status"], "job_id": job["id"], "job_type": job["job_type"],
+            "begin_time": iso_millis_z(job["begin_time"]),
+            # A settled operation's updated_at is the instant it completed.
+            "end_time": iso_millis_z(job["updated_at"]) if job["status"] == "SUCCESS" else "",
+            "error_code": None, "fail_reason": None, "entities": {}}
+    if sub_jobs is not None:
+        view["entities"]["sub_jobs"] = sub_jobs
+    elif volume_id:
+        view["entities"]["volume_id"] = volume_id
+    return view
+
+
+@endpoint
+async def show_job(call: Call):
+    job = call.jobs.get(call.request.path_params["job_id"], call.project_id)
+    if job is None:
+        raise errors.not_found(f"Job {call.request.path_params['job_id']} could not be found.")
+    if job["job_type"] == "createVolume":
+        return json_response(_job_view(job, job["volume_ids"][0]))
+    subs = [_job_view(job | {"job_type": "createVolume"}, vid) for vid in job["volume_ids"]]
+    return json_response(_job_view(job, sub_jobs=subs))
 
 
 # -- snapshots -------------------------------------------------------------
@@ -644,8 +700,18 @@ def api_routes() -> list:
     ]
 
 
+def vendor_routes() -> dict[str, list]:
+    """Vendor paths on their own version prefixes."""
+    pid = "/{project_id}"
+    return {
+        "/v2.1": [Route(f"{pid}/cloudvolumes", create_cloudvolumes, methods=["POST"])],
+        "/v1": [Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"])],
+    }
+
+
 def mounts() -> list:
     api = api_routes()
+    vendor = [Mount(prefix, routes=routes) for prefix, routes in vendor_routes().items()]
     return [
         Mount("/evs", routes=[
             Route("/", versions, methods=["GET"]),
@@ -655,6 +721,7 @@ def mounts() -> list:
             Route("/v3/", version_of("3"), methods=["GET"]),
             Mount("/v2", routes=api),
             Mount("/v3", routes=api),
+            *vendor,
         ]),
     ]
 
@@ -662,4 +729,5 @@ def mounts() -> list:
 def unprefixed_mounts() -> list:
     """EVS paths without the /evs prefix, for SDKs that drop an endpoint's path (huaweicloudsdk*)."""
     api = api_routes()
-    return [Mount("/v2", routes=api), Mount("/v3", routes=api)]
+    vendor = [Mount(prefix, routes=routes) for prefix, routes in vendor_routes().items()]
+    return [Mount("/v2", routes=api), Mount("/v3", routes=api), *vendor]
