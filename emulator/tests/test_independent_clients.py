@@ -81,6 +81,17 @@ def test_openstacksdk_tenants_are_isolated(clouds_yaml):
     assert list(bob.volumes()) == []
 
 
+def test_otcextensions_registered_connection_still_drives_block_storage(clouds_yaml):
+    import openstack
+    from otcextensions import sdk
+
+    conn = openstack.connect(cloud=TENANT_A.cloud)
+    sdk.register_otc_extensions(conn)
+    volume = conn.block_storage.create_volume(size=10, name="otc-disk", availability_zone="eu-de-03")
+    conn.block_storage.wait_for_status(volume, "available", wait=10, interval=0.05)
+    assert [v.name for v in conn.block_storage.volumes()] == ["otc-disk"]
+
+
 # -- python-openstackclient ------------------------------------------------
 def openstack_cli(*args: str) -> list:
     result = subprocess.run([str(BIN / "openstack"), "--os-cloud", TENANT_A.cloud, *args, "-f", "json"],
