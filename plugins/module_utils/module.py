@@ -207,6 +207,11 @@ class ResourceModule(EvsModule):
     result_key = 'resource'
     updatable = ()
     server_defaults = {}
+    #: an existing resource in one of these statuses is waited for (``wait: true``) until it
+    #: reaches one of ``stable`` before it is compared, so a rerun after ``wait: false`` or a
+    #: timeout picks it up instead of failing or creating a second one
+    transitional = ('creating',)
+    stable = ('available',)
 
     # --- what a subclass implements
     def find(self):
@@ -220,6 +225,15 @@ class ResourceModule(EvsModule):
     def desired(self, current):
         """The fields the user asked for (normalised, None = not set)."""
         raise NotImplementedError
+
+    def fetch(self, resource_id):
+        """The resource by id (None when gone); needed to wait for a transitional one."""
+        return None
+
+    def settle(self, current):
+        if current is None or current.get('status') not in self.transitional or not self.params.get('wait'):
+            return current
+        return self.waiter().for_status(lambda: self.fetch(current['id']), self.label(current), wanted=self.stable)
 
     def check_create(self, desired):
         """Refuse a create before any request (raise ResourceError)."""
@@ -314,6 +328,7 @@ class ResourceModule(EvsModule):
             if self.diff_mode:
                 result['diff'] = {'before': {}, 'after': dict((k, v) for k, v in desired.items() if v is not None)}
             return result
+        current = self.settle(current)
         desired = self.desired(current)
         changes = self.plan_changes(current, desired)
         label = self.label(current)

@@ -209,6 +209,8 @@ class DiskModule(ResourceModule):
     result_fields = VOLUME_FIELDS
     updatable = ('description', 'metadata', 'size')
     server_defaults = {'description': '', 'metadata': {}}
+    transitional = ('creating', 'downloading', 'extending', 'attaching', 'detaching')
+    stable = ('available', 'in-use')
 
     def validate(self):
         self.validate_text('name', self.params['name'], required=True)
@@ -217,6 +219,9 @@ class DiskModule(ResourceModule):
 
     def find(self):
         return self.evs.find_volume(self.params['name'])
+
+    def fetch(self, resource_id):
+        return self.evs.get_volume(resource_id)
 
     def label(self, resource):
         return describe_disk(resource or {'name': self.params['name']})
@@ -266,7 +271,7 @@ class DiskModule(ResourceModule):
         fields = dict((k, v) for k, v in desired.items() if v is not None)
         volume = self.evs.create_volume(fields)
         if self.params['wait']:
-            volume = self.waiter().for_status(lambda: self.evs.get_volume(volume['id']), self.label(volume))
+            volume = self.waiter().for_status(lambda: self.fetch(volume['id']), self.label(volume))
         return volume
 
     def check_update(self, current, changes):
@@ -290,7 +295,7 @@ class DiskModule(ResourceModule):
         if 'size' in changes:
             self.evs.extend_volume(current['id'], changes['size'])
             if self.params['wait']:
-                return self.waiter().for_status(lambda: self.evs.get_volume(current['id']), self.label(current),
+                return self.waiter().for_status(lambda: self.fetch(current['id']), self.label(current),
                                                 wanted=('available', 'in-use'))
         return self.evs.get_volume(current['id'])
 
@@ -311,7 +316,7 @@ class DiskModule(ResourceModule):
     def delete(self, current):
         self.evs.delete_volume(current['id'], cascade=self.params['delete_snapshots'])
         if self.params['wait']:
-            self.waiter().for_deleted(lambda: self.evs.get_volume(current['id']), self.label(current))
+            self.waiter().for_deleted(lambda: self.fetch(current['id']), self.label(current))
 
 
 def main():

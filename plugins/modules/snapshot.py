@@ -179,6 +179,9 @@ class SnapshotModule(ResourceModule):
             return None
         return self.evs.find_snapshot(self.params['name'], volume=self.disk)
 
+    def fetch(self, resource_id):
+        return self.evs.get_snapshot(resource_id)
+
     def label(self, resource):
         return describe_snapshot(resource or {'name': self.params['name']}, self.disk)
 
@@ -204,8 +207,7 @@ class SnapshotModule(ResourceModule):
         fields['force'] = self.params['force']
         snapshot = self.evs.create_snapshot(fields)
         if self.params['wait']:
-            snapshot = self.waiter().for_status(lambda: self.evs.get_snapshot(snapshot['id']),
-                                                self.label(snapshot))
+            snapshot = self.waiter().for_status(lambda: self.fetch(snapshot['id']), self.label(snapshot))
         return snapshot
 
     def update(self, current, changes):
@@ -222,7 +224,7 @@ class SnapshotModule(ResourceModule):
     def delete(self, current):
         self.evs.delete_snapshot(current['id'])
         if self.params['wait']:
-            self.waiter().for_deleted(lambda: self.evs.get_snapshot(current['id']), self.label(current))
+            self.waiter().for_deleted(lambda: self.fetch(current['id']), self.label(current))
 
 
 def main():

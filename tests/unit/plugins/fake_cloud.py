@@ -199,6 +199,9 @@ class FakeCloud:
 
     @staticmethod
     def _settle(obj, kind):
+        if obj.get('_pending'):  # stays in its status for this many more reads
+            obj['_pending'] -= 1
+            return False
         transitions = {'creating': 'available', 'rollbacking': 'available', 'extending': 'available'}
         if obj['status'] in transitions:
             obj['status'] = transitions[obj['status']]

@@ -145,3 +145,18 @@ def test_empty_names_refused(cloud, run_module):
         result = run_module(SnapshotModule, args)
         assert result['failed'] and 'must not be empty' in result['msg']
     assert cloud.requests == []
+
+
+def test_rerun_waits_for_a_snapshot_still_creating(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    snap = cloud.add_snapshot(disk, 'slow', status='creating', _pending=3)
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'slow'})
+    assert result['changed'] is False and result['snapshot']['status'] == 'available'
+    assert result['snapshot']['id'] == snap['id'] and cloud.mutating == []
+
+
+def test_rerun_with_wait_false_reports_the_transitional_snapshot(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'slow', status='creating', _pending=3)
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'slow', 'wait': False})
+    assert result['changed'] is False and result['snapshot']['status'] == 'creating'
