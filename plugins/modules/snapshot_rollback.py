@@ -179,9 +179,11 @@ class SnapshotRollbackModule(EvsModule):
         result.update(changed=True, disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
                       rollback_at=rollback_at)
         if self.diff_mode:
+            record_before = dict((k, metadata.get(k)) for k in (RECORD_ID, RECORD_AT))
+            record_after = {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at} if rollback_at else record_before
             result['diff'] = {
-                'before': {'content_from_snapshot': metadata.get(RECORD_ID), RECORD_AT: metadata.get(RECORD_AT)},
-                'after': {'content_from_snapshot': snapshot['id'], RECORD_AT: rollback_at}}
+                'before': {'content_from_snapshot': metadata.get(RECORD_ID), 'metadata': record_before},
+                'after': {'content_from_snapshot': snapshot['id'], 'metadata': record_after}}
         return result
 
     def check_rollback(self, label, snapshot, disk):

@@ -29,7 +29,11 @@ def test_rollback_records_and_rerun_is_unchanged(cloud, run_module):
     assert result['rollback_at'] == '2026-11-25T10:00:00Z'
     assert result['disk']['metadata'][RECORD_ID] == snap['id'] and result['disk']['status'] == 'available'
     assert sorted(result['disk']) == sorted(predicted['disk'])
-    assert result['diff']['after'] == {'content_from_snapshot': snap['id'], RECORD_AT: '2026-11-25T10:00:00Z'}
+    assert result['diff'] == {
+        'before': {'content_from_snapshot': None, 'metadata': {RECORD_ID: None, RECORD_AT: None}},
+        'after': {'content_from_snapshot': snap['id'],
+                  'metadata': {RECORD_ID: snap['id'], RECORD_AT: '2026-11-25T10:00:00Z'}}}
+    assert predicted['diff']['after']['metadata'][RECORD_ID] == snap['id']
 
     del cloud.requests[:]
     again = run_module(SnapshotRollbackModule, args)
