@@ -80,8 +80,7 @@ def build_routes() -> list:
 
 
 def create_app(config: Config, state_dir: str | Path) -> "EmulatorMiddleware":
-    emu = Emulator(config, state_dir)
-    emu.catalog_templates = [entry for module in SERVICE_MODULES for entry in module.CATALOG]
+    emu = Emulator(config, state_dir, [entry for module in SERVICE_MODULES for entry in module.CATALOG])
     app = Starlette(routes=build_routes(),
                     exception_handlers={errors.ApiError: _api_error, admin.AdminError: _admin_error,
                                         404: _no_such_api, 405: _no_such_api, Exception: _internal_error})

@@ -21,8 +21,10 @@ class Emulator:
     TIMINGS_KEY = "timings"
     OUTAGES_KEY = "outages"
 
-    def __init__(self, config: Config, state_dir: str | Path):
+    def __init__(self, config: Config, state_dir: str | Path, catalog_templates: list | None = None):
         self.config = config
+        # (service type, name, URL path template) of every service mounted, for the catalog.
+        self.catalog_templates = list(catalog_templates or [])
         self.store = Store(state_dir)
         self.clock = Clock(self.store)
         self.faults = FaultRules(self.store)
