@@ -56,24 +56,50 @@ class EVS:
         self.client = client
         self.service = service
 
-    # ------------------------------------------------------------ volumes
-    def get_volume(self, volume_id):
+    # ------------------------------------------------------------ generic
+    def _get(self, collection, key, resource_id):
+        """GET one resource; None when the cloud answers 404."""
         try:
-            return self.client.get(self.service, '/volumes/%s' % volume_id)['volume']
+            return self.client.get(self.service, '/%s/%s' % (collection, resource_id))[key]
         except CloudError as exc:
             if exc.not_found:
                 return None
             raise
 
+    def _list(self, collection, filters, metadata=None):
+        """All pages of ``/<collection>/detail``, filtered by the cloud and again here (a cloud
+        may ignore a filter it does not know; metadata is only filtered here)."""
+        params = dict((k, v) for k, v in filters.items() if v)
+        items = self.client.paginate_links(self.service, '/%s/detail' % collection, collection, params)
+        return [item for item in items if matches(item, params, metadata)]
+
+    def _optional_get(self, path):
+        """The body of a listing some clouds do not offer; None when this one does not."""
+        try:
+            return self.client.get(self.service, path) or {}
+        except CloudError as exc:
+            if exc.status in (403, 404, 405, 501):
+                return None
+            raise
+
+    def _create(self, collection, key, fields, lookup):
+        """POST a new resource. A lost answer is resolved by ``lookup()`` (by name) instead of
+        sending the create a second time."""
+        def recover():
+            found = lookup()
+            return {key: found[0]} if len(found) == 1 else None
+
+        body = self.client.post(self.service, '/' + collection, {key: fields},
+                                recover=recover if fields.get('name') else None)
+        return body[key]
+
+    # ------------------------------------------------------------ volumes
+    def get_volume(self, volume_id):
+        return self._get('volumes', 'volume', volume_id)
+
     def list_volumes(self, name=None, status=None, availability_zone=None, metadata=None):
-        params = {'name': name, 'status': status, 'availability_zone': availability_zone}
-        params = dict((k, v) for k, v in params.items() if v)
-        volumes = self.client.paginate_links(self.service, '/volumes/detail', 'volumes', params)
-        return [v for v in volumes
-                if (not name or v.get('name') == name)
-                and (not status or v.get('status') == status)
-                and (not availability_zone or v.get('availability_zone') == availability_zone)
-                and metadata_matches(v.get('metadata'), metadata)]
+        return self._list('volumes', {'name': name, 'status': status, 'availability_zone': availability_zone},
+                          metadata)
 
     def find_volume(self, name_or_id, required=False):
         """The one disk named ``name_or_id`` (or with that id). Two disks with the name -> error."""
@@ -81,26 +107,10 @@ class EVS:
             volume = self.get_volume(name_or_id)
             if volume is not None:
                 return volume
-        matches = self.list_volumes(name=name_or_id)
-        if len(matches) > 1:
-            raise ResourceError("%d disks are named '%s' (ids: %s); use the id instead" % (
-                len(matches), name_or_id, ', '.join(sorted(v['id'] for v in matches))))
-        if not matches:
-            if required:
-                raise ResourceError("disk '%s' not found" % name_or_id)
-            return None
-        return matches[0]
+        return only_match(self.list_volumes(name=name_or_id), 'disk', name_or_id, '', required)
 
     def create_volume(self, fields):
-        """POST a new volume; a lost answer is resolved by looking the name up again."""
-        name = fields.get('name')
-
-        def recover():
-            found = self.list_volumes(name=name) if name else []
-            return {'volume': found[0]} if len(found) == 1 else None
-
-        body = self.client.post(self.service, '/volumes', {'volume': fields}, recover=recover if name else None)
-        return body['volume']
+        return self._create('volumes', 'volume', fields, lambda: self.list_volumes(name=fields.get('name')))
 
     def update_volume(self, volume_id, fields):
         return self.client.put(self.service, '/volumes/%s' % volume_id, {'volume': fields})['volume']
@@ -111,7 +121,7 @@ class EVS:
                                {'metadata': metadata})['metadata']
 
     def update_volume_metadata(self, volume_id, metadata):
-        """Add/overwrite the given keys, keeping the others (POST)."""
+        """Add/overwrite the given keys, keeping the others (POST; sending it twice is harmless)."""
         return self.client.post(self.service, '/volumes/%s/metadata' % volume_id,
                                 {'metadata': metadata}, idempotent=True)['metadata']
 
@@ -130,43 +140,25 @@ class EVS:
 
     def list_availability_zones(self):
         """{zone name: available (bool)}, or None when the cloud does not list them."""
-        try:
-            body = self.client.get(self.service, '/os-availability-zone') or {}
-        except CloudError as exc:
-            if exc.status in (403, 404, 405, 501):
-                return None
-            raise
+        body = self._optional_get('/os-availability-zone')
+        if body is None:
+            return None
         return dict((z.get('zoneName'), bool((z.get('zoneState') or {}).get('available', True)))
                     for z in body.get('availabilityZoneInfo') or [])
 
     def list_volume_types(self):
         """Names of the disk types, or None when the cloud does not list them."""
-        try:
-            body = self.client.get(self.service, '/types') or {}
-        except CloudError as exc:
-            if exc.status in (403, 404, 405, 501):
-                return None
-            raise
+        body = self._optional_get('/types')
+        if body is None:
+            return None
         return sorted(t.get('name') for t in body.get('volume_types') or [] if t.get('name'))
 
     # ---------------------------------------------------------- snapshots
     def get_snapshot(self, snapshot_id):
-        try:
-            return self.client.get(self.service, '/snapshots/%s' % snapshot_id)['snapshot']
-        except CloudError as exc:
-            if exc.not_found:
-                return None
-            raise
+        return self._get('snapshots', 'snapshot', snapshot_id)
 
     def list_snapshots(self, volume_id=None, name=None, status=None, metadata=None):
-        params = {'volume_id': volume_id, 'name': name, 'status': status}
-        params = dict((k, v) for k, v in params.items() if v)
-        snapshots = self.client.paginate_links(self.service, '/snapshots/detail', 'snapshots', params)
-        return [s for s in snapshots
-                if (not volume_id or s.get('volume_id') == volume_id)
-                and (not name or s.get('name') == name)
-                and (not status or s.get('status') == status)
-                and metadata_matches(s.get('metadata'), metadata)]
+        return self._list('snapshots', {'volume_id': volume_id, 'name': name, 'status': status}, metadata)
 
     def find_snapshot(self, name_or_id, volume=None, required=False):
         """The snapshot ``name_or_id`` (of ``volume`` when given; names are unique per disk)."""
@@ -175,26 +167,13 @@ class EVS:
             snapshot = self.get_snapshot(name_or_id)
             if snapshot is not None and (volume_id is None or snapshot.get('volume_id') == volume_id):
                 return snapshot
-        matches = self.list_snapshots(volume_id=volume_id, name=name_or_id)
         where = ' of %s' % describe_disk(volume) if volume else ''
-        if len(matches) > 1:
-            raise ResourceError("%d snapshots%s are named '%s' (ids: %s); use the id instead" % (
-                len(matches), where, name_or_id, ', '.join(sorted(s['id'] for s in matches))))
-        if not matches:
-            if required:
-                raise ResourceError("snapshot '%s'%s not found" % (name_or_id, where))
-            return None
-        return matches[0]
+        return only_match(self.list_snapshots(volume_id=volume_id, name=name_or_id), 'snapshot', name_or_id,
+                          where, required)
 
     def create_snapshot(self, fields):
-        name, volume_id = fields.get('name'), fields.get('volume_id')
-
-        def recover():
-            found = self.list_snapshots(volume_id=volume_id, name=name)
-            return {'snapshot': found[0]} if len(found) == 1 else None
-
-        body = self.client.post(self.service, '/snapshots', {'snapshot': fields}, recover=recover if name else None)
-        return body['snapshot']
+        return self._create('snapshots', 'snapshot', fields, lambda: self.list_snapshots(
+            volume_id=fields.get('volume_id'), name=fields.get('name')))
 
     def update_snapshot(self, snapshot_id, fields):
         return self.client.put(self.service, '/snapshots/%s' % snapshot_id, {'snapshot': fields})['snapshot']
@@ -211,6 +190,25 @@ class EVS:
         body = self.client.post(self.service, '/os-vendor-snapshots/%s/rollback' % snapshot_id,
                                 {'rollback': {'volume_id': volume_id}})
         return (body or {}).get('rollback') or {'volume_id': volume_id}
+
+
+def only_match(found, kind, name, where='', required=False):
+    """The single element of ``found``; None (or an error when ``required``) if there is none,
+    and an error listing the ids when the name is ambiguous."""
+    if len(found) > 1:
+        raise ResourceError("%d %ss%s are named '%s' (ids: %s); use the id instead" % (
+            len(found), kind, where, name, ', '.join(sorted(item['id'] for item in found))))
+    if not found:
+        if required:
+            raise ResourceError("%s '%s'%s not found" % (kind, name, where))
+        return None
+    return found[0]
+
+
+def matches(resource, filters, metadata=None):
+    """True when every set filter equals the resource's field and ``metadata`` matches."""
+    return (all(value in (None, '') or resource.get(key) == value for key, value in filters.items())
+            and metadata_matches(resource.get('metadata'), metadata))
 
 
 def metadata_matches(actual, wanted):

@@ -69,14 +69,7 @@ options:
     default: false
 extends_documentation_fragment:
   - dataprotection.evs.connection
-  - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - dataprotection.evs.attributes
 notes:
   - A disk attached to a server (C(in-use)) is never deleted; detach it first.
 '''
@@ -177,7 +170,9 @@ disk:
       description: User that created the disk.
       type: str
 error:
-  description: The cloud's error (status, code, message, request_id), when a request failed.
+  description:
+    - The cloud's error when a request failed; C(status) (HTTP), C(code) (the cloud's, for example
+      C(EVS.1047)), C(message), C(request_id).
   returned: failed
   type: dict
 '''

@@ -33,15 +33,7 @@ options:
     type: dict
 extends_documentation_fragment:
   - dataprotection.evs.connection
-  - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-    details: This module only reads; it never changes anything.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
+  - dataprotection.evs.attributes.info_module
 '''
 
 EXAMPLES = r'''
@@ -68,70 +60,14 @@ cloud_time:
   type: str
   sample: "2026-11-25T10:00:00Z"
 disks:
-  description: The matching disks, as the cloud shows them (newest first).
+  description:
+    - The matching disks (newest first), each with the keys of the C(disk) result of M(dataprotection.evs.disk).
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: Disk id.
-      type: str
-    name:
-      description: Disk name.
-      type: str
-    description:
-      description: Description.
-      type: str
-    status:
-      description: Status.
-      type: str
-    size:
-      description: Size in GB.
-      type: int
-    availability_zone:
-      description: Availability zone.
-      type: str
-    volume_type:
-      description: Disk type.
-      type: str
-    bootable:
-      description: Whether the disk is bootable.
-      type: str
-    encrypted:
-      description: Whether the disk is encrypted.
-      type: bool
-    multiattach:
-      description: Whether the disk is shared.
-      type: bool
-    metadata:
-      description: Metadata.
-      type: dict
-    snapshot_id:
-      description: Snapshot the disk was created from.
-      type: str
-    source_volid:
-      description: Disk the disk was cloned from.
-      type: str
-    attachments:
-      description: Servers the disk is attached to.
-      type: list
-      elements: dict
-    created_at:
-      description: Creation time (UTC).
-      type: str
-    updated_at:
-      description: Last update time (UTC).
-      type: str
-    links:
-      description: Links to the disk.
-      type: list
-      elements: dict
-    user_id:
-      description: User that created the disk.
-      type: str
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import VOLUME_FIELDS, metadata_matches
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import VOLUME_FIELDS, matches
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
 
 
@@ -151,10 +87,8 @@ class DiskInfoModule(InfoModule):
         params = self.params
         if params['id']:
             volume = self.evs.get_volume(params['id'])
-            candidates = [volume] if volume else []
-            return [v for v in candidates
-                    if all(params[k] in (None, v.get(k)) for k in ('name', 'availability_zone', 'status'))
-                    and metadata_matches(v.get('metadata'), params['metadata'])]
+            filters = dict((k, params[k]) for k in ('name', 'availability_zone', 'status'))
+            return [volume] if volume and matches(volume, filters, params['metadata']) else []
         return self.evs.list_volumes(name=params['name'], status=params['status'],
                                      availability_zone=params['availability_zone'], metadata=params['metadata'])
 

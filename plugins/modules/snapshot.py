@@ -51,14 +51,7 @@ options:
     default: false
 extends_documentation_fragment:
   - dataprotection.evs.connection
-  - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - dataprotection.evs.attributes
 '''
 
 EXAMPLES = r'''
@@ -125,22 +118,12 @@ snapshot:
       description: Last update time (UTC).
       type: str
 error:
-  description: The cloud's error, when a request failed.
+  description:
+    - The cloud's error when a request failed; C(status) (HTTP), C(code) (the cloud's, for example
+      C(EVS.1047)), C(message), C(request_id).
   returned: failed
   type: dict
-  contains:
-    status:
-      description: HTTP status.
-      type: int
-    code:
-      description: The cloud's error code, for example C(EVS.1047).
-      type: str
-    message:
-      description: The cloud's message.
-      type: str
-    request_id:
-      description: Request id to give the cloud's support.
-      type: str
+
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError

@@ -35,15 +35,7 @@ options:
     default: newest_first
 extends_documentation_fragment:
   - dataprotection.evs.connection
-  - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-    details: This module only reads; it never changes anything.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
+  - dataprotection.evs.attributes.info_module
 '''
 
 EXAMPLES = r'''
@@ -73,38 +65,11 @@ cloud_time:
   type: str
   sample: "2026-11-25T10:00:00Z"
 snapshots:
-  description: The matching snapshots, as the cloud shows them.
+  description:
+    - The matching snapshots, each with the keys of the C(snapshot) result of M(dataprotection.evs.snapshot).
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: Snapshot id.
-      type: str
-    name:
-      description: Snapshot name.
-      type: str
-    description:
-      description: Description.
-      type: str
-    status:
-      description: Status.
-      type: str
-    size:
-      description: Size in GB.
-      type: int
-    volume_id:
-      description: Id of the disk.
-      type: str
-    metadata:
-      description: Metadata.
-      type: dict
-    created_at:
-      description: Creation time (UTC).
-      type: str
-    updated_at:
-      description: Last update time (UTC).
-      type: str
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import SNAPSHOT_FIELDS

@@ -41,14 +41,7 @@ options:
     default: false
 extends_documentation_fragment:
   - dataprotection.evs.connection
-  - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
+  - dataprotection.evs.attributes
 '''
 
 EXAMPLES = r'''
@@ -68,48 +61,18 @@ EXAMPLES = r'''
 
 RETURN = r'''
 disk:
-  description: The disk after the rollback (with the record in its metadata).
+  description:
+    - The disk after the rollback, with the keys of the C(disk) result of M(dataprotection.evs.disk).
+    - Its C(metadata) holds C(dp_evs_rollback_snapshot_id) and C(dp_evs_rollback_at); its C(status) is
+      C(rollbacking) with O(wait=false).
   returned: success
   type: dict
-  contains:
-    id:
-      description: Disk id.
-      type: str
-    name:
-      description: Disk name.
-      type: str
-    status:
-      description: Status (C(available) after a completed rollback, C(rollbacking) with O(wait=false)).
-      type: str
-    size:
-      description: Size in GB.
-      type: int
-    metadata:
-      description: Metadata, with C(dp_evs_rollback_snapshot_id) and C(dp_evs_rollback_at).
-      type: dict
-    availability_zone:
-      description: Availability zone.
-      type: str
 snapshot:
-  description: The snapshot that was rolled back.
+  description:
+    - The snapshot that was rolled back, with the keys of the C(snapshot) result of
+      M(dataprotection.evs.snapshot).
   returned: success
   type: dict
-  contains:
-    id:
-      description: Snapshot id.
-      type: str
-    name:
-      description: Snapshot name.
-      type: str
-    status:
-      description: Status.
-      type: str
-    volume_id:
-      description: Id of the disk.
-      type: str
-    created_at:
-      description: Creation time (UTC).
-      type: str
 rollback_at:
   description:
     - The cloud's time (UTC, ISO 8601) recorded for the rollback; for an unchanged run the time
@@ -118,7 +81,9 @@ rollback_at:
   type: str
   sample: "2026-11-25T10:00:00Z"
 error:
-  description: The cloud's error (status, code, message, request_id), when a request failed.
+  description:
+    - The cloud's error when a request failed; C(status) (HTTP), C(code) (the cloud's, for example
+      C(EVS.1047)), C(message), C(request_id).
   returned: failed
   type: dict
 '''
