@@ -25,7 +25,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.client import (
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter
 
 
@@ -53,6 +53,14 @@ def connection_argument_spec():
         timeout=dict(type='int'),
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=600),
+    )
+
+
+def metadata_argument_spec():
+    """``metadata`` + ``purge_metadata`` (documented in the ``metadata`` doc fragment)."""
+    return dict(
+        metadata=dict(type='dict'),
+        purge_metadata=dict(type='bool', default=False),
     )
 
 
@@ -234,6 +242,14 @@ class ResourceModule(EvsModule):
         if current is None or current.get('status') not in self.transitional or not self.params.get('wait'):
             return current
         return self.waiter().for_status(lambda: self.fetch(current['id']), self.label(current), wanted=self.stable)
+
+    def desired_metadata(self, current, wanted):
+        """Put into ``wanted`` the metadata the resource should end with (``metadata`` merged
+        into the current keys, or replacing them with ``purge_metadata``)."""
+        if self.params.get('metadata') is not None:
+            wanted['metadata'] = merge_metadata((current or {}).get('metadata'), self.params['metadata'],
+                                                self.params['purge_metadata'])
+        return wanted
 
     def check_create(self, desired):
         """Refuse a create before any request (raise ResourceError)."""

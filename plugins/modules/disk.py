@@ -44,15 +44,6 @@ options:
   description:
     description: Description of the disk (up to 255 bytes).
     type: str
-  metadata:
-    description: Metadata key/value pairs of the disk.
-    type: dict
-  purge_metadata:
-    description:
-      - Remove metadata keys that are not in O(metadata) (keys starting with C(__system__) are
-        kept). With C(false), the keys of O(metadata) are added or updated and the others kept.
-    type: bool
-    default: false
   snapshot:
     description:
       - Snapshot (name or id) to create the new disk from. Only used when the disk is created.
@@ -69,6 +60,7 @@ options:
     default: false
 extends_documentation_fragment:
   - dataprotection.evs.connection
+  - dataprotection.evs.metadata
   - dataprotection.evs.attributes
 notes:
   - A disk attached to a server (C(in-use)) is never deleted; detach it first.
@@ -179,8 +171,8 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk, merge_metadata)
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+    VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk)
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
 
 FIXED_FIELDS = ('availability_zone', 'volume_type', 'multiattach')
 
@@ -193,11 +185,10 @@ class DiskModule(ResourceModule):
         size=dict(type='int'),
         volume_type=dict(type='str'),
         description=dict(type='str'),
-        metadata=dict(type='dict'),
-        purge_metadata=dict(type='bool', default=False),
         snapshot=dict(type='str'),
         multiattach=dict(type='bool'),
         delete_snapshots=dict(type='bool', default=False),
+        **metadata_argument_spec()
     )
     kind = 'disk'
     result_key = 'disk'
@@ -223,9 +214,7 @@ class DiskModule(ResourceModule):
 
     def desired(self, current):
         wanted = {'description': self.params['description'], 'size': self.params['size']}
-        if self.params['metadata'] is not None:
-            wanted['metadata'] = merge_metadata((current or {}).get('metadata'), self.params['metadata'],
-                                                self.params['purge_metadata'])
+        self.desired_metadata(current, wanted)
         if current is None:
             for field in FIXED_FIELDS:
                 wanted[field] = self.params[field]

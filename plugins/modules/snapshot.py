@@ -34,15 +34,6 @@ options:
   description:
     description: Description of the snapshot (up to 255 bytes).
     type: str
-  metadata:
-    description: Metadata key/value pairs of the snapshot.
-    type: dict
-  purge_metadata:
-    description:
-      - Remove metadata keys that are not in O(metadata). With C(false), the keys of O(metadata)
-        are added or updated and the others are kept.
-    type: bool
-    default: false
   force:
     description:
       - Snapshot a disk that is attached to a server (status C(in-use)). Without it such a disk
@@ -51,6 +42,7 @@ options:
     default: false
 extends_documentation_fragment:
   - dataprotection.evs.connection
+  - dataprotection.evs.metadata
   - dataprotection.evs.attributes
 '''
 
@@ -128,8 +120,8 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    RESERVED_SNAPSHOT_PREFIX, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, merge_metadata)
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+    RESERVED_SNAPSHOT_PREFIX, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot)
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
 
 
 class SnapshotModule(ResourceModule):
@@ -138,9 +130,8 @@ class SnapshotModule(ResourceModule):
         disk=dict(type='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         description=dict(type='str'),
-        metadata=dict(type='dict'),
-        purge_metadata=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
+        **metadata_argument_spec()
     )
     kind = 'snapshot'
     result_key = 'snapshot'
@@ -170,9 +161,7 @@ class SnapshotModule(ResourceModule):
 
     def desired(self, current):
         wanted = {'description': self.params['description']}
-        if self.params['metadata'] is not None:
-            wanted['metadata'] = merge_metadata((current or {}).get('metadata'), self.params['metadata'],
-                                                self.params['purge_metadata'])
+        self.desired_metadata(current, wanted)
         if current is None:
             wanted.update(name=self.params['name'], volume_id=self.disk['id'], size=self.disk.get('size'))
         return wanted
