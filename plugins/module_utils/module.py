@@ -220,6 +220,9 @@ class ResourceModule(EvsModule):
     #: timeout picks it up instead of failing or creating a second one
     transitional = ('creating',)
     stable = ('available',)
+    #: an existing resource in this status is already on its way out: ``state: absent`` waits
+    #: for it (``wait: true``) and reports no change instead of deleting it again
+    deleting = ('deleting',)
 
     # --- what a subclass implements
     def find(self):
@@ -316,6 +319,11 @@ class ResourceModule(EvsModule):
         if current is None:
             return {'changed': False, self.result_key: None}
         label = self.label(current)
+        if current.get('status') in self.deleting:
+            if self.params.get('wait'):
+                self.waiter().for_deleted(lambda: self.fetch(current['id']), label)
+                return {'changed': False, self.result_key: None}
+            return {'changed': False, self.result_key: self.shape(current)}
         self.check_delete(current)
         if not self.check_mode:
             try:

@@ -160,3 +160,11 @@ def test_rerun_with_wait_false_reports_the_transitional_snapshot(cloud, run_modu
     cloud.add_snapshot(disk, 'slow', status='creating', _pending=3)
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'slow', 'wait': False})
     assert result['changed'] is False and result['snapshot']['status'] == 'creating'
+
+
+def test_absent_waits_for_a_snapshot_already_deleting(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'old', status='deleting', _pending=2)
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'old', 'state': 'absent'})
+    assert result['changed'] is False and result['snapshot'] is None
+    assert cloud.mutating == [] and cloud.snapshots == {}
