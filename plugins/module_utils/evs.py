@@ -187,8 +187,12 @@ class EVS:
 
     def rollback_snapshot(self, snapshot_id, volume_id):
         """Vendor rollback of a snapshot onto its own disk (202 ``{"rollback": {...}}``)."""
+        def recover():  # a lost answer: the rollback happened if the disk is rolling back now
+            volume = self.get_volume(volume_id) or {}
+            return {'rollback': {'volume_id': volume_id}} if volume.get('status') == 'rollbacking' else None
+
         body = self.client.post(self.service, '/os-vendor-snapshots/%s/rollback' % snapshot_id,
-                                {'rollback': {'volume_id': volume_id}})
+                                {'rollback': {'volume_id': volume_id}}, recover=recover)
         return (body or {}).get('rollback') or {'volume_id': volume_id}
 
 

@@ -95,3 +95,36 @@ def test_tampered_request_changes_signature():
     a = signer.sign('GET', 'https://evs.test/v2/pid/volumes?limit=1', {}, None, AK, SK, WHEN)
     b = signer.sign('GET', 'https://evs.test/v2/pid/volumes?limit=2', {}, None, AK, SK, WHEN)
     assert a['Authorization'] != b['Authorization']
+
+
+try:
+    from hypothesis import given, settings, strategies as st
+    HAS_HYPOTHESIS = True
+except ImportError:  # pragma: no cover - optional in ansible-test's units venv
+    HAS_HYPOTHESIS = False
+
+if HAS_HYPOTHESIS:
+    TEXT = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2fff, blacklist_characters='/?#%&=+'),
+                   min_size=1, max_size=12)
+
+    @settings(max_examples=200, deadline=None)
+    @given(method=st.sampled_from(['GET', 'POST', 'PUT', 'DELETE']),
+           segments=st.lists(TEXT, min_size=1, max_size=4),
+           query=st.lists(st.tuples(TEXT, st.text(max_size=8).filter(lambda v: '&' not in v and '#' not in v)),
+                          max_size=4),
+           body=st.one_of(st.none(), st.dictionaries(TEXT, TEXT, max_size=3)))
+    def test_signature_equals_reference_signer_for_any_request(method, segments, query, body):
+        try:
+            from urllib.parse import quote, urlencode
+        except ImportError:  # pragma: no cover
+            return
+        path = '/' + '/'.join(quote(segment, safe='') for segment in segments)
+        url = 'https://evs.test' + path + ('?' + urlencode(query) if query else '')
+        headers = {'X-Project-Id': 'pid'}
+        payload = None
+        if body is not None:
+            headers['Content-Type'] = 'application/json'
+            payload = json.dumps(body)
+        ours = signer.sign(method, url, headers, payload, AK, SK, WHEN)
+        reference_headers = dict(headers, **{'X-Sdk-Date': WHEN.strftime('%Y%m%dT%H%M%SZ')})
+        assert ours['Authorization'] == reference_authorization(method, url, reference_headers, payload)

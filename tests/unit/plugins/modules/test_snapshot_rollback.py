@@ -8,6 +8,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.modules.snapshot_rollback import (
     RECORD_AT, RECORD_ID, SnapshotRollbackModule)
+from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse
 
 
 def test_rollback_records_and_rerun_is_unchanged(cloud, run_module):
@@ -83,3 +84,19 @@ def test_wait_false_writes_no_record(cloud, run_module):
     result = run_module(SnapshotRollbackModule, {'disk': 'db01', 'snapshot': 'daily', 'wait': False})
     assert result['changed'] and result['rollback_at'] is None
     assert len(cloud.mutating) == 1 and RECORD_ID not in disk['metadata']
+
+
+def test_lost_rollback_answer_is_checked_on_the_disk(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    snap = cloud.add_snapshot(disk, 'daily')
+
+    def rollback_then_502(req):
+        cloud.rollback(req, snap['id'])
+        disk['_pending'] = 1  # still rolling back when the module looks
+        return FakeResponse(502, text='bad gateway')
+
+    cloud.fail_next.append(('POST', '/rollback$', rollback_then_502))
+    result = run_module(SnapshotRollbackModule, {'disk': 'db01', 'snapshot': 'daily'})
+    assert result['changed'] and not result['failed']
+    assert len([r for r in cloud.mutating if r.path.endswith('/rollback')]) == 1
+    assert disk['metadata'][RECORD_ID] == snap['id']
