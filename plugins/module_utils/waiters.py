@@ -58,7 +58,7 @@ class Waiter:
     whose sleeper advances it, so nothing really sleeps.
     """
 
-    def __init__(self, timeout=600, delay=1.0, max_delay=15.0, factor=2.0, clock=None, sleeper=None):
+    def __init__(self, timeout=600, delay=1.0, max_delay=10.0, factor=1.5, clock=None, sleeper=None):
         self.timeout = timeout
         self.delay = delay
         self.max_delay = max_delay

@@ -40,7 +40,7 @@ def waiter(clock, **kwargs):
 
 def test_returns_when_status_reached_with_capped_backoff():
     clock = FakeClock()
-    result = waiter(clock, delay=1, max_delay=4).for_status(
+    result = waiter(clock, delay=1, max_delay=4, factor=2).for_status(
         statuses('creating', 'creating', 'creating', 'creating', 'available'), "snapshot 'daily'")
     assert result['status'] == 'available'
     assert clock.sleeps == [1, 2, 4, 4]
