@@ -212,6 +212,8 @@ class Client:
         self._cloud_date = None
         self._cloud_date_at = None
         self.request_count = 0
+        #: answered changes (non-GET requests the cloud accepted, or found carried out)
+        self.changes = 0
 
     def __repr__(self):
         return 'Client(auth_url=%r, method=%r, region=%r, project_id=%r)' % (
@@ -420,6 +422,8 @@ class Client:
             self._remember_date(response.headers)
             status = response.status_code
             if ok is None and 200 <= status < 300 or ok is not None and status in ok:
+                if authenticated and method not in ('GET', 'HEAD') and status < 300:
+                    self.changes += 1
                 return Answer(status, response.headers, _json_or_none(response))
             if status == 401 and authenticated and self.method != 'aksk' and not reauthenticated:
                 # the token may have expired during a long wait: get a new one once
@@ -450,6 +454,7 @@ class Client:
                                   operation=operation, attempts=attempt)
         found = recover()
         if found is not None:
+            self.changes += 1
             return Answer(None, {}, found, recovered=True)
         return None
 

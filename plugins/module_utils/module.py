@@ -182,6 +182,8 @@ class EvsModule:
         # fail outside the except blocks: ansible-core 2.19 would otherwise report every
         # expected refusal as "An exception occurred during task execution"
         if failure is not None:
+            # a run that failed after the cloud accepted a change did change something
+            failure['changed'] = bool(self._client is not None and self._client.changes)
             self.fail(**failure)
         self.module.exit_json(**result)
 

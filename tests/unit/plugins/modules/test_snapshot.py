@@ -168,3 +168,20 @@ def test_absent_waits_for_a_snapshot_already_deleting(cloud, run_module):
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'old', 'state': 'absent'})
     assert result['changed'] is False and result['snapshot'] is None
     assert cloud.mutating == [] and cloud.snapshots == {}
+
+
+def test_failure_after_an_accepted_change_reports_changed(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'daily')
+    cloud.fail_next.append(('PUT', '/metadata$', FakeResponse(
+        400, {'error': {'code': 'EVS.9999', 'message': 'metadata refused'}})))
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'description': 'new',
+                                         'metadata': {'a': 'b'}})
+    assert result['failed'] and result['changed'] is True  # the description was updated
+    assert result['msg'] == "snapshot 'daily' of disk 'db01' cannot be updated: metadata refused"
+
+
+def test_failure_without_any_change_reports_unchanged(cloud, run_module):
+    cloud.add_volume('db01', status='in-use')
+    result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
+    assert result['failed'] and result['changed'] is False
