@@ -8,6 +8,35 @@ A resource module subclasses ``ResourceModule`` and names its ``argument_spec``,
 ``update``, ``delete`` (and optionally ``validate``, ``check_create``, ``check_update``,
 ``check_delete``). An ``*_info`` module subclasses ``InfoModule`` and implements ``list``.
 Anything else subclasses ``EvsModule`` and implements ``run``.
+
+A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
+
+    class ThingModule(ResourceModule):
+        argument_spec = dict(name=dict(type='str', required=True),
+                             state=dict(type='str', choices=['present', 'absent'], default='present'),
+                             description=dict(type='str'))
+        kind = result_key = 'thing'
+        result_fields = ('id', 'name', 'description', 'status')
+        updatable = ('description',)
+        server_defaults = {'description': ''}
+
+        def find(self):                    # GETs only; None when missing
+            return self.evs.find_thing(self.params['name'])
+
+        def desired(self, current):        # None = the user did not set it: never a change
+            return {'name': self.params['name'], 'description': self.params['description']}
+
+        def create(self, desired):         # POST, then wait when self.params['wait']
+        def update(self, current, changes):  # only the changed updatable fields
+        def delete(self, current):
+
+    def main():
+        ThingModule.execute()
+
+The base validates (``validate``), resolves the connection settings, calls ``find``, plans,
+refuses through ``check_*`` before any mutating request, predicts in check mode, applies, and
+reports ``changed``, the resource (``result_fields``, snake_case) and, in diff mode, ``diff``.
+A ResourceError's ``msg`` becomes the failure message; a CloudError becomes ``error``.
 """
 
 from __future__ import absolute_import, division, print_function
