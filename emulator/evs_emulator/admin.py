@@ -12,6 +12,7 @@ from .clock import parse_iso
 from .faults import FaultRuleError
 from .lifecycle import settle
 from .runtime import UnknownTiming
+from .services import sdrs
 from .services.evs import VOLUME
 from .web import json_response
 
@@ -226,8 +227,11 @@ async def write_disk(request: Request):
                 blocks.pop(key, None)
             else:
                 blocks[key] = value
-    volume = volume | {"_blocks": blocks}
-    emu.store.put(VOLUME, volume["id"], volume, volume.get("project_id"), volume.get("region"))
+    try:
+        # The one disk-content write path: it also replicates (SDRS) the write to a DR disk.
+        volume = sdrs.write_blocks(emu, volume, blocks)
+    except sdrs.NotWritable as exc:
+        raise AdminError(409, str(exc)) from None
     return _disk_answer(request, volume)
 
 

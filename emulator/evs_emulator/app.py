@@ -21,17 +21,18 @@ from . import admin, errors
 from .clock import http_date, iso_z
 from .config import Config
 from .runtime import Emulator
-from .services import compute, evs, identity
+from .services import compute, evs, identity, sdrs, vpc
 from .web import json_response
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SERVICE_MODULES = (identity, evs, compute)
+SERVICE_MODULES = (identity, evs, compute, sdrs, vpc)
 
 
 def service_of(path: str) -> str:
     """Which service a path belongs to, from its first segment."""
     first = path.lstrip("/").split("/", 1)[0]
-    return {"identity": "identity", "evs": "evs", "ecs": "compute", "_emulator": "admin"}.get(first, "evs")
+    return {"identity": "identity", "evs": "evs", "ecs": "compute", "sdrs": "sdrs", "vpc": "vpc",
+            "_emulator": "admin"}.get(first, "evs")
 
 
 def is_mutating(method: str, path: str) -> bool:
@@ -57,6 +58,8 @@ async def _internal_error(request: Request, exc: Exception):
         error = errors.evs_error(500, "EVS.2002", "Internal error.")
     elif service == "identity":
         error = errors.keystone_error(500, "An unexpected error prevented the server from fulfilling your request.")
+    elif service == "sdrs":
+        error = sdrs.sdrs_error(500, "SDRS.0013", "Internal error.")
     else:
         error = errors.fault(500, "Unexpected API Error.")
     return json_response(error.body, 500)
@@ -74,7 +77,7 @@ async def _no_such_api(request: Request, exc):
 def build_routes() -> list:
     routes = admin.mounts()
     routes += [Mount(identity.MOUNT, routes=identity.routes())]
-    routes += evs.mounts() + compute.mounts()
+    routes += evs.mounts() + compute.mounts() + sdrs.mounts() + vpc.mounts()
     routes += evs.unprefixed_mounts()  # last: only paths no prefixed service claimed
     return routes
 

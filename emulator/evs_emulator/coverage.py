@@ -75,7 +75,7 @@ def implemented_rows() -> list[tuple[str, str, str, str, str]]:
         rows.append((service_of(path), method, shown, status, note))
     for service, method, path, note in NOT_IMPLEMENTED:
         rows.append((service, method, path, "no", note))
-    order = {"identity": 0, "evs": 1, "compute": 2, "admin": 3}
+    order = {"identity": 0, "evs": 1, "compute": 2, "sdrs": 5, "vpc": 6, "admin": 9}
     return sorted(rows, key=lambda r: (order[r[0]], r[2], r[1]))
 
 

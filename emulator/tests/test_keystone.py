@@ -32,6 +32,7 @@ def test_password_login_by_project_name_returns_token_and_catalog(admin, base_ur
         "identity": f"{base_url}/identity/v3",
         "volumev2": f"{base_url}/evs/v2/{pid}", "volumev3": f"{base_url}/evs/v3/{pid}",
         "evs": f"{base_url}/evs/v2/{pid}", "compute": f"{base_url}/ecs/v2.1/{pid}",
+        "sdrs": f"{base_url}/sdrs/v1/{pid}", "vpc": f"{base_url}/vpc/v1/{pid}",
     }
     assert all(e["endpoints"][0]["region"] == "eu-de" for e in token["catalog"])
 

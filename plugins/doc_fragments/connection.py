@@ -85,8 +85,8 @@ options:
         is used, else C(true).
     type: bool
   ca_cert:
-    description: Path of a CA bundle to verify TLS certificates with.
-    type: str
+    description: Path of a CA bundle to verify TLS certificates with (else C(OS_CACERT) or the entry's C(cacert)).
+    type: path
   timeout:
     description: Seconds to wait for one HTTP answer. When not set, 30.
     type: int

@@ -200,6 +200,9 @@ class Client:
                 session.verify = settings['ca_cert']
             else:
                 session.verify = bool(settings.get('validate_certs', True))
+                if not session.verify:  # the user chose it; do not repeat a warning per request
+                    requests.packages.urllib3.disable_warnings(
+                        requests.packages.urllib3.exceptions.InsecureRequestWarning)
         self.session = session
         self.sleep = time.sleep if sleeper is None else sleeper
         self.rng = random.random if rng is None else rng

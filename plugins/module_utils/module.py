@@ -78,7 +78,7 @@ def connection_argument_spec():
         region=dict(type='str'),
         endpoints=dict(type='dict'),
         validate_certs=dict(type='bool'),
-        ca_cert=dict(type='str'),
+        ca_cert=dict(type='path'),
         timeout=dict(type='int'),
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=600),

@@ -352,3 +352,9 @@ def test_unresolvable_host_fails_at_once():
     with pytest.raises(CloudError) as info:
         client.get('volumev2', '/volumes')
     assert info.value.code == 'NameResolutionError' and sleeps == []
+
+
+def test_tls_settings_reach_the_session():
+    assert Client(password_settings(validate_certs=False)).session.verify is False
+    assert Client(password_settings(ca_cert='/etc/ssl/ca.pem')).session.verify == '/etc/ssl/ca.pem'
+    assert Client(password_settings()).session.verify is True

@@ -1,0 +1,950 @@
+"""SDRS v1: active-active domains, protection groups, protected instances, replication pairs,
+DR drills and their asynchronous jobs.
+
+Every mutating call answers `{"job_id"}` and starts a lifecycle operation on the group (or
+member) and on a job with the same timing, so the job reaches SUCCESS (or FAIL) exactly when the
+resource settles. Pairs and instances mirror their group's protection status while they are
+otherwise idle (`member_status`).
+
+Replication is real: `write_blocks` is the one path disk content is written through (the admin
+disk API uses it). While a group replicates, a write on the active disk of a pair lands on its
+peer in the same transaction (RPO 0) and a write on the passive disk is refused. `start`,
+`reprotect` and pair creation copy the active side onto the passive side when accepted (the
+initial synchronisation), so the passive disk holds exactly the active disk's bytes from then on.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from starlette.requests import Request
+from starlette.routing import Mount, Route
+
+from .. import auth, errors, lifecycle
+from ..clock import cinder_time
+from ..context import ProjectCall, project_endpoint
+from ..lifecycle import GONE, Operation, begin, settle
+from ..resources import Repository, new_id
+from ..web import json_response, read_json
+from . import evs, vpc
+from .compute import SERVER
+from .evs import SNAPSHOT, VOLUME
+
+MOUNT = "/sdrs"
+CATALOG = [("sdrs", "sdrs", "/sdrs/v1/{project_id}")]
+GROUP, INSTANCE, PAIR, DRILL, JOB = "sdrs_group", "sdrs_instance", "sdrs_pair", "sdrs_drill", "sdrs_job"
+DOMAIN_NAMESPACE = uuid.UUID("8f0d2f64-1c55-4b0a-9a43-5cf1a7c1d0aa")
+MAX_DOMAIN_KM = 100
+QUOTAS = {"server_groups": 10, "replications": 100}
+NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+DEVICE_RE = re.compile(r"^/dev/(vd|sd|xvd)[a-z]{1,2}$")
+
+GROUP_OPS = lifecycle.operations(
+    Operation("sdrs.group.create", None, "creating", "available"),
+    Operation("sdrs.group.delete", frozenset({"available", "error", "error-deleting"}), "deleting", GONE),
+    Operation("sdrs.group.start", frozenset({"available", "error-starting"}), "starting", "protected"),
+    Operation("sdrs.group.stop", frozenset({"protected", "error-stopping"}), "stopping", "available"),
+    Operation("sdrs.group.failover", frozenset({"protected", "error-failing-over", "error-reversing"}),
+              "failing-over", "failed-over"),
+    Operation("sdrs.group.reverse", frozenset({"protected", "error-reversing"}), "reversing", "protected"),
+    Operation("sdrs.group.reprotect", frozenset({"failed-over", "error-reprotecting"}), "reprotecting",
+              "protected"),
+)
+INSTANCE_OPS = lifecycle.operations(
+    Operation("sdrs.instance.create", None, "creating", "available"),
+    Operation("sdrs.instance.delete", frozenset({"available", "error", "error-deleting", "invalid", "fault"}),
+              "deleting", GONE),
+)
+PAIR_OPS = lifecycle.operations(
+    Operation("sdrs.pair.create", None, "creating", "available"),
+    Operation("sdrs.pair.delete", frozenset({"available", "error", "error-deleting", "invalid", "fault"}),
+              "deleting", GONE),
+    Operation("sdrs.pair.attach", frozenset({"available"}), "attaching", "available"),
+    Operation("sdrs.pair.detach", frozenset({"available"}), "detaching", "available"),
+)
+DRILL_OPS = lifecycle.operations(
+    Operation("sdrs.drill.create", None, "creating", "available"),
+    Operation("sdrs.drill.delete", frozenset({"available", "error", "error-deleting"}), "deleting", GONE),
+)
+JOB_TYPES = {
+    "sdrs.group.create": "createProtectionGroupNoCG", "sdrs.group.delete": "deleteProtectionGroupNoCG",
+    "sdrs.group.start": "startProtectionGroupNoCG", "sdrs.group.stop": "stopProtectionGroupNoCG",
+    "sdrs.group.failover": "failoverProtectionGroupNoCG", "sdrs.group.reverse": "reverseProtectionGroupNoCG",
+    "sdrs.group.reprotect": "reprotectProtectionGroupNoCG",
+    "sdrs.instance.create": "createProtectedInstanceNoCG", "sdrs.instance.delete": "deleteProtectedInstanceNoCG",
+    "sdrs.pair.create": "createReplicationPairNoCG", "sdrs.pair.delete": "deleteReplicationPairNoCG",
+    "sdrs.pair.attach": "attachReplicationPairNew", "sdrs.pair.detach": "detachReplicationPairNew",
+    "sdrs.drill.create": "createDisasterRecoveryDrill", "sdrs.drill.delete": "deleteDisasterRecoveryDrill",
+}
+# Statuses in which the group's pairs replicate: a write on the active disk is on the passive one.
+REPLICATING = frozenset({"starting", "protected", "stopping", "reversing", "reprotecting"})
+# Group statuses an idle member (pair, instance) shows as its own.
+MIRRORED = frozenset({"starting", "protected", "stopping", "reversing", "failing-over", "failed-over",
+                      "reprotecting", "error-starting", "error-stopping", "error-reversing",
+                      "error-failing-over", "error-reprotecting"})
+
+
+def sdrs_error(status: int, code: str, message: str) -> errors.ApiError:
+    return errors.ApiError(status, {"error": {"code": code, "message": message}})
+
+
+def bad(code: str, message: str) -> errors.ApiError:
+    return sdrs_error(400, code, message)
+
+
+def group_time(epoch: float) -> str:
+    """`2019-04-01 12:00:00.000` (protection groups, instances, drills)."""
+    return cinder_time(epoch).replace("T", " ")[:23]
+
+
+# -- active-active domains -------------------------------------------------
+def domains(config, region: str) -> list[dict]:
+    """One domain per AZ pair of the region at most MAX_DOMAIN_KM apart (the config's distances)."""
+    found = []
+    for a, b, km in config.regions.get(region, {}).get("distances_km", []):
+        if float(km) <= MAX_DOMAIN_KM:
+            name = f"{a}_{b}"
+            found.append({"id": str(uuid.uuid5(DOMAIN_NAMESPACE, f"{region}/{name}")), "name": name,
+                          "description": f"active-active domain {a} <-> {b} ({km:g} km)", "sold_out": False,
+                          "local_replication_cluster": {"availability_zone": a},
+                          "remote_replication_cluster": {"availability_zone": b}})
+    return found
+
+
+# -- context ---------------------------------------------------------------
+class Call(ProjectCall):
+    """An SDRS request. It also carries what `evs.start_volume_creates` needs to make DR disks."""
+
+    def __init__(self, request: Request, principal: auth.Principal):
+        super().__init__(request, principal)
+        self.groups = Repository(self.emu, GROUP)
+        self.instances = Repository(self.emu, INSTANCE)
+        self.pairs = Repository(self.emu, PAIR)
+        self.drills = Repository(self.emu, DRILL)
+        self.jobs = Repository(self.emu, JOB)
+        self.volumes = Repository(self.emu, VOLUME)
+        self.snapshots = Repository(self.emu, SNAPSHOT)
+        self.servers = Repository(self.emu, SERVER)
+
+    def require_zone_up(self, az: str) -> None:
+        if self.emu.zone_is_down(az):
+            raise sdrs_error(500, "SDRS.0013", f"Internal error: availability zone {az} is unavailable.")
+
+    def _get(self, repo: Repository, rid: str, code: str, what: str) -> dict:
+        item = repo.get(rid, self.project_id)
+        if item is None:
+            raise sdrs_error(404, code, f"The {what} {rid} does not exist.")
+        return item
+
+    def group(self, gid: str) -> dict:
+        return self._get(self.groups, gid, "SDRS.0207", "protection group")
+
+    def instance(self, iid: str) -> dict:
+        return self._get(self.instances, iid, "SDRS.0208", "protected instance")
+
+    def pair(self, pid: str) -> dict:
+        return self._get(self.pairs, pid, "SDRS.0213", "replication pair")
+
+    def drill(self, did: str) -> dict:
+        return self._get(self.drills, did, "SDRS.0201", "DR drill")
+
+    def members(self, repo: Repository, group_id: str) -> list[dict]:
+        return [m for m in repo.list(self.project_id) if m["server_group_id"] == group_id]
+
+    def save_volume(self, volume: dict) -> dict:
+        return self.volumes.save(volume)
+
+
+endpoint = project_endpoint(Call)
+
+
+# -- sides: which AZ / disk / server is production now ----------------------
+def active_az(group: dict) -> str:
+    return group["source_availability_zone"] if group["priority_station"] == "source" \
+        else group["target_availability_zone"]
+
+
+def passive_az(group: dict) -> str:
+    return group["target_availability_zone"] if group["priority_station"] == "source" \
+        else group["source_availability_zone"]
+
+
+def active_of(member: dict, group: dict, source_key: str, target_key: str) -> str:
+    return member[source_key] if group["priority_station"] == "source" else member[target_key]
+
+
+def passive_of(member: dict, group: dict, source_key: str, target_key: str) -> str:
+    return member[target_key] if group["priority_station"] == "source" else member[source_key]
+
+
+def member_status(member: dict, group: dict | None) -> str:
+    if member["status"] == "available" and group is not None and group["status"] in MIRRORED:
+        return group["status"]
+    return member["status"]
+
+
+# -- disk content: the one write path --------------------------------------
+class NotWritable(Exception):
+    """A write on the passive disk of a replicating pair."""
+
+
+def write_blocks(emu, volume: dict, blocks: dict) -> dict:
+    """Store `blocks` as the volume's content, and on its peer while the pair replicates."""
+    now = emu.now()
+    link = volume.get("_sdrs_pair")
+    pair = settle(emu.store.get(PAIR, link), now) if link else None
+    group = settle(emu.store.get(GROUP, pair["server_group_id"]), now) if pair else None
+    peer = None
+    if group is not None and group["status"] in REPLICATING:
+        active = active_of(pair, group, "source_volume_id", "target_volume_id")
+        if volume["id"] != active:
+            raise NotWritable(f"volume {volume['id']} is the DR disk of replication pair {pair['id']} "
+                              f"(protection group status {group['status']}): not writable while protected")
+        peer = emu.store.get(VOLUME, passive_of(pair, group, "source_volume_id", "target_volume_id"))
+    volume = volume | {"_blocks": dict(blocks)}
+    emu.store.put(VOLUME, volume["id"], volume, volume.get("project_id"), volume.get("region"))
+    if peer is not None:
+        emu.store.put(VOLUME, peer["id"], peer | {"_blocks": dict(blocks)}, peer.get("project_id"),
+                      peer.get("region"))
+    return volume
+
+
+def _synchronise(call: Call, group: dict) -> None:
+    """Initial (or re-) synchronisation: every pair's passive disk gets the active disk's bytes."""
+    for pair in call.members(call.pairs, group["id"]):
+        source = call.volumes.get(active_of(pair, group, "source_volume_id", "target_volume_id"), None)
+        target = call.volumes.get(passive_of(pair, group, "source_volume_id", "target_volume_id"), None)
+        if source is not None and target is not None:
+            call.volumes.save(target | {"_blocks": dict(source["_blocks"])})
+
+
+# -- jobs ------------------------------------------------------------------
+def start_job(call: Call, op_name: str, entities: dict, failure: tuple[str, str] | None = None) -> str:
+    job = {"id": uuid.uuid4().hex, "project_id": call.project_id, "region": call.region, "status": None,
+           "job_type": JOB_TYPES[op_name], "begin_time": call.now, "entities": entities,
+           "error_code": None, "fail_reason": None}
+    on_done = {"error_code": failure[0], "fail_reason": failure[1]} if failure else {}
+    call.jobs.save(begin(job, Operation(op_name, None, "RUNNING", "SUCCESS"), call.now, call.timings(),
+                         on_done=on_done, final_status="FAIL" if failure else None))
+    return job["id"]
+
+
+def job_view(job: dict) -> dict:
+    done = job["status"] in ("SUCCESS", "FAIL")
+    return {"status": job["status"], "job_id": job["id"], "job_type": job["job_type"],
+            "begin_time": cinder_time(job["begin_time"])[:23] + "Z",
+            "end_time": cinder_time(job["updated_at"])[:23] + "Z" if done else "",
+            "error_code": job["error_code"], "fail_reason": job["fail_reason"], "entities": dict(job["entities"])}
+
+
+def job_answer(job_id: str):
+    return json_response({"job_id": job_id})
+
+
+@endpoint
+async def show_job(call: Call):
+    job = call.jobs.get(call.request.path_params["job_id"], call.project_id)
+    if job is None:
+        raise sdrs_error(404, "SDRS.0201", f"The job {call.request.path_params['job_id']} does not exist.")
+    return json_response(job_view(job))
+
+
+# -- validation helpers ----------------------------------------------------
+def _name(value) -> str:
+    if not isinstance(value, str) or not NAME_RE.match(value):
+        raise bad("SDRS.0202", f"Invalid name {value!r}: 1..64 characters of letters, digits, '.', '_' or '-'.")
+    return value
+
+
+def _description(value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value.encode()) > 64 or "<" in value or ">" in value:
+        raise bad("SDRS.0201", "Invalid description: at most 64 bytes, no '<' or '>'.")
+    return value
+
+
+async def _body_object(call: Call, key: str) -> dict:
+    body = await read_json(call.request, lambda m: bad("SDRS.0201", m))
+    value = body.get(key)
+    if not isinstance(value, dict):
+        raise bad("SDRS.0201", f"Missing required element '{key}' in request body.")
+    return value
+
+
+def _paged(call: Call, items: list[dict], key: str):
+    query = call.request.query_params
+    try:
+        limit = int(query.get("limit", 1000))
+        offset = int(query.get("offset", 0))
+    except ValueError:
+        raise bad("SDRS.0201", "limit and offset must be integers.") from None
+    if not 0 < limit <= 1000:
+        raise bad("SDRS.0221", f"limit {limit} out of range 1..1000.")
+    if offset < 0:
+        raise bad("SDRS.0222", f"offset {offset} must not be negative.")
+    return json_response({key: items[offset:offset + limit], "count": len(items)})
+
+
+def _exact(items: list[dict], query, fields: tuple[str, ...]) -> list[dict]:
+    for field in fields:
+        if query.get(field) is not None:
+            items = [i for i in items if str(i.get(field)) == query.get(field)]
+    return items
+
+
+def _ids(query, single: str, plural: str) -> set[str] | None:
+    wanted = set()
+    if query.get(single):
+        wanted.add(query.get(single))
+    if query.get(plural):
+        wanted |= set(query.get(plural).split(","))
+    return wanted or None
+
+
+# -- views -----------------------------------------------------------------
+def _replication_status(group: dict) -> str:
+    if group["status"] in REPLICATING:
+        return "active"
+    return "active-stopped" if group["status"] in ("failing-over", "failed-over") else "inactive"
+
+
+def group_view(call: Call, g: dict) -> dict:
+    down = [az for az in (g["source_availability_zone"], g["target_availability_zone"]) if call.emu.zone_is_down(az)]
+    pairs = call.members(call.pairs, g["id"])
+    return {
+        "id": g["id"], "name": g["name"], "description": g["description"], "status": g["status"],
+        "progress": 0 if g["status"] in ("creating", "starting", "reprotecting") else 100,
+        "source_availability_zone": g["source_availability_zone"],
+        "target_availability_zone": g["target_availability_zone"],
+        "domain_id": g["domain_id"], "domain_name": g["domain_name"], "priority_station": g["priority_station"],
+        "source_vpc_id": g["source_vpc_id"], "target_vpc_id": g["source_vpc_id"], "test_vpc_id": "",
+        "dr_type": g["dr_type"], "protected_instance_num": len(call.members(call.instances, g["id"])),
+        "replication_num": len(pairs), "disaster_recovery_drill_num": len(call.members(call.drills, g["id"])),
+        "protected_status": "started" if g["status"] in REPLICATING else "stopped",
+        "replication_status": _replication_status(g),
+        "health_status": "abnormal" if down or g["status"].startswith("error") else "normal",
+        "protection_type": "replication-pair" if pairs else None, "replication_model": "hypermetro",
+        "server_type": "ECS", "created_at": group_time(g["created_at"]), "updated_at": group_time(g["updated_at"]),
+    }
+
+
+def pair_view(call: Call, p: dict, group: dict | None = None) -> dict:
+    group = group or call.groups.get(p["server_group_id"], None)
+    fault_level = 0
+    if group is not None:
+        production_down = call.emu.zone_is_down(active_az(group))
+        dr_down = call.emu.zone_is_down(passive_az(group))
+        fault_level = 5 if production_down and dr_down else 2 if production_down else 3 if dr_down else 0
+    return {
+        "id": p["id"], "name": p["name"], "description": p["description"], "replication_model": "hypermetro",
+        "status": member_status(p, group), "progress": 0 if p["status"] == "creating" else 100,
+        "replication_status": _replication_status(group) if group else "inactive",
+        "attachment": [dict(a) for a in p["attachment"]], "server_group_id": p["server_group_id"],
+        "volume_ids": f"{p['source_volume_id']},{p['target_volume_id']}",
+        "priority_station": group["priority_station"] if group else "source", "fault_level": str(fault_level),
+        "failure_detail": "", "created_at": cinder_time(p["created_at"]), "updated_at": cinder_time(p["updated_at"]),
+        "record_metadata": dict(p["record_metadata"]),
+    }
+
+
+def instance_view(call: Call, i: dict, group: dict | None = None) -> dict:
+    group = group or call.groups.get(i["server_group_id"], None)
+    return {
+        "id": i["id"], "name": i["name"], "description": i["description"], "server_group_id": i["server_group_id"],
+        "status": member_status(i, group), "progress": 0 if i["status"] == "creating" else 100,
+        "source_server": i["source_server"], "target_server": i["target_server"],
+        "priority_station": group["priority_station"] if group else "source",
+        "attachment": [dict(a) for a in i["attachment"]], "tags": [dict(t) for t in i["tags"]],
+        "metadata": {"__system__frozen": ""},
+        "created_at": group_time(i["created_at"]), "updated_at": group_time(i["updated_at"]),
+    }
+
+
+def drill_view(d: dict) -> dict:
+    return {"id": d["id"], "name": d["name"], "status": d["status"], "server_group_id": d["server_group_id"],
+            "drill_vpc_id": d["drill_vpc_id"], "drill_servers": [dict(s) for s in d["drill_servers"]],
+            "created_at": group_time(d["created_at"]), "updated_at": group_time(d["updated_at"])}
+
+
+# -- active-active domains and quotas ---------------------------------------
+@endpoint
+async def list_domains(call: Call):
+    return json_response({"domains": domains(call.emu.config, call.region)})
+
+
+@endpoint
+async def show_quotas(call: Call):
+    used = {"server_groups": len(call.groups.list(call.project_id)),
+            "replications": len(call.pairs.list(call.project_id))}
+    resources = [{"type": k, "used": used[k], "quota": q, "min": 0, "max": q * 10} for k, q in QUOTAS.items()]
+    return json_response({"quotas": {"resources": resources}})
+
+
+# -- protection groups -----------------------------------------------------
+@endpoint
+async def create_group(call: Call):
+    spec = await _body_object(call, "server_group")
+    name = _name(spec.get("name"))
+    description = _description(spec.get("description"))
+    zones = call.emu.config.availability_zones(call.region)
+    source, target = spec.get("source_availability_zone"), spec.get("target_availability_zone")
+    for zone in (source, target):
+        if zone not in zones:
+            raise bad("SDRS.0203", f"Invalid availability zone {zone!r}.")
+    if source == target:
+        raise bad("SDRS.0203", "The production and DR availability zones must differ.")
+    distance = call.emu.config.distance_km(call.region, source, target)
+    if distance is None or distance > MAX_DOMAIN_KM:
+        raise bad("SDRS.0203", f"Availability zones {source} and {target} are not in one active-active domain "
+                               f"({'unknown distance' if distance is None else f'{distance:g} km apart'}; "
+                               f"at most {MAX_DOMAIN_KM} km).")
+    domain = next((d for d in domains(call.emu.config, call.region) if d["id"] == spec.get("domain_id")), None)
+    if domain is None or {source, target} != {domain["local_replication_cluster"]["availability_zone"],
+                                               domain["remote_replication_cluster"]["availability_zone"]}:
+        raise bad("SDRS.0205", f"Invalid domain_id {spec.get('domain_id')!r} for {source} and {target}.")
+    vpc_id = spec.get("source_vpc_id")
+    if not isinstance(vpc_id, str) or vpc.find_vpc(call.emu, call.project_id, call.region, vpc_id) is None:
+        raise bad("SDRS.0204", f"Invalid source_vpc_id {vpc_id!r}.")
+    dr_type = spec.get("dr_type", "migration")
+    if dr_type != "migration":
+        raise bad("SDRS.0201", f"Invalid dr_type {dr_type!r}: only migration.")
+    if len(call.groups.list(call.project_id)) >= QUOTAS["server_groups"]:
+        raise bad("SDRS.0305", "The protection group quota is exhausted.")
+    group = {"id": new_id(), "project_id": call.project_id, "region": call.region, "name": name,
+             "description": description, "status": None, "source_availability_zone": source,
+             "target_availability_zone": target, "domain_id": domain["id"], "domain_name": domain["name"],
+             "priority_station": "source", "source_vpc_id": vpc_id, "dr_type": dr_type,
+             "created_at": call.now, "updated_at": call.now}
+    call.groups.save(begin(group, GROUP_OPS["sdrs.group.create"], call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.group.create", {"server_group_id": group["id"]}))
+
+
+@endpoint
+async def list_groups(call: Call):
+    query = call.request.query_params
+    items = [group_view(call, g) for g in call.groups.list(call.project_id)]
+    items = _exact(items, query, ("name", "status"))
+    zone = query.get("availability_zone")
+    if zone:
+        items = [g for g in items if zone in (g["source_availability_zone"], g["target_availability_zone"])]
+    query_type = query.get("query_type", "general")
+    if query_type == "status_abnormal":
+        items = [g for g in items if g["health_status"] == "abnormal"]
+    elif query_type == "stop_protected":
+        items = [g for g in items if g["protected_status"] == "stopped"]
+    elif query_type == "period_no_dr_drill":
+        items = [g for g in items if g["disaster_recovery_drill_num"] == 0]
+    elif query_type != "general":
+        raise bad("SDRS.0201", f"Invalid query_type {query_type!r}.")
+    return _paged(call, items, "server_groups")
+
+
+@endpoint
+async def show_group(call: Call):
+    return json_response({"server_group": group_view(call, call.group(call.request.path_params["group_id"]))})
+
+
+@endpoint
+async def rename_group(call: Call):
+    group = call.group(call.request.path_params["group_id"])
+    spec = await _body_object(call, "server_group")
+    group = call.groups.save(group | {"name": _name(spec.get("name")), "updated_at": call.now})
+    return json_response({"server_group": group_view(call, group)})
+
+
+@endpoint
+async def delete_group(call: Call):
+    group = call.group(call.request.path_params["group_id"])
+    for repo, code, what in ((call.instances, "SDRS.1001", "protected instances"),
+                             (call.pairs, "SDRS.1010", "replication pairs"), (call.drills, "SDRS.1003", "DR drills")):
+        if call.members(repo, group["id"]):
+            raise bad(code, f"Protection group {group['id']} still has {what}; delete them first.")
+    op = GROUP_OPS["sdrs.group.delete"]
+    if not op.allows(group["status"]):
+        raise bad("SDRS.1002", f"Protection group {group['id']} cannot be deleted in status {group['status']}.")
+    call.groups.save(begin(group, op, call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.group.delete", {"server_group_id": group["id"]}))
+
+
+def _set_servers(call: Call, group: dict, production_station: str) -> None:
+    """Start the servers of the side that becomes production, stop the other side's."""
+    for instance in call.members(call.instances, group["id"]):
+        for key, station in (("source_server", "source"), ("target_server", "target")):
+            server = call.servers.get(instance[key], None)
+            if server is not None:
+                status = "ACTIVE" if station == production_station else "SHUTOFF"
+                call.servers.save(server | {"status": status, "updated_at": call.now})
+
+
+def _group_action(call: Call, group: dict, op_name: str, needs: tuple[str, ...], on_done: dict | None = None):
+    """Start `op_name` on the group. If an AZ it needs is down, the job fails into error-<status>."""
+    op = GROUP_OPS[op_name]
+    if not op.allows(group["status"]):
+        raise bad("SDRS.1002", f"The operation is not allowed for protection group {group['id']} in status "
+                               f"{group['status']}.")
+    if op_name != "sdrs.group.stop" and not call.members(call.pairs, group["id"]):
+        raise bad("SDRS.1002", f"Protection group {group['id']} has no replication pairs.")
+    down = [az for az in needs if call.emu.zone_is_down(az)]
+    failure = ("SDRS.0405", f"availability zone {down[0]} is unavailable") if down else None
+    final = "error-" + op.during if down else None
+    call.groups.save(begin(group, op, call.now, call.timings(), on_done=None if down else on_done,
+                           final_status=final))
+    return failure
+
+
+@endpoint
+async def group_action(call: Call):
+    group = call.group(call.request.path_params["group_id"])
+    body = await read_json(call.request, lambda m: bad("SDRS.0201", m))
+    actions = [k for k in ("start-server-group", "stop-server-group", "failover-server-group",
+                           "reverse-server-group") if k in body]
+    if len(actions) != 1 or len(body) != 1:
+        raise bad("SDRS.0206", f"Invalid action: {', '.join(body) or '(none)'}.")
+    action = actions[0]
+    both = (group["source_availability_zone"], group["target_availability_zone"])
+    flipped = "target" if group["priority_station"] == "source" else "source"
+    if action == "start-server-group":
+        if GROUP_OPS["sdrs.group.reprotect"].allows(group["status"]):
+            op_name, failure = "sdrs.group.reprotect", _group_action(call, group, "sdrs.group.reprotect", both)
+        else:
+            op_name, failure = "sdrs.group.start", _group_action(call, group, "sdrs.group.start", both)
+        if not failure:
+            _synchronise(call, group)
+    elif action == "stop-server-group":
+        op_name = "sdrs.group.stop"
+        failure = _group_action(call, group, op_name, (active_az(group),))
+    elif action == "failover-server-group":
+        # Works while the production AZ answers nothing: only the DR side must be up.
+        op_name = "sdrs.group.failover"
+        failure = _group_action(call, group, op_name, (passive_az(group),), {"priority_station": flipped})
+        if not failure:
+            _set_servers(call, group, flipped)
+    else:
+        spec = body[action]
+        wanted = spec.get("priority_station") if isinstance(spec, dict) else None
+        if wanted not in ("source", "target"):
+            raise bad("SDRS.0201", "reverse-server-group needs priority_station 'source' or 'target'.")
+        if wanted == group["priority_station"]:
+            raise bad("SDRS.1002", f"Protection group {group['id']} already has priority_station {wanted}.")
+        op_name = "sdrs.group.reverse"
+        failure = _group_action(call, group, op_name, both, {"priority_station": wanted})
+        if not failure:
+            _set_servers(call, group, wanted)
+    return job_answer(start_job(call, op_name, {"server_group_id": group["id"]}, failure))
+
+
+def _require_group_status(group: dict, allowed: set[str], code: str = "SDRS.1002") -> None:
+    if group["status"] not in allowed:
+        raise bad(code, f"The operation is not allowed for protection group {group['id']} in status "
+                        f"{group['status']}.")
+
+
+# -- replication pairs -----------------------------------------------------
+@endpoint
+async def create_pair(call: Call):
+    spec = await _body_object(call, "replication")
+    group = call.group(str(spec.get("server_group_id")))
+    name = _name(spec.get("name"))
+    description = _description(spec.get("description"))
+    _require_group_status(group, {"available", "protected"})
+    volume = call.volumes.get(str(spec.get("volume_id")), call.project_id)
+    if volume is None:
+        raise bad("SDRS.0211", f"Invalid volume_id {spec.get('volume_id')!r}.")
+    production, dr = active_az(group), passive_az(group)
+    if volume["availability_zone"] != production:
+        raise bad("SDRS.0211", f"Disk {volume['id']} is in {volume['availability_zone']}, not in the production "
+                               f"availability zone {production} of protection group {group['id']}.")
+    if volume.get("_sdrs_pair") and call.pairs.get(volume["_sdrs_pair"], None) is not None:
+        raise bad("SDRS.1601", f"Disk {volume['id']} already belongs to replication pair {volume['_sdrs_pair']}.")
+    if volume["status"] not in ("available", "in-use"):
+        raise bad("SDRS.1601", f"Disk {volume['id']} must be available or in-use, not {volume['status']}.")
+    call.require_zone_up(production)
+    call.require_zone_up(dr)
+    if len(call.pairs.list(call.project_id)) >= QUOTAS["replications"]:
+        raise bad("SDRS.0305", "The replication pair quota is exhausted.")
+    (dr_volume,) = evs.start_volume_creates(call, {"availability_zone": dr, "size": volume["size"],
+                                                  "volume_type": volume["volume_type"], "name": volume["name"],
+                                                  "description": volume["description"]})
+    pair_id = new_id()
+    # Initial synchronisation: the DR disk starts with the production disk's bytes.
+    call.volumes.save(dr_volume | {"_blocks": dict(volume["_blocks"]), "_sdrs_pair": pair_id})
+    call.volumes.save(volume | {"_sdrs_pair": pair_id})
+    source_id, target_id = (volume["id"], dr_volume["id"]) if group["priority_station"] == "source" \
+        else (dr_volume["id"], volume["id"])
+    pair = {"id": pair_id, "project_id": call.project_id, "region": call.region, "name": name,
+            "description": description, "status": None, "server_group_id": group["id"], "attachment": [],
+            "source_volume_id": source_id, "target_volume_id": target_id, "created_at": call.now,
+            "updated_at": call.now, "record_metadata": {"multiattach": volume["multiattach"], "bootable": False,
+                                                        "volume_size": volume["size"],
+                                                        "volume_type": volume["volume_type"]}}
+    call.pairs.save(begin(pair, PAIR_OPS["sdrs.pair.create"], call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.pair.create", {"replication_id": pair_id, "server_group_id": group["id"]}))
+
+
+def _listed_members(call: Call, repo: Repository, view) -> list[dict]:
+    query = call.request.query_params
+    groups = _ids(query, "server_group_id", "server_group_ids")
+    items = [m for m in repo.list(call.project_id) if groups is None or m["server_group_id"] in groups]
+    items = [view(call, m) for m in items]
+    items = _exact(items, query, ("name", "status"))
+    zone = query.get("availability_zone")
+    if zone:
+        zoned = {g["id"] for g in call.groups.list(call.project_id) if active_az(g) == zone}
+        items = [m for m in items if m["server_group_id"] in zoned]
+    return items
+
+
+@endpoint
+async def list_pairs(call: Call):
+    items = _listed_members(call, call.pairs, pair_view)
+    instances = _ids(call.request.query_params, "protected_instance_id", "protected_instance_ids")
+    if instances is not None:
+        items = [p for p in items if any(a["protected_instance"] in instances for a in p["attachment"])]
+    return _paged(call, items, "replications")
+
+
+@endpoint
+async def show_pair(call: Call):
+    return json_response({"replication": pair_view(call, call.pair(call.request.path_params["pair_id"]))})
+
+
+@endpoint
+async def rename_pair(call: Call):
+    pair = call.pair(call.request.path_params["pair_id"])
+    spec = await _body_object(call, "replication")
+    pair = call.pairs.save(pair | {"name": _name(spec.get("name")), "updated_at": call.now})
+    return json_response({"replication": pair_view(call, pair)})
+
+
+@endpoint
+async def delete_pair(call: Call):
+    pair = call.pair(call.request.path_params["pair_id"])
+    raw = await call.request.body()
+    spec = (await _body_object(call, "replication")) if raw else {}
+    group = call.group(pair["server_group_id"])
+    if group["status"] not in {"available", "protected", "failed-over"} and not group["status"].startswith("error"):
+        raise bad("SDRS.1002", f"Replication pairs of protection group {group['id']} cannot be deleted in status "
+                               f"{group['status']}.")
+    if pair["attachment"]:
+        raise bad("SDRS.0214", f"Replication pair {pair['id']} is attached to protected instance "
+                               f"{pair['attachment'][0]['protected_instance']}; detach it first.")
+    op = PAIR_OPS["sdrs.pair.delete"]
+    if not op.allows(pair["status"]):
+        raise bad("SDRS.0214", f"Replication pair {pair['id']} cannot be deleted in status {pair['status']}.")
+    passive = passive_of(pair, group, "source_volume_id", "target_volume_id")
+    for volume_id in (pair["source_volume_id"], pair["target_volume_id"]):
+        volume = call.volumes.get(volume_id, None)
+        if volume is None:
+            continue
+        volume = call.volumes.save({k: v for k, v in volume.items() if k != "_sdrs_pair"})
+        if volume_id == passive and spec.get("delete_target_volume") is True \
+                and evs.VOLUME_OPS["volume.delete"].allows(volume["status"]):
+            call.volumes.save(begin(volume, evs.VOLUME_OPS["volume.delete"], call.now, call.timings()))
+    call.pairs.save(begin(pair, op, call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.pair.delete", {"replication_id": pair["id"],
+                                                           "server_group_id": group["id"]}))
+
+
+# -- protected instances ---------------------------------------------------
+@endpoint
+async def create_instance(call: Call):
+    spec = await _body_object(call, "protected_instance")
+    group = call.group(str(spec.get("server_group_id")))
+    name = _name(spec.get("name"))
+    description = _description(spec.get("description"))
+    _require_group_status(group, {"available", "protected"}, "SDRS.1323")
+    server = call.servers.get(str(spec.get("server_id")), call.project_id)
+    if server is None:
+        raise bad("SDRS.0210", f"Invalid server_id {spec.get('server_id')!r}.")
+    production, dr = active_az(group), passive_az(group)
+    if server["availability_zone"] != production:
+        raise bad("SDRS.0210", f"Server {server['id']} is in {server['availability_zone']}, not in the production "
+                               f"availability zone {production} of protection group {group['id']}.")
+    if server["status"] not in ("ACTIVE", "SHUTOFF"):
+        raise bad("SDRS.1333", f"Server {server['id']} must be ACTIVE or SHUTOFF, not {server['status']}.")
+    for other in call.instances.list(call.project_id):
+        if server["id"] in (other["source_server"], other["target_server"]):
+            raise bad("SDRS.0210", f"Server {server['id']} is already protected by instance {other['id']}.")
+    tags = spec.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, dict) and isinstance(t.get("key"), str) for t in tags):
+        raise bad("SDRS.0201", "Invalid tags: a list of {key, value} is expected.")
+    call.require_zone_up(production)
+    call.require_zone_up(dr)
+    # The DR server: same name and flavor, created stopped in the DR AZ.
+    dr_server = {"id": new_id(), "project_id": call.project_id, "region": call.region,
+                 "user_id": call.principal.user_id, "name": server["name"], "status": "SHUTOFF",
+                 "availability_zone": dr, "metadata": {}, "flavor": str(spec.get("flavorRef") or server["flavor"]),
+                 "created_at": call.now, "updated_at": call.now}
+    call.servers.save(dr_server)
+    source_id, target_id = (server["id"], dr_server["id"]) if group["priority_station"] == "source" \
+        else (dr_server["id"], server["id"])
+    instance = {"id": new_id(), "project_id": call.project_id, "region": call.region, "name": name,
+                "description": description, "status": None, "server_group_id": group["id"],
+                "source_server": source_id, "target_server": target_id, "attachment": [],
+                "tags": [{"key": t["key"], "value": str(t.get("value", ""))} for t in tags],
+                "created_at": call.now, "updated_at": call.now}
+    call.instances.save(begin(instance, INSTANCE_OPS["sdrs.instance.create"], call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.instance.create", {"protected_instance_id": instance["id"],
+                                                               "server_group_id": group["id"]}))
+
+
+@endpoint
+async def list_instances(call: Call):
+    items = _listed_members(call, call.instances, instance_view)
+    wanted = _ids(call.request.query_params, "protected_instance_id", "protected_instance_ids")
+    if wanted is not None:
+        items = [i for i in items if i["id"] in wanted]
+    return _paged(call, items, "protected_instances")
+
+
+@endpoint
+async def show_instance(call: Call):
+    return json_response({"protected_instance": instance_view(call, call.instance(
+        call.request.path_params["instance_id"]))})
+
+
+@endpoint
+async def rename_instance(call: Call):
+    instance = call.instance(call.request.path_params["instance_id"])
+    spec = await _body_object(call, "protected_instance")
+    instance = call.instances.save(instance | {"name": _name(spec.get("name")), "updated_at": call.now})
+    return json_response({"protected_instance": instance_view(call, instance)})
+
+
+@endpoint
+async def delete_instance(call: Call):
+    instance = call.instance(call.request.path_params["instance_id"])
+    raw = await call.request.body()
+    spec = await read_json(call.request, lambda m: bad("SDRS.0201", m)) if raw else {}
+    group = call.group(instance["server_group_id"])
+    if group["status"] not in {"available", "protected", "failed-over"} and not group["status"].startswith("error"):
+        raise bad("SDRS.1301", f"Protected instances of group {group['id']} cannot be deleted in status "
+                               f"{group['status']}.")
+    if instance["attachment"]:
+        raise bad("SDRS.1301", f"Protected instance {instance['id']} still has replication pairs attached; "
+                               f"detach them first.")
+    op = INSTANCE_OPS["sdrs.instance.delete"]
+    if not op.allows(instance["status"]):
+        raise bad("SDRS.1301", f"Protected instance {instance['id']} cannot be deleted in status "
+                               f"{instance['status']}.")
+    if spec.get("delete_target_server") is True:
+        dr_server = call.servers.get(passive_of(instance, group, "source_server", "target_server"), None)
+        if dr_server is not None:
+            call.emu.store.delete(SERVER, dr_server["id"])
+    call.instances.save(begin(instance, op, call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.instance.delete", {"protected_instance_id": instance["id"],
+                                                               "server_group_id": group["id"]}))
+
+
+def _attach_volume(call: Call, volume_id: str, server_id: str, device: str) -> None:
+    volume = call.volumes.get(volume_id, None)
+    if volume is None or any(a["server_id"] == server_id for a in volume["attachments"]):
+        return
+    attachment = {"server_id": server_id, "attachment_id": new_id(), "attached_at": cinder_time(call.now),
+                  "host_name": None, "volume_id": volume_id, "device": device, "id": volume_id}
+    call.volumes.save(volume | {"status": "in-use", "attachments": volume["attachments"] + [attachment],
+                                "updated_at": call.now})
+
+
+def _detach_volume(call: Call, volume_id: str, server_id: str) -> None:
+    volume = call.volumes.get(volume_id, None)
+    if volume is None:
+        return
+    remaining = [a for a in volume["attachments"] if a["server_id"] != server_id]
+    call.volumes.save(volume | {"status": "in-use" if remaining else "available", "attachments": remaining,
+                                "updated_at": call.now})
+
+
+def _member_ready(call: Call, group: dict, *members: dict) -> None:
+    if group["status"] not in ("available", "protected"):
+        raise bad("SDRS.1002", f"Protection group {group['id']} must be available or protected, not "
+                               f"{group['status']}.")
+    for member in members:
+        status = member_status(member, group)
+        if status not in ("available", "protected"):
+            raise bad("SDRS.0214", f"{member['id']} must be available or protected, not {status}.")
+
+
+@endpoint
+async def attach_pair(call: Call):
+    instance = call.instance(call.request.path_params["instance_id"])
+    spec = await _body_object(call, "replicationAttachment")
+    pair = call.pair(str(spec.get("replication_id")))
+    device = spec.get("device")
+    if not isinstance(device, str) or not DEVICE_RE.match(device):
+        raise bad("SDRS.0201", f"Invalid device {device!r}: e.g. /dev/vdb.")
+    if pair["server_group_id"] != instance["server_group_id"]:
+        raise bad("SDRS.0213", f"Replication pair {pair['id']} is not in the group of instance {instance['id']}.")
+    group = call.group(instance["server_group_id"])
+    _member_ready(call, group, instance, pair)
+    if pair["attachment"]:
+        raise bad("SDRS.0214", f"Replication pair {pair['id']} is already attached to protected instance "
+                               f"{pair['attachment'][0]['protected_instance']}.")
+    if any(a["device"] == device for a in instance["attachment"]):
+        raise bad("SDRS.0201", f"Device {device} is already used on protected instance {instance['id']}.")
+    for az in (group["source_availability_zone"], group["target_availability_zone"]):
+        call.require_zone_up(az)
+    production_volume = call.volumes.get(active_of(pair, group, "source_volume_id", "target_volume_id"), None)
+    production_server = active_of(instance, group, "source_server", "target_server")
+    if production_volume and any(a["server_id"] != production_server for a in production_volume["attachments"]):
+        raise bad("SDRS.1601", f"Disk {production_volume['id']} is attached to another server.")
+    for side in ("source", "target"):
+        _attach_volume(call, pair[f"{side}_volume_id"], instance[f"{side}_server"], device)
+    call.instances.save(instance | {"attachment": instance["attachment"] + [{"replication": pair["id"],
+                                                                             "device": device}],
+                                    "updated_at": call.now})
+    pair = pair | {"attachment": [{"device": device, "protected_instance": instance["id"]}]}
+    call.pairs.save(begin(pair, PAIR_OPS["sdrs.pair.attach"], call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.pair.attach", {"protected_instance_id": instance["id"],
+                                                           "replication_id": pair["id"]}))
+
+
+@endpoint
+async def detach_pair(call: Call):
+    instance = call.instance(call.request.path_params["instance_id"])
+    pair = call.pair(call.request.path_params["pair_id"])
+    if not any(a["replication"] == pair["id"] for a in instance["attachment"]):
+        raise bad("SDRS.0214", f"Replication pair {pair['id']} is not attached to protected instance "
+                               f"{instance['id']}.")
+    group = call.group(instance["server_group_id"])
+    _member_ready(call, group, instance, pair)
+    for side in ("source", "target"):
+        _detach_volume(call, pair[f"{side}_volume_id"], instance[f"{side}_server"])
+    call.instances.save(instance | {"attachment": [a for a in instance["attachment"] if a["replication"] != pair["id"]],
+                                    "updated_at": call.now})
+    call.pairs.save(begin(pair | {"attachment": []}, PAIR_OPS["sdrs.pair.detach"], call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.pair.detach", {"protected_instance_id": instance["id"],
+                                                           "replication_id": pair["id"]}))
+
+
+# -- DR drills -------------------------------------------------------------
+@endpoint
+async def create_drill(call: Call):
+    spec = await _body_object(call, "disaster_recovery_drill")
+    group = call.group(str(spec.get("server_group_id")))
+    name = _name(spec.get("name"))
+    allowed = group["status"] in ("available", "protected", "failed-over") or (
+        group["status"].startswith("error") and group["status"] != "error-deleting")
+    if not allowed:
+        raise bad("SDRS.1002", f"A DR drill cannot be created for protection group {group['id']} in status "
+                               f"{group['status']}.")
+    zone = passive_az(group)
+    call.require_zone_up(zone)
+    group_vpc = vpc.find_vpc(call.emu, call.project_id, call.region, group["source_vpc_id"])
+    drill_vpc_id, own_vpc = spec.get("drill_vpc_id"), False
+    if drill_vpc_id is not None:
+        drill_vpc = vpc.find_vpc(call.emu, call.project_id, call.region, str(drill_vpc_id))
+        if drill_vpc is None or group_vpc is None or drill_vpc["cidr"] != group_vpc["cidr"]:
+            raise bad("SDRS.0204", f"Invalid drill_vpc_id {drill_vpc_id!r}: it must be a VPC with the CIDR of the "
+                                   f"protection group's VPC.")
+    else:
+        cidr = group_vpc["cidr"] if group_vpc else vpc.DEFAULT_CIDR
+        drill_vpc_id = vpc.create_vpc(call.emu, call.project_id, call.region, f"sdrs-drill-{name}", cidr,
+                                      call.now)["id"]
+        own_vpc = True
+    drill_servers, drill_volumes = [], []
+    for instance in call.members(call.instances, group["id"]):
+        server = {"id": new_id(), "project_id": call.project_id, "region": call.region,
+                  "user_id": call.principal.user_id, "name": f"{instance['name']}-drill", "status": "ACTIVE",
+                  "availability_zone": zone, "metadata": {"sdrs_drill": name}, "flavor": "s3.medium.1",
+                  "created_at": call.now, "updated_at": call.now}
+        call.servers.save(server)
+        drill_servers.append({"protected_instance": instance["id"], "drill_server_id": server["id"]})
+        for attached in instance["attachment"]:
+            pair = call.pairs.get(attached["replication"], None)
+            replica = pair and call.volumes.get(passive_of(pair, group, "source_volume_id", "target_volume_id"), None)
+            if replica is None:
+                continue
+            # The drill disk is a clone of the replicated (DR) data at the moment of the drill.
+            (clone,) = evs.start_volume_creates(call, {"availability_zone": zone, "size": replica["size"],
+                                                      "volume_type": replica["volume_type"],
+                                                      "name": f"{pair['name']}-drill"})
+            settled = {k: v for k, v in clone.items() if k != lifecycle.PENDING_KEY}
+            call.volumes.save(settled | {"_blocks": dict(replica["_blocks"]), "status": "available"})
+            _attach_volume(call, clone["id"], server["id"], attached["device"])
+            drill_volumes.append(clone["id"])
+    drill = {"id": new_id(), "project_id": call.project_id, "region": call.region, "name": name, "status": None,
+             "server_group_id": group["id"], "drill_vpc_id": drill_vpc_id, "drill_servers": drill_servers,
+             "_volume_ids": drill_volumes, "_own_vpc": own_vpc, "created_at": call.now, "updated_at": call.now}
+    call.drills.save(begin(drill, DRILL_OPS["sdrs.drill.create"], call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.drill.create", {"disaster_recovery_drill_id": drill["id"],
+                                                            "server_group_id": group["id"]}))
+
+
+@endpoint
+async def list_drills(call: Call):
+    query = call.request.query_params
+    items = [d for d in call.drills.list(call.project_id)]
+    items = _exact([drill_view(d) for d in items], query, ("server_group_id", "name", "status", "drill_vpc_id"))
+    return _paged(call, items, "disaster_recovery_drills")
+
+
+@endpoint
+async def show_drill(call: Call):
+    return json_response({"disaster_recovery_drill": drill_view(call.drill(call.request.path_params["drill_id"]))})
+
+
+@endpoint
+async def rename_drill(call: Call):
+    drill = call.drill(call.request.path_params["drill_id"])
+    spec = await _body_object(call, "disaster_recovery_drill")
+    drill = call.drills.save(drill | {"name": _name(spec.get("name")), "updated_at": call.now})
+    return json_response({"disaster_recovery_drill": drill_view(drill)})
+
+
+@endpoint
+async def delete_drill(call: Call):
+    drill = call.drill(call.request.path_params["drill_id"])
+    op = DRILL_OPS["sdrs.drill.delete"]
+    if not op.allows(drill["status"]):
+        raise bad("SDRS.1002", f"DR drill {drill['id']} cannot be deleted in status {drill['status']}.")
+    # Only what the drill made goes: its servers, its cloned disks and a VPC it created.
+    for server in drill["drill_servers"]:
+        call.emu.store.delete(SERVER, server["drill_server_id"])
+    for volume_id in drill["_volume_ids"]:
+        call.emu.store.delete(VOLUME, volume_id)
+    if drill["_own_vpc"]:
+        vpc.delete_vpc(call.emu, drill["drill_vpc_id"])
+    call.drills.save(begin(drill, op, call.now, call.timings()))
+    return job_answer(start_job(call, "sdrs.drill.delete", {"disaster_recovery_drill_id": drill["id"],
+                                                            "server_group_id": drill["server_group_id"]}))
+
+
+# -- routing ---------------------------------------------------------------
+def api_routes() -> list:
+    pid = "/{project_id}"
+    return [
+        Route(f"{pid}/active-domains", list_domains, methods=["GET"]),
+        Route(f"{pid}/sdrs/quotas", show_quotas, methods=["GET"]),
+        Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"]),
+        Route(f"{pid}/server-groups", create_group, methods=["POST"]),
+        Route(f"{pid}/server-groups", list_groups, methods=["GET"]),
+        Route(f"{pid}/server-groups/{{group_id}}", show_group, methods=["GET"]),
+        Route(f"{pid}/server-groups/{{group_id}}", rename_group, methods=["PUT"]),
+        Route(f"{pid}/server-groups/{{group_id}}", delete_group, methods=["DELETE"]),
+        Route(f"{pid}/server-groups/{{group_id}}/action", group_action, methods=["POST"]),
+        Route(f"{pid}/replications", create_pair, methods=["POST"]),
+        Route(f"{pid}/replications", list_pairs, methods=["GET"]),
+        Route(f"{pid}/replications/{{pair_id}}", show_pair, methods=["GET"]),
+        Route(f"{pid}/replications/{{pair_id}}", rename_pair, methods=["PUT"]),
+        Route(f"{pid}/replications/{{pair_id}}", delete_pair, methods=["DELETE"]),
+        Route(f"{pid}/protected-instances", create_instance, methods=["POST"]),
+        Route(f"{pid}/protected-instances", list_instances, methods=["GET"]),
+        Route(f"{pid}/protected-instances/{{instance_id}}", show_instance, methods=["GET"]),
+        Route(f"{pid}/protected-instances/{{instance_id}}", rename_instance, methods=["PUT"]),
+        Route(f"{pid}/protected-instances/{{instance_id}}", delete_instance, methods=["DELETE"]),
+        Route(f"{pid}/protected-instances/{{instance_id}}/attachreplication", attach_pair, methods=["POST"]),
+        Route(f"{pid}/protected-instances/{{instance_id}}/detachreplication/{{pair_id}}", detach_pair,
+              methods=["DELETE"]),
+        Route(f"{pid}/disaster-recovery-drills", create_drill, methods=["POST"]),
+        Route(f"{pid}/disaster-recovery-drills", list_drills, methods=["GET"]),
+        Route(f"{pid}/disaster-recovery-drills/{{drill_id}}", show_drill, methods=["GET"]),
+        Route(f"{pid}/disaster-recovery-drills/{{drill_id}}", rename_drill, methods=["PUT"]),
+        Route(f"{pid}/disaster-recovery-drills/{{drill_id}}", delete_drill, methods=["DELETE"]),
+    ]
+
+
+def mounts() -> list:
+    return [Mount("/sdrs/v1", routes=api_routes())]
