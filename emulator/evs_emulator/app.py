@@ -21,18 +21,18 @@ from . import admin, errors
 from .clock import http_date, iso_z
 from .config import Config
 from .runtime import Emulator
-from .services import compute, evs, identity, sdrs, vpc
+from .services import cbr, compute, evs, identity, sdrs, vbs, vpc
 from .web import json_response
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SERVICE_MODULES = (identity, evs, compute, sdrs, vpc)
+SERVICE_MODULES = (identity, evs, compute, sdrs, vpc, vbs, cbr)
 
 
 def service_of(path: str) -> str:
     """Which service a path belongs to, from its first segment."""
     first = path.lstrip("/").split("/", 1)[0]
     return {"identity": "identity", "evs": "evs", "ecs": "compute", "sdrs": "sdrs", "vpc": "vpc",
-            "_emulator": "admin"}.get(first, "evs")
+            "vbs": "vbs", "cbr": "cbr", "_emulator": "admin"}.get(first, "evs")
 
 
 def is_mutating(method: str, path: str) -> bool:
@@ -60,6 +60,10 @@ async def _internal_error(request: Request, exc: Exception):
         error = errors.keystone_error(500, "An unexpected error prevented the server from fulfilling your request.")
     elif service == "sdrs":
         error = sdrs.sdrs_error(500, "SDRS.0013", "Internal error.")
+    elif service == "vbs":
+        error = vbs.vbs_error(500, "VolumeBackup.0014", "Submitting the task failed: internal error.")
+    elif service == "cbr":
+        error = cbr.cbr_error(500, "BackupService.0003", "Internal error.")
     else:
         error = errors.fault(500, "Unexpected API Error.")
     return json_response(error.body, 500)
@@ -78,6 +82,8 @@ def build_routes() -> list:
     routes = admin.mounts()
     routes += [Mount(identity.MOUNT, routes=identity.routes())]
     routes += evs.mounts() + compute.mounts() + sdrs.mounts() + vpc.mounts()
+    routes += vbs.mounts() + cbr.mounts()
+    routes += cbr.unprefixed_routes()  # plain routes: an unmatched path still falls through to EVS
     routes += evs.unprefixed_mounts()  # last: only paths no prefixed service claimed
     return routes
 

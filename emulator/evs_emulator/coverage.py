@@ -19,8 +19,22 @@ NOTES = {
     ("GET", "/identity/v3/auth/tokens"): ("yes", "validation; HEAD too (no body)"),
     ("GET", "/identity/v3/auth/catalog"): ("yes", "token or AK/SK (project from X-Project-Id)"),
     ("GET", "/identity/v3/projects"): ("yes", "projects of the caller's domain; token or AK/SK"),
-    ("POST", "/evs/{v2,v3}/{project_id}/volumes"): ("partial", "blank or from snapshot_id; imageRef, source_volid, "
-                                                               "backup_id refused with 400; no count (batch)"),
+    ("POST", "/evs/{v2,v3}/{project_id}/volumes"): ("partial", "blank, from snapshot_id, or from backup_id (a VBS or "
+                                                               "CBR backup, any AZ of the region); imageRef, "
+                                                               "source_volid refused with 400; no count (batch)"),
+    ("POST", "/vbs/v2/{project_id}/cloudbackups"): ("yes", "job bksCreateBackup; no temporary autobk_snapshot_*"),
+    ("POST", "/vbs/v2/{project_id}/cloudbackups/{backup_id}"): ("yes", "vendor delete (deprecated), job "
+                                                                      "bksDeleteBackup"),
+    ("GET", "/vbs/v2/{project_id}/jobs/{job_id}"): ("yes", "the path otcextensions uses; same as /vbs/v1"),
+    ("POST", "/vbs/v2/{project_id}/backups/{backup_id}/restore"): ("partial", "onto an existing disk (volume_id "
+                                                                             "required); no new-volume restore"),
+    ("POST", "/vbs/v3/{project_id}/backups/{backup_id}/restore"): ("partial", "onto an existing disk (volume_id "
+                                                                             "required); no new-volume restore"),
+    ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/restore"): ("partial", "disk backups onto a disk "
+                                                                             "(volume_id); no server restore"),
+    ("POST", "/cbr/v3/{project_id}/vaults"): ("partial", "disk vaults fully; server/turbo vaults stored only"),
+    ("POST", "/cbr/v3/{project_id}/policies"): ("partial", "replication policies are stored and associated, "
+                                                           "never run"),
     ("POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action"): ("partial", "os-extend only"),
     ("GET", "/evs/{v2,v3}/{project_id}/cloudvolumes/detail"): ("partial", "vendor list: Cinder items plus count"),
     ("POST", "/evs/{v2,v3}/{project_id}/cloudsnapshots"): ("yes", "vendor alias of POST snapshots"),
@@ -45,6 +59,12 @@ NOT_IMPLEMENTED = [
     ("evs", "GET", "/evs/v5/{project_id}/...", "Huawei v5 snapshot APIs (not on OTC)"),
     ("identity", "POST", "/identity/v3/auth/tokens", "assume_role (agency) and totp methods"),
     ("compute", "POST", "/ecs/v2.1/{project_id}/servers/{server_id}/action", "os-stop/os-start (later issue)"),
+    ("vbs", "*", "/vbs/v2/{project_id}/backuppolicy/{policy_id}/tags", "policy tags API"),
+    ("cbr", "GET", "/cbr/v3/{project_id}/operation-logs", "operation logs (tasks)"),
+    ("cbr", "POST", "/cbr/v3/{project_id}/checkpoints/replicate", "replication to another region"),
+    ("cbr", "POST", "/cbr/v3/{project_id}/backups/{backup_id}/replicate", "replication to another region"),
+    ("cbr", "*", "/cbr/v3/{project_id}/backups/{backup_id}/members", "backup sharing"),
+    ("cbr", "*", "/cbr/v3/{project_id}/vault/...", "vault tags"),
 ]
 
 
@@ -66,6 +86,8 @@ def implemented_rows() -> list[tuple[str, str, str, str, str]]:
     unprefixed = {mount.path for mount in evs.unprefixed_mounts()}
     rows, seen = [], set()
     routes = [r for r in build_routes() if not (isinstance(r, Mount) and r.path in unprefixed)]
+    # The unprefixed CBR routes repeat the /cbr ones for the Huawei CBR SDK (see README).
+    routes = [r for r in routes if not (isinstance(r, Route) and r.path.startswith("/v3/"))]
     for method, path in _walk(routes):
         shown = re.sub(r"^/evs/v[23](/\{project_id\})", r"/evs/{v2,v3}\1", path)
         if (method, shown) in seen:
@@ -75,7 +97,7 @@ def implemented_rows() -> list[tuple[str, str, str, str, str]]:
         rows.append((service_of(path), method, shown, status, note))
     for service, method, path, note in NOT_IMPLEMENTED:
         rows.append((service, method, path, "no", note))
-    order = {"identity": 0, "evs": 1, "compute": 2, "sdrs": 5, "vpc": 6, "admin": 9}
+    order = {"identity": 0, "evs": 1, "compute": 2, "vbs": 3, "cbr": 4, "sdrs": 5, "vpc": 6, "admin": 9}
     return sorted(rows, key=lambda r: (order[r[0]], r[2], r[1]))
 
 

@@ -232,6 +232,9 @@ def _volume_source(call: Call, spec: dict) -> dict | None:
                                                 "may be given.")
     if not sources:
         return None
+    if sources == ["backup_id"]:  # a VBS or CBR backup: any AZ of its region (services/backup_common.py)
+        from .backup_common import source_for_new_volume
+        return source_for_new_volume(call.emu, call.project_id, spec["backup_id"], call.region)
     if sources != ["snapshot_id"]:
         raise errors.bad_request(f"Creating a volume from {sources[0]} is not supported by this cloud emulator.")
     snapshot = call.snapshots.get(spec["snapshot_id"], call.project_id)
@@ -251,9 +254,9 @@ def _new_volume_size(spec: dict, source: dict | None, zone: str) -> int:
     else:
         size = _size(spec.get("size", source["size"]))
         if size < source["size"]:
-            raise errors.evs_error(400, "EVS.1010", f"Invalid size {size}: smaller than the snapshot "
-                                                    f"({source['size']} GB).")
-        if source["_availability_zone"] != zone:
+            raise errors.evs_error(400, "EVS.1010", f"Invalid size {size}: smaller than the "
+                                                    f"{source.get('kind', 'snapshot')} ({source['size']} GB).")
+        if source.get("kind") != "backup" and source["_availability_zone"] != zone:
             raise errors.evs_error(400, "EVS.1036", "The volume must be in the availability zone of the snapshot.")
     low, high = DATA_DISK_SIZE
     if not low <= size <= high:
@@ -285,7 +288,8 @@ def start_volume_creates(call: Call, spec: dict, count: int = 1) -> list[dict]:
             "id": volume_id, "name": f"{name}-{index + 1:04d}" if count > 1 else name,
             "project_id": call.project_id, "region": call.region, "user_id": call.principal.user_id,
             "status": None, "size": size, "availability_zone": zone, "volume_type": volume_type,
-            "snapshot_id": source["id"] if source else None, "attachments": [],
+            "snapshot_id": source["id"] if source and source.get("kind") != "backup" else None,
+            "backup_id": source["id"] if source and source.get("kind") == "backup" else None, "attachments": [],
             "created_at": call.now, "updated_at": call.now, "wwn": "688860300" + volume_id.replace("-", "")[:23],
             # Disk content ground truth: a small block map; a volume from a snapshot starts with its blocks.
             "_blocks": dict(source["_blocks"]) if source else {},

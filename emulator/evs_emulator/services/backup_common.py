@@ -1,0 +1,106 @@
+"""What VBS and CBR share: the disk side of a backup and a restore, and schedules on the clock.
+
+A backup is stored apart from its disk (its own resource kind, its own copy of the disk's
+block map), so deleting the disk or an outage of the disk's AZ leaves it restorable into a
+new disk in any AZ of the region. A snapshot, by contrast, lives with its disk.
+
+Schedules run on the emulator clock without threads: every VBS or CBR request of a project
+first materialises the policy runs that fell due since the last request (in time order, each
+followed by its retention), so moving the clock by a week and then listing backups shows the
+week's scheduled backups, already pruned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable
+
+from .. import errors, lifecycle
+from ..lifecycle import PREVIOUS, Operation, begin
+from ..resources import Repository
+
+VOLUME = "volume"  # the EVS kind (services/evs.py)
+VBS_BACKUP, CBR_BACKUP = "vbs_backup", "cbr_backup"
+
+# The disk side of a backup and of a restore, with the same timings as the backup side.
+DISK_OPS = lifecycle.operations(
+    Operation("backup.create", frozenset({"available", "in-use"}), "backing-up", PREVIOUS),
+    Operation("backup.restore", frozenset({"available"}), "restoring-backup", "available"),
+)
+
+MAX_RUNS_PER_READ = 20000  # a clock moved by years does not hang the emulator
+
+
+def volumes(emu) -> Repository:
+    return Repository(emu, VOLUME)
+
+
+def start_disk_backup(emu, volume: dict, now: float) -> dict:
+    """The disk shows `backing-up` while the backup copies it, then its previous status."""
+    return volumes(emu).save(begin(volume, DISK_OPS["backup.create"], now, emu.timings()))
+
+
+def start_disk_restore(emu, volume: dict, blocks: dict, now: float) -> dict:
+    """The disk shows `restoring-backup`; the backup's blocks land on it when the restore completes."""
+    return volumes(emu).save(begin(volume, DISK_OPS["backup.restore"], now, emu.timings(),
+                                   on_done={"_blocks": dict(blocks)}))
+
+
+def changed_blocks(blocks: dict, previous: dict | None) -> int:
+    """How many blocks an incremental backup copies relative to the previous backup's map."""
+    if previous is None:
+        return len(blocks)
+    keys = set(blocks) | set(previous)
+    return sum(1 for k in keys if blocks.get(k) != previous.get(k))
+
+
+def find_backup_source(emu, project_id: str, backup_id: str) -> dict | None:
+    """A VBS or CBR backup of the project (for EVS `backup_id` creates), settled, or None."""
+    for kind in (VBS_BACKUP, CBR_BACKUP):
+        found = Repository(emu, kind).get(backup_id, project_id)
+        if found is not None:
+            return found
+    return None
+
+
+def source_for_new_volume(emu, project_id: str, backup_id: str, region: str) -> dict:
+    """What EVS needs to create a disk from a backup: its size and blocks (any AZ of its region)."""
+    backup = find_backup_source(emu, project_id, backup_id)
+    if backup is None or backup.get("region") != region:
+        raise errors.evs_error(400, "EVS.1016", f"Invalid backup_id {backup_id}: no such backup.")
+    if backup["status"] != "available":
+        raise errors.evs_error(400, "EVS.1016", f"Backup {backup_id} status must be available, but current "
+                                                f"status is: {backup['status']}.")
+    return {"id": backup["id"], "size": backup["_size"], "_blocks": dict(backup["_blocks"]), "kind": "backup"}
+
+
+# -- schedules -------------------------------------------------------------
+def _utc_day(epoch: float) -> datetime:
+    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def due_instants(after: float, until: float, day_matches: Callable[[datetime], bool],
+                 times: Iterable[tuple[int, int]]) -> list[float]:
+    """Instants in (after, until] on days that match, at the given (hour, minute) UTC times."""
+    times = sorted(set(times))
+    found: list[float] = []
+    if until <= after or not times:
+        return found
+    day = _utc_day(after)
+    last = _utc_day(until)
+    while day <= last and len(found) < MAX_RUNS_PER_READ:
+        if day_matches(day):
+            for hour, minute in times:
+                instant = (day + timedelta(hours=hour, minutes=minute)).timestamp()
+                if after < instant <= until:
+                    found.append(instant)
+        day += timedelta(days=1)
+    return found
+
+
+def days_between(anchor: float, day: datetime) -> int:
+    return (day - _utc_day(anchor)).days
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

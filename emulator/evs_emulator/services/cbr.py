@@ -1,0 +1,910 @@
+"""CBR (Cloud Backup and Recovery) v3: vaults, policies, checkpoints, backups, restores.
+
+Canonical URL `{base}/cbr/v3/{project_id}`; the same routes are also served without the
+`/cbr` prefix (`{base}/v3/{project_id}/vaults...`) for the Huawei SDK, which keeps only the
+scheme and host of an endpoint. Errors answer {"error_code": "BackupService.xxxx", "error_msg"}.
+
+Capacity: a vault's `used` (MB) is the sum of its backups' stored sizes. A full backup stores
+the disk's size; an incremental one stores 1 GB per block of the disk's block map that changed
+since the previous backup of that disk in the vault (at most the disk's size). See README.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta, timezone
+
+from starlette.requests import Request
+from starlette.routing import Mount, Route
+
+from .. import auth, errors, lifecycle
+from ..clock import parse_iso
+from ..context import ProjectCall, project_endpoint
+from ..lifecycle import GONE, Operation, begin
+from ..resources import Repository, new_id
+from ..web import empty, json_response, read_json
+from . import backup_common as common
+from .backup_common import CBR_BACKUP, VOLUME
+
+MOUNT = "/cbr"
+CATALOG = [("cbr", "cbr", "/cbr/v3/{project_id}")]
+VAULT, POLICY, CHECKPOINT = "cbr_vault", "cbr_policy", "cbr_checkpoint"
+DISK_TYPE = "OS::Cinder::Volume"
+RESOURCE_TYPES = {"server": "OS::Nova::Server", "disk": DISK_TYPE, "turbo": "OS::Sfs::Turbo"}
+PROVIDERS = {"server": "0daac4c5-6707-4851-97ba-169e36266b66", "disk": "d1603440-187d-4516-af25-121250c7cc97",
+             "turbo": "d1603440-187d-4516-af25-121250c7cc98"}
+SPEC_CODES = {"server": "vault.backup.server.normal", "disk": "vault.backup.volume.normal",
+              "turbo": "vault.backup.turbo.normal"}
+NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+VAULT_SIZE = (10, 10485760)
+MAX_VAULT_RESOURCES = 256
+STATUSES = ("available", "protecting", "deleting", "restoring", "error", "waiting_protect", "waiting_delete",
+            "waiting_restore")
+
+BACKUP_OPS = lifecycle.operations(
+    Operation("backup.create", None, "protecting", "available"),
+    Operation("backup.delete", frozenset({"available", "error"}), "deleting", GONE),
+    Operation("backup.restore", frozenset({"available"}), "restoring", "available"),
+)
+CHECKPOINT_OPS = lifecycle.operations(Operation("backup.create", None, "protecting", "available"))
+
+
+def cbr_error(status: int, code: str, message: str) -> errors.ApiError:
+    return errors.ApiError(status, {"error_code": code, "error_msg": message})
+
+
+def invalid(message: str) -> errors.ApiError:
+    """Malformed parameters (the cloud's generic code is unconfirmed; see README)."""
+    return cbr_error(400, "BackupService.0002", message)
+
+
+def _time(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+# -- context ---------------------------------------------------------------
+class Call(ProjectCall):
+    def __init__(self, request: Request, principal: auth.Principal):
+        super().__init__(request, principal)
+        self.vaults = Repository(self.emu, VAULT)
+        self.policies = Repository(self.emu, POLICY)
+        self.checkpoints = Repository(self.emu, CHECKPOINT)
+        self.backups = Repository(self.emu, CBR_BACKUP)
+        self.volumes = Repository(self.emu, VOLUME)
+
+    def vault(self, vault_id: str) -> dict:
+        vault = self.vaults.get(vault_id, self.project_id)
+        if vault is None:
+            raise cbr_error(404, "BackupService.6105", f"The vault {vault_id} does not exist.")
+        return vault
+
+    def policy(self, policy_id: str) -> dict:
+        policy = self.policies.get(policy_id, self.project_id)
+        if policy is None:
+            raise cbr_error(404, "BackupService.6000", f"The policy {policy_id} does not exist.")
+        return policy
+
+    def backup(self, backup_id: str) -> dict:
+        backup = self.backups.get(backup_id, self.project_id)
+        if backup is None:
+            raise cbr_error(404, "BackupService.6200", f"The backup {backup_id} does not exist.")
+        return backup
+
+    def volume(self, volume_id: str) -> dict:
+        volume = self.volumes.get(volume_id, self.project_id)
+        if volume is None:
+            raise cbr_error(404, "BackupService.6302", f"The resource {volume_id} does not exist.")
+        if self.emu.zone_is_down(volume["availability_zone"]):
+            raise cbr_error(500, "BackupService.0003", f"Internal error: availability zone "
+                                                       f"{volume['availability_zone']} is unavailable.")
+        return volume
+
+
+def endpoint(handler):
+    """Authenticate, bring vault bind rules and policy schedules up to the clock, then handle."""
+    async def with_schedules(call: Call):
+        run_due_policies(call)
+        return await handler(call)
+    with_schedules.__name__ = handler.__name__
+    with_schedules.__doc__ = handler.__doc__
+    return project_endpoint(Call)(with_schedules)
+
+
+async def _body(call: Call, key: str | None = None) -> dict:
+    data = await read_json(call.request, invalid)
+    if key is None:
+        return data
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise invalid(f"Missing required element '{key}' in request body.")
+    return value
+
+
+# -- vaults ----------------------------------------------------------------
+def vault_used_mb(call: Call, vault_id: str) -> int:
+    return sum(b["_used_mb"] for b in call.backups.list(call.project_id) if b["vault_id"] == vault_id)
+
+
+def vault_view(call: Call, v: dict) -> dict:
+    backups = [b for b in call.backups.list(call.project_id) if b["vault_id"] == v["id"]]
+    resources = []
+    for r in v["resources"]:
+        mine = [b for b in backups if b["resource_id"] == r["id"]]
+        volume = call.volumes.get(r["id"], call.project_id)
+        resources.append({"id": r["id"], "name": r.get("name") or (volume or {}).get("name", ""), "type": r["type"],
+                          "size": (volume or {}).get("size", r.get("size", 0)), "extra_info": r.get("extra_info", {}),
+                          "protect_status": "available", "backup_count": len(mine),
+                          "backup_size": sum(b["_used_mb"] for b in mine)})
+    billing = dict(v["billing"])
+    billing["used"] = sum(b["_used_mb"] for b in backups)
+    return {"id": v["id"], "name": v["name"], "description": v["description"], "project_id": v["project_id"],
+            "provider_id": PROVIDERS[billing["object_type"]], "user_id": v["user_id"],
+            "created_at": _time(v["created_at"]), "auto_bind": v["auto_bind"], "bind_rules": v["bind_rules"],
+            "auto_expand": v["auto_expand"], "locked": False, "tags": list(v["tags"]), "resources": resources,
+            "billing": billing, "smn_notify": v.get("smn_notify", True), "threshold": v.get("threshold", 80),
+            "enterprise_project_id": "0"}
+
+
+def _name(value, field: str = "name") -> str:
+    if not isinstance(value, str) or not NAME_RE.match(value):
+        raise invalid(f"Invalid {field}: 1..64 letters, digits, '_' or '-'.")
+    return value
+
+
+def _description(value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > 255:
+        raise invalid("Invalid description: at most 255 characters.")
+    return value
+
+
+def _size(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not VAULT_SIZE[0] <= value <= VAULT_SIZE[1]:
+        raise cbr_error(400, "BackupService.6101", f"Invalid vault capacity '{value}': {VAULT_SIZE[0]}.."
+                                                   f"{VAULT_SIZE[1]} GB.")
+    return value
+
+
+def _bool(value, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise invalid(f"Invalid {field}: a boolean is expected.")
+    return value
+
+
+def _tags(value, field: str = "tags") -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(t, dict) and isinstance(t.get("key"), str) for t in value):
+        raise invalid(f"Invalid {field}: a list of {{key, value}} is expected.")
+    if len(value) > 20:
+        raise invalid(f"Invalid {field}: at most 20 tags.")
+    return [{"key": t["key"], "value": str(t.get("value", ""))} for t in value]
+
+
+def _bind_rules(value) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise invalid("Invalid bind_rules: an object is expected.")
+    return {"tags": _tags(value.get("tags"), "bind_rules.tags")} if "tags" in value else {}
+
+
+def _add_resources(call: Call, vault: dict, entries) -> tuple[dict, list[str]]:
+    """Check and add resources to a vault; answers the vault and the ids added."""
+    if not isinstance(entries, list):
+        raise invalid("Invalid resources: a list is expected.")
+    wanted_type = RESOURCE_TYPES[vault["billing"]["object_type"]]
+    ids = [e.get("id") if isinstance(e, dict) else None for e in entries]
+    if len(set(ids)) != len(ids):
+        raise cbr_error(400, "BackupService.6104", "The request contains duplicate resources.")
+    if len(vault["resources"]) + len(entries) > MAX_VAULT_RESOURCES:
+        raise cbr_error(400, "BackupService.6100", f"A vault holds at most {MAX_VAULT_RESOURCES} resources.")
+    elsewhere = {r["id"]: v["id"] for v in call.vaults.list(call.project_id) for r in v["resources"]}
+    added = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("type"):
+            raise invalid("Invalid resources: each entry needs id and type.")
+        if entry["type"] != wanted_type:
+            raise cbr_error(400, "BackupService.6102", f"The vault does not support resource type {entry['type']}.")
+        if entry["type"] == DISK_TYPE:
+            volume = call.volume(entry["id"])
+            name = entry.get("name") or volume["name"]
+        else:
+            name = entry.get("name", "")
+        if entry["id"] in elsewhere:
+            raise cbr_error(400, "BackupService.6103", f"The resource {entry['id']} is already in vault "
+                                                       f"{elsewhere[entry['id']]}.")
+        added.append({"id": entry["id"], "type": entry["type"], "name": name,
+                      "extra_info": entry.get("extra_info") or {}})
+    return vault | {"resources": vault["resources"] + added}, [a["id"] for a in added]
+
+
+@endpoint
+async def create_vault(call: Call):
+    spec = await _body(call, "vault")
+    billing = spec.get("billing")
+    if not isinstance(billing, dict):
+        raise invalid("Missing required element 'billing' in vault.")
+    if "resources" not in spec:
+        raise invalid("Missing required element 'resources' in vault.")
+    object_type = billing.get("object_type")
+    if object_type not in RESOURCE_TYPES:
+        raise invalid(f"Invalid billing.object_type '{object_type}': server, disk or turbo.")
+    protect_type = billing.get("protect_type", "backup")
+    if protect_type not in ("backup", "replication"):
+        raise invalid(f"Invalid billing.protect_type '{protect_type}': backup or replication.")
+    consistent = billing.get("consistent_level", "crash_consistent")
+    if consistent not in ("crash_consistent", "app_consistent"):
+        raise invalid(f"Invalid billing.consistent_level '{consistent}'.")
+    vault = {
+        "id": new_id(), "project_id": call.project_id, "region": call.region, "user_id": call.principal.user_id,
+        "name": _name(spec.get("name")), "description": _description(spec.get("description")),
+        "created_at": call.now, "auto_bind": _bool(spec.get("auto_bind", False), "auto_bind"),
+        "bind_rules": _bind_rules(spec.get("bind_rules")),
+        "auto_expand": _bool(spec.get("auto_expand", False), "auto_expand"), "tags": _tags(spec.get("tags")),
+        "resources": [], "policy_id": None,
+        "billing": {"allocated": 0, "charging_mode": billing.get("charging_mode", "post_paid"),
+                    "cloud_type": billing.get("cloud_type", "public"), "consistent_level": consistent,
+                    "object_type": object_type, "protect_type": protect_type, "size": _size(billing.get("size")),
+                    "spec_code": SPEC_CODES[object_type], "status": "available", "storage_unit": "",
+                    "used": 0, "frozen_scene": None, "order_id": None, "product_id": None},
+    }
+    vault, _ = _add_resources(call, vault, spec["resources"])
+    if spec.get("backup_policy_id"):
+        policy = call.policy(spec["backup_policy_id"])
+        vault["policy_id"] = policy["id"]
+    call.vaults.save(vault)
+    return json_response({"vault": vault_view(call, vault)})
+
+
+@endpoint
+async def list_vaults(call: Call):
+    query = call.request.query_params
+    vaults = call.vaults.list(call.project_id)
+    for field in ("name", "id"):
+        if query.get(field) is not None:
+            vaults = [v for v in vaults if v[field] == query[field]]
+    for field in ("object_type", "protect_type", "cloud_type"):
+        if query.get(field) is not None:
+            vaults = [v for v in vaults if v["billing"][field] == query[field]]
+    if query.get("status") is not None:
+        vaults = [v for v in vaults if v["billing"]["status"] == query["status"]]
+    if query.get("policy_id") is not None:
+        vaults = [v for v in vaults if query["policy_id"] in (v.get("policy_id"), v.get("replication_policy_id"))]
+    if query.get("resource_ids") is not None:
+        wanted = set(query["resource_ids"].split(","))
+        vaults = [v for v in vaults if wanted & {r["id"] for r in v["resources"]}]
+    limit, offset = _paging(query)
+    chosen = vaults[offset:offset + limit]
+    return json_response({"vaults": [vault_view(call, v) for v in chosen], "count": len(vaults),
+                          "limit": limit, "offset": offset})
+
+
+@endpoint
+async def show_vault(call: Call):
+    return json_response({"vault": vault_view(call, call.vault(call.request.path_params["vault_id"]))})
+
+
+@endpoint
+async def update_vault(call: Call):
+    vault = call.vault(call.request.path_params["vault_id"])
+    spec = await _body(call, "vault")
+    if "name" in spec:
+        vault = vault | {"name": _name(spec["name"])}
+    if "description" in spec:
+        vault = vault | {"description": _description(spec["description"])}
+    for field in ("auto_bind", "auto_expand", "smn_notify"):
+        if field in spec:
+            vault = vault | {field: _bool(spec[field], field)}
+    if "bind_rules" in spec:
+        vault = vault | {"bind_rules": _bind_rules(spec["bind_rules"])}
+    if "threshold" in spec:
+        vault = vault | {"threshold": spec["threshold"]}
+    if isinstance(spec.get("billing"), dict) and "size" in spec["billing"]:
+        size = _size(spec["billing"]["size"])
+        if size * 1024 < vault_used_mb(call, vault["id"]):
+            raise cbr_error(400, "BackupService.6114", f"The used capacity of vault {vault['id']} exceeds "
+                                                       f"{size} GB.")
+        vault = vault | {"billing": vault["billing"] | {"size": size}}
+    call.vaults.save(vault)
+    return json_response({"vault": vault_view(call, vault)})
+
+
+@endpoint
+async def delete_vault(call: Call):
+    vault = call.vault(call.request.path_params["vault_id"])
+    for backup in call.backups.list(call.project_id):
+        if backup["vault_id"] == vault["id"] and backup["status"] != "deleting":
+            call.backups.save(begin(backup, BACKUP_OPS["backup.delete"] if backup["status"] in ("available", "error")
+                                    else lifecycle.Operation("backup.delete", None, "deleting", GONE),
+                                    call.now, call.timings()))
+    call.emu.store.delete(VAULT, vault["id"])
+    return empty(204)
+
+
+@endpoint
+async def add_resources(call: Call):
+    vault = call.vault(call.request.path_params["vault_id"])
+    spec = await _body(call)
+    entries = spec.get("resources")
+    if not isinstance(entries, list) or not 1 <= len(entries) <= MAX_VAULT_RESOURCES:
+        raise invalid("Invalid resources: 1..256 entries.")
+    vault, added = _add_resources(call, vault, entries)
+    call.vaults.save(vault)
+    return json_response({"add_resource_ids": added})
+
+
+@endpoint
+async def remove_resources(call: Call):
+    vault = call.vault(call.request.path_params["vault_id"])
+    spec = await _body(call)
+    ids = spec.get("resource_ids")
+    if not isinstance(ids, list) or not ids:
+        raise invalid("Invalid resource_ids: a non-empty list is expected.")
+    present = {r["id"] for r in vault["resources"]}
+    missing = [i for i in ids if i not in present]
+    if missing:
+        raise cbr_error(400, "BackupService.6135", f"The resource {missing[0]} is not in vault {vault['id']}.")
+    call.vaults.save(vault | {"resources": [r for r in vault["resources"] if r["id"] not in ids]})
+    return json_response({"remove_resource_ids": ids})
+
+
+@endpoint
+async def associate_policy(call: Call):
+    vault = call.vault(call.request.path_params["vault_id"])
+    spec = await _body(call)
+    policy = call.policy(spec.get("policy_id") or "")
+    if policy["operation_type"] == "replication":
+        if not spec.get("destination_vault_id"):
+            raise invalid("Missing destination_vault_id for a replication policy.")
+        vault = vault | {"replication_policy_id": policy["id"], "destination_vault_id": spec["destination_vault_id"]}
+    else:
+        vault = vault | {"policy_id": policy["id"]}
+    call.vaults.save(vault)
+    return json_response({"associate_policy": {"vault_id": vault["id"], "policy_id": policy["id"]}})
+
+
+@endpoint
+async def dissociate_policy(call: Call):
+    vault = call.vault(call.request.path_params["vault_id"])
+    spec = await _body(call)
+    policy = call.policy(spec.get("policy_id") or "")
+    if vault.get("policy_id") == policy["id"]:
+        vault = vault | {"policy_id": None}
+    elif vault.get("replication_policy_id") == policy["id"]:
+        vault = vault | {"replication_policy_id": None, "destination_vault_id": None}
+    else:
+        raise cbr_error(400, "BackupService.6002", f"The policy {policy['id']} is not associated with vault "
+                                                   f"{vault['id']}.")
+    call.vaults.save(vault)
+    return json_response({"dissociate_policy": {"vault_id": vault["id"], "policy_id": policy["id"]}})
+
+
+# -- policies --------------------------------------------------------------
+PATTERN_KEYS = {"FREQ", "BYDAY", "BYHOUR", "BYMINUTE", "INTERVAL"}
+
+
+def parse_pattern(pattern) -> dict:
+    """`FREQ=WEEKLY;BYDAY=MO,TU;BYHOUR=14;BYMINUTE=00` (RFC 2445 subset, UTC)."""
+    if not isinstance(pattern, str):
+        raise invalid("Invalid trigger pattern: a string is expected.")
+    try:
+        parts = dict(p.split("=", 1) for p in pattern.strip().split(";") if p)
+    except ValueError:
+        raise invalid(f"Invalid trigger pattern '{pattern}'.") from None
+    if set(parts) - PATTERN_KEYS or parts.get("FREQ") not in ("DAILY", "WEEKLY"):
+        raise invalid(f"Invalid trigger pattern '{pattern}': FREQ DAILY or WEEKLY with BYDAY, BYHOUR, BYMINUTE, "
+                      f"INTERVAL.")
+    try:
+        hours = [int(h) for h in parts.get("BYHOUR", "0").split(",")]
+        minutes = [int(m) for m in parts.get("BYMINUTE", "0").split(",")]
+        interval = int(parts.get("INTERVAL", "1"))
+    except ValueError:
+        raise invalid(f"Invalid trigger pattern '{pattern}': numbers expected.") from None
+    days = parts.get("BYDAY", ",".join(common.WEEKDAYS)).split(",")
+    if not all(0 <= h <= 23 for h in hours) or not all(0 <= m <= 59 for m in minutes) or interval < 1 or \
+            not all(d in common.WEEKDAYS for d in days):
+        raise invalid(f"Invalid trigger pattern '{pattern}': value out of range.")
+    return {"freq": parts["FREQ"], "days": days, "times": [(h, m) for h in hours for m in minutes],
+            "interval": interval}
+
+
+def _trigger(spec, current: dict | None = None) -> dict:
+    if not isinstance(spec, dict) or not isinstance(spec.get("properties"), dict):
+        raise invalid("Missing required element 'trigger.properties'.")
+    patterns = spec["properties"].get("pattern")
+    if not isinstance(patterns, list) or not 1 <= len(patterns) <= 24:
+        raise invalid("Invalid trigger.properties.pattern: 1..24 patterns.")
+    times = sorted(t for p in patterns for t in parse_pattern(p)["times"])
+    minutes = [h * 60 + m for h, m in times]
+    if any(b - a < 60 for a, b in zip(minutes, minutes[1:])):
+        raise invalid("Invalid trigger: the minimum interval between backups is 1 hour.")
+    base = current or {"id": new_id(), "name": "default", "type": "time"}
+    return base | {"properties": {"pattern": list(patterns), "start_time": spec["properties"].get("start_time")}}
+
+
+def _retention_value(definition: dict, field: str, low: int, high: int) -> None:
+    value = definition.get(field)
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not (value == -1 or low <= value <= high):
+        raise invalid(f"Invalid operation_definition.{field} '{value}': -1 or {low}..{high}.")
+
+
+LONG_TERM = ("day_backups", "week_backups", "month_backups", "year_backups")
+
+
+def _definition(spec, operation_type: str, current: dict | None = None) -> dict:
+    if not isinstance(spec, dict):
+        raise invalid("Invalid operation_definition: an object is expected.")
+    merged = dict(current or {}) | spec
+    _retention_value(merged, "max_backups", 1, 99999)
+    _retention_value(merged, "retention_duration_days", 1, 99999)
+    for field in LONG_TERM:
+        value = merged.get(field)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100):
+            raise invalid(f"Invalid operation_definition.{field} '{value}': 0..100.")
+    if any(merged.get(f) for f in LONG_TERM) and not merged.get("timezone"):
+        raise invalid("operation_definition.timezone is required with day/week/month/year_backups.")
+    if merged.get("timezone") is not None and not re.match(r"^UTC[+-]\d{2}:\d{2}$", str(merged["timezone"])):
+        raise invalid(f"Invalid operation_definition.timezone '{merged['timezone']}': e.g. UTC+01:00.")
+    if operation_type == "replication" and not (merged.get("destination_region")
+                                                and merged.get("destination_project_id")):
+        raise invalid("A replication policy needs destination_region and destination_project_id.")
+    return merged
+
+
+def policy_view(call: Call, p: dict) -> dict:
+    vaults = [{"vault_id": v["id"], "destination_vault_id": v.get("destination_vault_id")}
+              for v in call.vaults.list(call.project_id) if p["id"] in (v.get("policy_id"),
+                                                                         v.get("replication_policy_id"))]
+    return {"id": p["id"], "name": p["name"], "enabled": p["enabled"], "operation_type": p["operation_type"],
+            "operation_definition": dict(p["operation_definition"]), "trigger": p["trigger"],
+            "associated_vaults": vaults}
+
+
+@endpoint
+async def create_policy(call: Call):
+    spec = await _body(call, "policy")
+    operation_type = spec.get("operation_type")
+    if operation_type not in ("backup", "replication"):
+        raise invalid(f"Invalid operation_type '{operation_type}': backup or replication.")
+    if "trigger" not in spec:
+        raise invalid("Missing required element 'trigger' in policy.")
+    limit = int(call.emu.config.quotas.get("cbr_policies", 32))
+    if len(call.policies.list(call.project_id)) >= limit:
+        raise cbr_error(400, "BackupService.6001", f"At most {limit} policies are allowed.")
+    policy = {"id": new_id(), "project_id": call.project_id, "region": call.region,
+              "name": _name(spec.get("name")), "enabled": _bool(spec.get("enabled", True), "enabled"),
+              "operation_type": operation_type,
+              "operation_definition": _definition(spec.get("operation_definition") or {}, operation_type),
+              "trigger": _trigger(spec["trigger"]), "created_at": call.now, "_evaluated_until": call.now}
+    policy["trigger"]["properties"]["start_time"] = _time(call.now)
+    call.policies.save(policy)
+    return json_response({"policy": policy_view(call, policy)})
+
+
+@endpoint
+async def list_policies(call: Call):
+    query = call.request.query_params
+    policies = call.policies.list(call.project_id)
+    if query.get("operation_type"):
+        policies = [p for p in policies if p["operation_type"] == query["operation_type"]]
+    items = [policy_view(call, p) for p in policies]
+    if query.get("vault_id"):
+        items = [p for p in items if any(v["vault_id"] == query["vault_id"] for v in p["associated_vaults"])]
+    return json_response({"policies": items, "count": len(items)})
+
+
+@endpoint
+async def show_policy(call: Call):
+    return json_response({"policy": policy_view(call, call.policy(call.request.path_params["policy_id"]))})
+
+
+@endpoint
+async def update_policy(call: Call):
+    policy = call.policy(call.request.path_params["policy_id"])
+    spec = await _body(call, "policy")
+    if "name" in spec:
+        policy = policy | {"name": _name(spec["name"])}
+    if "enabled" in spec:
+        policy = policy | {"enabled": _bool(spec["enabled"], "enabled")}
+    if "operation_definition" in spec:
+        policy = policy | {"operation_definition": _definition(spec["operation_definition"], policy["operation_type"],
+                                                               policy["operation_definition"])}
+    if "trigger" in spec:
+        policy = policy | {"trigger": _trigger(spec["trigger"], policy["trigger"])}
+        policy["trigger"]["properties"]["start_time"] = _time(call.now)
+    call.policies.save(policy)
+    return json_response({"policy": policy_view(call, policy)})
+
+
+@endpoint
+async def delete_policy(call: Call):
+    policy = call.policy(call.request.path_params["policy_id"])
+    for vault in call.vaults.list(call.project_id):
+        if vault.get("policy_id") == policy["id"]:
+            call.vaults.save(vault | {"policy_id": None})
+        if vault.get("replication_policy_id") == policy["id"]:
+            call.vaults.save(vault | {"replication_policy_id": None, "destination_vault_id": None})
+    call.emu.store.delete(POLICY, policy["id"])
+    return empty(204)
+
+
+# -- checkpoints and backups -----------------------------------------------
+def checkpoint_view(call: Call, c: dict) -> dict:
+    return {"id": c["id"], "project_id": c["project_id"], "status": c["status"], "created_at": _time(c["created_at"]),
+            "extra_info": {"name": c["name"], "description": c["description"], "retention_duration": -1},
+            "vault": {"id": c["vault_id"], "name": c["vault_name"], "resources": c["resources"],
+                      "skipped_resources": c["skipped_resources"]}}
+
+
+def _backup_need_mb(call: Call, vault: dict, volume: dict, incremental: bool) -> tuple[bool, int]:
+    previous = [b for b in call.backups.list(call.project_id)
+                if b["vault_id"] == vault["id"] and b["resource_id"] == volume["id"] and b["status"] != "deleting"]
+    last = max(previous, key=lambda b: b["created_at"]) if previous else None
+    if not incremental or last is None:
+        return False, volume["size"] * 1024
+    changed = common.changed_blocks(volume["_blocks"], last["_blocks"])
+    return True, min(volume["size"], changed) * 1024
+
+
+def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool = False,
+                    policy: dict | None = None) -> dict:
+    """Back up the chosen resources of `vault` at instant `at`; one backup per resource."""
+    chosen = params.get("resources")
+    in_vault = {r["id"]: r for r in vault["resources"]}
+    if chosen is None:
+        chosen = list(in_vault)
+    if not isinstance(chosen, list) or not all(isinstance(r, str) for r in chosen):
+        raise invalid("Invalid parameters.resources: a list of resource ids is expected.")
+    for rid in chosen:
+        if rid not in in_vault:
+            raise cbr_error(400, "BackupService.6135", f"The resource {rid} is not in vault {vault['id']}.")
+    incremental = params.get("incremental", True)
+    name = params.get("name")
+    if name is not None:
+        _name(name)
+    base_name = name or (("autobk_" if auto else "manualbk_") + new_id().replace("-", "")[:4])
+    description = _description(params.get("description"))
+    checkpoint_id = new_id()
+    plans, skipped = [], []
+    free = vault["billing"]["size"] * 1024 - vault_used_mb(call, vault["id"])
+    for rid in chosen:
+        volume = call.volumes.get(rid, call.project_id)
+        if volume is None or call.emu.zone_is_down(volume["availability_zone"]):
+            skipped.append({"id": rid, "name": in_vault[rid]["name"], "type": DISK_TYPE,
+                            "code": "BackupService.6302", "reason": "The resource is not available."})
+            continue
+        if volume["status"] not in ("available", "in-use"):
+            code = "BackupService.2002" if volume["status"] == "backing-up" else "BackupService.2011"
+            skipped.append({"id": rid, "name": volume["name"], "type": DISK_TYPE, "code": code,
+                            "reason": f"The resource status is {volume['status']}."})
+            continue
+        is_incremental, need = _backup_need_mb(call, vault, volume, bool(incremental))
+        plans.append((volume, is_incremental, need))
+    if not plans:
+        raise cbr_error(400, "BackupService.0001", "No resource available for backup: "
+                        + "; ".join(f"{s['id']}: {s['reason']}" for s in skipped or
+                                    [{"id": vault["id"], "reason": "the vault has no resources"}]))
+    need_total = sum(need for _, _, need in plans)
+    if need_total > free:
+        if not vault["auto_expand"]:
+            raise cbr_error(400, "BackupService.6113", f"Backup is not allowed: vault {vault['id']} has "
+                                                       f"{max(free, 0) // 1024} GB free and the backup needs "
+                                                       f"{math.ceil(need_total / 1024)} GB.")
+        grown = math.ceil((vault_used_mb(call, vault["id"]) + need_total) / 1024)
+        vault = call.vaults.save(vault | {"billing": vault["billing"] | {"size": grown}})
+    retention_days = (policy or {}).get("operation_definition", {}).get("retention_duration_days", -1) or -1
+    resources = []
+    for volume, is_incremental, need in plans:
+        backup = {
+            "id": new_id(), "project_id": call.project_id, "region": volume["region"],
+            "name": base_name, "description": description, "checkpoint_id": checkpoint_id,
+            "vault_id": vault["id"], "resource_id": volume["id"], "resource_name": volume["name"],
+            "resource_type": DISK_TYPE, "resource_size": volume["size"], "resource_az": volume["availability_zone"],
+            "status": None, "created_at": at, "updated_at": at, "auto_trigger": auto,
+            "incremental": is_incremental, "_policy_id": (policy or {}).get("id"),
+            "expired_at": at + retention_days * 86400 if retention_days > 0 else None,
+            # Its own copy of the disk's blocks, kept apart from the disk (object storage).
+            "_blocks": dict(volume["_blocks"]), "_size": volume["size"], "_used_mb": need,
+        }
+        backup = call.backups.save(begin(backup, BACKUP_OPS["backup.create"], at, call.timings()))
+        if at == call.now or backup["_pending"]["due"] > call.now:
+            common.start_disk_backup(call.emu, volume, at)
+        resources.append({"id": volume["id"], "name": volume["name"], "type": DISK_TYPE,
+                          "resource_size": str(volume["size"]), "protect_status": "protecting",
+                          "backup_count": 0, "backup_size": 0, "extra_info": "{}"})
+    checkpoint = {"id": checkpoint_id, "project_id": call.project_id, "region": call.region, "status": None,
+                  "vault_id": vault["id"], "vault_name": vault["name"], "name": base_name,
+                  "description": description, "created_at": at, "resources": resources,
+                  "skipped_resources": skipped}
+    return call.checkpoints.save(begin(checkpoint, CHECKPOINT_OPS["backup.create"], at, call.timings()))
+
+
+@endpoint
+async def create_checkpoint(call: Call):
+    spec = await _body(call, "checkpoint")
+    vault = call.vault(spec.get("vault_id") or "")
+    if vault["billing"]["status"] != "available":
+        raise cbr_error(400, "BackupService.6113", f"Backup is not allowed in vault status "
+                                                   f"{vault['billing']['status']}.")
+    params = spec.get("parameters") or {}
+    if not isinstance(params, dict):
+        raise invalid("Invalid parameters: an object is expected.")
+    if "incremental" in params:
+        _bool(params["incremental"], "parameters.incremental")
+    checkpoint = take_checkpoint(call, vault, params, call.now, auto=bool(params.get("auto_trigger", False)))
+    return json_response({"checkpoint": checkpoint_view(call, checkpoint)})
+
+
+@endpoint
+async def show_checkpoint(call: Call):
+    checkpoint = call.checkpoints.get(call.request.path_params["checkpoint_id"], call.project_id)
+    if checkpoint is None:
+        raise cbr_error(404, "BackupService.6217", "The checkpoint does not exist.")
+    return json_response({"checkpoint": checkpoint_view(call, checkpoint)})
+
+
+def backup_view(b: dict) -> dict:
+    return {
+        "id": b["id"], "name": b["name"], "description": b["description"], "checkpoint_id": b["checkpoint_id"],
+        "vault_id": b["vault_id"], "project_id": b["project_id"], "provider_id": PROVIDERS["disk"],
+        "resource_id": b["resource_id"], "resource_name": b["resource_name"], "resource_type": b["resource_type"],
+        "resource_size": b["resource_size"], "resource_az": b["resource_az"], "image_type": "backup",
+        "status": b["status"], "created_at": _time(b["created_at"]), "updated_at": _time(b["updated_at"]),
+        "expired_at": _time(b["expired_at"]) if b.get("expired_at") else None,
+        "protected_at": _time(b["created_at"]), "parent_id": None, "children": [], "replication_records": [],
+        "enterprise_project_id": "0",
+        "extend_info": {"auto_trigger": b["auto_trigger"], "bootable": False, "incremental": b["incremental"],
+                        "snapshot_id": None, "support_lld": False, "supported_restore_mode": "backup",
+                        "system_disk": False, "contain_system_disk": False, "encrypted": False,
+                        "os_images_data": None, "progress": 100 if b["status"] == "available" else 0},
+    }
+
+
+def _paging(query) -> tuple[int, int]:
+    try:
+        limit = int(query.get("limit", 1000))
+        offset = int(query.get("offset", 0))
+    except ValueError:
+        raise invalid("Invalid limit or offset: integers expected.") from None
+    if not 1 <= limit <= 1000 or offset < 0:
+        raise invalid("Invalid limit (1..1000) or offset (>= 0).")
+    return limit, offset
+
+
+SORT_KEYS = ("created_at", "updated_at", "name", "status", "resource_name", "resource_size", "id")
+
+
+def _sorted(items: list[dict], sort: str | None) -> list[dict]:
+    clauses = [c for c in (sort or "created_at:desc").split(",") if c]
+    for clause in reversed(clauses):  # stable sort: the first clause wins
+        key, _, direction = clause.partition(":")
+        if key not in SORT_KEYS or direction not in ("", "asc", "desc"):
+            raise invalid(f"Invalid sort '{clause}'.")
+        items = sorted(items, key=lambda b: (b.get(key) is None, b.get(key)), reverse=direction != "asc")
+    return items
+
+
+@endpoint
+async def list_backups(call: Call):
+    query = call.request.query_params
+    items = sorted(call.backups.list(call.project_id), key=lambda b: b["id"])
+    for field in ("vault_id", "resource_id", "resource_name", "resource_type", "resource_az", "checkpoint_id",
+                  "name"):
+        if query.get(field) is not None:
+            items = [b for b in items if b[field] == query[field]]
+    if query.get("parent_id") is not None:
+        items = []  # disk backups have no parent
+    if query.get("image_type") not in (None, "backup"):
+        items = []
+    statuses = query.getlist("status")
+    if statuses:
+        items = [b for b in items if b["status"] in statuses]
+    for field, keep in (("start_time", lambda b, t: b["created_at"] >= t), ("end_time", lambda b, t: b["created_at"] <= t)):
+        if query.get(field):
+            try:
+                instant = parse_iso(query[field])
+            except ValueError:
+                raise invalid(f"Invalid {field} '{query[field]}'.") from None
+            items = [b for b in items if keep(b, instant)]
+    items = _sorted(items, query.get("sort"))
+    limit, offset = _paging(query)
+    if query.get("marker"):
+        position = next((i for i, b in enumerate(items) if b["id"] == query["marker"]), None)
+        if position is None:
+            raise invalid(f"Invalid marker '{query['marker']}'.")
+        items_after = items[position + 1:]
+        chosen = items_after[:limit]
+    else:
+        chosen = items[offset:offset + limit]
+    return json_response({"backups": [backup_view(b) for b in chosen], "count": len(items), "limit": limit,
+                          "offset": offset})
+
+
+@endpoint
+async def show_backup(call: Call):
+    return json_response({"backup": backup_view(call.backup(call.request.path_params["backup_id"]))})
+
+
+@endpoint
+async def delete_backup(call: Call):
+    backup = call.backup(call.request.path_params["backup_id"])
+    operation = BACKUP_OPS["backup.delete"]
+    if not operation.allows(backup["status"]):
+        raise cbr_error(400, "BackupService.2006", f"The backup cannot be deleted in status {backup['status']}.")
+    call.backups.save(begin(backup, operation, call.now, call.timings()))
+    return empty(204)
+
+
+@endpoint
+async def restore_backup(call: Call):
+    backup = call.backup(call.request.path_params["backup_id"])
+    spec = await _body(call, "restore")
+    volume_id = spec.get("volume_id") or spec.get("resource_id")
+    if not volume_id:
+        raise invalid("Missing required element 'volume_id' in restore.")
+    if not BACKUP_OPS["backup.restore"].allows(backup["status"]):
+        raise cbr_error(400, "BackupService.2005", f"Restoring is not allowed in backup status {backup['status']}.")
+    volume = call.volume(volume_id)
+    if not common.DISK_OPS["backup.restore"].allows(volume["status"]):
+        raise cbr_error(400, "BackupService.2011", f"Restoring is not allowed in disk status {volume['status']}; "
+                                                   f"the disk must be available (detached).")
+    if volume["size"] < backup["resource_size"]:
+        raise cbr_error(400, "BackupService.2001", f"The disk ({volume['size']} GB) is smaller than the backup "
+                                                   f"({backup['resource_size']} GB).")
+    common.start_disk_restore(call.emu, volume, backup["_blocks"], call.now)
+    call.backups.save(begin(backup, BACKUP_OPS["backup.restore"], call.now, call.timings()))
+    return empty(202)
+
+
+# -- schedules on the clock ------------------------------------------------
+def _matcher(policy: dict, rule: dict):
+    anchor = policy["created_at"]
+    wanted = {common.WEEKDAYS.index(d) for d in rule["days"]}
+
+    def matches(day: datetime) -> bool:
+        elapsed = common.days_between(anchor, day)
+        if rule["freq"] == "DAILY":
+            return elapsed % rule["interval"] == 0 and day.weekday() in wanted
+        return day.weekday() in wanted and (elapsed // 7) % rule["interval"] == 0
+    return matches
+
+
+def _auto_bind(call: Call) -> None:
+    """Vaults with auto_bind take in disks whose metadata carries every bind-rule tag (key=value)."""
+    vaults = [v for v in call.vaults.list(call.project_id) if v["auto_bind"] and v["billing"]["object_type"] == "disk"]
+    if not vaults:
+        return
+    taken = {r["id"] for v in call.vaults.list(call.project_id) for r in v["resources"]}
+    for vault in vaults:
+        tags = vault["bind_rules"].get("tags") or []
+        added = []
+        for volume in call.volumes.list(call.project_id):
+            metadata = volume.get("metadata") or {}
+            if volume["id"] in taken or not all(metadata.get(t["key"]) == t["value"] for t in tags):
+                continue
+            added.append({"id": volume["id"], "type": DISK_TYPE, "name": volume["name"], "extra_info": {}})
+            taken.add(volume["id"])
+        if added and len(vault["resources"]) + len(added) <= MAX_VAULT_RESOURCES:
+            call.vaults.save(vault | {"resources": vault["resources"] + added})
+
+
+def run_due_policies(call: Call) -> None:
+    """Materialise the scheduled checkpoints that fell due since the last request, with retention."""
+    _auto_bind(call)
+    for policy in call.policies.list(call.project_id):
+        after = policy["_evaluated_until"]
+        if call.now <= after:
+            continue
+        if policy["enabled"] and policy["operation_type"] == "backup":
+            instants = set()
+            for pattern in policy["trigger"]["properties"]["pattern"]:
+                rule = parse_pattern(pattern)
+                instants.update(common.due_instants(after, call.now, _matcher(policy, rule), rule["times"]))
+            for instant in sorted(instants):
+                for vault in call.vaults.list(call.project_id):
+                    if vault.get("policy_id") == policy["id"]:
+                        run_policy_on_vault(call, policy, vault, instant)
+        call.policies.save(policy | {"_evaluated_until": call.now})
+
+
+def run_policy_on_vault(call: Call, policy: dict, vault: dict, at: float) -> None:
+    try:
+        take_checkpoint(call, vault, {}, at, auto=True, policy=policy)
+    except errors.ApiError:
+        pass  # nothing to back up or the vault is full: the run fails, like a failed operation log entry
+    apply_retention(call, policy, vault["id"], at)
+
+
+def _period_keys(epoch: float, offset: timedelta) -> dict[str, object]:
+    local = datetime.fromtimestamp(epoch, tz=timezone.utc) + offset
+    iso = local.isocalendar()
+    return {"day_backups": local.date(), "week_backups": (iso[0], iso[1]),
+            "month_backups": (local.year, local.month), "year_backups": local.year}
+
+
+def _tz_offset(text: str | None) -> timedelta:
+    if not text:
+        return timedelta(0)
+    sign = -1 if text[3] == "-" else 1
+    hours, minutes = int(text[4:6]), int(text[7:9])
+    return sign * timedelta(hours=hours, minutes=minutes)
+
+
+def apply_retention(call: Call, policy: dict, vault_id: str, at: float) -> None:
+    """Keep, per resource, the automatic backups the policy's retention allows; delete the rest.
+
+    Kept: the newest `max_backups`, those younger than `retention_duration_days`, and (long-term
+    retention) the newest backup of each of the latest N days/weeks/months/years. Without
+    `max_backups` and `retention_duration_days` everything is kept. Manual backups are never touched.
+    """
+    definition = policy["operation_definition"]
+    max_backups = definition.get("max_backups", -1)
+    days = definition.get("retention_duration_days", -1)
+    max_backups = -1 if max_backups is None else max_backups
+    days = -1 if days is None else days
+    if max_backups == -1 and days == -1:
+        return
+    offset = _tz_offset(definition.get("timezone"))
+    auto = [b for b in call.backups.list(call.project_id)
+            if b["vault_id"] == vault_id and b["auto_trigger"] and b["status"] != "deleting"]
+    for resource_id in {b["resource_id"] for b in auto}:
+        mine = sorted((b for b in auto if b["resource_id"] == resource_id),
+                      key=lambda b: (b["created_at"], b["id"]), reverse=True)
+        keep = set()
+        if max_backups > 0:
+            keep.update(b["id"] for b in mine[:max_backups])
+        if days > 0:
+            keep.update(b["id"] for b in mine if b["created_at"] > at - days * 86400)  # younger than N days
+        for field in LONG_TERM:
+            periods = definition.get(field) or 0
+            seen = []
+            for b in mine:  # newest first: the first backup met in a period is its newest
+                key = _period_keys(b["created_at"], offset)[field]
+                if key not in seen:
+                    seen.append(key)
+                    if len(seen) <= periods:
+                        keep.add(b["id"])
+        for b in mine:
+            if b["id"] not in keep:
+                call.emu.store.delete(CBR_BACKUP, b["id"])
+
+
+# -- routing ---------------------------------------------------------------
+def api_routes(prefix: str = "") -> list:
+    pid = prefix + "/{project_id}"
+    return [
+        Route(f"{pid}/vaults", create_vault, methods=["POST"]),
+        Route(f"{pid}/vaults", list_vaults, methods=["GET"]),
+        Route(f"{pid}/vaults/{{vault_id}}", show_vault, methods=["GET"]),
+        Route(f"{pid}/vaults/{{vault_id}}", update_vault, methods=["PUT"]),
+        Route(f"{pid}/vaults/{{vault_id}}", delete_vault, methods=["DELETE"]),
+        Route(f"{pid}/vaults/{{vault_id}}/addresources", add_resources, methods=["POST"]),
+        Route(f"{pid}/vaults/{{vault_id}}/removeresources", remove_resources, methods=["POST"]),
+        Route(f"{pid}/vaults/{{vault_id}}/associatepolicy", associate_policy, methods=["POST"]),
+        Route(f"{pid}/vaults/{{vault_id}}/dissociatepolicy", dissociate_policy, methods=["POST"]),
+        Route(f"{pid}/policies", create_policy, methods=["POST"]),
+        Route(f"{pid}/policies", list_policies, methods=["GET"]),
+        Route(f"{pid}/policies/{{policy_id}}", show_policy, methods=["GET"]),
+        Route(f"{pid}/policies/{{policy_id}}", update_policy, methods=["PUT"]),
+        Route(f"{pid}/policies/{{policy_id}}", delete_policy, methods=["DELETE"]),
+        Route(f"{pid}/checkpoints", create_checkpoint, methods=["POST"]),
+        Route(f"{pid}/checkpoints/{{checkpoint_id}}", show_checkpoint, methods=["GET"]),
+        Route(f"{pid}/backups", list_backups, methods=["GET"]),
+        Route(f"{pid}/backups/{{backup_id}}", show_backup, methods=["GET"]),
+        Route(f"{pid}/backups/{{backup_id}}", delete_backup, methods=["DELETE"]),
+        Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
+    ]
+
+
+def mounts() -> list:
+    return [Mount(MOUNT, routes=[Mount("/v3", routes=api_routes())])]
+
+
+def unprefixed_routes() -> list:
+    """Plain routes (not a mount, so unmatched paths fall through to the EVS fallback)."""
+    return api_routes("/v3")

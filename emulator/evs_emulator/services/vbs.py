@@ -1,0 +1,637 @@
+"""VBS (Volume Backup Service): vendor backup/restore jobs, Cinder-style backups, backup policies.
+
+Canonical URLs: `{base}/vbs/v2/{project_id}` (vendor `cloudbackups`, `backuppolicy`, and the
+Cinder-compatible `backups`), `{base}/vbs/v3/{project_id}/backups...`, jobs at
+`{base}/vbs/v1/{project_id}/jobs/{job_id}` (also under `/vbs/v2/...`, where otcextensions looks).
+
+Error bodies: documented codes answer {"error": {"message", "code": "VolumeBackup.xxxx"}} (or
+`AutoBackup.xxxx` for policies); malformed requests without a documented code answer the
+Cinder wrapper ({"badRequest": {"message", "code": 400}}). See README, "Choices".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+
+from starlette.requests import Request
+from starlette.routing import Mount, Route
+
+from .. import auth, errors, lifecycle
+from ..clock import cinder_time, iso_millis_z
+from ..context import ProjectCall, project_endpoint
+from ..lifecycle import GONE, Operation, begin
+from ..listing import ListRules, filter_items, page, sort_items
+from ..resources import Repository, new_id
+from ..web import base_url, empty, json_response, query_flag, read_json, required_object
+from . import backup_common as common
+from .backup_common import VBS_BACKUP, VOLUME
+
+MOUNT = "/vbs"
+CATALOG = [
+    ("vbsv2", "vbsv2", "/vbs/v2/{project_id}"),
+    ("volume-backup", "volume-backup", "/vbs/v2"),
+]
+JOB, POLICY, TASK = "vbs_job", "vbs_policy", "vbs_task"
+NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+POLICY_NAME_RE = NAME_RE
+HOUR_RE = re.compile(r"^([01]\d|2[0-3]):00$")
+WEEK_DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+
+BACKUP_OPS = lifecycle.operations(
+    Operation("backup.create", None, "creating", "available"),
+    Operation("backup.delete", frozenset({"available", "error"}), "deleting", GONE),
+    Operation("backup.restore", frozenset({"available"}), "restoring", "available"),
+)
+# A job runs exactly as long as the operation it stands for.
+JOB_OPS = lifecycle.operations(
+    Operation("backup.create", None, "RUNNING", "SUCCESS"),
+    Operation("backup.delete", None, "RUNNING", "SUCCESS"),
+    Operation("backup.restore", None, "RUNNING", "SUCCESS"),
+)
+JOB_TYPES = {"backup.create": "bksCreateBackup", "backup.delete": "bksDeleteBackup",
+             "backup.restore": "bksRestoreBackup"}
+
+LIST_RULES = ListRules(sort_keys=("id", "name", "status", "size", "created_at"), default_sort_key="created_at")
+TASK_RULES = ListRules(sort_keys=("created_at", "id"), default_sort_key="created_at")
+
+
+def vbs_error(status: int, code: str, message: str) -> errors.ApiError:
+    return errors.ApiError(status, {"error": {"message": message, "code": code}})
+
+
+# -- context ---------------------------------------------------------------
+class Call(ProjectCall):
+    def __init__(self, request: Request, principal: auth.Principal):
+        super().__init__(request, principal)
+        self.backups = Repository(self.emu, VBS_BACKUP)
+        self.volumes = Repository(self.emu, VOLUME)
+        self.jobs = Repository(self.emu, JOB)
+        self.policies = Repository(self.emu, POLICY)
+        self.tasks = Repository(self.emu, TASK)
+
+    def backup(self, backup_id: str, code: str | None = None) -> dict:
+        backup = self.backups.get(backup_id, self.project_id)
+        if backup is None:
+            if code:
+                raise vbs_error(404, code, f"Backup {backup_id} could not be found.")
+            raise errors.not_found(f"Backup {backup_id} could not be found.")
+        return backup
+
+    def volume(self, volume_id: str, code: str) -> dict:
+        volume = self.volumes.get(volume_id, self.project_id)
+        if volume is None:
+            raise vbs_error(404, code, f"Volume {volume_id} could not be found.")
+        if self.emu.zone_is_down(volume["availability_zone"]):
+            raise vbs_error(500, "VolumeBackup.0014", f"Submitting the task failed: availability zone "
+                                                      f"{volume['availability_zone']} is unavailable.")
+        return volume
+
+    def policy(self, policy_id: str) -> dict:
+        policy = self.policies.get(policy_id, self.project_id)
+        if policy is None:
+            raise vbs_error(404, "AutoBackup.0205", f"Backup policy {policy_id} does not exist.")
+        return policy
+
+
+def endpoint(handler):
+    """Authenticate, then bring the project's policy schedules up to the clock, then handle."""
+    async def with_schedules(call: Call):
+        run_due_policies(call)
+        return await handler(call)
+    with_schedules.__name__ = handler.__name__
+    with_schedules.__doc__ = handler.__doc__
+    return project_endpoint(Call)(with_schedules)
+
+
+# -- views -----------------------------------------------------------------
+def _links(call: Call, rid: str) -> list[dict]:
+    return [{"href": f"{call.endpoint}/backups/{rid}", "rel": "self"},
+            {"href": f"{base_url(call.request)}/vbs/{call.project_id}/backups/{rid}", "rel": "bookmark"}]
+
+
+def backup_view(call: Call, b: dict) -> dict:
+    dependents = [o for o in call.backups.list(call.project_id)
+                  if o["volume_id"] == b["volume_id"] and o["created_at"] > b["created_at"] and o["is_incremental"]]
+    service_metadata = {"DESC": b["description"], "INC": 1 if b["is_incremental"] else 0,
+                        "AZ": b["availability_zone"], "SNAP_ID": None, "BACKUP_SIZE": b["_used_mb"],
+                        "SS": 0, "VOL_SIZE": b["size"]}
+    return {
+        "id": b["id"], "name": b["name"], "description": b["description"], "status": b["status"],
+        "volume_id": b["volume_id"], "snapshot_id": None, "size": b["size"],
+        "availability_zone": b["availability_zone"], "container": b["id"],
+        "object_count": len(b["_blocks"]), "fail_reason": None,
+        "created_at": cinder_time(b["created_at"]), "updated_at": cinder_time(b["updated_at"]),
+        "data_timestamp": cinder_time(b["created_at"]), "links": _links(call, b["id"]),
+        "os-backup-project-attr:project_id": b["project_id"], "is_incremental": b["is_incremental"],
+        "has_dependent_backups": bool(dependents), "service_metadata": json.dumps(service_metadata),
+        "tags": list(b.get("tags", [])),
+    }
+
+
+# -- backups ---------------------------------------------------------------
+def _text(value, field: str, limit: int = 64) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > limit or "<" in value or ">" in value:
+        raise errors.bad_request(f"Invalid {field}: at most {limit} characters, no '<' or '>'.")
+    return value
+
+
+def _check_quota(call: Call, size: int) -> None:
+    existing = call.backups.list(call.project_id)
+    quotas = call.emu.config.quotas
+    if 0 <= int(quotas.get("backups", -1)) < len(existing) + 1:
+        raise vbs_error(400, "VolumeBackup.0080", "The backup count quota is exceeded.")
+    used = sum(b["size"] for b in existing)
+    if 0 <= int(quotas.get("backup_gigabytes", -1)) < used + size:
+        raise vbs_error(400, "VolumeBackup.0081", "The backup capacity quota is exceeded.")
+
+
+def start_backup(call: Call, volume: dict, name: str, description: str, at: float, full: bool = False,
+                 policy_id: str | None = None, tags: list | None = None) -> dict:
+    """Accept a backup of `volume` at instant `at`: the backup copies the disk's blocks as they are."""
+    previous = [b for b in call.backups.list(call.project_id)
+                if b["volume_id"] == volume["id"] and b["status"] == "available"]
+    last = max(previous, key=lambda b: b["created_at"]) if previous else None
+    incremental = last is not None and not full
+    blocks = dict(volume["_blocks"])
+    changed = common.changed_blocks(blocks, last["_blocks"] if incremental else None)
+    backup = {
+        "id": new_id(), "project_id": call.project_id, "region": volume["region"], "name": name,
+        "description": description, "status": None, "volume_id": volume["id"], "size": volume["size"],
+        "availability_zone": volume["availability_zone"], "created_at": at, "updated_at": at,
+        "is_incremental": incremental, "tags": tags or [], "_policy_id": policy_id,
+        # A backup is its own copy of the disk's block map (object storage, apart from the disk).
+        "_blocks": blocks, "_size": volume["size"],
+        "_used_mb": min(volume["size"] * 1024, changed * 1024) if incremental else volume["size"] * 1024,
+    }
+    backup = call.backups.save(begin(backup, BACKUP_OPS["backup.create"], at, call.timings()))
+    if at == call.now or backup["_pending"]["due"] > call.now:  # a past policy run left the disk as it was
+        common.start_disk_backup(call.emu, volume, at)
+    return backup
+
+
+def _new_job(call: Call, op: str, entities: dict, at: float | None = None) -> dict:
+    at = call.now if at is None else at
+    job = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
+           "job_type": JOB_TYPES[op], "begin_time": at, "entities": entities}
+    return call.jobs.save(begin(job, JOB_OPS[op], at, call.timings()))
+
+
+def _backup_volume_ready(call: Call, volume: dict) -> None:
+    if volume["status"] not in ("available", "in-use"):
+        raise vbs_error(400, "VolumeBackup.0012", f"The disk {volume['id']} status must be available or in-use, "
+                                                  f"but current status is: {volume['status']}.")
+
+
+@endpoint
+async def create_cloudbackup(call: Call):
+    spec = required_object(await read_json(call.request), "backup")
+    volume_id, name = spec.get("volume_id"), spec.get("name")
+    if not volume_id:
+        raise errors.bad_request("Missing required element 'volume_id' in backup.")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise errors.bad_request("Invalid name: 1..64 characters of letters, digits, '_' and '-' are required.")
+    if name.startswith("auto"):
+        raise errors.bad_request("Invalid name: the prefix 'auto' is reserved for policy backups.")
+    description = _text(spec.get("description"), "description")
+    extend = spec.get("extend_param") or {}
+    full = str(extend.get("FullBackup", "false")).lower() == "true" if isinstance(extend, dict) else False
+    tags = spec.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, dict) and "key" in t for t in tags):
+        raise errors.bad_request("Invalid tags: a list of {key, value} is expected.")
+    volume = call.volume(volume_id, "VolumeBackup.0021")
+    _backup_volume_ready(call, volume)
+    _check_quota(call, volume["size"])
+    backup = start_backup(call, volume, name, description, call.now, full=full, tags=tags)
+    job = _new_job(call, "backup.create", {"backup_id": backup["id"], "volume_id": volume["id"],
+                                           "snapshot_id": None, "bks_create_volume_name": "autobk_volume"})
+    return json_response({"job_id": job["id"]})
+
+
+def _listed(call: Call) -> list[dict]:
+    query = call.request.query_params
+    items = [backup_view(call, b) for b in call.backups.list(call.project_id)]
+    items = filter_items(items, query, ("name", "status", "volume_id", "availability_zone"))
+    return sort_items(items, query, LIST_RULES)
+
+
+def _list_body(items, links, count=None) -> dict:
+    body = {"backups": items}
+    if links:
+        body["backups_links"] = links
+    if count is not None:
+        body["count"] = count
+    return body
+
+
+@endpoint
+async def list_backups(call: Call):
+    items = _listed(call)
+    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/backups")
+    summaries = [{"id": b["id"], "name": b["name"], "links": b["links"]} for b in chosen]
+    return json_response(_list_body(summaries, links))
+
+
+@endpoint
+async def list_backups_detail(call: Call):
+    items = _listed(call)
+    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/backups/detail")
+    count = len(items) if query_flag(call.request, "with_count") else None
+    return json_response(_list_body(chosen, links, count))
+
+
+@endpoint
+async def show_backup(call: Call):
+    return json_response({"backup": backup_view(call, call.backup(call.request.path_params["backup_id"]))})
+
+
+def _start_delete(call: Call, backup: dict) -> None:
+    operation = BACKUP_OPS["backup.delete"]
+    if not operation.allows(backup["status"]):
+        raise vbs_error(400, "VolumeBackup.0064", f"Invalid backup: backup status must be available or error, "
+                                                  f"but current status is: {backup['status']}.")
+    call.backups.save(begin(backup, operation, call.now, call.timings()))
+
+
+@endpoint
+async def delete_backup(call: Call):
+    _start_delete(call, call.backup(call.request.path_params["backup_id"]))
+    return empty(202)
+
+
+@endpoint
+async def delete_cloudbackup(call: Call):
+    """Vendor delete (deprecated): `POST /v2/{pid}/cloudbackups/{id}` answers a job."""
+    backup = call.backup(call.request.path_params["backup_id"], "VolumeBackup.0111")
+    _start_delete(call, backup)
+    job = _new_job(call, "backup.delete", {"backup_id": backup["id"]})
+    return json_response({"job_id": job["id"]})
+
+
+def _start_restore(call: Call, backup: dict, spec: dict) -> dict:
+    volume_id = spec.get("volume_id")
+    if not volume_id:
+        raise errors.bad_request("Missing required element 'volume_id' in restore (this cloud restores onto an "
+                                 "existing disk).")
+    volume = call.volume(volume_id, "VolumeBackup.0111")
+    if not BACKUP_OPS["backup.restore"].allows(backup["status"]):
+        raise vbs_error(400, "VolumeBackup.0064", f"Backup {backup['id']} status must be available, but current "
+                                                  f"status is: {backup['status']}.")
+    if not common.DISK_OPS["backup.restore"].allows(volume["status"]):
+        raise vbs_error(400, "VolumeBackup.0012", f"The disk {volume['id']} status must be available, but current "
+                                                  f"status is: {volume['status']}.")
+    if volume["size"] < backup["size"]:
+        raise errors.bad_request(f"Invalid volume: volume size {volume['size']} GB is smaller than the backup size "
+                                 f"{backup['size']} GB.")
+    common.start_disk_restore(call.emu, volume, backup["_blocks"], call.now)
+    call.backups.save(begin(backup, BACKUP_OPS["backup.restore"], call.now, call.timings()))
+    return volume
+
+
+@endpoint
+async def restore_cloudbackup(call: Call):
+    backup = call.backup(call.request.path_params["backup_id"], "VolumeBackup.0111")
+    spec = required_object(await read_json(call.request), "restore")
+    volume = _start_restore(call, backup, spec)
+    job = _new_job(call, "backup.restore", {"backup_id": backup["id"], "volume_id": volume["id"]})
+    return json_response({"job_id": job["id"]})
+
+
+@endpoint
+async def restore_backup(call: Call):
+    """Cinder-compatible restore: 202 {"restore": {backup_id, volume_id, volume_name}}."""
+    backup = call.backup(call.request.path_params["backup_id"])
+    spec = required_object(await read_json(call.request), "restore")
+    volume = _start_restore(call, backup, spec)
+    return json_response({"restore": {"backup_id": backup["id"], "volume_id": volume["id"],
+                                      "volume_name": volume["name"]}}, 202)
+
+
+@endpoint
+async def show_quota(call: Call):
+    existing = call.backups.list(call.project_id)
+    quotas = call.emu.config.quotas
+    resources = [
+        {"type": "backups", "used": len(existing), "quota": int(quotas.get("backups", -1)), "min": 0},
+        {"type": "backup_gigabytes", "used": sum(b["size"] for b in existing),
+         "quota": int(quotas.get("backup_gigabytes", -1)), "min": 0},
+    ]
+    return json_response({"quotas": {"resources": resources}})
+
+
+# -- jobs ------------------------------------------------------------------
+@endpoint
+async def show_job(call: Call):
+    job = call.jobs.get(call.request.path_params["job_id"], call.project_id)
+    if job is None:
+        raise vbs_error(404, "common.0011", f"Querying the task failed: job {call.request.path_params['job_id']} "
+                                            f"does not exist.")
+    done = job["status"] == "SUCCESS"
+    return json_response({
+        "status": job["status"], "job_id": job["id"], "job_type": job["job_type"],
+        "begin_time": iso_millis_z(job["begin_time"]), "end_time": iso_millis_z(job["updated_at"]) if done else "",
+        "error_code": None, "fail_reason": None, "entities": dict(job["entities"]),
+    })
+
+
+# -- backup policies -------------------------------------------------------
+def _schedule(spec: dict, current: dict | None = None) -> dict:
+    """Validate a `scheduled_policy` (merged over `current` for updates)."""
+    if not isinstance(spec, dict):
+        raise errors.bad_request("Invalid scheduled_policy: an object is expected.")
+    merged = dict(current or {}) | spec
+    times = merged.get("start_time")
+    if not isinstance(times, str) or not times:
+        raise errors.bad_request("Missing required element 'start_time' in scheduled_policy.")
+    hours = times.split(",")
+    if not all(HOUR_RE.match(h) for h in hours) or hours != sorted(hours) or len(set(hours)) != len(hours):
+        raise errors.bad_request(f"Invalid start_time '{times}': full UTC hours HH:00, ascending, comma-separated.")
+    if merged.get("frequency") is not None:
+        frequency = merged["frequency"]
+        if isinstance(frequency, bool) or not isinstance(frequency, int) or not 1 <= frequency <= 30:
+            raise errors.bad_request(f"Invalid frequency '{frequency}': an interval of 1..30 days.")
+        merged.pop("week_frequency", None)
+    elif merged.get("week_frequency") is not None:
+        days = merged["week_frequency"]
+        if not isinstance(days, list) or not days or not all(d in WEEK_DAYS for d in days):
+            raise errors.bad_request(f"Invalid week_frequency: a list of {', '.join(WEEK_DAYS)}.")
+    else:
+        raise errors.bad_request("One of frequency and week_frequency is required in scheduled_policy.")
+    if merged.get("rentention_num") is not None:
+        number = merged["rentention_num"]
+        if isinstance(number, bool) or not isinstance(number, int) or not 2 <= number <= 99:
+            raise errors.bad_request(f"Invalid rentention_num '{number}': 2..99.")
+        merged.pop("rentention_day", None)
+    elif merged.get("rentention_day") is not None:
+        days = merged["rentention_day"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 2 <= days <= 99999:
+            raise errors.bad_request(f"Invalid rentention_day '{days}': 2..99999.")
+    else:
+        raise errors.bad_request("One of rentention_num and rentention_day is required in scheduled_policy.")
+    keep_first = merged.get("remain_first_backup_of_curMonth", "N")
+    if keep_first not in ("Y", "N"):
+        raise errors.bad_request("Invalid remain_first_backup_of_curMonth: Y or N.")
+    merged["remain_first_backup_of_curMonth"] = keep_first
+    status = merged.get("status", "ON")
+    if status not in ("ON", "OFF"):
+        raise vbs_error(400, "AutoBackup.0104", f"Invalid status '{status}': ON or OFF.")
+    merged["status"] = status
+    allowed = {"start_time", "frequency", "week_frequency", "rentention_num", "rentention_day",
+               "remain_first_backup_of_curMonth", "status", "time_zone"}
+    return {k: v for k, v in merged.items() if k in allowed}
+
+
+def _policy_name(name) -> str:
+    if not isinstance(name, str) or not POLICY_NAME_RE.match(name):
+        raise vbs_error(400, "AutoBackup.0101", "Invalid backup_policy_name: 1..64 letters, digits, '_' or '-'.")
+    if name.startswith("default"):
+        raise vbs_error(400, "AutoBackup.0102", "Invalid backup_policy_name: the prefix 'default' is reserved.")
+    return name
+
+
+def policy_view(p: dict) -> dict:
+    return {"backup_policy_id": p["id"], "backup_policy_name": p["name"],
+            "scheduled_policy": dict(p["scheduled_policy"]), "policy_resource_count": len(p["resources"]),
+            "tags": list(p.get("tags", []))}
+
+
+@endpoint
+async def create_policy(call: Call):
+    spec = await read_json(call.request)
+    name = _policy_name(spec.get("backup_policy_name"))
+    if any(p["name"] == name for p in call.policies.list(call.project_id)):
+        raise vbs_error(400, "AutoBackup.0101", f"A backup policy named {name} already exists.")
+    if "scheduled_policy" not in spec:
+        raise errors.bad_request("Missing required element 'scheduled_policy'.")
+    policy = {"id": new_id(), "project_id": call.project_id, "region": call.region, "name": name,
+              "scheduled_policy": _schedule(spec["scheduled_policy"]), "tags": list(spec.get("tags") or []),
+              "resources": [], "created_at": call.now, "_evaluated_until": call.now}
+    call.policies.save(policy)
+    return json_response({"backup_policy_id": policy["id"]})
+
+
+@endpoint
+async def list_policies(call: Call):
+    items = [policy_view(p) for p in call.policies.list(call.project_id)]
+    return json_response({"backup_policies": items, "count": len(items)})
+
+
+@endpoint
+async def update_policy(call: Call):
+    policy = call.policy(call.request.path_params["policy_id"])
+    spec = await read_json(call.request)
+    if "backup_policy_name" in spec:
+        name = _policy_name(spec["backup_policy_name"])
+        if any(p["name"] == name and p["id"] != policy["id"] for p in call.policies.list(call.project_id)):
+            raise vbs_error(400, "AutoBackup.0101", f"A backup policy named {name} already exists.")
+        policy = policy | {"name": name}
+    if "scheduled_policy" in spec:
+        policy = policy | {"scheduled_policy": _schedule(spec["scheduled_policy"], policy["scheduled_policy"])}
+    call.policies.save(policy)
+    return json_response(policy_view(policy))
+
+
+@endpoint
+async def delete_policy(call: Call):
+    policy = call.policy(call.request.path_params["policy_id"])
+    call.emu.store.delete(POLICY, policy["id"])
+    return empty(204)
+
+
+@endpoint
+async def execute_policy(call: Call):
+    """Run now: one backup of every bound disk, then the policy's retention."""
+    policy = call.policy(call.request.path_params["policy_id"])
+    run_policy(call, policy, call.now)
+    return empty(200)
+
+
+def _bind_answer(success: list, fail: list):
+    return json_response({"success_resources": success, "fail_resources": fail})
+
+
+@endpoint
+async def bind_resources(call: Call):
+    spec = await read_json(call.request)
+    policy = call.policy(spec.get("backup_policy_id") or "")
+    resources = spec.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise errors.bad_request("Missing required element 'resources': a non-empty list.")
+    bound = {r: p["id"] for p in call.policies.list(call.project_id) for r in p["resources"]}
+    success, fail = [], []
+    for entry in resources:
+        rid = entry.get("resource_id") if isinstance(entry, dict) else None
+        rtype = entry.get("resource_type", "volume") if isinstance(entry, dict) else "volume"
+        volume = call.volumes.get(rid, call.project_id) if rid else None
+        if volume is None:
+            fail.append({"resource_id": rid, "resource_type": rtype, "error_code": "VolumeBackup.0021",
+                         "error_msg": f"The disk {rid} does not exist."})
+        elif bound.get(rid) not in (None, policy["id"]):
+            fail.append({"resource_id": rid, "resource_type": rtype, "error_code": "AutoBackup.0300",
+                         "error_msg": f"The disk {rid} is already bound to backup policy {bound[rid]}."})
+        else:
+            if rid not in policy["resources"]:
+                policy = policy | {"resources": policy["resources"] + [rid]}
+            bound[rid] = policy["id"]
+            success.append({"resource_id": rid, "resource_type": rtype,
+                            "availability_zone": volume["availability_zone"],
+                            "os_vol_host_attr": f"{volume['availability_zone']}#evs"})
+    call.policies.save(policy)
+    return _bind_answer(success, fail)
+
+
+@endpoint
+async def unbind_resources(call: Call):
+    policy = call.policy(call.request.path_params["policy_id"])
+    spec = await read_json(call.request)
+    resources = spec.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise errors.bad_request("Missing required element 'resources': a non-empty list.")
+    success, fail = [], []
+    for entry in resources:
+        rid = entry.get("resource_id") if isinstance(entry, dict) else None
+        if rid in policy["resources"]:
+            policy = policy | {"resources": [r for r in policy["resources"] if r != rid]}
+            success.append({"resource_id": rid, "resource_type": "volume"})
+        else:
+            fail.append({"resource_id": rid, "resource_type": "volume", "error_code": "AutoBackup.0301",
+                         "error_msg": f"The disk {rid} is not bound to backup policy {policy['id']}."})
+    call.policies.save(policy)
+    return _bind_answer(success, fail)
+
+
+def _task_time(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + \
+        f"{int(epoch * 1000) % 1000:03d}"
+
+
+@endpoint
+async def list_tasks(call: Call):
+    policy = call.policy(call.request.path_params["policy_id"])
+    query = call.request.query_params
+    tasks = [t for t in call.tasks.list(call.project_id) if t["policy_id"] == policy["id"]]
+    items = [{"job_id": t["id"], "id": t["id"], "backup_name": t["backup_name"], "resource_id": t["resource_id"],
+              "resource_type": "volume", "status": t["status"], "created_at": t["created_at"],
+              "finished_at": t["finished_at"]} for t in tasks]
+    items = filter_items(items, query, ("status", "job_id"))
+    items = sort_items(items, query, TASK_RULES)
+    count = len(items)
+    chosen, _ = page(items, query, TASK_RULES, f"{call.endpoint}/backuppolicy/{policy['id']}/backuptasks")
+    for item in chosen:
+        item["created_at"] = _task_time(item["created_at"])
+        item["finished_at"] = _task_time(item["finished_at"]) if item["finished_at"] else None
+        item.pop("id")
+    return json_response({"tasks": chosen, "count": count})
+
+
+# -- schedules on the clock ------------------------------------------------
+def _day_matcher(policy: dict):
+    schedule = policy["scheduled_policy"]
+    if schedule.get("frequency"):
+        every = int(schedule["frequency"])
+        return lambda day: common.days_between(policy["created_at"], day) % every == 0
+    days = {WEEK_DAYS.index(d) for d in schedule["week_frequency"]}
+    return lambda day: (day.weekday() + 1) % 7 in days  # Python Monday=0; VBS SUN first
+
+
+def _times(policy: dict) -> list[tuple[int, int]]:
+    return [(int(h[:2]), 0) for h in policy["scheduled_policy"]["start_time"].split(",")]
+
+
+def run_due_policies(call: Call) -> None:
+    """Materialise every scheduled run of this project's policies that fell due since the last request."""
+    for policy in call.policies.list(call.project_id):
+        after = policy["_evaluated_until"]
+        if call.now <= after:
+            continue
+        if policy["scheduled_policy"]["status"] == "ON":
+            for instant in common.due_instants(after, call.now, _day_matcher(policy), _times(policy)):
+                policy = run_policy(call, policy, instant)
+        call.policies.save(policy | {"_evaluated_until": call.now})
+
+
+def run_policy(call: Call, policy: dict, at: float) -> dict:
+    """One run at instant `at`: back up every bound disk (autobk_*), record tasks, apply retention."""
+    for volume_id in policy["resources"]:
+        volume = call.volumes.get(volume_id, call.project_id)
+        task = {"id": new_id(), "project_id": call.project_id, "region": call.region, "policy_id": policy["id"],
+                "resource_id": volume_id, "created_at": at, "finished_at": at,
+                "backup_name": "autobk_" + new_id().replace("-", "")[:4]}
+        if volume is None or call.emu.zone_is_down(volume["availability_zone"]) or \
+                volume["status"] not in ("available", "in-use"):
+            call.tasks.save(task | {"status": "EXECUTE_FAIL" if volume else "SKIP"})
+            continue
+        try:
+            _check_quota(call, volume["size"])
+        except errors.ApiError:
+            call.tasks.save(task | {"status": "EXECUTE_FAIL"})
+            continue
+        backup = start_backup(call, volume, task["backup_name"], "", at, policy_id=policy["id"])
+        call.tasks.save(task | {"status": "EXECUTE_SUCCESS", "finished_at": backup["_pending"]["due"],
+                                "backup_id": backup["id"]})
+        _apply_retention(call, policy, volume_id, at)
+    return policy
+
+
+def _apply_retention(call: Call, policy: dict, volume_id: str, at: float) -> None:
+    """Delete this policy's oldest backups of the disk beyond `rentention_num` or older than
+    `rentention_day`, keeping the month's first one when asked. Manual backups are never touched."""
+    schedule = policy["scheduled_policy"]
+    mine = sorted((b for b in call.backups.list(call.project_id)
+                   if b.get("_policy_id") == policy["id"] and b["volume_id"] == volume_id),
+                  key=lambda b: (b["created_at"], b["id"]), reverse=True)
+    if schedule.get("rentention_num"):
+        doomed = mine[int(schedule["rentention_num"]):]
+    else:
+        doomed = [b for b in mine if b["created_at"] <= at - int(schedule["rentention_day"]) * 86400]
+    if schedule.get("remain_first_backup_of_curMonth") == "Y":
+        month = datetime.fromtimestamp(at, tz=timezone.utc).strftime("%Y-%m")
+        this_month = [b for b in mine if datetime.fromtimestamp(b["created_at"], tz=timezone.utc)
+                      .strftime("%Y-%m") == month]
+        if this_month:
+            first = this_month[-1]["id"]
+            doomed = [b for b in doomed if b["id"] != first]
+    for backup in doomed:
+        call.emu.store.delete(VBS_BACKUP, backup["id"])
+
+
+# -- routing ---------------------------------------------------------------
+def cinder_routes() -> list:
+    pid = "/{project_id}"
+    return [
+        Route(f"{pid}/backups", list_backups, methods=["GET"]),
+        Route(f"{pid}/backups/detail", list_backups_detail, methods=["GET"]),
+        Route(f"{pid}/backups/{{backup_id}}", show_backup, methods=["GET"]),
+        Route(f"{pid}/backups/{{backup_id}}", delete_backup, methods=["DELETE"]),
+        Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
+    ]
+
+
+def v2_routes() -> list:
+    pid = "/{project_id}"
+    return cinder_routes() + [
+        Route(f"{pid}/cloudbackups", create_cloudbackup, methods=["POST"]),
+        Route(f"{pid}/cloudbackups/quota", show_quota, methods=["GET"]),
+        Route(f"{pid}/cloudbackups/{{backup_id}}", delete_cloudbackup, methods=["POST"]),
+        Route(f"{pid}/cloudbackups/{{backup_id}}/restore", restore_cloudbackup, methods=["POST"]),
+        Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"]),
+        Route(f"{pid}/backuppolicy", create_policy, methods=["POST"]),
+        Route(f"{pid}/backuppolicy", list_policies, methods=["GET"]),
+        Route(f"{pid}/backuppolicy/{{policy_id}}", update_policy, methods=["PUT"]),
+        Route(f"{pid}/backuppolicy/{{policy_id}}", delete_policy, methods=["DELETE"]),
+        Route(f"{pid}/backuppolicy/{{policy_id}}/action", execute_policy, methods=["POST"]),
+        Route(f"{pid}/backuppolicy/{{policy_id}}/backuptasks", list_tasks, methods=["GET"]),
+        Route(f"{pid}/backuppolicyresources", bind_resources, methods=["POST"]),
+        Route(f"{pid}/backuppolicyresources/{{policy_id}}/deleted_resources", unbind_resources, methods=["POST"]),
+    ]
+
+
+def mounts() -> list:
+    return [Mount(MOUNT, routes=[
+        Mount("/v2", routes=v2_routes()),
+        Mount("/v3", routes=cinder_routes()),
+        Mount("/v1", routes=[Route("/{project_id}/jobs/{job_id}", show_job, methods=["GET"])]),
+    ])]
