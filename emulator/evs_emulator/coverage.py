@@ -25,7 +25,7 @@ NOTES = {
     ("POST", "/vbs/v2/{project_id}/cloudbackups"): ("yes", "job bksCreateBackup; no temporary autobk_snapshot_*"),
     ("POST", "/vbs/v2/{project_id}/cloudbackups/{backup_id}"): ("yes", "vendor delete (deprecated), job "
                                                                       "bksDeleteBackup"),
-    ("GET", "/vbs/v2/{project_id}/jobs/{job_id}"): ("yes", "the path otcextensions uses; same as /vbs/v1"),
+    ("GET", "/vbs/v2/{project_id}/jobs/{job_id}"): ("yes", "same as /vbs/v1 (the path otcextensions' Job resource names)"),
     ("POST", "/vbs/v2/{project_id}/backups/{backup_id}/restore"): ("partial", "onto an existing disk (volume_id "
                                                                              "required); no new-volume restore"),
     ("POST", "/vbs/v3/{project_id}/backups/{backup_id}/restore"): ("partial", "onto an existing disk (volume_id "
