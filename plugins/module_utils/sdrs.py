@@ -1,0 +1,315 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The small SDRS API layer: active-active domains, protection groups, replication pairs,
+protected instances, DR drills, and their asynchronous jobs; plus the two lookups the SDRS
+modules need from other services (a VPC by name, a server by name).
+
+Every mutating SDRS call answers ``{"job_id"}``; ``submit`` sends it and, when asked, waits for
+the job. A lost answer to a create is resolved by looking the resource up by name instead of
+sending the create twice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
+
+SERVICE = 'sdrs'
+
+GROUP_FIELDS = (
+    'id', 'name', 'description', 'status', 'source_availability_zone', 'target_availability_zone',
+    'domain_id', 'domain_name', 'priority_station', 'production_az', 'dr_az', 'protection',
+    'source_vpc_id', 'protected_status', 'replication_status', 'health_status',
+    'protected_instance_num', 'replication_num', 'disaster_recovery_drill_num', 'created_at', 'updated_at')
+PAIR_FIELDS = (
+    'id', 'name', 'description', 'status', 'server_group_id', 'volume_ids', 'production_volume_id',
+    'dr_volume_id', 'priority_station', 'replication_status', 'replication_model', 'fault_level',
+    'attachment', 'protected_instance', 'device', 'record_metadata', 'created_at', 'updated_at')
+INSTANCE_FIELDS = (
+    'id', 'name', 'description', 'status', 'server_group_id', 'source_server', 'target_server',
+    'production_server', 'dr_server', 'priority_station', 'attachment', 'tags', 'created_at', 'updated_at')
+DRILL_FIELDS = ('id', 'name', 'status', 'server_group_id', 'drill_vpc_id', 'drill_servers', 'created_at',
+                'updated_at')
+
+# Group statuses: the operation in progress settles into one of STABLE; error-* are failures.
+GROUP_TRANSITIONAL = ('creating', 'starting', 'stopping', 'reversing', 'failing-over', 'reprotecting')
+GROUP_STABLE = ('available', 'protected', 'failed-over')
+GROUP_DELETABLE = ('available', 'error', 'error-deleting')
+# where the group's replication is (meant to be) on
+PROTECTION_ON = ('protected', 'starting', 'reversing', 'reprotecting', 'error-reversing', 'error-stopping',
+                 'error-failing-over')
+CAN_START = ('available', 'error-starting')
+CAN_REPROTECT = ('failed-over', 'error-reprotecting')
+CAN_STOP = ('protected', 'error-stopping')
+CAN_REVERSE = ('protected', 'error-reversing')
+CAN_FAILOVER = ('protected', 'error-failing-over', 'error-reversing')
+MEMBER_READY = ('available', 'protected')
+
+
+def describe_group(group):
+    return "protection group '%s'" % ((group or {}).get('name') or (group or {}).get('id'))
+
+
+def production_az(group):
+    """The AZ that is production now (``priority_station`` says which side)."""
+    if group.get('priority_station') == 'target':
+        return group.get('target_availability_zone')
+    return group.get('source_availability_zone')
+
+
+def dr_az(group):
+    if group.get('priority_station') == 'target':
+        return group.get('source_availability_zone')
+    return group.get('target_availability_zone')
+
+
+def with_group_state(group):
+    """The group plus what the modules declare: ``production_az``, ``dr_az``, ``protection``."""
+    if group is None:
+        return None
+    group = dict(group)
+    group['production_az'] = production_az(group)
+    group['dr_az'] = dr_az(group)
+    group['protection'] = 'enabled' if group.get('status') in PROTECTION_ON else 'disabled'
+    return group
+
+
+def with_pair_sides(pair):
+    """The pair plus ``production_volume_id``/``dr_volume_id`` (``volume_ids`` is
+    "<source AZ disk>,<target AZ disk>") and its attachment as ``protected_instance``/``device``."""
+    if pair is None:
+        return None
+    pair = dict(pair)
+    source, target = ((pair.get('volume_ids') or '').split(',') + [None, None])[:2]
+    on_target = pair.get('priority_station') == 'target'
+    pair['production_volume_id'] = target if on_target else source
+    pair['dr_volume_id'] = source if on_target else target
+    attachment = (pair.get('attachment') or [{}])[0] if pair.get('attachment') else {}
+    pair['protected_instance'] = attachment.get('protected_instance')
+    pair['device'] = attachment.get('device')
+    return pair
+
+
+def with_instance_sides(instance):
+    if instance is None:
+        return None
+    instance = dict(instance)
+    on_target = instance.get('priority_station') == 'target'
+    instance['production_server'] = instance.get('target_server') if on_target else instance.get('source_server')
+    instance['dr_server'] = instance.get('source_server') if on_target else instance.get('target_server')
+    return instance
+
+
+class SDRS:
+    """Calls of the SDRS v1 API (and a VPC / server lookup) through one ``Client``."""
+
+    def __init__(self, client, service=SERVICE):
+        self.client = client
+        self.service = service
+
+    # ------------------------------------------------------------ generic
+    def _get(self, collection, key, resource_id):
+        try:
+            return self.client.get(self.service, '/%s/%s' % (collection, resource_id))[key]
+        except CloudError as exc:
+            if exc.not_found:
+                return None
+            raise
+
+    def _list(self, collection, key, **filters):
+        params = dict((k, v) for k, v in filters.items() if v)
+        items = self.client.paginate_offset(self.service, '/' + collection, key, params)
+        # filter again here: a cloud may ignore (or fuzzy-match) a filter
+        return [item for item in items if all(item.get(k) == v for k, v in params.items()
+                                               if k in ('name', 'server_group_id', 'status'))]
+
+    def submit(self, method, path, body=None, lookup=None, params=None):
+        """Send a mutating call; returns its ``job_id`` (None when a lost answer was resolved by
+        ``lookup`` finding the resource already there)."""
+        def recover():
+            return {'job_id': None} if lookup is not None and lookup() else None
+
+        answer = self.client.request(method, self.service, path, json_body=body, params=params,
+                                     recover=recover if lookup is not None else None)
+        return (answer.body or {}).get('job_id')
+
+    def get_job(self, job_id):
+        return self.client.get(self.service, '/jobs/%s' % job_id)
+
+    def wait_job(self, waiter, job_id, label):
+        """The finished job (raises WaitFailed with the cloud's fail_reason when it failed)."""
+        if not job_id:
+            return {}
+        return waiter.for_job(lambda: self.get_job(job_id), label)
+
+    # ------------------------------------------------------------ domains
+    def list_domains(self):
+        return self.client.get(self.service, '/active-domains').get('domains') or []
+
+    def find_domain(self, name_or_id, zones):
+        """The active-active domain named (or with id) ``name_or_id``, or the one spanning the two
+        ``zones`` when no name is given."""
+        domains = self.list_domains()
+        wanted = set(zones)
+        if name_or_id:
+            found = [d for d in domains if name_or_id in (d.get('id'), d.get('name'))]
+            if not found:
+                raise ResourceError("active-active domain '%s' not found (domains: %s)" % (
+                    name_or_id, ', '.join(sorted(d.get('name') or d.get('id') for d in domains)) or 'none'))
+            return found[0]
+        for domain in domains:
+            spans = set([(domain.get('local_replication_cluster') or {}).get('availability_zone'),
+                         (domain.get('remote_replication_cluster') or {}).get('availability_zone')])
+            if spans == wanted:
+                return domain
+        raise ResourceError('availability zones %s are not the two zones of one active-active domain '
+                            '(replication needs zones at most 100 km apart)' % ' and '.join(zones))
+
+    # ------------------------------------------------------------ groups
+    def get_group(self, group_id):
+        return self._get('server-groups', 'server_group', group_id)
+
+    def list_groups(self, name=None, status=None):
+        return self._list('server-groups', 'server_groups', name=name, status=status)
+
+    def find_group(self, name_or_id, required=False):
+        if looks_like_id(name_or_id):
+            group = self.get_group(name_or_id)
+            if group is not None:
+                return group
+        return only_match(self.list_groups(name=name_or_id), 'protection group', name_or_id, '', required)
+
+    def create_group(self, fields):
+        return self.submit('POST', '/server-groups', {'server_group': fields},
+                           lookup=lambda: self.list_groups(name=fields['name']))
+
+    def group_action(self, group_id, action, body=None):
+        return self.submit('POST', '/server-groups/%s/action' % group_id, {action: body or {}})
+
+    def delete_group(self, group_id):
+        return self.submit('DELETE', '/server-groups/%s' % group_id)
+
+    # ------------------------------------------------------------ pairs
+    def get_pair(self, pair_id):
+        return self._get('replications', 'replication', pair_id)
+
+    def list_pairs(self, group_id=None, name=None, protected_instance_id=None):
+        return self._list('replications', 'replications', server_group_id=group_id, name=name,
+                          protected_instance_id=protected_instance_id)
+
+    def find_pair(self, name_or_id, group, required=False):
+        group_id = group['id'] if group else None
+        if looks_like_id(name_or_id):
+            pair = self.get_pair(name_or_id)
+            if pair is not None and (group_id is None or pair.get('server_group_id') == group_id):
+                return pair
+        where = ' in %s' % describe_group(group) if group else ''
+        return only_match(self.list_pairs(group_id=group_id, name=name_or_id), 'replication pair', name_or_id,
+                          where, required)
+
+    def create_pair(self, fields):
+        return self.submit('POST', '/replications', {'replication': fields}, lookup=lambda: self.list_pairs(
+            group_id=fields['server_group_id'], name=fields['name']))
+
+    def delete_pair(self, pair_id, group_id, delete_dr_disk):
+        return self.submit('DELETE', '/replications/%s' % pair_id, {'replication': {
+            'server_group_id': group_id, 'delete_target_volume': bool(delete_dr_disk)}})
+
+    # ------------------------------------------------------------ protected instances
+    def get_instance(self, instance_id):
+        return self._get('protected-instances', 'protected_instance', instance_id)
+
+    def list_instances(self, group_id=None, name=None):
+        return self._list('protected-instances', 'protected_instances', server_group_id=group_id, name=name)
+
+    def find_instance(self, name_or_id, group, required=False):
+        group_id = group['id'] if group else None
+        if looks_like_id(name_or_id):
+            instance = self.get_instance(name_or_id)
+            if instance is not None and (group_id is None or instance.get('server_group_id') == group_id):
+                return instance
+        where = ' in %s' % describe_group(group) if group else ''
+        return only_match(self.list_instances(group_id=group_id, name=name_or_id), 'protected instance',
+                          name_or_id, where, required)
+
+    def create_instance(self, fields):
+        return self.submit('POST', '/protected-instances', {'protected_instance': fields},
+                           lookup=lambda: self.list_instances(group_id=fields['server_group_id'],
+                                                              name=fields['name']))
+
+    def delete_instance(self, instance_id, delete_dr_server):
+        return self.submit('DELETE', '/protected-instances/%s' % instance_id, {
+            'delete_target_server': bool(delete_dr_server), 'delete_target_eip': False})
+
+    def attach_pair(self, instance_id, pair_id, device):
+        return self.submit('POST', '/protected-instances/%s/attachreplication' % instance_id, {
+            'replicationAttachment': {'replication_id': pair_id, 'device': device}})
+
+    def detach_pair(self, instance_id, pair_id):
+        return self.submit('DELETE', '/protected-instances/%s/detachreplication/%s' % (instance_id, pair_id))
+
+    # ------------------------------------------------------------ drills
+    def get_drill(self, drill_id):
+        return self._get('disaster-recovery-drills', 'disaster_recovery_drill', drill_id)
+
+    def list_drills(self, group_id=None, name=None):
+        return self._list('disaster-recovery-drills', 'disaster_recovery_drills', server_group_id=group_id,
+                          name=name)
+
+    def find_drill(self, name_or_id, group, required=False):
+        group_id = group['id'] if group else None
+        if looks_like_id(name_or_id):
+            drill = self.get_drill(name_or_id)
+            if drill is not None and (group_id is None or drill.get('server_group_id') == group_id):
+                return drill
+        where = ' of %s' % describe_group(group) if group else ''
+        return only_match(self.list_drills(group_id=group_id, name=name_or_id), 'DR drill', name_or_id,
+                          where, required)
+
+    def create_drill(self, fields):
+        return self.submit('POST', '/disaster-recovery-drills', {'disaster_recovery_drill': fields},
+                           lookup=lambda: self.list_drills(group_id=fields['server_group_id'], name=fields['name']))
+
+    def delete_drill(self, drill_id):
+        return self.submit('DELETE', '/disaster-recovery-drills/%s' % drill_id)
+
+    # ------------------------------------------------------------ other services
+    def find_vpc(self, name_or_id):
+        vpcs = self.client.get('vpc', '/vpcs').get('vpcs') or []
+        by_id = [v for v in vpcs if v.get('id') == name_or_id]
+        return by_id[0] if by_id else only_match([v for v in vpcs if v.get('name') == name_or_id], 'VPC',
+                                                 name_or_id, '', True)
+
+    def find_server(self, name_or_id):
+        if looks_like_id(name_or_id):
+            try:
+                return self.client.get('compute', '/servers/%s' % name_or_id)['server']
+            except CloudError as exc:
+                if not exc.not_found:
+                    raise
+        servers = self.client.get('compute', '/servers/detail', params={'name': name_or_id}).get('servers') or []
+        return only_match([s for s in servers if s.get('name') == name_or_id], 'server', name_or_id, '', True)
+
+
+class SdrsMixin:
+    """What the SDRS modules share: the API layer, the group option, job waits."""
+
+    _sdrs = None
+
+    @property
+    def sdrs(self):
+        if self._sdrs is None:
+            self._sdrs = SDRS(self.client)
+        return self._sdrs
+
+    def find_group_option(self, required):
+        """The group named by the ``protection_group`` option (None when missing and not required)."""
+        return with_group_state(self.sdrs.find_group(self.params['protection_group'], required=required))
+
+    def run_job(self, job_id, label):
+        """Wait for a submitted job when ``wait`` is on."""
+        if self.params['wait']:
+            self.sdrs.wait_job(self.waiter(), job_id, label)

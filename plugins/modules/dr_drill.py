@@ -1,0 +1,160 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: dr_drill
+short_description: Run or remove an SDRS disaster-recovery drill
+version_added: 1.0.0
+description:
+  - Makes sure a DR drill exists (or not) for a protection group. A drill clones the replicated
+    (DR side) disks into new disks and boots drill servers with them in the DR zone, in a drill
+    VPC, without stopping replication. Deleting a drill deletes only what the drill made (its
+    servers, disks and drill VPC); production and DR resources are never touched.
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  name:
+    description: Name of the drill (unique in the group), or its id.
+    type: str
+    required: true
+  protection_group:
+    description: The protection group, by name or id.
+    type: str
+    required: true
+  drill_vpc:
+    description:
+      - A VPC (name or id) with the CIDR of the group's VPC to run the drill in. Default is a new
+        drill VPC made by the cloud. Set at creation only.
+    type: str
+  state:
+    description: Whether the drill should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - dataprotection.evs.attributes
+'''
+
+EXAMPLES = r'''
+- name: Run a DR drill
+  dataprotection.evs.dr_drill:
+    cloud: otc
+    protection_group: shop
+    name: drill-2026-11
+  register: drill
+
+- name: Clean the drill up
+  dataprotection.evs.dr_drill:
+    cloud: otc
+    protection_group: shop
+    name: drill-2026-11
+    state: absent
+'''
+
+RETURN = r'''
+dr_drill:
+  description: The drill as the cloud shows it (C(null) after a delete).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Id (C(null) in a check-mode prediction of a create).
+      type: str
+    name:
+      description: Name.
+      type: str
+    status:
+      description: C(creating), C(available), C(deleting), C(error), ...
+      type: str
+    drill_vpc_id:
+      description: The VPC the drill runs in.
+      type: str
+    drill_servers:
+      description: One entry per protected instance (C(protected_instance), C(drill_server_id)).
+      type: list
+      elements: dict
+error:
+  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
+  returned: failed
+  type: dict
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, SdrsMixin, describe_group
+
+DRILL_DELETABLE = ('available', 'error', 'error-deleting')
+
+
+class DrDrillModule(SdrsMixin, ResourceModule):
+    argument_spec = dict(
+        name=dict(type='str', required=True),
+        protection_group=dict(type='str', required=True),
+        drill_vpc=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+    )
+    kind = 'DR drill'
+    result_key = 'dr_drill'
+    result_fields = DRILL_FIELDS
+    server_defaults = {'drill_servers': []}
+
+    def validate(self):
+        self.validate_text('name', self.params['name'], limit=64, required=True)
+
+    def find(self):
+        self.group = self.find_group_option(required=self.params['state'] == 'present')
+        if self.group is None:
+            return None
+        return self.sdrs.find_drill(self.params['name'], self.group)
+
+    def fetch(self, resource_id):
+        return self.sdrs.get_drill(resource_id)
+
+    def label(self, resource):
+        return "DR drill '%s' of %s" % ((resource or {}).get('name') or self.params['name'], describe_group(self.group))
+
+    def drill_vpc_id(self):
+        return self.sdrs.find_vpc(self.params['drill_vpc'])['id'] if self.params['drill_vpc'] else None
+
+    def desired(self, current):
+        if current is not None:
+            return {}
+        return dict(name=self.params['name'], server_group_id=self.group['id'], drill_vpc_id=self.drill_vpc_id())
+
+    def check_create(self, desired):
+        status = self.group.get('status')
+        if status not in ('available', 'protected', 'failed-over') and not (
+                status.startswith('error') and status != 'error-deleting'):
+            raise ResourceError('%s cannot be created while the protection group is %s' % (self.label(None), status))
+
+    def create(self, desired):
+        fields = dict((k, v) for k, v in desired.items() if v is not None)
+        self.run_job(self.sdrs.create_drill(fields), self.label(None))
+        return self.sdrs.find_drill(desired['name'], self.group, required=True)
+
+    def check_update(self, current, changes):
+        if self.params['drill_vpc'] and self.drill_vpc_id() != current.get('drill_vpc_id'):
+            raise ResourceError('%s runs in VPC %s; its VPC cannot be changed (delete the drill and run a new one)'
+                                % (self.label(current), current.get('drill_vpc_id')))
+
+    def check_delete(self, current):
+        if current.get('status') not in DRILL_DELETABLE:
+            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
+
+    def delete(self, current):
+        self.run_job(self.sdrs.delete_drill(current['id']), self.label(current))
+
+
+def main():
+    DrDrillModule.execute()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,204 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: protected_instance
+short_description: Create or delete an SDRS protected instance
+version_added: 1.0.0
+description:
+  - Makes sure a server is protected (or not) in a protection group. The cloud creates a DR
+    server (stopped) in the group's DR zone; attach replication pairs to the instance with
+    M(dataprotection.evs.replication_pair).
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  name:
+    description: Name of the protected instance (unique in the group), or its id.
+    type: str
+    required: true
+  protection_group:
+    description: The protection group, by name or id.
+    type: str
+    required: true
+  server:
+    description:
+      - The production server, by name or id; it must be in the group's production zone. Required
+        to create. Give the id once the instance exists (the DR server has the same name).
+    type: str
+  description:
+    description: Description (up to 64 bytes); set at creation only.
+    type: str
+  state:
+    description:
+      - Whether the instance should exist. An instance with replication pairs attached is not
+        deleted; detach them first.
+    type: str
+    choices: [present, absent]
+    default: present
+  delete_dr_server:
+    description: With O(state=absent), also delete the DR server. The production server is never deleted.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - dataprotection.evs.attributes
+'''
+
+EXAMPLES = r'''
+- name: Protect the database server
+  dataprotection.evs.protected_instance:
+    cloud: otc
+    protection_group: shop
+    name: db
+    server: db01
+
+- name: Stop protecting it and remove its DR server
+  dataprotection.evs.protected_instance:
+    cloud: otc
+    protection_group: shop
+    name: db
+    state: absent
+    delete_dr_server: true
+'''
+
+RETURN = r'''
+protected_instance:
+  description: The protected instance as the cloud shows it, with its sides named (C(null) after a delete).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Id (C(null) in a check-mode prediction of a create).
+      type: str
+    name:
+      description: Name.
+      type: str
+    status:
+      description: Status; an idle instance shows its group's protection status.
+      type: str
+    source_server:
+      description: The server in the group's source zone.
+      type: str
+    target_server:
+      description: The server in the group's target zone.
+      type: str
+    production_server:
+      description: The server that is production now.
+      type: str
+    dr_server:
+      description: The server that is the DR side now.
+      type: str
+    attachment:
+      description: The attached replication pairs (C(replication), C(device)).
+      type: list
+      elements: dict
+error:
+  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
+  returned: failed
+  type: dict
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
+    INSTANCE_FIELDS, MEMBER_READY, SdrsMixin, describe_group, with_instance_sides)
+
+
+class ProtectedInstanceModule(SdrsMixin, ResourceModule):
+    argument_spec = dict(
+        name=dict(type='str', required=True),
+        protection_group=dict(type='str', required=True),
+        server=dict(type='str'),
+        description=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        delete_dr_server=dict(type='bool', default=False),
+    )
+    kind = 'protected instance'
+    result_key = 'protected_instance'
+    result_fields = INSTANCE_FIELDS
+    server_defaults = {'description': '', 'attachment': [], 'tags': []}
+    stable = ('available', 'protected', 'failed-over', 'starting', 'stopping', 'reversing', 'failing-over',
+              'reprotecting')
+
+    def validate(self):
+        self.validate_text('name', self.params['name'], limit=64, required=True)
+        self.validate_text('description', self.params['description'], limit=64)
+
+    def find(self):
+        self.group = self.find_group_option(required=self.params['state'] == 'present')
+        if self.group is None:
+            return None
+        return with_instance_sides(self.sdrs.find_instance(self.params['name'], self.group))
+
+    def fetch(self, resource_id):
+        return with_instance_sides(self.sdrs.get_instance(resource_id))
+
+    def label(self, resource):
+        return "protected instance '%s' in %s" % ((resource or {}).get('name') or self.params['name'],
+                                                   describe_group(self.group))
+
+    def desired(self, current):
+        if current is not None:
+            return {}
+        if not self.params['server']:
+            raise ResourceError('%s does not exist; server is needed to create it' % self.label(None))
+        self.server = self.sdrs.find_server(self.params['server'])
+        return dict(name=self.params['name'], description=self.params['description'],
+                    server_group_id=self.group['id'], production_server=self.server['id'])
+
+    def check_create(self, desired):
+        label = self.label(None)
+        if self.group.get('status') not in MEMBER_READY:
+            raise ResourceError('%s cannot be created: the protection group is %s (it must be available or '
+                                'protected)' % (label, self.group.get('status')))
+        zone = self.server.get('OS-EXT-AZ:availability_zone')
+        if zone and zone != self.group.get('production_az'):
+            raise ResourceError("%s cannot be created: server '%s' is in %s, not in the production zone %s of the "
+                                "group" % (label, self.server.get('name'), zone, self.group.get('production_az')))
+
+    def predict_create(self, desired):
+        resource = super(ProtectedInstanceModule, self).predict_create(desired)
+        resource['priority_station'] = self.group.get('priority_station')
+        return resource
+
+    def create(self, desired):
+        fields = dict(server_group_id=self.group['id'], server_id=desired['production_server'], name=desired['name'])
+        if desired.get('description'):
+            fields['description'] = desired['description']
+        self.run_job(self.sdrs.create_instance(fields), self.label(None))
+        return with_instance_sides(self.sdrs.find_instance(desired['name'], self.group, required=True))
+
+    def check_update(self, current, changes):
+        server = self.params['server']
+        if server and looks_like_id(server) and server not in (current.get('source_server'),
+                                                               current.get('target_server')):
+            raise ResourceError('%s protects server %s; its server cannot be changed'
+                                % (self.label(current), current.get('production_server')))
+
+    def check_delete(self, current):
+        if current.get('attachment'):
+            raise ResourceError('%s cannot be deleted: replication pairs are attached (%s); detach them first '
+                                '(replication_pair with protected_instance: "" or state: absent)' % (
+                                    self.label(current), ', '.join(a.get('replication', '?')
+                                                                   for a in current['attachment'])))
+        status = self.group.get('status')
+        if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
+            raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
+
+    def delete(self, current):
+        self.run_job(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']), self.label(current))
+
+
+def main():
+    ProtectedInstanceModule.execute()
+
+
+if __name__ == '__main__':
+    main()

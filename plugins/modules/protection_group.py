@@ -1,0 +1,371 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: protection_group
+short_description: Create, delete, protect and fail over an SDRS protection group
+version_added: 1.0.0
+description:
+  - Makes sure an SDRS (Storage Disaster Recovery Service) protection group exists (or not)
+    between a production and a DR availability zone of one active-active domain.
+  - Protection (replication of the group's disks) and the production availability zone are
+    declared state. Changing O(production_az) is a planned failover (the cloud's reverse, no data
+    lost, both zones needed). When the current production zone is unavailable, switching is an
+    unplanned failover, which happens only with O(allow_unplanned_failover=true); it needs only
+    the DR zone, so it works while the production zone answers nothing.
+  - After an unplanned failover replication is stopped (O(protection) reads C(disabled)); set
+    O(protection=enabled) once the old zone is back to re-protect in the other direction, then
+    O(production_az) to fail back.
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  name:
+    description: Name of the protection group (letters, digits, C(.), C(_), C(-); up to 64), or its id.
+    type: str
+    required: true
+  state:
+    description: Whether the protection group should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  description:
+    description: Description (up to 64 bytes, no C(<) or C(>)); set at creation only.
+    type: str
+  source_availability_zone:
+    description:
+      - The production availability zone at creation (the group's C(source) side). Required to
+        create; it never changes afterwards (a failover changes O(production_az), not this).
+    type: str
+  target_availability_zone:
+    description: The DR availability zone at creation (the group's C(target) side). Required to create.
+    type: str
+  domain:
+    description:
+      - The active-active domain, by name or id. Default is the domain that spans the two zones;
+        zones that are not one domain (more than 100 km apart) are refused.
+    type: str
+  vpc:
+    description: The VPC of the protected servers, by name or id. Required to create.
+    type: str
+  protection:
+    description:
+      - C(enabled) starts replication (or re-protects after a failover); it needs at least one
+        replication pair, so enable it after adding pairs. C(disabled) stops replication.
+        Not set means leave it as it is.
+    type: str
+    choices: [enabled, disabled]
+  production_az:
+    description:
+      - The availability zone that should be production. Not set means leave it as it is.
+      - When it differs from the current one, a planned failover is done while both zones are
+        available; when the current production zone is unavailable, an unplanned failover is
+        done only with O(allow_unplanned_failover=true), else the module fails without a change.
+    type: str
+  allow_unplanned_failover:
+    description:
+      - Allow a failover while the production zone is unavailable. Replication stops; data written
+        on the old production side after the last replicated write cannot be recovered.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - dataprotection.evs.attributes
+'''
+
+EXAMPLES = r'''
+- name: Create a protection group between eu-de-01 and eu-de-02
+  dataprotection.evs.protection_group:
+    cloud: otc
+    name: shop
+    source_availability_zone: eu-de-01
+    target_availability_zone: eu-de-02
+    vpc: vpc-shop
+
+- name: Start replication (after adding replication pairs)
+  dataprotection.evs.protection_group:
+    cloud: otc
+    name: shop
+    protection: enabled
+
+- name: Planned failover - make eu-de-02 the production side
+  dataprotection.evs.protection_group:
+    cloud: otc
+    name: shop
+    production_az: eu-de-02
+
+- name: eu-de-01 is down - fail over to eu-de-02
+  dataprotection.evs.protection_group:
+    cloud: otc
+    name: shop
+    production_az: eu-de-02
+    allow_unplanned_failover: true
+
+- name: eu-de-01 is back - re-protect, then fail back
+  dataprotection.evs.protection_group:
+    cloud: otc
+    name: shop
+    protection: enabled
+    production_az: eu-de-01
+'''
+
+RETURN = r'''
+protection_group:
+  description: The protection group as the cloud shows it, plus the declared state (C(null) after a delete).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Id (C(null) in a check-mode prediction of a create).
+      type: str
+    name:
+      description: Name.
+      type: str
+    status:
+      description: Status (C(available), C(protected), C(failed-over), C(error-reversing), ...).
+      type: str
+      sample: protected
+    source_availability_zone:
+      description: The production zone at creation.
+      type: str
+      sample: eu-de-01
+    target_availability_zone:
+      description: The DR zone at creation.
+      type: str
+      sample: eu-de-02
+    priority_station:
+      description: Which side is production now, C(source) or C(target).
+      type: str
+    production_az:
+      description: The availability zone that is production now.
+      type: str
+      sample: eu-de-01
+    dr_az:
+      description: The availability zone that is the DR side now.
+      type: str
+      sample: eu-de-02
+    protection:
+      description: C(enabled) while replication is (meant to be) on, else C(disabled).
+      type: str
+    domain_id:
+      description: Active-active domain id.
+      type: str
+    domain_name:
+      description: Active-active domain name.
+      type: str
+    source_vpc_id:
+      description: VPC id.
+      type: str
+    replication_status:
+      description: C(active), C(inactive), C(active-stopped), ...
+      type: str
+    health_status:
+      description: C(normal) or C(abnormal) (for example while a zone is down).
+      type: str
+    replication_num:
+      description: Number of replication pairs.
+      type: int
+    protected_instance_num:
+      description: Number of protected instances.
+      type: int
+    disaster_recovery_drill_num:
+      description: Number of DR drills.
+      type: int
+error:
+  description: The cloud's error when a request failed (C(status), C(code) such as C(SDRS.1002), C(message), C(request_id)).
+  returned: failed
+  type: dict
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
+    CAN_FAILOVER, CAN_REPROTECT, CAN_REVERSE, CAN_START, CAN_STOP, GROUP_DELETABLE, GROUP_FIELDS,
+    GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, with_group_state)
+
+CREATE_ONLY = ('source_availability_zone', 'target_availability_zone')
+
+
+class ProtectionGroupModule(SdrsMixin, ResourceModule):
+    argument_spec = dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        description=dict(type='str'),
+        source_availability_zone=dict(type='str'),
+        target_availability_zone=dict(type='str'),
+        domain=dict(type='str'),
+        vpc=dict(type='str'),
+        protection=dict(type='str', choices=['enabled', 'disabled']),
+        production_az=dict(type='str'),
+        allow_unplanned_failover=dict(type='bool', default=False),
+    )
+    kind = 'protection group'
+    result_key = 'protection_group'
+    result_fields = GROUP_FIELDS
+    updatable = ('protection', 'production_az')
+    server_defaults = {'description': ''}
+    transitional = GROUP_TRANSITIONAL
+    stable = GROUP_STABLE
+
+    def validate(self):
+        self.validate_text('name', self.params['name'], limit=64, required=True)
+        self.validate_text('description', self.params['description'], limit=64)
+
+    def find(self):
+        return with_group_state(self.sdrs.find_group(self.params['name']))
+
+    def fetch(self, resource_id):
+        return with_group_state(self.sdrs.get_group(resource_id))
+
+    def label(self, resource):
+        return describe_group(resource or {'name': self.params['name']})
+
+    def desired(self, current):
+        wanted = {'protection': self.params['protection'], 'production_az': self.params['production_az']}
+        if current is None:
+            params = self.params
+            zones = [params['source_availability_zone'], params['target_availability_zone']]
+            if None in zones or not params['vpc']:
+                raise ResourceError('%s does not exist; source_availability_zone, target_availability_zone '
+                                    'and vpc are needed to create it' % self.label(None))
+            domain = self.sdrs.find_domain(params['domain'], zones)
+            wanted.update(name=params['name'], description=params['description'],
+                          source_availability_zone=zones[0], target_availability_zone=zones[1],
+                          domain_id=domain['id'], domain_name=domain.get('name'),
+                          source_vpc_id=self.sdrs.find_vpc(params['vpc'])['id'])
+        return wanted
+
+    # ------------------------------------------------------------ create
+    def check_create(self, desired):
+        if desired['protection'] == 'enabled':
+            raise ResourceError('%s cannot be created with protection enabled: a new group has no replication '
+                                'pairs; add pairs, then set protection: enabled' % self.label(None))
+        if desired['production_az'] not in (None, desired['source_availability_zone']):
+            raise ResourceError('%s: production_az %s must be the source_availability_zone %s when the group '
+                                'is created' % (self.label(None), desired['production_az'],
+                                                desired['source_availability_zone']))
+
+    def predict_create(self, desired):
+        resource = super(ProtectionGroupModule, self).predict_create(desired)
+        resource.update(priority_station='source', production_az=desired['source_availability_zone'],
+                        dr_az=desired['target_availability_zone'], protection='disabled')
+        return resource
+
+    def create(self, desired):
+        fields = dict((k, desired[k]) for k in ('name', 'source_availability_zone', 'target_availability_zone',
+                                                'domain_id', 'source_vpc_id'))
+        if desired.get('description'):
+            fields['description'] = desired['description']
+        job_id = self.sdrs.create_group(fields)
+        self.run_job(job_id, self.label(None))
+        return self.find()
+
+    # ------------------------------------------------------------ update: plan the actions
+    def check_update(self, current, changes):
+        for option in CREATE_ONLY:
+            if self.params[option] and self.params[option] != current.get(option):
+                raise ResourceError('%s: %s is %s and cannot be changed (a failover changes production_az); '
+                                    'delete and re-create the group to change it'
+                                    % (self.label(current), option, current.get(option)))
+        if self.params['vpc'] and self.sdrs.find_vpc(self.params['vpc'])['id'] != current.get('source_vpc_id'):
+            raise ResourceError('%s: its VPC cannot be changed' % self.label(current))
+        self.steps = self.plan_steps(current, changes)
+
+    _zones = None
+
+    def zone_down(self, zone):
+        """True when EVS lists ``zone`` as unavailable (read once; it is not the production side)."""
+        if self._zones is None:
+            self._zones = self.evs.list_availability_zones() or {}
+        return self._zones.get(zone) is False
+
+    def plan_steps(self, current, changes):
+        """The group actions, in order, that bring ``current`` to ``changes``; refuses impossible ones."""
+        label, status = self.label(current), current.get('status')
+        steps = []
+        protection = changes.get('protection')
+        if protection == 'enabled':
+            if not current.get('replication_num'):
+                raise ResourceError('%s: protection cannot be enabled without replication pairs' % label)
+            if status not in CAN_START + CAN_REPROTECT:
+                raise ResourceError('%s: protection cannot be enabled in status %s' % (label, status))
+            for zone in (current['production_az'], current['dr_az']):
+                if self.zone_down(zone):
+                    raise ResourceError('%s: protection cannot be enabled while availability zone %s is '
+                                        'unavailable' % (label, zone))
+            steps.append(('start-server-group', {}, 'protected', None))
+        wanted_az = changes.get('production_az')
+        if wanted_az is not None:
+            zones = (current['source_availability_zone'], current['target_availability_zone'])
+            if wanted_az not in zones:
+                raise ResourceError('%s: production_az must be %s or %s, not %s' % (label, zones[0], zones[1],
+                                                                                   wanted_az))
+            station = 'source' if wanted_az == zones[0] else 'target'
+            if self.zone_down(current['production_az']):
+                if not self.params['allow_unplanned_failover']:
+                    raise ResourceError(
+                        '%s: the production availability zone %s is unavailable, so a planned failover to %s is '
+                        'not possible; set allow_unplanned_failover: true to fail over (replication stops until '
+                        'protection is enabled again)' % (label, current['production_az'], wanted_az))
+                if status not in CAN_FAILOVER:
+                    raise ResourceError('%s cannot fail over in status %s' % (label, status))
+                steps.append(('failover-server-group', {}, 'failed-over', station))
+            else:
+                if self.zone_down(wanted_az):
+                    raise ResourceError('%s cannot switch to %s: that availability zone is unavailable'
+                                        % (label, wanted_az))
+                if status not in CAN_REVERSE and not steps:
+                    hint = ('set protection: enabled first' if status in CAN_START + CAN_REPROTECT
+                            else 'it is %s' % status)
+                    raise ResourceError('%s: a planned failover to %s needs protection; %s' % (label, wanted_az, hint))
+                steps.append(('reverse-server-group', {'priority_station': station}, 'protected', station))
+        if protection == 'disabled':
+            if status not in CAN_STOP and not steps:
+                raise ResourceError('%s: protection cannot be disabled in status %s' % (label, status))
+            steps.append(('stop-server-group', {}, 'available', None))
+        return steps
+
+    def predict_update(self, current, changes):
+        resource = dict(current)
+        for _action, _body, status, station in self.steps:
+            resource['status'] = status
+            if station:
+                resource['priority_station'] = station
+        return with_group_state(resource)
+
+    def update(self, current, changes):
+        label = self.label(current)
+        for index, (action, body, _status, _station) in enumerate(self.steps):
+            job_id = self.sdrs.group_action(current['id'], action, body)
+            if self.params['wait'] or index < len(self.steps) - 1:  # the next action needs this one done
+                self.sdrs.wait_job(self.waiter(), job_id, '%s (%s)' % (label, action))
+        return self.fetch(current['id'])
+
+    # ------------------------------------------------------------ delete
+    def check_delete(self, current):
+        label = self.label(current)
+        members = [(current.get('protected_instance_num'), 'protected instances'),
+                   (current.get('replication_num'), 'replication pairs'),
+                   (current.get('disaster_recovery_drill_num'), 'DR drills')]
+        left = ['%d %s' % (n, what) for n, what in members if n]
+        if left:
+            raise ResourceError('%s cannot be deleted: it still has %s; delete them first' % (label, ', '.join(left)))
+        if current.get('status') not in GROUP_DELETABLE:
+            raise ResourceError('%s cannot be deleted in status %s; set protection: disabled first'
+                                % (label, current.get('status')))
+
+    def delete(self, current):
+        self.run_job(self.sdrs.delete_group(current['id']), self.label(current))
+
+
+def main():
+    ProtectionGroupModule.execute()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,268 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: replication_pair
+short_description: Create, attach, detach or delete an SDRS replication pair
+version_added: 1.0.0
+description:
+  - Makes sure a replication pair exists (or not) in a protection group. A pair is a production
+    disk and a DR disk that the cloud creates in the group's DR zone (same size and type); while
+    the group's protection is enabled every write on the production disk is on the DR disk (RPO 0).
+  - With O(protected_instance) the pair is attached to a protected instance (the production disk
+    to the production server, the DR disk to the DR server, both as O(device)).
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  name:
+    description: Name of the pair (unique in the group), or its id.
+    type: str
+    required: true
+  protection_group:
+    description: The protection group, by name or id.
+    type: str
+    required: true
+  disk:
+    description:
+      - The production disk, by name or id; it must be in the group's production zone. Required to
+        create. Give the id once the pair exists (the DR disk has the same name).
+    type: str
+  description:
+    description: Description (up to 64 bytes); set at creation only.
+    type: str
+  protected_instance:
+    description:
+      - The protected instance (name or id) the pair should be attached to; an empty string means
+        detached. Not set means leave the attachment as it is.
+    type: str
+  device:
+    description: Device name on the servers, for example C(/dev/vdb). Required with O(protected_instance).
+    type: str
+  state:
+    description: Whether the pair should exist. C(absent) detaches an attached pair first.
+    type: str
+    choices: [present, absent]
+    default: present
+  delete_dr_disk:
+    description: With O(state=absent), also delete the DR disk. The production disk is never deleted.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - dataprotection.evs.attributes
+'''
+
+EXAMPLES = r'''
+- name: Replicate the database disk and attach it to the protected database server
+  dataprotection.evs.replication_pair:
+    cloud: otc
+    protection_group: shop
+    name: db-data
+    disk: db-data
+    protected_instance: db
+    device: /dev/vdb
+
+- name: Remove the pair and its DR disk
+  dataprotection.evs.replication_pair:
+    cloud: otc
+    protection_group: shop
+    name: db-data
+    state: absent
+    delete_dr_disk: true
+'''
+
+RETURN = r'''
+replication_pair:
+  description: The replication pair as the cloud shows it, with its sides named (C(null) after a delete).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Id (C(null) in a check-mode prediction of a create).
+      type: str
+    name:
+      description: Name.
+      type: str
+    status:
+      description: Status; an idle pair shows its group's protection status (C(protected), C(failed-over), ...).
+      type: str
+    volume_ids:
+      description: "C(<disk in the source zone>,<disk in the target zone>)."
+      type: str
+    production_volume_id:
+      description: The disk that is production now (writable).
+      type: str
+    dr_volume_id:
+      description: The disk that is the DR copy now.
+      type: str
+    protected_instance:
+      description: The protected instance the pair is attached to, or C(null).
+      type: str
+    device:
+      description: The device name of the attachment, or C(null).
+      type: str
+    replication_status:
+      description: C(active), C(inactive), C(active-stopped), ...
+      type: str
+    fault_level:
+      description: C(0) no fault, C(2) production disk unreachable, C(3) DR disk unreachable, C(5) both.
+      type: str
+error:
+  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
+  returned: failed
+  type: dict
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import describe_disk, looks_like_id
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
+    MEMBER_READY, PAIR_FIELDS, SdrsMixin, describe_group, with_pair_sides)
+
+PAIR_TRANSITIONAL = ('creating', 'attaching', 'detaching')
+PAIR_STABLE = ('available', 'protected', 'failed-over', 'starting', 'stopping', 'reversing', 'failing-over',
+               'reprotecting')
+
+
+class ReplicationPairModule(SdrsMixin, ResourceModule):
+    argument_spec = dict(
+        name=dict(type='str', required=True),
+        protection_group=dict(type='str', required=True),
+        disk=dict(type='str'),
+        description=dict(type='str'),
+        protected_instance=dict(type='str'),
+        device=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        delete_dr_disk=dict(type='bool', default=False),
+    )
+    module_kwargs = dict(required_by={'protected_instance': 'device'})
+    kind = 'replication pair'
+    result_key = 'replication_pair'
+    result_fields = PAIR_FIELDS
+    updatable = ('protected_instance', 'device')
+    server_defaults = {'description': '', 'protected_instance': '', 'device': ''}
+    transitional = PAIR_TRANSITIONAL
+    stable = PAIR_STABLE
+
+    def validate(self):
+        self.validate_text('name', self.params['name'], limit=64, required=True)
+        self.validate_text('description', self.params['description'], limit=64)
+
+    def find(self):
+        self.group = self.find_group_option(required=self.params['state'] == 'present')
+        if self.group is None:
+            return None
+        return with_pair_sides(self.sdrs.find_pair(self.params['name'], self.group))
+
+    def fetch(self, resource_id):
+        return with_pair_sides(self.sdrs.get_pair(resource_id))
+
+    def label(self, resource):
+        return "replication pair '%s' in %s" % ((resource or {}).get('name') or self.params['name'],
+                                                 describe_group(self.group))
+
+    def desired(self, current):
+        wanted = {}
+        instance = self.params['protected_instance']
+        if instance:
+            wanted['protected_instance'] = self.sdrs.find_instance(instance, self.group, required=True)['id']
+            wanted['device'] = self.params['device']
+        elif instance == '':
+            wanted.update(protected_instance='', device='')
+        if current is None:
+            if not self.params['disk']:
+                raise ResourceError('%s does not exist; disk is needed to create it' % self.label(None))
+            self.disk = self.evs.find_volume(self.params['disk'], required=True)
+            wanted.update(name=self.params['name'], description=self.params['description'],
+                          server_group_id=self.group['id'], production_volume_id=self.disk['id'])
+        return wanted
+
+    def check_ready(self, what):
+        if self.group.get('status') not in MEMBER_READY:
+            raise ResourceError('%s cannot be %s: the protection group is %s (it must be available or protected)'
+                                % (self.label(None), what, self.group.get('status')))
+
+    def check_create(self, desired):
+        self.check_ready('created')
+        production = self.group.get('production_az')
+        if self.disk.get('availability_zone') != production:
+            raise ResourceError('%s cannot be created: %s is in %s, not in the production zone %s of the group'
+                                % (self.label(None), describe_disk(self.disk), self.disk.get('availability_zone'),
+                                   production))
+
+    def predict_create(self, desired):
+        resource = super(ReplicationPairModule, self).predict_create(desired)
+        resource['priority_station'] = self.group.get('priority_station')
+        resource['attachment'] = []
+        for key in ('protected_instance', 'device'):
+            resource[key] = desired.get(key) or None
+        return resource
+
+    def create(self, desired):
+        fields = dict(server_group_id=self.group['id'], volume_id=desired['production_volume_id'],
+                      name=desired['name'])
+        if desired.get('description'):
+            fields['description'] = desired['description']
+        job_id = self.sdrs.create_pair(fields)
+        attach = desired.get('protected_instance')
+        if self.params['wait'] or attach:
+            self.sdrs.wait_job(self.waiter(), job_id, self.label(None))
+        pair = self.sdrs.find_pair(desired['name'], self.group, required=True)
+        if attach:
+            self.attach(pair, attach, desired['device'])
+        return self.fetch(pair['id'])
+
+    def check_update(self, current, changes):
+        disk = self.params['disk']
+        if disk and looks_like_id(disk) and disk not in (current.get('volume_ids') or '').split(','):
+            raise ResourceError('%s: its disks (%s) cannot be changed; delete and re-create the pair'
+                                % (self.label(current), current.get('volume_ids')))
+        if changes:
+            self.check_ready('attached or detached')
+
+    def predict_update(self, current, changes):
+        resource = dict(current, **changes)
+        for key in ('protected_instance', 'device'):
+            resource[key] = resource.get(key) or None
+        return resource
+
+    def attach(self, pair, instance_id, device):
+        job_id = self.sdrs.attach_pair(instance_id, pair['id'], device)
+        self.run_job(job_id, '%s (attach)' % self.label(pair))
+
+    def detach(self, pair):
+        job_id = self.sdrs.detach_pair(pair['protected_instance'], pair['id'])
+        self.sdrs.wait_job(self.waiter(), job_id, '%s (detach)' % self.label(pair))
+
+    def update(self, current, changes):
+        if current.get('protected_instance'):
+            self.detach(current)
+        wanted = changes.get('protected_instance', current.get('protected_instance'))
+        if wanted:
+            self.attach(current, wanted, changes.get('device') or current.get('device'))
+        return self.fetch(current['id'])
+
+    def check_delete(self, current):
+        status = self.group.get('status')
+        if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
+            raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
+
+    def delete(self, current):
+        if current.get('protected_instance'):
+            self.detach(current)
+        job_id = self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk'])
+        self.run_job(job_id, self.label(current))
+
+
+def main():
+    ReplicationPairModule.execute()
+
+
+if __name__ == '__main__':
+    main()

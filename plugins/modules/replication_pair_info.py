@@ -1,0 +1,86 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: replication_pair_info
+short_description: List SDRS replication pairs
+version_added: 1.0.0
+description:
+  - Lists SDRS replication pairs, optionally of one protection group.
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  protection_group:
+    description: Only the replication pairs of this protection group (name or id). A group that does not exist is an error.
+    type: str
+  name:
+    description: Only the replication pair with this name.
+    type: str
+  protected_instance:
+    description: Only the pairs attached to this protected instance (name or id).
+    type: str
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - dataprotection.evs.attributes.info_module
+'''
+
+EXAMPLES = r'''
+- name: The replication pairs of the shop group
+  dataprotection.evs.replication_pair_info:
+    cloud: otc
+    protection_group: shop
+  register: found
+'''
+
+RETURN = r'''
+cloud_time:
+  description: The cloud's current time (UTC, ISO 8601), from the C(Date) header of its answers.
+  returned: always
+  type: str
+  sample: "2026-11-25T10:00:00Z"
+replication_pairs:
+  description:
+    - The matching replication pairs, each with the keys of the C(replication_pair) result of M(dataprotection.evs.replication_pair).
+  returned: always
+  type: list
+  elements: dict
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import PAIR_FIELDS, SdrsMixin, with_pair_sides
+
+
+class ReplicationPairInfoModule(SdrsMixin, InfoModule):
+    argument_spec = dict(
+        protection_group=dict(type='str'),
+        name=dict(type='str'),
+        protected_instance=dict(type='str'),
+    )
+    kind = 'replication pair'
+    result_key = 'replication_pairs'
+    result_fields = PAIR_FIELDS
+
+    def list(self):
+        group = self.sdrs.find_group(self.params['protection_group'], required=True) \
+            if self.params['protection_group'] else None
+        instance_id = None
+        if self.params['protected_instance']:
+            instance_id = self.sdrs.find_instance(self.params['protected_instance'], group, required=True)['id']
+        pairs = self.sdrs.list_pairs(group_id=group['id'] if group else None, name=self.params['name'],
+                                     protected_instance_id=instance_id)
+        pairs = [with_pair_sides(p) for p in pairs]
+        return [p for p in pairs if instance_id is None or p['protected_instance'] == instance_id]
+
+
+def main():
+    ReplicationPairInfoModule.execute()
+
+
+if __name__ == '__main__':
+    main()
