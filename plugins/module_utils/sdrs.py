@@ -53,6 +53,11 @@ def describe_group(group):
     return "protection group '%s'" % ((group or {}).get('name') or (group or {}).get('id'))
 
 
+def domain_zones(domain):
+    return set([(domain.get('local_replication_cluster') or {}).get('availability_zone'),
+                (domain.get('remote_replication_cluster') or {}).get('availability_zone')])
+
+
 def production_az(group):
     """The AZ that is production now (``priority_station`` says which side)."""
     if group.get('priority_station') == 'target':
@@ -123,8 +128,8 @@ class SDRS:
         params = dict((k, v) for k, v in filters.items() if v)
         items = self.client.paginate_offset(self.service, '/' + collection, key, params)
         # filter again here: a cloud may ignore (or fuzzy-match) a filter
-        return [item for item in items if all(item.get(k) == v for k, v in params.items()
-                                               if k in ('name', 'server_group_id', 'status'))]
+        exact = dict((k, v) for k, v in params.items() if k in ('name', 'server_group_id', 'status'))
+        return [item for item in items if all(item.get(k) == v for k, v in exact.items())]
 
     def submit(self, method, path, body=None, lookup=None, params=None):
         """Send a mutating call; returns its ``job_id`` (None when a lost answer was resolved by
@@ -159,11 +164,12 @@ class SDRS:
             if not found:
                 raise ResourceError("active-active domain '%s' not found (domains: %s)" % (
                     name_or_id, ', '.join(sorted(d.get('name') or d.get('id') for d in domains)) or 'none'))
+            if domain_zones(found[0]) != wanted:
+                raise ResourceError("active-active domain '%s' spans %s, not %s" % (
+                    name_or_id, ' and '.join(sorted(domain_zones(found[0]))), ' and '.join(zones)))
             return found[0]
         for domain in domains:
-            spans = set([(domain.get('local_replication_cluster') or {}).get('availability_zone'),
-                         (domain.get('remote_replication_cluster') or {}).get('availability_zone')])
-            if spans == wanted:
+            if domain_zones(domain) == wanted:
                 return domain
         raise ResourceError('availability zones %s are not the two zones of one active-active domain '
                             '(replication needs zones at most 100 km apart)' % ' and '.join(zones))

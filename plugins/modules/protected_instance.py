@@ -141,8 +141,8 @@ class ProtectedInstanceModule(SdrsMixin, ResourceModule):
         return with_instance_sides(self.sdrs.get_instance(resource_id))
 
     def label(self, resource):
-        return "protected instance '%s' in %s" % ((resource or {}).get('name') or self.params['name'],
-                                                   describe_group(self.group))
+        name = (resource or {}).get('name') or self.params['name']
+        return "protected instance '%s' in %s" % (name, describe_group(self.group))
 
     def desired(self, current):
         if current is not None:

@@ -303,8 +303,8 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
         if wanted_az is not None:
             zones = (current['source_availability_zone'], current['target_availability_zone'])
             if wanted_az not in zones:
-                raise ResourceError('%s: production_az must be %s or %s, not %s' % (label, zones[0], zones[1],
-                                                                                   wanted_az))
+                raise ResourceError('%s: production_az must be %s or %s, not %s'
+                                    % (label, zones[0], zones[1], wanted_az))
             station = 'source' if wanted_az == zones[0] else 'target'
             if self.zone_down(current['production_az']):
                 if not self.params['allow_unplanned_failover']:

@@ -164,8 +164,8 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
         return with_pair_sides(self.sdrs.get_pair(resource_id))
 
     def label(self, resource):
-        return "replication pair '%s' in %s" % ((resource or {}).get('name') or self.params['name'],
-                                                 describe_group(self.group))
+        name = (resource or {}).get('name') or self.params['name']
+        return "replication pair '%s' in %s" % (name, describe_group(self.group))
 
     def desired(self, current):
         wanted = {}
