@@ -148,6 +148,12 @@ class EmulatorMiddleware:
         if rule["drop"]:
             await _drop_connection(send)
             return
+        if rule["drop_answer"]:
+            async def swallow(message):
+                pass
+            await self.app(scope, receive, swallow)
+            await _drop_connection(send)
+            return
         if rule["status"] is None:  # latency only
             await self.app(scope, receive, send_stamped)
             return

@@ -6,7 +6,8 @@ import random
 import re
 import uuid
 
-RULE_FIELDS = {"method", "path", "status", "body", "retry_after", "latency", "drop", "count", "probability"}
+RULE_FIELDS = {"method", "path", "status", "body", "retry_after", "latency", "drop", "drop_answer", "count",
+               "probability"}
 
 
 class FaultRuleError(ValueError):
@@ -25,6 +26,9 @@ def validate_rule(spec: dict) -> dict:
         "retry_after": spec.get("retry_after"),
         "latency": float(spec.get("latency") or 0),
         "drop": bool(spec.get("drop", False)),
+        # The service does the work, then the connection closes before the answer: the
+        # client cannot tell whether its create happened (a lost answer).
+        "drop_answer": bool(spec.get("drop_answer", False)),
         "count": spec.get("count"),
         "probability": float(spec.get("probability", 1.0)),
     }
@@ -34,8 +38,8 @@ def validate_rule(spec: dict) -> dict:
         raise FaultRuleError(f"invalid path regex: {exc}") from None
     if rule["status"] is not None and not (isinstance(rule["status"], int) and 100 <= rule["status"] <= 599):
         raise FaultRuleError("status must be an HTTP status code")
-    if rule["status"] is None and not rule["drop"] and not rule["latency"]:
-        raise FaultRuleError("a fault needs status, drop or latency")
+    if rule["status"] is None and not (rule["drop"] or rule["drop_answer"] or rule["latency"]):
+        raise FaultRuleError("a fault needs status, drop, drop_answer or latency")
     if rule["count"] is not None and (not isinstance(rule["count"], int) or rule["count"] < 1):
         raise FaultRuleError("count must be a positive integer")
     if not 0.0 <= rule["probability"] <= 1.0:
