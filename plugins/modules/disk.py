@@ -13,7 +13,7 @@ short_description: Create, resize, update or delete an EVS disk
 version_added: 1.0.0
 description:
   - Makes sure a disk (EVS volume) with a given name exists (or not). A new disk is blank or
-    made from a snapshot. An existing disk can grow (never shrink) and have its description and
+    made from a snapshot or from a backup. An existing disk can grow (never shrink) and have its description and
     metadata updated.
   - Settings that cannot change after creation (O(availability_zone), O(volume_type),
     O(multiattach)) are compared with the existing disk and a mismatch is refused with a clear
@@ -36,7 +36,7 @@ options:
   size:
     description:
       - Size in GB (1 to 32768). A bigger size extends an existing disk; a smaller one is refused
-        before any request. When creating from O(snapshot), defaults to the snapshot's size.
+        before any request. When creating from O(snapshot) or O(backup), defaults to its size.
     type: int
   volume_type:
     description: Disk type of a new disk, for example C(SATA), C(SAS), C(SSD), C(GPSSD), C(ESSD).
@@ -48,6 +48,13 @@ options:
     description:
       - Snapshot (name or id) to create the new disk from. Only used when the disk is created.
       - A snapshot name is looked up across all disks and must be unique; use the id otherwise.
+    type: str
+  backup:
+    description:
+      - Backup (CBR or VBS; name or id) to create the new disk from, in any availability zone of
+        the backup's region, also after the original disk or its zone is lost. Only used when
+        the disk is created; mutually exclusive with O(snapshot).
+      - A backup name is looked up across both services and must be unique; use the id otherwise.
     type: str
   multiattach:
     description: Whether a new disk can be attached to several servers (a shared disk).
@@ -83,6 +90,13 @@ EXAMPLES = r'''
     name: db01-restored
     availability_zone: eu-de-01
     snapshot: before-upgrade
+
+- name: A new disk in another zone from a backup
+  dataprotection.evs.disk:
+    cloud: otc
+    name: db01-recovered
+    availability_zone: eu-de-02
+    backup: db01-2026-11-25
 
 - name: Grow the disk to 200 GB
   dataprotection.evs.disk:
@@ -169,6 +183,7 @@ error:
   type: dict
 '''
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk)
@@ -186,10 +201,12 @@ class DiskModule(ResourceModule):
         volume_type=dict(type='str'),
         description=dict(type='str'),
         snapshot=dict(type='str'),
+        backup=dict(type='str'),
         multiattach=dict(type='bool'),
         delete_snapshots=dict(type='bool', default=False),
         **metadata_argument_spec()
     )
+    module_kwargs = dict(mutually_exclusive=[('snapshot', 'backup')])
     kind = 'disk'
     result_key = 'disk'
     result_fields = VOLUME_FIELDS
@@ -228,12 +245,24 @@ class DiskModule(ResourceModule):
                     raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of '
                                         'snapshot %s' % (self.label(None), wanted['size'],
                                                          snapshot['size'], self.params['snapshot']))
+            if self.params['backup']:
+                backup = find_backup_anywhere(self.client, self.params['backup'])
+                wanted['backup_id'] = backup['id']
+                if wanted['size'] is None:
+                    wanted['size'] = backup.get('size')
+                elif backup.get('size') and wanted['size'] < backup['size']:
+                    raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of '
+                                        'backup %s' % (self.label(None), wanted['size'], backup['size'],
+                                                       self.params['backup']))
+                if backup.get('status') != 'available':
+                    raise ResourceError('%s cannot be created: backup %s is %s; it must be available' % (
+                        self.label(None), self.params['backup'], backup.get('status')))
         return wanted
 
     def check_create(self, desired):
         missing = [o for o in ('availability_zone',) if not desired.get(o)]
         if desired.get('size') is None:
-            missing.append('size (or snapshot)')
+            missing.append('size (or snapshot or backup)')
         if missing:
             raise ResourceError('%s does not exist and cannot be created without %s' % (
                 self.label(None), ' and '.join(missing)))

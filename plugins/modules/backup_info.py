@@ -1,0 +1,135 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: backup_info
+short_description: List backups of EVS disks (CBR and VBS)
+version_added: 1.0.0
+description:
+  - Lists disk backups of CBR, VBS or both, in one shape, sorted by creation time.
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  backend:
+    description: Which service to list; V(all) lists both.
+    type: str
+    choices: [all, cbr, vbs]
+    default: all
+  disk:
+    description:
+      - Only backups of this disk (name or id). A deleted disk's backups are listed by its id
+        (for CBR also by the name it had).
+    type: str
+  name:
+    description: Only backups with this name.
+    type: str
+  status:
+    description: Only backups in this status (for example C(available)).
+    type: str
+  vault:
+    description: Only backups in this CBR vault (name or id); implies O(backend=cbr).
+    type: str
+  sort:
+    description: Order by creation time.
+    type: str
+    choices: [newest_first, oldest_first]
+    default: newest_first
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - dataprotection.evs.attributes.info_module
+'''
+
+EXAMPLES = r'''
+- name: All backups of db01, newest first
+  dataprotection.evs.backup_info:
+    cloud: otc
+    disk: db01
+  register: db01_backups
+
+- name: The latest available backup in a vault
+  dataprotection.evs.backup_info:
+    cloud: otc
+    vault: disk-backups
+    status: available
+  register: vault_backups
+'''
+
+RETURN = r'''
+cloud_time:
+  description:
+    - The cloud's current time (UTC, ISO 8601), from the C(Date) header of its answers. Compute
+      backup ages against it, not against the controller's clock.
+  returned: always
+  type: str
+  sample: "2026-11-25T10:00:00Z"
+backups:
+  description: The matching backups, each with the keys of the C(backup) result of M(dataprotection.evs.backup).
+  returned: always
+  type: list
+  elements: dict
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
+    BACKENDS, BACKUP_FIELDS, backup_api, time_key)
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+
+
+class BackupInfoModule(InfoModule):
+    argument_spec = dict(
+        backend=dict(type='str', choices=['all', 'cbr', 'vbs'], default='all'),
+        disk=dict(type='str'),
+        name=dict(type='str'),
+        status=dict(type='str'),
+        vault=dict(type='str'),
+        sort=dict(type='str', choices=['newest_first', 'oldest_first'], default='newest_first'),
+    )
+    kind = 'backup'
+    result_key = 'backups'
+    result_fields = BACKUP_FIELDS
+
+    def validate(self):
+        if self.params['vault'] and self.params['backend'] == 'vbs':
+            raise ResourceError('vault is a CBR option; VBS backups have no vault')
+
+    def list(self):
+        params = self.params
+        backends = BACKENDS if params['backend'] == 'all' else (params['backend'],)
+        vault_id = None
+        if params['vault']:
+            backends = ('cbr',)
+            vault_id = backup_api(self.client, 'cbr').find_vault(params['vault'], required=True)['id']
+        disk_id, disk_name = None, None
+        if params['disk']:
+            disk = self.evs.find_volume(params['disk'])
+            if disk is not None:
+                disk_id = disk['id']
+            elif looks_like_id(params['disk']):
+                disk_id = params['disk']
+            else:
+                disk_name = params['disk']
+        found = []
+        for backend in backends:
+            api = backup_api(self.client, backend)
+            if disk_name is not None:  # a disk that no longer exists: CBR remembers its name
+                found.extend(b for b in api.list(name=params['name'], status=params['status'], vault_id=vault_id)
+                             if b.get('disk_name') == disk_name)
+            else:
+                found.extend(api.list(disk_id=disk_id, name=params['name'], status=params['status'],
+                                      vault_id=vault_id))
+        return sorted(found, key=time_key, reverse=params['sort'] == 'newest_first')
+
+
+def main():
+    BackupInfoModule.execute()
+
+
+if __name__ == '__main__':
+    main()
