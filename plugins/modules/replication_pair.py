@@ -141,7 +141,6 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         delete_dr_disk=dict(type='bool', default=False),
     )
-    module_kwargs = dict(required_by={'protected_instance': 'device'})
     kind = 'replication pair'
     result_key = 'replication_pair'
     result_fields = PAIR_FIELDS
@@ -153,6 +152,9 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
     def validate(self):
         self.validate_text('name', self.params['name'], limit=64, required=True)
         self.validate_text('description', self.params['description'], limit=64)
+        if self.params['protected_instance'] and not self.params['device']:
+            raise ResourceError('device is required to attach the pair to protected instance %s'
+                                % self.params['protected_instance'])
 
     def find(self):
         self.group = self.find_group_option(required=self.params['state'] == 'present')
