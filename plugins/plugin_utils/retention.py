@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Generational retention of point-in-time copies (snapshots, backups), on the cloud's clock.
+
+The rule, per disk, over the copies a policy created (``policy``) that are ``available``:
+
+- ``last: N`` keeps the N newest copies;
+- ``hourly``/``daily``/``weekly``/``monthly``/``yearly: K`` keeps the newest copy of each of the
+  K most recent hours/days/ISO weeks/months/years (UTC) that hold a copy (the rule of borg,
+  restic and CBR's long-term retention, so one retention means the same for every mechanism);
+- ``within: 7d`` keeps every copy younger than that on the cloud's clock (``now``);
+- the newest available copy of the disk is always kept, whoever made it.
+
+Copies another tool made, and copies that are not ``available`` (``creating``, ``deleting``,
+``error``...), are never pruned. A copy dated after ``now`` (clock skew) is kept.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+PERIODS = ('hourly', 'daily', 'weekly', 'monthly', 'yearly')
+RETENTION_KEYS = ('last',) + PERIODS + ('within',)
+POLICY_KEY = 'dp_evs_policy'
+TIER_KEY = 'dp_evs_tier'
+
+_UNITS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 7 * 86400}
+_DURATION_RE = re.compile(r'^\s*(\d+)\s*([smhdw]?)\s*$')
+_TIME_RE = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?\s*(Z|[+-]00:?00)?$')
+
+
+class RetentionError(ValueError):
+    """A retention, duration or time the rule cannot use; the message says why."""
+
+
+def parse_duration(value, what='duration'):
+    """Seconds from ``90``, ``'90s'``, ``'15m'``, ``'1h'``, ``'7d'``, ``'2w'`` (``0`` allowed)."""
+    if isinstance(value, bool):
+        raise RetentionError('%s must be a number of seconds or a string like 15m, 1h, 1d, 1w, not %r' % (what, value))
+    if isinstance(value, int):
+        if value < 0:
+            raise RetentionError('%s must not be negative, not %r' % (what, value))
+        return value
+    match = _DURATION_RE.match(str(value)) if value is not None else None
+    if not match:
+        raise RetentionError('%s must be a number of seconds or a string like 15m, 1h, 1d, 1w, not %r' % (what, value))
+    return int(match.group(1)) * _UNITS[match.group(2) or 's']
+
+
+def parse_time(value, what='time'):
+    """A naive UTC datetime from the cloud's ISO 8601 forms (``2026-11-25T10:00:00Z``,
+    ``2026-11-25T10:00:00.123456``, ``+00:00``); a datetime is taken as UTC."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.replace(tzinfo=None) - value.utcoffset()
+        return value
+    match = _TIME_RE.match(str(value or '').strip())
+    if not match:
+        raise RetentionError('%s %r is not an ISO 8601 UTC time such as 2026-11-25T10:00:00Z' % (what, value))
+    year, month, day, hour, minute, second, micro = match.groups()[:7]
+    return datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+                             int((micro or '0').ljust(6, '0')))
+
+
+def format_time(moment):
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def normalize_retention(retention, what='retention'):
+    """Check a retention dict and return it with every key (missing counts are 0, ``within`` in
+    seconds). A retention that keeps nothing but the newest copy is refused: say ``last: 1``."""
+    if not isinstance(retention, dict):
+        raise RetentionError('%s must be a dict with some of %s, not %r' % (what, ', '.join(RETENTION_KEYS), retention))
+    unknown = sorted(set(retention) - set(RETENTION_KEYS))
+    if unknown:
+        raise RetentionError('%s has unknown keys %s; the keys are %s' % (what, ', '.join(unknown), ', '.join(RETENTION_KEYS)))
+    result = {}
+    for key in RETENTION_KEYS[:-1]:
+        value = retention.get(key)
+        if value is None:
+            value = 0
+        elif isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise RetentionError('%s.%s must be a whole number of copies (0 or more), not %r' % (what, key, retention.get(key)))
+        result[key] = value
+    result['within'] = parse_duration(retention['within'], '%s.within' % what) if retention.get('within') else 0
+    if not any(result.values()):
+        raise RetentionError('%s keeps no copy: set at least one of %s above 0 (last: 1 keeps only the newest)'
+                             % (what, ', '.join(RETENTION_KEYS)))
+    return result
+
+
+def period_key(moment, period):
+    """The calendar period (UTC) a moment falls in; ISO weeks start on Monday."""
+    if period == 'hourly':
+        return moment.strftime('%Y-%m-%dT%H')
+    if period == 'daily':
+        return moment.strftime('%Y-%m-%d')
+    if period == 'weekly':
+        iso = moment.isocalendar()
+        return '%04d-W%02d' % (iso[0], iso[1])
+    if period == 'monthly':
+        return moment.strftime('%Y-%m')
+    if period == 'yearly':
+        return moment.strftime('%Y')
+    raise RetentionError('unknown period %r' % period)
+
+
+def _meta(copy):
+    return copy.get('metadata') or {}
+
+
+def plan_one_disk(copies, retention, now, policy=None, tier=None):
+    """The plan for one disk's copies: ``(keep, prune, ignored)``, each a list of
+    ``(copy, reasons)`` newest first. ``retention`` is normalized, ``now`` a datetime."""
+    order = sorted(copies, key=lambda c: (parse_time(c.get('created_at'), 'created_at'), c.get('id') or ''),
+                   reverse=True)
+    reasons = dict((id(c), []) for c in order)
+    ignored = []
+    candidates = []
+    newest_available = next((c for c in order if c.get('status') == 'available'), None)
+    for copy in order:
+        meta = _meta(copy)
+        if policy is not None and meta.get(POLICY_KEY) != policy:
+            ignored.append(copy)
+            reasons[id(copy)].append('not made by policy %s' % policy)
+        elif tier is not None and meta.get(TIER_KEY) != tier:
+            ignored.append(copy)
+            reasons[id(copy)].append('not made by tier %s' % tier)
+        elif copy.get('status') != 'available':
+            ignored.append(copy)
+            reasons[id(copy)].append('status %s' % copy.get('status'))
+        else:
+            candidates.append(copy)
+    if newest_available is not None and newest_available in candidates:
+        reasons[id(newest_available)].append('newest')
+    for copy in candidates[:retention['last']]:
+        reasons[id(copy)].append('last %d' % retention['last'])
+    for period in PERIODS:
+        wanted = retention[period]
+        seen = []
+        for copy in candidates:
+            if len(seen) >= wanted:
+                break
+            key = period_key(parse_time(copy['created_at']), period)
+            if key not in seen:
+                seen.append(key)
+                reasons[id(copy)].append('%s %s' % (period, key))
+    if retention['within']:
+        for copy in candidates:
+            age = (now - parse_time(copy['created_at'])).total_seconds()
+            if age < retention['within']:
+                reasons[id(copy)].append('within %ds' % retention['within'])
+    for copy in candidates:
+        if parse_time(copy['created_at']) > now and not reasons[id(copy)]:
+            reasons[id(copy)].append('dated after the cloud time')
+    keep = [(c, reasons[id(c)]) for c in candidates if reasons[id(c)]]
+    prune = [(c, []) for c in candidates if not reasons[id(c)]]
+    return keep, prune, [(c, reasons[id(c)]) for c in ignored]
+
+
+def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id'):
+    """The plan for copies of many disks, grouped by ``group_by``.
+
+    Returns ``{'now', 'retention', 'keep': [...], 'prune': [...], 'ignored': [...], 'disks': {...}}``
+    where each listed copy is the input copy plus ``retention_reasons`` (why it is kept or
+    ignored; empty for a pruned one), and ``disks`` maps each group key to the ids it keeps and
+    prunes.
+    """
+    if copies is None:
+        copies = []
+    if not isinstance(copies, (list, tuple)):
+        raise RetentionError('the copies must be a list of snapshots or backups, not %r' % type(copies).__name__)
+    retention = normalize_retention(retention)
+    now = parse_time(now, 'now (the cloud time)')
+    groups = {}
+    for copy in copies:
+        if not isinstance(copy, dict):
+            raise RetentionError('each copy must be a dict with created_at and status, not %r' % (copy,))
+        groups.setdefault(copy.get(group_by), []).append(copy)
+    result = {'now': format_time(now), 'retention': retention, 'keep': [], 'prune': [], 'ignored': [], 'disks': {}}
+    for key in sorted(groups, key=lambda k: '' if k is None else str(k)):
+        keep, prune, ignored = plan_one_disk(groups[key], retention, now, policy, tier)
+        for name, rows in (('keep', keep), ('prune', prune), ('ignored', ignored)):
+            for copy, why in rows:
+                item = dict(copy)
+                item['retention_reasons'] = why
+                result[name].append(item)
+        result['disks'][key] = {'keep': [c.get('id') for c, _ in keep], 'prune': [c.get('id') for c, _ in prune]}
+    return result
