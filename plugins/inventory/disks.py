@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: disks
+short_description: EVS disks as inventory hosts
+version_added: 1.0.0
+description:
+  - Lists the EVS disks of one project as hosts, with the servers they are attached to and how they are
+    protected (snapshots, backups, replication) as host variables.
+  - Groups the disks by availability zone (C(az_<zone>)), by tier metadata (C(tier_<value>)) and by
+    protection status (C(protection_protected), C(protection_unprotected), C(protected_by_snapshot),
+    C(protected_by_backup), C(protected_by_replication), C(replication_dr_disk)). Group names keep
+    letters, digits and C(_); any other character becomes C(_).
+  - A host is named after its disk; a disk without a name, or whose name another listed disk has too
+    (the DR disks of replication pairs do), is named by its id, so every disk is exactly one host.
+  - Hosts get C(ansible_connection=local) (see O(local_connection)), so a play over them runs the
+    collection's modules on the controller or execution node, one disk per fork.
+  - Connection options, C(clouds.yaml) lookup and the C(OS_*) variables are those of the modules.
+    Host variables never hold credentials.
+  - The configuration file name must end in C(evs_disks.yml) or C(evs_disks.yaml).
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  plugin:
+    description: The name of this plugin; always C(dataprotection.evs.disks).
+    type: str
+    required: true
+    choices: [dataprotection.evs.disks]
+  filters:
+    description:
+      - List only the disks that match all of these. Keys C(availability_zone), C(status) and C(metadata)
+        (a dict of key/value pairs the disk's metadata must have).
+    type: dict
+    default: {}
+  tier_key:
+    description: The metadata key whose value names the tier group (C(tier_<value>)).
+    type: str
+    default: tier
+  protection_sources:
+    description:
+      - Where to look for the copies of each disk. A source whose service the cloud does not offer fails
+        the inventory, so that no disk is wrongly called unprotected; leave it out instead.
+      - C(backup) reads CBR and VBS backups; a backup service the catalog does not list is skipped as long
+        as one of the two answers.
+    type: list
+    elements: str
+    choices: [snapshot, backup, replication]
+    default: [snapshot, backup, replication]
+  servers:
+    description: Look up the servers the disks are attached to (C(evs_servers)); one listing of the compute service.
+    type: bool
+    default: true
+  local_connection:
+    description: Set C(ansible_connection=local) on every host (disks are not reachable over SSH).
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - constructed
+  - inventory_cache
+notes:
+  - O(wait) and O(wait_timeout) of the connection options are not used by the inventory.
+  - "Host variables (all prefixed C(evs_)): C(evs_id), C(evs_name), C(evs_status), C(evs_size),
+    C(evs_availability_zone), C(evs_volume_type), C(evs_bootable), C(evs_metadata), C(evs_tier),
+    C(evs_created_at), C(evs_servers) (list of C(id), C(name), C(status), C(availability_zone), C(device)),
+    C(evs_protection) (C(snapshots), C(latest_snapshot_at), C(backups), C(latest_backup_at),
+    C(replication_pair), C(replication_role), C(replication_status)), C(evs_protected_by) (list of
+    mechanisms) and C(evs_protection_status) (C(protected) or C(unprotected))."
+'''
+
+EXAMPLES = r'''
+# prod.evs_disks.yml: every disk of the project in OS_CLOUD, grouped, cached for an hour
+plugin: dataprotection.evs.disks
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/evs-inventory
+cache_timeout: 3600
+
+# gold.evs_disks.yml: the gold-tier disks of one cloud, with extra groups
+plugin: dataprotection.evs.disks
+cloud: otc-prod
+filters:
+  metadata:
+    tier: gold
+protection_sources: [snapshot, replication]
+keyed_groups:
+  - key: evs_volume_type
+    prefix: type
+groups:
+  big: evs_size >= 500
+compose:
+  ansible_python_interpreter: "'/usr/bin/python3'"
+'''
+
+import re
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.client import (
+    Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
+from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings, secrets_of
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ConfigError, redact
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import SDRS, with_pair_sides
+
+try:
+    from ansible_collections.dataprotection.evs.plugins.module_utils.backup import BACKENDS, backup_api
+    HAS_BACKUP = True
+except ImportError:  # pragma: no cover - a collection without the backup layer
+    HAS_BACKUP = False
+
+CONNECTION_OPTIONS = ('cloud', 'auth', 'region', 'endpoints', 'validate_certs', 'ca_cert', 'timeout')
+MECHANISMS = ('snapshot', 'backup', 'replication')
+USABLE = ('available', 'in-use', 'protected')
+_GROUP_RE = re.compile(r'[^A-Za-z0-9_]')
+
+
+# ------------------------------------------------------------------------- pure logic
+def group_name(*parts):
+    """A valid Ansible group name from its parts: ``('az', 'eu-de-01')`` -> ``az_eu_de_01``."""
+    return _GROUP_RE.sub('_', '_'.join(str(p) for p in parts if p not in (None, '')))
+
+
+def hostnames(disks):
+    """{disk id: host name}: the disk's name when no other listed disk has it, else the id."""
+    counts = {}
+    for disk in disks:
+        if disk.get('name'):
+            counts[disk['name']] = counts.get(disk['name'], 0) + 1
+    return dict((d['id'], d['name'] if d.get('name') and counts[d['name']] == 1 else d['id']) for d in disks)
+
+
+def index_copies(items, disk_key):
+    """{disk id: [copies in a usable status]} for snapshots or backups (``disk_key`` names the disk)."""
+    by_disk = {}
+    for item in items or ():
+        if item.get('status') in USABLE and item.get(disk_key):
+            by_disk.setdefault(item[disk_key], []).append(item)
+    return by_disk
+
+
+def index_pairs(pairs):
+    """{disk id: (pair, role)} with role ``production`` or ``dr`` for the two disks of each pair."""
+    by_disk = {}
+    for pair in pairs or ():
+        pair = with_pair_sides(pair)
+        if pair.get('production_volume_id'):
+            by_disk[pair['production_volume_id']] = (pair, 'production')
+        if pair.get('dr_volume_id'):
+            by_disk[pair['dr_volume_id']] = (pair, 'dr')
+    return by_disk
+
+
+def protection_of(disk_id, snapshots, backups, pairs, sources):
+    """The ``evs_protection`` host variable and the mechanisms that protect the disk."""
+    snaps = snapshots.get(disk_id) or []
+    backs = backups.get(disk_id) or []
+    pair, role = pairs.get(disk_id) or (None, None)
+    protection = {
+        'snapshots': len(snaps),
+        'latest_snapshot_at': max([s.get('created_at') or '' for s in snaps]) if snaps else None,
+        'backups': len(backs),
+        'latest_backup_at': max([b.get('created_at') or '' for b in backs]) if backs else None,
+        'replication_pair': pair.get('id') if pair else None,
+        'replication_role': role,
+        'replication_status': (pair.get('replication_status') or pair.get('status')) if pair else None,
+    }
+    protected_by = []
+    if 'snapshot' in sources and snaps:
+        protected_by.append('snapshot')
+    if 'backup' in sources and backs:
+        protected_by.append('backup')
+    if 'replication' in sources and role == 'production' and pair.get('status') in USABLE:
+        protected_by.append('replication')
+    return protection, protected_by
+
+
+def server_vars(disk, servers):
+    """The servers ``disk`` is attached to, as far as the compute service describes them."""
+    result = []
+    for attachment in disk.get('attachments') or ():
+        server_id = attachment.get('server_id')
+        server = servers.get(server_id) or {}
+        result.append({
+            'id': server_id,
+            'name': server.get('name'),
+            'status': server.get('status'),
+            'availability_zone': server.get('OS-EXT-AZ:availability_zone') or server.get('availability_zone'),
+            'device': attachment.get('device'),
+        })
+    return result
+
+
+def build_hosts(disks, servers, snapshots, backups, pairs, sources, tier_key='tier'):
+    """The hosts of the inventory, sorted by name: [{'name', 'vars', 'groups'}]. Pure: the cloud's
+    answers in, the inventory out (this is also what the cache holds)."""
+    names = hostnames(disks)
+    snapshot_index = index_copies(snapshots, 'volume_id')
+    backup_index = index_copies(backups, 'disk_id')
+    pair_index = index_pairs(pairs)
+    server_index = dict((s.get('id'), s) for s in servers or ())
+    hosts = []
+    for disk in disks:
+        metadata = disk.get('metadata') or {}
+        protection, protected_by = protection_of(disk['id'], snapshot_index, backup_index, pair_index, sources)
+        status = 'protected' if protected_by else 'unprotected'
+        tier = metadata.get(tier_key)
+        host_vars = {
+            'evs_id': disk['id'],
+            'evs_name': disk.get('name'),
+            'evs_status': disk.get('status'),
+            'evs_size': disk.get('size'),
+            'evs_availability_zone': disk.get('availability_zone'),
+            'evs_volume_type': disk.get('volume_type'),
+            'evs_bootable': disk.get('bootable'),
+            'evs_metadata': metadata,
+            'evs_tier': tier,
+            'evs_created_at': disk.get('created_at'),
+            'evs_servers': server_vars(disk, server_index),
+            'evs_protection': protection,
+            'evs_protected_by': protected_by,
+            'evs_protection_status': status,
+        }
+        groups = []
+        if disk.get('availability_zone'):
+            groups.append(group_name('az', disk['availability_zone']))
+        if tier not in (None, ''):
+            groups.append(group_name('tier', tier))
+        groups.append(group_name('protection', status))
+        groups.extend(group_name('protected_by', m) for m in protected_by)
+        if protection['replication_role'] == 'dr':
+            groups.append('replication_dr_disk')
+        hosts.append({'name': names[disk['id']], 'vars': host_vars, 'groups': groups})
+    return sorted(hosts, key=lambda h: h['name'])
+
+
+# ------------------------------------------------------------------------- the plugin
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = 'dataprotection.evs.disks'
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(
+            ('evs_disks.yml', 'evs_disks.yaml'))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option('cache') and cache
+        update_cache = self.get_option('cache') and not cache
+        hosts = None
+        if use_cache:
+            try:
+                hosts = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+        if hosts is None:
+            hosts = self.fetch_hosts()
+        if update_cache:
+            self._cache[cache_key] = hosts
+        self.populate(hosts)
+
+    def connection_params(self):
+        return dict((key, self.get_option(key)) for key in CONNECTION_OPTIONS)
+
+    def fetch_hosts(self):
+        """Read the cloud and build the hosts; failures name what failed, never a secret."""
+        if not HAS_REQUESTS:
+            raise AnsibleError('the dataprotection.evs.disks inventory needs the python library requests: %s'
+                               % REQUESTS_IMPORT_ERROR)
+        secrets = []
+        try:
+            settings = resolve_settings(self.connection_params())
+            secrets = secrets_of(settings)
+            client = Client(settings)
+            return self.read_cloud(client)
+        except ConfigError as exc:
+            raise AnsibleParserError('dataprotection.evs.disks: %s' % redact(str(exc), secrets))
+        except CloudError as exc:
+            raise AnsibleParserError('dataprotection.evs.disks: %s' % redact(str(exc), secrets))
+
+    def read_cloud(self, client):
+        sources = self.get_option('protection_sources')
+        filters = self.get_option('filters') or {}
+        evs = EVS(client)
+        disks = evs.list_volumes(status=filters.get('status'), availability_zone=filters.get('availability_zone'),
+                                 metadata=filters.get('metadata'))
+        servers = []
+        if self.get_option('servers') and any(d.get('attachments') for d in disks):
+            servers = list(client.paginate_links('compute', '/servers/detail', 'servers'))
+        snapshots = evs.list_snapshots() if 'snapshot' in sources else []
+        backups = self.read_backups(client) if 'backup' in sources else []
+        pairs = SDRS(client).list_pairs() if 'replication' in sources else []
+        return build_hosts(disks, servers, snapshots, backups, pairs, sources, self.get_option('tier_key'))
+
+    def read_backups(self, client):
+        if not HAS_BACKUP:
+            raise ConfigError("protection source 'backup' needs the backup layer of the collection")
+        found, errors = [], []
+        for backend in BACKENDS:
+            try:
+                found.extend(backup_api(client, backend).list())
+            except ConfigError as exc:  # the cloud has no endpoint for this service
+                errors.append(str(exc))
+            except CloudError as exc:
+                if exc.status not in (403, 404):
+                    raise
+                errors.append(str(exc))
+        if len(errors) == len(BACKENDS):
+            raise ConfigError("protection source 'backup': no backup service answered (%s); "
+                              "leave 'backup' out of protection_sources" % '; '.join(errors))
+        return found
+
+    def populate(self, hosts):
+        strict = self.get_option('strict')
+        local = self.get_option('local_connection')
+        for host in hosts:
+            name = self.inventory.add_host(host['name'])
+            for key, value in host['vars'].items():
+                self.inventory.set_variable(name, key, value)
+            if local:
+                self.inventory.set_variable(name, 'ansible_connection', 'local')
+            for group in host['groups']:
+                self.inventory.add_group(group)
+                self.inventory.add_child(group, name)
+            host_vars = self.inventory.get_host(name).get_vars()
+            self._set_composite_vars(self.get_option('compose'), host_vars, name, strict=strict)
+            self._add_host_to_composed_groups(self.get_option('groups'), host_vars, name, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option('keyed_groups'), host_vars, name, strict=strict)

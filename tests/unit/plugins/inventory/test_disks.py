@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The pure logic of the disks inventory: host names, protection status, groups."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dataprotection.evs.plugins.inventory.disks import (
+    build_hosts, group_name, hostnames, index_pairs, protection_of)
+
+ALL = ['snapshot', 'backup', 'replication']
+
+
+def disk(disk_id, name, az='eu-de-01', metadata=None, attachments=None):
+    return {'id': disk_id, 'name': name, 'availability_zone': az, 'metadata': metadata or {},
+            'attachments': attachments or [], 'status': 'available', 'size': 10}
+
+
+def test_group_name_keeps_only_valid_characters():
+    assert group_name('az', 'eu-de-01') == 'az_eu_de_01'
+    assert group_name('tier', 'gold.plus 1') == 'tier_gold_plus_1'
+    assert group_name('tier', '') == 'tier'
+
+
+def test_hostnames_fall_back_to_the_id_for_shared_or_missing_names():
+    disks = [disk('a', 'db'), disk('b', 'db'), disk('c', 'web'), disk('d', '')]
+    assert hostnames(disks) == {'a': 'a', 'b': 'b', 'c': 'web', 'd': 'd'}
+
+
+def test_pairs_give_production_and_dr_roles_by_priority_station():
+    pairs = [{'id': 'p1', 'volume_ids': 'src,dst', 'priority_station': 'source', 'status': 'available'},
+             {'id': 'p2', 'volume_ids': 'x,y', 'priority_station': 'target', 'status': 'available'}]
+    index = index_pairs(pairs)
+    assert index['src'][1] == 'production' and index['dst'][1] == 'dr'
+    assert index['y'][1] == 'production' and index['x'][1] == 'dr'  # failed over
+
+
+def test_only_usable_copies_and_chosen_sources_protect():
+    snapshots = {'a': [{'status': 'available', 'created_at': '2026-01-02'},
+                       {'status': 'available', 'created_at': '2026-01-03'}]}
+    backups = {'a': [{'status': 'available', 'created_at': '2026-01-01'}]}
+    protection, by = protection_of('a', snapshots, backups, {}, ALL)
+    assert by == ['snapshot', 'backup']
+    assert protection['snapshots'] == 2 and protection['latest_snapshot_at'] == '2026-01-03'
+    assert protection_of('a', snapshots, backups, {}, ['replication'])[1] == []
+
+
+def test_build_hosts_groups_by_az_tier_and_protection():
+    disks = [disk('a', 'db01', metadata={'tier': 'gold'}, attachments=[{'server_id': 's1', 'device': '/dev/vdb'}]),
+             disk('b', 'web01', az='eu-de-02', metadata={'tier': 'silver'}),
+             disk('c', 'web01', az='eu-de-01'),
+             disk('d', 'scratch', az='eu-de-03')]
+    snapshots = [{'volume_id': 'a', 'status': 'available', 'created_at': 't'},
+                 {'volume_id': 'd', 'status': 'error', 'created_at': 't'}]
+    backups = [{'disk_id': 'd', 'status': 'creating'}]
+    pairs = [{'id': 'p', 'volume_ids': 'b,c', 'priority_station': 'source', 'status': 'available'}]
+    servers = [{'id': 's1', 'name': 'app', 'status': 'ACTIVE', 'OS-EXT-AZ:availability_zone': 'eu-de-01'}]
+    hosts = dict((h['name'], h) for h in build_hosts(disks, servers, snapshots, backups, pairs, ALL))
+    assert sorted(hosts) == ['b', 'c', 'db01', 'scratch']
+    assert hosts['db01']['groups'] == ['az_eu_de_01', 'tier_gold', 'protection_protected', 'protected_by_snapshot']
+    assert hosts['b']['groups'] == ['az_eu_de_02', 'tier_silver', 'protection_protected', 'protected_by_replication']
+    assert hosts['c']['groups'] == ['az_eu_de_01', 'protection_unprotected', 'replication_dr_disk']
+    assert hosts['scratch']['groups'] == ['az_eu_de_03', 'protection_unprotected']
+    assert hosts['db01']['vars']['evs_servers'] == [
+        {'id': 's1', 'name': 'app', 'status': 'ACTIVE', 'availability_zone': 'eu-de-01', 'device': '/dev/vdb'}]
+    assert hosts['c']['vars']['evs_protection']['replication_role'] == 'dr'
+
+
+def test_a_custom_tier_key():
+    hosts = build_hosts([disk('a', 'db', metadata={'class': 'A'})], [], [], [], [], ALL, tier_key='class')
+    assert hosts[0]['groups'][:2] == ['az_eu_de_01', 'tier_A'] and hosts[0]['vars']['evs_tier'] == 'A'
