@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: dr_policy
+short_description: Check a DR policy against what the mechanisms can do and map its tiers onto them
+version_added: 1.0.0
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+description:
+  - Checks a declared DR policy and returns it normalized, with the mechanisms each tier needs
+    and why. A policy that the cloud's mechanisms cannot satisfy fails with one error that lists
+    every reason and what would satisfy it, before any request is sent.
+  - "Mapping: C(snapshot) for point-in-time copies with fast same-AZ rollback (any RPO above 0);
+    C(backup) (CBR) for copies in object storage that survive the loss of the disk's AZ (RPO of
+    1 hour or more); C(replication) (SDRS) when the RPO is 0, or a tier must survive an AZ with an
+    RPO under 1 hour or an RTO under 1 hour (standing DR disks and servers, in an AZ less than
+    100 km away)."
+  - "Refused: C(failure: region) (no mechanism leaves the region); RPO 0 without replication;
+    surviving an AZ with snapshots only; backups for an RPO under 1 hour; replication without
+    O(_input.tiers[].secondary_az); a tier without a retention when it keeps copies; unknown keys."
+options:
+  _input:
+    description: The policy.
+    type: dict
+    required: true
+    suboptions:
+      name:
+        description: Name of the policy (letters, digits, C(-), C(_)); it marks the copies the
+          policy makes (metadata C(dp_evs_policy)) and starts their names.
+        type: str
+        required: true
+      description:
+        description: Free text.
+        type: str
+      az_distances_km:
+        description: Known distances between AZs, keyed C(az-a/az-b); a secondary AZ farther than
+          100 km from a disk's AZ is refused.
+        type: dict
+      tiers:
+        description: The tiers.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          name:
+            description: Name of the tier (marks copies with metadata C(dp_evs_tier)).
+            type: str
+            required: true
+          failure:
+            description: The failure the tier must survive, C(disk) (lost or corrupted data on
+              the disk) or C(az) (the loss of the disk's AZ). C(region) is refused.
+            type: str
+            required: true
+            choices: [disk, az, region]
+          rpo:
+            description: The most data the tier may lose, as a duration (C(0), C(15m), C(1h),
+              C(1d), C(1w) or seconds). Snapshots are taken once per RPO slot.
+            type: raw
+            required: true
+          rto:
+            description: How fast service must be back (a duration); under 1 hour with
+              C(failure=az) needs replication.
+            type: raw
+          retention:
+            description: How many copies to keep, as for
+              P(dataprotection.evs.retention_plan#filter) (C(last), C(hourly), C(daily),
+              C(weekly), C(monthly), C(yearly), C(within)).
+            type: dict
+          disks:
+            description: The disks the tier covers; a disk is covered when it carries all of
+              C(metadata), or is in C(names), or in C(ids).
+            type: dict
+            required: true
+          mechanisms:
+            description: The mechanisms to use, instead of the derived ones; they are checked
+              against the tier.
+            type: list
+            elements: str
+            choices: [snapshot, backup, replication]
+          secondary_az:
+            description: The DR AZ for replication.
+            type: str
+          force:
+            description: Snapshot disks that are attached to a server (crash-consistent).
+            type: bool
+            default: true
+'''
+
+EXAMPLES = r'''
+- name: Check the policy before anything else
+  ansible.builtin.set_fact:
+    checked_policy: "{{ dr_policy | dataprotection.evs.dr_policy }}"
+
+# dr_policy:
+#   name: shop
+#   tiers:
+#     - name: bronze
+#       failure: disk
+#       rpo: 1d
+#       retention: {last: 2, daily: 7, weekly: 4}
+#       disks: {metadata: {tier: bronze}}
+'''
+
+RETURN = r'''
+_value:
+  description: The policy with every key; each tier has C(rpo) and C(rto) in seconds,
+    C(rpo_text), the normalized C(retention), C(disks) (C(metadata), C(names), C(ids)),
+    C(mechanisms) (ordered snapshot, backup, replication) and C(mechanism_reasons) (why each).
+  type: dict
+'''
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, check_policy
+
+
+def dr_policy(policy):
+    try:
+        return check_policy(policy)
+    except PolicyError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'dr_policy': dr_policy}

@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: dr_policy_disks
+short_description: The disks a DR policy tier covers
+version_added: 1.0.0
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+description:
+  - From all disks of the project (the C(disks) of M(dataprotection.evs.disk_info)), the ones
+    a tier of a checked policy (P(dataprotection.evs.dr_policy#filter)) covers, that is those
+    that carry all the tier's C(disks.metadata) pairs, or are named in C(disks.names), or have an
+    id in C(disks.ids); sorted by name.
+  - Fails, before any change is requested, when a named disk or an id does not exist, when a
+    name is ambiguous, or when a replicated disk is in the tier's secondary AZ or farther than
+    100 km from it (by the policy's C(az_distances_km)).
+options:
+  _input:
+    description: The disks.
+    type: list
+    elements: dict
+    required: true
+  tier:
+    description: One tier of the checked policy.
+    type: dict
+    required: true
+  policy:
+    description: The checked policy (for its name and C(az_distances_km)).
+    type: dict
+'''
+
+EXAMPLES = r'''
+- name: The disks of each tier
+  ansible.builtin.set_fact:
+    covered: "{{ all_disks.disks | dataprotection.evs.dr_policy_disks(tier, checked_policy) }}"
+'''
+
+RETURN = r'''
+_value:
+  description: The covered disks, as given.
+  type: list
+  elements: dict
+'''
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, select_disks
+
+
+def dr_policy_disks(disks, tier, policy=None):
+    try:
+        return select_disks(disks, tier, policy)
+    except PolicyError as exc:
+        raise AnsibleFilterError(str(exc))
+    except (KeyError, TypeError) as exc:
+        raise AnsibleFilterError('dr_policy_disks: the tier must come from the dr_policy filter (%s)' % exc)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'dr_policy_disks': dr_policy_disks}

@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The policy filters: the mechanism mapping, every refusal with its reason, disk selection and
+RPO slots."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import os
+
+import pytest
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
+from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_disks import dr_policy_disks
+from ansible_collections.dataprotection.evs.plugins.filter.rpo_slot import rpo_slot
+
+DOCS = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'docs', 'policies')
+
+
+def tier(**overrides):
+    base = {'name': 't1', 'failure': 'disk', 'rpo': '1d', 'retention': {'last': 2, 'daily': 7},
+            'disks': {'metadata': {'tier': 'bronze'}}}
+    base.update(overrides)
+    return dict((k, v) for k, v in base.items() if v is not None)
+
+
+def policy(*tiers, **extra):
+    result = {'name': 'shop', 'tiers': list(tiers) or [tier()]}
+    result.update(extra)
+    return result
+
+
+def refused(value):
+    with pytest.raises(AnsibleFilterError) as info:
+        dr_policy(value)
+    return str(info.value)
+
+
+@pytest.mark.parametrize('overrides, mechanisms', [
+    ({}, ['snapshot']),
+    ({'failure': 'az', 'rpo': '4h'}, ['snapshot', 'backup']),
+    ({'failure': 'az', 'rpo': '1h', 'rto': '2h'}, ['snapshot', 'backup']),
+    ({'failure': 'az', 'rpo': 0, 'secondary_az': 'eu-de-02'}, ['snapshot', 'replication']),
+    ({'failure': 'az', 'rpo': 0, 'retention': None, 'secondary_az': 'eu-de-02'}, ['replication']),
+    ({'failure': 'az', 'rpo': '15m', 'secondary_az': 'eu-de-02'}, ['snapshot', 'replication']),
+    ({'failure': 'az', 'rpo': '1d', 'rto': '30m', 'secondary_az': 'eu-de-02'}, ['snapshot', 'replication']),
+    ({'failure': 'disk', 'rpo': 0, 'secondary_az': 'eu-de-02'}, ['snapshot', 'replication']),
+    ({'failure': 'az', 'rpo': '1d', 'mechanisms': ['backup']}, ['backup']),
+    ({'failure': 'az', 'rpo': '1d', 'mechanisms': ['snapshot', 'replication'], 'secondary_az': 'eu-de-02'},
+     ['snapshot', 'replication']),
+])
+def test_tiers_map_onto_the_mechanisms_of_the_table(overrides, mechanisms):
+    result = dr_policy(policy(tier(**overrides)))
+    assert result['tiers'][0]['mechanisms'] == mechanisms
+    assert sorted(result['tiers'][0]['mechanism_reasons']) == sorted(mechanisms)
+
+
+def test_normalized_values():
+    result = dr_policy(policy(tier(rpo='1h', rto=1800, disks={'names': 'db01'})))
+    one = result['tiers'][0]
+    assert (one['rpo'], one['rpo_text'], one['rto'], one['force']) == (3600, '1h', 1800, True)
+    assert one['disks'] == {'metadata': {}, 'names': ['db01'], 'ids': []}
+    assert one['retention']['daily'] == 7 and one['retention']['within'] == 0
+
+
+@pytest.mark.parametrize('overrides, reason', [
+    ({'failure': 'region'}, "failure 'region' cannot be met by these mechanisms.*a copy in another region"),
+    ({'failure': 'rack'}, 'failure must be disk .* or az'),
+    ({'rpo': None}, 'rpo is missing'),
+    ({'rpo': 'soon'}, 'rpo must be a number of seconds or a string like 15m'),
+    ({'rpo': 0, 'mechanisms': ['snapshot']}, 'RPO 0 cannot be met with snapshot.*add replication'),
+    ({'failure': 'az', 'mechanisms': ['snapshot']},
+     'surviving the loss of an AZ cannot be met with snapshots only.*add backup'),
+    ({'failure': 'az', 'rpo': '15m', 'mechanisms': ['backup']}, 'RPO 15m cannot be met with backups'),
+    ({'failure': 'az', 'rpo': '30m', 'mechanisms': ['snapshot', 'backup']},
+     'surviving the loss of an AZ with RPO 30m needs replication'),
+    ({'failure': 'az', 'rpo': 0}, 'needs replication .* which needs secondary_az'),
+    ({'failure': 'az', 'rpo': '15m'}, 'needs replication .* which needs secondary_az'),
+    ({'retention': None}, 'retention is missing: snapshots keep point-in-time copies'),
+    ({'retention': {'last': 0}}, 'keeps no copy'),
+    ({'disks': None}, 'must say which disks the tier covers'),
+    ({'disks': {}}, 'selects no disk'),
+    ({'disks': {'tags': {'a': 'b'}}}, 'unknown keys tags'),
+    ({'mechanisms': ['tape']}, 'unknown tape'),
+    ({'mechanisms': []}, 'mechanisms is empty'),
+    ({'force': 'yes'}, 'force must be true or false'),
+    ({'schedule': 'daily'}, 'unknown keys schedule'),
+    ({'name': 'bad name'}, "the name 'bad name' must be"),
+])
+def test_a_tier_that_cannot_be_met_is_refused_with_why_and_what_would(overrides, reason):
+    message = refused(policy(tier(**overrides)))
+    assert message.startswith('policy shop is refused, nothing was changed:')
+    assert __import__('re').search(reason, message), message
+
+
+def test_every_problem_is_listed_at_once():
+    message = refused(policy(tier(failure='region'), tier(name='t1', rpo='x'), name='shop'))
+    assert "tier 't1' is declared twice" in message
+    assert message.count('\n  - ') == 3
+
+
+@pytest.mark.parametrize('value, reason', [
+    ('shop', 'must be a dict with name and tiers'),
+    ({'name': 'shop'}, 'the policy has no tiers'),
+    ({'name': 'shop', 'tiers': []}, 'the policy has no tiers'),
+    ({'name': 'a b', 'tiers': [tier()]}, "the policy name 'a b' must be"),
+    ({'name': 'shop', 'tiers': [tier()], 'owner': 'me'}, 'unknown keys owner'),
+    ({'name': 'shop', 'tiers': ['t1']}, 'tier 1 must be a dict'),
+])
+def test_bad_policy_shapes_are_refused(value, reason):
+    assert reason in refused(value)
+
+
+DISKS = [
+    {'id': 'id-db01', 'name': 'db01', 'availability_zone': 'eu-de-01', 'metadata': {'tier': 'gold'}},
+    {'id': 'id-app01', 'name': 'app01', 'availability_zone': 'eu-de-02', 'metadata': {'tier': 'bronze'}},
+    {'id': 'id-app02', 'name': 'app02', 'availability_zone': 'eu-de-01', 'metadata': {'tier': 'bronze', 'x': '1'}},
+    {'id': 'id-dup-1', 'name': 'dup', 'availability_zone': 'eu-de-01', 'metadata': {}},
+    {'id': 'id-dup-2', 'name': 'dup', 'availability_zone': 'eu-de-01', 'metadata': {}},
+]
+
+
+def test_disks_are_selected_by_metadata_names_and_ids():
+    checked = dr_policy(policy(tier(disks={'metadata': {'tier': 'bronze'}, 'names': ['db01'], 'ids': ['id-dup-2']})))
+    chosen = dr_policy_disks(DISKS, checked['tiers'][0], checked)
+    assert [d['id'] for d in chosen] == ['id-app01', 'id-app02', 'id-db01', 'id-dup-2']
+    checked = dr_policy(policy(tier(disks={'metadata': {'tier': 'bronze', 'x': 1}})))
+    assert [d['id'] for d in dr_policy_disks(DISKS, checked['tiers'][0], checked)] == ['id-app02']
+
+
+@pytest.mark.parametrize('disks, reason', [
+    ({'names': ['db02']}, "names disk 'db02', which does not exist"),
+    ({'names': ['dup']}, "2 disks have that name; list it under ids instead"),
+    ({'ids': ['nope']}, 'lists disk id nope, which does not exist'),
+])
+def test_missing_or_ambiguous_disks_are_refused(disks, reason):
+    checked = dr_policy(policy(tier(disks=disks)))
+    with pytest.raises(AnsibleFilterError, match=reason):
+        dr_policy_disks(DISKS, checked['tiers'][0], checked)
+
+
+def test_a_secondary_az_too_far_or_the_same_is_refused():
+    replicated = tier(failure='az', rpo=0, secondary_az='eu-de-far', disks={'names': ['db01']})
+    checked = dr_policy(policy(replicated, az_distances_km={'eu-de-01/eu-de-far': 250}))
+    with pytest.raises(AnsibleFilterError, match='is 250 km from secondary_az eu-de-far; replication reaches less than 100 km'):
+        dr_policy_disks(DISKS, checked['tiers'][0], checked)
+    checked = dr_policy(policy(dict(replicated, secondary_az='eu-de-01')))
+    with pytest.raises(AnsibleFilterError, match="is in eu-de-01, the tier's secondary_az"):
+        dr_policy_disks(DISKS, checked['tiers'][0], checked)
+    checked = dr_policy(policy(dict(replicated, secondary_az='eu-de-02'), az_distances_km={'eu-de-02/eu-de-01': 30}))
+    assert [d['name'] for d in dr_policy_disks(DISKS, checked['tiers'][0], checked)] == ['db01']
+
+
+def test_rpo_slots():
+    assert rpo_slot('2026-11-25T10:59:59Z', '1h') == {
+        'start': '2026-11-25T10:00:00Z', 'stamp': '20261125T1000Z', 'end': '2026-11-25T11:00:00Z'}
+    assert rpo_slot('2026-11-25T10:07:00Z', '15m')['stamp'] == '20261125T1000Z'
+    assert rpo_slot('2026-11-25T23:00:00.123456', '1d')['start'] == '2026-11-25T00:00:00Z'
+    with pytest.raises(AnsibleFilterError, match='rpo must be above 0'):
+        rpo_slot('2026-11-25T10:00:00Z', 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(seconds=st.integers(min_value=0, max_value=10 ** 9), rpo=st.sampled_from([60, 900, 3600, 86400, 7 * 86400, 5400]))
+def test_a_moment_lies_in_its_slot(seconds, rpo):
+    import datetime
+    moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)
+    slot = rpo_slot(moment.strftime('%Y-%m-%dT%H:%M:%SZ'), rpo)
+    start = datetime.datetime.strptime(slot['start'], '%Y-%m-%dT%H:%M:%SZ')
+    assert start <= moment < start + datetime.timedelta(seconds=rpo)
+
+
+TIER_VALUES = st.fixed_dictionaries({
+    'failure': st.sampled_from(['disk', 'az', 'region']),
+    'rpo': st.sampled_from([0, '5m', '30m', '1h', '4h', '1d']),
+    'rto': st.sampled_from([None, '10m', '2h']),
+    'secondary_az': st.sampled_from([None, 'eu-de-02']),
+    'mechanisms': st.sampled_from([None, ['snapshot'], ['backup'], ['replication'], ['snapshot', 'backup'],
+                                   ['snapshot', 'replication']]),
+})
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=TIER_VALUES)
+def test_an_accepted_tier_has_mechanisms_that_meet_it(values):
+    try:
+        checked = dr_policy(policy(tier(**values)))
+    except AnsibleFilterError as exc:
+        assert 'nothing was changed' in str(exc)
+        return
+    one = checked['tiers'][0]
+    mechanisms = set(one['mechanisms'])
+    assert one['failure'] in ('disk', 'az')
+    if one['rpo'] == 0:
+        assert 'replication' in mechanisms
+    if one['failure'] == 'az':
+        assert mechanisms & {'backup', 'replication'}
+        if one['rpo'] < 3600:
+            assert 'replication' in mechanisms
+    if 'replication' in mechanisms:
+        assert one['secondary_az']
+
+
+@pytest.mark.parametrize('name', ['bronze.yml', 'silver.yml', 'gold.yml', 'shop.yml'])
+def test_the_example_policies_in_the_docs_are_accepted(name):
+    path = os.path.join(DOCS, name)
+    if not os.path.exists(path):
+        pytest.skip('%s not written yet' % name)
+    with open(path) as handle:
+        checked = dr_policy(yaml.safe_load(handle)['dr_policy'])
+    assert checked['tiers']
+
+
+def test_the_input_is_not_changed():
+    value = policy(tier())
+    before = copy.deepcopy(value)
+    dr_policy(value)
+    assert value == before
