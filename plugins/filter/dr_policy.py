@@ -86,6 +86,10 @@ options:
           secondary_az:
             description: The DR AZ for replication.
             type: str
+          snapshot_every:
+            description: How often to snapshot (a duration, at most the RPO); defaults to the RPO,
+              or for an RPO of 0 to 1 hour when the retention keeps hourly copies, else 1 day.
+            type: raw
           force:
             description: Snapshot disks that are attached to a server (crash-consistent).
             type: bool

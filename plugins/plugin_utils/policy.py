@@ -31,7 +31,8 @@ REPLICATION_MAX_KM = 100       # SDRS active-active domains are same-city pairs
 STANDBY_RTO = 3600             # an AZ-proof RTO below this needs standing DR disks and servers
 _NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$')
 TIER_KEYS = ('name', 'failure', 'rpo', 'rto', 'retention', 'disks', 'mechanisms', 'secondary_az', 'force',
-             'description')
+             'description', 'snapshot_every')
+SNAPSHOT_STATUSES = ('available', 'in-use')
 POLICY_KEYS = ('name', 'tiers', 'description', 'az_distances_km')
 REGION_REFUSAL = ("failure 'region' cannot be met by these mechanisms: snapshots stay in the disk's AZ, "
                   "backups in the region's object storage, and replication pairs two AZs of one region "
@@ -226,6 +227,15 @@ def check_policy(policy):
         if 'replication' in mechanisms and not secondary:
             problems.append('%s needs replication (%s), which needs secondary_az: an AZ of the region less than '
                             '%d km from the disks\' AZ' % (where, mechanisms['replication'], REPLICATION_MAX_KM))
+        every = _duration(tier, 'snapshot_every', where, problems)
+        if 'snapshot' in mechanisms and rpo is not None:
+            if every is None:
+                every = rpo or (3600 if (retention or {}).get('hourly') else 86400)
+            elif every == 0:
+                problems.append('%s.snapshot_every must be above 0' % where)
+            elif rpo and every > rpo:
+                problems.append('%s: snapshots every %s cannot meet RPO %s; set snapshot_every to %s or less, or '
+                                'leave it out' % (where, human_duration(every), human_duration(rpo), human_duration(rpo)))
         force = tier.get('force', True)
         if not isinstance(force, bool):
             problems.append('%s.force must be true or false' % where)
@@ -235,6 +245,7 @@ def check_policy(policy):
             'retention': retention, 'disks': _disks(tier.get('disks'), where + '.disks', problems),
             'mechanisms': sorted(mechanisms, key=MECHANISMS.index), 'mechanism_reasons': mechanisms,
             'secondary_az': secondary, 'force': force,
+            'snapshot_every': every if 'snapshot' in mechanisms else None,
         })
     if problems:
         raise PolicyError(name, problems)
@@ -300,3 +311,44 @@ def rpo_slot(now, rpo):
     start = epoch + datetime.timedelta(seconds=elapsed - elapsed % seconds)
     return {'start': format_time(start), 'stamp': start.strftime('%Y%m%dT%H%MZ'),
             'end': format_time(start + datetime.timedelta(seconds=seconds))}
+
+
+def snapshot_name(policy_name, tier_name, stamp):
+    return '%s-%s-%s' % (policy_name, tier_name, stamp)
+
+
+def policy_targets(disks, policy, now, mechanism='snapshot'):
+    """Every (tier, disk) pair of a checked policy whose tier uses ``mechanism``, with the copy
+    that is due in the current slot: ``name`` (``<policy>-<tier>-<slot stamp>``), the ``metadata``
+    mark, ``force``, and ``skip`` (why the disk cannot be copied now, or None). A disk covered by
+    two tiers gets a copy for each. Raises PolicyError like ``select_disks``."""
+    targets = []
+    problems = []
+    for tier in policy['tiers']:
+        if mechanism not in tier['mechanisms']:
+            continue
+        try:
+            covered = select_disks(disks, tier, policy)
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+            continue
+        every = tier.get('snapshot_every') or tier['rpo']
+        slot = rpo_slot(now, every)
+        for disk in covered:
+            status = disk.get('status')
+            skip = None
+            if status not in SNAPSHOT_STATUSES:
+                skip = "disk '%s' is %s; only available or in-use disks can be copied" % (disk.get('name'), status)
+            elif status == 'in-use' and not tier['force']:
+                skip = "disk '%s' is in-use and tier '%s' has force: false" % (disk.get('name'), tier['name'])
+            targets.append({
+                'policy': policy['name'], 'tier': tier['name'], 'mechanism': mechanism,
+                'disk_id': disk['id'], 'disk_name': disk.get('name'), 'availability_zone': disk.get('availability_zone'),
+                'disk_status': status, 'every': every, 'slot': slot,
+                'name': snapshot_name(policy['name'], tier['name'], slot['stamp']),
+                'metadata': {'dp_evs_policy': policy['name'], 'dp_evs_tier': tier['name']},
+                'force': tier['force'], 'skip': skip,
+            })
+    if problems:
+        raise PolicyError(policy.get('name'), problems)
+    return targets

@@ -223,3 +223,29 @@ def test_the_input_is_not_changed():
     before = copy.deepcopy(value)
     dr_policy(value)
     assert value == before
+
+
+def test_targets_name_the_copy_due_in_the_slot_and_skip_disks_that_cannot_be_copied():
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_targets import dr_policy_targets
+    disks = [dict(d, status='available') for d in DISKS]
+    disks[1]['status'] = 'in-use'
+    disks[2]['status'] = 'creating'
+    checked = dr_policy(policy(tier(name='bronze', rpo='4h'), tier(name='gold', failure='az', rpo=0, secondary_az='eu-de-03',
+                                                               disks={'metadata': {'tier': 'gold'}},
+                                                               retention={'hourly': 24})))
+    targets = dr_policy_targets(disks, checked, '2026-11-25T10:30:00Z')
+    assert [(t['tier'], t['disk_name'], t['name'], t['skip'] is None) for t in targets] == [
+        ('bronze', 'app01', 'shop-bronze-20261125T0800Z', True),
+        ('bronze', 'app02', 'shop-bronze-20261125T0800Z', False),
+        ('gold', 'db01', 'shop-gold-20261125T1000Z', True),       # rpo 0 with hourly retention: hourly
+    ]
+    assert targets[0]['metadata'] == {'dp_evs_policy': 'shop', 'dp_evs_tier': 'bronze'}
+    assert 'is creating' in targets[1]['skip']
+    assert dr_policy_targets(disks, checked, '2026-11-25T10:30:00Z', 'replication')[0]['disk_name'] == 'db01'
+    checked = dr_policy(policy(tier(force=False)))
+    assert 'force: false' in dr_policy_targets(disks, checked, '2026-11-25T10:30:00Z')[0]['skip']
+
+
+def test_snapshot_every_must_meet_the_rpo():
+    assert dr_policy(policy(tier(rpo='1d', snapshot_every='6h')))['tiers'][0]['snapshot_every'] == 21600
+    assert 'snapshots every 1d cannot meet RPO 1h' in refused(policy(tier(rpo='1h', snapshot_every='1d')))

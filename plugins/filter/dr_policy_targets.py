@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: dr_policy_targets
+short_description: The copies a DR policy wants in the current RPO slot, per tier and disk
+version_added: 1.0.0
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+description:
+  - For every tier of a checked policy (P(dataprotection.evs.dr_policy#filter)) that uses
+    O(mechanism), and every disk the tier covers (as P(dataprotection.evs.dr_policy_disks#filter)
+    selects them), the copy that is due in the current slot of the tier's C(snapshot_every)
+    (default the RPO) on the cloud's clock.
+  - The copy is named C(<policy>-<tier>-<slot start as YYYYMMDDTHHMMZ>), so a second run in the
+    same slot finds it and changes nothing, and carries the metadata C(dp_evs_policy) and
+    C(dp_evs_tier) that retention uses to prune only the policy's own copies.
+  - A disk that cannot be copied now (not C(available) or C(in-use), or C(in-use) with
+    C(force=false)) is returned with C(skip) saying why.
+options:
+  _input:
+    description: All disks of the project (C(disks) of M(dataprotection.evs.disk_info)).
+    type: list
+    elements: dict
+    required: true
+  policy:
+    description: The checked policy.
+    type: dict
+    required: true
+  now:
+    description: The cloud's time (C(cloud_time) of the info module).
+    type: str
+    required: true
+  mechanism:
+    description: The mechanism whose tiers to take.
+    type: str
+    default: snapshot
+'''
+
+EXAMPLES = r'''
+- name: The snapshots due now
+  ansible.builtin.set_fact:
+    due: "{{ all_disks.disks | dataprotection.evs.dr_policy_targets(checked_policy, all_disks.cloud_time) }}"
+'''
+
+RETURN = r'''
+_value:
+  description: One item per tier and disk, with C(policy), C(tier), C(disk_id), C(disk_name),
+    C(availability_zone), C(disk_status), C(every) (seconds), C(slot) (C(start), C(end),
+    C(stamp)), C(name), C(metadata), C(force) and C(skip).
+  type: list
+  elements: dict
+'''
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, policy_targets
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+
+
+def dr_policy_targets(disks, policy, now, mechanism='snapshot'):
+    try:
+        return policy_targets(disks, policy, now, mechanism)
+    except (PolicyError, RetentionError) as exc:
+        raise AnsibleFilterError(str(exc))
+    except (KeyError, TypeError) as exc:
+        raise AnsibleFilterError('dr_policy_targets: the policy must come from the dr_policy filter (%s)' % exc)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'dr_policy_targets': dr_policy_targets}
