@@ -13,7 +13,7 @@ short_description: Take or delete a backup of an EVS disk (CBR or VBS)
 version_added: 1.0.0
 description:
   - Makes sure a backup with a given name of a disk exists (or not). Backup names are unique per
-    disk. A backup is a point-in-time copy kept in object storage apart from the disk: it
+    disk. A backup is a point-in-time copy kept in object storage apart from the disk; it
     outlives the disk and can be restored onto it (M(dataprotection.evs.backup_restore)) or
     become a new disk in any availability zone of the region (M(dataprotection.evs.disk) with
     O(dataprotection.evs.disk#module:backup)).

@@ -12,7 +12,7 @@ module: backup_restore
 short_description: Restore a disk backup (CBR or VBS) onto an existing disk
 version_added: 1.0.0
 description:
-  - Writes a backup's content onto a disk: by default the disk the backup was taken of, or
+  - Writes a backup's content onto a disk, by default the disk the backup was taken of, or
     another disk at least as large (O(disk)). All data on the target disk is replaced, so the
     module refuses unless O(overwrite=true).
   - The target disk must be detached (C(available)); an attached disk is refused before any
