@@ -9,8 +9,12 @@ ROOT := $(abspath .)
 VENV := $(ROOT)/.venv
 BIN := $(VENV)/bin
 BUILD := $(ROOT)/build
+# Scratch space of this make invocation (its process id), so that two make runs at once (a
+# developer's and a helper's, or two terminals) never delete each other's copies or emulators.
+RUN_DIR := $(BUILD)/runs/$(shell echo $$PPID)
 # ansible-test refuses a symlinked collection, so it runs from this copy.
-COLLECTION_COPY := $(BUILD)/ansible_collections/dataprotection/evs
+COLLECTIONS_ROOT := $(RUN_DIR)/collections
+COLLECTION_COPY := $(COLLECTIONS_ROOT)/ansible_collections/dataprotection/evs
 # Unit tests and the demo import the collection through this symlink tree.
 SOURCE_TREE := $(BUILD)/src
 MODULES = $(sort $(basename $(notdir $(wildcard plugins/modules/*.py))))
@@ -43,7 +47,9 @@ source-tree:
 	@ln -sfn ../../../.. $(SOURCE_TREE)/ansible_collections/dataprotection/evs
 
 collection-copy:
-	@rm -rf $(BUILD)/ansible_collections && mkdir -p $(COLLECTION_COPY)
+	@# runs whose make process is gone leave their scratch space behind: remove it
+	@for run in $(BUILD)/runs/*; do [ -d "$$run" ] && ! kill -0 "$${run##*/}" 2>/dev/null && rm -rf "$$run"; done; true
+	@rm -rf $(COLLECTIONS_ROOT) && mkdir -p $(COLLECTION_COPY)
 	@tar -cf - --exclude=./.venv --exclude=./build --exclude=./.git --exclude=./emulator \
 	  --exclude=./bench --exclude=./tools --exclude=./tests/output --exclude=./demo-state --exclude=./.pytest_cache \
 	  --exclude=__pycache__ --exclude=./.hypothesis . | tar -xf - -C $(COLLECTION_COPY)
@@ -71,17 +77,17 @@ sanity: venv collection-copy $(GET_PIP_CACHE)
 	cd $(COLLECTION_COPY) && $(BIN)/ansible-test sanity --venv --python $(ANSIBLE_TEST_PYTHON) --color no
 
 lint: venv collection-copy
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD) $(BIN)/ansible-lint --offline -q
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) $(BIN)/ansible-lint --offline -q
 
 integration: venv collection-copy
-	tools/with-emulator $(BUILD)/emulator-integration bash -c '\
+	tools/with-emulator $(RUN_DIR)/emulator-integration bash -c '\
 	  tools/integration-config $(COLLECTION_COPY)/tests/integration/integration_config.yml && \
 	  cd $(COLLECTION_COPY) && $(BIN)/ansible-test integration --local --color no $(TARGETS)'
 
 build-check: venv
-	rm -rf $(BUILD)/dist $(BUILD)/installed
-	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist
-	tools/check-build $(BUILD)/dist/dataprotection-evs-*.tar.gz $(BUILD)/installed $(MODULES)
+	rm -rf $(RUN_DIR)/dist $(RUN_DIR)/installed
+	$(BIN)/ansible-galaxy collection build --force --output-path $(RUN_DIR)/dist
+	tools/check-build $(RUN_DIR)/dist/dataprotection-evs-*.tar.gz $(RUN_DIR)/installed $(MODULES)
 
 clean:
 	rm -rf $(BUILD) demo-state

@@ -114,6 +114,20 @@ def test_aksk_with_project_id_and_no_catalog_uses_template():
     assert session.requests[1].url == 'https://evs.eu-de.otc.t-systems.com/v2/p1/volumes'
 
 
+def test_aksk_refused_signature_is_an_error_not_a_template_fallback():
+    settings = password_settings()
+    settings['auth'] = {'auth_url': IAM, 'ak': 'AK', 'sk': 'SK-WRONG-secret', 'project_id': 'p1'}
+    refused = {'error_msg': 'Incorrect IAM authentication information: verify aksk signature fail',
+               'error_code': 'APIGW.0301'}
+    client, session, sleeps = make_client([FakeResponse(401, refused)], settings)
+    with pytest.raises(CloudError) as caught:
+        client.get('volumev2', '/volumes')
+    assert caught.value.status == 401
+    assert caught.value.code == 'APIGW.0301'
+    assert len(session.requests) == 1
+    assert 'SK-WRONG-secret' not in str(caught.value)
+
+
 # ------------------------------------------------------------ endpoints
 def test_endpoint_order_override_then_catalog_then_template():
     settings = password_settings(endpoints={'volumev3': 'http://override/v3/{project_id}'})
