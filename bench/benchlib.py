@@ -157,14 +157,14 @@ def ansible_env(emulator: Emulator, log_file: Path | None = None, extra: dict | 
 
 
 def run_playbook(emulator: Emulator, playbook: str | Path, name: str, args: list[str] | None = None,
-                 extra_env: dict | None = None, check: bool = True) -> dict:
+                 extra_env: dict | None = None, check: bool = True, bin_dir: Path | None = None) -> dict:
     """Run a playbook; returns {wall, rc, log (the callback's record), output path}."""
     out_dir = emulator.dir / "runs"
     out_dir.mkdir(exist_ok=True)
     log_file = out_dir / f"{name}.json"
     out_file = out_dir / f"{name}.out"
     log_file.unlink(missing_ok=True)
-    command = [str(VENV_BIN / "ansible-playbook"), str(playbook)] + list(args or [])
+    command = [str((bin_dir or VENV_BIN) / "ansible-playbook"), str(playbook)] + list(args or [])
     t0 = time.monotonic()
     with open(out_file, "w") as out:
         rc = subprocess.call(command, env=ansible_env(emulator, log_file, extra_env), stdout=out,
