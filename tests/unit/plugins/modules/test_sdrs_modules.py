@@ -1,0 +1,280 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The SDRS modules against the emulator's ASGI app called in-process (no network, no sleep).
+
+The emulator's SDRS is a state machine with real replication; driving the modules through it
+checks the module flow (find, plan, check mode, apply, wait, diff) and the request sequence
+without a socket. Skipped when the emulator package is not installed.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import asyncio
+import json
+
+import pytest
+
+from ansible_collections.dataprotection.evs.plugins.module_utils import module as module_base
+from ansible_collections.dataprotection.evs.plugins.module_utils.client import Client
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter
+from ansible_collections.dataprotection.evs.plugins.modules.dr_drill import DrDrillModule
+from ansible_collections.dataprotection.evs.plugins.modules.protected_instance import ProtectedInstanceModule
+from ansible_collections.dataprotection.evs.plugins.modules.protection_group import ProtectionGroupModule
+from ansible_collections.dataprotection.evs.plugins.modules.protection_group_info import ProtectionGroupInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.replication_pair import ReplicationPairModule
+from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_info import ReplicationPairInfoModule
+from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse, Request
+
+emulator_app = pytest.importorskip('evs_emulator.app')
+emulator_config = pytest.importorskip('evs_emulator.config')
+
+HOST = 'emulator.test'
+AUTH = {'auth': {'auth_url': 'http://%s/identity/v3' % HOST, 'username': 'alice', 'password': 'alice-secret-1',
+                 'user_domain_name': 'OTC00000000001000000001', 'project_name': 'eu-de'},
+        'region': 'eu-de'}
+
+
+class InProcessSession:
+    """A requests.Session look-alike that hands each request to the emulator's ASGI app."""
+
+    def __init__(self, app):
+        self.app = app
+        self.requests = []
+        self.verify = True
+
+    @property
+    def mutating(self):
+        return [r for r in self.requests if r.mutating]
+
+    def request(self, method, url, data=None, headers=None, timeout=None, allow_redirects=True):
+        req = Request(method, url, headers or {}, data)
+        self.requests.append(req)
+        query = url.split('?', 1)[1] if '?' in url else ''
+        raw = data.encode() if isinstance(data, str) else (data or b'')
+        scope = {'type': 'http', 'method': method, 'path': req.path, 'raw_path': req.path.encode(),
+                 'query_string': query.encode(), 'root_path': '', 'scheme': 'http', 'http_version': '1.1',
+                 'headers': [(b'host', HOST.encode())] + [(k.lower().encode(), str(v).encode())
+                                                          for k, v in (headers or {}).items()],
+                 'server': (HOST, 80), 'client': ('127.0.0.1', 1)}
+        sent = []
+
+        async def receive():
+            return {'type': 'http.request', 'body': raw, 'more_body': False}
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(self.app(scope, receive, send))
+        headers_out = dict((k.decode().title(), v.decode()) for k, v in sent[0]['headers'])
+        content = b''.join(m.get('body', b'') for m in sent[1:])
+        body = json.loads(content) if content else None
+        return FakeResponse(sent[0]['status'], body, headers_out, text=content.decode() if content else '')
+
+
+@pytest.fixture
+def emulator(monkeypatch, tmp_path):
+    app = emulator_app.create_app(emulator_config.Config.load(), tmp_path)
+    emu = app.emulator
+    emu.update_timings(dict((name, 0) for name in emu.timings()))
+    session = InProcessSession(app)
+
+    class NoSleepWaiter(Waiter):
+        def __init__(self, *args, **kwargs):
+            kwargs.update(sleeper=lambda s: None, clock=lambda: 0.0)
+            super(NoSleepWaiter, self).__init__(*args, **kwargs)
+
+    monkeypatch.setattr(module_base, 'Client', lambda settings: Client(settings, session=session,
+                                                                       sleeper=lambda s: None))
+    monkeypatch.setattr(module_base, 'Waiter', NoSleepWaiter)
+    session.emu = emu
+    return session
+
+
+@pytest.fixture
+def run(run_module):
+    def call(module_cls, args, **kwargs):
+        merged = dict(AUTH)
+        merged.update(args)
+        return run_module(module_cls, merged, connection=False, **kwargs)
+    return call
+
+
+def api(session, method, path, body=None):
+    """A direct call (setup), logged in with the test tenant's token."""
+    token = session.requests_token if hasattr(session, 'requests_token') else None
+    if token is None:
+        answer = session.request('POST', 'http://%s/identity/v3/auth/tokens' % HOST, json.dumps({'auth': {
+            'identity': {'methods': ['password'], 'password': {'user': {
+                'name': 'alice', 'password': 'alice-secret-1', 'domain': {'name': 'OTC00000000001000000001'}}}},
+            'scope': {'project': {'name': 'eu-de', 'domain': {'name': 'OTC00000000001000000001'}}}}}),
+            {'Content-Type': 'application/json'})
+        session.requests_token = token = answer.headers['X-Subject-Token']
+        session.project_id = answer.json()['token']['project']['id']
+    url = 'http://%s%s' % (HOST, path.replace('{pid}', session.project_id))
+    answer = session.request(method, url, json.dumps(body) if body is not None else None,
+                             {'X-Auth-Token': token, 'Content-Type': 'application/json'})
+    return answer.json() if answer.text else None
+
+
+def setup_protected(session, run, disks=1):
+    """A group eu-de-01 -> eu-de-02 with a protected server and attached pairs."""
+    server = api(session, 'POST', '/ecs/v2.1/{pid}/servers', {'server': {
+        'name': 'app', 'availability_zone': 'eu-de-01', 'flavorRef': 'f', 'imageRef': 'i'}})['server']
+    volumes = [api(session, 'POST', '/evs/v2/{pid}/volumes', {'volume': {
+        'name': 'data%d' % i, 'size': 10, 'availability_zone': 'eu-de-01'}})['volume'] for i in range(disks)]
+    group = run(ProtectionGroupModule, {'name': 'pg', 'source_availability_zone': 'eu-de-01',
+                                        'target_availability_zone': 'eu-de-02', 'vpc': 'vpc-default'})
+    assert group['changed'], group
+    assert not run(ProtectedInstanceModule, {'protection_group': 'pg', 'name': 'app', 'server': server['id']})['failed']
+    for i, volume in enumerate(volumes):
+        pair = run(ReplicationPairModule, {'protection_group': 'pg', 'name': 'pair%d' % i, 'disk': volume['id'],
+                                           'protected_instance': 'app', 'device': '/dev/vd%s' % 'bcd'[i]})
+        assert pair['changed'], pair
+    return server, volumes
+
+
+def test_group_create_check_mode_idempotency_and_diff(emulator, run):
+    args = {'name': 'pg', 'source_availability_zone': 'eu-de-01', 'target_availability_zone': 'eu-de-02',
+            'vpc': 'vpc-default'}
+    predicted = run(ProtectionGroupModule, args, check=True, diff=True)
+    assert predicted['changed'] and emulator.mutating == []
+    created = run(ProtectionGroupModule, args, diff=True)
+    assert created['changed'] and created['diff'] == predicted['diff']
+    group = created['protection_group']
+    assert (group['status'], group['production_az'], group['protection']) == ('available', 'eu-de-01', 'disabled')
+    for key in ('status', 'production_az', 'dr_az', 'protection', 'priority_station'):
+        assert predicted['protection_group'][key] == group[key], key
+    posts = [r for r in emulator.mutating]
+    assert len(posts) == 1 and posts[0].body['server_group']['domain_id'] == group['domain_id']
+    del emulator.requests[:]
+    again = run(ProtectionGroupModule, args)
+    assert not again['changed'] and emulator.mutating == []
+
+
+def test_protection_and_planned_failover_are_declared_state(emulator, run):
+    setup_protected(emulator, run)
+    del emulator.requests[:]
+    enabled = run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled', 'production_az': 'eu-de-02'},
+                  diff=True)
+    assert enabled['changed'], enabled
+    actions = [list(r.body)[0] for r in emulator.mutating]
+    assert actions == ['start-server-group', 'reverse-server-group']
+    assert enabled['protection_group']['production_az'] == 'eu-de-02'
+    assert enabled['diff'] == {'before': {'protection': 'disabled', 'production_az': 'eu-de-01'},
+                               'after': {'protection': 'enabled', 'production_az': 'eu-de-02'}}
+    del emulator.requests[:]
+    assert not run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled',
+                                           'production_az': 'eu-de-02'})['changed']
+    assert emulator.mutating == []
+
+
+def test_failover_in_an_outage_needs_the_option_and_reads_nothing_in_the_down_zone(emulator, run):
+    setup_protected(emulator, run)
+    assert run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled'})['changed']
+    emulator.emu.start_outage('eu-de-01')
+    del emulator.requests[:]
+    refused = run(ProtectionGroupModule, {'name': 'pg', 'production_az': 'eu-de-02'})
+    assert refused['failed'] and 'allow_unplanned_failover' in refused['msg'] and emulator.mutating == []
+    assert refused['changed'] is False
+    predicted = run(ProtectionGroupModule, {'name': 'pg', 'production_az': 'eu-de-02',
+                                            'allow_unplanned_failover': True}, check=True)
+    assert predicted['changed'] and predicted['protection_group']['status'] == 'failed-over'
+    assert emulator.mutating == []
+    done = run(ProtectionGroupModule, {'name': 'pg', 'production_az': 'eu-de-02', 'allow_unplanned_failover': True})
+    assert done['changed'] and done['protection_group']['status'] == 'failed-over'
+    assert [list(r.body)[0] for r in emulator.mutating] == ['failover-server-group']
+    # no request touched a resource of the down zone: every answer was a success
+    assert all(r.path.startswith(('/sdrs/', '/identity/', '/evs/v2/')) for r in emulator.requests)
+    # re-protecting needs the old zone back
+    refused = run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled'})
+    assert refused['failed'] and 'eu-de-01 is unavailable' in refused['msg']
+    emulator.emu.end_outage('eu-de-01')
+    back = run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled', 'production_az': 'eu-de-01'})
+    assert back['changed'] and back['protection_group']['production_az'] == 'eu-de-01'
+    assert back['protection_group']['status'] == 'protected'
+
+
+def test_a_failed_job_is_reported_with_the_cloud_reason(emulator, run, monkeypatch):
+    setup_protected(emulator, run)
+    assert run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled'})['changed']
+    # the zone goes down after the module looked (a stale view): the cloud accepts, the job fails
+    monkeypatch.setattr(ProtectionGroupModule, 'zone_down', lambda self, zone: False)
+    emulator.emu.start_outage('eu-de-02')
+    failed = run(ProtectionGroupModule, {'name': 'pg', 'production_az': 'eu-de-02'})
+    assert failed['failed'] and failed['changed'] is True
+    assert 'FAIL' in failed['msg'] and 'eu-de-02 is unavailable' in failed['msg']
+    assert run(ProtectionGroupInfoModule, {'name': 'pg'})['protection_groups'][0]['status'] == 'error-reversing'
+
+
+def test_group_delete_refusals_then_delete(emulator, run):
+    setup_protected(emulator, run)
+    refused = run(ProtectionGroupModule, {'name': 'pg', 'state': 'absent'})
+    assert refused['failed'] and '1 protected instances, 1 replication pairs' in refused['msg']
+    assert run(ReplicationPairModule, {'protection_group': 'pg', 'name': 'pair0', 'state': 'absent'})['changed']
+    assert run(ProtectedInstanceModule, {'protection_group': 'pg', 'name': 'app', 'state': 'absent'})['changed']
+    deleted = run(ProtectionGroupModule, {'name': 'pg', 'state': 'absent'}, diff=True)
+    assert deleted['changed'] and deleted['diff']['after'] == {}
+    assert run(ProtectionGroupInfoModule, {})['protection_groups'] == []
+    assert not run(ProtectionGroupModule, {'name': 'pg', 'state': 'absent'})['changed']
+
+
+def test_pair_attach_detach_and_info(emulator, run):
+    setup_protected(emulator, run)
+    del emulator.requests[:]
+    detached = run(ReplicationPairModule, {'protection_group': 'pg', 'name': 'pair0', 'protected_instance': ''})
+    assert detached['changed'] and detached['replication_pair']['protected_instance'] is None
+    assert [r.method for r in emulator.mutating] == ['DELETE']
+    info = run(ReplicationPairInfoModule, {'protection_group': 'pg'})
+    pair = info['replication_pairs'][0]
+    assert pair['production_volume_id'] and pair['dr_volume_id'] and pair['device'] is None
+    moved = run(ReplicationPairModule, {'protection_group': 'pg', 'name': 'pair0', 'protected_instance': 'app',
+                                        'device': '/dev/vdd'}, diff=True)
+    assert moved['changed'] and moved['replication_pair']['device'] == '/dev/vdd'
+    assert moved['diff']['after'] == {'protected_instance': moved['replication_pair']['protected_instance'],
+                                      'device': '/dev/vdd'}
+
+
+def test_drill_create_delete(emulator, run):
+    setup_protected(emulator, run)
+    predicted = run(DrDrillModule, {'protection_group': 'pg', 'name': 'd1'}, check=True)
+    assert predicted['changed'] and predicted['dr_drill']['status'] == 'available'
+    created = run(DrDrillModule, {'protection_group': 'pg', 'name': 'd1'})
+    assert created['changed'] and len(created['dr_drill']['drill_servers']) == 1
+    assert sorted(created['dr_drill']) == sorted(predicted['dr_drill'])
+    assert not run(DrDrillModule, {'protection_group': 'pg', 'name': 'd1'})['changed']
+    assert run(DrDrillModule, {'protection_group': 'pg', 'name': 'd1', 'state': 'absent'})['changed']
+    assert not run(DrDrillModule, {'protection_group': 'pg', 'name': 'd1', 'state': 'absent'})['changed']
+
+
+def test_wait_false_returns_the_transitional_status(emulator, run):
+    setup_protected(emulator, run)
+    emulator.emu.update_timings({'sdrs.group.start': 60})
+    started = run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled', 'wait': False})
+    assert started['changed'] and started['protection_group']['status'] == 'starting'
+    emulator.emu.clock.advance(61)
+    del emulator.requests[:]
+    assert not run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled'})['changed']
+    assert emulator.mutating == []
+
+
+def test_lost_create_answer_is_resolved_by_name(emulator, run, monkeypatch):
+    """The create reached the cloud but its answer was lost: the module looks the group up
+    by name instead of creating a second one."""
+    original = emulator.request
+    state = {'dropped': False}
+
+    def drop_first_create(method, url, data=None, headers=None, timeout=None, allow_redirects=True):
+        answer = original(method, url, data, headers, timeout, allow_redirects)
+        if method == 'POST' and url.endswith('/server-groups') and not state['dropped']:
+            state['dropped'] = True
+            return FakeResponse(504, {'error_msg': 'gateway timeout', 'error_code': 'APIGW.0201'})
+        return answer
+
+    monkeypatch.setattr(emulator, 'request', drop_first_create)
+    created = run(ProtectionGroupModule, {'name': 'pg', 'source_availability_zone': 'eu-de-01',
+                                          'target_availability_zone': 'eu-de-02', 'vpc': 'vpc-default'})
+    assert created['changed'] and created['protection_group']['status'] == 'available', created
+    assert len([r for r in emulator.mutating if r.path.endswith('/server-groups')]) == 1
