@@ -84,6 +84,7 @@ def build_routes() -> list:
     routes += evs.mounts() + compute.mounts() + sdrs.mounts() + vpc.mounts()
     routes += vbs.mounts() + cbr.mounts()
     routes += cbr.unprefixed_routes()  # plain routes: an unmatched path still falls through to EVS
+    routes += sdrs.unprefixed_routes()  # plain /v1 routes for huaweicloudsdksdrs (see services/sdrs.py)
     routes += evs.unprefixed_mounts()  # last: only paths no prefixed service claimed
     return routes
 

@@ -88,6 +88,8 @@ def implemented_rows() -> list[tuple[str, str, str, str, str]]:
     routes = [r for r in build_routes() if not (isinstance(r, Mount) and r.path in unprefixed)]
     # The unprefixed CBR routes repeat the /cbr ones for the Huawei CBR SDK (see README).
     routes = [r for r in routes if not (isinstance(r, Route) and r.path.startswith("/v3/"))]
+    # The unprefixed SDRS routes repeat the /sdrs ones for the Huawei SDRS SDK (see README).
+    routes = [r for r in routes if not (isinstance(r, Route) and r.path.startswith("/v1/"))]
     for method, path in _walk(routes):
         shown = re.sub(r"^/evs/v[23](/\{project_id\})", r"/evs/{v2,v3}\1", path)
         if (method, shown) in seen:

@@ -580,7 +580,10 @@ async def create_pair(call: Call):
                                                         "volume_size": volume["size"],
                                                         "volume_type": volume["volume_type"]}}
     call.pairs.save(begin(pair, PAIR_OPS["sdrs.pair.create"], call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.pair.create", {"replication_id": pair_id, "server_group_id": group["id"]}))
+    # api docs name the entity replication_id; the Huawei SDK's JobEntities replication_pair_id and volume_ids
+    return job_answer(start_job(call, "sdrs.pair.create", {
+        "replication_id": pair_id, "replication_pair_id": pair_id, "server_group_id": group["id"],
+        "volume_ids": f"{source_id},{target_id}"}))
 
 
 def _listed_members(call: Call, repo: Repository, view) -> list[dict]:
@@ -913,8 +916,8 @@ async def delete_drill(call: Call):
 
 
 # -- routing ---------------------------------------------------------------
-def api_routes() -> list:
-    pid = "/{project_id}"
+def api_routes(prefix: str = "") -> list:
+    pid = prefix + "/{project_id}"
     return [
         Route(f"{pid}/active-domains", list_domains, methods=["GET"]),
         Route(f"{pid}/sdrs/quotas", show_quotas, methods=["GET"]),
@@ -948,3 +951,17 @@ def api_routes() -> list:
 
 def mounts() -> list:
     return [Mount("/sdrs/v1", routes=api_routes())]
+
+
+async def show_unprefixed_job(request: Request):
+    """`/v1/{project_id}/jobs/{job_id}` without the /sdrs prefix is shared with the EVS vendor
+    jobs (the Huawei SDKs keep only the host of an endpoint): an SDRS job answers as SDRS."""
+    if request.app.state.emulator.store.get(JOB, request.path_params["job_id"]) is not None:
+        return await show_job(request)
+    return await evs.show_job(request)
+
+
+def unprefixed_routes() -> list:
+    """Plain `/v1/...` routes for huaweicloudsdksdrs (not a mount, so other paths fall through)."""
+    routes = [r for r in api_routes("/v1") if not r.path.endswith("/jobs/{job_id}")]
+    return routes + [Route("/v1/{project_id}/jobs/{job_id}", show_unprefixed_job, methods=["GET"])]
