@@ -27,7 +27,7 @@ export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 
-.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean awx-test
+.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean awx-test bench bench-venv
 
 help:
 	@echo "make demo   - set up, start the emulator, protect disks with snapshots twice (2nd run changed=0)"
@@ -93,6 +93,24 @@ build-check: venv
 # engine needed) and the credential type's injectors authenticate the collection to the emulator.
 awx-test: venv
 	$(BIN)/python -m pytest tests/awx -q -p no:cacheprovider
+
+# Benchmarks (bench/): never part of `make test`. `make bench` runs all and writes bench/RESULTS.md;
+# `make bench BENCH=economy` (or emulator, fanout, noop) runs one. openstack.cloud for the request
+# economy comparison lives in its own venv, never in .venv. openstacksdk 4.5: with 4.22 every
+# openstack.cloud 2.5.0 module fails (`openstack.version` is no longer imported).
+BENCH ?= all
+BENCH_VENV := $(BUILD)/bench-venv
+
+bench-venv: $(BENCH_VENV)/.installed
+
+$(BENCH_VENV)/.installed:
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check ansible==12.3.0 openstacksdk==4.5.0
+	@touch $@
+
+bench: venv source-tree bench-venv
+	@command -v wrk >/dev/null || echo "bench: wrk not found (apt-get install -y wrk); using a Python load client"
+	cd bench && $(BIN)/python run.py $(BENCH)
 
 clean:
 	rm -rf $(BUILD) demo-state

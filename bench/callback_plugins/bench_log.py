@@ -101,8 +101,7 @@ class CallbackModule(CallbackBase):
             self.current['changed'] += 1
         task = result._task
         register = getattr(task, 'register', None)
-        if kind == 'ok' and register and str(task.action).startswith('dataprotection.evs.') \
-                and 'results' not in result._result:
+        if kind == 'ok' and register and str(task.action).startswith('dataprotection.evs.'):
             self.registered[register] = dict((k, v) for k, v in result._result.items()
                                              if not k.startswith('_ansible') and k != 'invocation')
 

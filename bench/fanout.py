@@ -1,0 +1,99 @@
+"""Fan-out: a playbook over 1, 10, 100 (and with BENCH_FANOUT_SIZES=1,10,100,1000 also 1,000)
+disks, with snapshot creation taking 20 s in the emulator; wall time ratios against 1 disk, and
+where the time goes.
+
+    python bench/fanout.py [--playbook playbooks/snapshot.yml] [--sizes 1,10,100] [-e k=v ...]
+
+The playbook must select the disks that carry the metadata `backup: daily` (the snapshot
+playbook's default selector; a role-based playbook is given the same disks). Each size runs
+against a fresh emulator.
+
+Where the time goes, per run (from the bench_log callback and the request log):
+- ansible startup and play overhead: wall time minus the sum of the task durations;
+- per task: duration, loop items, and the median time per item;
+- waiting: in a task that waits, each item's time beyond the median item time of the task that
+  started the operations without waiting (same module, one request fewer), summed;
+- requests: how many the emulator logged during each task (their server time is about 1 to 3 ms
+  each, from the emulator benchmark).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+from pathlib import Path
+
+from benchlib import ROOT, Emulator, log, run_playbook, save_result
+
+SNAPSHOT_SECONDS = 20
+
+
+def analyse(run: dict) -> dict:
+    record = run["log"]
+    tasks = []
+    for task in record.get("tasks", []):
+        ends = [i["end"] for i in task["items"]]
+        gaps = [b - a for a, b in zip([task["start"]] + ends[:-1], ends)]
+        tasks.append({"name": task["name"], "action": task["action"], "seconds": round(task["end"] - task["start"], 2),
+                      "items": len(task["items"]), "changed": task["changed"] + sum(1 for i in task["items"] if i["changed"]),
+                      "median_item_s": round(statistics.median(gaps), 3) if gaps else None,
+                      "gaps": gaps, "requests": len(task["requests"]),
+                      "mutating": sum(1 for r in task["requests"] if r["mutating"])})
+    in_tasks = sum(t["seconds"] for t in tasks)
+    # waiting: items of a waiting task (wait: true) beyond the median item of a non-waiting one
+    starter = next((t for t in tasks if t["items"] and t["mutating"]), None)
+    base = starter["median_item_s"] if starter else None
+    waiting = 0.0
+    for t in tasks:
+        if t is not starter and t["items"] and base is not None and t["action"] == (starter or {}).get("action"):
+            waiting += sum(max(0.0, g - base) for g in t["gaps"])
+    for t in tasks:
+        t.pop("gaps")
+    module_items = sum(t["items"] or 1 for t in tasks if t["action"].startswith("dataprotection.evs."))
+    return {"wall": round(run["wall"], 2), "ansible_outside_tasks": round(run["wall"] - in_tasks, 2),
+            "in_tasks": round(in_tasks, 2), "waiting_estimate": round(waiting, 2),
+            "module_calls": module_items, "requests": sum(t["requests"] for t in tasks),
+            "mutating": sum(t["mutating"] for t in tasks), "tasks": tasks}
+
+
+def run_size(playbook: Path, size: int, extra: list[str]) -> dict:
+    with Emulator(f"fanout-{size}") as emu:
+        emu.admin.set_timings({"volume.create": 0})
+        emu.create_disks(size, "fan", {"backup": "daily"})
+        emu.admin.set_timings({"snapshot.create": SNAPSHOT_SECONDS})
+        log(f"fanout: {playbook.name} over {size} disks (snapshot.create {SNAPSHOT_SECONDS} s)")
+        run = run_playbook(emu, playbook, f"fanout-{size}", extra)
+        result = analyse(run)
+        snaps = emu.api("GET", "/evs/v3/{pid}/snapshots/detail")["snapshots"]
+        result["snapshots_available"] = sum(1 for s in snaps if s["status"] == "available")
+        result["disks"] = size
+        log(f"  {size} disks: {result['wall']:.1f} s wall, {result['module_calls']} module calls, "
+            f"{result['requests']} requests, waiting ~{result['waiting_estimate']:.1f} s")
+        return result
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--playbook", default=str(ROOT / "playbooks" / "snapshot.yml"))
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_FANOUT_SIZES", "1,10,100"))
+    parser.add_argument("-e", dest="extra", action="append", default=[])
+    args = parser.parse_args(argv)
+    playbook = Path(args.playbook).resolve()
+    extra = [x for e in args.extra for x in ("-e", e)]
+    sizes = [int(s) for s in args.sizes.split(",")]
+    runs = {size: run_size(playbook, size, extra) for size in sizes}
+    one = runs[sizes[0]]["wall"]
+    ratios = {size: round(r["wall"] / one, 2) for size, r in runs.items()}
+    result = {"playbook": str(playbook.relative_to(ROOT) if playbook.is_relative_to(ROOT) else playbook),
+              "snapshot_create_seconds": SNAPSHOT_SECONDS, "runs": runs, "ratios": ratios,
+              "targets": {"100": 2.0, "1000": 10.0}}
+    save_result("fanout", result)
+    for size, ratio in ratios.items():
+        log(f"fanout: {size} disks / {sizes[0]} disk = {ratio}x")
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2)[:4000])
