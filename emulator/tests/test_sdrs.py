@@ -441,6 +441,15 @@ def test_full_teardown(sdrs):
     sdrs_admin(sdrs).write_disk(source, {"0": "free"})
 
 
+def test_snapshot_rollback_onto_a_paired_disk_is_refused(sdrs):
+    group, _, (pair,) = protected_setup(sdrs, disks=1)
+    source, _ = volumes_of(pair)
+    snapshot = sdrs.t.create_snapshot(source, force=True)
+    answer = sdrs.t.call("POST", sdrs.t.evs(f"/os-vendor-snapshots/{snapshot['id']}/rollback"),
+                         {"rollback": {"volume_id": source}})
+    assert answer.status == 400 and "replication pair" in answer.body["badRequest"]["message"]
+
+
 def test_quotas(sdrs):
     sdrs.create_group()
     resources = {r["type"]: r for r in sdrs.ok("GET", "/sdrs/quotas")["quotas"]["resources"]}
