@@ -39,7 +39,17 @@ def serve(args) -> int:
     sock.bind((args.host, args.port))
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
-    url = f"http://{shown_host}:{port}"
+    tls_options = {}
+    if args.tls:
+        # a CA and a server certificate for 127.0.0.1/localhost, kept in the state dir
+        from .tls import make_certificates
+        files = make_certificates(state_dir / "tls", args.host)
+        # An idle keep-alive TLS connection closes only when the client answers the TLS
+        # close; a client that keeps it open idle would hold SIGTERM for asyncio's 30 s TLS
+        # shutdown timeout, so the graceful stop is bounded.
+        tls_options = {"ssl_certfile": str(files.cert), "ssl_keyfile": str(files.key),
+                       "timeout_graceful_shutdown": 2}
+    url = f"{'https' if args.tls else 'http'}://{shown_host}:{port}"
 
     class AnnouncingServer(uvicorn.Server):
         async def startup(self, sockets=None):
@@ -51,7 +61,8 @@ def serve(args) -> int:
                 print(f"evs-emulator serving at {url} (state: {state_dir})", flush=True)
 
     server = AnnouncingServer(uvicorn.Config(app, log_level=args.log_level, access_log=False, proxy_headers=False,
-                                             server_header=False, date_header=False, lifespan="off"))
+                                             server_header=False, date_header=False, lifespan="off",
+                                             **tls_options))
     # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal to the handler
     # that was installed before it; make that one a normal exit, so SIGTERM means status 0.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -60,21 +71,23 @@ def serve(args) -> int:
     return 0
 
 
-def clouds_yaml(config: Config, url: str) -> str:
+def clouds_yaml(config: Config, url: str, cacert: str | None = None) -> str:
     auth_url = f"{url.rstrip('/')}/identity/v3"
     clouds = {}
+    # an https emulator (`serve --tls`): clients verify it with the CA in its state dir
+    tls = {"cacert": str(Path(cacert).resolve())} if cacert else {}
     for tenant in config.tenants:
         region = tenant.project["region"]
         clouds[tenant.cloud] = {
             "auth": {"auth_url": auth_url, "username": tenant.user["name"], "password": tenant.user["password"],
                      "user_domain_name": tenant.domain["name"], "project_name": tenant.project["name"],
                      "project_id": tenant.project["id"]},
-            "region_name": region, "interface": "public", "identity_api_version": 3,
+            "region_name": region, "interface": "public", "identity_api_version": 3, **tls,
         }
         clouds[f"{tenant.cloud}-aksk"] = {
             "auth": {"auth_url": auth_url, "ak": tenant.user["access_key"], "sk": tenant.user["secret_key"],
                      "project_id": tenant.project["id"], "project_name": tenant.project["name"]},
-            "region_name": region,
+            "region_name": region, **tls,
         }
     header = "# clouds.yaml for the evs-emulator at " + url + "\n"
     return header + yaml.safe_dump({"clouds": clouds}, sort_keys=False)
@@ -90,13 +103,20 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--config", help="YAML config (default: the built-in seed)")
     run.add_argument("--url-file", help="write the base URL here once ready")
     run.add_argument("--log-level", default="warning")
+    run.add_argument("--tls", action="store_true",
+                     help="serve HTTPS with a CA and certificate made in <state-dir>/tls/ (ca.pem)")
     clouds = commands.add_parser("clouds-yaml", help="print a clouds.yaml for the seeded tenants")
     clouds.add_argument("--url", default="http://127.0.0.1:8080", help="the emulator's base URL")
     clouds.add_argument("--config", help="YAML config (default: the built-in seed)")
+    clouds.add_argument("--cacert", help="the CA of an https emulator (<state-dir>/tls/ca.pem), as `cacert`")
+    clouds.add_argument("--state-dir", help="an https emulator's state dir: its tls/ca.pem becomes `cacert`")
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
-    sys.stdout.write(clouds_yaml(Config.load(args.config), args.url))
+    cacert = args.cacert
+    if cacert is None and args.state_dir and args.url.startswith("https:"):
+        cacert = str(Path(args.state_dir) / "tls" / "ca.pem")
+    sys.stdout.write(clouds_yaml(Config.load(args.config), args.url, cacert))
     return 0
 
 

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -34,14 +35,17 @@ class Answer:
         return self.headers.get(name.lower())
 
 
-def http(method: str, url: str, body=None, headers: dict | None = None, timeout: float = 10.0) -> Answer:
-    """One HTTP exchange; JSON in and out; error statuses are returned, not raised."""
+def http(method: str, url: str, body=None, headers: dict | None = None, timeout: float = 10.0,
+         cafile: str | Path | None = None) -> Answer:
+    """One HTTP exchange; JSON in and out; error statuses are returned, not raised.
+    ``cafile``: the CA to verify an https emulator with (`EmulatorProcess(tls=True).ca_cert`)."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
     if data is not None:
         request.add_header("Content-Type", "application/json")
+    context = ssl.create_default_context(cafile=str(cafile)) if cafile else None
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
             status, raw, hdrs = response.status, response.read(), response.headers
     except urllib.error.HTTPError as err:
         status, raw, hdrs = err.code, err.read(), err.headers
@@ -53,11 +57,12 @@ def http(method: str, url: str, body=None, headers: dict | None = None, timeout:
 class AdminClient:
     """The /_emulator/ API."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, cafile: str | Path | None = None):
         self.base_url = base_url.rstrip("/")
+        self.cafile = cafile
 
     def _call(self, method: str, path: str, body=None, expect: tuple = (200, 201, 204)):
-        answer = http(method, f"{self.base_url}/_emulator{path}", body)
+        answer = http(method, f"{self.base_url}/_emulator{path}", body, cafile=self.cafile)
         if answer.status not in expect:
             raise AssertionError(f"admin {method} {path} -> {answer.status} {answer.body}")
         return answer.body
@@ -123,14 +128,20 @@ class AdminClient:
 
 
 class EmulatorProcess:
-    """A real `evs-emulator serve` subprocess on a free loopback port."""
+    """A real `evs-emulator serve` subprocess on a free loopback port.
+
+    ``port``: a fixed port (e.g. the one of a killed predecessor on the same state dir);
+    ``tls``: serve HTTPS (`serve --tls`); the CA to trust is then ``ca_cert``.
+    """
 
     def __init__(self, state_dir: str | Path | None = None, config: str | Path | None = None,
-                 startup_timeout: float = 10.0):
+                 startup_timeout: float = 10.0, port: int = 0, tls: bool = False):
         self._own_dir = state_dir is None
         self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="evs-emulator-"))
         self.config = config
         self.startup_timeout = startup_timeout
+        self.port = port
+        self.tls = tls
         self.process: subprocess.Popen | None = None
         self.base_url: str | None = None
 
@@ -138,8 +149,10 @@ class EmulatorProcess:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         url_file = self.state_dir / "url"
         url_file.unlink(missing_ok=True)
-        command = [sys.executable, "-m", "evs_emulator.cli", "serve", "--port", "0",
+        command = [sys.executable, "-m", "evs_emulator.cli", "serve", "--port", str(self.port),
                    "--state-dir", str(self.state_dir), "--url-file", str(url_file)]
+        if self.tls:
+            command.append("--tls")
         if self.config:
             command += ["--config", str(self.config)]
         # Output goes to files, not pipes: a pipe nobody reads would block a chatty server.
@@ -157,8 +170,13 @@ class EmulatorProcess:
         self.base_url = url_file.read_text().strip()
         return self
 
+    @property
+    def ca_cert(self) -> Path | None:
+        """The CA that signed an https emulator's certificate (None without ``tls``)."""
+        return self.state_dir / "tls" / "ca.pem" if self.tls else None
+
     def admin(self) -> AdminClient:
-        return AdminClient(self.base_url)
+        return AdminClient(self.base_url, self.ca_cert)
 
     def stop(self) -> None:
         """SIGTERM and wait: a clean shutdown."""

@@ -11,6 +11,7 @@ import datetime
 import email.utils
 import json
 import random
+import re
 import time
 
 try:
@@ -27,6 +28,8 @@ except ImportError as exc:  # pragma: no cover - depends on the host
     requests = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
+
+from ansible.module_utils.common.warnings import warn
 
 from ansible_collections.dataprotection.evs.plugins.module_utils import signer
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import auth_method, secrets_of
@@ -192,17 +195,26 @@ class Client:
         self.timeout = settings.get('timeout') or 30
         self.retry = retry or RetryPolicy()
         self._secrets = secrets_of(settings)
+        #: keyword arguments of every request of our own session
+        self._request_options = {}
+        #: the insecure-TLS warning goes out once per client (one task), not per request
+        self._warned_insecure = False
         if session is None:
             if not HAS_REQUESTS:
                 raise ConfigError('the python library requests is needed')
             session = requests.Session()
-            if settings.get('ca_cert'):
-                session.verify = settings['ca_cert']
+            # validate_certs: false wins over a ca_cert (as in openstacksdk: cacert only
+            # matters when verifying)
+            if not settings.get('validate_certs', True):
+                session.verify = False
+                # warned once by _warn_insecure, not by urllib3 per request
+                requests.packages.urllib3.disable_warnings(
+                    requests.packages.urllib3.exceptions.InsecureRequestWarning)
             else:
-                session.verify = bool(settings.get('validate_certs', True))
-                if not session.verify:  # the user chose it; do not repeat a warning per request
-                    requests.packages.urllib3.disable_warnings(
-                        requests.packages.urllib3.exceptions.InsecureRequestWarning)
+                session.verify = settings.get('ca_cert') or True
+            # per request: a REQUESTS_CA_BUNDLE in the environment would otherwise win over
+            # the session's ca_cert / validate_certs
+            self._request_options['verify'] = session.verify
         self.session = session
         self.sleep = time.sleep if sleeper is None else sleeper
         self.rng = random.random if rng is None else rng
@@ -406,14 +418,19 @@ class Client:
             send_headers = self._auth_headers(method, url, base_headers, body) if authenticated else base_headers
             send_headers['User-Agent'] = USER_AGENT
             self.request_count += 1
+            self._warn_insecure(url)
             try:
                 response = self.session.request(method, url, data=body, headers=send_headers,
-                                                timeout=self.timeout, allow_redirects=False)
+                                                timeout=self.timeout, allow_redirects=False,
+                                                **self._request_options)
             except Exception as exc:  # requests' ConnectionError/Timeout and friends
                 if not _is_transport_error(exc):
                     raise
                 never_sent = _never_sent(exc)
                 message = redact('%s: %s' % (type(exc).__name__, exc), self._secrets)
+                if _certificate_refused(exc):  # a certificate does not heal by retrying
+                    raise CloudError(None, 'CertificateError', _certificate_message(url, message),
+                                     operation=operation, attempts=attempt)
                 if _unresolvable(exc):  # a wrong host name does not heal by retrying
                     raise CloudError(None, 'NameResolutionError', message, operation=operation, attempts=attempt)
                 if not (idempotent or never_sent):
@@ -447,6 +464,16 @@ class Client:
                 raise self._error_from(response, operation, attempt)
             retry_after = parse_retry_after(response.headers.get('Retry-After'), self.cloud_now())
             self.sleep(self.retry.delay(attempt, self.rng, retry_after))
+
+    def _warn_insecure(self, url):
+        if self._warned_insecure or self._request_options.get('verify') is not False:
+            return
+        if not url.lower().startswith('https:'):
+            return
+        self._warned_insecure = True
+        warn('validate_certs is false: the TLS certificate of %s is not verified, so anyone on the '
+             'network path could read or change the requests; set ca_cert to the CA that signed it '
+             'instead' % urlsplit(url).netloc)
 
     def _recover(self, recover, operation, message, attempt, error=None):
         """A non-idempotent request's answer is lost. Ask ``recover`` (look the resource up):
@@ -537,6 +564,18 @@ def _is_transport_error(exc):
         return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                                 requests.exceptions.ChunkedEncodingError))
     return isinstance(exc, (IOError, OSError))
+
+
+def _certificate_refused(exc):
+    text = str(exc)
+    return 'CERTIFICATE_VERIFY_FAILED' in text or 'certificate verify failed' in text
+
+
+def _certificate_message(url, message):
+    reason = re.search(r'certificate verify failed: ([^()\'"]+)', message)
+    return ('the TLS certificate of %s could not be verified (%s); set ca_cert (or the clouds.yaml '
+            'cacert, or OS_CACERT) to the CA bundle that signed it, or validate_certs: false to skip '
+            'the check' % (urlsplit(url).netloc, reason.group(1).strip() if reason else message))
 
 
 def _unresolvable(exc):
