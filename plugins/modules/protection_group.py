@@ -66,6 +66,7 @@ options:
       - When it differs from the current one, a planned failover is done while both zones are
         available; when the current production zone is unavailable, an unplanned failover is
         done only with O(allow_unplanned_failover=true), else the module fails without a change.
+        The same holds after a planned failover failed (status C(error-reversing)).
     type: str
   allow_unplanned_failover:
     description:
@@ -306,12 +307,17 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
                 raise ResourceError('%s: production_az must be %s or %s, not %s'
                                     % (label, zones[0], zones[1], wanted_az))
             station = 'source' if wanted_az == zones[0] else 'target'
-            if self.zone_down(current['production_az']):
+            # a planned failover that failed (error-reversing) also leaves only the unplanned one
+            reason = ('the production availability zone %s is unavailable' % current['production_az']
+                      if self.zone_down(current['production_az'])
+                      else 'a planned failover failed (status error-reversing)' if status == 'error-reversing'
+                      else None)
+            if reason:
                 if not self.params['allow_unplanned_failover']:
                     raise ResourceError(
-                        '%s: the production availability zone %s is unavailable, so a planned failover to %s is '
-                        'not possible; set allow_unplanned_failover: true to fail over (replication stops until '
-                        'protection is enabled again)' % (label, current['production_az'], wanted_az))
+                        '%s: %s, so a planned failover to %s is not possible; set allow_unplanned_failover: true '
+                        'to fail over (replication stops until protection is enabled again)'
+                        % (label, reason, wanted_az))
                 if status not in CAN_FAILOVER:
                     raise ResourceError('%s cannot fail over in status %s' % (label, status))
                 steps.append(('failover-server-group', {}, 'failed-over', station))

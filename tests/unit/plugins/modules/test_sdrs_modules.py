@@ -104,7 +104,7 @@ def run(run_module):
 
 def api(session, method, path, body=None):
     """A direct call (setup), logged in with the test tenant's token."""
-    token = session.requests_token if hasattr(session, 'requests_token') else None
+    token = getattr(session, 'requests_token', None)
     if token is None:
         answer = session.request('POST', 'http://%s/identity/v3/auth/tokens' % HOST, json.dumps({'auth': {
             'identity': {'methods': ['password'], 'password': {'user': {
@@ -147,7 +147,7 @@ def test_group_create_check_mode_idempotency_and_diff(emulator, run):
     assert (group['status'], group['production_az'], group['protection']) == ('available', 'eu-de-01', 'disabled')
     for key in ('status', 'production_az', 'dr_az', 'protection', 'priority_station'):
         assert predicted['protection_group'][key] == group[key], key
-    posts = [r for r in emulator.mutating]
+    posts = list(emulator.mutating)
     assert len(posts) == 1 and posts[0].body['server_group']['domain_id'] == group['domain_id']
     del emulator.requests[:]
     again = run(ProtectionGroupModule, args)
@@ -207,6 +207,12 @@ def test_a_failed_job_is_reported_with_the_cloud_reason(emulator, run, monkeypat
     assert failed['failed'] and failed['changed'] is True
     assert 'FAIL' in failed['msg'] and 'eu-de-02 is unavailable' in failed['msg']
     assert run(ProtectionGroupInfoModule, {'name': 'pg'})['protection_groups'][0]['status'] == 'error-reversing'
+    # the planned failover failed: only the unplanned one is left, and only with the option
+    emulator.emu.end_outage('eu-de-02')
+    refused = run(ProtectionGroupModule, {'name': 'pg', 'production_az': 'eu-de-02'})
+    assert refused['failed'] and 'a planned failover failed' in refused['msg']
+    done = run(ProtectionGroupModule, {'name': 'pg', 'production_az': 'eu-de-02', 'allow_unplanned_failover': True})
+    assert done['changed'] and done['protection_group']['status'] == 'failed-over'
 
 
 def test_group_delete_refusals_then_delete(emulator, run):
