@@ -64,7 +64,7 @@ demo: venv source-tree
 	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/with-emulator demo-state tools/demo
 
 test: venv
-	$(MAKE) unit emulator-test sanity lint integration build-check awx-test
+	$(MAKE) unit emulator-test sanity lint integration build-check awx-test docs
 	@echo "make test: every suite passed"
 
 unit: venv source-tree
@@ -111,6 +111,23 @@ $(BENCH_VENV)/.installed:
 bench: venv source-tree bench-venv
 	@command -v wrk >/dev/null || echo "bench: wrk not found (apt-get install -y wrk); using a Python load client"
 	cd bench && $(BIN)/python run.py $(BENCH)
+
+# The docs site (plugin docs + docs/docsite guides) with antsibull-docs and Sphinx, offline,
+# after antsibull-docs' own lint of the plugin and extra docs. Output: build/docs/build/html.
+DOCS := $(BUILD)/docs
+docs: venv source-tree
+	cd $(SOURCE_TREE)/ansible_collections/dataprotection/evs && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	rm -rf $(DOCS) && mkdir -p $(DOCS)
+	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) $(BIN)/antsibull-docs sphinx-init --use-current --squash-hierarchy \
+	  --fail-on-error --project dataprotection.evs --copyright 'dataprotection.evs contributors' \
+	  --title dataprotection.evs --dest-dir $(DOCS) dataprotection.evs >/dev/null
+	cat docs/sphinx/conf-offline.py >> $(DOCS)/conf.py
+	mkdir -p $(DOCS)/rst && chmod og-w $(DOCS)/rst
+	cd $(DOCS) && ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) $(BIN)/antsibull-docs --config-file antsibull-docs.cfg \
+	  collection --cleanup everything --use-current --squash-hierarchy --fail-on-error --dest-dir rst dataprotection.evs
+	$(BIN)/python docs/sphinx/offline_inventory.py $(DOCS)/rst $(DOCS)/ansible_devel.inv
+	$(BIN)/sphinx-build -M html $(DOCS)/rst $(DOCS)/build -c $(DOCS) -W --keep-going -q
+	@echo "docs: $(DOCS)/build/html/index.html"
 
 clean:
 	rm -rf $(BUILD) demo-state
