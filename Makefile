@@ -121,7 +121,7 @@ docs: venv source-tree
 	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) $(BIN)/antsibull-docs sphinx-init --use-current --squash-hierarchy \
 	  --fail-on-error --project dataprotection.evs --copyright 'dataprotection.evs contributors' \
 	  --title dataprotection.evs --dest-dir $(DOCS) dataprotection.evs >/dev/null
-	cat docs/sphinx/conf-offline.py >> $(DOCS)/conf.py
+	cat docs/sphinx/conf-offline.py.in >> $(DOCS)/conf.py
 	mkdir -p $(DOCS)/rst && chmod og-w $(DOCS)/rst
 	cd $(DOCS) && ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) $(BIN)/antsibull-docs --config-file antsibull-docs.cfg \
 	  collection --cleanup everything --use-current --squash-hierarchy --fail-on-error --dest-dir rst dataprotection.evs

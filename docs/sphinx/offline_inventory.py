@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Write a Sphinx object inventory for the ansible-core docs labels the generated plugin pages
 refer to, so the docs site builds offline (intersphinx cannot fetch docs.ansible.com here).
 
-    offline_inventory.py RST_DIR OUT_FILE
+    python offline_inventory.py RST_DIR OUT_FILE
 
 Only labels with a known page are written; any other unresolved reference still fails the
 (-W) build, so a new kind of reference is noticed instead of pointing nowhere.
