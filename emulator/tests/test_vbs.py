@@ -292,3 +292,10 @@ def test_delete_state_rule(admin, alice):
     assert backup(alice, backup_id)["status"] == "deleting"
     admin.advance(5)
     assert alice.call("GET", vbs(alice, f"/backups/{backup_id}")).status == 404
+
+
+def test_vbs_backups_count_in_the_evs_quota_set(fast, alice):
+    volume = available_volume(fast, alice, size=20)
+    create_backup(alice, volume["id"])
+    quota = alice.call("GET", alice.evs(f"/os-quota-sets/{alice.project_id}?usage=True")).body["quota_set"]
+    assert quota["backups"]["in_use"] == 1 and quota["backup_gigabytes"]["in_use"] == 20

@@ -183,6 +183,9 @@ def usage(call: Call) -> dict:
     snapshots = call.snapshots.list(call.project_id)
     used = {"volumes": len(volumes), "gigabytes": sum(v["size"] for v in volumes), "snapshots": len(snapshots),
             "backups": 0, "backup_gigabytes": 0}
+    # VBS backups count against the Cinder backup quotas (CBR accounts in its vaults instead).
+    vbs_backups = Repository(call.emu, "vbs_backup").list(call.project_id)
+    used["backups"], used["backup_gigabytes"] = len(vbs_backups), sum(b["size"] for b in vbs_backups)
     for type_name in call.emu.config.volume_type_names():
         of_type = [v for v in volumes if v["volume_type"] == type_name]
         used[f"volumes_{type_name}"] = len(of_type)
