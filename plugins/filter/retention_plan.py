@@ -79,6 +79,13 @@ options:
     description: The key of a copy that names its disk; retention applies per disk.
     type: str
     default: volume_id
+  due:
+    description:
+      - The copies due in this run (the P(dataprotection.evs.dr_policy_targets#filter) items). Those
+        that O(_input) does not hold yet are planned as if created at O(now), so that a check-mode
+        run, which creates nothing, predicts the prune of the real run.
+    type: list
+    elements: dict
 '''
 
 EXAMPLES = r'''
@@ -121,6 +128,10 @@ _value:
         with the reason.
       type: list
       elements: dict
+    summary:
+      description: One line per copy, C(keep <name> (<created_at>): <reasons>) or C(prune <name> (<created_at>)).
+      type: list
+      elements: str
     disks:
       description: Per disk key, the ids kept (C(keep)) and pruned (C(prune)).
       type: dict
@@ -137,9 +148,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, retention_plan as plan
 
 
-def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id'):
+def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id', due=None):
     try:
-        return plan(copies, retention, now, policy=policy, tier=tier, group_by=group_by)
+        return plan(copies, retention, now, policy=policy, tier=tier, group_by=group_by, due=due)
     except RetentionError as exc:
         raise AnsibleFilterError('retention_plan: %s' % exc)
 

@@ -164,7 +164,29 @@ def plan_one_disk(copies, retention, now, policy=None, tier=None):
     return keep, prune, [(c, reasons[id(c)]) for c in ignored]
 
 
-def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id'):
+def predicted_copies(copies, due, now, policy, tier):
+    """The copies ``due`` (targets of the dr_policy_targets filter) that ``copies`` does not hold yet,
+    as the snapshots a real run creates at ``now``; in check mode they make the plan the real one."""
+    have = set((c.get('volume_id'), c.get('name')) for c in copies)
+    added = []
+    for target in due or []:
+        if target.get('skip') or (tier is not None and target.get('tier') != tier):
+            continue
+        if (target['disk_id'], target['name']) in have:
+            continue
+        have.add((target['disk_id'], target['name']))
+        added.append({'id': None, 'name': target['name'], 'volume_id': target['disk_id'], 'status': 'available',
+                      'created_at': format_time(now), 'metadata': dict(target.get('metadata') or {},
+                                                                        dp_evs_policy=policy, dp_evs_tier=tier),
+                      'predicted': True})
+    return added
+
+
+def describe(copy):
+    return '%s (%s)' % (copy.get('name') or copy.get('id'), copy.get('created_at'))
+
+
+def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id', due=None):
     """The plan for copies of many disks, grouped by ``group_by``.
 
     Returns ``{'now', 'retention', 'keep': [...], 'prune': [...], 'ignored': [...], 'disks': {...}}``
@@ -178,12 +200,14 @@ def retention_plan(copies, retention, now, policy=None, tier=None, group_by='vol
         raise RetentionError('the copies must be a list of snapshots or backups, not %r' % type(copies).__name__)
     retention = normalize_retention(retention)
     now = parse_time(now, 'now (the cloud time)')
+    copies = list(copies) + predicted_copies(copies, due, now, policy, tier)
     groups = {}
     for copy in copies:
         if not isinstance(copy, dict):
             raise RetentionError('each copy must be a dict with created_at and status, not %r' % (copy,))
         groups.setdefault(copy.get(group_by), []).append(copy)
-    result = {'now': format_time(now), 'retention': retention, 'keep': [], 'prune': [], 'ignored': [], 'disks': {}}
+    result = {'now': format_time(now), 'retention': retention, 'keep': [], 'prune': [], 'ignored': [], 'disks': {},
+              'summary': []}
     for key in sorted(groups, key=lambda k: '' if k is None else str(k)):
         keep, prune, ignored = plan_one_disk(groups[key], retention, now, policy, tier)
         for name, rows in (('keep', keep), ('prune', prune), ('ignored', ignored)):
@@ -192,4 +216,9 @@ def retention_plan(copies, retention, now, policy=None, tier=None, group_by='vol
                 item['retention_reasons'] = why
                 result[name].append(item)
         result['disks'][key] = {'keep': [c.get('id') for c, _ in keep], 'prune': [c.get('id') for c, _ in prune]}
+        label = 'disk %s' % key
+        if tier is not None:
+            label = 'tier %s, %s' % (tier, label)
+        result['summary'].extend(['%s: keep %s: %s' % (label, describe(c), ', '.join(why)) for c, why in keep] +
+                                 ['%s: prune %s' % (label, describe(c)) for c, _ in prune])
     return result
