@@ -247,14 +247,35 @@ def find_backup(api, name_or_id, disk=None, vault=None, required=False):
                       '%s backup' % api.backend.upper(), name_or_id, where, required)
 
 
+def service_missing(exc):
+    """True when a service's list path does not exist in this region (VBS is not offered
+    everywhere): the API gateway answers 404 to a path it does not publish."""
+    return isinstance(exc, CloudError) and exc.status == 404
+
+
+def list_backups_of(client, backends, skip_missing=False, **filters):
+    """Backups of several services; with ``skip_missing`` a service this region lacks is skipped."""
+    found = []
+    for backend in backends:
+        try:
+            found.extend(backup_api(client, backend).list(**filters))
+        except CloudError as exc:
+            if not (skip_missing and service_missing(exc)):
+                raise
+    return found
+
+
 def find_backup_anywhere(client, name_or_id):
     """A backup of either service by id, or by a name that is unique across both (for new disks)."""
-    found = []
-    for backend in BACKENDS:
-        api = backup_api(client, backend)
-        if looks_like_id(name_or_id):
-            backup = api.get(name_or_id)
+    if looks_like_id(name_or_id):
+        for backend in BACKENDS:
+            try:
+                backup = backup_api(client, backend).get(name_or_id)
+            except CloudError as exc:
+                if not service_missing(exc):
+                    raise
+                backup = None
             if backup is not None:
                 return backup
-        found.extend(api.list(name=name_or_id))
+    found = list_backups_of(client, BACKENDS, skip_missing=True, name=name_or_id)
     return only_match(found, 'backup', name_or_id, '', True)

@@ -17,7 +17,9 @@ author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
   backend:
-    description: Which service to list; V(all) lists both.
+    description:
+      - Which service to list; V(all) lists both, and skips a service the region does not
+        offer (VBS is not available everywhere).
     type: str
     choices: [all, cbr, vbs]
     default: all
@@ -76,7 +78,7 @@ backups:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    BACKENDS, BACKUP_FIELDS, backup_api, time_key)
+    BACKENDS, BACKUP_FIELDS, backup_api, list_backups_of, time_key)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
@@ -115,15 +117,11 @@ class BackupInfoModule(InfoModule):
                 disk_id = params['disk']
             else:
                 disk_name = params['disk']
-        found = []
-        for backend in backends:
-            api = backup_api(self.client, backend)
-            if disk_name is not None:  # a disk that no longer exists: CBR remembers its name
-                found.extend(b for b in api.list(name=params['name'], status=params['status'], vault_id=vault_id)
-                             if b.get('disk_name') == disk_name)
-            else:
-                found.extend(api.list(disk_id=disk_id, name=params['name'], status=params['status'],
-                                      vault_id=vault_id))
+        # with backend: all, a service this region does not offer (VBS) is skipped
+        found = list_backups_of(self.client, backends, skip_missing=params['backend'] == 'all',
+                                disk_id=disk_id, name=params['name'], status=params['status'], vault_id=vault_id)
+        if disk_name is not None:  # a disk that no longer exists: CBR remembers its name
+            found = [b for b in found if b.get('disk_name') == disk_name]
         return sorted(found, key=time_key, reverse=params['sort'] == 'newest_first')
 
 

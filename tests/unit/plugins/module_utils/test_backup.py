@@ -179,3 +179,25 @@ def test_time_key_orders_both_time_formats():
              {'id': 'c', 'created_at': '2026-01-02T06:00:00Z'}]
     assert [i['id'] for i in sorted(items, key=bk.time_key)] == ['a', 'b', 'c']
     assert bk.describe_backup({'name': 'x'}, DISK) == "backup 'x' of disk 'db01'"
+
+
+class NoVBSClient(FakeClient):
+    """A region without VBS: the gateway answers 404 to every VBS path."""
+
+    def paginate_links(self, service, path, key, params=None, limit=None):
+        raise CloudError(404, 'APIGW.0101', 'The API does not exist')
+
+    def get(self, service, path, params=None, **kwargs):
+        if service == 'vbsv2':
+            raise CloudError(404, 'APIGW.0101', 'The API does not exist')
+        return super(NoVBSClient, self).get(service, path, params, **kwargs)
+
+
+def test_a_region_without_vbs_is_skipped_only_when_asked():
+    client = NoVBSClient(cbr=[cbr_raw('b', 'x')])
+    assert [b['id'] for b in bk.list_backups_of(client, bk.BACKENDS, skip_missing=True)] == ['b']
+    with pytest.raises(CloudError):
+        bk.list_backups_of(client, bk.BACKENDS)
+    assert bk.find_backup_anywhere(client, 'x')['id'] == 'b'
+    with pytest.raises(ResourceError):
+        bk.find_backup_anywhere(client, '44444444-4444-4444-8444-444444444444')
