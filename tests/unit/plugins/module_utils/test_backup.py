@@ -40,7 +40,7 @@ class FakeClient:
 
     def get(self, service, path, params=None, **kwargs):
         self.calls.append(('GET', service, path, params))
-        kind, _, rid = path.strip('/').partition('/')
+        kind, rid = path.strip('/').split('/', 1)
         items = {('vbsv2', 'backups'): self.vbs, ('cbr', 'backups'): self.cbr, ('cbr', 'vaults'): self.vaults}
         for item in items[(service, kind)]:
             if item['id'] == rid:
