@@ -299,3 +299,36 @@ def test_vbs_backups_count_in_the_evs_quota_set(fast, alice):
     create_backup(alice, volume["id"])
     quota = alice.call("GET", alice.evs(f"/os-quota-sets/{alice.project_id}?usage=True")).body["quota_set"]
     assert quota["backups"]["in_use"] == 1 and quota["backup_gigabytes"]["in_use"] == 20
+
+
+# -- schedule arithmetic (pure) --------------------------------------------
+def test_due_instants_are_in_the_window_on_matching_days():
+    from datetime import datetime, timezone
+
+    from evs_emulator.services.backup_common import due_instants
+
+    def at(text):
+        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp()
+
+    every_day = due_instants(at("2026-03-01T02:00:00"), at("2026-03-03T02:00:00"), lambda d: True, [(2, 0), (14, 30)])
+    assert every_day == [at("2026-03-01T14:30:00"), at("2026-03-02T02:00:00"), at("2026-03-02T14:30:00"),
+                         at("2026-03-03T02:00:00")]  # (after, until]: the start excluded, the end included
+    mondays = due_instants(at("2026-03-01T00:00:00"), at("2026-03-31T00:00:00"), lambda d: d.weekday() == 0, [(1, 0)])
+    assert len(mondays) == 5
+    assert due_instants(10.0, 10.0, lambda d: True, [(0, 0)]) == []
+
+
+def test_policy_run_skips_a_deleted_disk_and_fails_in_an_outage(admin, alice):
+    admin.zero_timings()
+    admin.freeze()
+    admin.set_time("2026-05-01T00:00:00Z")
+    gone, down = available_volume(admin, alice), available_volume(admin, alice, zone="eu-de-02")
+    pid = make_policy(alice)
+    bind(alice, pid, gone["id"], down["id"])
+    assert alice.call("DELETE", alice.evs(f"/volumes/{gone['id']}")).status == 202
+    admin.start_outage("eu-de-02")
+    admin.advance(86400)
+    tasks = alice.call("GET", vbs(alice, f"/backuppolicy/{pid}/backuptasks")).body["tasks"]
+    assert sorted(t["status"] for t in tasks) == ["EXECUTE_FAIL", "SKIP"]
+    admin.end_outage("eu-de-02")
+    assert alice.call("GET", vbs(alice, "/backups/detail")).body["backups"] == []
