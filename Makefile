@@ -64,7 +64,7 @@ demo: venv source-tree
 	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/with-emulator demo-state tools/demo
 
 test: venv
-	$(MAKE) unit emulator-test sanity lint integration build-check awx-test docs
+	$(MAKE) unit emulator-test sanity lint integration build-check awx-test docs changelog-lint matrix
 	@echo "make test: every suite passed"
 
 unit: venv source-tree
@@ -113,8 +113,8 @@ bench: venv source-tree bench-venv
 	cd bench && $(BIN)/python run.py $(BENCH)
 
 # The docs site (plugin docs + docs/docsite guides) with antsibull-docs and Sphinx, offline,
-# after antsibull-docs' own lint of the plugin and extra docs. Output: build/docs/build/html.
-DOCS := $(BUILD)/docs
+# after antsibull-docs' own lint of the plugin and extra docs. Output: the path it prints.
+DOCS := $(RUN_DIR)/docs
 docs: venv source-tree
 	cd $(SOURCE_TREE)/ansible_collections/dataprotection/evs && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 	rm -rf $(DOCS) && mkdir -p $(DOCS)
@@ -128,6 +128,32 @@ docs: venv source-tree
 	$(BIN)/python docs/sphinx/offline_inventory.py $(DOCS)/rst $(DOCS)/ansible_devel.inv
 	$(BIN)/sphinx-build -M html $(DOCS)/rst $(DOCS)/build -c $(DOCS) -W --keep-going -q
 	@echo "docs: $(DOCS)/build/html/index.html"
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+# The ansible-core matrix: the oldest release the collection declares (meta/runtime.yml
+# requires_ansible, in its own venv) and the newest (.venv): ansible-doc of every plugin and
+# the integration targets MATRIX_TARGETS against a fresh emulator each.
+CORE_OLDEST := 2.16
+CORE_OLDEST_VENV := $(BUILD)/venv-core$(CORE_OLDEST)
+MATRIX_TARGETS ?= connection inventory_disks
+
+$(CORE_OLDEST_VENV)/.installed: requirements.txt
+	@test -x $(CORE_OLDEST_VENV)/bin/python || $(PYTHON) -m venv $(CORE_OLDEST_VENV)
+	$(CORE_OLDEST_VENV)/bin/python -m pip install -q --disable-pip-version-check \
+	  'ansible-core>=$(CORE_OLDEST),<$(CORE_OLDEST).999' -r requirements.txt
+	@touch $@
+
+matrix: venv source-tree collection-copy $(CORE_OLDEST_VENV)/.installed
+	@for bin in $(CORE_OLDEST_VENV)/bin $(BIN); do \
+	  echo "== matrix: $$($$bin/ansible --version | sed -n 1p)"; \
+	  ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) $$bin/ansible-doc -t module $(addprefix dataprotection.evs.,$(MODULES)) >/dev/null; \
+	  ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) $$bin/ansible-doc -t inventory dataprotection.evs.disks >/dev/null; \
+	  PATH=$$bin:$$PATH tools/with-emulator $(RUN_DIR)/emulator-matrix bash -c '\
+	    tools/integration-config $(COLLECTION_COPY)/tests/integration/integration_config.yml && \
+	    cd $(COLLECTION_COPY) && ansible-test integration --local --color no $(MATRIX_TARGETS)'; \
+	done
 
 clean:
 	rm -rf $(BUILD) demo-state
