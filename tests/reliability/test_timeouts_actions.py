@@ -1,0 +1,109 @@
+"""Timeouts of the action modules (snapshot_rollback, backup_restore): the timeout names what it
+waited for and its last status; a rerun while the operation runs sends nothing (a clear
+refusal); a rerun after it completed should not start a second one (today it does: xfail).
+
+The resource modules are covered by the `timeouts` integration target.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import Cloud, auth_of, run_module
+
+
+def _connection(emulator) -> dict:
+    return {"auth": auth_of(emulator.base_url), "region": "eu-de"}
+
+
+def _posts(admin, regex: str, mark: int) -> list:
+    return [r for r in admin.requests(method="POST", path=regex, since_seq=mark) if r["status"]]
+
+
+def _second_start_is_a_known_defect(admin, regex, mark, done, module):
+    """After the operation completed, a rerun should report no change and send nothing. Today
+    both action modules write their record (disk metadata) only after a completed wait, so a
+    rerun after a timeout starts the operation a second time: reported as an expected failure
+    (a finding of issue 9) until the module records the operation it started."""
+    posts = _posts(admin, regex, mark)
+    if len(posts) == 2 and done["changed"]:
+        pytest.xfail(f"{module}: a rerun after a timed-out operation completed starts it again")
+    assert len(posts) == 1 and done["changed"] is False, (posts, done)
+
+
+def _mark(admin) -> int:
+    return max([r["seq"] for r in admin.requests()] or [0])
+
+
+@pytest.fixture
+def rollback_setup(emulator):
+    admin = emulator.admin()
+    admin.zero_timings()
+    cloud = Cloud(emulator.base_url)
+    disk = cloud.create_volume("ra-disk")
+    answer = cloud.call("POST", cloud.evs("/snapshots"), {"snapshot": {"volume_id": disk["id"], "name": "ra-snap"}})
+    assert answer.status == 202
+    admin.write_disk(disk["id"], {"0": "after the snapshot"})
+    admin.set_timings({"snapshot.rollback": 60})
+    return emulator, admin, disk
+
+
+def _rollback(emulator, **extra):
+    return run_module("snapshot_rollback", {"snapshot": "ra-snap", "disk": "ra-disk", **_connection(emulator), **extra})
+
+
+def test_a_timed_out_rollback_is_named_and_reruns_do_not_start_a_second_one(rollback_setup):
+    emulator, admin, disk = rollback_setup
+    mark = _mark(admin)
+    first = _rollback(emulator, wait_timeout=0)
+    assert first["failed"] and "timed out" in first["msg"], first
+    assert "ra-snap" in first["msg"] and "ra-disk" in first["msg"] and "last status: rollbacking" in first["msg"]
+    again = _rollback(emulator, wait_timeout=0)
+    assert again["failed"] and "rollbacking" in again["msg"], again
+    assert len(_posts(admin, r"/rollback$", mark)) == 1
+    admin.advance(120)
+    admin.set_timings({"snapshot.rollback": 0})  # a second rollback would not make anybody wait
+    done = _rollback(emulator)
+    assert not done["failed"], done
+    _second_start_is_a_known_defect(admin, r"/rollback$", mark, done, "snapshot_rollback")
+
+
+@pytest.fixture
+def restore_setup(emulator):
+    admin = emulator.admin()
+    admin.zero_timings()
+    cloud = Cloud(emulator.base_url)
+    disk = cloud.create_volume("rs-disk")
+    admin.write_disk(disk["id"], {"0": "backed up"})
+    made = run_module("backup", {"disk": "rs-disk", "name": "rs-backup", "backend": "vbs", **_connection(emulator)})
+    assert made.get("changed") is True, made
+    admin.write_disk(disk["id"], {"0": "changed since"})
+    admin.set_timings({"backup.restore": 60})
+    return emulator, admin, disk
+
+
+def _restore(emulator, **extra):
+    return run_module("backup_restore", {"backup": "rs-backup", "backend": "vbs", "disk": "rs-disk",
+                                         "overwrite": True, **_connection(emulator), **extra})
+
+
+def test_a_timed_out_restore_is_named_and_reruns_do_not_start_a_second_one(restore_setup):
+    emulator, admin, disk = restore_setup
+    mark = _mark(admin)
+    first = _restore(emulator, wait_timeout=0)
+    assert first["failed"] and "timed out" in first["msg"], first
+    assert "rs-backup" in first["msg"] and "rs-disk" in first["msg"], first["msg"]
+    # the disk's status, or (VBS) the restore job's
+    assert re.search(r"last status: (restoring-backup|RUNNING)", first["msg"]), first["msg"]
+    again = _restore(emulator, wait_timeout=0)
+    assert again["failed"] and "restoring" in again["msg"], again
+    assert len(_posts(admin, r"/restore$", mark)) == 1
+    admin.advance(120)
+    admin.set_timings({"backup.restore": 0})  # a second restore would not make anybody wait
+    assert admin.disk(disk["id"]) == {"0": "backed up"}
+    done = _restore(emulator)
+    assert not done["failed"], done
+    assert admin.disk(disk["id"]) == {"0": "backed up"}
+    _second_start_is_a_known_defect(admin, r"/restore$", mark, done, "backup_restore")
