@@ -103,7 +103,19 @@ async def add_fault(request: Request):
 
 
 async def list_faults(request: Request):
-    return json_response({"faults": _emu(request).faults.list()})
+    faults = _emu(request).faults
+    return json_response({"faults": faults.list(), "seed": faults.seed_value})
+
+
+async def seed_faults(request: Request):
+    data = await _json(request)
+    if "seed" not in data:
+        raise AdminError(400, "'seed' is required (an integer, or null for unseeded)")
+    try:
+        _emu(request).faults.seed(data["seed"])
+    except FaultRuleError as exc:
+        raise AdminError(400, str(exc)) from None
+    return json_response({"seed": data["seed"]})
 
 
 async def clear_faults(request: Request):
@@ -259,6 +271,7 @@ def mounts() -> list:
         Route("/faults", add_fault, methods=["POST"]),
         Route("/faults", list_faults, methods=["GET"]),
         Route("/faults", clear_faults, methods=["DELETE"]),
+        Route("/faults/seed", seed_faults, methods=["POST"]),
         Route("/faults/{fault_id}", delete_fault, methods=["DELETE"]),
         Route("/outages", start_outage, methods=["POST"]),
         Route("/outages", list_outages, methods=["GET"]),

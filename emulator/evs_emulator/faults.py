@@ -47,26 +47,55 @@ def validate_rule(spec: dict) -> dict:
     return rule
 
 
+def validate_seed(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FaultRuleError("seed must be an integer")
+    return value
+
+
 class FaultRules:
-    """Persisted list of rules; the first matching rule applies to a request."""
+    """Persisted list of rules; the first matching rule applies to a request.
+
+    Probabilities are drawn from one random generator. Unseeded it is random; `seed(N)` makes
+    it `random.Random(N)` from now on, so the same requests in the same order meet the same
+    faults (a repeatable test). The seed is persisted: a restart starts its sequence again.
+    Each rule counts the requests it was applied to in `hits`.
+    """
 
     META_KEY = "faults"
+    SEED_KEY = "fault_seed"
 
     def __init__(self, store, rng: random.Random | None = None):
         self._store = store
-        self._rng = rng or random.Random()
+        self._seed = store.meta_get(self.SEED_KEY, None)
+        self._rng = rng or random.Random(self._seed)
         self.reload()
 
     def reload(self) -> None:
         self._rules = self._store.meta_get(self.META_KEY, [])
         self._compiled = {r["id"]: re.compile(r["path"]) for r in self._rules}
+        seed = self._store.meta_get(self.SEED_KEY, None)
+        if seed != self._seed:  # a reset forgot the seed
+            self._seed = seed
+            self._rng = random.Random(seed)
+
+    @property
+    def seed_value(self) -> int | None:
+        return self._seed
+
+    def seed(self, value) -> None:
+        """Restart the fault generator from ``value`` (None: unseeded)."""
+        value = None if value is None else validate_seed(value)
+        self._store.meta_set(self.SEED_KEY, value)
+        self._seed = value
+        self._rng = random.Random(value)
 
     def _save(self) -> None:
         self._store.meta_set(self.META_KEY, self._rules)
         self.reload()
 
     def add(self, spec: dict) -> dict:
-        rule = {"id": str(uuid.uuid4())} | validate_rule(spec)
+        rule = {"id": str(uuid.uuid4())} | validate_rule(spec) | {"hits": 0}
         self._rules.append(rule)
         self._save()
         return rule
@@ -93,10 +122,11 @@ class FaultRules:
                 continue
             if self._rng.random() >= rule["probability"]:
                 continue
+            rule["hits"] = rule.get("hits", 0) + 1
             if rule["count"] is not None:
                 rule["count"] -= 1
                 if rule["count"] <= 0:
                     self._rules = [r for r in self._rules if r["id"] != rule["id"]]
-                self._save()
+            self._save()
             return rule
         return None

@@ -103,6 +103,10 @@ class AdminClient:
     def faults(self) -> list:
         return self._call("GET", "/faults")["faults"]
 
+    def seed_faults(self, seed: int | None) -> None:
+        """Make probabilistic faults repeatable: the generator restarts from ``seed``."""
+        self._call("POST", "/faults/seed", {"seed": seed})
+
     def clear_faults(self, fault_id: str | None = None) -> None:
         self._call("DELETE", f"/faults/{fault_id}" if fault_id else "/faults")
 
