@@ -65,6 +65,12 @@ NOT_IMPLEMENTED = [
     ("cbr", "POST", "/cbr/v3/{project_id}/backups/{backup_id}/replicate", "replication to another region"),
     ("cbr", "*", "/cbr/v3/{project_id}/backups/{backup_id}/members", "backup sharing"),
     ("cbr", "*", "/cbr/v3/{project_id}/vault/...", "vault tags"),
+    ("sdrs", "POST", "/sdrs/v1/{project_id}/protected-instances/batch", "batch create (and batch delete)"),
+    ("sdrs", "POST", "/sdrs/v1/{project_id}/protected-instances/{instance_id}/nic", "NIC add/delete"),
+    ("sdrs", "POST", "/sdrs/v1/{project_id}/protected-instances/{instance_id}/resize", "resize"),
+    ("sdrs", "POST", "/sdrs/v1/{project_id}/replications/{pair_id}/action", "extend-replication (expand a pair)"),
+    ("sdrs", "*", "/sdrs/v1/{project_id}/task-center/...", "failure jobs (task center)"),
+    ("sdrs", "*", "/sdrs/v1/{project_id}/protected-instances/{instance_id}/tags", "instance tags API"),
 ]
 
 
