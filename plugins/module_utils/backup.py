@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
 
@@ -116,12 +118,28 @@ class VBS:
         self.client.delete(self.service, '/backups/%s' % backup_id, ok=(200, 202, 204, 404))
 
     def restore(self, backup_id, volume_id):
+        """Start a restore; answers its job id (None when a lost answer was recovered)."""
         def recover():
             backup = self.get(backup_id) or {}
             return {'job_id': None} if backup.get('status') == 'restoring' else None
 
-        return self.client.post(self.service, '/cloudbackups/%s/restore' % backup_id,
-                                {'restore': {'volume_id': volume_id}}, recover=recover)
+        answer = self.client.post(self.service, '/cloudbackups/%s/restore' % backup_id,
+                                  {'restore': {'volume_id': volume_id}}, recover=recover)
+        return (answer or {}).get('job_id')
+
+    def job_url(self, job_id):
+        """VBS jobs live under ``/v1/{project_id}`` on the VBS host, next to the v2 API the
+        catalog names (``GET /v1/{project_id}/jobs/{job_id}``)."""
+        root = re.sub(r'/v2(/[^/]*)?/?$', '', self.client.endpoint(self.service))
+        return '%s/v1/%s/jobs/%s' % (root, self.client.project_id, job_id)
+
+    def get_job(self, job_id):
+        # the one request outside the v2 endpoint: through the client's own send (auth, retries)
+        return self.client._send('GET', self.job_url(job_id), operation='GET vbs job %s' % job_id).body
+
+    def wait_job(self, waiter, job_id, label):
+        """Wait for a job to succeed; answers it (its ``entities`` name the backup and disk)."""
+        return waiter.for_job(lambda: self.get_job(job_id), '%s (VBS job %s)' % (label, job_id))
 
 
 class CBR:
@@ -225,8 +243,12 @@ class CBR:
             backup = self.get(backup_id) or {}
             return {} if backup.get('status') == 'restoring' else None
 
-        return self.client.post(self.service, '/backups/%s/restore' % backup_id,
-                                {'restore': {'volume_id': volume_id}}, ok=(200, 202), recover=recover)
+        self.client.post(self.service, '/backups/%s/restore' % backup_id,
+                         {'restore': {'volume_id': volume_id}}, ok=(200, 202), recover=recover)
+        return None  # CBR restores have no job: the backup and the disk show the progress
+
+    def wait_job(self, waiter, job_id, label):
+        return None
 
 
 def backup_api(client, backend):

@@ -68,7 +68,8 @@ extends_documentation_fragment:
 notes:
   - The backup of an attached (C(in-use)) disk is crash-consistent. While it runs, the disk
     shows the status C(backing-up).
-  - With the default O(wait=true) the module returns when the backup is C(available).
+  - With the default O(wait=true) the module returns when the backup is C(available) (for VBS
+    after its backup job has succeeded; a failed job fails the task with the job's reason).
 '''
 
 EXAMPLES = r'''
@@ -265,6 +266,9 @@ class BackupModule(ResourceModule):
         if not self.params['wait']:
             return backup
         waiter = self.waiter()
+        if backup.get('job_id'):  # VBS: the job says when the copy is done, and which backup it made
+            job = api.wait_job(waiter, backup['job_id'], self.label(backup))
+            backup = dict(backup, id=backup.get('id') or ((job or {}).get('entities') or {}).get('backup_id'))
         if backup.get('id') is None:  # the cloud does not list it yet
             found = waiter.poll(lambda: find_backup(api, desired['name'], disk=self.disk), self.label(None),
                                 'listed', status_of=lambda b: (b or {}).get('status') or 'not listed yet',

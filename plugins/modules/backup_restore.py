@@ -153,12 +153,14 @@ class BackupRestoreModule(EvsModule):
             target = self.predict(target, backup, restored_at)
         else:
             try:
-                api.restore(backup['id'], target['id'])
+                job_id = api.restore(backup['id'], target['id'])
             except CloudError as exc:
                 raise ResourceError('%s cannot be restored: %s' % (label, exc.message or exc), cause=exc)
             restored_at = None
             if params['wait']:
                 waiter = self.waiter()
+                if job_id:  # VBS: the restore job, then the disk and the backup as the cloud shows them
+                    api.wait_job(waiter, job_id, 'restore of ' + label)
                 waiter.for_status(lambda: evs.get_volume(target['id']), 'disk of restore of ' + label)
                 backup = waiter.for_status(lambda: api.get(backup['id']), describe_backup(backup))
                 restored_at = self.cloud_time()

@@ -201,3 +201,23 @@ def test_a_region_without_vbs_is_skipped_only_when_asked():
     assert bk.find_backup_anywhere(client, 'x')['id'] == 'b'
     with pytest.raises(ResourceError):
         bk.find_backup_anywhere(client, '44444444-4444-4444-8444-444444444444')
+
+
+class EndpointClient(FakeClient):
+    project_id = 'p1'
+
+    def __init__(self, url):
+        super(EndpointClient, self).__init__()
+        self.url = url
+
+    def endpoint(self, service):
+        return self.url
+
+
+@pytest.mark.parametrize('endpoint,expected', [
+    ('https://vbs.eu-de.otc.t-systems.com/v2/p1', 'https://vbs.eu-de.otc.t-systems.com/v1/p1/jobs/j'),
+    ('http://127.0.0.1:8080/vbs/v2/p1/', 'http://127.0.0.1:8080/vbs/v1/p1/jobs/j'),
+    ('https://vbs.eu-de.otc.t-systems.com/v2', 'https://vbs.eu-de.otc.t-systems.com/v1/p1/jobs/j'),
+])
+def test_vbs_jobs_are_read_under_v1_next_to_the_v2_endpoint(endpoint, expected):
+    assert bk.VBS(EndpointClient(endpoint)).job_url('j') == expected
