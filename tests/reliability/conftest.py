@@ -69,17 +69,24 @@ def run_module(module: str, args: dict, timeout: float = 180) -> dict:
     return parse_adhoc(done.stdout + done.stderr)
 
 
-def run_playbook(playbook: Path, extra_vars: dict, timeout: float = 600, verbosity: str = "") -> tuple[int, str]:
-    vars_file = playbook.parent / f".{playbook.stem}-vars-{os.getpid()}.json"
-    vars_file.write_text(json.dumps(extra_vars))
-    try:
-        command = [str(BIN / "ansible-playbook"), str(playbook), "-e", f"@{vars_file}"]
-        if verbosity:
-            command.append(verbosity)
-        done = subprocess.run(command, env=ansible_env(), capture_output=True, text=True, timeout=timeout)
-    finally:
-        vars_file.unlink(missing_ok=True)
+def run_playbook(playbook: Path, extra_vars: dict | None = None, env: dict | None = None, timeout: float = 600,
+                 verbosity: str = "", scratch: Path | None = None) -> tuple[int, str]:
+    command = [str(BIN / "ansible-playbook"), str(playbook)]
+    if extra_vars:
+        vars_file = Path(scratch or "/tmp") / f"{playbook.stem}-vars-{os.getpid()}.json"
+        vars_file.write_text(json.dumps(extra_vars))
+        command += ["-e", f"@{vars_file}"]
+    if verbosity:
+        command.append(verbosity)
+    done = subprocess.run(command, env=ansible_env(env), capture_output=True, text=True, timeout=timeout)
     return done.returncode, done.stdout + done.stderr
+
+
+def clouds_yaml(base_url: str, path: Path) -> Path:
+    """A clouds.yaml for the seeded tenants of the emulator at ``base_url``."""
+    from evs_emulator.cli import clouds_yaml as render
+    path.write_text(render(CONFIG, base_url))
+    return path
 
 
 class Cloud:
