@@ -75,6 +75,7 @@ notes:
 '''
 
 EXAMPLES = r'''
+---
 # prod.evs_disks.yml: every disk of the project in OS_CLOUD, grouped, cached for an hour
 plugin: dataprotection.evs.disks
 cache: true
@@ -82,6 +83,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/evs-inventory
 cache_timeout: 3600
 
+---
 # gold.evs_disks.yml: the gold-tier disks of one cloud, with extra groups
 plugin: dataprotection.evs.disks
 cloud: otc-prod

@@ -54,6 +54,18 @@ mark=$(check mark "$url")
 flush
 [ "$(check requests_since "$url" "$mark")" -gt 0 ] || { echo "--flush-cache did not read the cloud"; exit 1; }
 
+# Wrong credentials: the inventory fails and names the failure; the secret is in no output.
+auth_url=$(sed -n 's/^  auth_url: //p' "$config" | head -n 1)
+cat >"$work/wrong.evs_disks.yml" <<YAML
+plugin: dataprotection.evs.disks
+auth: {auth_url: "$auth_url", username: alice, user_domain_name: x, password: Wrong-Secret-4711}
+YAML
+if ANSIBLE_INVENTORY_UNPARSED_FAILED=1 ansible-inventory -i "$work/wrong.evs_disks.yml" --list >"$work/wrong.out" 2>&1; then
+  echo "wrong credentials did not fail the inventory"; exit 1
+fi
+grep -qi 'authenticat' "$work/wrong.out" || { cat "$work/wrong.out"; echo "the failure does not say what failed"; exit 1; }
+! grep -q 'Wrong-Secret-4711' "$work/wrong.out" || { echo "the wrong password was printed"; exit 1; }
+
 # AWX job slicing: 3 slices of the hosts (sorted by name, slice k = hosts[k::3]); each slice is
 # one limited run. Together they cover every disk exactly once.
 mapfile -t slices < <(check slices "$work/first.json" 3)
