@@ -27,7 +27,7 @@ export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 
-.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean awx-test bench bench-venv
+.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean reliability awx-test bench bench-venv
 
 help:
 	@echo "make demo   - set up, start the emulator, protect disks with snapshots twice (2nd run changed=0)"
@@ -64,11 +64,19 @@ demo: venv source-tree
 	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/with-emulator demo-state tools/demo
 
 test: venv
-	$(MAKE) unit emulator-test sanity lint integration build-check awx-test docs changelog-lint matrix
+	$(MAKE) unit emulator-test sanity lint integration reliability build-check awx-test docs changelog-lint matrix
 	@echo "make test: every suite passed"
 
 unit: venv source-tree
 	PYTHONPATH=$(SOURCE_TREE) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
+
+# Faults, restarts, timeouts, bad input: suites that start their own emulators and run the
+# modules through ansible/ansible-playbook; the figures they record are summed at the end.
+reliability: venv source-tree
+	@mkdir -p $(RUN_DIR) && rm -f $(RUN_DIR)/reliability-figures.jsonl
+	RELIABILITY_FIGURES=$(RUN_DIR)/reliability-figures.jsonl \
+	  $(BIN)/python -m pytest tests/reliability -q -n 2 -p no:cacheprovider -rx
+	@$(BIN)/python tests/reliability/figures.py $(RUN_DIR)/reliability-figures.jsonl
 
 emulator-test: venv
 	$(BIN)/python -m pytest emulator/tests -q -n 2 -p no:cacheprovider
