@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: dr_audit
+short_description: Audit the disks of a DR policy against their tiers
+version_added: 1.0.0
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+description:
+  - For every disk a checked policy (P(dataprotection.evs.dr_policy#filter)) covers, lists the
+    available copies per mechanism (snapshots, backups, live replication pairs), their age on the
+    cloud's clock, and where they live (the disk's AZ, object storage, another AZ).
+  - "The verdict is C(compliant) when the newest copy that survives the tier's failure is no
+    older than the RPO (for C(failure: az) only copies outside the disk's AZ count: backups and
+    live replication) and every mechanism the tier uses has a copy; else C(out of policy), with
+    the reasons (no copy, stale, only copies in the disk's AZ, a missing mechanism)."
+options:
+  _input:
+    description: All disks of the project (C(disks) of M(dataprotection.evs.disk_info)).
+    type: list
+    elements: dict
+    required: true
+  policy:
+    description: The checked policy.
+    type: dict
+    required: true
+  now:
+    description: The cloud's time (C(cloud_time) of an info module).
+    type: str
+    required: true
+  snapshots:
+    description: The snapshots (C(snapshots) of M(dataprotection.evs.snapshot_info)).
+    type: list
+    elements: dict
+  backups:
+    description: The backups (C(backups) of M(dataprotection.evs.backup_info)).
+    type: list
+    elements: dict
+  pairs:
+    description: The replication pairs (M(dataprotection.evs.replication_pair_info)).
+    type: list
+    elements: dict
+  groups:
+    description: The protection groups (M(dataprotection.evs.protection_group_info)).
+    type: list
+    elements: dict
+'''
+
+EXAMPLES = r'''
+- name: Audit
+  ansible.builtin.set_fact:
+    report: "{{ disks.disks | dataprotection.evs.dr_audit(checked_policy, disks.cloud_time, snapshots=snaps.snapshots) }}"
+'''
+
+RETURN = r'''
+_value:
+  description: The report.
+  type: dict
+  contains:
+    policy:
+      description: The policy name.
+      type: str
+    cloud_time:
+      description: The time the ages are computed against.
+      type: str
+    compliant:
+      description: Whether every covered disk is compliant.
+      type: bool
+    summary:
+      description: Counts C(disks), C(compliant), C(out_of_policy).
+      type: dict
+    disks:
+      description: One row per tier and disk, with C(tier), C(failure), C(rpo), C(disk_id),
+        C(disk_name), C(availability_zone), C(copies) (each with C(mechanism), C(name),
+        C(created_at), C(age) in seconds, C(location), C(by_policy)), C(copies_per_mechanism),
+        C(newest_surviving_age), C(verdict) and C(reasons).
+      type: list
+      elements: dict
+'''
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import audit
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+
+
+def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None):
+    try:
+        return audit(disks, policy, now, snapshots, backups, pairs, groups)
+    except (PolicyError, RetentionError) as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'dr_audit': dr_audit}

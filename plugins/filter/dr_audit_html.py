@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: dr_audit_html
+short_description: A self-contained HTML page of a DR audit
+version_added: 1.0.0
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+description:
+  - Renders a report of P(dataprotection.evs.dr_audit#filter) as one HTML page for people, with
+    inline CSS and inline SVG and no external assets. A table shows per disk the tier, the
+    failure it must survive, the RPO, the copies per mechanism, the age of the newest surviving
+    copy, where the copies live and the verdict with its reasons. A timeline per disk shows
+    every copy as a dot (colour by mechanism) against the shaded RPO window.
+  - The report itself is embedded as JSON in a C(<script type="application/json" id="report">)
+    element.
+options:
+  _input:
+    description: The report.
+    type: dict
+    required: true
+'''
+
+EXAMPLES = r'''
+- name: Write the HTML report
+  ansible.builtin.copy:
+    content: "{{ report | dataprotection.evs.dr_audit_html }}"
+    dest: audit.html
+    mode: "0644"
+'''
+
+RETURN = r'''
+_value:
+  description: The HTML page.
+  type: str
+'''
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import audit_html
+
+
+def dr_audit_html(report):
+    try:
+        return audit_html(report)
+    except (KeyError, TypeError) as exc:
+        raise AnsibleFilterError('dr_audit_html: the input must be a dr_audit report (%s)' % exc)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'dr_audit_html': dr_audit_html}

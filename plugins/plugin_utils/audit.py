@@ -1,0 +1,182 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The DR audit: for every disk a policy covers, the copies per mechanism, their age on the
+cloud's clock against the tier's RPO, where they live against the failure the tier must
+survive, and the verdict; and a self-contained HTML report of it."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import html
+import json
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import human_duration, select_disks
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import format_time, parse_time
+
+SAME_AZ = 'same AZ'
+OBJECT_STORAGE = 'object storage'
+PROTECTED_GROUP = ('protected', 'reversing', 'reprotecting', 'starting')
+
+
+def _age(now, created_at):
+    return int((now - parse_time(created_at)).total_seconds())
+
+
+def _copy(now, mechanism, location, item, policy_name=None):
+    meta = item.get('metadata') or {}
+    return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
+            'created_at': format_time(parse_time(item['created_at'])), 'age': _age(now, item['created_at']),
+            'age_text': human_duration(max(0, _age(now, item['created_at']) // 60 * 60)),
+            'location': location, 'by_policy': bool(policy_name) and meta.get('dp_evs_policy') == policy_name}
+
+
+def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups):
+    copies = []
+    for snap in snapshots or []:
+        if snap.get('volume_id') == disk['id'] and snap.get('status') == 'available' and snap.get('created_at'):
+            copies.append(_copy(now, 'snapshot', '%s (%s)' % (SAME_AZ, disk.get('availability_zone')), snap, policy['name']))
+    for backup in backups or []:
+        if backup.get('disk_id') == disk['id'] and backup.get('status') == 'available' and backup.get('created_at'):
+            copies.append(_copy(now, 'backup', '%s (%s)' % (OBJECT_STORAGE, (backup.get('backend') or 'cbr').upper()),
+                                backup))
+    replicas = []
+    group_by_id = dict((g.get('id'), g) for g in groups or [])
+    for pair in pairs or []:
+        if disk['id'] not in (pair.get('production_volume_id'), ) and disk['id'] not in (pair.get('volume_ids') or []):
+            continue
+        group = group_by_id.get(pair.get('server_group_id')) or {}
+        dr_az = group.get('dr_az') or group.get('target_availability_zone')
+        live = pair.get('status') in ('available', 'in-use') and group.get('status') in PROTECTED_GROUP
+        replicas.append({'mechanism': 'replication', 'id': pair.get('id'), 'name': pair.get('name'),
+                         'created_at': None, 'age': 0 if live else None, 'age_text': 'continuous' if live else 'stopped',
+                         'location': 'other AZ (%s)' % dr_az if dr_az and dr_az != disk.get('availability_zone')
+                         else SAME_AZ, 'live': live, 'group_status': group.get('status'), 'by_policy': False})
+    copies.sort(key=lambda c: c['age'])
+    return copies + replicas
+
+
+def _verdict(tier, disk, copies):
+    reasons = []
+    rpo = tier['rpo']
+    survives = [c for c in copies if c['age'] is not None and c['age'] >= 0 and
+                (tier['failure'] == 'disk' or not c['location'].startswith(SAME_AZ))]
+    newest = min((c['age'] for c in survives), default=None)
+    if not copies:
+        reasons.append('no copy at all')
+    elif tier['failure'] == 'az' and not survives:
+        reasons.append("its only copies share its AZ (%s); the tier must survive the loss of the AZ, which needs a "
+                       "backup or replication" % disk.get('availability_zone'))
+    elif newest is None:
+        reasons.append('no usable copy (replication stopped)')
+    elif newest > rpo:
+        reasons.append('stale: the newest copy that survives a %s failure is %s old, the RPO is %s'
+                       % (tier['failure'], human_duration(newest // 60 * 60), human_duration(rpo)))
+    for mechanism in tier['mechanisms']:
+        if not [c for c in copies if c['mechanism'] == mechanism and c['age'] is not None]:
+            reasons.append('the tier uses %s, but the disk has no %s' % (
+                mechanism, {'snapshot': 'available snapshot', 'backup': 'available backup',
+                            'replication': 'live replication pair'}[mechanism]))
+    return ('compliant' if not reasons else 'out of policy'), reasons, newest
+
+
+def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None):
+    """The report (a dict that serialises to JSON)."""
+    moment = parse_time(now, 'now (the cloud time)')
+    rows = []
+    for tier in policy['tiers']:
+        for disk in select_disks(disks, tier, policy):
+            copies = _disk_copies(moment, disk, policy, snapshots, backups, pairs, groups)
+            verdict, reasons, newest = _verdict(tier, disk, copies)
+            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
+                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
+                         'disk_id': disk['id'], 'disk_name': disk.get('name'),
+                         'availability_zone': disk.get('availability_zone'), 'disk_status': disk.get('status'),
+                         'copies': copies, 'newest_surviving_age': newest,
+                         'copies_per_mechanism': dict((m, len([c for c in copies if c['mechanism'] == m]))
+                                                      for m in ('snapshot', 'backup', 'replication')),
+                         'verdict': verdict, 'reasons': reasons})
+    out = [r for r in rows if r['verdict'] != 'compliant']
+    return {'policy': policy['name'], 'cloud_time': format_time(moment), 'disks': rows,
+            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out)},
+            'compliant': not out}
+
+
+# --------------------------------------------------------------------------- HTML
+COLOURS = {'snapshot': '#2b7bb9', 'backup': '#3a9d5d', 'replication': '#8e44ad'}
+STYLE = '''
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222}
+h1{font-size:1.4em}table{border-collapse:collapse;width:100%;margin:1em 0}
+th,td{border:1px solid #ccc;padding:.35em .6em;text-align:left;vertical-align:top;font-size:.9em}
+th{background:#f3f3f3}.ok{color:#1e7b34;font-weight:600}.bad{color:#b02a2a;font-weight:600}
+.legend span{display:inline-block;margin-right:1.2em}.dot{display:inline-block;width:.8em;height:.8em;border-radius:50%}
+small{color:#666}svg{display:block;margin:.2em 0 1.2em}
+'''
+
+
+def _timeline(row, width=720, height=44):
+    """An SVG line of the last max(8 RPOs, 7 days): one dot per copy, the RPO window shaded."""
+    rpo = row['rpo'] or 3600
+    ages = [c['age'] for c in row['copies'] if c['age'] is not None and c['age'] >= 0]
+    span = max(8 * rpo, 7 * 86400, max(ages or [0]) + rpo)
+    left, right = 10, width - 10
+
+    def x(age):
+        return right - (right - left) * min(age, span) / float(span)
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img" aria-label="copies of %s">'
+             % (width, height, html.escape(row['disk_name'] or row['disk_id'])),
+             '<rect x="%.1f" y="6" width="%.1f" height="22" fill="#fff3cd"><title>RPO window (%s)</title></rect>'
+             % (x(row['rpo']), right - x(row['rpo']), html.escape(row['rpo_text'] or '0')),
+             '<line x1="%d" y1="17" x2="%d" y2="17" stroke="#999"/>' % (left, right)]
+    for copy in row['copies']:
+        if copy['age'] is None:
+            continue
+        title = '%s %s, %s old, %s' % (copy['mechanism'], copy['name'] or copy['id'], copy['age_text'], copy['location'])
+        if copy['mechanism'] == 'replication':
+            parts.append('<rect x="%.1f" y="12" width="8" height="10" fill="%s"><title>%s</title></rect>'
+                         % (right - 8, COLOURS['replication'], html.escape(title)))
+        else:
+            parts.append('<circle cx="%.1f" cy="17" r="5" fill="%s"><title>%s</title></circle>'
+                         % (x(copy['age']), COLOURS[copy['mechanism']], html.escape(title)))
+    parts.append('<text x="%d" y="41" font-size="10" fill="#666">%s ago</text>' % (left, human_duration(span // 3600 * 3600)))
+    parts.append('<text x="%d" y="41" font-size="10" fill="#666" text-anchor="end">now</text>' % right)
+    parts.append('</svg>')
+    return ''.join(parts)
+
+
+def audit_html(report):
+    """A self-contained HTML page (inline CSS and SVG, no external assets)."""
+    esc = html.escape
+    summary = report['summary']
+    out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+           '<title>DR audit: %s</title><style>%s</style></head><body>' % (esc(report['policy']), STYLE),
+           '<h1>DR audit of policy %s</h1>' % esc(report['policy']),
+           '<p>Cloud time %s. %d disks: <span class="ok">%d compliant</span>, <span class="%s">%d out of policy</span>.</p>'
+           % (esc(report['cloud_time']), summary['disks'], summary['compliant'],
+              'bad' if summary['out_of_policy'] else 'ok', summary['out_of_policy']),
+           '<table><thead><tr><th>disk</th><th>tier</th><th>must survive</th><th>RPO</th><th>snapshots</th>'
+           '<th>backups</th><th>replication</th><th>newest surviving copy</th><th>where copies live</th>'
+           '<th>verdict</th></tr></thead><tbody>']
+    for row in report['disks']:
+        counts = row['copies_per_mechanism']
+        newest = row['newest_surviving_age']
+        locations = sorted(set(c['location'] for c in row['copies']))
+        out.append('<tr><td>%s<br><small>%s, %s</small></td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td>'
+                   '<td>%d</td><td>%s</td><td>%s</td><td class="%s">%s%s</td></tr>' % (
+                       esc(row['disk_name'] or ''), esc(row['disk_id']), esc(row['availability_zone'] or '?'),
+                       esc(row['tier']), esc(row['failure']), esc(row['rpo_text']), counts['snapshot'], counts['backup'],
+                       counts['replication'], esc('-' if newest is None else human_duration(newest // 60 * 60) + ' old'),
+                       esc(', '.join(locations) or '-'), 'ok' if row['verdict'] == 'compliant' else 'bad',
+                       esc(row['verdict']), ''.join('<br><small>%s</small>' % esc(r) for r in row['reasons'])))
+    out.append('</tbody></table><h2>Copies over time</h2><p class="legend">%s'
+               '<span><span class="dot" style="background:#fff3cd"></span> RPO window</span></p>'
+               % ''.join('<span><span class="dot" style="background:%s"></span> %s</span>' % (c, m)
+                         for m, c in sorted(COLOURS.items())))
+    for row in report['disks']:
+        out.append('<h3>%s <small>(tier %s, %s)</small></h3>%s' % (
+            esc(row['disk_name'] or row['disk_id']), esc(row['tier']), esc(row['verdict']), _timeline(row)))
+    out.append('<script type="application/json" id="report">%s</script></body></html>'
+               % json.dumps(report, sort_keys=True).replace('</', '<\\/'))
+    return '\n'.join(out)

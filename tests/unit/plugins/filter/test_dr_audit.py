@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The audit filters: a compliant disk, a stale one, one whose only copies share its AZ, a
+replicated one, and the HTML page."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import re
+
+from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
+from ansible_collections.dataprotection.evs.plugins.filter.dr_audit_html import dr_audit_html
+from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
+
+NOW = '2026-11-25T12:00:00Z'
+POLICY = dr_policy({'name': 'shop', 'tiers': [
+    {'name': 'bronze', 'failure': 'disk', 'rpo': '1d', 'retention': {'last': 2}, 'disks': {'metadata': {'tier': 'bronze'}}},
+    {'name': 'silver', 'failure': 'az', 'rpo': '4h', 'retention': {'last': 2}, 'disks': {'metadata': {'tier': 'silver'}}},
+    {'name': 'gold', 'failure': 'az', 'rpo': 0, 'secondary_az': 'eu-de-02', 'disks': {'metadata': {'tier': 'gold'}}},
+]})
+DISKS = [
+    {'id': 'd-fresh', 'name': 'fresh', 'availability_zone': 'eu-de-01', 'status': 'in-use', 'metadata': {'tier': 'bronze'}},
+    {'id': 'd-stale', 'name': 'stale', 'availability_zone': 'eu-de-01', 'status': 'available', 'metadata': {'tier': 'bronze'}},
+    {'id': 'd-sameaz', 'name': 'sameaz', 'availability_zone': 'eu-de-01', 'status': 'available', 'metadata': {'tier': 'silver'}},
+    {'id': 'd-backed', 'name': 'backed', 'availability_zone': 'eu-de-03', 'status': 'available', 'metadata': {'tier': 'silver'}},
+    {'id': 'd-gold', 'name': 'gold<db>', 'availability_zone': 'eu-de-01', 'status': 'in-use', 'metadata': {'tier': 'gold'}},
+    {'id': 'd-none', 'name': 'none', 'availability_zone': 'eu-de-01', 'status': 'available', 'metadata': {'tier': 'bronze'}},
+]
+
+
+def snap(disk, created, policy='shop', status='available'):
+    return {'id': 's-%s-%s' % (disk, created), 'name': 'shop-%s' % created, 'volume_id': disk, 'status': status,
+            'created_at': created, 'metadata': {'dp_evs_policy': policy}}
+
+
+SNAPSHOTS = [snap('d-fresh', '2026-11-25T00:00:00.000000'), snap('d-fresh', '2026-11-24T00:00:00.000000'),
+             snap('d-stale', '2026-11-23T00:00:00.000000'), snap('d-stale', '2026-11-25T11:00:00', status='creating'),
+             snap('d-sameaz', '2026-11-25T11:00:00.000000'), snap('d-backed', '2026-11-25T10:00:00.000000')]
+BACKUPS = [{'id': 'b1', 'name': 'b1', 'disk_id': 'd-backed', 'status': 'available', 'backend': 'cbr',
+            'created_at': '2026-11-25T09:00:00Z'}]
+GROUPS = [{'id': 'g1', 'status': 'protected', 'dr_az': 'eu-de-02'}]
+PAIRS = [{'id': 'p1', 'name': 'p1', 'production_volume_id': 'd-gold', 'server_group_id': 'g1', 'status': 'available'}]
+
+
+def report():
+    return dr_audit(DISKS, POLICY, NOW, snapshots=SNAPSHOTS, backups=BACKUPS, pairs=PAIRS, groups=GROUPS)
+
+
+def rows():
+    return dict((r['disk_name'], r) for r in report()['disks'])
+
+
+def test_a_fresh_copy_in_the_rpo_is_compliant():
+    row = rows()['fresh']
+    assert row['verdict'] == 'compliant' and row['reasons'] == []
+    assert row['newest_surviving_age'] == 12 * 3600
+    assert [c['age'] for c in row['copies']] == [12 * 3600, 36 * 3600]
+    assert all(c['by_policy'] and c['location'] == 'same AZ (eu-de-01)' for c in row['copies'])
+
+
+def test_a_stale_disk_is_out_of_policy_and_says_how_old():
+    row = rows()['stale']
+    assert row['verdict'] == 'out of policy'
+    assert row['reasons'] == ['stale: the newest copy that survives a disk failure is 60h old, the RPO is 1d']
+    assert row['copies_per_mechanism']['snapshot'] == 1          # the creating one does not count
+
+
+def test_copies_only_in_the_disks_az_do_not_survive_an_az_loss():
+    row = rows()['sameaz']
+    assert row['verdict'] == 'out of policy'
+    assert row['reasons'][0] == ("its only copies share its AZ (eu-de-01); the tier must survive the loss of the AZ, "
+                                 "which needs a backup or replication")
+    assert 'the tier uses backup, but the disk has no available backup' in row['reasons']
+
+
+def test_a_backup_in_object_storage_survives_the_az():
+    row = rows()['backed']
+    assert row['verdict'] == 'compliant', row['reasons']
+    assert row['newest_surviving_age'] == 3 * 3600
+    assert sorted(set(c['location'] for c in row['copies'])) == ['object storage (CBR)', 'same AZ (eu-de-03)']
+
+
+def test_live_replication_is_rpo_zero_in_another_az():
+    row = rows()['gold<db>']
+    assert row['verdict'] == 'compliant', row['reasons']
+    assert row['copies'][0]['location'] == 'other AZ (eu-de-02)'
+    stopped = dr_audit(DISKS, POLICY, NOW, pairs=PAIRS, groups=[dict(GROUPS[0], status='available')])
+    row = [r for r in stopped['disks'] if r['disk_id'] == 'd-gold'][0]
+    assert row['verdict'] == 'out of policy'
+
+
+def test_a_disk_without_copies_and_the_summary():
+    result = report()
+    assert rows()['none']['reasons'][0] == 'no copy at all'
+    assert result['summary'] == {'disks': 6, 'compliant': 3, 'out_of_policy': 3}
+    assert result['compliant'] is False and result['cloud_time'] == NOW
+    json.dumps(result)
+
+
+def test_the_html_page_is_self_contained_and_escaped():
+    page = dr_audit_html(report())
+    assert page.startswith('<!DOCTYPE html>')
+    assert not re.search(r'(src|href)\s*=\s*["\']?(https?:|//)', page)
+    assert '<link' not in page and '<script src' not in page
+    assert 'gold&lt;db&gt;' in page and 'gold<db>' not in page.split('<script type="application/json"')[0]
+    assert page.count('<svg') == 6 and page.count('<circle') == 5 + 1   # 5 available snapshots + 1 backup
+    embedded = page.split('<script type="application/json" id="report">')[1].split('</script>')[0]
+    assert json.loads(embedded.replace('<\\/', '</'))['summary']['out_of_policy'] == 3
