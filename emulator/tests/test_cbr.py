@@ -311,3 +311,24 @@ def test_unprefixed_paths_for_the_huawei_sdk(fast, alice):
     answer = alice.call("GET", cbr(alice, f"/vaults/{vault['id']}", prefix=""))
     assert answer.status == 200 and answer.body["vault"]["id"] == vault["id"]
     assert alice.call("GET", alice.evs("/volumes", "v3").replace("/evs", "")).status == 200  # EVS still reachable
+
+
+def test_no_restore_onto_a_disk_of_a_replication_pair(fast, alice):
+    """Bytes reach a paired disk only through the replicated write path (like a snapshot rollback)."""
+    from test_sdrs import Sdrs
+    from test_vbs import create_backup
+
+    sdrs = Sdrs(alice)
+    volume = available_volume(fast, alice, {"0": "x"})
+    vault = make_vault(alice, resources=[volume["id"]])
+    checkpoint(alice, vault["id"])
+    cbr_backup = backups(alice)["backups"][0]["id"]
+    vbs_backup = create_backup(alice, volume["id"])["entities"]["backup_id"]
+    group = sdrs.create_group()
+    sdrs.create_pair(group["id"], volume["id"])
+    refused = alice.call("POST", cbr(alice, f"/backups/{cbr_backup}/restore"), {"restore": {"volume_id": volume["id"]}})
+    assert refused.status == 400 and refused.body["error_code"] == "BackupService.2011"
+    assert "replication pair" in refused.body["error_msg"]
+    vbs_refused = alice.call("POST", f"{alice.base_url}/vbs/v2/{alice.project_id}/cloudbackups/{vbs_backup}/restore",
+                             {"restore": {"volume_id": volume["id"]}})
+    assert vbs_refused.status == 400 and "replication pair" in vbs_refused.body["badRequest"]["message"]

@@ -16,11 +16,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable
 
 from .. import errors, lifecycle
-from ..lifecycle import PREVIOUS, Operation, begin
+from ..lifecycle import PREVIOUS, Operation, begin, settle
 from ..resources import Repository
 
 VOLUME = "volume"  # the EVS kind (services/evs.py)
 VBS_BACKUP, CBR_BACKUP = "vbs_backup", "cbr_backup"
+SDRS_PAIR = "sdrs_pair"  # services/sdrs.py
 
 # The disk side of a backup and of a restore, with the same timings as the backup side.
 DISK_OPS = lifecycle.operations(
@@ -44,6 +45,13 @@ def start_disk_restore(emu, volume: dict, blocks: dict, now: float) -> dict:
     """The disk shows `restoring-backup`; the backup's blocks land on it when the restore completes."""
     return volumes(emu).save(begin(volume, DISK_OPS["backup.restore"], now, emu.timings(),
                                    on_done={"_blocks": dict(blocks)}))
+
+
+def in_replication_pair(emu, volume: dict) -> bool:
+    """True while the disk belongs to an SDRS replication pair: its bytes may only change through
+    the replicated write path, so a restore onto it is refused (as a snapshot rollback is)."""
+    link = volume.get("_sdrs_pair")
+    return bool(link) and settle(emu.store.get(SDRS_PAIR, link), emu.now()) is not None
 
 
 def changed_blocks(blocks: dict, previous: dict | None) -> int:

@@ -753,6 +753,9 @@ async def restore_backup(call: Call):
     if not common.DISK_OPS["backup.restore"].allows(volume["status"]):
         raise cbr_error(400, "BackupService.2011", f"Restoring is not allowed in disk status {volume['status']}; "
                                                    f"the disk must be available (detached).")
+    if common.in_replication_pair(call.emu, volume):
+        raise cbr_error(400, "BackupService.2011", f"Restoring is not allowed: the disk {volume['id']} is in an "
+                                                   f"SDRS replication pair.")
     if volume["size"] < backup["resource_size"]:
         raise cbr_error(400, "BackupService.2001", f"The disk ({volume['size']} GB) is smaller than the backup "
                                                    f"({backup['resource_size']} GB).")

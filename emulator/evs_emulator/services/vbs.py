@@ -283,6 +283,9 @@ def _start_restore(call: Call, backup: dict, spec: dict) -> dict:
     if not common.DISK_OPS["backup.restore"].allows(volume["status"]):
         raise vbs_error(400, "VolumeBackup.0012", f"The disk {volume['id']} status must be available, but current "
                                                   f"status is: {volume['status']}.")
+    if common.in_replication_pair(call.emu, volume):
+        raise errors.bad_request(f"Invalid volume: volume {volume['id']} is in an SDRS replication pair; a backup "
+                                 f"cannot be restored onto it.")
     if volume["size"] < backup["size"]:
         raise errors.bad_request(f"Invalid volume: volume size {volume['size']} GB is smaller than the backup size "
                                  f"{backup['size']} GB.")
