@@ -63,10 +63,11 @@ def grouping(path, password):
         'tier_gold': ['inv-db01', 'inv-db02'],
         'tier_silver': ['inv-log01', web['eu-de-01']],  # the DR disk has no metadata
         'protected_by_snapshot': ['inv-db01', 'inv-log01'],
+        'protected_by_backup': ['inv-db02'],
         'protected_by_replication': [web['eu-de-01']],
         'replication_dr_disk': [web['eu-de-02']],
-        'protection_protected': ['inv-db01', 'inv-log01', web['eu-de-01']],
-        'protection_unprotected': ['inv-db02', 'inv-scratch', web['eu-de-02']],
+        'protection_protected': ['inv-db01', 'inv-db02', 'inv-log01', web['eu-de-01']],
+        'protection_unprotected': ['inv-scratch', web['eu-de-02']],
         'type_SSD': ['inv-db01', 'inv-db02'],
         'big': ['inv-db01', 'inv-db02'],
     }
