@@ -27,7 +27,7 @@ export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 
-.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean reliability awx-test bench bench-venv
+.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean reliability awx-test bench bench-venv molecule
 
 help:
 	@echo "make demo   - set up, start the emulator, protect disks with snapshots twice (2nd run changed=0)"
@@ -64,8 +64,17 @@ demo: venv source-tree
 	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/with-emulator demo-state tools/demo
 
 test: venv
-	$(MAKE) unit emulator-test sanity lint integration reliability build-check awx-test docs changelog-lint matrix
+	$(MAKE) unit emulator-test sanity lint integration reliability molecule build-check awx-test docs changelog-lint matrix
 	@echo "make test: every suite passed"
+
+# Every role's molecule scenario, each against a fresh emulator (ROLES=protect for one).
+ROLES ?= $(sort $(patsubst roles/%/molecule/default/molecule.yml,%,$(wildcard roles/*/molecule/default/molecule.yml)))
+molecule: venv source-tree
+	@for role in $(ROLES); do \
+	  echo "== molecule: $$role"; \
+	  ( cd roles/$$role && ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) \
+	    $(ROOT)/tools/with-emulator $(BUILD)/molecule-$$role $(BIN)/molecule test ) || exit 1; \
+	done
 
 unit: venv source-tree
 	PYTHONPATH=$(SOURCE_TREE) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
