@@ -53,7 +53,10 @@ options:
     choices: [snapshot, backup, replication]
     default: [snapshot, backup, replication]
   servers:
-    description: Look up the servers the disks are attached to (C(evs_servers)); one listing of the compute service.
+    description:
+      - Look up the servers the disks are attached to (C(evs_servers)); one listing of the compute service.
+      - When the cloud offers no compute service to the user, a warning says so and C(evs_servers) holds only
+        the server ids and devices.
     type: bool
     default: true
   local_connection:
@@ -297,11 +300,24 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                  metadata=filters.get('metadata'))
         servers = []
         if self.get_option('servers') and any(d.get('attachments') for d in disks):
-            servers = list(client.paginate_links('compute', '/servers/detail', 'servers'))
+            servers = self.read_servers(client)
         snapshots = evs.list_snapshots() if 'snapshot' in sources else []
         backups = self.read_backups(client) if 'backup' in sources else []
         pairs = SDRS(client).list_pairs() if 'replication' in sources else []
         return build_hosts(disks, servers, snapshots, backups, pairs, sources, self.get_option('tier_key'))
+
+    def read_servers(self, client):
+        """The project's servers; none (``evs_servers`` then has only ids and devices) when the cloud
+        offers no compute service to this user."""
+        try:
+            return list(client.paginate_links('compute', '/servers/detail', 'servers'))
+        except ConfigError as exc:
+            self.display.warning('dataprotection.evs.disks: servers not read: %s' % exc)
+        except CloudError as exc:
+            if exc.status not in (403, 404):
+                raise
+            self.display.warning('dataprotection.evs.disks: servers not read: %s' % exc)
+        return []
 
     def read_backups(self, client):
         if not HAS_BACKUP:

@@ -7,8 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.dataprotection.evs.plugins.inventory.disks import (
-    build_hosts, group_name, hostnames, index_pairs, protection_of)
+    InventoryModule, build_hosts, group_name, hostnames, index_pairs, protection_of)
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ConfigError
 
 ALL = ['snapshot', 'backup', 'replication']
 
@@ -71,3 +74,21 @@ def test_build_hosts_groups_by_az_tier_and_protection():
 def test_a_custom_tier_key():
     hosts = build_hosts([disk('a', 'db', metadata={'class': 'A'})], [], [], [], [], ALL, tier_key='class')
     assert hosts[0]['groups'][:2] == ['az_eu_de_01', 'tier_A'] and hosts[0]['vars']['evs_tier'] == 'A'
+
+
+class NoCompute:
+    """A client whose cloud has no compute service (or refuses it)."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def paginate_links(self, *args, **kwargs):
+        raise self.error
+
+
+def test_servers_are_optional_but_other_failures_are_not():
+    plugin = InventoryModule()
+    assert plugin.read_servers(NoCompute(ConfigError("no endpoint for service 'compute'"))) == []
+    assert plugin.read_servers(NoCompute(CloudError(403, 'Forbidden', 'no'))) == []
+    with pytest.raises(CloudError):
+        plugin.read_servers(NoCompute(CloudError(500, 'Boom', 'server error')))
