@@ -63,9 +63,18 @@ $(GET_PIP_CACHE): tools/ansible-test-get-pip.py
 demo: venv source-tree
 	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/with-emulator demo-state tools/demo
 
+# Every suite runs even when an earlier one fails, so one CI log shows all failures.
+TEST_SUITES := unit emulator-test sanity lint build-check changelog-lint docs integration reliability molecule awx-test matrix
+
 test: venv
-	$(MAKE) unit emulator-test sanity lint integration reliability molecule build-check awx-test docs changelog-lint matrix
-	@echo "make test: every suite passed"
+	@passed=0; failed=""; \
+	for suite in $(TEST_SUITES); do \
+	  echo "==== make $$suite"; \
+	  if $(MAKE) --no-print-directory $$suite; then passed=$$((passed + 1)); else failed="$$failed $$suite"; fi; \
+	done; \
+	echo "==== make test: suites that failed:$${failed:- none}"; \
+	echo "suites: $$passed passed, $$(wc -w <<<"$$failed") failed"; \
+	[ -z "$$failed" ]
 
 # Every role's molecule scenario, each against a fresh emulator (ROLES=protect for one).
 ROLES ?= $(sort $(patsubst roles/%/molecule/default/molecule.yml,%,$(wildcard roles/*/molecule/default/molecule.yml)))
