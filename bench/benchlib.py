@@ -218,7 +218,7 @@ def machine_info() -> dict:
 
 def save_result(name: str, data: dict) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    data = dict(data, machine=machine_info())
+    data = dict(data, machine=data.get("machine") or machine_info())
     path = RESULTS_DIR / f"{name}.json"
     path.write_text(json.dumps(data, indent=2, default=str))
     return path

@@ -38,6 +38,27 @@ MINIMUM = {
     "backup_restore": {"create": (2, 2, 1), "noop": (2, 0, 0), "check-noop": (2, 0, 0),
                        "check-create": (2, 0, 0)},
 }
+# replication (SDRS). A create needs every named resource; a no-op only what it must compare:
+# resources given by id are compared with the ids the existing resource holds.
+MINIMUM.update({
+    # create: the group by name, its VPC by name and the active-active domain of the two AZs (the
+    # API needs its id), POST + 1 job read; no-op: the group and the VPC (to compare its id)
+    "protection_group": {"create": (3, 1, 1), "noop": (2, 0, 0), "check-noop": (2, 0, 0),
+                         "check-create": (3, 0, 0),
+                         # protection: enabled names only the group: start + 1 job read
+                         "enable": (1, 1, 1), "enable-noop": (1, 0, 0)},
+    "protection_group_info": {"read": (1, 0, 0)},
+    # create: the group, the instance by name in it, the server; no-op: group + instance
+    "protected_instance": {"create": (3, 1, 1), "noop": (2, 0, 0), "check-noop": (2, 0, 0)},
+    "protected_instance_info": {"read": (2, 0, 0)},
+    # create: the group, the pair by name, the disk, the protected instance by name; create and
+    # attach, each waited for; no-op: group, pair, protected instance (the disk is given by id)
+    "replication_pair": {"create": (4, 2, 2), "noop": (3, 0, 0), "check-noop": (3, 0, 0)},
+    "replication_pair_info": {"read": (2, 0, 0)},
+    # the group, the drill by name
+    "dr_drill": {"create": (2, 1, 1), "noop": (2, 0, 0), "check-noop": (2, 0, 0)},
+    "dr_drill_info": {"read": (2, 0, 0)},
+})
 MINIMUM["openstack.cloud.volume_snapshot"] = MINIMUM["snapshot"]
 
 
@@ -86,6 +107,18 @@ def main() -> dict:
         run = run_playbook(emu, BENCH / "playbooks" / "economy.yml", "economy", check=False)
         rows = score(run["log"])
         failure = None if run["rc"] == 0 else f"economy playbook rc {run['rc']}, see {run['output']}"
+        log("economy: the replication modules")
+        disk_id = emu.create_disks(1, "eco-rep-disk")[0]
+        server = emu.api("POST", "/ecs/v2.1/{pid}/servers", {"server": {
+            "name": "eco-app", "availability_zone": "eu-de-01", "flavorRef": "s3.medium.1",
+            "imageRef": "test-image"}})["server"]
+        emu.api("POST", f"/ecs/v2.1/{{pid}}/servers/{server['id']}/os-volume_attachments",
+                {"volumeAttachment": {"volumeId": disk_id}})
+        sdrs = run_playbook(emu, BENCH / "playbooks" / "economy_sdrs.yml", "economy-sdrs", check=False,
+                            args=["-e", f"rep_disk_id={disk_id}", "-e", f"rep_server_id={server['id']}"])
+        rows += score(sdrs["log"])
+        if sdrs["rc"] != 0:
+            failure = (failure or "") + f" replication playbook rc {sdrs['rc']}, see {sdrs['output']}"
         log("economy: openstack.cloud.volume_snapshot from build/bench-venv")
         os_rows, os_failure = openstack_runs(emu)
     result = {"rows": rows, "openstack": os_rows, "failure": failure, "openstack_failure": os_failure}

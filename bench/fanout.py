@@ -11,8 +11,10 @@ against a fresh emulator.
 Where the time goes, per run (from the bench_log callback and the request log):
 - ansible startup and play overhead: wall time minus the sum of the task durations;
 - per task: duration, loop items, and the median time per item;
-- waiting: in a task that waits, each item's time beyond the median item time of the task that
-  started the operations without waiting (same module, one request fewer), summed;
+- waiting: the operations are started one after another by one task and waited for by a later
+  task (same module, no mutating request) in the same order at the same pace, so only the first
+  wait can block: waiting = max(0, creation time - (start of the waiting task - the first
+  mutating request of the starting task)), with request times from the emulator's log;
 - requests: how many the emulator logged during each task (their server time is about 1 to 3 ms
   each, from the emulator benchmark).
 """
@@ -20,6 +22,7 @@ Where the time goes, per run (from the bench_log callback and the request log):
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -30,7 +33,12 @@ from benchlib import ROOT, Emulator, log, run_playbook, save_result
 SNAPSHOT_SECONDS = 20
 
 
-def analyse(run: dict) -> dict:
+def parse_time(value: str) -> float:
+    return datetime.datetime.strptime(value.rstrip("Z")[:26], "%Y-%m-%dT%H:%M:%S.%f").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+
+
+def analyse(run: dict, operation_seconds: float | None = None) -> dict:
     record = run["log"]
     tasks = []
     for task in record.get("tasks", []):
@@ -42,35 +50,39 @@ def analyse(run: dict) -> dict:
                       "gaps": gaps, "requests": len(task["requests"]),
                       "mutating": sum(1 for r in task["requests"] if r["mutating"])})
     in_tasks = sum(t["seconds"] for t in tasks)
-    # waiting: items of a waiting task (wait: true) beyond the median item of a non-waiting one
-    starter = next((t for t in tasks if t["items"] and t["mutating"]), None)
-    base = starter["median_item_s"] if starter else None
-    waiting = 0.0
-    for t in tasks:
-        if t is not starter and t["items"] and base is not None and t["action"] == (starter or {}).get("action"):
-            waiting += sum(max(0.0, g - base) for g in t["gaps"])
+    # waiting (see the module docstring): needs the operation's duration
+    waiting = None
+    raw = record.get("tasks", [])
+    starter = next((i for i, t in enumerate(raw) if t["items"] and any(r["mutating"] for r in t["requests"])), None)
+    if operation_seconds is not None and starter is not None:
+        # the log's time is the emulator clock: wall time (the benchmark never moves the clock)
+        first_post = min(parse_time(r["time"]) for r in raw[starter]["requests"] if r["mutating"])
+        waiter = next((t for t in raw[starter + 1:] if t["action"] == raw[starter]["action"]
+                       and not any(r["mutating"] for r in t["requests"])), None)
+        if waiter is not None:
+            waiting = max(0.0, operation_seconds - (waiter["start"] - first_post))
     for t in tasks:
         t.pop("gaps")
     module_items = sum(t["items"] or 1 for t in tasks if t["action"].startswith("dataprotection.evs."))
     return {"wall": round(run["wall"], 2), "ansible_outside_tasks": round(run["wall"] - in_tasks, 2),
-            "in_tasks": round(in_tasks, 2), "waiting_estimate": round(waiting, 2),
+            "in_tasks": round(in_tasks, 2), "waiting_estimate": None if waiting is None else round(waiting, 2),
             "module_calls": module_items, "requests": sum(t["requests"] for t in tasks),
             "mutating": sum(t["mutating"] for t in tasks), "tasks": tasks}
 
 
-def run_size(playbook: Path, size: int, extra: list[str]) -> dict:
+def run_size(playbook: Path, size: int, extra: list[str], metadata: dict) -> dict:
     with Emulator(f"fanout-{size}") as emu:
         emu.admin.set_timings({"volume.create": 0})
-        emu.create_disks(size, "fan", {"backup": "daily"})
+        emu.create_disks(size, "fan", metadata)
         emu.admin.set_timings({"snapshot.create": SNAPSHOT_SECONDS})
         log(f"fanout: {playbook.name} over {size} disks (snapshot.create {SNAPSHOT_SECONDS} s)")
         run = run_playbook(emu, playbook, f"fanout-{size}", extra)
-        result = analyse(run)
+        result = analyse(run, SNAPSHOT_SECONDS)
         snaps = emu.api("GET", "/evs/v3/{pid}/snapshots/detail")["snapshots"]
         result["snapshots_available"] = sum(1 for s in snaps if s["status"] == "available")
         result["disks"] = size
         log(f"  {size} disks: {result['wall']:.1f} s wall, {result['module_calls']} module calls, "
-            f"{result['requests']} requests, waiting ~{result['waiting_estimate']:.1f} s")
+            f"{result['requests']} requests, waiting ~{result['waiting_estimate']} s")
         return result
 
 
@@ -79,16 +91,33 @@ def main(argv=None) -> dict:
     parser.add_argument("--playbook", default=str(ROOT / "playbooks" / "snapshot.yml"))
     parser.add_argument("--sizes", default=os.environ.get("BENCH_FANOUT_SIZES", "1,10,100"))
     parser.add_argument("-e", dest="extra", action="append", default=[])
+    parser.add_argument("--disk-metadata", default='{"backup": "daily"}',
+                        help="JSON metadata of the disks the harness creates (what the playbook selects)")
+    parser.add_argument("--from-logs", action="store_true",
+                        help="analyse the recorded runs of the last benchmark again instead of running")
     args = parser.parse_args(argv)
     playbook = Path(args.playbook).resolve()
     extra = [x for e in args.extra for x in ("-e", e)]
     sizes = [int(s) for s in args.sizes.split(",")]
-    runs = {size: run_size(playbook, size, extra) for size in sizes}
+    if args.from_logs:
+        from benchlib import BUILD, load_results
+        previous = load_results()["fanout"]
+        old = previous["runs"]
+        runs = {}
+        for size in sizes:
+            record = json.loads((BUILD / f"fanout-{size}" / "runs" / f"fanout-{size}.json").read_text())
+            runs[size] = analyse({"wall": old[str(size)]["wall"], "log": record}, SNAPSHOT_SECONDS)
+            runs[size].update(disks=size, snapshots_available=old[str(size)]["snapshots_available"])
+    else:
+        metadata = json.loads(args.disk_metadata)
+        runs = {size: run_size(playbook, size, extra, metadata) for size in sizes}
     one = runs[sizes[0]]["wall"]
     ratios = {size: round(r["wall"] / one, 2) for size, r in runs.items()}
     result = {"playbook": str(playbook.relative_to(ROOT) if playbook.is_relative_to(ROOT) else playbook),
               "snapshot_create_seconds": SNAPSHOT_SECONDS, "runs": runs, "ratios": ratios,
               "targets": {"100": 2.0, "1000": 10.0}}
+    if args.from_logs:
+        result["machine"] = previous["machine"]
     save_result("fanout", result)
     for size, ratio in ratios.items():
         log(f"fanout: {size} disks / {sizes[0]} disk = {ratio}x")

@@ -52,30 +52,31 @@ sys.stderr.write(json.dumps({"import_requests": t_requests - t0, "import_module"
 '''
 
 
-def profile_module(emu: Emulator, disk: str, name: str, rounds: int = 5) -> dict:
+def profile_module(emu: Emulator, disk: str, name: str, rounds: int = 9) -> dict:
     env = dict(os.environ, PYTHONPATH=str(SOURCE_TREE), OS_CLIENT_CONFIG_FILE=str(emu.clouds_yaml),
                OS_CLOUD="tenant-a")
     args = json.dumps({"disk": disk, "name": name, "force": True})
-    samples = []
-    for _ in range(rounds):
-        import time
+    samples, bare, basic = [], [], []
+    import time
+    for _ in range(rounds):  # interleaved, so that load from elsewhere hits all three alike
         t0 = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", PROFILE, args], env=env, capture_output=True, text=True)
         wall = time.perf_counter() - t0
         data = json.loads(out.stderr.strip().splitlines()[-1])
         data["process_wall"] = wall
         samples.append(data)
-    bare = []
-    for _ in range(rounds):
-        import time
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         bare.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import ansible.module_utils.basic"], check=True)
+        basic.append(time.perf_counter() - t0)
     med = lambda key: round(statistics.median(s[key] for s in samples) * 1000, 1)  # noqa: E731
     token = [c[2] for s in samples for c in s["calls"] if c[1].endswith("/auth/tokens")]
     other = [sum(c[2] for c in s["calls"] if not c[1].endswith("/auth/tokens")) for s in samples]
     return {"rounds": rounds, "process_wall_ms": med("process_wall"),
             "python_start_ms": round(statistics.median(bare) * 1000, 1),
+            "basic_process_ms": round(statistics.median(basic) * 1000, 1),
             "import_requests_ms": med("import_requests"), "import_module_ms": med("import_module"),
             "run_ms": med("run"), "token_request_ms": round(statistics.median(token) * 1000, 1),
             "other_requests_ms": round(statistics.median(other) * 1000, 1),
@@ -88,12 +89,14 @@ def main(argv=None) -> dict:
     parser.add_argument("--disks", type=int, default=int(os.environ.get("BENCH_NOOP_DISKS", "100")))
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_NOOP_ROUNDS", "2")))
     parser.add_argument("-e", dest="extra", action="append", default=[])
+    parser.add_argument("--disk-metadata", default='{"backup": "daily"}',
+                        help="JSON metadata of the disks the harness creates (what the playbook selects)")
     args = parser.parse_args(argv)
     playbook = Path(args.playbook).resolve()
     extra = [x for e in args.extra for x in ("-e", e)]
     with Emulator("noop") as emu:
         emu.admin.set_timings({"volume.create": 0, "snapshot.create": 0})
-        ids = emu.create_disks(args.disks, "noop", {"backup": "daily"})
+        ids = emu.create_disks(args.disks, "noop", json.loads(args.disk_metadata))
         log(f"noop: first run of {playbook.name} over {args.disks} disks (creates)")
         first = run_playbook(emu, playbook, "noop-first", extra)
         registered = emu.dir / "registered.json"

@@ -94,6 +94,21 @@ def economy_section(r: dict) -> list[str]:
                 "It spends 2 requests on version discovery (`GET /identity/v3`, `GET /evs/v3/`) and tries each "
                 "name as an id first (a 404, then a list); its no-op looks the snapshot up by name across the "
                 "project without checking the disk."]
+    out += ["", f"Why the excess (read from the requests below at commit {r['machine'].get('commit')}; "
+            "no-op and check runs are at the minimum everywhere and never mutate):",
+            "- `disk` create and check-create: `GET os-availability-zone` checks the zone before the "
+            "create, so check mode refuses a wrong zone too (+1; the create itself would refuse it).",
+            "- `snapshot_rollback` and `backup_restore` create: after the wait, the snapshot/backup is read "
+            "again, and the disk is read again after the metadata record is written (+2; the metadata "
+            "answer already holds the metadata).",
+            "- `backup` (VBS) create and check-create: a list of the disk's available backups (to predict "
+            "full or incremental) (+1); after the job the backup is looked up by name again, which the API "
+            "forces (VBS answers a job id, not the backup).",
+            "- SDRS creates and `protection_group` enable: after the job, the resource is read again, since "
+            "the job names only its id (+1 per wait, needed to return the resource); enable also reads "
+            "the AZ list (+1).",
+            "- A negative excess means the module needed less than the rule (resources given by id are "
+            "compared with the ids the existing resource holds)."]
     extra = [row for row in r["rows"] + r["openstack"] if row["excess"] > 0]
     if extra:
         out += ["", "Requests above the minimum:", ""]
@@ -125,6 +140,15 @@ def fanout_section(r: dict) -> list[str]:
             out.append(f"| {size} | {t['name']} | {t['seconds']} | {t['items']} | {t['median_item_s'] or ''} | "
                        f"{t['requests']} |")
     big = runs[sizes[-1]]
+    if "1000" not in runs and len(sizes) > 2:
+        lo, hi = sizes[-2], sizes[-1]
+        per_disk = (runs[hi]["wall"] - runs[lo]["wall"]) / (int(hi) - int(lo))
+        projected = runs[hi]["wall"] + per_disk * (1000 - int(hi))
+        out += ["", f"1,000 disks were not run (about {projected / 60:.0f} minutes here). Extrapolated linearly "
+                f"from {lo} and {hi} disks ({per_disk:.2f} s per extra disk: two module runs each, the 20 s "
+                f"wait already hidden behind starting the others): about {projected:.0f} s, "
+                f"**{projected / runs[sizes[0]]['wall']:.0f}x** one disk (target <= 10x). "
+                "`BENCH_FANOUT_SIZES=1,10,100,1000 make bench BENCH=fanout` measures it."]
     out += ["", f"Where the time goes at {sizes[-1]} disks: {big['wall']} s wall = {big['ansible_outside_tasks']} s "
             f"Ansible start and play overhead + {big['in_tasks']} s in tasks, of which about "
             f"{big['waiting_estimate']} s waiting for the cloud; the rest is {big['module_calls']} module calls "
@@ -159,13 +183,15 @@ def noop_section(r: dict) -> list[str]:
            f"+ `import requests` {p['import_requests_ms']} ms + importing the module and its module_utils "
            f"(with `ansible.module_utils.basic`) {p['import_module_ms']} ms + the run {p['run_ms']} ms, of which "
            f"the token request {p['token_request_ms']} ms and the other {p['requests_per_call'] - 1} requests "
-           f"{p['other_requests_ms']} ms. Under Ansible each loop item also pays AnsiballZ packaging, a fork, "
+           f"{p['other_requests_ms']} ms. For comparison, a process that only imports "
+           f"`ansible.module_utils.basic` (what `ping` needs) takes {p.get('basic_process_ms', '?')} ms. Under Ansible each loop item also pays AnsiballZ packaging, a fork, "
            "writing and extracting the payload and the result round trip: that is the ping twin's time per item.",
            "",
-           "What this means: `debug` never leaves the controller process, so no module can come within 1.5x of "
-           "it per call; even `ansible.builtin.ping` costs "
-           f"{r['ratio_ping_vs_debug']}x. The collection adds {r['ratio_real_vs_ping']}x over Ansible's own floor "
-           "for a module, mostly importing `requests` and our module_utils. What would fix it:",
+           "What this means: `debug` never leaves the controller process, so no module run per loop item can "
+           "come within 1.5x of it; even `ansible.builtin.ping` costs "
+           f"{r['ratio_ping_vs_debug']}x. Against Ansible's own floor for a module (ping) the collection costs "
+           f"{r['ratio_real_vs_ping']}x; per call it adds `import requests`, yaml and our module_utils, and 3 "
+           "requests (a few ms) over what ping imports. What would fix it:",
            "1. One module call per task instead of one per disk: a list option (`disks:`) on `snapshot` or an "
            "action plugin that checks all disks with one list request (a no-op over the disks would be a few "
            f"module runs and requests instead of {r['runs']['real'][0]['module_calls']} runs and "

@@ -66,7 +66,7 @@ class CallbackModule(CallbackBase):
         if self.current is not None:
             self.current['end'] = now
             self.current['requests'] = [
-                dict((k, r.get(k)) for k in ('method', 'path', 'query', 'status', 'mutating', 'epoch', 'service'))
+                dict((k, r.get(k)) for k in ('method', 'path', 'query', 'status', 'mutating', 'time', 'service'))
                 for r in found]
             self.tasks.append(self.current)
             self.current = None
