@@ -132,14 +132,22 @@ class SDRS:
         return [item for item in items if all(item.get(k) == v for k, v in exact.items())]
 
     def submit(self, method, path, body=None, lookup=None, params=None):
-        """Send a mutating call; returns its ``job_id`` (None when a lost answer was resolved by
-        ``lookup`` finding the resource already there)."""
+        """Send a mutating call; returns its ``job_id``, or None when its answer was lost and
+        ``lookup()`` (a look at the resource) shows the cloud carried it out; the caller then
+        waits on the resource instead of the job. Every SDRS call, DELETE included, is sent once
+        this way: a DELETE sent again would be refused while the first one runs."""
         def recover():
             return {'job_id': None} if lookup is not None and lookup() else None
 
         answer = self.client.request(method, self.service, path, json_body=body, params=params,
-                                     recover=recover if lookup is not None else None)
+                                     idempotent=False, recover=recover if lookup is not None else None)
         return (answer.body or {}).get('job_id')
+
+    def gone_or_deleting(self, getter, resource_id):
+        def lookup():
+            current = getter(resource_id)
+            return current is None or current.get('status') == 'deleting'
+        return lookup
 
     def get_job(self, job_id):
         return self.client.get(self.service, '/jobs/%s' % job_id)
@@ -192,11 +200,16 @@ class SDRS:
         return self.submit('POST', '/server-groups', {'server_group': fields},
                            lookup=lambda: self.list_groups(name=fields['name']))
 
-    def group_action(self, group_id, action, body=None):
-        return self.submit('POST', '/server-groups/%s/action' % group_id, {action: body or {}})
+    def group_action(self, group_id, action, body=None, accepted=None):
+        """``accepted(group)`` tells from a re-read group whether a lost action was carried out."""
+        def lookup():
+            group = self.get_group(group_id)
+            return group is not None and accepted is not None and accepted(group)
+        return self.submit('POST', '/server-groups/%s/action' % group_id, {action: body or {}}, lookup=lookup)
 
     def delete_group(self, group_id):
-        return self.submit('DELETE', '/server-groups/%s' % group_id)
+        return self.submit('DELETE', '/server-groups/%s' % group_id,
+                           lookup=self.gone_or_deleting(self.get_group, group_id))
 
     # ------------------------------------------------------------ pairs
     def get_pair(self, pair_id):
@@ -222,7 +235,8 @@ class SDRS:
 
     def delete_pair(self, pair_id, group_id, delete_dr_disk):
         return self.submit('DELETE', '/replications/%s' % pair_id, {'replication': {
-            'server_group_id': group_id, 'delete_target_volume': bool(delete_dr_disk)}})
+            'server_group_id': group_id, 'delete_target_volume': bool(delete_dr_disk)}},
+            lookup=self.gone_or_deleting(self.get_pair, pair_id))
 
     # ------------------------------------------------------------ protected instances
     def get_instance(self, instance_id):
@@ -248,14 +262,21 @@ class SDRS:
 
     def delete_instance(self, instance_id, delete_dr_server):
         return self.submit('DELETE', '/protected-instances/%s' % instance_id, {
-            'delete_target_server': bool(delete_dr_server), 'delete_target_eip': False})
+            'delete_target_server': bool(delete_dr_server), 'delete_target_eip': False},
+            lookup=self.gone_or_deleting(self.get_instance, instance_id))
+
+    def _attached_to(self, pair_id):
+        pair = self.get_pair(pair_id) or {}
+        return [a.get('protected_instance') for a in pair.get('attachment') or []]
 
     def attach_pair(self, instance_id, pair_id, device):
         return self.submit('POST', '/protected-instances/%s/attachreplication' % instance_id, {
-            'replicationAttachment': {'replication_id': pair_id, 'device': device}})
+            'replicationAttachment': {'replication_id': pair_id, 'device': device}},
+            lookup=lambda: instance_id in self._attached_to(pair_id))
 
     def detach_pair(self, instance_id, pair_id):
-        return self.submit('DELETE', '/protected-instances/%s/detachreplication/%s' % (instance_id, pair_id))
+        return self.submit('DELETE', '/protected-instances/%s/detachreplication/%s' % (instance_id, pair_id),
+                           lookup=lambda: instance_id not in self._attached_to(pair_id))
 
     # ------------------------------------------------------------ drills
     def get_drill(self, drill_id):
@@ -280,7 +301,8 @@ class SDRS:
                            lookup=lambda: self.list_drills(group_id=fields['server_group_id'], name=fields['name']))
 
     def delete_drill(self, drill_id):
-        return self.submit('DELETE', '/disaster-recovery-drills/%s' % drill_id)
+        return self.submit('DELETE', '/disaster-recovery-drills/%s' % drill_id,
+                           lookup=self.gone_or_deleting(self.get_drill, drill_id))
 
     # ------------------------------------------------------------ other services
     def find_vpc(self, name_or_id):
@@ -315,7 +337,15 @@ class SdrsMixin:
         """The group named by the ``protection_group`` option (None when missing and not required)."""
         return with_group_state(self.sdrs.find_group(self.params['protection_group'], required=required))
 
-    def run_job(self, job_id, label):
-        """Wait for a submitted job when ``wait`` is on."""
-        if self.params['wait']:
+    def run_job(self, job_id, label, fetch=None, gone=False, always=False):
+        """Wait (when ``wait`` is on, or ``always``) for a submitted job; for a call whose answer
+        was lost but carried out (no job id), wait on the resource through ``fetch`` instead:
+        until it is gone (``gone``) or stable."""
+        if not (self.params['wait'] or always):
+            return
+        if job_id:
             self.sdrs.wait_job(self.waiter(), job_id, label)
+        elif fetch is not None and gone:
+            self.waiter().for_deleted(fetch, label)
+        elif fetch is not None:
+            self.waiter().for_status(fetch, label, wanted=self.stable)

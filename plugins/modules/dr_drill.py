@@ -136,8 +136,10 @@ class DrDrillModule(SdrsMixin, ResourceModule):
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)
-        self.run_job(self.sdrs.create_drill(fields), self.label(None))
-        return self.sdrs.find_drill(desired['name'], self.group, required=True)
+        job_id = self.sdrs.create_drill(fields)
+        self.run_job(job_id, self.label(None))
+        drill = self.sdrs.find_drill(desired['name'], self.group, required=True)
+        return drill if job_id else self.settle(drill)  # a lost answer: wait on the drill itself
 
     def check_update(self, current, changes):
         if self.params['drill_vpc'] and self.drill_vpc_id() != current.get('drill_vpc_id'):
@@ -149,7 +151,8 @@ class DrDrillModule(SdrsMixin, ResourceModule):
             raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
 
     def delete(self, current):
-        self.run_job(self.sdrs.delete_drill(current['id']), self.label(current))
+        self.run_job(self.sdrs.delete_drill(current['id']), self.label(current),
+                     fetch=lambda: self.fetch(current['id']), gone=True)
 
 
 def main():

@@ -172,8 +172,10 @@ class ProtectedInstanceModule(SdrsMixin, ResourceModule):
         fields = dict(server_group_id=self.group['id'], server_id=desired['production_server'], name=desired['name'])
         if desired.get('description'):
             fields['description'] = desired['description']
-        self.run_job(self.sdrs.create_instance(fields), self.label(None))
-        return with_instance_sides(self.sdrs.find_instance(desired['name'], self.group, required=True))
+        job_id = self.sdrs.create_instance(fields)
+        self.run_job(job_id, self.label(None))
+        instance = with_instance_sides(self.sdrs.find_instance(desired['name'], self.group, required=True))
+        return instance if job_id else self.settle(instance)  # a lost answer: wait on the instance itself
 
     def check_update(self, current, changes):
         server = self.params['server']
@@ -193,7 +195,8 @@ class ProtectedInstanceModule(SdrsMixin, ResourceModule):
             raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
 
     def delete(self, current):
-        self.run_job(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']), self.label(current))
+        self.run_job(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']), self.label(current),
+                     fetch=lambda: self.fetch(current['id']), gone=True)
 
 
 def main():

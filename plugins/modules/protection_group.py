@@ -190,6 +190,14 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, with_group_state)
 
 CREATE_ONLY = ('source_availability_zone', 'target_availability_zone')
+# after a lost answer, does the re-read group show that the action was carried out?
+ACCEPTED = {
+    'start-server-group': lambda station: lambda g: g.get('status') in ('starting', 'reprotecting', 'protected'),
+    'stop-server-group': lambda station: lambda g: g.get('status') in ('stopping', 'available'),
+    'failover-server-group': lambda station: lambda g: g.get('status') in ('failing-over', 'failed-over'),
+    'reverse-server-group': lambda station: lambda g: g.get('status') == 'reversing' or (
+        g.get('status') == 'protected' and g.get('priority_station') == station),
+}
 
 
 class ProtectionGroupModule(SdrsMixin, ResourceModule):
@@ -264,7 +272,8 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
             fields['description'] = desired['description']
         job_id = self.sdrs.create_group(fields)
         self.run_job(job_id, self.label(None))
-        return self.find()
+        group = self.find()
+        return group if job_id else self.settle(group)  # a lost answer: wait on the group itself
 
     # ------------------------------------------------------------ update: plan the actions
     def check_update(self, current, changes):
@@ -345,12 +354,13 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
         return with_group_state(resource)
 
     def update(self, current, changes):
-        label = self.label(current)
-        for index, (action, body, _status, _station) in enumerate(self.steps):
-            job_id = self.sdrs.group_action(current['id'], action, body)
-            if self.params['wait'] or index < len(self.steps) - 1:  # the next action needs this one done
-                self.sdrs.wait_job(self.waiter(), job_id, '%s (%s)' % (label, action))
-        return self.fetch(current['id'])
+        label, group_id = self.label(current), current['id']
+        for index, (action, body, _status, station) in enumerate(self.steps):
+            job_id = self.sdrs.group_action(group_id, action, body, accepted=ACCEPTED[action](station))
+            # the next action needs this one done
+            self.run_job(job_id, '%s (%s)' % (label, action), fetch=lambda: self.fetch(group_id),
+                         always=index < len(self.steps) - 1)
+        return self.fetch(group_id)
 
     # ------------------------------------------------------------ delete
     def check_delete(self, current):
@@ -366,7 +376,8 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
                                 % (label, current.get('status')))
 
     def delete(self, current):
-        self.run_job(self.sdrs.delete_group(current['id']), self.label(current))
+        self.run_job(self.sdrs.delete_group(current['id']), self.label(current),
+                     fetch=lambda: self.fetch(current['id']), gone=True)
 
 
 def main():

@@ -213,9 +213,10 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
             fields['description'] = desired['description']
         job_id = self.sdrs.create_pair(fields)
         attach = desired.get('protected_instance')
-        if self.params['wait'] or attach:
-            self.sdrs.wait_job(self.waiter(), job_id, self.label(None))
-        pair = self.sdrs.find_pair(desired['name'], self.group, required=True)
+        self.run_job(job_id, self.label(None), always=bool(attach))
+        pair = with_pair_sides(self.sdrs.find_pair(desired['name'], self.group, required=True))
+        if not job_id and (self.params['wait'] or attach):  # a lost answer: wait on the pair itself
+            pair = self.waiter().for_status(lambda: self.fetch(pair['id']), self.label(pair), wanted=self.stable)
         if attach:
             self.attach(pair, attach, desired['device'])
         return self.fetch(pair['id'])
@@ -236,11 +237,11 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
 
     def attach(self, pair, instance_id, device):
         job_id = self.sdrs.attach_pair(instance_id, pair['id'], device)
-        self.run_job(job_id, '%s (attach)' % self.label(pair))
+        self.run_job(job_id, '%s (attach)' % self.label(pair), fetch=lambda: self.fetch(pair['id']))
 
     def detach(self, pair):
         job_id = self.sdrs.detach_pair(pair['protected_instance'], pair['id'])
-        self.sdrs.wait_job(self.waiter(), job_id, '%s (detach)' % self.label(pair))
+        self.run_job(job_id, '%s (detach)' % self.label(pair), fetch=lambda: self.fetch(pair['id']), always=True)
 
     def update(self, current, changes):
         if current.get('protected_instance'):
@@ -259,7 +260,7 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
         if current.get('protected_instance'):
             self.detach(current)
         job_id = self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk'])
-        self.run_job(job_id, self.label(current))
+        self.run_job(job_id, self.label(current), fetch=lambda: self.fetch(current['id']), gone=True)
 
 
 def main():

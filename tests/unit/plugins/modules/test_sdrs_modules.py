@@ -284,3 +284,51 @@ def test_lost_create_answer_is_resolved_by_name(emulator, run, monkeypatch):
                                           'target_availability_zone': 'eu-de-02', 'vpc': 'vpc-default'})
     assert created['changed'] and created['protection_group']['status'] == 'available', created
     assert len([r for r in emulator.mutating if r.path.endswith('/server-groups')]) == 1
+
+
+def drop_answer(emulator, monkeypatch, method, suffix):
+    """The cloud carries out the first ``method`` on a path ending in ``suffix``, then its answer
+    is lost (a gateway 504)."""
+    original = emulator.request
+    state = {'dropped': 0}
+
+    def request(m, url, data=None, headers=None, timeout=None, allow_redirects=True):
+        answer = original(m, url, data, headers, timeout, allow_redirects)
+        if m == method and url.split('?')[0].endswith(suffix) and not state['dropped']:
+            state['dropped'] += 1
+            return FakeResponse(504, {'error_msg': 'gateway timeout', 'error_code': 'APIGW.0201'})
+        return answer
+
+    monkeypatch.setattr(emulator, 'request', request)
+    return state
+
+
+@pytest.mark.parametrize('args, method, suffix, expect', [
+    ({'name': 'pg', 'protection': 'enabled'}, 'POST', '/action', ('protected', 'eu-de-01')),
+    ({'name': 'pg', 'protection': 'enabled', 'production_az': 'eu-de-02'}, 'POST', '/action', ('protected', 'eu-de-02')),
+])
+def test_lost_action_answer_is_resolved_by_reading_the_group(emulator, run, monkeypatch, args, method, suffix, expect):
+    setup_protected(emulator, run)
+    state = drop_answer(emulator, monkeypatch, method, suffix)
+    del emulator.requests[:]
+    result = run(ProtectionGroupModule, args)
+    assert state['dropped'] == 1 and result['changed'], result
+    group = result['protection_group']
+    assert (group['status'], group['production_az']) == expect
+    # every action was sent exactly once
+    actions = [list(r.body)[0] for r in emulator.mutating]
+    assert len(actions) == len(set(actions))
+
+
+def test_lost_detach_and_delete_answers_are_resolved_by_reading_the_pair(emulator, run, monkeypatch):
+    setup_protected(emulator, run)
+    state = drop_answer(emulator, monkeypatch, 'DELETE', '/detachreplication/' + run(
+        ReplicationPairInfoModule, {'protection_group': 'pg'})['replication_pairs'][0]['id'])
+    detached = run(ReplicationPairModule, {'protection_group': 'pg', 'name': 'pair0', 'protected_instance': ''})
+    assert state['dropped'] == 1 and detached['changed'] and detached['replication_pair']['protected_instance'] is None
+    pair_id = detached['replication_pair']['id']
+    state = drop_answer(emulator, monkeypatch, 'DELETE', '/replications/' + pair_id)
+    deleted = run(ReplicationPairModule, {'protection_group': 'pg', 'name': 'pair0', 'state': 'absent'})
+    assert state['dropped'] == 1 and deleted['changed'] and not deleted['failed'], deleted
+    assert len([r for r in emulator.mutating if r.path.endswith('/replications/' + pair_id)]) == 1
+    assert run(ReplicationPairInfoModule, {'protection_group': 'pg'})['replication_pairs'] == []
