@@ -70,8 +70,9 @@ options:
     type: str
   allow_unplanned_failover:
     description:
-      - Allow a failover while the production zone is unavailable. Replication stops; data written
-        on the old production side after the last replicated write cannot be recovered.
+      - Allow a failover while the production zone is unavailable. Replication stops and the DR side
+        becomes production; when protection is enabled again, the old production side is overwritten
+        from the new one.
     type: bool
     default: false
 extends_documentation_fragment:
