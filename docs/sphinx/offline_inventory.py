@@ -26,7 +26,7 @@ def referenced(rst_dir):
     for path in Path(rst_dir).glob('**/*.rst'):
         text = path.read_text()
         labels |= set(re.findall(r':ref:`(?:[^`<]*<)?([A-Za-z0-9_.-]+)>?`', text))
-        envvars |= set(re.findall(r':envvar:`([A-Z0-9_]+)`', text))
+        envvars |= set(name.replace('\\', '') for name in re.findall(r':envvar:`([A-Z0-9_\\]+)`', text))
         defined |= set(re.findall(r'^\.\. _([^:]+):', text, re.M))
     return labels - defined, envvars
 
