@@ -33,7 +33,7 @@ def _emu(request: Request):
 async def _json(request: Request) -> dict:
     try:
         data = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         raise AdminError(400, "invalid JSON body") from None
     if not isinstance(data, dict):
         raise AdminError(400, "a JSON object is expected")

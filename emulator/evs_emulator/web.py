@@ -29,7 +29,7 @@ async def read_json(request: Request, invalid: Callable[[str], errors.ApiError] 
         raise invalid("The request body is empty.")
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
         raise invalid("Malformed request body: invalid JSON.") from None
     if not isinstance(data, dict):
         raise invalid("Malformed request body: a JSON object is expected.")

@@ -167,10 +167,10 @@ def _metadata_query(raw: str | None) -> dict | None:
         return None
     try:
         parsed = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         try:
             parsed = ast.literal_eval(raw)  # clients send a Python dict repr, e.g. {'k': 'v'}
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
             raise errors.bad_request(f"Invalid metadata filter '{raw}'.") from None
     if not isinstance(parsed, dict):
         raise errors.bad_request(f"Invalid metadata filter '{raw}'.")
