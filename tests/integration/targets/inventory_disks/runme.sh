@@ -54,6 +54,11 @@ mark=$(check mark "$url")
 flush
 [ "$(check requests_since "$url" "$mark")" -gt 0 ] || { echo "--flush-cache did not read the cloud"; exit 1; }
 
+# The same estate through AK/SK request signing (a clouds.yaml entry with ak/sk), no cache.
+printf 'plugin: dataprotection.evs.disks\ncloud: %s\n' "$(setting emulator_aksk_cloud)" >"$work/aksk.evs_disks.yml"
+ansible-inventory -i "$work/aksk.evs_disks.yml" --list >"$work/aksk.json"
+[ "$(check hosts "$work/aksk.json")" = "$(check hosts "$work/first.json")" ] || { echo "AK/SK sees other disks"; exit 1; }
+
 # Wrong credentials: the inventory fails and names the failure; the secret is in no output.
 auth_url=$(sed -n 's/^  auth_url: //p' "$config" | head -n 1)
 cat >"$work/wrong.evs_disks.yml" <<YAML
