@@ -17,12 +17,12 @@ description:
     module refuses unless O(overwrite=true).
   - The target disk must be detached (C(available)); an attached disk is refused before any
     change is requested. The backup must be C(available).
-  - After the restore has completed, the module records it in the disk's metadata
-    (C(dp_evs_restore_backup_id) and C(dp_evs_restore_at), the cloud's time in UTC). A later
-    run for the same backup finds the record and reports C(changed=false) without restoring
-    again, unless O(force=true).
-  - With O(wait=false) the module returns as soon as the cloud accepted the restore and writes
-    no record (the restore has not completed); a rerun then restores again.
+  - As soon as the cloud has accepted the restore, the module records it in the disk's metadata
+    (C(dp_evs_restore_backup_id) and C(dp_evs_restore_at), the cloud's time in UTC when the
+    restore was started). A later run for the same backup finds the record and reports
+    C(changed=false) without restoring again, unless O(force=true); while that restore still
+    runs, such a run waits for it (O(wait=true)). So a rerun after O(wait=false) or after a wait
+    that timed out never starts a second restore.
   - To bring a backup back as a new disk (in any availability zone of the region, for example
     after the original disk or its zone is lost), use M(dataprotection.evs.disk) with
     O(dataprotection.evs.disk#module:backup).
@@ -91,7 +91,7 @@ backup:
   returned: success
   type: dict
 restored_at:
-  description: When the restore completed (the cloud's time, UTC); C(null) with O(wait=false).
+  description: When the restore recorded on the disk was started (the cloud's time, UTC).
   returned: success
   type: str
   sample: "2026-11-25T10:00:00Z"
@@ -144,36 +144,44 @@ class BackupRestoreModule(EvsModule):
         metadata = target.get('metadata') or {}
         result = {'changed': False, 'backup': self.shape(backup, BACKUP_FIELDS)}
         if metadata.get(RECORD_ID) == backup['id'] and not params['force']:
-            result.update(disk=self.shape(target), restored_at=metadata.get(RECORD_AT))
+            if target.get('status') == 'restoring-backup' and params['wait']:
+                # the restore the record stands for still runs (a rerun after wait: false or a timeout)
+                backup, target = self.wait_restored(api, backup, target, label)
+            result.update(disk=self.shape(target), backup=self.shape(backup, BACKUP_FIELDS),
+                          restored_at=metadata.get(RECORD_AT))
             return result
         self.check_restore(label, backup, target)
 
+        restored_at = self.cloud_time()
         if self.check_mode:
-            restored_at = params['wait'] and self.cloud_time() or None
             target = self.predict(target, backup, restored_at)
         else:
             try:
                 job_id = api.restore(backup['id'], target['id'])
             except CloudError as exc:
                 raise ResourceError('%s cannot be restored: %s' % (label, exc.message or exc), cause=exc)
-            restored_at = None
+            # recorded as soon as the cloud accepted it, so that no rerun starts it a second time
+            evs.update_volume_metadata(target['id'], {RECORD_ID: backup['id'], RECORD_AT: restored_at})
             if params['wait']:
-                waiter = self.waiter()
-                if job_id:  # VBS: the restore job, then the disk and the backup as the cloud shows them
-                    api.wait_job(waiter, job_id, 'restore of ' + label)
-                waiter.for_status(lambda: evs.get_volume(target['id']), 'disk of restore of ' + label)
-                backup = waiter.for_status(lambda: api.get(backup['id']), describe_backup(backup))
-                restored_at = self.cloud_time()
-                evs.update_volume_metadata(target['id'], {RECORD_ID: backup['id'], RECORD_AT: restored_at})
+                backup, target = self.wait_restored(api, backup, target, label, job_id)
             target = evs.get_volume(target['id'])
         result.update(changed=True, disk=self.shape(target), backup=self.shape(backup, BACKUP_FIELDS),
                       restored_at=restored_at)
         if self.diff_mode:
             before = dict((k, metadata.get(k)) for k in (RECORD_ID, RECORD_AT))
-            after = {RECORD_ID: backup['id'], RECORD_AT: restored_at} if restored_at else before
+            after = {RECORD_ID: backup['id'], RECORD_AT: restored_at}
             result['diff'] = {'before': {'content_from_backup': metadata.get(RECORD_ID), 'metadata': before},
                               'after': {'content_from_backup': backup['id'], 'metadata': after}}
         return result
+
+    def wait_restored(self, api, backup, disk, label, job_id=None):
+        """Wait for the restore (VBS: its job first), then for the disk and the backup to be available."""
+        waiter = self.waiter()
+        if job_id:
+            api.wait_job(waiter, job_id, 'restore of ' + label)
+        disk = waiter.for_status(lambda: self.evs.get_volume(disk['id']), 'disk of restore of ' + label)
+        backup = waiter.for_status(lambda: api.get(backup['id']), describe_backup(backup))
+        return backup, disk
 
     def check_restore(self, label, backup, disk):
         """Refuse what the cloud would refuse, and an unconfirmed overwrite, before any change."""
@@ -195,8 +203,7 @@ class BackupRestoreModule(EvsModule):
 
     def predict(self, disk, backup, restored_at):
         predicted = dict(disk)
-        if restored_at:
-            predicted['metadata'] = dict(disk.get('metadata') or {}, **{RECORD_ID: backup['id'], RECORD_AT: restored_at})
+        predicted['metadata'] = dict(disk.get('metadata') or {}, **{RECORD_ID: backup['id'], RECORD_AT: restored_at})
         predicted['status'] = 'available' if self.params['wait'] else 'restoring-backup'
         return predicted
 
