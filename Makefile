@@ -51,7 +51,7 @@ collection-copy:
 	@for run in $(BUILD)/runs/*; do [ -d "$$run" ] && ! kill -0 "$${run##*/}" 2>/dev/null && rm -rf "$$run"; done; true
 	@rm -rf $(COLLECTIONS_ROOT) && mkdir -p $(COLLECTION_COPY)
 	@tar -cf - --exclude=./.venv --exclude=./build --exclude=./.git --exclude=./emulator \
-	  --exclude=./bench --exclude=./tools --exclude=./tests/output --exclude=./demo-state --exclude=./.pytest_cache \
+	  --exclude=./bench --exclude=./tools --exclude=./tests/output --exclude=./tests/reliability --exclude=./demo-state --exclude=./.pytest_cache \
 	  --exclude=__pycache__ --exclude=./.hypothesis . | tar -xf - -C $(COLLECTION_COPY)
 	@# ansible-test lists files with git from the nearest repository; without its own, the copy
 	@# would be seen through this repo, where build/ is ignored, and hold no files at all.
