@@ -21,6 +21,22 @@ OBJECT_STORAGE = 'object storage'
 PROTECTED_GROUP = ('protected', 'reversing', 'reprotecting', 'starting')
 
 
+def human_age(seconds):
+    """``2d``, ``1d 23h``, ``5h 3m``, ``59m``: the two largest units, rounded down."""
+    if seconds is None:
+        return '-'
+    seconds = max(0, int(seconds))
+    parts = []
+    for unit, size in (('d', 86400), ('h', 3600), ('m', 60)):
+        count, seconds = divmod(seconds, size)
+        if count or (parts and len(parts) < 2):
+            parts.append('%d%s' % (count, unit))
+        if len(parts) == 2:
+            break
+    parts = [p for p in parts if not p.startswith('0')] or ['0m']
+    return ' '.join(parts)
+
+
 def _age(now, created_at):
     return int((now - parse_time(created_at)).total_seconds())
 
@@ -29,7 +45,7 @@ def _copy(now, mechanism, location, item, policy_name=None):
     meta = item.get('metadata') or {}
     return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
             'created_at': format_time(parse_time(item['created_at'])), 'age': _age(now, item['created_at']),
-            'age_text': human_duration(max(0, _age(now, item['created_at']) // 60 * 60)),
+            'age_text': human_age(_age(now, item['created_at'])),
             'location': location, 'by_policy': bool(policy_name) and meta.get('dp_evs_policy') == policy_name}
 
 
@@ -73,7 +89,7 @@ def _verdict(tier, disk, copies):
         reasons.append('no usable copy (replication stopped)')
     elif newest > rpo:
         reasons.append('stale: the newest copy that survives a %s failure is %s old, the RPO is %s'
-                       % (tier['failure'], human_duration(newest // 60 * 60), human_duration(rpo)))
+                       % (tier['failure'], human_age(newest), human_duration(rpo)))
     for mechanism in tier['mechanisms']:
         if not [c for c in copies if c['mechanism'] == mechanism and c['age'] is not None]:
             reasons.append('the tier uses %s, but the disk has no %s' % (
@@ -140,7 +156,7 @@ def _timeline(row, width=720, height=44):
         else:
             parts.append('<circle cx="%.1f" cy="17" r="5" fill="%s"><title>%s</title></circle>'
                          % (x(copy['age']), COLOURS[copy['mechanism']], html.escape(title)))
-    parts.append('<text x="%d" y="41" font-size="10" fill="#666">%s ago</text>' % (left, human_duration(span // 3600 * 3600)))
+    parts.append('<text x="%d" y="41" font-size="10" fill="#666">%s ago</text>' % (left, human_age(span)))
     parts.append('<text x="%d" y="41" font-size="10" fill="#666" text-anchor="end">now</text>' % right)
     parts.append('</svg>')
     return ''.join(parts)
@@ -167,7 +183,7 @@ def audit_html(report):
                    '<td>%d</td><td>%s</td><td>%s</td><td class="%s">%s%s</td></tr>' % (
                        esc(row['disk_name'] or ''), esc(row['disk_id']), esc(row['availability_zone'] or '?'),
                        esc(row['tier']), esc(row['failure']), esc(row['rpo_text']), counts['snapshot'], counts['backup'],
-                       counts['replication'], esc('-' if newest is None else human_duration(newest // 60 * 60) + ' old'),
+                       counts['replication'], esc('-' if newest is None else human_age(newest) + ' old'),
                        esc(', '.join(locations) or '-'), 'ok' if row['verdict'] == 'compliant' else 'bad',
                        esc(row['verdict']), ''.join('<br><small>%s</small>' % esc(r) for r in row['reasons'])))
     out.append('</tbody></table><h2>Copies over time</h2><p class="legend">%s'

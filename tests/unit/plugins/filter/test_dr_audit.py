@@ -64,7 +64,7 @@ def test_a_fresh_copy_in_the_rpo_is_compliant():
 def test_a_stale_disk_is_out_of_policy_and_says_how_old():
     row = rows()['stale']
     assert row['verdict'] == 'out of policy'
-    assert row['reasons'] == ['stale: the newest copy that survives a disk failure is 60h old, the RPO is 1d']
+    assert row['reasons'] == ['stale: the newest copy that survives a disk failure is 2d 12h old, the RPO is 1d']
     assert row['copies_per_mechanism']['snapshot'] == 1          # the creating one does not count
 
 
@@ -109,3 +109,9 @@ def test_the_html_page_is_self_contained_and_escaped():
     assert page.count('<svg') == 6 and page.count('<circle') == 5 + 1   # 5 available snapshots + 1 backup
     embedded = page.split('<script type="application/json" id="report">')[1].split('</script>')[0]
     assert json.loads(embedded.replace('<\\/', '</'))['summary']['out_of_policy'] == 3
+
+
+def test_ages_read_like_people_write_them():
+    from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import human_age
+    assert [human_age(s) for s in (0, 59, 60, 3599, 3600, 3660, 86400, 172799, 172800, 90061, None)] == [
+        '0m', '0m', '1m', '59m', '1h', '1h 1m', '1d', '1d 23h', '2d', '1d 1h', '-']
