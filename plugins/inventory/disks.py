@@ -24,6 +24,7 @@ description:
   - Connection options, C(clouds.yaml) lookup and the C(OS_*) variables are those of the modules.
     Host variables never hold credentials.
   - The configuration file name must end in C(evs_disks.yml) or C(evs_disks.yaml).
+  - The inventory cache is kept per configuration file and per cloud, project and user (never keyed by a secret).
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
@@ -103,6 +104,7 @@ compose:
   ansible_python_interpreter: "'/usr/bin/python3'"
 '''
 
+import hashlib
 import re
 
 from ansible.errors import AnsibleError, AnsibleParserError
@@ -187,6 +189,16 @@ def protection_of(disk_id, snapshots, backups, pairs, sources):
     return protection, protected_by
 
 
+def cloud_identity(settings):
+    """A short digest of where and as whom the inventory reads (never of a secret), for the cache key."""
+    auth = settings.get('auth') or {}
+    parts = [auth.get(key) or '' for key in ('auth_url', 'user_domain_name', 'domain', 'username', 'user_id', 'ak',
+                                             'project_id', 'project_name')]
+    parts.append(settings.get('region') or '')
+    parts.extend('%s=%s' % item for item in sorted((settings.get('endpoints') or {}).items()))
+    return hashlib.sha256('\n'.join(str(p) for p in parts).encode('utf-8')).hexdigest()[:16]
+
+
 def server_vars(disk, servers):
     """The servers ``disk`` is attached to, as far as the compute service describes them."""
     result = []
@@ -258,7 +270,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
-        cache_key = self.get_cache_key(path)
+        settings = self.settings()
+        # the same file with another OS_CLOUD (or OS_* user) is another inventory
+        cache_key = '%s_%s' % (self.get_cache_key(path), cloud_identity(settings))
         use_cache = self.get_option('cache') and cache
         update_cache = self.get_option('cache') and not cache
         hosts = None
@@ -268,7 +282,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 update_cache = True
         if hosts is None:
-            hosts = self.fetch_hosts()
+            hosts = self.fetch_hosts(settings)
         if update_cache:
             self._cache[cache_key] = hosts
         self.populate(hosts)
@@ -276,20 +290,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def connection_params(self):
         return dict((key, self.get_option(key)) for key in CONNECTION_OPTIONS)
 
-    def fetch_hosts(self):
+    def settings(self):
+        """The connection settings, resolved as the modules resolve them (no request yet)."""
+        try:
+            return resolve_settings(self.connection_params())
+        except ConfigError as exc:
+            raise AnsibleParserError('dataprotection.evs.disks: %s' % exc)
+
+    def fetch_hosts(self, settings):
         """Read the cloud and build the hosts; failures name what failed, never a secret."""
         if not HAS_REQUESTS:
             raise AnsibleError('the dataprotection.evs.disks inventory needs the python library requests: %s'
                                % REQUESTS_IMPORT_ERROR)
-        secrets = []
+        secrets = secrets_of(settings)
         try:
-            settings = resolve_settings(self.connection_params())
-            secrets = secrets_of(settings)
-            client = Client(settings)
-            return self.read_cloud(client)
-        except ConfigError as exc:
-            raise AnsibleParserError('dataprotection.evs.disks: %s' % redact(str(exc), secrets))
-        except CloudError as exc:
+            return self.read_cloud(Client(settings))
+        except (ConfigError, CloudError) as exc:
             raise AnsibleParserError('dataprotection.evs.disks: %s' % redact(str(exc), secrets))
 
     def read_cloud(self, client):

@@ -53,6 +53,9 @@ cmp -s "$work/first.json" "$work/second.json" || { echo "the cached inventory di
 mark=$(check mark "$url")
 flush
 [ "$(check requests_since "$url" "$mark")" -gt 0 ] || { echo "--flush-cache did not read the cloud"; exit 1; }
+# The same file and cache with another tenant (OS_CLOUD) is another inventory, not tenant A's cache.
+OS_CLOUD=$(setting emulator_other_cloud) inv --list >"$work/other.json"
+[ -z "$(check hosts "$work/other.json")" ] || { echo "another tenant got tenant A's cached disks"; exit 1; }
 
 # The same estate through AK/SK request signing (a clouds.yaml entry with ak/sk), no cache.
 printf 'plugin: dataprotection.evs.disks\ncloud: %s\n' "$(setting emulator_aksk_cloud)" >"$work/aksk.evs_disks.yml"

@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.dataprotection.evs.plugins.inventory.disks import (
-    InventoryModule, build_hosts, group_name, hostnames, index_pairs, protection_of)
+    InventoryModule, build_hosts, cloud_identity, group_name, hostnames, index_pairs, protection_of)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ConfigError
 
 ALL = ['snapshot', 'backup', 'replication']
@@ -92,3 +92,12 @@ def test_servers_are_optional_but_other_failures_are_not():
     assert plugin.read_servers(NoCompute(CloudError(403, 'Forbidden', 'no'))) == []
     with pytest.raises(CloudError):
         plugin.read_servers(NoCompute(CloudError(500, 'Boom', 'server error')))
+
+
+def test_the_cache_key_part_names_the_cloud_and_user_but_no_secret():
+    alice = {'auth': {'auth_url': 'https://iam/v3', 'username': 'alice', 'password': 'a-secret'}, 'region': 'eu-de'}
+    other_password = {'auth': dict(alice['auth'], password='b-secret'), 'region': 'eu-de'}
+    bob = {'auth': dict(alice['auth'], username='bob'), 'region': 'eu-de'}
+    assert cloud_identity(alice) == cloud_identity(other_password)
+    assert cloud_identity(alice) != cloud_identity(bob)
+    assert cloud_identity(alice) != cloud_identity(dict(alice, region='eu-nl'))
