@@ -129,7 +129,7 @@ _value:
       type: list
       elements: dict
     summary:
-      description: One line per copy, C(keep <name> (<created_at>): <reasons>) or C(prune <name> (<created_at>)).
+      description: One line per copy, C(keep <name> (<created_at>) - <reasons>) or C(prune <name> (<created_at>)).
       type: list
       elements: str
     disks:

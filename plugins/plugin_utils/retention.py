@@ -175,10 +175,9 @@ def predicted_copies(copies, due, now, policy, tier):
         if (target['disk_id'], target['name']) in have:
             continue
         have.add((target['disk_id'], target['name']))
+        metadata = dict(target.get('metadata') or {}, dp_evs_policy=policy, dp_evs_tier=tier)
         added.append({'id': None, 'name': target['name'], 'volume_id': target['disk_id'], 'status': 'available',
-                      'created_at': format_time(now), 'metadata': dict(target.get('metadata') or {},
-                                                                        dp_evs_policy=policy, dp_evs_tier=tier),
-                      'predicted': True})
+                      'created_at': format_time(now), 'metadata': metadata, 'predicted': True})
     return added
 
 
@@ -215,10 +214,10 @@ def retention_plan(copies, retention, now, policy=None, tier=None, group_by='vol
                 item = dict(copy)
                 item['retention_reasons'] = why
                 result[name].append(item)
-        result['disks'][key] = {'keep': [c.get('id') for c, _ in keep], 'prune': [c.get('id') for c, _ in prune]}
+        result['disks'][key] = {'keep': [row[0].get('id') for row in keep], 'prune': [row[0].get('id') for row in prune]}
         label = 'disk %s' % key
         if tier is not None:
             label = 'tier %s, %s' % (tier, label)
-        result['summary'].extend(['%s: keep %s: %s' % (label, describe(c), ', '.join(why)) for c, why in keep] +
-                                 ['%s: prune %s' % (label, describe(c)) for c, _ in prune])
+        result['summary'].extend(['%s: keep %s - %s' % (label, describe(c), ', '.join(why)) for c, why in keep] +
+                                 ['%s: prune %s' % (label, describe(row[0])) for row in prune])
     return result

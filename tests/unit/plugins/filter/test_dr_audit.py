@@ -105,7 +105,7 @@ def test_the_html_page_is_self_contained_and_escaped():
     assert page.startswith('<!DOCTYPE html>')
     assert not re.search(r'(src|href)\s*=\s*["\']?(https?:|//)', page)
     assert '<link' not in page and '<script src' not in page
-    assert 'gold&lt;db&gt;' in page and 'gold<db>' not in page.split('<script type="application/json"')[0]
+    assert 'gold&lt;db&gt;' in page and 'gold<db>' not in page.split('<script type="application/json"', maxsplit=1)[0]
     assert page.count('<svg') == 6 and page.count('<circle') == 5 + 1   # 5 available snapshots + 1 backup
     embedded = page.split('<script type="application/json" id="report">')[1].split('</script>')[0]
     assert json.loads(embedded.replace('<\\/', '</'))['summary']['out_of_policy'] == 3

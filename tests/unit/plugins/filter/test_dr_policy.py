@@ -230,9 +230,9 @@ def test_targets_name_the_copy_due_in_the_slot_and_skip_disks_that_cannot_be_cop
     disks = [dict(d, status='available') for d in DISKS]
     disks[1]['status'] = 'in-use'
     disks[2]['status'] = 'creating'
-    checked = dr_policy(policy(tier(name='bronze', rpo='4h'), tier(name='gold', failure='az', rpo=0, secondary_az='eu-de-03',
-                                                               disks={'metadata': {'tier': 'gold'}},
-                                                               retention={'hourly': 24})))
+    gold = tier(name='gold', failure='az', rpo=0, secondary_az='eu-de-03', disks={'metadata': {'tier': 'gold'}},
+                retention={'hourly': 24})
+    checked = dr_policy(policy(tier(name='bronze', rpo='4h'), gold))
     targets = dr_policy_targets(disks, checked, '2026-11-25T10:30:00Z')
     assert [(t['tier'], t['disk_name'], t['name'], t['skip'] is None) for t in targets] == [
         ('bronze', 'app01', 'shop-bronze-20261125T0800Z', True),

@@ -91,7 +91,7 @@ def test_400_days_sizes_and_reasons():
         existing.append(snapshot(today))
         plan = retention_plan(existing, {'last': 3, 'daily': 7, 'weekly': 4, 'monthly': 12, 'yearly': 2},
                               cloud_now(today), policy='gold')
-        existing = [c for c in plan['keep']]
+        existing = list(plan['keep'])
     # 2027-02-04: 7 days (Jan 29..Feb 4), weekly Sundays Jan 17, 24 (Jan 31 is also month end),
     # monthly ends Jan 2026 .. Jan 2027 minus those already counted, yearly Dec 31 2026.
     days = sorted(parse_time(c['created_at']).date().isoformat() for c in existing)
