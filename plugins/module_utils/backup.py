@@ -16,6 +16,7 @@ import re
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import JOB_FAILURE
 
 BACKENDS = ('cbr', 'vbs')
 BACKUP_FIELDS = (
@@ -141,6 +142,14 @@ class VBS:
         """Wait for a job to succeed; answers it (its ``entities`` name the backup and disk)."""
         return waiter.for_job(lambda: self.get_job(job_id), '%s (VBS job %s)' % (label, job_id))
 
+    def check_job(self, job_id, label):
+        """The job's verdict once its backup looks done: a failed job fails with its reason."""
+        job = self.get_job(job_id) or {}
+        if job.get('status') in JOB_FAILURE:
+            raise ResourceError('%s failed: VBS job %s ended %s: %s' % (
+                label, job_id, job.get('status'), job.get('fail_reason') or job.get('error_code') or 'no reason given'))
+        return job
+
 
 class CBR:
     """CBR: vaults hold disks; a checkpoint backs up a vault's disks (one backup per disk)."""
@@ -248,6 +257,9 @@ class CBR:
         return None  # CBR restores have no job: the backup and the disk show the progress
 
     def wait_job(self, waiter, job_id, label):
+        return None
+
+    def check_job(self, job_id, label):
         return None
 
 

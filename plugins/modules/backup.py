@@ -69,7 +69,7 @@ notes:
   - The backup of an attached (C(in-use)) disk is crash-consistent. While it runs, the disk
     shows the status C(backing-up).
   - With the default O(wait=true) the module returns when the backup is C(available) (for VBS
-    after its backup job has succeeded; a failed job fails the task with the job's reason).
+    its backup job is read too; a failed job fails the task with the job's reason).
 '''
 
 EXAMPLES = r'''
@@ -266,15 +266,19 @@ class BackupModule(ResourceModule):
         if not self.params['wait']:
             return backup
         waiter = self.waiter()
-        if backup.get('job_id'):  # VBS: the job says when the copy is done, and which backup it made
-            job = api.wait_job(waiter, backup['job_id'], self.label(backup))
-            backup = dict(backup, id=backup.get('id') or ((job or {}).get('entities') or {}).get('backup_id'))
+        job_id = backup.get('job_id')
+        if backup.get('id') is None and job_id:  # VBS, not listed yet: its job names the backup
+            job = api.wait_job(waiter, job_id, self.label(backup))
+            backup = dict(backup, id=((job or {}).get('entities') or {}).get('backup_id'))
         if backup.get('id') is None:  # the cloud does not list it yet
             found = waiter.poll(lambda: find_backup(api, desired['name'], disk=self.disk), self.label(None),
                                 'listed', status_of=lambda b: (b or {}).get('status') or 'not listed yet',
                                 done=lambda b, status: b is not None, failed=lambda b, status: False)
             backup = found
-        return waiter.for_status(lambda: self.fetch(backup['id']), self.label(backup))
+        done = waiter.for_status(lambda: self.fetch(backup['id']), self.label(backup))
+        if job_id:  # VBS: the job has the last word (a failed job fails with its reason)
+            api.check_job(job_id, self.label(done))
+        return done
 
     def check_delete(self, current):
         if current.get('status') not in BACKUP_DELETABLE:

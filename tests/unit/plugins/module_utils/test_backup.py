@@ -221,3 +221,22 @@ class EndpointClient(FakeClient):
 ])
 def test_vbs_jobs_are_read_under_v1_next_to_the_v2_endpoint(endpoint, expected):
     assert bk.VBS(EndpointClient(endpoint)).job_url('j') == expected
+
+
+def test_a_failed_vbs_job_fails_with_its_reason():
+    class JobClient(EndpointClient):
+        def __init__(self, job):
+            super(JobClient, self).__init__('http://h/vbs/v2/p1')
+            self.job = job
+
+        def _send(self, method, url, operation=None):  # the client's own send, as VBS.get_job uses it
+            self.calls.append((method, url))
+            return type('Answer', (), {'body': self.job})()
+
+    failed = JobClient({'status': 'FAIL', 'fail_reason': 'disk vanished'})
+    with pytest.raises(ResourceError) as failure:
+        bk.VBS(failed).check_job('j', "backup 'x'")
+    assert 'ended FAIL: disk vanished' in failure.value.msg
+    assert failed.calls == [('GET', 'http://h/vbs/v1/p1/jobs/j')]
+    assert bk.VBS(JobClient({'status': 'SUCCESS'})).check_job('j', 'x')['status'] == 'SUCCESS'
+    assert bk.CBR(FakeClient()).check_job('j', 'x') is None
