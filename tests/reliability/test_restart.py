@@ -1,5 +1,5 @@
 """Restarts: the emulator is killed (-9) and restarted on the same state dir and port while a
-module waits on a creation; the module resumes waiting and succeeds, nothing acknowledged before
+module waits on a creation (a snapshot's or a disk's status, a protection group's SDRS job); the module resumes waiting and succeeds, nothing acknowledged before
 the kill is lost, and the creation was sent exactly once.
 
 The operation being waited on has a long duration (60 s on the emulator clock), so it is still
@@ -23,7 +23,7 @@ def _polls_after(admin, post_seq: int) -> int:
     return len([r for r in admin.requests(method="GET", since_seq=post_seq) if "/auth/" not in r["path"]])
 
 
-@pytest.mark.parametrize("kind", ["snapshot", "disk"])
+@pytest.mark.parametrize("kind", ["snapshot", "disk", "protection_group"])
 def test_a_module_waiting_on_a_creation_survives_a_kill_9_and_restart(tmp_path, kind):
     state = tmp_path / "emulator"
     first = EmulatorProcess(state_dir=state).start()
@@ -41,10 +41,14 @@ def test_a_module_waiting_on_a_creation_survives_a_kill_9_and_restart(tmp_path, 
                                                                            "name": "kept-snap"}})
         assert answer.status == 202
         # the creation the module waits on takes a minute of emulator time
-        admin.set_timings({"snapshot.create": 60, "volume.create": 60})
+        admin.set_timings({"snapshot.create": 60, "volume.create": 60, "sdrs.group.create": 60})
         if kind == "snapshot":
             args = {"disk": "kept-1", "name": "through-restart"}
             post_path = r"/snapshots$"
+        elif kind == "protection_group":  # waits on an SDRS job, not on a status
+            args = {"name": "through-restart", "source_availability_zone": "eu-de-01",
+                    "target_availability_zone": "eu-de-02", "vpc": "vpc-default"}
+            post_path = r"/server-groups$"
         else:
             args = {"name": "through-restart", "availability_zone": "eu-de-01", "size": 10}
             post_path = r"/volumes$"
@@ -70,7 +74,7 @@ def test_a_module_waiting_on_a_creation_survives_a_kill_9_and_restart(tmp_path, 
         result = parse_adhoc((tmp_path / "module.out").read_text())
         assert result["changed"] is True
         resource = result[kind]
-        assert resource["name"] == "through-restart" and resource["status"] == "available"
+        assert resource["name"] == "through-restart" and resource["status"] == "available", resource
 
         cloud = Cloud(second.base_url)  # a new token: the old one survived too, but be plain
         # sent once, found once
@@ -78,6 +82,9 @@ def test_a_module_waiting_on_a_creation_survives_a_kill_9_and_restart(tmp_path, 
         assert len(creates) == 1, creates
         if kind == "snapshot":
             assert [s["name"] for s in cloud.snapshots("through-restart")] == ["through-restart"]
+        elif kind == "protection_group":
+            groups = cloud.call("GET", f"{second.base_url}/sdrs/v1/{cloud.project_id}/server-groups").body
+            assert [g["name"] for g in groups["server_groups"]] == ["through-restart"]
         else:
             assert [v["name"] for v in cloud.volumes("through-restart")] == ["through-restart"]
         # nothing acknowledged before the kill is lost
