@@ -135,8 +135,8 @@ class VBS:
         return '%s/v1/%s/jobs/%s' % (root, self.client.project_id, job_id)
 
     def get_job(self, job_id):
-        # the one request outside the v2 endpoint: through the client's own send (auth, retries)
-        return self.client._send('GET', self.job_url(job_id), operation='GET vbs job %s' % job_id).body
+        # the one request outside the v2 endpoint (same auth, retries and errors)
+        return self.client.request_url('GET', self.job_url(job_id), operation='GET vbs job %s' % job_id).body
 
     def wait_job(self, waiter, job_id, label):
         """Wait for a job to succeed; answers it (its ``entities`` name the backup and disk)."""

@@ -504,6 +504,16 @@ class Client:
         return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
                           idempotent=idempotent, recover=recover)
 
+    def request_url(self, method, url, params=None, json_body=None, ok=None, idempotent=None, recover=None,
+                    operation=None):
+        """``request`` for a full URL outside every catalog base (the VBS jobs under ``/v1`` next to
+        its v2 API): logs in first when needed, then the same auth headers, retries, lost-answer
+        recovery and errors."""
+        self.authenticate()
+        operation = operation or '%s %s' % (method.upper(), urlsplit(url).path)
+        return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
+                          idempotent=idempotent, recover=recover)
+
     def get(self, service_type, path, params=None, **kwargs):
         return self.request('GET', service_type, path, params=params, **kwargs).body
 

@@ -229,7 +229,7 @@ def test_a_failed_vbs_job_fails_with_its_reason():
             super(JobClient, self).__init__('http://h/vbs/v2/p1')
             self.job = job
 
-        def _send(self, method, url, operation=None):  # the client's own send, as VBS.get_job uses it
+        def request_url(self, method, url, operation=None):  # a URL outside the catalog base, as VBS.get_job uses it
             self.calls.append((method, url))
             return type('Answer', (), {'body': self.job})()
 
