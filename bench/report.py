@@ -159,7 +159,7 @@ def fanout_section(r: dict) -> list[str]:
     return out
 
 
-def noop_section(r: dict) -> list[str]:
+def noop_section(r: dict, az: dict | None = None) -> list[str]:
     p = r["profile"]
     mw = r["median_wall"]
     out = ["## 4. No-op cost", "",
@@ -187,6 +187,16 @@ def noop_section(r: dict) -> list[str]:
            f"`ansible.module_utils.basic` (what `ping` needs) takes {p.get('basic_process_ms', '?')} ms. Under Ansible each loop item also pays AnsiballZ packaging, a fork, "
            "writing and extracting the payload and the result round trip: that is the ping twin's time per item.",
            "",
+           ] + ([f"As Ansible runs it (`bench/ansiballz.py`: the AnsiballZ payloads kept with "
+                 f"ANSIBLE_KEEP_REMOTE_FILES and run again directly, alternating, median of {az['rounds']}, "
+                 f"{az['machine'].get('date')}): the no-op `snapshot` process takes {az['process_ms']['snapshot']} ms, "
+                 f"the `ping` process {az['process_ms']['ping']} ms (+{az['module_minus_ping_ms']} ms; payloads "
+                 f"{az['payload_bytes']['snapshot'] // 1024} KB and {az['payload_bytes']['ping'] // 1024} KB). "
+                 "Inside the payload our module_utils are imported from the zip, so they are compiled on every "
+                 "run (compiling all of `plugins/module_utils` takes ~20 ms unloaded), while `requests` comes with "
+                 "cached bytecode from site-packages. The per-item gap to the ping twin in the playbook runs was "
+                 f"{(r['per_item_real_s'][0] - r['per_item_ping_s'][0]) * 1000:.0f} ms (start task); what the "
+                 "process difference does not explain is on the controller (not broken down further).", ""] if az else []) + [
            "What this means: `debug` never leaves the controller process, so no module run per loop item can "
            "come within 1.5x of it; even `ansible.builtin.ping` costs "
            f"{r['ratio_ping_vs_debug']}x. Against Ansible's own floor for a module (ping) the collection costs "
@@ -209,7 +219,8 @@ def write():
                           ("fanout", fanout_section), ("noop", noop_section)):
         if name in results:
             try:
-                lines += section(results[name]) + [""]
+                extra = (results.get("ansiballz"),) if name == "noop" else ()
+                lines += section(results[name], *extra) + [""]
             except (KeyError, TypeError, ZeroDivisionError) as exc:
                 lines += [f"## {name}", "", f"(result file incomplete: {exc})", ""]
         else:

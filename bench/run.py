@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/RESULTS.md.
 
-    python bench/run.py [all|emulator,economy,fanout,noop]     (make bench [BENCH=economy])
+    python bench/run.py [all|emulator,economy,fanout,noop,ansiballz]     (make bench [BENCH=economy])
 
 Each benchmark saves its figures to build/bench/results/<name>.json; RESULTS.md is written from
 every result file present, so running one benchmark refreshes its section and keeps the others
@@ -14,12 +14,14 @@ import time
 
 from benchlib import log
 
-ORDER = ("emulator", "economy", "fanout", "noop")
+ORDER = ("emulator", "economy", "fanout", "noop", "ansiballz")
 
 
 def main(argv: list[str]) -> int:
     wanted = (argv[0] if argv else "all").replace(" ", "")
     names = list(ORDER) if wanted in ("", "all") else wanted.split(",")
+    if "noop" in names and "ansiballz" not in names:  # the no-op section reports both
+        names.append("ansiballz")
     unknown = [n for n in names if n not in ORDER]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(ORDER)} or all", file=sys.stderr)
