@@ -155,7 +155,12 @@ def fanout_section(r: dict) -> list[str]:
             f"(one per disk and task: Ansible runs a module once per loop item, one after another). The "
             f"{big['requests']} requests cost the emulator about 1 to 3 ms each "
             f"(~{big['requests'] * 2 / 1000:.1f} s). The creations are started together and waited for together "
-            "(the snapshot playbook does that), so waiting is paid once; the per-item module runs are what grows."]
+            "(the snapshot playbook does that), so waiting is paid once; the per-item module runs are what grows.",
+            "", "What would fix it: the targets (100 disks <= 2x, 1,000 <= 10x one disk) need the per-disk cost far "
+            "below one module run, i.e. one module call per task over all disks (a `disks:` list, or an action "
+            "plugin that sends the creations and polls them together with one list request per round). "
+            "`forks` do not help a loop on one host; spreading disks over inventory hosts would run items in "
+            "parallel, but only up to the 2 cores here. `async`/`poll: 0` still starts one module process per item."]
     return out
 
 
