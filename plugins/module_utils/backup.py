@@ -313,3 +313,333 @@ def find_backup_anywhere(client, name_or_id):
                 return backup
     found = list_backups_of(client, BACKENDS, skip_missing=True, name=name_or_id)
     return only_match(found, 'backup', name_or_id, '', True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Vaults and backup policies (modules vault, vault_info, backup_policy, backup_policy_info)
+
+VAULT_RESULT_FIELDS = (
+    'id', 'name', 'description', 'status', 'object_type', 'size', 'used_mb', 'auto_expand', 'auto_bind',
+    'bind_rules', 'resource_ids', 'resources', 'policy_id', 'policy_name', 'billing', 'created_at')
+POLICY_FIELDS = (
+    'id', 'name', 'backend', 'enabled', 'schedule', 'max_backups', 'retention_duration_days',
+    'long_term_retention', 'keep_first_backup_of_month', 'vault_ids', 'disk_ids', 'disk_count')
+LONG_TERM_KEYS = ('day_backups', 'week_backups', 'month_backups', 'year_backups')
+WEEKDAYS = ('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU')
+VBS_WEEKDAYS = {'MO': 'MON', 'TU': 'TUE', 'WE': 'WED', 'TH': 'THU', 'FR': 'FRI', 'SA': 'SAT', 'SU': 'SUN'}
+PATTERN_KEYS = ('FREQ', 'INTERVAL', 'BYDAY', 'BYHOUR', 'BYMINUTE')
+TIMEZONE_RE = re.compile(r'^UTC[+-]\d{2}:\d{2}$')
+# the disk of a VBS policy: the API lists a policy's disk count only, so the module marks the
+# disks it binds in their metadata and trusts the marks while their number matches that count
+VBS_POLICY_MARK = 'vbs_backup_policy_id'
+
+
+def check_name(name, what):
+    if not name or len(name) > 64 or not set(name) <= NAME_CHARS:
+        raise ResourceError("%s name '%s' is invalid: 1 to 64 letters, digits, '_' or '-'" % (what, name))
+
+
+def _numbers(text, low, high, what, pattern):
+    try:
+        values = sorted(set(int(v) for v in text.split(',')))
+    except ValueError:
+        raise ResourceError("schedule pattern '%s' is invalid: %s must be numbers" % (pattern, what))
+    if not all(low <= v <= high for v in values):
+        raise ResourceError("schedule pattern '%s' is invalid: %s must be %d to %d" % (pattern, what, low, high))
+    return tuple(values)
+
+
+def parse_pattern(pattern):
+    """An RRULE pattern as CBR takes it (``FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=2;BYMINUTE=0``, UTC) as
+    ``{freq, interval, days, hours, minutes}`` with the API's defaults filled in (every day, minute
+    0, interval 1); a ResourceError says what is wrong."""
+    text = (pattern or '').strip().upper()
+    parts = {}
+    for part in [p for p in text.split(';') if p]:
+        key, sep, value = part.partition('=')
+        if not sep or key not in PATTERN_KEYS or key in parts or not value:
+            raise ResourceError("schedule pattern '%s' is invalid: use FREQ, INTERVAL, BYDAY, BYHOUR and BYMINUTE, "
+                                "for example FREQ=DAILY;BYHOUR=2;BYMINUTE=0" % pattern)
+        parts[key] = value
+    if parts.get('FREQ') not in ('DAILY', 'WEEKLY'):
+        raise ResourceError("schedule pattern '%s' is invalid: FREQ must be DAILY or WEEKLY" % pattern)
+    if 'BYHOUR' not in parts:
+        raise ResourceError("schedule pattern '%s' is invalid: BYHOUR (UTC) is required" % pattern)
+    days = parts.get('BYDAY', ','.join(WEEKDAYS)).split(',')
+    if not all(d in WEEKDAYS for d in days):
+        raise ResourceError("schedule pattern '%s' is invalid: BYDAY takes %s" % (pattern, ','.join(WEEKDAYS)))
+    return {'freq': parts['FREQ'], 'interval': _numbers(parts.get('INTERVAL', '1'), 1, 9999, 'INTERVAL', pattern)[0],
+            'days': tuple(d for d in WEEKDAYS if d in days),
+            'hours': _numbers(parts['BYHOUR'], 0, 23, 'BYHOUR', pattern),
+            'minutes': _numbers(parts.get('BYMINUTE', '0'), 0, 59, 'BYMINUTE', pattern)}
+
+
+def format_pattern(parsed):
+    """The canonical text of a parsed pattern (BYDAY left out when it is every day)."""
+    text = 'FREQ=%s' % parsed['freq']
+    if parsed['interval'] != 1:
+        text += ';INTERVAL=%d' % parsed['interval']
+    if parsed['days'] != WEEKDAYS:
+        text += ';BYDAY=%s' % ','.join(parsed['days'])
+    return text + ';BYHOUR=%s;BYMINUTE=%s' % (','.join(str(h) for h in parsed['hours']),
+                                              ','.join(str(m) for m in parsed['minutes']))
+
+
+def check_schedule(patterns):
+    """Refuse what CBR refuses: 1 to 24 patterns, each valid, backup times at least an hour apart."""
+    if not patterns or len(patterns) > 24:
+        raise ResourceError('schedule needs 1 to 24 patterns, not %d' % len(patterns or ()))
+    times = sorted(h * 60 + m for p in patterns for parsed in [parse_pattern(p)]
+                   for h in parsed['hours'] for m in parsed['minutes'])
+    if any(b - a < 60 for a, b in zip(times, times[1:])):
+        raise ResourceError('schedule is invalid: backup times must be at least 1 hour apart')
+    return patterns
+
+
+def canonical_schedule(patterns):
+    """Patterns compared by meaning: ``BYMINUTE=00`` = ``BYMINUTE=0``, day order, defaults."""
+    if patterns is None:
+        return None
+    return sorted(format_pattern(parse_pattern(p)) for p in patterns)
+
+
+def schedule_to_vbs(patterns):
+    """A schedule as VBS ``scheduled_policy`` fields (start_time + frequency or week_frequency).
+    VBS runs at full UTC hours, every N days or on week days, the same for every time."""
+    parsed = [parse_pattern(p) for p in patterns]
+    first = parsed[0]
+    if any((p['freq'], p['interval'], p['days']) != (first['freq'], first['interval'], first['days']) for p in parsed):
+        raise ResourceError('schedule cannot be a VBS schedule: VBS runs every pattern on the same days; '
+                            'use one FREQ, INTERVAL and BYDAY for all')
+    if any(p['minutes'] != (0,) for p in parsed):
+        raise ResourceError('schedule cannot be a VBS schedule: VBS runs at full hours only (BYMINUTE=0)')
+    hours = sorted(set(h for p in parsed for h in p['hours']))
+    fields = {'start_time': ','.join('%02d:00' % h for h in hours)}
+    if first['freq'] == 'DAILY' and first['days'] == WEEKDAYS:
+        if first['interval'] > 30:
+            raise ResourceError('schedule cannot be a VBS schedule: INTERVAL is 1 to 30 days')
+        fields['frequency'] = first['interval']
+    else:
+        if first['interval'] != 1:
+            raise ResourceError('schedule cannot be a VBS schedule: weekly schedules run every week (no INTERVAL)')
+        fields['week_frequency'] = [VBS_WEEKDAYS[d] for d in first['days']]
+    return fields
+
+
+def vbs_to_schedule(scheduled):
+    """VBS ``scheduled_policy`` as one canonical pattern."""
+    hours = [int(t.split(':')[0]) for t in (scheduled.get('start_time') or '').split(',') if t]
+    if not hours:
+        return None
+    if scheduled.get('frequency'):
+        parsed = {'freq': 'DAILY', 'interval': int(scheduled['frequency']), 'days': WEEKDAYS}
+    else:
+        names = dict((v, k) for k, v in VBS_WEEKDAYS.items())
+        days = [names[d] for d in scheduled.get('week_frequency') or () if d in names]
+        parsed = {'freq': 'WEEKLY', 'interval': 1, 'days': tuple(d for d in WEEKDAYS if d in days)}
+    parsed.update(hours=tuple(sorted(hours)), minutes=(0,))
+    return [format_pattern(parsed)]
+
+
+def _limit(value):
+    """A retention limit as the API shows it: unset, null and -1 all mean 'not limited'."""
+    return -1 if value in (None, '', 0) else int(value)
+
+
+def cbr_policy_view(raw):
+    """A CBR policy in the shape of POLICY_FIELDS."""
+    if raw is None:
+        return None
+    definition = raw.get('operation_definition') or {}
+    long_term = dict((k, int(definition.get(k) or 0)) for k in LONG_TERM_KEYS)
+    long_term['timezone'] = definition.get('timezone')
+    patterns = ((raw.get('trigger') or {}).get('properties') or {}).get('pattern') or []
+    return {'id': raw.get('id'), 'name': raw.get('name'), 'backend': 'cbr', 'enabled': raw.get('enabled', True),
+            'schedule': list(patterns), 'max_backups': _limit(definition.get('max_backups')),
+            'retention_duration_days': _limit(definition.get('retention_duration_days')),
+            'long_term_retention': long_term, 'keep_first_backup_of_month': None,
+            'vault_ids': sorted(v.get('vault_id') for v in raw.get('associated_vaults') or []),
+            'disk_ids': None, 'disk_count': None, 'operation_definition': definition}
+
+
+def vbs_policy_view(raw):
+    """A VBS policy in the shape of POLICY_FIELDS (``disk_ids`` filled in by the caller)."""
+    if raw is None:
+        return None
+    scheduled = raw.get('scheduled_policy') or {}
+    return {'id': raw.get('backup_policy_id'), 'name': raw.get('backup_policy_name'), 'backend': 'vbs',
+            'enabled': scheduled.get('status', 'ON') == 'ON', 'schedule': vbs_to_schedule(scheduled),
+            'max_backups': _limit(scheduled.get('rentention_num')),
+            'retention_duration_days': _limit(scheduled.get('rentention_day')), 'long_term_retention': None,
+            'keep_first_backup_of_month': scheduled.get('remain_first_backup_of_curMonth') == 'Y',
+            'vault_ids': None, 'disk_ids': None, 'disk_count': raw.get('policy_resource_count'),
+            'scheduled_policy': scheduled}
+
+
+def vault_view(raw, policy=None):
+    """A CBR vault in the shape of VAULT_RESULT_FIELDS (``policy``: its backup policy, or None)."""
+    if raw is None:
+        return None
+    billing = raw.get('billing') or {}
+    rules = dict((t.get('key'), t.get('value') or '') for t in (raw.get('bind_rules') or {}).get('tags') or [])
+    resources = raw.get('resources') or []
+    return {'id': raw.get('id'), 'name': raw.get('name'), 'description': raw.get('description') or '',
+            'status': billing.get('status'), 'object_type': billing.get('object_type'), 'size': billing.get('size'),
+            'used_mb': billing.get('used') or 0, 'auto_expand': bool(raw.get('auto_expand')),
+            'auto_bind': bool(raw.get('auto_bind')), 'bind_rules': rules,
+            'resource_ids': sorted(r.get('id') for r in resources), 'resources': resources,
+            'policy_id': (policy or {}).get('id'), 'policy_name': (policy or {}).get('name'), 'billing': billing,
+            'created_at': raw.get('created_at')}
+
+
+class CBRPolicies(CBR):
+    """CBR vault and policy calls (the vault and backup_policy modules)."""
+
+    def list_vaults(self, name=None):
+        params = {'name': name} if name else None
+        return [v for v in self.client.paginate_offset(self.service, '/vaults', 'vaults', params)
+                if not name or v.get('name') == name]
+
+    def create_vault(self, fields):
+        def recover():  # a lost answer: the vault exists if it is listed by its name
+            found = self.list_vaults(fields['name'])
+            return {'vault': found[0]} if len(found) == 1 else None
+
+        return self.client.post(self.service, '/vaults', {'vault': fields}, recover=recover)['vault']
+
+    def update_vault(self, vault_id, fields):
+        return self.client.put(self.service, '/vaults/%s' % vault_id, {'vault': fields})['vault']
+
+    def delete_vault(self, vault_id):
+        self.client.delete(self.service, '/vaults/%s' % vault_id, ok=(200, 202, 204, 404))
+
+    def add_disks(self, vault_id, disks):
+        def recover():
+            held = set(r.get('id') for r in (self.get_vault(vault_id) or {}).get('resources') or [])
+            return {} if all(d['id'] in held for d in disks) else None
+
+        self.client.post(self.service, '/vaults/%s/addresources' % vault_id,
+                         {'resources': [{'id': d['id'], 'type': DISK_TYPE, 'name': d.get('name')} for d in disks]},
+                         recover=recover)
+
+    def remove_disks(self, vault_id, disk_ids):
+        def recover():
+            held = set(r.get('id') for r in (self.get_vault(vault_id) or {}).get('resources') or [])
+            return {} if not held & set(disk_ids) else None
+
+        self.client.post(self.service, '/vaults/%s/removeresources' % vault_id, {'resource_ids': list(disk_ids)},
+                         recover=recover)
+
+    def associate_policy(self, vault_id, policy_id):
+        def recover():
+            return {} if (self.policy_of_vault(vault_id) or {}).get('id') == policy_id else None
+
+        self.client.post(self.service, '/vaults/%s/associatepolicy' % vault_id, {'policy_id': policy_id},
+                         recover=recover)
+
+    def dissociate_policy(self, vault_id, policy_id):
+        def recover():
+            return {} if (self.policy_of_vault(vault_id) or {}).get('id') != policy_id else None
+
+        self.client.post(self.service, '/vaults/%s/dissociatepolicy' % vault_id, {'policy_id': policy_id},
+                         recover=recover)
+
+    def count_backups(self, vault_id):
+        body = self.client.get(self.service, '/backups', params={'vault_id': vault_id, 'limit': 1}) or {}
+        count = body.get('count')
+        return int(count) if count is not None else len(body.get('backups') or [])
+
+    # -------------------------------------------------------------- policies
+    def list_policies(self, vault_id=None):
+        params = {'operation_type': 'backup'}
+        if vault_id:
+            params['vault_id'] = vault_id
+        body = self.client.get(self.service, '/policies', params=params) or {}
+        found = [p for p in body.get('policies') or [] if p.get('operation_type', 'backup') == 'backup']
+        if vault_id:  # a cloud may ignore the filter
+            found = [p for p in found if any(v.get('vault_id') == vault_id for v in p.get('associated_vaults') or [])]
+        return found
+
+    def policy_of_vault(self, vault_id):
+        found = self.list_policies(vault_id=vault_id)
+        return found[0] if found else None
+
+    def get_policy(self, policy_id):
+        try:
+            return self.client.get(self.service, '/policies/%s' % policy_id)['policy']
+        except CloudError as exc:
+            if exc.not_found:
+                return None
+            raise
+
+    def find_policy(self, name_or_id, required=False):
+        if looks_like_id(name_or_id):
+            policy = self.get_policy(name_or_id)
+            if policy is not None:
+                return policy
+        found = [p for p in self.list_policies() if p.get('name') == name_or_id]
+        return only_match(found, 'CBR backup policy', name_or_id, '', required)
+
+    def create_policy(self, fields):
+        def recover():
+            found = [p for p in self.list_policies() if p.get('name') == fields['name']]
+            return {'policy': found[0]} if len(found) == 1 else None
+
+        return self.client.post(self.service, '/policies', {'policy': fields}, recover=recover)['policy']
+
+    def update_policy(self, policy_id, fields):
+        return self.client.put(self.service, '/policies/%s' % policy_id, {'policy': fields})['policy']
+
+    def delete_policy(self, policy_id):
+        self.client.delete(self.service, '/policies/%s' % policy_id, ok=(200, 202, 204, 404))
+
+
+class VBSPolicies(VBS):
+    """VBS backup policy calls (the backup_policy module with ``backend: vbs``)."""
+
+    def list_policies(self):
+        body = self.client.get(self.service, '/backuppolicy') or {}
+        return body.get('backup_policies') or []
+
+    def find_policy(self, name_or_id, required=False):
+        found = [p for p in self.list_policies() if name_or_id in (p.get('backup_policy_name'),
+                                                                   p.get('backup_policy_id'))]
+        return only_match(found, 'VBS backup policy', name_or_id, '', required)
+
+    def get_policy(self, policy_id):
+        found = [p for p in self.list_policies() if p.get('backup_policy_id') == policy_id]
+        return found[0] if found else None
+
+    def create_policy(self, name, scheduled):
+        def recover():
+            found = [p for p in self.list_policies() if p.get('backup_policy_name') == name]
+            return {'backup_policy_id': found[0]['backup_policy_id']} if found else None
+
+        body = self.client.post(self.service, '/backuppolicy', {'backup_policy_name': name,
+                                                                 'scheduled_policy': scheduled}, recover=recover)
+        return body['backup_policy_id']
+
+    def update_policy(self, policy_id, scheduled):
+        self.client.put(self.service, '/backuppolicy/%s' % policy_id, {'scheduled_policy': scheduled})
+
+    def delete_policy(self, policy_id):
+        self.client.delete(self.service, '/backuppolicy/%s' % policy_id, ok=(200, 202, 204, 404))
+
+    def bind_disks(self, policy_id, disk_ids):
+        body = self.client.post(self.service, '/backuppolicyresources', {
+            'backup_policy_id': policy_id,
+            'resources': [{'resource_id': d, 'resource_type': 'volume'} for d in disk_ids]}, idempotent=True)
+        return (body or {}).get('fail_resources') or []
+
+    def unbind_disks(self, policy_id, disk_ids):
+        body = self.client.post(self.service, '/backuppolicyresources/%s/deleted_resources' % policy_id, {
+            'resources': [{'resource_id': d} for d in disk_ids]}, idempotent=True)
+        return [f for f in (body or {}).get('fail_resources') or [] if f.get('error_code') != 'AutoBackup.0301']
+
+    def mark_disk(self, evs, disk_id, policy_id):
+        """Note the binding in the disk's metadata (the API does not list a policy's disks)."""
+        if policy_id:
+            evs.update_volume_metadata(disk_id, {VBS_POLICY_MARK: policy_id})
+        else:
+            self.client.delete(evs.service, '/volumes/%s/metadata/%s' % (disk_id, VBS_POLICY_MARK),
+                               ok=(200, 202, 204, 404))
