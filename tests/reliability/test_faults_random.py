@@ -1,6 +1,7 @@
 """Transient faults on about 30% of requests across a whole playbook run (disks, the snapshot
 playbook, CBR and VBS backups, a protection group and a replication pair): the run converges to
-the same end state as without faults, with no duplicate resource.
+the same end state as without faults, with no duplicate resource; a second run under other
+faults changes nothing and sends no mutating request.
 
 Every fault kind is a rule with a probability; the first matching rule applies, so together
 they hit about 30% of requests. The emulator's fault generator is seeded, so a seed always
@@ -40,17 +41,22 @@ SEEDS = [int(s) for s in os.environ.get("RELIABILITY_SEEDS", "20261125").split("
 START = "2026-06-01T10:00:00Z"  # snapshot names carry the cloud's date: the same in both runs
 
 
-def prepare(emulator) -> None:
+def prepare(emulator) -> str:
+    """The seed state both runs start from; returns the id of the disk to replicate."""
     admin = emulator.admin()
     admin.reset()
     admin.zero_timings()
     admin.set_time(START)
     cloud = Cloud(emulator.base_url)
+    app = cloud.call("POST", cloud.evs("/volumes"), {"volume": {
+        "name": "rf-app01", "size": 10, "availability_zone": "eu-de-01", "metadata": {"backup": "never"}}})
+    assert app.status == 202, app.body
     answer = cloud.call("POST", f"{emulator.base_url}/cbr/v3/{cloud.project_id}/vaults", {"vault": {
         "name": "rf-vault", "resources": [],
         "billing": {"object_type": "disk", "protect_type": "backup", "size": 100,
                     "consistent_level": "crash_consistent", "cloud_type": "public", "charging_mode": "post_paid"}}})
     assert answer.status == 200, answer.body
+    return app.body["volume"]["id"]
 
 
 def end_state(emulator) -> dict:
@@ -80,10 +86,10 @@ def end_state(emulator) -> dict:
     }
 
 
-def converge(emulator, tmp_path: Path, verbosity: str = "") -> tuple[int, str]:
+def converge(emulator, tmp_path: Path, app_id: str, verbosity: str = "") -> tuple[int, str]:
     env = {"OS_CLIENT_CONFIG_FILE": str(clouds_yaml(emulator.base_url, tmp_path / "clouds.yaml")),
            "OS_CLOUD": "tenant-a"}
-    return run_playbook(ESTATE, env=env, scratch=tmp_path, verbosity=verbosity)
+    return run_playbook(ESTATE, {"rf_app_id": app_id}, env=env, scratch=tmp_path, verbosity=verbosity)
 
 
 SECRETS = [t.user["password"] for t in CONFIG.tenants] + [t.user["secret_key"] for t in CONFIG.tenants]
@@ -104,21 +110,20 @@ def baseline(tmp_path_factory):
     from evs_emulator.testing import EmulatorProcess
     tmp = tmp_path_factory.mktemp("baseline")
     with EmulatorProcess(state_dir=tmp / "emulator") as emulator:
-        prepare(emulator)
-        status, output = converge(emulator, tmp)
+        status, output = converge(emulator, tmp, prepare(emulator))
         assert status == 0, output[-4000:]
         return end_state(emulator)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_playbook_run_under_30_percent_faults_converges_without_duplicates(emulator, tmp_path, baseline, seed):
-    prepare(emulator)
+    app_id = prepare(emulator)
     admin = emulator.admin()
     admin.clear_requests()
     admin.seed_faults(seed)
     for _, rule in FAULT_KINDS:
         admin.add_fault(**rule)
-    status, output = converge(emulator, tmp_path, verbosity="-vvvv")
+    status, output = converge(emulator, tmp_path, app_id, verbosity="-vvvv")
     rules = admin.faults()
     admin.clear_faults()
     hits = {kind: rule["hits"] for (kind, _), rule in zip(FAULT_KINDS, rules)}
@@ -137,3 +142,39 @@ def test_a_playbook_run_under_30_percent_faults_converges_without_duplicates(emu
     assert 0.15 < faulted / sent < 0.45, (faulted, sent)
     record_figures("faults-random", seed=seed, requests=sent, faults=faulted, by_kind=hits, duplicates=0,
                    leaks=len(leaked), scanned_lines=output.count("\n"))
+
+    # the same run again, under other faults: nothing to do, so no mutating request at all
+    mark = max(r["seq"] for r in admin.requests())
+    admin.seed_faults(seed + 1)
+    for _, rule in FAULT_KINDS:
+        admin.add_fault(**rule)
+    status, output = converge(emulator, tmp_path, app_id)
+    rules = admin.faults()
+    admin.clear_faults()
+    again = sum(rule["hits"] for rule in rules)
+    assert status == 0, f"seed {seed + 1}: rerun\n" + output[-6000:]
+    assert re.search(r"localhost\s+: ok=\d+\s+changed=0 ", output), output[-3000:]
+    mutating = [f"{r['method']} {r['path']}" for r in admin.requests(mutating=True, since_seq=mark)]
+    assert mutating == [], f"the rerun sent {mutating}"
+    assert end_state(emulator) == baseline
+    record_figures("faults-random-rerun", seed=seed + 1, requests=len(admin.requests(since_seq=mark)),
+                   faults=again, duplicates=0)
+
+
+@pytest.mark.xfail(reason="finding: the DR disk of a replication pair carries the production disk's name, and "
+                          "the disk module does not narrow a name by availability_zone, so a rerun of a playbook "
+                          "that manages a replicated disk by name fails as ambiguous", strict=False)
+def test_a_replicated_disk_can_still_be_managed_by_name(emulator):
+    from conftest import auth_of
+    from inprocess import run
+    app_id = prepare(emulator)
+    connection = {"auth": auth_of(emulator.base_url), "region": "eu-de"}
+    for module, args in [("protection_group", {"name": "rf-group", "source_availability_zone": "eu-de-01",
+                                               "target_availability_zone": "eu-de-02", "vpc": "vpc-default"}),
+                         ("replication_pair", {"protection_group": "rf-group", "name": "rf-pair", "disk": app_id})]:
+        made, _ = run(module, dict(connection, **args))
+        assert not made["failed"], made
+    result, _ = run("disk", dict(connection, name="rf-app01", availability_zone="eu-de-01", size=10,
+                                 metadata={"backup": "never"}))
+    assert not result["failed"], result["msg"]
+    assert result["changed"] is False
