@@ -61,8 +61,10 @@ def test_a_module_waiting_on_a_creation_survives_a_kill_9_and_restart(tmp_path, 
         def posted():
             return [r for r in admin.requests(method="POST", path=post_path, since_seq=mark) if r["status"]]
         post = wait_for(posted, "the module's create request")[0]
-        # after its third poll the module sleeps about 2 s: kill right then
-        wait_for(lambda: _polls_after(admin, post["seq"]) >= 3, "three polls of the creation")
+        # after its fourth poll the module sleeps about 3.4 s (1 s, growing 1.5 times per poll):
+        # kill right then, so the restart (well under 2 s) is done before its retries (5 attempts,
+        # jittered backoff) run out, even on a loaded machine
+        wait_for(lambda: _polls_after(admin, post["seq"]) >= 4, "four polls of the creation")
         first.kill()
         assert module.poll() is None, "the module finished before the kill"
         second = EmulatorProcess(state_dir=state, port=port).start()
