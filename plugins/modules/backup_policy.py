@@ -353,7 +353,7 @@ class BackupPolicyModule(ResourceModule):
         label = self.label(None)
         if desired.get('schedule') is None:
             raise ResourceError('%s cannot be created: schedule is required' % label)
-        if self.params['backend'] == 'vbs' and not any(desired.get(k, -1) > 0 for k in RETENTION):
+        if self.params['backend'] == 'vbs' and not any((desired.get(k) or -1) > 0 for k in RETENTION):
             raise ResourceError('%s cannot be created: a VBS policy needs max_backups or retention_duration_days'
                                 % label)
 
