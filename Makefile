@@ -82,7 +82,7 @@ molecule: venv source-tree
 	@for role in $(ROLES); do \
 	  echo "== molecule: $$role"; \
 	  ( cd roles/$$role && ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) \
-	    $(ROOT)/tools/with-emulator $(BUILD)/molecule-$$role $(BIN)/molecule test ) || exit 1; \
+	    $(ROOT)/tools/with-emulator $(RUN_DIR)/molecule-$$role $(BIN)/molecule test ) || exit 1; \
 	done
 
 unit: venv source-tree
