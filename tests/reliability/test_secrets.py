@@ -30,6 +30,8 @@ ARGS = {
     "replication_pair": {"protection_group": "sc-group", "name": "sc-new", "disk": "sc-one"},
     "protected_instance": {"protection_group": "sc-group", "name": "sc-new", "server": "sc-app"},
     "dr_drill": {"protection_group": "sc-group", "name": "sc-new"},
+    "vault": {"name": "sc-new", "size": 100},
+    "backup_policy": {"name": "sc-new", "schedule": ["FREQ=DAILY;BYHOUR=2;BYMINUTE=0"], "max_backups": 7},
 }
 FAILURES = ["error echoing the password", "error echoing the secret key", "wrong password", "wrong secret key"]
 
@@ -85,4 +87,5 @@ def test_no_secret_in_a_failed_result(estate, module, failure):
     found = leaks(json.dumps(result, default=str)) + leaks(json.dumps(admin.requests()))
     record_figures("secrets", leaks=len(found), scanned_results=1)
     assert result["failed"], (module, failure, result)
+    assert "required" not in result["msg"] or module not in ARGS, f"no arguments for {module} in ARGS"
     assert found == [], (module, failure, found, result.get("msg"))
