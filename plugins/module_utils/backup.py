@@ -615,8 +615,8 @@ class VBSPolicies(VBS):
             found = [p for p in self.list_policies() if p.get('backup_policy_name') == name]
             return {'backup_policy_id': found[0]['backup_policy_id']} if found else None
 
-        body = self.client.post(self.service, '/backuppolicy', {'backup_policy_name': name,
-                                                                 'scheduled_policy': scheduled}, recover=recover)
+        fields = {'backup_policy_name': name, 'scheduled_policy': scheduled}
+        body = self.client.post(self.service, '/backuppolicy', fields, recover=recover)
         return body['backup_policy_id']
 
     def update_policy(self, policy_id, scheduled):

@@ -18,7 +18,7 @@ description:
     policy backs up the disks of the vaults it is associated with; associate it with a vault
     through M(dataprotection.evs.vault) O(dataprotection.evs.vault#module:policy).
   - With O(backend=vbs) it is a VBS (Volume Backup Service) backup policy, which backs up the
-    disks bound to it directly (O(disks)). VBS policies have no module of their own: this one
+    disks bound to it directly (O(disks)). VBS policies have no module of their own; this one
     covers them, with the same O(schedule) and retention options.
   - Only what is set is compared and changed; an option left out is never a change. Policy
     backups are named C(autobk_...) by the cloud.

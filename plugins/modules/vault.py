@@ -329,10 +329,17 @@ class VaultModule(ResourceModule):
                 cbr.associate_policy(vault_id, changes['policy_id'])
         return self.fetch(vault_id)
 
+    def predict_create(self, desired):
+        resource = super(VaultModule, self).predict_create(desired)
+        resource.update(status='available', policy_id=desired.get('policy_id') or None,
+                        resources=[{'id': d, 'name': self.disks[d].get('name'), 'type': DISK_TYPE}
+                                   for d in desired.get('resource_ids') or ()])
+        return resource
+
     def predict_update(self, current, changes):
         resource = super(VaultModule, self).predict_update(current, changes)
         if 'policy_id' in changes:
-            resource['policy_name'] = (self.policy or {}).get('name')
+            resource.update(policy_id=changes['policy_id'] or None, policy_name=(self.policy or {}).get('name'))
         return resource
 
     def check_delete(self, current):
