@@ -1,5 +1,6 @@
 """Transient faults on about 30% of requests across a whole playbook run (disks, the snapshot
-playbook, CBR and VBS backups, a protection group and a replication pair): the run converges to
+playbook, CBR and VBS backups, a backup policy and a vault, a protection group and a replication
+pair): the run converges to
 the same end state as without faults, with no duplicate resource; a second run under other
 faults changes nothing and sends no mutating request.
 
@@ -27,11 +28,13 @@ import pytest
 from conftest import CONFIG, Cloud, clouds_yaml, record_figures, run_playbook
 
 ESTATE = Path(__file__).parent / "playbooks" / "estate.yml"
-# (kind, rule): the first matching rule applies; P(some fault) = 1 - prod(1 - p) = 29.5%
+# (kind, rule): the first matching rule applies; P(some fault) = 1 - prod(1 - p): 29.5% of reads,
+# 33% of changes (a lost answer of a create is the case that could make a duplicate)
 FAULT_KINDS = [
-    ("503", {"status": 503, "probability": 0.07}),
+    ("lost answer of a change", {"method": "POST", "drop_answer": True, "probability": 0.08}),
+    ("503", {"status": 503, "probability": 0.06}),
     ("500 on a read", {"method": "GET", "status": 500, "probability": 0.03}),
-    ("502", {"status": 502, "probability": 0.02}),
+    ("502", {"status": 502, "probability": 0.03}),
     ("429 with Retry-After", {"status": 429, "retry_after": 0, "probability": 0.08}),
     ("dropped request", {"drop": True, "probability": 0.04}),
     ("lost answer", {"drop_answer": True, "probability": 0.04}),
@@ -79,6 +82,9 @@ def end_state(emulator) -> dict:
                               for b in get(f"/cbr/v3/{pid}/backups", "backups")),
         "vbs_backups": sorted((b["name"], names.get(b["volume_id"]), b["status"])
                               for b in get(f"/vbs/v2/{pid}/backups/detail", "backups")),
+        "vaults": sorted((v["name"], v["billing"]["size"], tuple(sorted(names.get(r["id"], r["id"]) for r in v["resources"])))
+                         for v in get(f"/cbr/v3/{pid}/vaults", "vaults")),
+        "policies": sorted((p["name"], p["enabled"]) for p in get(f"/cbr/v3/{pid}/policies", "policies")),
         "protection_groups": sorted((g["name"], g["status"])
                                     for g in get(f"/sdrs/v1/{pid}/server-groups", "server_groups")),
         "replication_pairs": sorted((r["name"], r["status"])
