@@ -152,7 +152,7 @@ vault:
       type: list
       elements: dict
     policy_id:
-      description: Id of the associated backup policy (C(null) or empty when none).
+      description: Id of the associated backup policy (C(null) when none).
       type: str
     policy_name:
       description: Name of the associated backup policy.
