@@ -76,12 +76,14 @@ test: venv
 	echo "suites: $$passed passed, $$(wc -w <<<"$$failed") failed"; \
 	[ -z "$$failed" ]
 
-# Every role's molecule scenario, each against a fresh emulator (ROLES=protect for one).
+# Every role's molecule scenario, each against a fresh emulator (ROLES=protect for one), with
+# molecule's state under the run dir so that concurrent runs do not share it.
 ROLES ?= $(sort $(patsubst roles/%/molecule/default/molecule.yml,%,$(wildcard roles/*/molecule/default/molecule.yml)))
 molecule: venv source-tree
 	@for role in $(ROLES); do \
 	  echo "== molecule: $$role"; \
 	  ( cd roles/$$role && ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) \
+	    MOLECULE_EPHEMERAL_DIRECTORY=$(RUN_DIR)/molecule-$$role/ephemeral \
 	    $(ROOT)/tools/with-emulator $(RUN_DIR)/molecule-$$role $(BIN)/molecule test ) || exit 1; \
 	done
 
