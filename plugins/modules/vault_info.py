@@ -75,10 +75,8 @@ class VaultInfoModule(InfoModule):
 
     def list(self):
         params, cbr = self.params, CBRPolicies(self.client)
-        if params['name'] and looks_like_id(params['name']) and cbr.get_vault(params['name']):
-            vaults = [cbr.get_vault(params['name'])]
-        else:
-            vaults = cbr.list_vaults(params['name'])
+        by_id = cbr.get_vault(params['name']) if params['name'] and looks_like_id(params['name']) else None
+        vaults = [by_id] if by_id else cbr.list_vaults(params['name'])
         if params['disk']:
             disk = self.evs.find_volume(params['disk'], required=not looks_like_id(params['disk']))
             disk_id = disk['id'] if disk else params['disk']
