@@ -167,20 +167,26 @@ def fanout_section(r: dict) -> list[str]:
 def noop_section(r: dict, az: dict | None = None) -> list[str]:
     p = r["profile"]
     mw = r["median_wall"]
+
+    def rounds(kind):
+        return " / ".join(str(x["wall"]) for x in r["runs"][kind])
     out = ["## 4. No-op cost", "",
            f"Command: `make bench BENCH=noop`. Playbook `{r['playbook']}` over {r['disks']} disks that already "
            f"have today's snapshot, against its twins (`bench/twin.py`): every collection module replaced by "
            f"`ansible.builtin.debug` (msg = the same arguments) and by `ansible.builtin.ping` (a real module "
            f"run: Ansible's floor for any module). {r['rounds']} rounds, runs alternating, medians. "
            + machine(r["machine"]), "",
-           "| run | median wall s | per loop item s (start / wait task) |", "| --- | ---: | --- |",
-           f"| collection modules (no-op) | {mw['real']} | {' / '.join(str(x) for x in r['per_item_real_s'])} |",
-           f"| `ansible.builtin.ping` twin | {mw['ping']} | {' / '.join(str(x) for x in r['per_item_ping_s'])} |",
-           f"| `ansible.builtin.debug` twin | {mw['debug']} | {' / '.join(str(x) for x in r['per_item_debug_s'])} |",
+           "| run | median wall s | each round s | per loop item s, round 1 (start / wait task) |",
+           "| --- | ---: | --- | --- |",
+           f"| collection modules (no-op) | {mw['real']} | {rounds('real')} | {' / '.join(str(x) for x in r['per_item_real_s'])} |",
+           f"| `ansible.builtin.ping` twin | {mw['ping']} | {rounds('ping')} | {' / '.join(str(x) for x in r['per_item_ping_s'])} |",
+           f"| `ansible.builtin.debug` twin | {mw['debug']} | {rounds('debug')} | {' / '.join(str(x) for x in r['per_item_debug_s'])} |",
            "",
            f"- **modules / debug = {r['ratio_real_vs_debug']}x** (target <= {r['target']}x: "
            f"{'met' if r['ratio_real_vs_debug'] <= r['target'] else 'MISSED'}).",
-           f"- modules / ping = {r['ratio_real_vs_ping']}x; ping / debug = {r['ratio_ping_vs_debug']}x.",
+           f"- modules / ping = {r['ratio_real_vs_ping']}x; ping / debug = {r['ratio_ping_vs_debug']}x. Rounds "
+           "vary by up to 2x with the load from other work (see each round); the two earlier 100-disk runs "
+           "on 2026-11-25 (17:10 and 17:33 UTC) gave modules / debug 17x and 32x, modules / ping 1.03x and 1.79x.",
            f"- The no-op runs changed {r['changed_in_noop_runs']} and sent {r['mutating_in_noop_runs']} mutating "
            f"requests; {r['requests_per_noop_run']} requests per run.", "",
            f"Profile of one no-op `snapshot` module call (run directly with the venv's Python, median of "
