@@ -46,8 +46,8 @@ def emulator_section(r: dict) -> list[str]:
             f"100,100 resources; {r['at_100k']['rss_mb_after']} MB after the 100k load runs; "
             f"**{r['rss_mb_after_list_100k']} MB** after listing the project that holds 100,000 disks.",
             f"- Seeding: 100,000 volumes written through the {r['seed_method']}, in {r['seed_seconds']} s. "
-            "Through the API it would take most of an hour: each create checks the quota over every volume "
-            "of the project (O(n) per request).",
+            "Not through the API (not measured that way): each create there checks the quota by scanning every "
+            "volume of the project, so seeding 100,000 by API grows quadratically.",
             f"- **Listing does not scale**: one `GET /volumes/detail?limit=10` in a project with 100,000 disks "
             f"takes {single['median_ms'] / 1000:.1f} s (median of {single['requests']}, max "
             f"{single['max_ms'] / 1000:.1f} s), because a list loads, settles and filters every resource of the "
