@@ -15,14 +15,12 @@ description:
   - Writes a snapshot's content back onto the disk it was taken from (the vendor rollback API).
     The disk must be detached (C(available)); an attached disk is refused before any change is
     requested. The snapshot must be C(available).
-  - After the rollback has completed, the module records it in the disk's metadata
-    (C(dp_evs_rollback_snapshot_id) and C(dp_evs_rollback_at), the cloud's time in UTC).
-    A later run for the same snapshot finds the record and reports C(changed=false) without
-    rolling back again, unless O(force=true).
-  - With O(wait=false) the module returns as soon as the cloud accepted the rollback and writes
-    no record, because the rollback has not completed yet; a rerun then rolls back again (or is
-    refused while the disk is still C(rollbacking)). Keep the default O(wait=true) for
-    idempotent runs.
+  - As soon as the cloud has accepted the rollback, the module records it in the disk's metadata
+    (C(dp_evs_rollback_snapshot_id) and C(dp_evs_rollback_at), the cloud's time in UTC when the
+    rollback was started). A later run for the same snapshot finds the record and reports
+    C(changed=false) without rolling back again, unless O(force=true); while that rollback still
+    runs, such a run waits for it (O(wait=true)). So a rerun after O(wait=false) or after a wait
+    that timed out never starts a second rollback.
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
@@ -75,8 +73,8 @@ snapshot:
   type: dict
 rollback_at:
   description:
-    - The cloud's time (UTC, ISO 8601) recorded for the rollback; for an unchanged run the time
-      of the earlier rollback; C(null) with O(wait=false).
+    - The cloud's time (UTC, ISO 8601) when the recorded rollback was started; for an unchanged
+      run the time of the earlier rollback.
   returned: success
   type: str
   sample: "2026-11-25T10:00:00Z"
@@ -121,31 +119,32 @@ class SnapshotRollbackModule(EvsModule):
         metadata = disk.get('metadata') or {}
         result = {'changed': False, 'snapshot': self.snapshot_result(snapshot)}
         if metadata.get(RECORD_ID) == snapshot['id'] and not self.params['force']:
-            result.update(disk=self.shape(disk), rollback_at=metadata.get(RECORD_AT))
+            if disk.get('status') == 'rollbacking' and self.params['wait']:
+                # the rollback the record stands for still runs (a rerun after wait: false or a timeout)
+                snapshot, disk = self.wait_rolled_back(snapshot, disk, label)
+            result.update(disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
+                          rollback_at=metadata.get(RECORD_AT))
             return result
         self.check_rollback(label, snapshot, disk)
 
+        rollback_at = self.cloud_time()
         if self.check_mode:
-            rollback_at = self.params['wait'] and self.cloud_time() or None
             disk = self.predict(disk, snapshot, rollback_at)
         else:
             try:
                 evs.rollback_snapshot(snapshot['id'], disk['id'])
             except CloudError as exc:
                 raise ResourceError('%s cannot be rolled back: %s' % (label, exc.message or exc), cause=exc)
-            rollback_at = None
+            # recorded as soon as the cloud accepted it, so that no rerun starts it a second time
+            evs.update_volume_metadata(disk['id'], {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
             if self.params['wait']:
-                waiter = self.waiter()
-                waiter.for_status(lambda: evs.get_volume(disk['id']), 'disk of ' + label + ' (rollback)')
-                snapshot = waiter.for_status(lambda: evs.get_snapshot(snapshot['id']), label)
-                rollback_at = self.cloud_time()
-                evs.update_volume_metadata(disk['id'], {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
+                snapshot, disk = self.wait_rolled_back(snapshot, disk, label)
             disk = evs.get_volume(disk['id'])
         result.update(changed=True, disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
                       rollback_at=rollback_at)
         if self.diff_mode:
             record_before = dict((k, metadata.get(k)) for k in (RECORD_ID, RECORD_AT))
-            record_after = {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at} if rollback_at else record_before
+            record_after = {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at}
             result['diff'] = {
                 'before': {'content_from_snapshot': metadata.get(RECORD_ID), 'metadata': record_before},
                 'after': {'content_from_snapshot': snapshot['id'], 'metadata': record_after}}
@@ -165,10 +164,16 @@ class SnapshotRollbackModule(EvsModule):
         if status not in VOLUME_ROLLBACKABLE:
             raise ResourceError('%s cannot be rolled back: disk is %s; it must be available' % (label, status))
 
+    def wait_rolled_back(self, snapshot, disk, label):
+        """Wait for the disk, then the snapshot, to be available again after a rollback."""
+        waiter = self.waiter()
+        disk = waiter.for_status(lambda: self.evs.get_volume(disk['id']), 'disk of ' + label + ' (rollback)')
+        snapshot = waiter.for_status(lambda: self.evs.get_snapshot(snapshot['id']), label)
+        return snapshot, disk
+
     def predict(self, disk, snapshot, rollback_at):
         predicted = dict(disk)
-        if rollback_at:
-            predicted['metadata'] = dict(disk.get('metadata') or {}, **{RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
+        predicted['metadata'] = dict(disk.get('metadata') or {}, **{RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
         predicted['status'] = 'available' if self.params['wait'] else 'rollbacking'
         return predicted
 

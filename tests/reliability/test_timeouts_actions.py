@@ -1,6 +1,7 @@
 """Timeouts of the action modules (snapshot_rollback, backup_restore): the timeout names what it
 waited for and its last status; a rerun while the operation runs sends nothing (a clear
-refusal); a rerun after it completed should not start a second one (today it does: xfail).
+refusal); a rerun after it completed starts no second one, because both modules record the
+operation on the disk as soon as the cloud accepted it.
 
 The resource modules are covered by the `timeouts` integration target.
 """
@@ -22,15 +23,10 @@ def _posts(admin, regex: str, mark: int) -> list:
     return [r for r in admin.requests(method="POST", path=regex, since_seq=mark) if r["status"]]
 
 
-def _second_start_is_a_known_defect(admin, regex, mark, done, module):
-    """After the operation completed, a rerun should report no change and send nothing. Today
-    both action modules write their record (disk metadata) only after a completed wait, so a
-    rerun after a timeout starts the operation a second time: reported as an expected failure
-    (a finding of issue 9) until the module records the operation it started."""
+def _started_once(admin, regex, mark, done, module):
+    """After the operation completed, a rerun reports no change and starts nothing."""
     posts = _posts(admin, regex, mark)
-    if len(posts) == 2 and done["changed"]:
-        pytest.xfail(f"{module}: a rerun after a timed-out operation completed starts it again")
-    assert len(posts) == 1 and done["changed"] is False, (posts, done)
+    assert len(posts) == 1 and done["changed"] is False, (module, posts, done)
 
 
 def _mark(admin) -> int:
@@ -67,7 +63,7 @@ def test_a_timed_out_rollback_is_named_and_reruns_do_not_start_a_second_one(roll
     admin.set_timings({"snapshot.rollback": 0})  # a second rollback would not make anybody wait
     done = _rollback(emulator)
     assert not done["failed"], done
-    _second_start_is_a_known_defect(admin, r"/rollback$", mark, done, "snapshot_rollback")
+    _started_once(admin, r"/rollback$", mark, done, "snapshot_rollback")
 
 
 @pytest.fixture
@@ -106,4 +102,4 @@ def test_a_timed_out_restore_is_named_and_reruns_do_not_start_a_second_one(resto
     done = _restore(emulator)
     assert not done["failed"], done
     assert admin.disk(disk["id"]) == {"0": "backed up"}
-    _second_start_is_a_known_defect(admin, r"/restore$", mark, done, "backup_restore")
+    _started_once(admin, r"/restore$", mark, done, "backup_restore")

@@ -78,12 +78,16 @@ def test_snapshot_of_another_disk_not_found(cloud, run_module):
     assert result['failed'] and result['msg'] == "snapshot 'daily' of disk 'db02' not found"
 
 
-def test_wait_false_writes_no_record(cloud, run_module):
+def test_wait_false_records_the_accepted_rollback_so_a_rerun_does_not_repeat_it(cloud, run_module):
     disk = cloud.add_volume('db01')
-    cloud.add_snapshot(disk, 'daily')
+    snap = cloud.add_snapshot(disk, 'daily')
     result = run_module(SnapshotRollbackModule, {'disk': 'db01', 'snapshot': 'daily', 'wait': False})
-    assert result['changed'] and result['rollback_at'] is None
-    assert len(cloud.mutating) == 1 and RECORD_ID not in disk['metadata']
+    assert result['changed'] and result['rollback_at'] == '2026-11-25T10:00:00Z'
+    assert [r.path.rsplit('/', 1)[-1] for r in cloud.mutating] == ['rollback', 'metadata']
+    assert disk['metadata'][RECORD_ID] == snap['id']
+
+    again = run_module(SnapshotRollbackModule, {'disk': 'db01', 'snapshot': 'daily'})
+    assert not again['changed'] and len(cloud.mutating) == 2
 
 
 def test_lost_rollback_answer_is_checked_on_the_disk(cloud, run_module):
