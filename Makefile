@@ -57,6 +57,10 @@ collection-copy:
 	@# would be seen through this repo, where build/ is ignored, and hold no files at all.
 	@git -C $(COLLECTION_COPY) init -q
 
+# ansible-test's shellcheck test is skipped (with only a warning) where shellcheck is missing.
+$(BIN)/shellcheck: | venv
+	tools/install-shellcheck $(BIN)
+
 $(GET_PIP_CACHE): tools/ansible-test-get-pip.py
 	@mkdir -p $(dir $@) && cp $< $@
 
@@ -101,7 +105,7 @@ reliability: venv source-tree
 emulator-test: venv
 	$(BIN)/python -m pytest emulator/tests -q -n 2 -p no:cacheprovider
 
-sanity: venv collection-copy $(GET_PIP_CACHE)
+sanity: venv collection-copy $(GET_PIP_CACHE) $(BIN)/shellcheck
 	cd $(COLLECTION_COPY) && $(BIN)/ansible-test sanity --venv --python $(ANSIBLE_TEST_PYTHON) --color no
 
 lint: venv collection-copy
