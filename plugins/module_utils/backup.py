@@ -81,12 +81,7 @@ class VBS:
             'updated_at': raw.get('updated_at')}
 
     def get(self, backup_id):
-        try:
-            return self.normalise(self.client.get(self.service, '/backups/%s' % backup_id)['backup'])
-        except CloudError as exc:
-            if exc.not_found:
-                return None
-            raise
+        return self.normalise(self.client.get_or_none(self.service, '/backups/%s' % backup_id, 'backup'))
 
     def list(self, disk_id=None, name=None, status=None, vault_id=None):
         if vault_id:
@@ -175,12 +170,7 @@ class CBR:
 
     # -------------------------------------------------------------- vaults
     def get_vault(self, vault_id):
-        try:
-            return self.client.get(self.service, '/vaults/%s' % vault_id)['vault']
-        except CloudError as exc:
-            if exc.not_found:
-                return None
-            raise
+        return self.client.get_or_none(self.service, '/vaults/%s' % vault_id, 'vault')
 
     def find_vault(self, name_or_id, required=False):
         if looks_like_id(name_or_id):
@@ -209,12 +199,7 @@ class CBR:
 
     # ------------------------------------------------------------- backups
     def get(self, backup_id):
-        try:
-            return self.normalise(self.client.get(self.service, '/backups/%s' % backup_id)['backup'])
-        except CloudError as exc:
-            if exc.not_found:
-                return None
-            raise
+        return self.normalise(self.client.get_or_none(self.service, '/backups/%s' % backup_id, 'backup'))
 
     def list(self, disk_id=None, name=None, status=None, vault_id=None, checkpoint_id=None):
         params = dict((k, v) for k, v in (('resource_id', disk_id), ('name', name), ('status', status),
@@ -565,12 +550,7 @@ class CBRPolicies(CBR):
         return found[0] if found else None
 
     def get_policy(self, policy_id):
-        try:
-            return self.client.get(self.service, '/policies/%s' % policy_id)['policy']
-        except CloudError as exc:
-            if exc.not_found:
-                return None
-            raise
+        return self.client.get_or_none(self.service, '/policies/%s' % policy_id, 'policy')
 
     def find_policy(self, name_or_id, required=False):
         if looks_like_id(name_or_id):

@@ -517,6 +517,15 @@ class Client:
     def get(self, service_type, path, params=None, **kwargs):
         return self.request('GET', service_type, path, params=params, **kwargs).body
 
+    def get_or_none(self, service_type, path, key):
+        """``body[key]`` of a GET of one resource, or None when the cloud answers that it does not exist."""
+        try:
+            return self.get(service_type, path)[key]
+        except CloudError as exc:
+            if exc.not_found:
+                return None
+            raise
+
     def post(self, service_type, path, json_body=None, **kwargs):
         return self.request('POST', service_type, path, json_body=json_body, **kwargs).body
 

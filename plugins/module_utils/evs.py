@@ -59,12 +59,7 @@ class EVS:
     # ------------------------------------------------------------ generic
     def _get(self, collection, key, resource_id):
         """GET one resource; None when the cloud answers 404."""
-        try:
-            return self.client.get(self.service, '/%s/%s' % (collection, resource_id))[key]
-        except CloudError as exc:
-            if exc.not_found:
-                return None
-            raise
+        return self.client.get_or_none(self.service, '/%s/%s' % (collection, resource_id), key)
 
     def _list(self, collection, filters, metadata=None):
         """All pages of ``/<collection>/detail``, filtered by the cloud and again here (a cloud

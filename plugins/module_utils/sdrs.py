@@ -117,12 +117,7 @@ class SDRS:
 
     # ------------------------------------------------------------ generic
     def _get(self, collection, key, resource_id):
-        try:
-            return self.client.get(self.service, '/%s/%s' % (collection, resource_id))[key]
-        except CloudError as exc:
-            if exc.not_found:
-                return None
-            raise
+        return self.client.get_or_none(self.service, '/%s/%s' % (collection, resource_id), key)
 
     def _list(self, collection, key, **filters):
         params = dict((k, v) for k, v in filters.items() if v)

@@ -9,6 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.dataprotection.evs.plugins.module_utils import backup as bk
+from ansible_collections.dataprotection.evs.plugins.module_utils.client import Client
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 
 DISK = {'id': '11111111-1111-4111-8111-111111111111', 'name': 'db01', 'size': 10, 'availability_zone': 'eu-de-01'}
@@ -46,6 +47,9 @@ class FakeClient:
             if item['id'] == rid:
                 return {kind[:-1]: item}
         raise CloudError(404, 'itemNotFound', 'not found')
+
+    # the real client's lookup on top of this fake's GET, so its 404 handling is what runs
+    get_or_none = Client.get_or_none
 
     def paginate_links(self, service, path, key, params=None, limit=None):
         self.calls.append(('LIST', service, path, params))

@@ -114,6 +114,18 @@ def test_aksk_with_project_id_and_no_catalog_uses_template():
     assert session.requests[1].url == 'https://evs.eu-de.otc.t-systems.com/v2/p1/volumes'
 
 
+def test_get_or_none_is_none_only_for_a_missing_resource():
+    client, session, sleeps = make_client([
+        token_response(), FakeResponse(200, {'volume': {'id': 'v1'}}),
+        FakeResponse(404, {'itemNotFound': {'message': 'Volume v2 could not be found.', 'code': 404}}),
+        FakeResponse(400, {'error': {'code': 'EVS.1002', 'message': 'invalid volume id!'}})])
+    assert client.get_or_none('volumev2', '/volumes/v1', 'volume') == {'id': 'v1'}
+    assert client.get_or_none('volumev2', '/volumes/v2', 'volume') is None
+    with pytest.raises(CloudError) as caught:
+        client.get_or_none('volumev2', '/volumes/bad', 'volume')
+    assert caught.value.code == 'EVS.1002'
+
+
 def test_aksk_refused_signature_is_an_error_not_a_template_fallback():
     settings = password_settings()
     settings['auth'] = {'auth_url': IAM, 'ak': 'AK', 'sk': 'SK-WRONG-secret', 'project_id': 'p1'}
