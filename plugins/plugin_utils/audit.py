@@ -12,10 +12,12 @@ __metaclass__ = type
 import html
 import json
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import human_duration, select_disks
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import format_time, parse_time
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, human_duration, select_disks
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import format_time, parse_time, require_records
 
 SAME_AZ = 'same AZ'
+# what the audit reads of each tier, all added or checked by the dr_policy filter
+CHECKED_TIER_KEYS = frozenset(('name', 'failure', 'rpo', 'rpo_text', 'mechanisms', 'disks'))
 OBJECT_STORAGE = 'object storage'
 PROTECTED_GROUP = ('protected', 'reversing', 'reprotecting', 'starting')
 
@@ -97,9 +99,24 @@ def _verdict(tier, disk, copies):
     return ('compliant' if not reasons else 'out of policy'), reasons, newest
 
 
+def require_checked_policy(policy):
+    """The audit reads what the dr_policy filter adds to each tier (mechanisms, rpo_text...)."""
+    tiers = policy.get('tiers') if isinstance(policy, dict) else None
+    if not (isinstance(policy, dict) and policy.get('name') and isinstance(tiers, list) and tiers
+            and all(isinstance(t, dict) and CHECKED_TIER_KEYS <= set(t) for t in tiers)):
+        name = policy.get('name') if isinstance(policy, dict) else None
+        raise PolicyError(repr(name) if name else '(unnamed)', [
+            'the audit takes the checked policy that the dataprotection.evs.dr_policy filter returns '
+            '(a name and tiers with %s), not this %s' % (', '.join(sorted(CHECKED_TIER_KEYS)), type(policy).__name__)])
+
+
 def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None):
     """The report (a dict that serialises to JSON)."""
     moment = parse_time(now, 'now (the cloud time)')
+    disks = require_records(disks, 'disks')
+    snapshots, backups, pairs, groups = [require_records(value, what, optional=True) for value, what in (
+        (snapshots, 'snapshots'), (backups, 'backups'), (pairs, 'replication pairs'), (groups, 'protection groups'))]
+    require_checked_policy(policy)
     rows = []
     for tier in policy['tiers']:
         for disk in select_disks(disks, tier, policy):

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    RetentionError, format_time, parse_time)
+    RetentionError, format_time, parse_time, require_records)
 
 
 def restore_point(copies, before=None, now=None, what='disk'):
@@ -19,7 +19,8 @@ def restore_point(copies, before=None, now=None, what='disk'):
     if not limit_text:
         raise RetentionError('give a point in time (before) or the cloud time (now)')
     limit = parse_time(limit_text, 'the point in time')
-    usable = [c for c in copies or [] if c.get('status') == 'available' and c.get('created_at')]
+    copies = require_records(copies, 'the copies to restore from', optional=True)
+    usable = [c for c in copies if c.get('status') == 'available' and c.get('created_at')]
     ordered = sorted(usable, key=lambda c: (parse_time(c['created_at']), c.get('id') or ''), reverse=True)
     for copy in ordered:
         if parse_time(copy['created_at']) <= limit:

@@ -37,6 +37,19 @@ class RetentionError(ValueError):
     """A retention, duration or time the rule cannot use; the message says why."""
 
 
+def require_records(value, what, optional=False):
+    """``value`` as a list of dicts (the results of the collection's *_info modules), or a
+    RetentionError that says what was given instead; None is an empty list when optional."""
+    if value is None and optional:
+        return []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, dict) for item in value):
+        raise RetentionError('%s must be a list of dicts (as the *_info modules return them), not %s'
+                             % (what, type(value).__name__ if not isinstance(value, (list, tuple))
+                                else 'a list holding %s' % ', '.join(sorted(set(
+                                    type(item).__name__ for item in value if not isinstance(item, dict))))))
+    return list(value)
+
+
 def parse_duration(value, what='duration'):
     """Seconds from ``90``, ``'90s'``, ``'15m'``, ``'1h'``, ``'7d'``, ``'2w'`` (``0`` allowed)."""
     if isinstance(value, bool):

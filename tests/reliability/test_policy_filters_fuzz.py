@@ -129,16 +129,12 @@ def test_retention_plan_refuses_bad_arguments_cleanly(copies, retention, now):
     call_cleanly("retention_plan", copies, retention, now)
 
 
-@pytest.mark.xfail(reason="finding: dr_restore_point lets TypeError/AttributeError escape for copies that are not "
-                          "a list of dicts (e.g. a string or a number)", strict=False)
 @settings(max_examples=40, **SETTINGS)
 @given(copies=json_like, before=json_like)
 def test_dr_restore_point_refuses_bad_arguments_cleanly(copies, before):
     call_cleanly("dr_restore_point", copies, before, NOW)
 
 
-@pytest.mark.xfail(reason="finding: dr_audit does not check the policy it is given (KeyError 'tiers'/'name'/"
-                          "'names', TypeError on None) and lets Python errors escape", strict=False)
 @settings(max_examples=40, **SETTINGS)
 @given(policy=broken_policies(), snapshots=json_like)
 def test_dr_audit_refuses_bad_arguments_cleanly(policy, snapshots):
