@@ -96,16 +96,22 @@ class EVS:
         return self._list('volumes', {'name': name, 'status': status, 'availability_zone': availability_zone},
                           metadata)
 
-    def find_volume(self, name_or_id, required=False):
-        """The one disk named ``name_or_id`` (or with that id). Two disks with the name -> error."""
+    def find_volume(self, name_or_id, required=False, availability_zone=None):
+        """The one disk named ``name_or_id`` (or with that id). Several disks with the name are
+        told apart by ``availability_zone`` when given (a replication pair's DR disk carries its
+        production disk's name, in the other AZ); still several -> error."""
         if looks_like_id(name_or_id):
             volume = self.get_volume(name_or_id)
             if volume is not None:
                 return volume
-        return only_match(self.list_volumes(name=name_or_id), 'disk', name_or_id, '', required)
+        found = self.list_volumes(name=name_or_id)
+        if len(found) > 1 and availability_zone:
+            found = [v for v in found if v.get('availability_zone') == availability_zone]
+        return only_match(found, 'disk', name_or_id, '', required)
 
     def create_volume(self, fields):
-        return self._create('volumes', 'volume', fields, lambda: self.list_volumes(name=fields.get('name')))
+        return self._create('volumes', 'volume', fields, lambda: self.list_volumes(
+            name=fields.get('name'), availability_zone=fields.get('availability_zone')))
 
     def update_volume(self, volume_id, fields):
         return self.client.put(self.service, '/volumes/%s' % volume_id, {'volume': fields})['volume']

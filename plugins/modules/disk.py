@@ -31,7 +31,10 @@ options:
     choices: [present, absent]
     default: present
   availability_zone:
-    description: Availability zone of a new disk, for example C(eu-de-01). Needed to create a disk.
+    description:
+      - Availability zone of a new disk, for example C(eu-de-01). Needed to create a disk.
+      - When several disks carry O(name) (a replication pair's DR disk has the name of its
+        production disk, in the other zone), it tells them apart.
     type: str
   size:
     description:
@@ -221,7 +224,7 @@ class DiskModule(ResourceModule):
         self.validate_range('size', self.params['size'], 1, 32768)
 
     def find(self):
-        return self.evs.find_volume(self.params['name'])
+        return self.evs.find_volume(self.params['name'], availability_zone=self.params['availability_zone'])
 
     def fetch(self, resource_id):
         return self.evs.get_volume(resource_id)

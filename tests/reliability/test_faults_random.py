@@ -167,10 +167,8 @@ def test_a_playbook_run_under_30_percent_faults_converges_without_duplicates(emu
                    faults=again, duplicates=0)
 
 
-@pytest.mark.xfail(reason="finding: the DR disk of a replication pair carries the production disk's name, and "
-                          "the disk module does not narrow a name by availability_zone, so a rerun of a playbook "
-                          "that manages a replicated disk by name fails as ambiguous", strict=False)
 def test_a_replicated_disk_can_still_be_managed_by_name(emulator):
+    """A replication pair's DR disk carries the production disk's name; the AZ tells them apart."""
     from conftest import auth_of
     from inprocess import run
     app_id = prepare(emulator)

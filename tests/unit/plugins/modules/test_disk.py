@@ -65,6 +65,16 @@ def test_fixed_fields_cannot_change(cloud, run_module):
     assert result['failed'] and 'availability_zone is eu-de-01 and cannot be changed to eu-de-02' in result['msg']
 
 
+def test_disks_sharing_a_name_are_told_apart_by_availability_zone(cloud, run_module):
+    production = cloud.add_volume('app01', az='eu-de-01')
+    dr_twin = cloud.add_volume('app01', az='eu-de-02')  # a replication pair's DR disk
+    result = run_module(DiskModule, {'name': 'app01', 'availability_zone': 'eu-de-02', 'size': 10})
+    assert not result['failed'] and not result['changed'] and result['disk']['id'] == dr_twin['id']
+    ambiguous = run_module(DiskModule, {'name': 'app01', 'size': 10})
+    assert ambiguous['failed'] and production['id'] in ambiguous['msg'] and dr_twin['id'] in ambiguous['msg']
+    assert cloud.mutating == []
+
+
 def test_unset_description_is_not_a_change(cloud, run_module):
     cloud.add_volume('db01', description=None)
     assert run_module(DiskModule, {'name': 'db01', 'description': ''})['changed'] is False
