@@ -332,6 +332,11 @@ class SdrsMixin:
         """The group named by the ``protection_group`` option (None when missing and not required)."""
         return with_group_state(self.sdrs.find_group(self.params['protection_group'], required=required))
 
+    def group_filter(self):
+        """For *_info modules: the group the ``protection_group`` option names (one that does not
+        exist is an error), or None when the option is not set (no filter)."""
+        return self.find_group_option(required=True) if self.params['protection_group'] else None
+
     def run_job(self, job_id, label, fetch=None, gone=False, always=False):
         """Wait (when ``wait`` is on, or ``always``) for a submitted job; for a call whose answer
         was lost but carried out (no job id), wait on the resource through ``fetch`` instead:

@@ -63,8 +63,7 @@ class DrDrillInfoModule(SdrsMixin, InfoModule):
     result_fields = DRILL_FIELDS
 
     def list(self):
-        group = self.sdrs.find_group(self.params['protection_group'], required=True) \
-            if self.params['protection_group'] else None
+        group = self.group_filter()
         return self.sdrs.list_drills(group_id=group['id'] if group else None, name=self.params['name'])
 
 

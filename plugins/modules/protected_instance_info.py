@@ -63,8 +63,7 @@ class ProtectedInstanceInfoModule(SdrsMixin, InfoModule):
     result_fields = INSTANCE_FIELDS
 
     def list(self):
-        group = self.sdrs.find_group(self.params['protection_group'], required=True) \
-            if self.params['protection_group'] else None
+        group = self.group_filter()
         instances = self.sdrs.list_instances(group_id=group['id'] if group else None, name=self.params['name'])
         return [with_instance_sides(i) for i in instances]
 

@@ -67,8 +67,7 @@ class ReplicationPairInfoModule(SdrsMixin, InfoModule):
     result_fields = PAIR_FIELDS
 
     def list(self):
-        group = self.sdrs.find_group(self.params['protection_group'], required=True) \
-            if self.params['protection_group'] else None
+        group = self.group_filter()
         instance_id = None
         if self.params['protected_instance']:
             instance_id = self.sdrs.find_instance(self.params['protected_instance'], group, required=True)['id']
