@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from . import auth
+from . import auth, errors
 from .web import mount_url
 
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -31,6 +31,15 @@ class ProjectCall:
 
     def timings(self) -> dict:
         return self.emu.timings()
+
+    def find_reachable(self, repo, resource_id: str, what: str, zone_key: str = "availability_zone") -> dict:
+        """This project's resource, reachable: 404 when it is missing or another tenant's (never a
+        leak), the service's own zone-down error (`require_zone_up`) when its AZ is in an outage."""
+        item = repo.get(resource_id, self.project_id)
+        if item is None:
+            raise errors.not_found(f"{what} {resource_id} could not be found.")
+        self.require_zone_up(item[zone_key])
+        return item
 
 
 def project_endpoint(call_class: type[ProjectCall]):

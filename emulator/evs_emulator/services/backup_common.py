@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from .. import errors, lifecycle
 from ..lifecycle import PREVIOUS, Operation, begin, settle
+from ..context import project_endpoint
 from ..resources import Repository
 
 VOLUME = "volume"  # the EVS kind (services/evs.py)
@@ -30,6 +31,19 @@ DISK_OPS = lifecycle.operations(
 )
 
 MAX_RUNS_PER_READ = 20000  # a clock moved by years does not hang the emulator
+
+
+def scheduled_endpoint(call_class, run_due_policies: Callable):
+    """Like `project_endpoint`, and first bring the project's policy schedules up to the clock
+    (policies run on the emulator's clock when a request looks, not in a background thread)."""
+    def decorate(handler):
+        async def with_schedules(call):
+            run_due_policies(call)
+            return await handler(call)
+        with_schedules.__name__ = handler.__name__
+        with_schedules.__doc__ = handler.__doc__
+        return project_endpoint(call_class)(with_schedules)
+    return decorate
 
 
 def volumes(emu) -> Repository:

@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 
 from .. import auth, errors, lifecycle
 from ..clock import parse_iso
-from ..context import ProjectCall, project_endpoint
+from ..context import ProjectCall
 from ..lifecycle import GONE, Operation, begin
 from ..resources import Repository, new_id
 from ..web import empty, json_response, read_json
@@ -101,14 +101,9 @@ class Call(ProjectCall):
         return volume
 
 
-def endpoint(handler):
-    """Authenticate, bring vault bind rules and policy schedules up to the clock, then handle."""
-    async def with_schedules(call: Call):
-        run_due_policies(call)
-        return await handler(call)
-    with_schedules.__name__ = handler.__name__
-    with_schedules.__doc__ = handler.__doc__
-    return project_endpoint(Call)(with_schedules)
+# Authenticate, bring vault bind rules and policy schedules up to the clock, then handle
+# (run_due_policies is defined further down, hence the lambda).
+endpoint = common.scheduled_endpoint(Call, lambda call: run_due_policies(call))
 
 
 async def _body(call: Call, key: str | None = None) -> dict:

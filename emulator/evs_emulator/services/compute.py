@@ -40,18 +40,10 @@ class Call(ProjectCall):
             raise errors.fault(500, f"Availability zone {az} is unavailable.")
 
     def server(self, server_id: str) -> dict:
-        server = self.servers.get(server_id, self.project_id)
-        if server is None:
-            raise errors.not_found(f"Instance {server_id} could not be found.")
-        self.require_zone_up(server["availability_zone"])
-        return server
+        return self.find_reachable(self.servers, server_id, "Instance")
 
     def volume(self, volume_id: str) -> dict:
-        volume = self.volumes.get(volume_id, self.project_id)
-        if volume is None:
-            raise errors.not_found(f"Volume {volume_id} could not be found.")
-        self.require_zone_up(volume["availability_zone"])
-        return volume
+        return self.find_reachable(self.volumes, volume_id, "Volume")
 
     def attached_volumes(self, server_id: str) -> list[tuple[dict, dict]]:
         """(volume, attachment) pairs of the server, including attachments still in progress."""

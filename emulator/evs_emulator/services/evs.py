@@ -73,18 +73,10 @@ class Call(ProjectCall):
             raise errors.evs_error(500, "EVS.2002", f"Internal error: availability zone {az} is unavailable.")
 
     def volume(self, volume_id: str) -> dict:
-        volume = self.volumes.get(volume_id, self.project_id)
-        if volume is None:
-            raise errors.not_found(f"Volume {volume_id} could not be found.")
-        self.require_zone_up(volume["availability_zone"])
-        return volume
+        return self.find_reachable(self.volumes, volume_id, "Volume")
 
     def snapshot(self, snapshot_id: str) -> dict:
-        snapshot = self.snapshots.get(snapshot_id, self.project_id)
-        if snapshot is None:
-            raise errors.not_found(f"Snapshot {snapshot_id} could not be found.")
-        self.require_zone_up(snapshot["_availability_zone"])
-        return snapshot
+        return self.find_reachable(self.snapshots, snapshot_id, "Snapshot", zone_key="_availability_zone")
 
 
 endpoint = project_endpoint(Call)

@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 
 from .. import auth, errors, lifecycle
 from ..clock import cinder_time, iso_millis_z
-from ..context import ProjectCall, project_endpoint
+from ..context import ProjectCall
 from ..lifecycle import GONE, Operation, begin
 from ..listing import ListRules, filter_items, page, sort_items
 from ..resources import Repository, new_id
@@ -95,14 +95,9 @@ class Call(ProjectCall):
         return policy
 
 
-def endpoint(handler):
-    """Authenticate, then bring the project's policy schedules up to the clock, then handle."""
-    async def with_schedules(call: Call):
-        run_due_policies(call)
-        return await handler(call)
-    with_schedules.__name__ = handler.__name__
-    with_schedules.__doc__ = handler.__doc__
-    return project_endpoint(Call)(with_schedules)
+# Authenticate, then bring the project's policy schedules up to the clock, then handle
+# (run_due_policies is defined further down, hence the lambda).
+endpoint = common.scheduled_endpoint(Call, lambda call: run_due_policies(call))
 
 
 # -- views -----------------------------------------------------------------
