@@ -163,8 +163,10 @@ class BackupRestoreModule(EvsModule):
             # recorded as soon as the cloud accepted it, so that no rerun starts it a second time
             evs.update_volume_metadata(target['id'], {RECORD_ID: backup['id'], RECORD_AT: restored_at})
             if params['wait']:
+                # the waited-for disk already holds the record written above
                 backup, target = self.wait_restored(api, backup, target, label, job_id)
-            target = evs.get_volume(target['id'])
+            else:
+                target = evs.get_volume(target['id'])
         result.update(changed=True, disk=self.shape(target), backup=self.shape(backup, BACKUP_FIELDS),
                       restored_at=restored_at)
         if self.diff_mode:

@@ -138,8 +138,10 @@ class SnapshotRollbackModule(EvsModule):
             # recorded as soon as the cloud accepted it, so that no rerun starts it a second time
             evs.update_volume_metadata(disk['id'], {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
             if self.params['wait']:
+                # the waited-for disk already holds the record written above
                 snapshot, disk = self.wait_rolled_back(snapshot, disk, label)
-            disk = evs.get_volume(disk['id'])
+            else:
+                disk = evs.get_volume(disk['id'])
         result.update(changed=True, disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
                       rollback_at=rollback_at)
         if self.diff_mode:
