@@ -31,6 +31,13 @@ options:
   metadata:
     description: Only the disks whose metadata has all these key/value pairs.
     type: dict
+  zones:
+    description:
+      - Also return RV(zones), the availability zones of the region and whether each is
+        available now (one more request). Snapshots live in their disk's zone, so during a
+        zone's outage only backups can bring its disks back.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes.info_module
@@ -65,6 +72,13 @@ disks:
   returned: always
   type: list
   elements: dict
+zones:
+  description:
+    - Each availability zone of the region and whether it is available (C(false) during an
+      outage), as the EVS zone list shows them; empty when the cloud does not list zones.
+  returned: when O(zones=true)
+  type: dict
+  sample: {"eu-de-01": true, "eu-de-02": false}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import VOLUME_FIELDS, matches
@@ -78,6 +92,7 @@ class DiskInfoModule(InfoModule):
         availability_zone=dict(type='str'),
         status=dict(type='str'),
         metadata=dict(type='dict'),
+        zones=dict(type='bool', default=False),
     )
     kind = 'disk'
     result_key = 'disks'
@@ -91,6 +106,12 @@ class DiskInfoModule(InfoModule):
             return [volume] if volume and matches(volume, filters, params['metadata']) else []
         return self.evs.list_volumes(name=params['name'], status=params['status'],
                                      availability_zone=params['availability_zone'], metadata=params['metadata'])
+
+    def run(self):
+        result = super(DiskInfoModule, self).run()
+        if self.params['zones']:
+            result['zones'] = self.evs.list_availability_zones() or {}
+        return result
 
 
 def main():
