@@ -117,9 +117,9 @@ integration: venv collection-copy
 	  cd $(COLLECTION_COPY) && $(BIN)/ansible-test integration --local --color no $(TARGETS)'
 
 build-check: venv
-	rm -rf $(RUN_DIR)/dist $(RUN_DIR)/installed
+	rm -rf $(RUN_DIR)/dist
 	$(BIN)/ansible-galaxy collection build --force --output-path $(RUN_DIR)/dist
-	tools/check-build $(RUN_DIR)/dist/dataprotection-evs-*.tar.gz $(RUN_DIR)/installed $(MODULES)
+	tools/check-build $(RUN_DIR)/dist/dataprotection-evs-*.tar.gz $(RUN_DIR)/build-check $(MODULES)
 
 # AWX/Tower: the execution environment builds a context (ansible-builder create, no container
 # engine needed) and the credential type's injectors authenticate the collection to the emulator.
