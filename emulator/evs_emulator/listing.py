@@ -1,12 +1,20 @@
-"""Cinder/Nova style list queries: filters, sort_key/sort_dir, limit/marker paging, next links."""
+"""Cinder/Nova style list queries: filters, sort_key/sort_dir, limit/marker paging, next links.
+
+`page_of` reads a list from the store page by page: SQL selects the rows of the project that
+match the filters on stored fields, in the promised order, from just after the marker; only
+those rows are settled against the clock and viewed, and the filters on derived fields (status)
+apply to them, until the page is full. `filter_items`/`sort_items`/`page` are the same rules
+on a list already in memory (small lists, and sorts on fields derived from the clock).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlencode
 
 from . import errors
+from .store import Selection
 
 Invalid = Callable[[str], errors.ApiError]
 
@@ -31,10 +39,6 @@ def filter_items(items: list[dict], query, exact_fields: tuple[str, ...]) -> lis
     return items
 
 
-def filter_metadata(items: list[dict], wanted: dict) -> list[dict]:
-    return [item for item in items if all((item.get("metadata") or {}).get(k) == v for k, v in wanted.items())]
-
-
 def _limit(query, rules: ListRules) -> int | None:
     raw = query.get("limit")
     if raw is None:
@@ -48,16 +52,41 @@ def _limit(query, rules: ListRules) -> int | None:
     return limit
 
 
-def sort_items(items: list[dict], query, rules: ListRules) -> list[dict]:
+def _sort(query, rules: ListRules) -> tuple[str, bool]:
+    """The sort key and whether it is descending, checked."""
     key = query.get("sort_key", rules.default_sort_key)
     direction = query.get("sort_dir", "desc")
     if key not in rules.sort_keys:
         raise rules.bad_sort_key(f"Invalid sort_key '{key}'.")
     if direction not in ("asc", "desc"):
         raise rules.bad_sort_dir(f"Invalid sort_dir '{direction}'.")
+    return key, direction == "desc"
+
+
+def sort_items(items: list[dict], query, rules: ListRules) -> list[dict]:
+    key, descending = _sort(query, rules)
     # The id breaks ties so that marker paging is stable when many items share a timestamp.
-    return sorted(items, key=lambda item: (item.get(key) is None, item.get(key), item["id"]),
-                  reverse=direction == "desc")
+    return sorted(items, key=lambda item: (item.get(key) is None, item.get(key), item["id"]), reverse=descending)
+
+
+def _offset(query) -> int:
+    offset = query.get("offset")
+    if offset is None or query.get("marker") is not None:
+        return 0
+    try:
+        return max(int(offset), 0)
+    except ValueError:
+        raise errors.bad_request(f"Invalid offset '{offset}'.") from None
+
+
+def _next_links(query, limit: int | None, size: int, chosen: list[dict], more: bool, collection_url: str) -> list:
+    if not (more and chosen):
+        return []
+    params = [(k, v) for k, v in query.multi_items() if k not in ("marker", "offset")]
+    if limit is None:
+        params.append(("limit", str(size)))
+    params.append(("marker", chosen[-1]["id"]))
+    return [{"href": f"{collection_url}?{urlencode(params)}", "rel": "next"}]
 
 
 def page(items: list[dict], query, rules: ListRules, collection_url: str) -> tuple[list[dict], list[dict]]:
@@ -69,19 +98,84 @@ def page(items: list[dict], query, rules: ListRules, collection_url: str) -> tup
         if position is None:
             raise rules.bad_marker(f"Invalid marker '{marker}': marker not found.")
         items = items[position + 1:]
-    offset = query.get("offset")
-    if offset is not None and marker is None:
-        try:
-            items = items[max(int(offset), 0):]
-        except ValueError:
-            raise errors.bad_request(f"Invalid offset '{offset}'.") from None
+    items = items[_offset(query):]
     size = limit if limit is not None else rules.max_limit
     chosen, more = items[:size], len(items) > size
-    links = []
-    if more and chosen:
-        params = [(k, v) for k, v in query.multi_items() if k not in ("marker", "offset")]
-        if limit is None:
-            params.append(("limit", str(size)))
-        params.append(("marker", chosen[-1]["id"]))
-        links.append({"href": f"{collection_url}?{urlencode(params)}", "rel": "next"})
-    return chosen, links
+    return chosen, _next_links(query, limit, size, chosen, more, collection_url)
+
+
+# Sort keys whose order SQL can give: stored, never NULL, unchanged by a pending operation (the
+# id breaks ties). Others (status, size) come from the clock: those lists are sorted in Python.
+SQL_ORDER = {"created_at": ("created_at", "id"), "name": ("name", "id"), "id": ("id",)}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One page of a list, its `rel: next` links, and how many items match (when asked)."""
+    items: list[dict]
+    links: list[dict]
+    count: int | None = None
+
+
+def page_of(repo, project_id: str, selection: Selection, view: Callable[[dict], dict],
+            keep: Callable[[dict], bool], query, rules: ListRules, collection_url: str,
+            counted: bool = False, selected_exactly: bool = True) -> Listed:
+    """A page of `repo` after `marker` (or `offset`), answered as `page(sort_items(...))` would
+    answer on the whole list of views that `keep` keeps, out of the rows `selection` selects.
+
+    `selection` must select at least what `keep` keeps; `selected_exactly` says it selects
+    exactly that, so that the count is an SQL COUNT.
+    """
+    key, descending = _sort(query, rules)
+    order = SQL_ORDER.get(key)
+    if order is None:
+        items = [item for item in (view(body) for _, body in repo.scan(project_id, selection)) if keep(item)]
+        items = sort_items(items, query, rules)
+        chosen, links = page(items, query, rules, collection_url)
+        return Listed(chosen, links, len(items) if counted else None)
+    selection = replace(selection, order=order, descending=descending)
+    limit = _limit(query, rules)
+    after = None
+    marker = query.get("marker")
+    if marker is not None:
+        found = [k for k, body in repo.scan(project_id, replace(selection, equal=selection.equal + (("id", marker),)))
+                 if keep(view(body))]
+        if not found:
+            raise rules.bad_marker(f"Invalid marker '{marker}': marker not found.")
+        after = found[0]
+    skip = _offset(query)
+    size = limit if limit is not None else rules.max_limit
+    chosen = []
+    for _, body in repo.scan(project_id, selection, after, batch=skip + size + 1):
+        item = view(body)
+        if not keep(item):
+            continue
+        if skip:
+            skip -= 1
+            continue
+        chosen.append(item)
+        if len(chosen) > size:
+            break
+    more = len(chosen) > size
+    chosen = chosen[:size]
+    links = _next_links(query, limit, size, chosen, more, collection_url)
+    if not counted:
+        return Listed(chosen, links)
+    if selected_exactly:
+        return Listed(chosen, links, repo.count(project_id, selection))
+    return Listed(chosen, links, sum(1 for _, body in repo.scan(project_id, selection) if keep(view(body))))
+
+
+def filtered_page(repo, project_id: str, view: Callable[[dict], dict], fields: dict[str, str | None], query,
+                  rules: ListRules, collection_url: str, metadata: dict | None = None,
+                  counted: bool = False) -> Listed:
+    """`page_of` for Cinder-style exact filters. `fields` maps each query filter to the stored
+    column it compares (store.LISTED_COLUMNS): SQL selects on those and on `metadata`; a filter
+    without a column (`status`, which the clock and AZ outages change) is applied to the views of
+    the selected rows, read lazily until the page is full."""
+    given = {field: column for field, column in fields.items() if query.get(field) is not None}
+    selection = Selection(equal=tuple((column, query[field]) for field, column in given.items() if column),
+                          metadata=tuple((metadata or {}).items()))
+    on_views = tuple(field for field, column in given.items() if column is None)
+    return page_of(repo, project_id, selection, view, lambda item: bool(filter_items([item], query, on_views)),
+                   query, rules, collection_url, counted=counted, selected_exactly=not on_views)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Iterator
 
 from .lifecycle import settle
+from .store import Selection
 
 
 def new_id() -> str:
@@ -25,16 +27,31 @@ class Repository:
         return body
 
     def list(self, project_id: str | None) -> list[dict]:
+        """Every resource of the project, settled, in creation order."""
         now = self.emu.now()
-        alive = []
-        for body in self.emu.store.list(self.kind, project_id):
-            current = settle(body, now)
-            if current is None:
-                # Deleted for good: drop the row so long sessions do not drag old rows along.
-                self.emu.store.delete(self.kind, body["id"])
-            else:
-                alive.append(current)
-        return alive
+        self.emu.store.purge_gone(self.kind, project_id, now)
+        return [body for body in (settle(b, now) for b in self.emu.store.list(self.kind, project_id)) if body]
+
+    def scan(self, project_id: str, selection: Selection, after: tuple | None = None,
+             batch: int = 16) -> Iterator[tuple[tuple, dict]]:
+        """(order key, settled body) of the selected resources in order, read lazily in growing
+        batches: a caller that stops after a page has read little more than the page."""
+        now = self.emu.now()
+        self.emu.store.purge_gone(self.kind, project_id, now)
+        while True:
+            rows = self.emu.store.select(self.kind, project_id, now, selection, after, batch)
+            for key, body in rows:
+                yield key, settle(body, now)
+            if len(rows) < batch:
+                return
+            after, batch = rows[-1][0], min(batch * 4, 4096)
+
+    def count(self, project_id: str, selection: Selection) -> int:
+        return self.emu.store.count(self.kind, project_id, self.emu.now(), selection)
+
+    def usage(self, project_id: str) -> dict[str | None, tuple[int, int]]:
+        """Per volume type: how many resources of the project and their total size, as settled now."""
+        return self.emu.store.usage(self.kind, project_id, self.emu.now())
 
     def save(self, body: dict) -> dict:
         self.emu.store.put(self.kind, body["id"], body, body.get("project_id"), body.get("region"))

@@ -2,7 +2,9 @@
 
 Resources of every service share one table: (kind, id) -> JSON body, with the owning project
 and region as indexed columns, so later services (VBS, CBR, SDRS) plug in without schema
-changes. Each mutating request runs in one transaction that commits before the answer is
+changes. Lists and quota counts read the few body fields they filter, order and add up on
+through generated columns (`LISTED_COLUMNS`): SQLite derives them from the body itself, so every
+writer keeps them right, and indexes on them let a list read only the rows of its page. Each mutating request runs in one transaction that commits before the answer is
 sent; with WAL a crash of the process (kill -9) loses nothing that was committed.
 """
 
@@ -12,6 +14,7 @@ import json
 import sqlite3
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -45,6 +48,58 @@ CREATE TABLE IF NOT EXISTS requests (
 
 DB_FILE = "emulator.sqlite3"
 
+# Body fields as virtual generated columns (added to an older state dir's table on open).
+# `gone_at`: when a pending delete completes (lifecycle.settle answers None from then on);
+# `due`/`size_when_due`: when the pending operation completes and the size it sets (an extend).
+LISTED_COLUMNS = {
+    "created_at": "REAL AS (json_extract(body, '$.created_at'))",
+    "name": "TEXT AS (json_extract(body, '$.name'))",
+    "volume_id": "TEXT AS (json_extract(body, '$.volume_id'))",
+    "zone": "TEXT AS (coalesce(json_extract(body, '$.availability_zone'),"
+            " json_extract(body, '$._availability_zone')))",
+    "volume_type": "TEXT AS (coalesce(json_extract(body, '$.volume_type'), json_extract(body, '$._volume_type')))",
+    "size": "INTEGER AS (json_extract(body, '$.size'))",
+    "due": "REAL AS (json_extract(body, '$._pending.due'))",
+    "size_when_due": "INTEGER AS (json_extract(body, '$._pending.set.size'))",
+    "gone_at": "REAL AS (CASE WHEN json_type(body, '$._pending.to') = 'null'"
+               " THEN json_extract(body, '$._pending.due') END)",
+}
+# Each filter's index ends with the list order, so a filtered page is read in order, not sorted;
+# `resources_usage` holds everything a quota count reads, grouped by volume type.
+LIST_INDEXES = """
+CREATE INDEX IF NOT EXISTS resources_in_order ON resources (kind, project_id, created_at, id);
+CREATE INDEX IF NOT EXISTS resources_by_name ON resources (kind, project_id, name, created_at, id);
+CREATE INDEX IF NOT EXISTS resources_by_volume ON resources (kind, project_id, volume_id, created_at, id);
+CREATE INDEX IF NOT EXISTS resources_usage ON resources
+    (kind, project_id, volume_type, gone_at, size, due, size_when_due);
+CREATE INDEX IF NOT EXISTS resources_gone ON resources (kind, project_id, gone_at) WHERE gone_at IS NOT NULL;
+"""
+ALIVE = "(gone_at IS NULL OR gone_at > ?)"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The SQL side of a list: rows of one kind and project that are not gone at `now`, whose
+    `equal` columns (of LISTED_COLUMNS, or `id`) and `metadata` entries have the given values,
+    in `order` (columns that are never NULL), descending or not."""
+
+    equal: tuple[tuple[str, str], ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+    order: tuple[str, ...] = ("created_at", "id")
+    descending: bool = False
+
+    def where(self, kind: str, project_id: str, now: float) -> tuple[str, list]:
+        clauses, params = ["kind = ?", "project_id = ?", ALIVE], [kind, project_id, now]
+        for column, value in self.equal:
+            if column != "id" and column not in LISTED_COLUMNS:
+                raise ValueError(f"not a listed column: {column}")
+            clauses.append(f"{column} = ?")
+            params.append(value)
+        for key, value in self.metadata:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(body, '$.metadata') WHERE key = ? AND value = ?)")
+            params += [key, value]
+        return " AND ".join(clauses), params
+
 
 class Store:
     def __init__(self, state_dir: str | Path):
@@ -56,6 +111,11 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        present = {row[1] for row in self._db.execute("PRAGMA table_xinfo(resources)")}
+        for column, definition in LISTED_COLUMNS.items():
+            if column not in present:
+                self._db.execute(f"ALTER TABLE resources ADD COLUMN {column} {definition} VIRTUAL")
+        self._db.executescript(LIST_INDEXES)
         self._lock = threading.RLock()
         self._depth = 0
 
@@ -107,6 +167,44 @@ class Store:
                 "SELECT body FROM resources WHERE kind=? AND project_id=? ORDER BY seq", (kind, project_id)
             )
         return [json.loads(r[0]) for r in rows]
+
+    def select(self, kind: str, project_id: str, now: float, selection: Selection,
+               after: tuple | None = None, limit: int | None = None) -> list[tuple[tuple, dict]]:
+        """(order key, body) of the selected rows in order, from just after the key `after`, at most `limit`."""
+        where, params = selection.where(kind, project_id, now)
+        columns = ", ".join(selection.order)
+        if after is not None:
+            where += f" AND ({columns}) {'<' if selection.descending else '>'} ({', '.join('?' * len(after))})"
+            params += list(after)
+        direction = " DESC" if selection.descending else ""
+        sql = (f"SELECT body, {columns} FROM resources WHERE {where} "
+               f"ORDER BY {', '.join(c + direction for c in selection.order)}")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [(tuple(row[1:]), json.loads(row[0])) for row in self._db.execute(sql, params)]
+
+    def count(self, kind: str, project_id: str, now: float, selection: Selection) -> int:
+        where, params = selection.where(kind, project_id, now)
+        return self._db.execute(f"SELECT COUNT(*) FROM resources WHERE {where}", params).fetchone()[0]
+
+    def purge_gone(self, kind: str, project_id: str | None, now: float) -> None:
+        """Drop rows whose delete completed, so long sessions do not drag old rows along."""
+        with self.transaction():
+            if project_id is None:
+                self._db.execute("DELETE FROM resources WHERE kind = ? AND gone_at <= ?", (kind, now))
+            else:
+                self._db.execute("DELETE FROM resources WHERE kind = ? AND project_id = ? AND gone_at <= ?",
+                                 (kind, project_id, now))
+
+    def usage(self, kind: str, project_id: str, now: float) -> dict[str | None, tuple[int, int]]:
+        """Per volume type: (count, total size) of the rows not gone at `now`, with the size a
+        pending operation sets once it is due (what lifecycle.settle would answer)."""
+        rows = self._db.execute(
+            "SELECT volume_type, COUNT(*), TOTAL(CASE WHEN due <= ? AND size_when_due IS NOT NULL"
+            f" THEN size_when_due ELSE size END) FROM resources WHERE kind = ? AND project_id = ? AND {ALIVE}"
+            " GROUP BY volume_type", (now, kind, project_id, now))
+        return {row[0]: (row[1], int(row[2])) for row in rows}
 
     # -- small named values (clock, timings, faults, outages) -------------
     def meta_get(self, key: str, default=None):

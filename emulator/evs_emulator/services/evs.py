@@ -17,8 +17,9 @@ from .. import auth, errors, lifecycle
 from ..clock import cinder_time, iso_millis_z
 from ..lifecycle import GONE, PREVIOUS, Operation, begin
 from ..context import ProjectCall, project_endpoint
-from ..listing import ListRules, filter_items, filter_metadata, page, sort_items
+from ..listing import Listed, ListRules, filtered_page
 from ..resources import Repository, new_id
+from ..store import Selection
 from ..web import base_url, bool_value, empty, json_response, query_flag, read_json, required_object
 
 MOUNT = "/evs"
@@ -171,18 +172,17 @@ def _metadata_query(raw: str | None) -> dict | None:
 
 # -- quotas ----------------------------------------------------------------
 def usage(call: Call) -> dict:
-    volumes = call.volumes.list(call.project_id)
-    snapshots = call.snapshots.list(call.project_id)
-    used = {"volumes": len(volumes), "gigabytes": sum(v["size"] for v in volumes), "snapshots": len(snapshots),
-            "backups": 0, "backup_gigabytes": 0}
+    """Counted in SQL per volume type (store.usage), not by reading every resource."""
+    volumes = call.volumes.usage(call.project_id)
+    snapshots = call.snapshots.usage(call.project_id)
     # VBS backups count against the Cinder backup quotas (CBR accounts in its vaults instead).
-    vbs_backups = Repository(call.emu, "vbs_backup").list(call.project_id)
-    used["backups"], used["backup_gigabytes"] = len(vbs_backups), sum(b["size"] for b in vbs_backups)
+    vbs_backups = Repository(call.emu, "vbs_backup").usage(call.project_id).values()
+    used = {"volumes": sum(n for n, _ in volumes.values()), "gigabytes": sum(gb for _, gb in volumes.values()),
+            "snapshots": sum(n for n, _ in snapshots.values()),
+            "backups": sum(n for n, _ in vbs_backups), "backup_gigabytes": sum(gb for _, gb in vbs_backups)}
     for type_name in call.emu.config.volume_type_names():
-        of_type = [v for v in volumes if v["volume_type"] == type_name]
-        used[f"volumes_{type_name}"] = len(of_type)
-        used[f"gigabytes_{type_name}"] = sum(v["size"] for v in of_type)
-        used[f"snapshots_{type_name}"] = len([s for s in snapshots if s["_volume_type"] == type_name])
+        used[f"volumes_{type_name}"], used[f"gigabytes_{type_name}"] = volumes.get(type_name, (0, 0))
+        used[f"snapshots_{type_name}"] = snapshots.get(type_name, (0, 0))[0]
     return used
 
 
@@ -299,38 +299,41 @@ async def create_volume(call: Call):
     return json_response({"volume": volume_view(call, volume)}, 202)
 
 
-def _listed_volumes(call: Call) -> list[dict]:
+def _listed(call: Call, repo: Repository, view, fields: dict[str, str | None], collection: str,
+            counted: bool = False) -> Listed:
     query = call.request.query_params
-    items = [volume_view(call, v) for v in call.volumes.list(call.project_id)]
-    items = filter_items(items, query, ("name", "status", "availability_zone"))
-    wanted = _metadata_query(query.get("metadata"))
-    if wanted:
-        items = filter_metadata(items, wanted)
-    return sort_items(items, query, LIST_RULES)
+    return filtered_page(repo, call.project_id, lambda body: view(call, body), fields, query, LIST_RULES,
+                         f"{call.endpoint}/{collection}", metadata=_metadata_query(query.get("metadata")),
+                         counted=counted)
+
+
+VOLUME_FILTERS = {"name": "name", "status": None, "availability_zone": "zone"}
+
+
+def _listed_volumes(call: Call, collection: str, counted: bool = False) -> Listed:
+    return _listed(call, call.volumes, volume_view, VOLUME_FILTERS, collection, counted)
 
 
 @endpoint
 async def list_volumes(call: Call):
-    chosen, links = page(_listed_volumes(call), call.request.query_params, LIST_RULES, f"{call.endpoint}/volumes")
-    return _list_answer("volumes", [summary(call, v, "volumes") for v in chosen], links)
+    listed = _listed_volumes(call, "volumes")
+    return _list_answer("volumes", [summary(call, v, "volumes") for v in listed.items], listed.links)
 
 
 @endpoint
 async def list_volumes_detail(call: Call):
-    items = _listed_volumes(call)
-    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/volumes/detail")
-    body = _list_body("volumes", chosen, links)
-    if query_flag(call.request, "with_count"):
-        body["count"] = len(items)
+    listed = _listed_volumes(call, "volumes/detail", counted=query_flag(call.request, "with_count"))
+    body = _list_body("volumes", listed.items, listed.links)
+    if listed.count is not None:
+        body["count"] = listed.count
     return json_response(body)
 
 
 @endpoint
 async def list_cloudvolumes_detail(call: Call):
     """Vendor list (Huawei SDK ListVolumes): same items, plus `count` of all matches."""
-    items = _listed_volumes(call)
-    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/cloudvolumes/detail")
-    return json_response({"count": len(items)} | _list_body("volumes", chosen, links))
+    listed = _listed_volumes(call, "cloudvolumes/detail", counted=True)
+    return json_response({"count": listed.count} | _list_body("volumes", listed.items, listed.links))
 
 
 def _list_body(key: str, items: list[dict], links: list[dict]) -> dict:
@@ -376,7 +379,7 @@ async def delete_volume(call: Call):
     if not operation.allows(volume["status"]):
         raise errors.evs_error(400, "EVS.1046", f"Invalid volume: volume status must be available or error, "
                                                 f"but current status is: {volume['status']}.")
-    dependents = [s for s in call.snapshots.list(call.project_id) if s["volume_id"] == volume["id"]]
+    dependents = [s for _, s in call.snapshots.scan(call.project_id, Selection(equal=(("volume_id", volume["id"]),)))]
     if dependents and not query_flag(call.request, "cascade"):
         raise errors.bad_request(f"Invalid volume: Volume {volume['id']} still has {len(dependents)} "
                                  f"dependent snapshots.")
@@ -483,38 +486,32 @@ async def create_snapshot(call: Call):
     return json_response({"snapshot": snapshot_view(call, snapshot)}, 202)
 
 
-def _listed_snapshots(call: Call) -> list[dict]:
-    query = call.request.query_params
-    stored = call.snapshots.list(call.project_id)
-    zone = query.get("availability_zone")
-    if zone is not None:
-        stored = [s for s in stored if s["_availability_zone"] == zone]
-    items = filter_items([snapshot_view(call, s) for s in stored], query, ("name", "status", "volume_id"))
-    return sort_items(items, query, LIST_RULES)
+SNAPSHOT_FILTERS = {"name": "name", "status": None, "volume_id": "volume_id", "availability_zone": "zone"}
+
+
+def _listed_snapshots(call: Call, collection: str, counted: bool = False) -> Listed:
+    return _listed(call, call.snapshots, snapshot_view, SNAPSHOT_FILTERS, collection, counted)
 
 
 @endpoint
 async def list_snapshots(call: Call):
-    query = call.request.query_params
-    chosen, links = page(_listed_snapshots(call), query, LIST_RULES, f"{call.endpoint}/snapshots")
+    listed = _listed_snapshots(call, "snapshots")
     summaries = [{k: s[k] for k in ("id", "name", "status", "size", "volume_id", "description", "created_at",
-                                    "metadata")} for s in chosen]
-    return _list_answer("snapshots", summaries, links)
+                                    "metadata")} for s in listed.items]
+    return _list_answer("snapshots", summaries, listed.links)
 
 
 @endpoint
 async def list_snapshots_detail(call: Call):
-    chosen, links = page(_listed_snapshots(call), call.request.query_params, LIST_RULES,
-                         f"{call.endpoint}/snapshots/detail")
-    return _list_answer("snapshots", chosen, links)
+    listed = _listed_snapshots(call, "snapshots/detail")
+    return _list_answer("snapshots", listed.items, listed.links)
 
 
 @endpoint
 async def list_cloudsnapshots_detail(call: Call):
     """Vendor list (Huawei SDK ListSnapshots): same items, plus `count` of all matches."""
-    items = _listed_snapshots(call)
-    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/cloudsnapshots/detail")
-    return json_response({"count": len(items)} | _list_body("snapshots", chosen, links))
+    listed = _listed_snapshots(call, "cloudsnapshots/detail", counted=True)
+    return json_response({"count": listed.count} | _list_body("snapshots", listed.items, listed.links))
 
 
 @endpoint

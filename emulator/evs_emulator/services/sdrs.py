@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
+from typing import Callable
 
 from starlette.requests import Request
 from starlette.routing import Mount, Route
@@ -442,19 +444,6 @@ async def list_groups(call: Call):
 
 
 @endpoint
-async def show_group(call: Call):
-    return json_response({"server_group": group_view(call, call.group(call.request.path_params["group_id"]))})
-
-
-@endpoint
-async def rename_group(call: Call):
-    group = call.group(call.request.path_params["group_id"])
-    spec = await _body_object(call, "server_group")
-    group = call.groups.save(group | {"name": _name(spec.get("name")), "updated_at": call.now})
-    return json_response({"server_group": group_view(call, group)})
-
-
-@endpoint
 async def delete_group(call: Call):
     group = call.group(call.request.path_params["group_id"])
     for repo, code, what in ((call.instances, "SDRS.1001", "protected instances"),
@@ -609,19 +598,6 @@ async def list_pairs(call: Call):
 
 
 @endpoint
-async def show_pair(call: Call):
-    return json_response({"replication": pair_view(call, call.pair(call.request.path_params["pair_id"]))})
-
-
-@endpoint
-async def rename_pair(call: Call):
-    pair = call.pair(call.request.path_params["pair_id"])
-    spec = await _body_object(call, "replication")
-    pair = call.pairs.save(pair | {"name": _name(spec.get("name")), "updated_at": call.now})
-    return json_response({"replication": pair_view(call, pair)})
-
-
-@endpoint
 async def delete_pair(call: Call):
     pair = call.pair(call.request.path_params["pair_id"])
     raw = await call.request.body()
@@ -700,20 +676,6 @@ async def list_instances(call: Call):
     if wanted is not None:
         items = [i for i in items if i["id"] in wanted]
     return _paged(call, items, "protected_instances")
-
-
-@endpoint
-async def show_instance(call: Call):
-    return json_response({"protected_instance": instance_view(call, call.instance(
-        call.request.path_params["instance_id"]))})
-
-
-@endpoint
-async def rename_instance(call: Call):
-    instance = call.instance(call.request.path_params["instance_id"])
-    spec = await _body_object(call, "protected_instance")
-    instance = call.instances.save(instance | {"name": _name(spec.get("name")), "updated_at": call.now})
-    return json_response({"protected_instance": instance_view(call, instance)})
 
 
 @endpoint
@@ -885,19 +847,6 @@ async def list_drills(call: Call):
 
 
 @endpoint
-async def show_drill(call: Call):
-    return json_response({"disaster_recovery_drill": drill_view(call.drill(call.request.path_params["drill_id"]))})
-
-
-@endpoint
-async def rename_drill(call: Call):
-    drill = call.drill(call.request.path_params["drill_id"])
-    spec = await _body_object(call, "disaster_recovery_drill")
-    drill = call.drills.save(drill | {"name": _name(spec.get("name")), "updated_at": call.now})
-    return json_response({"disaster_recovery_drill": drill_view(drill)})
-
-
-@endpoint
 async def delete_drill(call: Call):
     drill = call.drill(call.request.path_params["drill_id"])
     op = DRILL_OPS["sdrs.drill.delete"]
@@ -915,6 +864,48 @@ async def delete_drill(call: Call):
                                                             "server_group_id": drill["server_group_id"]}))
 
 
+# -- show and rename: the same two actions on every SDRS resource -----------
+@dataclass(frozen=True)
+class Named:
+    """An SDRS resource as its show (GET) and rename (PUT) routes see it."""
+    collection: str   # URL segment, e.g. "server-groups"
+    id_param: str     # path parameter of its id
+    key: str          # the answer's and the rename body's key
+    find: str         # the Call method that loads it (404 with its own code)
+    repo: str         # the Call attribute of its repository
+    view: Callable[[Call, dict], dict]
+
+
+NAMED = {named.collection: named for named in (
+    Named("server-groups", "group_id", "server_group", "group", "groups", group_view),
+    Named("replications", "pair_id", "replication", "pair", "pairs", pair_view),
+    Named("protected-instances", "instance_id", "protected_instance", "instance", "instances", instance_view),
+    Named("disaster-recovery-drills", "drill_id", "disaster_recovery_drill", "drill", "drills",
+          lambda call, drill: drill_view(drill)),
+)}
+
+
+def show_and_rename_routes(pid: str, collection: str) -> list[Route]:
+    named = NAMED[collection]
+
+    def load(call: Call) -> dict:
+        return getattr(call, named.find)(call.request.path_params[named.id_param])
+
+    @endpoint
+    async def show(call: Call):
+        return json_response({named.key: named.view(call, load(call))})
+
+    @endpoint
+    async def rename(call: Call):
+        item = load(call)
+        spec = await _body_object(call, named.key)
+        item = getattr(call, named.repo).save(item | {"name": _name(spec.get("name")), "updated_at": call.now})
+        return json_response({named.key: named.view(call, item)})
+
+    path = f"{pid}/{named.collection}/{{{named.id_param}}}"
+    return [Route(path, show, methods=["GET"]), Route(path, rename, methods=["PUT"])]
+
+
 # -- routing ---------------------------------------------------------------
 def api_routes(prefix: str = "") -> list:
     pid = prefix + "/{project_id}"
@@ -924,27 +915,23 @@ def api_routes(prefix: str = "") -> list:
         Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"]),
         Route(f"{pid}/server-groups", create_group, methods=["POST"]),
         Route(f"{pid}/server-groups", list_groups, methods=["GET"]),
-        Route(f"{pid}/server-groups/{{group_id}}", show_group, methods=["GET"]),
-        Route(f"{pid}/server-groups/{{group_id}}", rename_group, methods=["PUT"]),
+        *show_and_rename_routes(pid, "server-groups"),
         Route(f"{pid}/server-groups/{{group_id}}", delete_group, methods=["DELETE"]),
         Route(f"{pid}/server-groups/{{group_id}}/action", group_action, methods=["POST"]),
         Route(f"{pid}/replications", create_pair, methods=["POST"]),
         Route(f"{pid}/replications", list_pairs, methods=["GET"]),
-        Route(f"{pid}/replications/{{pair_id}}", show_pair, methods=["GET"]),
-        Route(f"{pid}/replications/{{pair_id}}", rename_pair, methods=["PUT"]),
+        *show_and_rename_routes(pid, "replications"),
         Route(f"{pid}/replications/{{pair_id}}", delete_pair, methods=["DELETE"]),
         Route(f"{pid}/protected-instances", create_instance, methods=["POST"]),
         Route(f"{pid}/protected-instances", list_instances, methods=["GET"]),
-        Route(f"{pid}/protected-instances/{{instance_id}}", show_instance, methods=["GET"]),
-        Route(f"{pid}/protected-instances/{{instance_id}}", rename_instance, methods=["PUT"]),
+        *show_and_rename_routes(pid, "protected-instances"),
         Route(f"{pid}/protected-instances/{{instance_id}}", delete_instance, methods=["DELETE"]),
         Route(f"{pid}/protected-instances/{{instance_id}}/attachreplication", attach_pair, methods=["POST"]),
         Route(f"{pid}/protected-instances/{{instance_id}}/detachreplication/{{pair_id}}", detach_pair,
               methods=["DELETE"]),
         Route(f"{pid}/disaster-recovery-drills", create_drill, methods=["POST"]),
         Route(f"{pid}/disaster-recovery-drills", list_drills, methods=["GET"]),
-        Route(f"{pid}/disaster-recovery-drills/{{drill_id}}", show_drill, methods=["GET"]),
-        Route(f"{pid}/disaster-recovery-drills/{{drill_id}}", rename_drill, methods=["PUT"]),
+        *show_and_rename_routes(pid, "disaster-recovery-drills"),
         Route(f"{pid}/disaster-recovery-drills/{{drill_id}}", delete_drill, methods=["DELETE"]),
     ]
 

@@ -22,8 +22,9 @@ from .. import auth, errors, lifecycle
 from ..clock import cinder_time, iso_millis_z
 from ..context import ProjectCall
 from ..lifecycle import GONE, Operation, begin
-from ..listing import ListRules, filter_items, page, sort_items
+from ..listing import Listed, ListRules, filter_items, filtered_page, page, sort_items
 from ..resources import Repository, new_id
+from ..store import Selection
 from ..web import base_url, empty, json_response, query_flag, read_json, required_object
 from . import backup_common as common
 from .backup_common import VBS_BACKUP, VOLUME
@@ -107,8 +108,8 @@ def _links(call: Call, rid: str) -> list[dict]:
 
 
 def backup_view(call: Call, b: dict) -> dict:
-    dependents = [o for o in call.backups.list(call.project_id)
-                  if o["volume_id"] == b["volume_id"] and o["created_at"] > b["created_at"] and o["is_incremental"]]
+    of_disk = call.backups.scan(call.project_id, Selection(equal=(("volume_id", b["volume_id"]),)))
+    dependents = [o for _, o in of_disk if o["created_at"] > b["created_at"] and o["is_incremental"]]
     service_metadata = {"DESC": b["description"], "INC": 1 if b["is_incremental"] else 0,
                         "AZ": b["availability_zone"], "SNAP_ID": None, "BACKUP_SIZE": b["_used_mb"],
                         "SS": 0, "VOL_SIZE": b["size"]}
@@ -206,11 +207,13 @@ async def create_cloudbackup(call: Call):
     return json_response({"job_id": job["id"]})
 
 
-def _listed(call: Call) -> list[dict]:
-    query = call.request.query_params
-    items = [backup_view(call, b) for b in call.backups.list(call.project_id)]
-    items = filter_items(items, query, ("name", "status", "volume_id", "availability_zone"))
-    return sort_items(items, query, LIST_RULES)
+# Query filter -> stored column (store.LISTED_COLUMNS); the status is filtered on the views.
+LIST_FILTERS = {"name": "name", "status": None, "volume_id": "volume_id", "availability_zone": "zone"}
+
+
+def _listed(call: Call, collection: str, counted: bool = False) -> Listed:
+    return filtered_page(call.backups, call.project_id, lambda body: backup_view(call, body), LIST_FILTERS,
+                         call.request.query_params, LIST_RULES, f"{call.endpoint}/{collection}", counted=counted)
 
 
 def _list_body(items, links, count=None) -> dict:
@@ -224,18 +227,15 @@ def _list_body(items, links, count=None) -> dict:
 
 @endpoint
 async def list_backups(call: Call):
-    items = _listed(call)
-    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/backups")
-    summaries = [{"id": b["id"], "name": b["name"], "links": b["links"]} for b in chosen]
-    return json_response(_list_body(summaries, links))
+    listed = _listed(call, "backups")
+    summaries = [{"id": b["id"], "name": b["name"], "links": b["links"]} for b in listed.items]
+    return json_response(_list_body(summaries, listed.links))
 
 
 @endpoint
 async def list_backups_detail(call: Call):
-    items = _listed(call)
-    chosen, links = page(items, call.request.query_params, LIST_RULES, f"{call.endpoint}/backups/detail")
-    count = len(items) if query_flag(call.request, "with_count") else None
-    return json_response(_list_body(chosen, links, count))
+    listed = _listed(call, "backups/detail", counted=query_flag(call.request, "with_count"))
+    return json_response(_list_body(listed.items, listed.links, listed.count))
 
 
 @endpoint
