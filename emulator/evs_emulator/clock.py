@@ -102,7 +102,7 @@ def iso_millis_z(epoch: float) -> str:
 
 def cinder_time(epoch: float) -> str:
     """`2026-01-01T10:00:00.000000` without zone suffix (Cinder)."""
-    return _utc(epoch).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return _utc(epoch).replace(tzinfo=None).isoformat(timespec="microseconds")  # strftime is 5x slower
 
 
 def nova_time(epoch: float) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from starlette.requests import Request
 
 from . import auth, errors
-from .web import mount_url
+from .web import base_url, mount_url
 
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -20,10 +22,16 @@ class ProjectCall:
         self.project_id = request.path_params["project_id"]
         self.now = self.emu.now()  # one instant for the whole request
 
-    @property
+    # Computed once per request: every item of a list links to it.
+    @cached_property
     def endpoint(self) -> str:
         """The catalog endpoint the client used, e.g. http://h:p/evs/v2/<project_id>."""
         return f"{mount_url(self.request)}/{self.project_id}"
+
+    @cached_property
+    def base_url(self) -> str:
+        """Scheme and host the client used, e.g. http://127.0.0.1:8080."""
+        return base_url(self.request)
 
     @property
     def region(self) -> str:

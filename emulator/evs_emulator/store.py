@@ -55,6 +55,8 @@ LISTED_COLUMNS = {
     "created_at": "REAL AS (json_extract(body, '$.created_at'))",
     "name": "TEXT AS (json_extract(body, '$.name'))",
     "volume_id": "TEXT AS (json_extract(body, '$.volume_id'))",
+    "vault_id": "TEXT AS (json_extract(body, '$.vault_id'))",
+    "resource_id": "TEXT AS (json_extract(body, '$.resource_id'))",
     "zone": "TEXT AS (coalesce(json_extract(body, '$.availability_zone'),"
             " json_extract(body, '$._availability_zone')))",
     "volume_type": "TEXT AS (coalesce(json_extract(body, '$.volume_type'), json_extract(body, '$._volume_type')))",
@@ -64,15 +66,47 @@ LISTED_COLUMNS = {
     "gone_at": "REAL AS (CASE WHEN json_type(body, '$._pending.to') = 'null'"
                " THEN json_extract(body, '$._pending.due') END)",
 }
-# Each filter's index ends with the list order, so a filtered page is read in order, not sorted;
-# `resources_usage` holds everything a quota count reads, grouped by volume type.
+# Each filter's index ends with the list order, so a filtered page is read in order, not sorted
+# (CBR's by creation: `seq`, the rowid, ends every index);
+# The last two hold the few rows that make quota usage differ from the running totals.
 LIST_INDEXES = """
 CREATE INDEX IF NOT EXISTS resources_in_order ON resources (kind, project_id, created_at, id);
 CREATE INDEX IF NOT EXISTS resources_by_name ON resources (kind, project_id, name, created_at, id);
 CREATE INDEX IF NOT EXISTS resources_by_volume ON resources (kind, project_id, volume_id, created_at, id);
-CREATE INDEX IF NOT EXISTS resources_usage ON resources
-    (kind, project_id, volume_type, gone_at, size, due, size_when_due);
+CREATE INDEX IF NOT EXISTS resources_by_vault ON resources (kind, project_id, vault_id);
+CREATE INDEX IF NOT EXISTS resources_by_resource ON resources (kind, project_id, resource_id);
 CREATE INDEX IF NOT EXISTS resources_gone ON resources (kind, project_id, gone_at) WHERE gone_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS resources_resizing ON resources (kind, project_id, due) WHERE size_when_due IS NOT NULL;
+"""
+
+# Running totals per (kind, project, volume type): how many rows and their stored size, kept by
+# triggers in the transaction of every write (whoever writes). Quota usage starts from them, so a
+# create costs the same in a project of 100 or 100,000 disks.
+USAGE_TOTALS = """
+CREATE TABLE usage_totals (
+    kind TEXT NOT NULL, project_id TEXT NOT NULL, volume_type TEXT NOT NULL,
+    count INTEGER NOT NULL, size INTEGER NOT NULL,
+    PRIMARY KEY (kind, project_id, volume_type)
+);
+INSERT INTO usage_totals
+    SELECT kind, coalesce(project_id, ''), coalesce(volume_type, ''), COUNT(*), TOTAL(coalesce(size, 0))
+    FROM resources GROUP BY 1, 2, 3;
+CREATE TRIGGER usage_insert AFTER INSERT ON resources BEGIN
+    INSERT INTO usage_totals VALUES (new.kind, coalesce(new.project_id, ''), coalesce(new.volume_type, ''), 1,
+                                     coalesce(new.size, 0))
+    ON CONFLICT DO UPDATE SET count = count + 1, size = size + excluded.size;
+END;
+CREATE TRIGGER usage_delete AFTER DELETE ON resources BEGIN
+    UPDATE usage_totals SET count = count - 1, size = size - coalesce(old.size, 0)
+    WHERE kind = old.kind AND project_id = coalesce(old.project_id, '') AND volume_type = coalesce(old.volume_type, '');
+END;
+CREATE TRIGGER usage_update AFTER UPDATE OF body ON resources BEGIN
+    UPDATE usage_totals SET count = count - 1, size = size - coalesce(old.size, 0)
+    WHERE kind = old.kind AND project_id = coalesce(old.project_id, '') AND volume_type = coalesce(old.volume_type, '');
+    INSERT INTO usage_totals VALUES (new.kind, coalesce(new.project_id, ''), coalesce(new.volume_type, ''), 1,
+                                     coalesce(new.size, 0))
+    ON CONFLICT DO UPDATE SET count = count + 1, size = size + excluded.size;
+END;
 """
 ALIVE = "(gone_at IS NULL OR gone_at > ?)"
 
@@ -81,7 +115,7 @@ ALIVE = "(gone_at IS NULL OR gone_at > ?)"
 class Selection:
     """The SQL side of a list: rows of one kind and project that are not gone at `now`, whose
     `equal` columns (of LISTED_COLUMNS, or `id`) and `metadata` entries have the given values,
-    in `order` (columns that are never NULL), descending or not."""
+    in `order` (columns that are never NULL; `seq` is creation order), descending or not."""
 
     equal: tuple[tuple[str, str], ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
@@ -116,6 +150,9 @@ class Store:
             if column not in present:
                 self._db.execute(f"ALTER TABLE resources ADD COLUMN {column} {definition} VIRTUAL")
         self._db.executescript(LIST_INDEXES)
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'usage_totals'").fetchone():
+            # A new or older state dir: the totals start from the rows already there, atomically.
+            self._db.executescript("BEGIN IMMEDIATE;" + USAGE_TOTALS + "COMMIT;")
         self._lock = threading.RLock()
         self._depth = 0
 
@@ -199,12 +236,24 @@ class Store:
 
     def usage(self, kind: str, project_id: str, now: float) -> dict[str | None, tuple[int, int]]:
         """Per volume type: (count, total size) of the rows not gone at `now`, with the size a
-        pending operation sets once it is due (what lifecycle.settle would answer)."""
-        rows = self._db.execute(
-            "SELECT volume_type, COUNT(*), TOTAL(CASE WHEN due <= ? AND size_when_due IS NOT NULL"
-            f" THEN size_when_due ELSE size END) FROM resources WHERE kind = ? AND project_id = ? AND {ALIVE}"
-            " GROUP BY volume_type", (now, kind, project_id, now))
-        return {row[0]: (row[1], int(row[2])) for row in rows}
+        pending operation sets once it is due (what lifecycle.settle would answer): the running
+        totals, less the rows whose delete completed, plus the extends that completed."""
+        used = {}
+        key = (kind, project_id)
+        for volume_type, count, size in self._db.execute(
+                "SELECT volume_type, count, size FROM usage_totals WHERE kind = ? AND project_id = ?", key):
+            used[volume_type] = [count, size]
+        for volume_type, count, size in self._db.execute(
+                "SELECT coalesce(volume_type, ''), COUNT(*), TOTAL(coalesce(size, 0)) FROM resources"
+                " WHERE kind = ? AND project_id = ? AND gone_at <= ? GROUP BY 1", key + (now,)):
+            used[volume_type][0] -= count
+            used[volume_type][1] -= int(size)
+        for volume_type, grown in self._db.execute(
+                "SELECT coalesce(volume_type, ''), TOTAL(size_when_due - coalesce(size, 0)) FROM resources"
+                " WHERE kind = ? AND project_id = ? AND due <= ? AND size_when_due IS NOT NULL GROUP BY 1",
+                key + (now,)):
+            used[volume_type][1] += int(grown)
+        return {volume_type or None: (count, size) for volume_type, (count, size) in used.items()}
 
     # -- small named values (clock, timings, faults, outages) -------------
     def meta_get(self, key: str, default=None):
@@ -239,5 +288,5 @@ class Store:
 
     def clear_all(self) -> None:
         with self.transaction():
-            for table in ("resources", "meta", "requests"):
+            for table in ("resources", "usage_totals", "meta", "requests"):
                 self._db.execute(f"DELETE FROM {table}")

@@ -23,6 +23,7 @@ from ..clock import parse_iso
 from ..context import ProjectCall
 from ..lifecycle import GONE, Operation, begin
 from ..resources import Repository, new_id
+from ..store import Selection
 from ..web import empty, json_response, read_json
 from . import backup_common as common
 from .backup_common import CBR_BACKUP, VOLUME
@@ -117,12 +118,19 @@ async def _body(call: Call, key: str | None = None) -> dict:
 
 
 # -- vaults ----------------------------------------------------------------
+def backups_where(call: Call, **equal: str) -> list[dict]:
+    """The project's backups with these stored values (vault_id, resource_id), in creation order,
+    selected in SQL (store.LISTED_COLUMNS) instead of read whole and filtered."""
+    selection = Selection(equal=tuple(equal.items()), order=("seq",))
+    return [backup for _, backup in call.backups.scan(call.project_id, selection)]
+
+
 def vault_used_mb(call: Call, vault_id: str) -> int:
-    return sum(b["_used_mb"] for b in call.backups.list(call.project_id) if b["vault_id"] == vault_id)
+    return sum(b["_used_mb"] for b in backups_where(call, vault_id=vault_id))
 
 
 def vault_view(call: Call, v: dict) -> dict:
-    backups = [b for b in call.backups.list(call.project_id) if b["vault_id"] == v["id"]]
+    backups = backups_where(call, vault_id=v["id"])
     resources = []
     for r in v["resources"]:
         mine = [b for b in backups if b["resource_id"] == r["id"]]
@@ -310,8 +318,8 @@ async def update_vault(call: Call):
 @endpoint
 async def delete_vault(call: Call):
     vault = call.vault(call.request.path_params["vault_id"])
-    for backup in call.backups.list(call.project_id):
-        if backup["vault_id"] == vault["id"] and backup["status"] != "deleting":
+    for backup in backups_where(call, vault_id=vault["id"]):
+        if backup["status"] != "deleting":
             call.backups.save(begin(backup, BACKUP_OPS["backup.delete"] if backup["status"] in ("available", "error")
                                     else lifecycle.Operation("backup.delete", None, "deleting", GONE),
                                     call.now, call.timings()))
@@ -537,8 +545,8 @@ def checkpoint_view(call: Call, c: dict) -> dict:
 
 
 def _backup_need_mb(call: Call, vault: dict, volume: dict, incremental: bool) -> tuple[bool, int]:
-    previous = [b for b in call.backups.list(call.project_id)
-                if b["vault_id"] == vault["id"] and b["resource_id"] == volume["id"] and b["status"] != "deleting"]
+    previous = [b for b in backups_where(call, vault_id=vault["id"], resource_id=volume["id"])
+                if b["status"] != "deleting"]
     last = max(previous, key=lambda b: b["created_at"]) if previous else None
     if not incremental or last is None:
         return False, volume["size"] * 1024
@@ -687,7 +695,8 @@ def _sorted(items: list[dict], sort: str | None) -> list[dict]:
 @endpoint
 async def list_backups(call: Call):
     query = call.request.query_params
-    items = sorted(call.backups.list(call.project_id), key=lambda b: b["id"])
+    stored = {field: query[field] for field in ("vault_id", "resource_id") if query.get(field) is not None}
+    items = sorted(backups_where(call, **stored), key=lambda b: b["id"])
     for field in ("vault_id", "resource_id", "resource_name", "resource_type", "resource_az", "checkpoint_id",
                   "name"):
         if query.get(field) is not None:
@@ -848,8 +857,7 @@ def apply_retention(call: Call, policy: dict, vault_id: str, at: float) -> None:
     if max_backups == -1 and days == -1:
         return
     offset = _tz_offset(definition.get("timezone"))
-    auto = [b for b in call.backups.list(call.project_id)
-            if b["vault_id"] == vault_id and b["auto_trigger"] and b["status"] != "deleting"]
+    auto = [b for b in backups_where(call, vault_id=vault_id) if b["auto_trigger"] and b["status"] != "deleting"]
     for resource_id in {b["resource_id"] for b in auto}:
         mine = sorted((b for b in auto if b["resource_id"] == resource_id),
                       key=lambda b: (b["created_at"], b["id"]), reverse=True)

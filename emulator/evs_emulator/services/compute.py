@@ -11,7 +11,7 @@ from ..context import ProjectCall, project_endpoint
 from ..lifecycle import GONE, Operation, begin
 from ..listing import ListRules, filter_items, page, sort_items
 from ..resources import Repository, new_id
-from ..web import base_url, empty, json_response, read_json, required_object
+from ..web import empty, json_response, read_json, required_object
 from .evs import VOLUME, VOLUME_OPS
 
 MOUNT = "/ecs"
@@ -62,7 +62,7 @@ endpoint = project_endpoint(Call)
 # -- views -----------------------------------------------------------------
 def _links(call: Call, sid: str) -> list[dict]:
     return [{"href": f"{call.endpoint}/servers/{sid}", "rel": "self"},
-            {"href": f"{base_url(call.request)}/ecs/{call.project_id}/servers/{sid}", "rel": "bookmark"}]
+            {"href": f"{call.base_url}/ecs/{call.project_id}/servers/{sid}", "rel": "bookmark"}]
 
 
 def server_view(call: Call, s: dict) -> dict:

@@ -85,7 +85,7 @@ endpoint = project_endpoint(Call)
 
 # -- views -----------------------------------------------------------------
 def _links(call: Call, collection: str, rid: str) -> list[dict]:
-    bookmark = f"{base_url(call.request)}/evs/{call.project_id}/{collection}/{rid}"
+    bookmark = f"{call.base_url}/evs/{call.project_id}/{collection}/{rid}"
     return [{"href": f"{call.endpoint}/{collection}/{rid}", "rel": "self"}, {"href": bookmark, "rel": "bookmark"}]
 
 

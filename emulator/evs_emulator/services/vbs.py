@@ -25,7 +25,7 @@ from ..lifecycle import GONE, Operation, begin
 from ..listing import Listed, ListRules, filter_items, filtered_page, page, sort_items
 from ..resources import Repository, new_id
 from ..store import Selection
-from ..web import base_url, empty, json_response, query_flag, read_json, required_object
+from ..web import empty, json_response, query_flag, read_json, required_object
 from . import backup_common as common
 from .backup_common import VBS_BACKUP, VOLUME
 
@@ -104,7 +104,7 @@ endpoint = common.scheduled_endpoint(Call, lambda call: run_due_policies(call))
 # -- views -----------------------------------------------------------------
 def _links(call: Call, rid: str) -> list[dict]:
     return [{"href": f"{call.endpoint}/backups/{rid}", "rel": "self"},
-            {"href": f"{base_url(call.request)}/vbs/{call.project_id}/backups/{rid}", "rel": "bookmark"}]
+            {"href": f"{call.base_url}/vbs/{call.project_id}/backups/{rid}", "rel": "bookmark"}]
 
 
 def backup_view(call: Call, b: dict) -> dict:
