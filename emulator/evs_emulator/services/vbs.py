@@ -135,12 +135,17 @@ def _text(value, field: str, limit: int = 64) -> str:
     return value
 
 
+def _backups_used(call: Call) -> tuple[int, int]:
+    """How many backups the project has and their total size (store.usage, not a scan)."""
+    totals = call.backups.usage(call.project_id).values()
+    return sum(count for count, _ in totals), sum(size for _, size in totals)
+
+
 def _check_quota(call: Call, size: int) -> None:
-    existing = call.backups.list(call.project_id)
+    count, used = _backups_used(call)
     quotas = call.emu.config.quotas
-    if 0 <= int(quotas.get("backups", -1)) < len(existing) + 1:
+    if 0 <= int(quotas.get("backups", -1)) < count + 1:
         raise vbs_error(400, "VolumeBackup.0080", "The backup count quota is exceeded.")
-    used = sum(b["size"] for b in existing)
     if 0 <= int(quotas.get("backup_gigabytes", -1)) < used + size:
         raise vbs_error(400, "VolumeBackup.0081", "The backup capacity quota is exceeded.")
 
@@ -148,8 +153,8 @@ def _check_quota(call: Call, size: int) -> None:
 def start_backup(call: Call, volume: dict, name: str, description: str, at: float, full: bool = False,
                  policy_id: str | None = None, tags: list | None = None) -> dict:
     """Accept a backup of `volume` at instant `at`: the backup copies the disk's blocks as they are."""
-    previous = [b for b in call.backups.list(call.project_id)
-                if b["volume_id"] == volume["id"] and b["status"] == "available"]
+    of_disk = call.backups.scan(call.project_id, Selection(equal=(("volume_id", volume["id"]),), order=("seq",)))
+    previous = [b for _, b in of_disk if b["status"] == "available"]
     last = max(previous, key=lambda b: b["created_at"]) if previous else None
     incremental = last is not None and not full
     blocks = dict(volume["_blocks"])
@@ -310,11 +315,11 @@ async def restore_backup(call: Call):
 
 @endpoint
 async def show_quota(call: Call):
-    existing = call.backups.list(call.project_id)
+    count, used = _backups_used(call)
     quotas = call.emu.config.quotas
     resources = [
-        {"type": "backups", "used": len(existing), "quota": int(quotas.get("backups", -1)), "min": 0},
-        {"type": "backup_gigabytes", "used": sum(b["size"] for b in existing),
+        {"type": "backups", "used": count, "quota": int(quotas.get("backups", -1)), "min": 0},
+        {"type": "backup_gigabytes", "used": used,
          "quota": int(quotas.get("backup_gigabytes", -1)), "min": 0},
     ]
     return json_response({"quotas": {"resources": resources}})
