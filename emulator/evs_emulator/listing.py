@@ -145,19 +145,23 @@ def page_of(repo, project_id: str, selection: Selection, view: Callable[[dict], 
         after = found[0]
     skip = _offset(query)
     size = limit if limit is not None else rules.max_limit
-    chosen = []
-    for _, body in repo.scan(project_id, selection, after, batch=skip + size + 1):
+    # Without filters on the views, SQL skips the offset's rows unread.
+    offset, skip = (skip, 0) if selected_exactly else (0, skip)
+    chosen, more = [], False
+    for _, body in repo.scan(project_id, selection, after, batch=min(skip + size + 1, 4096), offset=offset):
+        if len(chosen) == size and selected_exactly:
+            more = True  # a row follows the page: it would be kept without being viewed
+            break
         item = view(body)
         if not keep(item):
             continue
         if skip:
             skip -= 1
             continue
-        chosen.append(item)
-        if len(chosen) > size:
+        if len(chosen) == size:
+            more = True
             break
-    more = len(chosen) > size
-    chosen = chosen[:size]
+        chosen.append(item)
     links = _next_links(query, limit, size, chosen, more, collection_url)
     if not counted:
         return Listed(chosen, links)

@@ -33,18 +33,19 @@ class Repository:
         return [body for body in (settle(b, now) for b in self.emu.store.list(self.kind, project_id)) if body]
 
     def scan(self, project_id: str, selection: Selection, after: tuple | None = None,
-             batch: int = 16) -> Iterator[tuple[tuple, dict]]:
-        """(order key, settled body) of the selected resources in order, read lazily in growing
-        batches: a caller that stops after a page has read little more than the page."""
+             batch: int = 16, offset: int = 0) -> Iterator[tuple[tuple, dict]]:
+        """(order key, settled body) of the selected resources in order (after the key `after`,
+        skipping `offset` in SQL), read lazily in growing batches: a caller that stops after a
+        page has read little more than the page."""
         now = self.emu.now()
         self.emu.store.purge_gone(self.kind, project_id, now)
         while True:
-            rows = self.emu.store.select(self.kind, project_id, now, selection, after, batch)
+            rows = self.emu.store.select(self.kind, project_id, now, selection, after, batch, offset)
             for key, body in rows:
                 yield key, settle(body, now)
             if len(rows) < batch:
                 return
-            after, batch = rows[-1][0], min(batch * 4, 4096)
+            after, batch, offset = rows[-1][0], min(batch * 4, 4096), 0
 
     def count(self, project_id: str, selection: Selection) -> int:
         return self.emu.store.count(self.kind, project_id, self.emu.now(), selection)

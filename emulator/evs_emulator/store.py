@@ -206,8 +206,9 @@ class Store:
         return [json.loads(r[0]) for r in rows]
 
     def select(self, kind: str, project_id: str, now: float, selection: Selection,
-               after: tuple | None = None, limit: int | None = None) -> list[tuple[tuple, dict]]:
-        """(order key, body) of the selected rows in order, from just after the key `after`, at most `limit`."""
+               after: tuple | None = None, limit: int | None = None, offset: int = 0) -> list[tuple[tuple, dict]]:
+        """(order key, body) of the selected rows in order, from just after the key `after` and
+        `offset` rows more, at most `limit`."""
         where, params = selection.where(kind, project_id, now)
         columns = ", ".join(selection.order)
         if after is not None:
@@ -216,9 +217,9 @@ class Store:
         direction = " DESC" if selection.descending else ""
         sql = (f"SELECT body, {columns} FROM resources WHERE {where} "
                f"ORDER BY {', '.join(c + direction for c in selection.order)}")
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else limit, offset]
         return [(tuple(row[1:]), json.loads(row[0])) for row in self._db.execute(sql, params)]
 
     def count(self, kind: str, project_id: str, now: float, selection: Selection) -> int:
