@@ -29,6 +29,14 @@ MECHANISMS = ('snapshot', 'backup', 'replication')
 BACKUP_MIN_RPO = 3600          # CBR policy times are at least one hour apart
 REPLICATION_MAX_KM = 100       # SDRS active-active domains are same-city pairs
 STANDBY_RTO = 3600             # an AZ-proof RTO below this needs standing DR disks and servers
+CLOUD_NAME_MAX = 64            # CBR vault, policy and backup names; SDRS group names
+SLOT_STAMP_LEN = len('-20260101T0000Z')
+CBR_LONG_TERM_MAX = 100        # day/week/month/year_backups are 0..100
+VBS_COUNT_RANGE = (2, 99)      # VBS rentention_num
+VBS_DAYS_MIN = 2               # VBS rentention_day
+# generational periods -> (CBR long-term key, the days one period spans at most)
+LONG_TERM = (('daily', 'day_backups', 1), ('weekly', 'week_backups', 7), ('monthly', 'month_backups', 31),
+             ('yearly', 'year_backups', 366))
 _NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$')
 TIER_KEYS = ('name', 'failure', 'rpo', 'rto', 'retention', 'disks', 'mechanisms', 'secondary_az', 'force',
              'description', 'snapshot_every')
@@ -239,6 +247,18 @@ def check_policy(policy):
         force = tier.get('force', True)
         if not isinstance(force, bool):
             problems.append('%s.force must be true or false' % where)
+        if isinstance(tier_name, str) and _NAME_RE.match(tier_name) and _NAME_RE.match(name):
+            resource_name = '%s-%s' % (name, tier_name)
+            if 'backup' in mechanisms and len(resource_name) + SLOT_STAMP_LEN > CLOUD_NAME_MAX:
+                problems.append('%s: the backup names <policy>-<tier>-<slot> (%s...) would be longer than the %d '
+                                'characters CBR and VBS allow; shorten the policy or tier name'
+                                % (where, resource_name, CLOUD_NAME_MAX))
+            if 'replication' in mechanisms and len(resource_name) > CLOUD_NAME_MAX:
+                problems.append('%s: the protection group name %s would be longer than the %d characters SDRS '
+                                'allows; shorten the policy or tier name' % (where, resource_name, CLOUD_NAME_MAX))
+        backup = None
+        if 'backup' in mechanisms and rpo is not None and retention is not None:
+            backup = backup_settings(rpo, retention)
         result['tiers'].append({
             'name': tier_name, 'description': tier.get('description') or '', 'failure': failure,
             'rpo': rpo, 'rpo_text': human_duration(rpo) if rpo is not None else None, 'rto': rto,
@@ -246,10 +266,92 @@ def check_policy(policy):
             'mechanisms': sorted(mechanisms, key=MECHANISMS.index), 'mechanism_reasons': mechanisms,
             'secondary_az': secondary, 'force': force,
             'snapshot_every': every if 'snapshot' in mechanisms else None,
+            'backup': backup,
         })
     if problems:
         raise PolicyError(name, problems)
     return result
+
+
+def backup_every(rpo, retention):
+    """Seconds between a tier's scheduled backups: its RPO, but at least an hour (CBR policy
+    times are at least 1 h apart); for an RPO of 0 (replication keeps it) hourly when the
+    retention keeps hourly copies, else daily."""
+    every = rpo or (3600 if retention.get('hourly') else 86400)
+    return max(every, BACKUP_MIN_RPO)
+
+
+def backup_schedule(every):
+    """RRULE patterns (UTC) whose consecutive backups are at most ``every`` seconds apart:
+    under a day, every N whole hours from 00:00 (the last gap of the day may be shorter); from a
+    day, every N days at 00:00, or every N weeks on Monday when N days are whole weeks."""
+    if every < 86400:
+        hours = ','.join(str(h) for h in range(0, 24, every // 3600))
+        return ['FREQ=DAILY;BYHOUR=%s;BYMINUTE=0' % hours]
+    days = every // 86400
+    if days % 7 == 0:
+        weeks = days // 7
+        return ['FREQ=WEEKLY;%sBYDAY=MO;BYHOUR=0;BYMINUTE=0' % ('INTERVAL=%d;' % weeks if weeks > 1 else '')]
+    return ['FREQ=DAILY;%sBYHOUR=0;BYMINUTE=0' % ('INTERVAL=%d;' % days if days > 1 else '')]
+
+
+def _days(seconds):
+    return -(-seconds // 86400)
+
+
+def backup_settings(rpo, retention):
+    """How a tier's backups are scheduled and kept, for each backend, as close to the tier's
+    generational retention as the service allows; ``notes`` say (per backend) what is kept
+    differently, always more rather than less.
+
+    With one backup per ``every`` (at least an hour), ``last`` N and ``hourly`` N keep the same
+    N newest backups, so both become a count. CBR keeps either by count (``max_backups``) or by
+    age (``retention_duration_days``), plus the newest backup of each of the latest N days,
+    weeks, months and years (at most 100 each, in UTC). VBS keeps by count (2..99) or by age
+    only, with no long-term periods."""
+    every = backup_every(rpo, retention)
+    count = max(retention['last'], retention['hourly'])
+    count_days = _days(count * every) if count else 0
+    within_days = _days(retention['within']) if retention['within'] else 0
+    cbr, cbr_notes = {'long_term_retention': {'timezone': 'UTC+00:00'}}, []
+    ages = [within_days] if within_days else []
+    if retention['within'] % 86400:
+        cbr_notes.append('within %s is kept as %d days (CBR counts whole days)'
+                         % (human_duration(retention['within']), within_days))
+    for key, cbr_key, span in LONG_TERM:
+        wanted = retention[key]
+        if wanted > CBR_LONG_TERM_MAX:
+            ages.append(wanted * span)
+            cbr_notes.append('%s %d is more than the %d CBR keeps per period: every backup of the last %d days '
+                             'is kept instead' % (key, wanted, CBR_LONG_TERM_MAX, wanted * span))
+        cbr['long_term_retention'][cbr_key] = min(wanted, CBR_LONG_TERM_MAX)
+    if ages:
+        if count:
+            ages.append(count_days)
+            cbr_notes.append('the newest %d backups are kept by age (%d days): CBR keeps by count or by age, not '
+                             'both' % (count, count_days))
+        cbr.update(max_backups=-1, retention_duration_days=max(ages))
+    else:
+        # long-term periods only: the newest backup (which every period keeps anyway) by count
+        cbr.update(max_backups=count or 1, retention_duration_days=-1)
+    vbs, vbs_notes = {}, []
+    spans = [wanted * span for key, _cbr_key, span in LONG_TERM for wanted in [retention[key]] if wanted]
+    if spans or within_days:
+        days = max(spans + [within_days, count_days, VBS_DAYS_MIN])
+        vbs['retention_duration_days'] = days
+        if spans:
+            vbs_notes.append('VBS has no daily/weekly/monthly/yearly retention: every backup of the last %d days is '
+                             'kept' % days)
+    elif count > VBS_COUNT_RANGE[1]:
+        vbs['retention_duration_days'] = count_days
+        vbs_notes.append('%d backups are more than the %d VBS keeps by count: every backup of the last %d days is '
+                         'kept' % (count, VBS_COUNT_RANGE[1], count_days))
+    else:
+        vbs['max_backups'] = max(count, VBS_COUNT_RANGE[0])
+        if count < VBS_COUNT_RANGE[0]:
+            vbs_notes.append('VBS keeps at least %d backups' % VBS_COUNT_RANGE[0])
+    return {'every': every, 'every_text': human_duration(every), 'schedule': backup_schedule(every),
+            'cbr': cbr, 'vbs': vbs, 'notes': {'cbr': cbr_notes, 'vbs': vbs_notes}}
 
 
 def select_disks(disks, tier, policy=None):
@@ -265,8 +367,13 @@ def select_disks(disks, tier, policy=None):
         meta = disk.get('metadata') or {}
         if wanted['metadata'] and all(str(meta.get(k)) == v for k, v in wanted['metadata'].items()):
             chosen[disk['id']] = disk
+    secondary = tier.get('secondary_az') if 'replication' in tier['mechanisms'] else None
     for name in wanted['names']:
         named = [d for d in disks or [] if d.get('name') == name]
+        if len(named) > 1 and secondary:
+            # a replication pair's DR disk carries its production disk's name, in the secondary AZ
+            outside = [d for d in named if d.get('availability_zone') != secondary]
+            named = outside if len(outside) == 1 else named
         if not named:
             problems.append("%s names disk '%s', which does not exist" % (where, name))
         elif len(named) > 1:
@@ -352,3 +459,191 @@ def policy_targets(disks, policy, now, mechanism='snapshot'):
     if problems:
         raise PolicyError(policy.get('name'), problems)
     return targets
+
+
+def _applied_tiers(policy, mechanism, tiers=None):
+    return [t for t in policy['tiers'] if mechanism in t['mechanisms'] and (not tiers or t['name'] in tiers)]
+
+
+def _created_at(record):
+    try:
+        return parse_time(record.get('created_at'), 'created_at')
+    except RetentionError:
+        return None
+
+
+BACKUPABLE = ('available', 'in-use')
+
+
+def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, backend='cbr', tiers=None,
+                vault_size=0, on_demand=True):
+    """For every tier of a checked policy that uses backups (only ``tiers`` when given): the name
+    of its vault and backup policy (``<policy>-<tier>``), the covered disks, the vault size, whether
+    the vault and policy exist, and the on-demand backups due now: a covered disk whose newest
+    available backup (of ``backend``) is older than the tier's backup interval on the cloud's clock
+    ``now``, or that has none, gets ``<policy>-<tier>-<slot>``. Raises PolicyError, before any
+    change, when a disk is covered by two backup tiers (a disk is in one vault, or one VBS policy)
+    or, for CBR, is in a vault the policy did not make."""
+    problems = []
+    moment = parse_time(now, 'now (the cloud time)')
+    vaults, policies, backups = vaults or [], policies or [], backups or []
+    plans, owner = [], {}
+    for tier in _applied_tiers(policy, 'backup', tiers):
+        try:
+            covered = select_disks(disks, tier, policy)
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+            continue
+        name = '%s-%s' % (policy['name'], tier['name'])
+        settings = tier['backup']
+        vault = next((v for v in vaults if v.get('name') == name), None) if backend == 'cbr' else None
+        for disk in covered:
+            if disk['id'] in owner:
+                problems.append("disk '%s' is covered by backup tiers '%s' and '%s'; a disk can be in one vault (or "
+                                "one VBS policy) only: select it in one of them" % (disk.get('name'), owner[disk['id']],
+                                                                                    tier['name']))
+            owner[disk['id']] = tier['name']
+            if backend == 'cbr':
+                for other in vaults:
+                    if other.get('name') != name and disk['id'] in (other.get('resource_ids') or []):
+                        problems.append("tier '%s': disk '%s' is in vault '%s', which the policy did not make; a disk "
+                                        "can be in one vault only: remove it there first (vault resources)"
+                                        % (tier['name'], disk.get('name'), other.get('name')))
+        size = vault_size or max(10, 2 * sum(int(d.get('size') or 0) for d in covered),
+                                 int((vault or {}).get('size') or 0))
+        slot = rpo_slot(now, settings['every'])
+        due, skipped = [], []
+        for disk in covered if on_demand else []:
+            backup_name = '%s-%s' % (name, slot['stamp'])
+            own = [b for b in backups if b.get('disk_id') == disk['id'] and (b.get('backend') or 'cbr') == backend]
+            if any(b.get('name') == backup_name for b in own):
+                continue
+            times = [t for t in (_created_at(b) for b in own if b.get('status') == 'available') if t is not None]
+            newest = max(times) if times else None
+            age = int((moment - newest).total_seconds()) if newest else None
+            if age is not None and age <= settings['every']:
+                continue
+            if disk.get('status') not in BACKUPABLE:
+                skipped.append("disk '%s' is %s; only available or in-use disks can be backed up"
+                               % (disk.get('name'), disk.get('status')))
+                continue
+            due.append({'disk_id': disk['id'], 'disk_name': disk.get('name'), 'name': backup_name,
+                        'tier': tier['name'], 'vault': name if backend == 'cbr' else None,
+                        'vault_exists': vault is not None,
+                        'reason': ('no backup yet' if newest is None else 'newest backup is %s old, more than %s'
+                                   % (human_duration(age), settings['every_text']))})
+        plans.append({
+            'tier': tier['name'], 'name': name, 'rpo_text': tier['rpo_text'], 'backup': settings,
+            'notes': settings['notes'][backend], 'disks': [{'id': d['id'], 'name': d.get('name')} for d in covered],
+            'disk_ids': sorted(d['id'] for d in covered), 'vault_size': size,
+            'vault_exists': vault is not None,
+            'policy_exists': any(p.get('name') == name and p.get('backend', backend) == backend for p in policies),
+            'due': due, 'skipped': skipped,
+        })
+    if problems:
+        raise PolicyError(policy.get('name'), problems)
+    return plans
+
+
+def _one(values):
+    return values[0] if len(values) == 1 else None
+
+
+def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tiers=None):
+    """For every tier of a checked policy that uses replication (only ``tiers`` when given): its
+    protection group ``<policy>-<tier>`` from the covered disks' AZ to ``secondary_az`` (and
+    whether it exists), a protected instance per server a covered disk is attached to
+    (``server-<server id>``, or the instance that already protects the server), a replication
+    pair per covered disk (``disk-<disk id>``, or the pair that already replicates it) attached
+    to its server's instance with the disk's device, and whether protection must be enabled.
+    A disk attached to no server gets a pair that is not attached (it replicates; there is no DR
+    server to start it on). Raises PolicyError, before any change, when a tier's disks are in
+    more than one AZ, a disk is attached to more than one server, a server or disk is in two
+    tiers, a disk is replicated by another group, or the tier's group exists between other AZs
+    or is failed over."""
+    problems = []
+    groups, instances, pairs = groups or [], instances or [], pairs or []
+    plans, server_tier, disk_tier = [], {}, {}
+    for tier in _applied_tiers(policy, 'replication', tiers):
+        where = "tier '%s'" % tier['name']
+        try:
+            covered = select_disks(disks, tier, policy)
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+            continue
+        name = '%s-%s' % (policy['name'], tier['name'])
+        group = next((g for g in groups if g.get('name') == name), None)
+        zones = sorted(set(d.get('availability_zone') for d in covered))
+        if len(zones) > 1:
+            problems.append('%s covers disks in %s; a protection group replicates one AZ to secondary_az %s: split '
+                            'the tier by AZ' % (where, ' and '.join(str(z) for z in zones), tier['secondary_az']))
+            continue
+        source = zones[0] if zones else (group or {}).get('source_availability_zone')
+        if group is not None:
+            if (group.get('source_availability_zone'), group.get('target_availability_zone')) != (
+                    source, tier['secondary_az']):
+                problems.append("%s: protection group '%s' exists from %s to %s, but the tier replicates %s to %s; "
+                                "nothing was changed" % (where, name, group.get('source_availability_zone'),
+                                                         group.get('target_availability_zone'), source,
+                                                         tier['secondary_az']))
+                continue
+            if group.get('status') == 'failed-over' or group.get('production_az') != source:
+                problems.append("%s: protection group '%s' is failed over (production in %s, status %s); protect "
+                                "does not re-protect or fail back: do that with protection_group (or the failover "
+                                "role), or leave the tier out (protect_tiers)" % (where, name, group.get('production_az'),
+                                                                                   group.get('status')))
+                continue
+        members_instances = [i for i in instances if group and i.get('server_group_id') == group.get('id')]
+        members_pairs = [p for p in pairs if group and p.get('server_group_id') == group.get('id')]
+        plan_instances, plan_pairs = {}, []
+        for disk in covered:
+            label = "disk '%s'" % disk.get('name')
+            if disk['id'] in disk_tier:
+                problems.append("%s: %s is also in tier '%s'; a disk is replicated by one protection group"
+                                % (where, label, disk_tier[disk['id']]))
+                continue
+            disk_tier[disk['id']] = tier['name']
+            elsewhere = [p for p in pairs if p.get('production_volume_id') == disk['id'] and p not in members_pairs]
+            if elsewhere:
+                problems.append('%s: %s is already replicated by pair %s of another protection group'
+                                % (where, label, elsewhere[0].get('name')))
+                continue
+            attached = disk.get('attachments') or []
+            if len(attached) > 1:
+                problems.append('%s: %s is attached to %d servers; SDRS attaches a pair to one protected instance'
+                                % (where, label, len(attached)))
+                continue
+            instance = None
+            if attached:
+                server_id, device = attached[0].get('server_id'), attached[0].get('device')
+                if server_tier.get(server_id, tier['name']) != tier['name']:
+                    problems.append("%s: server %s (of %s) also has disks in tier '%s'; a server is protected by one "
+                                    "protection group" % (where, server_id, label, server_tier[server_id]))
+                    continue
+                server_tier[server_id] = tier['name']
+                existing = _one([i for i in members_instances if i.get('production_server') == server_id])
+                instance = plan_instances.setdefault(server_id, {
+                    'name': (existing or {}).get('name') or 'server-%s' % server_id, 'server_id': server_id,
+                    'exists': existing is not None, 'id': (existing or {}).get('id')})
+            pair = _one([p for p in members_pairs if p.get('production_volume_id') == disk['id']])
+            wanted_instance = instance['id'] if instance else None
+            plan_pairs.append({
+                'name': (pair or {}).get('name') or 'disk-%s' % disk['id'], 'disk_id': disk['id'],
+                'disk_name': disk.get('name'), 'exists': pair is not None,
+                'protected_instance': instance['name'] if instance else None,
+                'instance_exists': bool(instance and instance['exists']),
+                'device': attached[0].get('device') if attached else None,
+                'attached': bool(pair and wanted_instance and pair.get('protected_instance') == wanted_instance
+                                 and pair.get('device') == attached[0].get('device')),
+            })
+        plans.append({
+            'tier': tier['name'], 'name': name, 'source_az': source, 'secondary_az': tier['secondary_az'],
+            'group_exists': group is not None, 'group_id': (group or {}).get('id'),
+            'group_pairs': int((group or {}).get('replication_num') or 0),
+            'protection': (group or {}).get('protection') or 'disabled',
+            'instances': sorted(plan_instances.values(), key=lambda i: i['name']), 'pairs': plan_pairs,
+            'disks': [{'id': d['id'], 'name': d.get('name')} for d in covered],
+        })
+    if problems:
+        raise PolicyError(policy.get('name'), problems)
+    return plans

@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: dr_policy_backups
+short_description: What a DR policy's backup tiers need - vault, backup policy, disks, on-demand backups
+version_added: 1.0.0
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+description:
+  - For every tier of a checked policy (P(dataprotection.evs.dr_policy#filter)) that uses
+    backups, the plan the P(dataprotection.evs.backup_policy#role) role applies - the vault and
+    backup policy named C(<policy>-<tier>), whether they exist, the covered disks
+    (as P(dataprotection.evs.dr_policy_disks#filter) selects them), the vault size, the schedule
+    and retention (the tier's C(backup) from the dr_policy filter) and the on-demand backups due now.
+  - A covered disk is due an on-demand backup C(<policy>-<tier>-<slot start YYYYMMDDTHHMMZ>)
+    when its newest available backup of O(backend) is older than the tier's backup interval (its
+    RPO, at least 1 hour) on the cloud's clock, or when it has none; a second run in the slot
+    finds that backup by name.
+  - Fails before any change when a disk is covered by two backup tiers, or (CBR) is in a vault
+    the policy did not make.
+options:
+  _input:
+    description: All disks of the project (C(disks) of M(dataprotection.evs.disk_info)).
+    type: list
+    elements: dict
+    required: true
+  policy:
+    description: The checked policy.
+    type: dict
+    required: true
+  now:
+    description: The cloud's time (C(cloud_time) of an info module).
+    type: str
+    required: true
+  vaults:
+    description: All CBR vaults (C(vaults) of M(dataprotection.evs.vault_info)).
+    type: list
+    elements: dict
+  policies:
+    description: All backup policies (C(policies) of M(dataprotection.evs.backup_policy_info)).
+    type: list
+    elements: dict
+  backups:
+    description: All backups (C(backups) of M(dataprotection.evs.backup_info)).
+    type: list
+    elements: dict
+  backend:
+    description: C(cbr) or C(vbs).
+    type: str
+    default: cbr
+  tiers:
+    description: Only these tiers; empty for all.
+    type: list
+    elements: str
+  vault_size:
+    description: Vault capacity in GB; 0 for twice the covered disks' size (at least 10 GB, never
+      less than the vault has).
+    type: int
+    default: 0
+  on_demand:
+    description: Plan on-demand backups.
+    type: bool
+    default: true
+'''
+
+EXAMPLES = r'''
+- name: Plan the backup tiers
+  ansible.builtin.set_fact:
+    plan: >-
+      {{ all_disks.disks | dataprotection.evs.dr_policy_backups(checked_policy, all_disks.cloud_time,
+           vaults=vaults.vaults, policies=policies.policies, backups=backups.backups) }}
+'''
+
+RETURN = r'''
+_value:
+  description: One item per backup tier with C(tier), C(name) (of the vault and the backup
+    policy), C(rpo_text), C(backup) (C(every), C(schedule), C(cbr), C(vbs), C(notes)), C(notes)
+    (what the backend keeps differently from the tier's retention), C(disks), C(disk_ids),
+    C(vault_size), C(vault_exists), C(policy_exists), C(due) (C(disk_id), C(disk_name), C(name),
+    C(reason)) and C(skipped) (disks that cannot be backed up now, and why).
+  type: list
+  elements: dict
+'''
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, backup_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+
+
+def dr_policy_backups(disks, policy, now, vaults=None, policies=None, backups=None, backend='cbr', tiers=None,
+                      vault_size=0, on_demand=True):
+    if backend not in ('cbr', 'vbs'):
+        raise AnsibleFilterError('dr_policy_backups: backend must be cbr or vbs, not %r' % (backend,))
+    try:
+        return backup_plan(disks, policy, now, vaults=vaults, policies=policies, backups=backups, backend=backend,
+                           tiers=tiers, vault_size=int(vault_size or 0), on_demand=bool(on_demand))
+    except (PolicyError, RetentionError) as exc:
+        raise AnsibleFilterError(str(exc))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnsibleFilterError('dr_policy_backups: the policy must come from the dr_policy filter (%s)' % exc)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'dr_policy_backups': dr_policy_backups}

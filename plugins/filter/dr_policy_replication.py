@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: dr_policy_replication
+short_description: What a DR policy's replication tiers need - protection group, protected instances, pairs
+version_added: 1.0.0
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+description:
+  - For every tier of a checked policy (P(dataprotection.evs.dr_policy#filter)) that uses
+    replication, the plan the P(dataprotection.evs.replication#role) role applies - the
+    protection group C(<policy>-<tier>) from the covered disks' AZ to the tier's C(secondary_az),
+    a protected instance per server a covered disk is attached to (C(server-<server id>), or the
+    instance that protects the server already), a replication pair per covered disk
+    (C(disk-<disk id>), or the pair that replicates it already) attached to its server's
+    instance as the disk's device, and which of them exist.
+  - A disk attached to no server gets a pair that is not attached to an instance; the SDRS API
+    replicates it all the same (protection needs pairs, not instances), but there is no DR server
+    to start with it after a failover.
+  - Fails before any change when a tier's disks are in more than one AZ, a disk is attached to
+    more than one server, a server or disk is in two tiers, a disk is replicated by another
+    group, or the tier's group exists between other AZs or is failed over.
+options:
+  _input:
+    description: All disks of the project (C(disks) of M(dataprotection.evs.disk_info)).
+    type: list
+    elements: dict
+    required: true
+  policy:
+    description: The checked policy.
+    type: dict
+    required: true
+  groups:
+    description: All protection groups (C(protection_groups) of M(dataprotection.evs.protection_group_info)).
+    type: list
+    elements: dict
+  instances:
+    description: All protected instances (C(protected_instances) of M(dataprotection.evs.protected_instance_info)).
+    type: list
+    elements: dict
+  pairs:
+    description: All replication pairs (C(replication_pairs) of M(dataprotection.evs.replication_pair_info)).
+    type: list
+    elements: dict
+  tiers:
+    description: Only these tiers; empty for all.
+    type: list
+    elements: str
+'''
+
+EXAMPLES = r'''
+- name: Plan the replication tiers
+  ansible.builtin.set_fact:
+    plan: >-
+      {{ all_disks.disks | dataprotection.evs.dr_policy_replication(checked_policy, groups=groups.protection_groups,
+           instances=instances.protected_instances, pairs=pairs.replication_pairs) }}
+'''
+
+RETURN = r'''
+_value:
+  description: One item per replication tier with C(tier), C(name) (of the group), C(source_az),
+    C(secondary_az), C(group_exists), C(group_id), C(group_pairs), C(protection), C(disks),
+    C(instances) (C(name), C(server_id), C(exists)) and C(pairs) (C(name), C(disk_id),
+    C(disk_name), C(exists), C(protected_instance), C(instance_exists), C(device), C(attached)).
+  type: list
+  elements: dict
+'''
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, replication_plan
+
+
+def dr_policy_replication(disks, policy, groups=None, instances=None, pairs=None, tiers=None):
+    try:
+        return replication_plan(disks, policy, groups=groups, instances=instances, pairs=pairs, tiers=tiers)
+    except PolicyError as exc:
+        raise AnsibleFilterError(str(exc))
+    except (KeyError, TypeError) as exc:
+        raise AnsibleFilterError('dr_policy_replication: the policy must come from the dr_policy filter (%s)' % exc)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'dr_policy_replication': dr_policy_replication}

@@ -1,0 +1,255 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the backup_policy and replication roles apply: a tier's backup schedule and retention per
+backend, the backup plan (vault, disks, on-demand backups, refusals) and the replication plan
+(group, instances, pairs, refusals)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
+from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_backups import dr_policy_backups
+from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_disks import dr_policy_disks
+from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_replication import dr_policy_replication
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import backup_schedule, backup_settings
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import normalize_retention
+
+NOW = '2026-03-02T05:30:00Z'
+
+
+def backup_tier(**overrides):
+    base = {'name': 'silver', 'failure': 'az', 'rpo': '4h', 'retention': {'last': 6, 'daily': 7},
+            'disks': {'metadata': {'tier': 'silver'}}}
+    base.update(overrides)
+    return base
+
+
+def replication_tier(**overrides):
+    base = {'name': 'gold', 'failure': 'az', 'rpo': 0, 'secondary_az': 'eu-de-02',
+            'disks': {'metadata': {'tier': 'gold'}}}
+    base.update(overrides)
+    return base
+
+
+def checked(*tiers, **extra):
+    policy = {'name': 'shop', 'tiers': list(tiers)}
+    policy.update(extra)
+    return dr_policy(policy)
+
+
+def disk(name, tier='silver', az='eu-de-01', size=10, status='available', attachments=None, disk_id=None):
+    return {'id': disk_id or 'id-' + name, 'name': name, 'availability_zone': az, 'size': size, 'status': status,
+            'metadata': {'tier': tier}, 'attachments': attachments or []}
+
+
+def attached(server, device='/dev/vdb'):
+    return [{'server_id': server, 'device': device}]
+
+
+# -- schedule and retention ---------------------------------------------------
+@pytest.mark.parametrize('every, schedule', [
+    (3600, ['FREQ=DAILY;BYHOUR=%s;BYMINUTE=0' % ','.join(str(h) for h in range(24))]),
+    (4 * 3600, ['FREQ=DAILY;BYHOUR=0,4,8,12,16,20;BYMINUTE=0']),
+    (5 * 3600, ['FREQ=DAILY;BYHOUR=0,5,10,15,20;BYMINUTE=0']),
+    (5 * 3600 + 1800, ['FREQ=DAILY;BYHOUR=0,5,10,15,20;BYMINUTE=0']),
+    (86400, ['FREQ=DAILY;BYHOUR=0;BYMINUTE=0']),
+    (3 * 86400, ['FREQ=DAILY;INTERVAL=3;BYHOUR=0;BYMINUTE=0']),
+    (7 * 86400, ['FREQ=WEEKLY;BYDAY=MO;BYHOUR=0;BYMINUTE=0']),
+    (14 * 86400, ['FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=0;BYMINUTE=0']),
+])
+def test_the_schedule_never_leaves_a_gap_longer_than_the_interval(every, schedule):
+    assert backup_schedule(every) == schedule
+
+
+def settings(rpo, **retention):
+    return backup_settings(rpo, normalize_retention(retention))
+
+
+def test_count_and_periods_map_onto_cbr_exactly():
+    result = settings(4 * 3600, last=6, daily=7, weekly=4, monthly=12)
+    assert result['cbr'] == {'max_backups': 6, 'retention_duration_days': -1, 'long_term_retention': {
+        'day_backups': 7, 'week_backups': 4, 'month_backups': 12, 'year_backups': 0, 'timezone': 'UTC+00:00'}}
+    assert result['notes']['cbr'] == []
+
+
+def test_hourly_copies_are_the_newest_backups_when_backups_run_at_most_hourly():
+    assert settings(3600, last=2, hourly=24)['cbr']['max_backups'] == 24
+
+
+def test_periods_only_keep_the_newest_by_count():
+    result = settings(86400, daily=7)
+    assert (result['cbr']['max_backups'], result['cbr']['retention_duration_days']) == (1, -1)
+
+
+def test_within_becomes_whole_days_and_a_count_is_kept_by_age_too():
+    result = settings(4 * 3600, last=12, within='36h')
+    assert result['cbr']['max_backups'] == -1
+    assert result['cbr']['retention_duration_days'] == 2   # 36 h rounded up; 12 x 4 h = 2 days
+    assert any('rounded' in n or 'whole days' in n for n in result['notes']['cbr'])
+    assert any('by age' in n for n in result['notes']['cbr'])
+
+
+def test_more_periods_than_cbr_keeps_are_kept_by_age_instead():
+    result = settings(86400, daily=400)
+    assert result['cbr']['long_term_retention']['day_backups'] == 100
+    assert result['cbr']['retention_duration_days'] == 400
+    assert any('more than the 100' in n for n in result['notes']['cbr'])
+
+
+@pytest.mark.parametrize('retention, vbs', [
+    ({'last': 3}, {'max_backups': 3}),
+    ({'last': 1}, {'max_backups': 2}),
+    ({'last': 150}, {'retention_duration_days': 150}),
+    ({'last': 6, 'daily': 7, 'weekly': 4}, {'retention_duration_days': 28}),
+    ({'within': '10d'}, {'retention_duration_days': 10}),
+])
+def test_vbs_keeps_by_count_or_age_never_less_than_the_tier(retention, vbs):
+    assert settings(86400, **retention)['vbs'] == vbs
+
+
+def test_the_backup_interval_is_at_least_an_hour_and_daily_for_rpo_0():
+    assert settings(0, last=3)['every'] == 86400
+    assert settings(0, hourly=3)['every'] == 3600
+    assert settings(900, last=3)['every'] == 3600
+
+
+def test_checked_tiers_carry_their_backup_settings_only_when_they_use_backups():
+    policy = checked(backup_tier(), replication_tier())
+    assert policy['tiers'][0]['backup']['schedule'] == ['FREQ=DAILY;BYHOUR=0,4,8,12,16,20;BYMINUTE=0']
+    assert policy['tiers'][1]['backup'] is None
+
+
+def test_names_that_would_be_too_long_for_the_cloud_are_refused():
+    with pytest.raises(AnsibleFilterError) as info:
+        dr_policy({'name': 'p' * 30, 'tiers': [backup_tier(name='t' * 30), replication_tier(name='r' * 40)]})
+    assert 'the backup names' in str(info.value)
+    assert 'protection group name' in str(info.value)
+
+
+# -- backup plan ---------------------------------------------------------------
+def plan(disks, policy=None, **kwargs):
+    return dr_policy_backups(disks, policy or checked(backup_tier()), NOW, **kwargs)
+
+
+def test_a_disk_without_backup_is_due_one_named_by_the_slot():
+    (tier,) = plan([disk('db01'), disk('other', tier='none')])
+    assert tier['name'] == 'shop-silver'
+    assert tier['disk_ids'] == ['id-db01']
+    assert tier['vault_size'] == 20
+    assert not tier['vault_exists'] and not tier['policy_exists']
+    assert [(d['disk_name'], d['name'], d['reason']) for d in tier['due']] == [
+        ('db01', 'shop-silver-20260302T0400Z', 'no backup yet')]
+
+
+def test_a_backup_within_the_rpo_or_taken_in_this_slot_means_none_is_due():
+    fresh = {'disk_id': 'id-db01', 'backend': 'cbr', 'status': 'available', 'name': 'autobk_1',
+             'created_at': '2026-03-02T02:00:00Z'}
+    assert plan([disk('db01')], backups=[fresh])[0]['due'] == []
+    taken = {'disk_id': 'id-db01', 'backend': 'cbr', 'status': 'protecting', 'name': 'shop-silver-20260302T0400Z',
+             'created_at': '2026-03-02T05:00:00Z'}
+    assert plan([disk('db01')], backups=[taken])[0]['due'] == []
+
+
+def test_an_old_backup_or_one_of_the_other_backend_does_not_count():
+    old = {'disk_id': 'id-db01', 'backend': 'cbr', 'status': 'available', 'name': 'x',
+           'created_at': '2026-03-01T20:00:00Z'}
+    (due,) = plan([disk('db01')], backups=[old])[0]['due']
+    assert due['reason'] == 'newest backup is 570m old, more than 4h'
+    assert len(plan([disk('db01')], backups=[dict(old, created_at=NOW)], backend='vbs')[0]['due']) == 1
+
+
+def test_no_on_demand_backup_when_switched_off_and_a_busy_disk_is_reported():
+    assert plan([disk('db01')], on_demand=False)[0]['due'] == []
+    tier = plan([disk('db01', status='backing-up')])[0]
+    assert tier['due'] == [] and 'backing-up' in tier['skipped'][0]
+
+
+def test_the_vault_never_shrinks_and_an_explicit_size_wins():
+    vault = {'name': 'shop-silver', 'size': 500, 'resource_ids': ['id-db01']}
+    assert plan([disk('db01')], vaults=[vault])[0]['vault_size'] == 500
+    assert plan([disk('db01')], vaults=[vault], vault_size=80)[0]['vault_size'] == 80
+
+
+def test_a_disk_in_another_tools_vault_or_two_backup_tiers_is_refused():
+    with pytest.raises(AnsibleFilterError) as info:
+        plan([disk('db01')], vaults=[{'name': 'theirs', 'resource_ids': ['id-db01']}])
+    assert "disk 'db01' is in vault 'theirs', which the policy did not make" in str(info.value)
+    two = checked(backup_tier(), backup_tier(name='again', disks={'names': ['db01']}))
+    with pytest.raises(AnsibleFilterError) as info:
+        plan([disk('db01')], two)
+    assert "covered by backup tiers 'silver' and 'again'" in str(info.value)
+
+
+# -- replication plan -------------------------------------------------------------
+def rplan(disks, **kwargs):
+    return dr_policy_replication(disks, checked(replication_tier(), az_distances_km={'eu-de-01/eu-de-02': 30}),
+                                 **kwargs)
+
+
+def test_a_new_tier_gets_a_group_an_instance_per_server_and_a_pair_per_disk():
+    (tier,) = rplan([disk('db01', 'gold', attachments=attached('srv1', '/dev/vdb')),
+                     disk('logs01', 'gold', attachments=attached('srv1', '/dev/vdc')),
+                     disk('scratch', 'gold'), disk('other', 'none')])
+    assert (tier['name'], tier['source_az'], tier['secondary_az'], tier['group_exists']) == (
+        'shop-gold', 'eu-de-01', 'eu-de-02', False)
+    assert tier['instances'] == [{'name': 'server-srv1', 'server_id': 'srv1', 'exists': False, 'id': None}]
+    assert [(p['disk_name'], p['name'], p['protected_instance'], p['device']) for p in tier['pairs']] == [
+        ('db01', 'disk-id-db01', 'server-srv1', '/dev/vdb'), ('logs01', 'disk-id-logs01', 'server-srv1', '/dev/vdc'),
+        ('scratch', 'disk-id-scratch', None, None)]
+
+
+def test_existing_instances_and_pairs_are_adopted():
+    group = {'id': 'g1', 'name': 'shop-gold', 'source_availability_zone': 'eu-de-01', 'target_availability_zone':
+             'eu-de-02', 'production_az': 'eu-de-01', 'status': 'protected', 'protection': 'enabled',
+             'replication_num': 1}
+    instance = {'id': 'i1', 'name': 'app', 'server_group_id': 'g1', 'production_server': 'srv1'}
+    pair = {'id': 'p1', 'name': 'db', 'server_group_id': 'g1', 'production_volume_id': 'id-db01',
+            'protected_instance': 'i1', 'device': '/dev/vdb'}
+    (tier,) = rplan([disk('db01', 'gold', attachments=attached('srv1'))], groups=[group], instances=[instance],
+                    pairs=[pair])
+    assert tier['group_exists'] and tier['group_pairs'] == 1
+    assert tier['instances'][0]['name'] == 'app' and tier['instances'][0]['exists']
+    assert tier['pairs'][0]['name'] == 'db' and tier['pairs'][0]['attached']
+
+
+def test_the_dr_twin_of_a_named_disk_does_not_make_its_name_ambiguous():
+    policy = checked(replication_tier(disks={'names': ['db01']}))
+    twins = [disk('db01', 'gold'), disk('db01', 'gold', az='eu-de-02', disk_id='dr-db01')]
+    assert [d['id'] for d in dr_policy_disks(twins, policy['tiers'][0], policy)] == ['id-db01']
+
+
+@pytest.mark.parametrize('disks, groups, reason', [
+    ([disk('a', 'gold'), disk('b', 'gold', az='eu-de-03')], [], 'covers disks in eu-de-01 and eu-de-03'),
+    ([disk('a', 'gold', attachments=attached('s1') + attached('s2'))], [], 'attached to 2 servers'),
+    ([disk('a', 'gold')], [{'name': 'shop-gold', 'source_availability_zone': 'eu-de-01',
+                            'target_availability_zone': 'eu-de-02', 'production_az': 'eu-de-02',
+                            'status': 'failed-over'}], 'is failed over'),
+    ([disk('a', 'gold')], [{'name': 'shop-gold', 'source_availability_zone': 'eu-de-03',
+                            'target_availability_zone': 'eu-de-02', 'production_az': 'eu-de-03',
+                            'status': 'protected'}], 'exists from eu-de-03 to eu-de-02'),
+])
+def test_what_replication_cannot_do_is_refused_before_any_change(disks, groups, reason):
+    with pytest.raises(AnsibleFilterError) as info:
+        dr_policy_replication(disks, checked(replication_tier()), groups=groups)
+    assert reason in str(info.value)
+
+
+def test_a_disk_replicated_by_another_group_is_refused():
+    pair = {'name': 'theirs', 'server_group_id': 'other', 'production_volume_id': 'id-a'}
+    with pytest.raises(AnsibleFilterError) as info:
+        rplan([disk('a', 'gold')], pairs=[pair])
+    assert 'already replicated by pair theirs of another protection group' in str(info.value)
+
+
+def test_a_server_in_two_tiers_is_refused():
+    policy = checked(replication_tier(), replication_tier(name='gold2', disks={'names': ['b']}))
+    with pytest.raises(AnsibleFilterError) as info:
+        dr_policy_replication([disk('a', 'gold', attachments=attached('s1')),
+                               disk('b', 'x', attachments=attached('s1', '/dev/vdc'))], policy)
+    assert "server s1 (of disk 'b') also has disks in tier 'gold'" in str(info.value)
