@@ -2,18 +2,20 @@
 disks, with snapshot creation taking 20 s in the emulator; wall time ratios against 1 disk, and
 where the time goes.
 
-    python bench/fanout.py [--playbook playbooks/snapshot.yml] [--sizes 1,10,100] [-e k=v ...]
+    python bench/fanout.py [--playbook playbooks/protect.yml] [--policy bench/policies/daily.yml]
+                           [--sizes 1,10,100] [-e k=v ...]
 
-The playbook must select the disks that carry the metadata `backup: daily` (the snapshot
-playbook's default selector; a role-based playbook is given the same disks). Each size runs
-against a fresh emulator.
+By default the `protect` playbook with the policy `bench/policies/daily.yml`. The playbook must
+select the disks that carry the metadata `backup: daily` (that policy's selector, and the
+snapshot playbook's default). Each size runs against a fresh emulator.
 
 Where the time goes, per run (from the bench_log callback and the request log):
 - ansible startup and play overhead: wall time minus the sum of the task durations;
 - per task: duration, loop items, and the median time per item;
-- waiting: the operations are started one after another by one task and waited for by a later
-  task (same module, no mutating request) in the same order at the same pace, so only the first
-  wait can block: waiting = max(0, creation time - (start of the waiting task - the first
+- waiting: when one task starts all operations and waits for them (snapshot_batch), waiting =
+  the end of that task - its last mutating request. When a looped task starts them and a later
+  task (same module, no mutating request) waits in the same order at the same pace, only the
+  first wait can block: waiting = max(0, creation time - (start of the waiting task - the first
   mutating request of the starting task)), with request times from the emulator's log;
 - requests: how many the emulator logged during each task (their server time is about 1 to 3 ms
   each, from the emulator benchmark).
@@ -53,8 +55,12 @@ def analyse(run: dict, operation_seconds: float | None = None) -> dict:
     # waiting (see the module docstring): needs the operation's duration
     waiting = None
     raw = record.get("tasks", [])
-    starter = next((i for i, t in enumerate(raw) if t["items"] and any(r["mutating"] for r in t["requests"])), None)
-    if operation_seconds is not None and starter is not None:
+    starter = next((i for i, t in enumerate(raw) if any(r["mutating"] for r in t["requests"])), None)
+    if starter is not None and not raw[starter]["items"]:
+        # the log's time is the emulator clock: wall time (the benchmark never moves the clock)
+        last_post = max(parse_time(r["time"]) for r in raw[starter]["requests"] if r["mutating"])
+        waiting = max(0.0, raw[starter]["end"] - last_post)
+    elif operation_seconds is not None and starter is not None:
         # the log's time is the emulator clock: wall time (the benchmark never moves the clock)
         first_post = min(parse_time(r["time"]) for r in raw[starter]["requests"] if r["mutating"])
         waiter = next((t for t in raw[starter + 1:] if t["action"] == raw[starter]["action"]
@@ -88,7 +94,9 @@ def run_size(playbook: Path, size: int, extra: list[str], metadata: dict) -> dic
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--playbook", default=str(ROOT / "playbooks" / "snapshot.yml"))
+    parser.add_argument("--playbook", default=str(ROOT / "playbooks" / "protect.yml"))
+    parser.add_argument("--policy", default=str(ROOT / "bench" / "policies" / "daily.yml"),
+                        help="a policy file passed as -e @FILE (empty: none, for playbooks without one)")
     parser.add_argument("--sizes", default=os.environ.get("BENCH_FANOUT_SIZES", "1,10,100"))
     parser.add_argument("-e", dest="extra", action="append", default=[])
     parser.add_argument("--disk-metadata", default='{"backup": "daily"}',
@@ -97,7 +105,7 @@ def main(argv=None) -> dict:
                         help="analyse the recorded runs of the last benchmark again instead of running")
     args = parser.parse_args(argv)
     playbook = Path(args.playbook).resolve()
-    extra = [x for e in args.extra for x in ("-e", e)]
+    extra = [x for e in args.extra + ([f"@{Path(args.policy).resolve()}"] if args.policy else []) for x in ("-e", e)]
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.from_logs:
         from benchlib import BUILD, load_results

@@ -85,7 +85,9 @@ def profile_module(emu: Emulator, disk: str, name: str, rounds: int = 9) -> dict
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--playbook", default=str(ROOT / "playbooks" / "snapshot.yml"))
+    parser.add_argument("--playbook", default=str(ROOT / "playbooks" / "protect.yml"))
+    parser.add_argument("--policy", default=str(ROOT / "bench" / "policies" / "daily.yml"),
+                        help="a policy file passed as -e @FILE (empty: none, for playbooks without one)")
     parser.add_argument("--disks", type=int, default=int(os.environ.get("BENCH_NOOP_DISKS", "100")))
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_NOOP_ROUNDS", "2")))
     parser.add_argument("-e", dest="extra", action="append", default=[])
@@ -93,7 +95,7 @@ def main(argv=None) -> dict:
                         help="JSON metadata of the disks the harness creates (what the playbook selects)")
     args = parser.parse_args(argv)
     playbook = Path(args.playbook).resolve()
-    extra = [x for e in args.extra for x in ("-e", e)]
+    extra = [x for e in args.extra + ([f"@{Path(args.policy).resolve()}"] if args.policy else []) for x in ("-e", e)]
     with Emulator("noop") as emu:
         emu.admin.set_timings({"volume.create": 0, "snapshot.create": 0})
         ids = emu.create_disks(args.disks, "noop", json.loads(args.disk_metadata))

@@ -38,25 +38,31 @@ def human_age(seconds):
     return ' '.join(parts)
 
 
-def _age(now, created_at):
-    return int((now - parse_time(created_at)).total_seconds())
-
-
 def _copy(now, mechanism, location, item, policy_name=None):
     meta = item.get('metadata') or {}
+    created = parse_time(item['created_at'])
+    age = int((now - created).total_seconds())
     return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
-            'created_at': format_time(parse_time(item['created_at'])), 'age': _age(now, item['created_at']),
-            'age_text': human_age(_age(now, item['created_at'])),
+            'created_at': format_time(created), 'age': age, 'age_text': human_age(age),
             'location': location, 'by_policy': bool(policy_name) and meta.get('dp_evs_policy') == policy_name}
 
 
+def _by_disk(items, key):
+    """{disk id: [items]}: every disk's copies are then found without reading all of them."""
+    found = {}
+    for item in items or []:
+        found.setdefault(item.get(key), []).append(item)
+    return found
+
+
 def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups):
+    """``snapshots`` and ``backups`` map a disk id to its copies (``_by_disk``)."""
     copies = []
-    for snap in snapshots or []:
-        if snap.get('volume_id') == disk['id'] and snap.get('status') == 'available' and snap.get('created_at'):
+    for snap in snapshots.get(disk['id'], ()):
+        if snap.get('status') == 'available' and snap.get('created_at'):
             copies.append(_copy(now, 'snapshot', '%s (%s)' % (SAME_AZ, disk.get('availability_zone')), snap, policy['name']))
-    for backup in backups or []:
-        if backup.get('disk_id') == disk['id'] and backup.get('status') == 'available' and backup.get('created_at'):
+    for backup in backups.get(disk['id'], ()):
+        if backup.get('status') == 'available' and backup.get('created_at'):
             copies.append(_copy(now, 'backup', '%s (%s)' % (OBJECT_STORAGE, (backup.get('backend') or 'cbr').upper()),
                                 backup))
     replicas = []
@@ -118,9 +124,10 @@ def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=N
         (snapshots, 'snapshots'), (backups, 'backups'), (pairs, 'replication pairs'), (groups, 'protection groups'))]
     require_checked_policy(policy)
     rows = []
+    snapshots_of, backups_of = _by_disk(snapshots, 'volume_id'), _by_disk(backups, 'disk_id')
     for tier in policy['tiers']:
         for disk in select_disks(disks, tier, policy):
-            copies = _disk_copies(moment, disk, policy, snapshots, backups, pairs, groups)
+            copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups)
             verdict, reasons, newest = _verdict(tier, disk, copies)
             rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
                          'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
