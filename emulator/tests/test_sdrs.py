@@ -459,3 +459,26 @@ def test_quotas(sdrs):
 def sdrs_admin(sdrs: Sdrs):
     from evs_emulator.testing import AdminClient
     return AdminClient(sdrs.t.base_url)
+
+
+def test_show_and_rename_of_every_resource(sdrs):
+    """One table serves GET and PUT on groups, pairs, instances and drills: each with its own body
+    key, its own 404 code, and a refused bad name."""
+    group, instance, pairs = protected_setup(sdrs, disks=1)
+    job = sdrs.run("POST", "/disaster-recovery-drills", {"disaster_recovery_drill": {
+        "server_group_id": group["id"], "name": "drill1"}})
+    drill_id = job["entities"]["disaster_recovery_drill_id"]
+    for collection, key, rid, missing_code in (
+            ("server-groups", "server_group", group["id"], "SDRS.0207"),
+            ("replications", "replication", pairs[0]["id"], "SDRS.0213"),
+            ("protected-instances", "protected_instance", instance["id"], "SDRS.0208"),
+            ("disaster-recovery-drills", "disaster_recovery_drill", drill_id, "SDRS.0201")):
+        before = sdrs.ok("GET", f"/{collection}/{rid}")[key]
+        renamed = sdrs.ok("PUT", f"/{collection}/{rid}", {key: {"name": f"{key}-renamed"}})[key]
+        assert renamed["name"] == f"{key}-renamed" and renamed["id"] == rid
+        assert sdrs.ok("GET", f"/{collection}/{rid}")[key] == renamed
+        assert {k for k in renamed if renamed[k] != before[k]} <= {"name", "updated_at"}
+        refused = sdrs.call("PUT", f"/{collection}/{rid}", {key: {"name": "no spaces allowed"}})
+        assert refused.status == 400, (collection, refused.body)
+        missing = sdrs.call("GET", f"/{collection}/00000000-0000-0000-0000-000000000000")
+        assert missing.status == 404 and missing.body["error"]["code"] == missing_code, missing.body
