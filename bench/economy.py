@@ -25,6 +25,8 @@ MINIMUM = {
     "disk_info": {"read": (1, 0, 0), "check-read": (1, 0, 0)},
     # the disk by name, the snapshot by name among the disk's: 2 lookups; POST + 1 read
     "snapshot": {"create": (2, 1, 1), "noop": (2, 0, 0), "check-noop": (2, 0, 0), "check-create": (2, 0, 0)},
+    # one disk: the same as snapshot (many disks: one listing of disks and of snapshots instead)
+    "snapshot_batch": {"create": (2, 1, 1), "noop": (2, 0, 0), "check-noop": (2, 0, 0), "check-create": (2, 0, 0)},
     # the disk by name + one filtered list
     "snapshot_info": {"read": (2, 0, 0), "check-read": (2, 0, 0)},
     # disk + snapshot; rollback POST + 1 read + the metadata record (a 2nd mutating request)

@@ -81,16 +81,19 @@ def make_twin(playbook: Path, out_dir: Path, kind: str = "debug") -> Path:
                 new_roles[-1].pop("name", None)
         if "roles" in play:
             play["roles"] = new_roles
-    for role in sorted(roles):
+    done: set = set()
+    while roles - done:  # roles that include other roles of the collection (protect -> snapshot_policy)
+        role = sorted(roles - done)[0]
+        done.add(role)
         source = ROOT / "roles" / role
         target = out_dir / "roles" / role
         shutil.rmtree(target, ignore_errors=True)
         if source.exists():
-            shutil.copytree(source, target)
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("molecule"))
             for path in (target / "tasks").glob("*.yml"):
                 data = yaml.safe_load(path.read_text())
                 if isinstance(data, list):
-                    path.write_text(yaml.safe_dump(_rewrite_tasks(data, kind, set()), sort_keys=False))
+                    path.write_text(yaml.safe_dump(_rewrite_tasks(data, kind, roles), sort_keys=False))
     twin = out_dir / f"{playbook.stem}-{kind}.yml"
     twin.write_text(yaml.safe_dump(plays, sort_keys=False))
     return twin
