@@ -33,3 +33,151 @@ def restore_point(copies, before=None, now=None, what='disk'):
     raise RetentionError('%s has no available copy at or before %s; the oldest is %s from %s'
                          % (what, format_time(limit), ordered[-1].get('name') or ordered[-1].get('id'),
                             format_time(parse_time(ordered[-1]['created_at']))))
+
+
+MECHANISMS = ('snapshot', 'backup')
+SOURCES = ('auto',) + MECHANISMS
+TARGETS = ('new', 'original')
+# what each way of restoring does with the chosen copy
+ACTIONS = {('snapshot', 'new'): 'create_from_snapshot', ('backup', 'new'): 'create_from_backup',
+           ('snapshot', 'original'): 'rollback', ('backup', 'original'): 'backup_restore'}
+HELP_ZONE_LOST = ('a backup (CBR/VBS, kept in object storage apart from the zone) would have allowed a '
+                  'restore into another zone, and replication (SDRS) would have kept a DR disk there '
+                  '(see the failover playbook)')
+
+
+def _newest_at_or_before(copies, limit, what):
+    """(copy, None) or (None, why not) for the newest available copy created at or before ``limit``."""
+    try:
+        return restore_point(copies, format_time(limit), what=what), None
+    except RetentionError as exc:
+        return None, str(exc)
+
+
+def _zone_state(zones, zone):
+    """True/False when the cloud lists ``zone`` (available or not), None when it says nothing."""
+    return zones.get(zone) if zone in zones else None
+
+
+def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zones=None, source='auto',
+                 target='new', new_disk_availability_zone=None, same_time_window=0, new_disk_name=None):
+    """How to bring ``disk`` back: the mechanism, the copy, the action and the zone of the result.
+
+    ``snapshots`` are the disk's; ``backups`` may hold other disks' (only those with the disk's
+    ``disk_id`` count). ``zones`` maps availability zones to whether they are up (disk_info's
+    ``zones``). With ``source=auto`` the newest usable copy at or before the point wins; a
+    snapshot and a backup at most ``same_time_window`` seconds apart count as the same point,
+    and the snapshot (same zone, no data to copy from object storage) is preferred. Snapshots
+    live in the disk's zone: while that zone is down they are unusable and a new disk from a
+    backup goes into another zone. Raises RetentionError saying why nothing qualifies and which
+    mechanism would have helped.
+    """
+    if not isinstance(disk, dict) or not disk.get('id'):
+        raise RetentionError('the disk must be a dict with an id (as disk_info returns it), not %r' % (disk,))
+    if source == 'replication':
+        raise RetentionError('restore_source=replication: restoring by failover acts on a whole protection group '
+                             '(all its disks and servers switch zones), not on one disk; run the failover '
+                             'playbook (dataprotection.evs.failover) for the group that replicates %s'
+                             % disk.get('name'))
+    if source not in SOURCES:
+        raise RetentionError('the restore source must be one of %s, not %r' % (', '.join(SOURCES + ('replication',)), source))
+    if target not in TARGETS:
+        raise RetentionError('the restore target must be new or original, not %r' % (target,))
+    try:
+        window = int(same_time_window)
+    except (TypeError, ValueError):
+        window = -1
+    if window < 0 or isinstance(same_time_window, bool):
+        raise RetentionError('same_time_window must be a number of seconds (0 or more), not %r' % (same_time_window,))
+    zones = zones or {}
+    if not isinstance(zones, dict):
+        raise RetentionError('zones must be a dict of zone name to availability (disk_info zones), not %r' % (zones,))
+    label = 'disk %s' % (disk.get('name') or disk['id'])
+    zone = disk.get('availability_zone')
+    zone_up = _zone_state(zones, zone) is not False
+    limit_text = before or now
+    if not limit_text:
+        raise RetentionError('give a point in time (before) or the cloud time (now)')
+    limit = parse_time(limit_text, 'the point in time')
+    new_zone = new_disk_availability_zone or None
+    if target == 'original':
+        new_zone = None
+        if not zone_up:
+            raise RetentionError('%s is in %s, which is unavailable: nothing can be written onto it now; restore into '
+                                 'a new disk in another zone from a backup (restore_target=new)' % (label, zone))
+    elif new_zone is not None:
+        if _zone_state(zones, new_zone) is False:
+            raise RetentionError('the new disk cannot go to %s: that availability zone is unavailable' % new_zone)
+        if zones and new_zone not in zones:
+            raise RetentionError('the new disk cannot go to %s: the region has the availability zones %s'
+                                 % (new_zone, ', '.join(sorted(zones))))
+
+    why_not, chosen = {}, {}
+    if source in ('auto', 'snapshot'):
+        if not zone_up:
+            why_not['snapshot'] = 'its snapshots live in %s, which is unavailable' % zone
+        elif new_zone not in (None, zone):
+            why_not['snapshot'] = ('a snapshot can only become a disk in its own zone %s, not %s; a backup can '
+                                   'restore into any zone of the region (restore_source=backup)' % (zone, new_zone))
+        else:
+            chosen['snapshot'], why_not['snapshot'] = _newest_at_or_before(
+                require_records(snapshots, 'the snapshots', optional=True), limit, label + ' (snapshots)')
+    if source in ('auto', 'backup'):
+        own = [b for b in require_records(backups, 'the backups', optional=True) if b.get('disk_id') == disk['id']]
+        chosen['backup'], why_not['backup'] = _newest_at_or_before(own, limit, label + ' (backups)')
+
+    candidates = [m for m in MECHANISMS if chosen.get(m)]
+    if not candidates:
+        reasons = '; '.join('%s: %s' % (m, why_not[m]) for m in MECHANISMS if m in why_not)
+        hint = ''
+        if not zone_up:
+            hint = ('a backup can restore into another zone: use restore_source=backup or auto' if source == 'snapshot'
+                    else HELP_ZONE_LOST)
+        raise RetentionError('%s cannot be restored from a copy at or before %s (%s)%s'
+                             % (label, format_time(limit), reasons, ('; ' + hint) if hint else ''))
+    notes = []
+    if len(candidates) == 2:
+        snap, backup = chosen['snapshot'], chosen['backup']
+        gap = (parse_time(backup['created']) - parse_time(snap['created'])).total_seconds()
+        mechanism = 'backup' if gap > window else 'snapshot'
+        same_point = abs(gap) <= window
+        notes.append('the snapshot from %s and the backup from %s are %s; the %s is used'
+                     % (snap['created'], backup['created'],
+                        'the same point (at most %ds apart)' % window if same_point else 'different points',
+                        'snapshot (in the disk\'s zone, quicker)' if same_point else 'newer one'))
+    else:
+        mechanism = candidates[0]
+        other = 'backup' if mechanism == 'snapshot' else 'snapshot'
+        if why_not.get(other):
+            notes.append('no %s: %s' % (other, why_not[other]))
+    copy = chosen[mechanism]
+
+    if target == 'original' or mechanism == 'snapshot':
+        result_zone = zone
+    elif new_zone:
+        result_zone = new_zone
+    elif zone_up:
+        result_zone = zone
+    else:
+        up = sorted(z for z, available in zones.items() if available and z != zone)
+        if not up:
+            raise RetentionError('%s: its zone %s is unavailable and no other zone is available for the new disk'
+                                 % (label, zone))
+        result_zone = up[0]
+        notes.append('%s is unavailable, so the new disk goes to %s (set restore_new_disk_availability_zone to '
+                     'choose)' % (zone, result_zone))
+    result = {
+        'mechanism': mechanism,
+        'action': ACTIONS[(mechanism, target)],
+        'target': target,
+        'source_copy': copy,
+        'availability_zone': result_zone,
+        'disk_zone_up': zone_up,
+        'restore_before': format_time(limit),
+        'notes': notes,
+        'new_disk_name': new_disk_name or '%s-restored-%s' % (
+            disk.get('name') or disk['id'], parse_time(copy['created']).strftime('%Y%m%dT%H%MZ')),
+    }
+    if now:
+        result['copy_age_seconds'] = int((parse_time(now, 'the cloud time') - parse_time(copy['created'])).total_seconds())
+    return result
