@@ -13,7 +13,8 @@ import html
 import json
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, human_duration, select_disks
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import format_time, parse_time, require_records
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
+    bulk_records, format_time, parse_time, require_records)
 
 SAME_AZ = 'same AZ'
 # what the audit reads of each tier, all added or checked by the dr_policy filter
@@ -26,16 +27,14 @@ def human_age(seconds):
     """``2d``, ``1d 23h``, ``5h 3m``, ``59m``: the two largest units, rounded down."""
     if seconds is None:
         return '-'
-    seconds = max(0, int(seconds))
-    parts = []
-    for unit, size in (('d', 86400), ('h', 3600), ('m', 60)):
-        count, seconds = divmod(seconds, size)
-        if count or (parts and len(parts) < 2):
-            parts.append('%d%s' % (count, unit))
-        if len(parts) == 2:
-            break
-    parts = [p for p in parts if not p.startswith('0')] or ['0m']
-    return ' '.join(parts)
+    days, rest = divmod(max(0, int(seconds)), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return '%dd %dh' % (days, hours) if hours else '%dd' % days
+    if hours:
+        return '%dh %dm' % (hours, minutes) if minutes else '%dh' % hours
+    return '%dm' % minutes
 
 
 def _copy(now, mechanism, location, item, policy_name=None):
@@ -118,6 +117,11 @@ def require_checked_policy(policy):
 
 def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None):
     """The report (a dict that serialises to JSON)."""
+    with bulk_records():
+        return _audit(disks, policy, now, snapshots, backups, pairs, groups)
+
+
+def _audit(disks, policy, now, snapshots, backups, pairs, groups):
     moment = parse_time(now, 'now (the cloud time)')
     disks = require_records(disks, 'disks')
     snapshots, backups, pairs, groups = [require_records(value, what, optional=True) for value, what in (
