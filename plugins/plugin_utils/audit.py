@@ -71,7 +71,7 @@ def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups):
             continue
         group = group_by_id.get(pair.get('server_group_id')) or {}
         dr_az = group.get('dr_az') or group.get('target_availability_zone')
-        live = pair.get('status') in ('available', 'in-use') and group.get('status') in PROTECTED_GROUP
+        live = pair.get('status') in ('available', 'protected', 'in-use') and group.get('status') in PROTECTED_GROUP
         replicas.append({'mechanism': 'replication', 'id': pair.get('id'), 'name': pair.get('name'),
                          'created_at': None, 'age': 0 if live else None, 'age_text': 'continuous' if live else 'stopped',
                          'location': 'other AZ (%s)' % dr_az if dr_az and dr_az != disk.get('availability_zone')

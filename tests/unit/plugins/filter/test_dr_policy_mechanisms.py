@@ -253,3 +253,14 @@ def test_a_server_in_two_tiers_is_refused():
         dr_policy_replication([disk('a', 'gold', attachments=attached('s1')),
                                disk('b', 'x', attachments=attached('s1', '/dev/vdc'))], policy)
     assert "server s1 (of disk 'b') also has disks in tier 'gold'" in str(info.value)
+
+
+def test_the_audit_counts_a_pair_of_a_protected_group_as_live():
+    """SDRS shows an idle pair of a protected group with the group's status, protected."""
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
+    policy = checked(replication_tier())
+    pair = {'id': 'p1', 'name': 'disk-id-a', 'production_volume_id': 'id-a', 'server_group_id': 'g1',
+            'status': 'protected'}
+    group = {'id': 'g1', 'status': 'protected', 'dr_az': 'eu-de-02'}
+    result = dr_audit([disk('a', 'gold')], policy, NOW, pairs=[pair], groups=[group])
+    assert result['disks'][0]['verdict'] == 'compliant', result['disks'][0]['reasons']
