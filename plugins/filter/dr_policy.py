@@ -113,9 +113,14 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _value:
-  description: The policy with every key; each tier has C(rpo) and C(rto) in seconds,
-    C(rpo_text), the normalized C(retention), C(disks) (C(metadata), C(names), C(ids)),
-    C(mechanisms) (ordered snapshot, backup, replication) and C(mechanism_reasons) (why each).
+  description:
+    - The policy with every key; each tier has C(rpo) and C(rto) in seconds,
+      C(rpo_text), the normalized C(retention), C(disks) (C(metadata), C(names), C(ids)),
+      C(mechanisms) (ordered snapshot, backup, replication) and C(mechanism_reasons) (why each).
+    - A tier that uses backups has C(backup) (else C(null)) - C(every) (seconds between backups, the RPO
+      but at least 1 hour), C(schedule) (RRULE patterns in UTC), C(cbr) and C(vbs) (the options of
+      M(dataprotection.evs.backup_policy) that keep the tier's retention as closely as each service
+      allows) and C(notes) (per service, what it keeps differently - always more, never less).
   type: dict
 '''
 
