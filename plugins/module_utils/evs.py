@@ -49,6 +49,16 @@ def describe_snapshot(snapshot, volume=None):
     return text
 
 
+def validate_snapshot_options(validate_text, options, state):
+    """A snapshot's options checked before any request (``validate_text`` of the module)."""
+    validate_text('name', options['name'], required=True)
+    validate_text('disk', options['disk'], required=True)
+    validate_text('description', options.get('description'))
+    if state == 'present' and options['name'].startswith(RESERVED_SNAPSHOT_PREFIX):
+        raise ResourceError("snapshot name '%s' is invalid: the prefix %s is reserved for backups"
+                            % (options['name'], RESERVED_SNAPSHOT_PREFIX))
+
+
 class EVS:
     """Calls of the EVS (Cinder v2 compatible + vendor) API through one ``Client``."""
 

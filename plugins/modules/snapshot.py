@@ -120,7 +120,7 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    RESERVED_SNAPSHOT_PREFIX, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot)
+    SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, validate_snapshot_options)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
 
 
@@ -140,12 +140,7 @@ class SnapshotModule(ResourceModule):
     server_defaults = {'description': '', 'metadata': {}}
 
     def validate(self):
-        self.validate_text('name', self.params['name'], required=True)
-        self.validate_text('disk', self.params['disk'], required=True)
-        self.validate_text('description', self.params['description'])
-        if self.params['state'] == 'present' and self.params['name'].startswith(RESERVED_SNAPSHOT_PREFIX):
-            raise ResourceError("snapshot name '%s' is invalid: the prefix %s is reserved for backups"
-                                % (self.params['name'], RESERVED_SNAPSHOT_PREFIX))
+        validate_snapshot_options(self.validate_text, self.params, self.params['state'])
 
     def find(self):
         self.disk = self.evs.find_volume(self.params['disk'], required=self.params['state'] == 'present')

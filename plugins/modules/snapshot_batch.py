@@ -172,8 +172,8 @@ error:
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import BatchModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    RESERVED_SNAPSHOT_PREFIX, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, looks_like_id,
-    merge_metadata, only_match)
+    SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, looks_like_id, merge_metadata, only_match,
+    validate_snapshot_options)
 
 #: up to this many distinct names (or ids), each is read with its own request; above it, one
 #: listing of the project's disks (or snapshots) takes fewer requests
@@ -204,12 +204,7 @@ class SnapshotBatchModule(BatchModule):
     server_defaults = {'description': '', 'metadata': {}}
 
     def validate_item(self, item):
-        self.validate_text('disk', item.params['disk'], required=True)
-        self.validate_text('name', item.params['name'], required=True)
-        self.validate_text('description', item.params['description'])
-        if self.params['state'] == 'present' and item.params['name'].startswith(RESERVED_SNAPSHOT_PREFIX):
-            raise ResourceError("snapshot name '%s' is invalid: the prefix %s is reserved for backups"
-                                % (item.params['name'], RESERVED_SNAPSHOT_PREFIX))
+        validate_snapshot_options(self.validate_text, item.params, self.params['state'])
 
     def validate(self):
         if self.params['disks'] is not None:
