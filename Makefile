@@ -111,10 +111,12 @@ sanity: venv collection-copy $(GET_PIP_CACHE) $(BIN)/shellcheck
 lint: venv collection-copy
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) $(BIN)/ansible-lint --offline -q
 
+# At -vvvv, the whole output kept in $(RUN_DIR)/integration, then scanned for the run's secrets
+# (tests/tools/run-integration.sh says what and how).
 integration: venv collection-copy
 	tools/with-emulator $(RUN_DIR)/emulator-integration bash -c '\
 	  tools/integration-config $(COLLECTION_COPY)/tests/integration/integration_config.yml && \
-	  cd $(COLLECTION_COPY) && $(BIN)/ansible-test integration --local --color no $(TARGETS)'
+	  tests/tools/run-integration.sh $(COLLECTION_COPY) $(RUN_DIR)/integration $(RUN_DIR)/emulator-integration $(TARGETS)'
 
 build-check: venv
 	rm -rf $(RUN_DIR)/dist

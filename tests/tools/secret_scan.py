@@ -2,12 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Look for the run's secrets in what a user of the run sees, and fail when one is there.
 
-    secret_scan.py --secrets-from clouds.yaml [--secrets-from config.yml ...]
+    secret_scan.py --secrets-from clouds.yaml [--secrets-from config.yml ...] [--secret VALUE ...]
                    [--token-hashes FILE] [--invocations-in OUTPUT] PATH...
 
 The secrets are every ``password``, ``sk`` and ``secret_key`` value in the YAML files given with
-``--secrets-from`` (the clouds.yaml the emulator printed, the integration config), plus the
-emulator's tokens. Tokens are never stored as strings anywhere (the emulator keeps only their
+``--secrets-from`` (the clouds.yaml the emulator printed, the integration config) and each
+``--secret``, plus the emulator's tokens. Tokens are never stored as strings anywhere (the emulator keeps only their
 SHA-256, see ``evs_emulator/auth.py``), so a token is found by its shape (``MII`` and 97 or more
 characters of the URL-safe base64 alphabet, of the 240 that ``new_token_string`` gives every token); when
 its hash is in ``--token-hashes`` (the issued tokens the emulator_request_log callback copied), the
@@ -42,6 +42,7 @@ TOKEN_SHAPE = re.compile(rb'MII[A-Za-z0-9_-]{97,}')
 # (so the run of URL-safe characters stops at one of them) and is cut into 64-character lines
 PEM_NEIGHBOUR = b'+/'
 TARGET_START = re.compile(r'^Running (\S+) integration test (?:role|script)$', re.M)
+FAILED_TARGET = re.compile(r'^(?:FATAL|ERROR): Command .* returned exit status', re.M)
 
 
 def secrets_in(document, found=None):
@@ -167,7 +168,7 @@ def silent_targets(output: str):
         shown = section.count('"module_args"')
         invocations += shown
         # a target ansible-test reports failed fails the suite anyway, maybe before any module ran
-        if 'TASK [' in section and not shown and '\nFATAL: ' not in section:
+        if 'TASK [' in section and not shown and not FAILED_TARGET.search(section):
             silent.append(start.group(1))
     return silent, invocations, len(starts)
 
@@ -175,12 +176,13 @@ def silent_targets(output: str):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--secrets-from', action='append', default=[], help='YAML file holding secrets')
+    parser.add_argument('--secret', action='append', default=[], help='one more secret (a wrong password a test sends)')
     parser.add_argument('--token-hashes', help='file with the SHA-256 of every issued token, one a line')
     parser.add_argument('--invocations-in', help="ansible-test's output: each target must show module arguments")
     parser.add_argument('paths', nargs='+')
     args = parser.parse_args(argv)
 
-    secrets = []
+    secrets = list(args.secret)
     for path in args.secrets_from:
         with open(path) as handle:
             secrets_in(yaml.safe_load(handle), secrets)
