@@ -50,6 +50,14 @@ options:
     description: The protection groups (M(dataprotection.evs.protection_group_info)).
     type: list
     elements: dict
+  zones:
+    description:
+      - The availability zones and whether each is up (C(zones) of M(dataprotection.evs.disk_info)
+        with O(dataprotection.evs.disk_info#module:zones=true)).
+      - Copies in a zone that is down (a disk's snapshots, a pair whose DR AZ is down) do not
+        count as usable; a disk whose AZ is down gets a note in C(notes) saying what can still
+        bring it back (backups restored into another AZ, a failover).
+    type: dict
 '''
 
 EXAMPLES = r'''
@@ -78,8 +86,8 @@ _value:
     disks:
       description: One row per tier and disk, with C(tier), C(failure), C(rpo), C(disk_id),
         C(disk_name), C(availability_zone), C(copies) (each with C(mechanism), C(name),
-        C(created_at), C(age) in seconds, C(location), C(by_policy)), C(copies_per_mechanism),
-        C(newest_surviving_age), C(verdict) and C(reasons).
+        C(created_at), C(age) in seconds, C(location), C(by_policy), C(usable)), C(copies_per_mechanism),
+        C(newest_surviving_age), C(availability_zone_up), C(verdict), C(reasons) and C(notes).
       type: list
       elements: dict
 '''
@@ -91,9 +99,9 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import P
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
 
 
-def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None):
+def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None):
     try:
-        return audit(disks, policy, now, snapshots, backups, pairs, groups)
+        return audit(disks, policy, now, snapshots, backups, pairs, groups, zones)
     except (PolicyError, RetentionError) as exc:
         raise AnsibleFilterError(str(exc))
 

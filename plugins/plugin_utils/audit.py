@@ -37,13 +37,14 @@ def human_age(seconds):
     return '%dm' % minutes
 
 
-def _copy(now, mechanism, location, item, policy_name=None):
+def _copy(now, mechanism, location, item, policy_name=None, usable=True):
     meta = item.get('metadata') or {}
     created = parse_time(item['created_at'])
     age = int((now - created).total_seconds())
     return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
             'created_at': format_time(created), 'age': age, 'age_text': human_age(age),
-            'location': location, 'by_policy': bool(policy_name) and meta.get('dp_evs_policy') == policy_name}
+            'location': location, 'by_policy': bool(policy_name) and meta.get('dp_evs_policy') == policy_name,
+            'usable': usable}
 
 
 def _by_disk(items, key):
@@ -54,12 +55,18 @@ def _by_disk(items, key):
     return found
 
 
-def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups):
-    """``snapshots`` and ``backups`` map a disk id to its copies (``_by_disk``)."""
+def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones):
+    """``snapshots`` and ``backups`` map a disk id to its copies (``_by_disk``); ``zones`` maps
+    an AZ to whether it is up (a copy in a zone that is down cannot be used until it is back)."""
     copies = []
+    disk_az = disk.get('availability_zone')
+    zone_up = zones.get(disk_az, True)
+    # while a zone is down the cloud lists what lives there with status error: its snapshots
+    # still exist, and come back with the zone, but cannot be used now
+    shown = ('available',) if zone_up else ('available', 'error')
     for snap in snapshots.get(disk['id'], ()):
-        if snap.get('status') == 'available' and snap.get('created_at'):
-            copies.append(_copy(now, 'snapshot', '%s (%s)' % (SAME_AZ, disk.get('availability_zone')), snap, policy['name']))
+        if snap.get('status') in shown and snap.get('created_at'):
+            copies.append(_copy(now, 'snapshot', '%s (%s)' % (SAME_AZ, disk_az), snap, policy['name'], usable=zone_up))
     for backup in backups.get(disk['id'], ()):
         if backup.get('status') == 'available' and backup.get('created_at'):
             copies.append(_copy(now, 'backup', '%s (%s)' % (OBJECT_STORAGE, (backup.get('backend') or 'cbr').upper()),
@@ -74,25 +81,33 @@ def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups):
         live = pair.get('status') in ('available', 'protected', 'in-use') and group.get('status') in PROTECTED_GROUP
         replicas.append({'mechanism': 'replication', 'id': pair.get('id'), 'name': pair.get('name'),
                          'created_at': None, 'age': 0 if live else None, 'age_text': 'continuous' if live else 'stopped',
-                         'location': 'other AZ (%s)' % dr_az if dr_az and dr_az != disk.get('availability_zone')
-                         else SAME_AZ, 'live': live, 'group_status': group.get('status'), 'by_policy': False})
+                         'location': 'other AZ (%s)' % dr_az if dr_az and dr_az != disk_az
+                         else SAME_AZ, 'live': live, 'group_status': group.get('status'), 'by_policy': False,
+                         'usable': zones.get(dr_az, True)})
     copies.sort(key=lambda c: c['age'])
     return copies + replicas
 
 
-def _verdict(tier, disk, copies):
+def _verdict(tier, disk, copies, zones):
     reasons = []
     rpo = tier['rpo']
-    survives = [c for c in copies if c['age'] is not None and c['age'] >= 0 and
+    survives = [c for c in copies if c['age'] is not None and c['age'] >= 0 and c['usable'] and
                 (tier['failure'] == 'disk' or not c['location'].startswith(SAME_AZ))]
     newest = min((c['age'] for c in survives), default=None)
+    down = sorted(set(zone for zone, up in zones.items() if not up))
+    if copies and not survives and any(not c['usable'] for c in copies):
+        reasons.append('no usable copy: %s %s down, and the copies there cannot be used until it is back%s' % (
+            ', '.join(down), 'is' if len(down) == 1 else 'are',
+            '' if tier['failure'] == 'az' else "; a tier that must survive the loss of an AZ (failure: az) "
+            "keeps backups or replication outside the disk's AZ"))
     if not copies:
         reasons.append('no copy at all')
     elif tier['failure'] == 'az' and not survives:
         reasons.append("its only copies share its AZ (%s); the tier must survive the loss of the AZ, which needs a "
                        "backup or replication" % disk.get('availability_zone'))
     elif newest is None:
-        reasons.append('no usable copy (replication stopped)')
+        if not reasons:
+            reasons.append('no usable copy (replication stopped)')
     elif newest > rpo:
         reasons.append('stale: the newest copy that survives a %s failure is %s old, the RPO is %s'
                        % (tier['failure'], human_age(newest), human_duration(rpo)))
@@ -102,6 +117,18 @@ def _verdict(tier, disk, copies):
                 mechanism, {'snapshot': 'available snapshot', 'backup': 'available backup',
                             'replication': 'live replication pair'}[mechanism]))
     return ('compliant' if not reasons else 'out of policy'), reasons, newest
+
+
+def _outage_note(disk, copies):
+    """What still helps a disk whose AZ is down, from the copies it has."""
+    zone = disk.get('availability_zone')
+    helps = []
+    if any(c['mechanism'] == 'backup' and c['usable'] for c in copies):
+        helps.append('its backups can be restored into another AZ (dataprotection.evs.restore)')
+    if any(c['mechanism'] == 'replication' and c['usable'] for c in copies):
+        helps.append('its replication pair can fail over (dataprotection.evs.failover)')
+    return "the disk's AZ %s is down: the disk and its snapshots are unavailable until it is back; %s" % (
+        zone, ' and '.join(helps) if helps else 'no copy outside that AZ can bring it back elsewhere')
 
 
 def require_checked_policy(policy):
@@ -115,13 +142,16 @@ def require_checked_policy(policy):
             '(a name and tiers with %s), not this %s' % (', '.join(sorted(CHECKED_TIER_KEYS)), type(policy).__name__)])
 
 
-def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None):
-    """The report (a dict that serialises to JSON)."""
+def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None):
+    """The report (a dict that serialises to JSON). ``zones``: {AZ: up} (disk_info zones=true)."""
+    if zones is not None and not (isinstance(zones, dict) and all(isinstance(up, bool) for up in zones.values())):
+        raise PolicyError('(audit)', ['zones must map each availability zone to whether it is up (true/false), '
+                                      'as disk_info returns it with zones: true, not %r' % (zones,)])
     with bulk_records():
-        return _audit(disks, policy, now, snapshots, backups, pairs, groups)
+        return _audit(disks, policy, now, snapshots, backups, pairs, groups, zones or {})
 
 
-def _audit(disks, policy, now, snapshots, backups, pairs, groups):
+def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones):
     moment = parse_time(now, 'now (the cloud time)')
     disks = require_records(disks, 'disks')
     snapshots, backups, pairs, groups = [require_records(value, what, optional=True) for value, what in (
@@ -131,12 +161,15 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups):
     snapshots_of, backups_of = _by_disk(snapshots, 'volume_id'), _by_disk(backups, 'disk_id')
     for tier in policy['tiers']:
         for disk in select_disks(disks, tier, policy):
-            copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups)
-            verdict, reasons, newest = _verdict(tier, disk, copies)
+            copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones)
+            verdict, reasons, newest = _verdict(tier, disk, copies, zones)
+            az_up = zones.get(disk.get('availability_zone'), True)
             rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
                          'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
                          'disk_id': disk['id'], 'disk_name': disk.get('name'),
                          'availability_zone': disk.get('availability_zone'), 'disk_status': disk.get('status'),
+                         'availability_zone_up': az_up,
+                         'notes': [] if az_up else [_outage_note(disk, copies)],
                          'copies': copies, 'newest_surviving_age': newest,
                          'copies_per_mechanism': dict((m, len([c for c in copies if c['mechanism'] == m]))
                                                       for m in ('snapshot', 'backup', 'replication')),
@@ -212,7 +245,8 @@ def audit_html(report):
                        esc(row['tier']), esc(row['failure']), esc(row['rpo_text']), counts['snapshot'], counts['backup'],
                        counts['replication'], esc('-' if newest is None else human_age(newest) + ' old'),
                        esc(', '.join(locations) or '-'), 'ok' if row['verdict'] == 'compliant' else 'bad',
-                       esc(row['verdict']), ''.join('<br><small>%s</small>' % esc(r) for r in row['reasons'])))
+                       esc(row['verdict']), ''.join('<br><small>%s</small>' % esc(r)
+                                                    for r in row['reasons'] + row.get('notes', []))))
     out.append('</tbody></table><h2>Copies over time</h2><p class="legend">%s'
                '<span><span class="dot" style="background:#fff3cd"></span> RPO window</span></p>'
                % ''.join('<span><span class="dot" style="background:%s"></span> %s</span>' % (c, m)

@@ -115,3 +115,42 @@ def test_ages_read_like_people_write_them():
     from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import human_age
     assert [human_age(s) for s in (0, 59, 60, 3599, 3600, 3660, 86400, 172799, 172800, 90061, None)] == [
         '0m', '0m', '1m', '59m', '1h', '1h 1m', '1d', '1d 23h', '2d', '1d 1h', '-']
+
+
+def test_an_az_outage_makes_the_copies_there_unusable_and_says_what_still_helps():
+    zones = {'eu-de-01': False, 'eu-de-02': True, 'eu-de-03': True}
+    down = dict((r['disk_name'], r) for r in dr_audit(DISKS, POLICY, NOW, snapshots=SNAPSHOTS, backups=BACKUPS,
+                                                      pairs=PAIRS, groups=GROUPS, zones=zones)['disks'])
+    fresh = down['fresh']
+    assert fresh['verdict'] == 'out of policy' and fresh['availability_zone_up'] is False
+    assert fresh['reasons'][0].startswith('no usable copy: eu-de-01 is down')
+    assert 'failure: az' in fresh['reasons'][0]
+    assert not any(c['usable'] for c in fresh['copies'])
+    assert "no copy outside that AZ can bring it back elsewhere" in fresh['notes'][0]
+    # replication to eu-de-02 still works: the gold disk stays compliant, with a note to fail over
+    gold = down['gold<db>']
+    assert gold['verdict'] == 'compliant' and 'dataprotection.evs.failover' in gold['notes'][0]
+    # a disk in another AZ is untouched by the outage
+    assert down['backed']['verdict'] == 'compliant' and down['backed']['notes'] == []
+    assert down['backed']['availability_zone_up'] is True
+    # the same report without zones is unchanged by the outage
+    assert rows()['fresh']['verdict'] == 'compliant'
+
+
+def test_a_backup_outlives_the_outage_of_its_disks_az():
+    disks = [{'id': 'd1', 'name': 'web', 'availability_zone': 'eu-de-01', 'status': 'available',
+              'metadata': {'tier': 'silver'}}]
+    backups = [{'id': 'b', 'name': 'b', 'disk_id': 'd1', 'status': 'available', 'created_at': '2026-11-25T11:00:00Z'}]
+    # during an outage the cloud lists the zone's snapshots with status error
+    snapshots = [snap('d1', '2026-11-25T11:30:00.000000', status='error')]
+    row = dr_audit(disks, POLICY, NOW, snapshots=snapshots, backups=backups, zones={'eu-de-01': False})['disks'][0]
+    assert row['verdict'] == 'compliant' and row['newest_surviving_age'] == 3600
+    assert [c['usable'] for c in row['copies']] == [False, True]
+    assert 'its backups can be restored into another AZ' in row['notes'][0]
+
+
+def test_zones_must_map_zones_to_booleans():
+    import pytest
+    from ansible.errors import AnsibleFilterError
+    with pytest.raises(AnsibleFilterError, match='zones must map each availability zone'):
+        dr_audit(DISKS, POLICY, NOW, zones={'eu-de-01': 'down'})
