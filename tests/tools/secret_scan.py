@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Look for the run's secrets in what a user of the run sees, and fail when one is there.
 
@@ -134,7 +133,7 @@ class Scanner:
     def _issued(self, candidate: bytes):
         # an issued token is 243 characters; a longer run may be a token with text glued on
         return any(hashlib.sha256(candidate[:size]).hexdigest() in self.token_hashes
-                   for size in {243, len(candidate)})
+                   for size in (243, len(candidate)))
 
     def mask(self, line: bytes, width=240):
         for number, form, pattern in self.patterns:
@@ -174,7 +173,7 @@ def silent_targets(output: str):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--secrets-from', action='append', default=[], help='YAML file holding secrets')
     parser.add_argument('--secret', action='append', default=[], help='one more secret (a wrong password a test sends)')
     parser.add_argument('--token-hashes', help='file with the SHA-256 of every issued token, one a line')
