@@ -590,8 +590,8 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
             if group.get('status') == 'failed-over' or group.get('production_az') != source:
                 problems.append("%s: protection group '%s' is failed over (production in %s, status %s); protect "
                                 "does not re-protect or fail back: do that with protection_group (or the failover "
-                                "role), or leave the tier out (protect_tiers)" % (where, name, group.get('production_az'),
-                                                                                   group.get('status')))
+                                "role), or leave the tier out (protect_tiers)"
+                                % (where, name, group.get('production_az'), group.get('status')))
                 continue
         members_instances = [i for i in instances if group and i.get('server_group_id') == group.get('id')]
         members_pairs = [p for p in pairs if group and p.get('server_group_id') == group.get('id')]
