@@ -2,9 +2,11 @@
 latency, start time and memory (RSS), with 100 disks and again with 100,000 resources.
 
 The 100,000 resources are written into the emulator's SQLite store in one transaction while the
-emulator is stopped (copies of a disk the API created, with new ids, in tenant-b), then the
-emulator is started again on the same state: through the API, each create request checks the quota
-by scanning all of the project's volumes, so seeding 100,000 that way grows quadratically.
+emulator is stopped (copies of a disk the API created, with new ids, in tenant-b; and 2,000
+snapshots, half of them marked with the metadata of one batch, as the collection's batch snapshot
+polling of 1,000 disks would find them), then the emulator is started again on the same state.
+Then: a list in the project of 100,000 disks (first page, a page deep inside by marker, a name
+filter), the 1,000 snapshots of one batch by metadata filter, and creates through the API there.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ import subprocess
 import threading
 import time
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from benchlib import Emulator, log, save_result
 
 CONNECTIONS = 8
 DURATION = 10  # seconds per load run
 SEED = 100_000
+SNAPSHOT_BATCH = 1_000  # snapshots per batch; two batches are seeded
 
 
 def parse_latency(text: str) -> float:
@@ -96,6 +99,16 @@ def single_latency(emu: Emulator, path: str, token: str, n: int = 5) -> dict:
     return {"requests": n, "median_ms": statistics.median(times), "max_ms": max(times)}
 
 
+def create_latency(emu: Emulator, cloud: str, n: int = 20) -> dict:
+    """Single volume creates through the API (each checks the quota)."""
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        emu.api("POST", "/evs/v2/{pid}/volumes", {"volume": {"size": 10, "availability_zone": "eu-de-01"}}, cloud)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"requests": n, "median_ms": statistics.median(times), "max_ms": max(times)}
+
+
 def measure(emu: Emulator, label: str, disk_id: str) -> dict:
     token, project = emu.token("tenant-a")
     base = f"{emu.url}/evs/v3/{project}"
@@ -110,7 +123,7 @@ def measure(emu: Emulator, label: str, disk_id: str) -> dict:
     return out
 
 
-def seed_store(db_path, template: dict, project_id: str, count: int) -> float:
+def seed_store(db_path, template: dict, project_id: str, count: int, snapshot: dict) -> float:
     t0 = time.monotonic()
     db = sqlite3.connect(db_path)
     rows = []
@@ -119,6 +132,11 @@ def seed_store(db_path, template: dict, project_id: str, count: int) -> float:
         body = dict(template, id=rid, name=f"seed-{i:06d}", project_id=project_id,
                     wwn="688860300" + rid.replace("-", "")[:23])
         rows.append(("volume", rid, project_id, body.get("region"), json.dumps(body)))
+        if i < 2 * SNAPSHOT_BATCH:  # one snapshot of each of the first 2,000 disks, in two batches
+            sid = str(uuid.uuid4())
+            snap = dict(snapshot, id=sid, name=f"seed-{i:06d}", project_id=project_id, volume_id=rid,
+                        metadata={"batch": f"b{i % 2}"})
+            rows.append(("snapshot", sid, project_id, snap.get("region"), json.dumps(snap)))
     with db:
         db.executemany("INSERT INTO resources (kind, id, project_id, region, body) VALUES (?, ?, ?, ?, ?)", rows)
     db.close()
@@ -132,6 +150,8 @@ def main() -> dict:
         emu.admin.zero_timings()
         ids = emu.create_disks(100, "load", {"backup": "daily"})
         emu.api("GET", f"/evs/v3/{{pid}}/volumes/{ids[0]}")  # settles it
+        snapshot_id = emu.api("POST", "/evs/v2/{pid}/snapshots", {"snapshot": {"volume_id": ids[0]}})["snapshot"]["id"]
+        emu.api("GET", f"/evs/v2/{{pid}}/snapshots/{snapshot_id}")  # settles it
         result["rss_mb_idle_100_disks"] = round(emu.rss_mb(), 1)
         result["baseline"] = measure(emu, "100 disks", ids[0])
         emu.admin.clear_requests()
@@ -140,13 +160,15 @@ def main() -> dict:
         emu.stop()
     db_path = emu.dir / "data" / "emulator.sqlite3"
     db = sqlite3.connect(db_path)
-    template = json.loads(db.execute("SELECT body FROM resources WHERE kind='volume' AND id=?",
-                                     (ids[0],)).fetchone()[0])
+    template, snapshot = (json.loads(db.execute("SELECT body FROM resources WHERE kind=? AND id=?",
+                                                (kind, rid)).fetchone()[0])
+                          for kind, rid in (("volume", ids[0]), ("snapshot", snapshot_id)))
     db.close()
-    log(f"emulator: writing {SEED} volumes of tenant-b into the store (one transaction)")
-    result["seed_seconds"] = round(seed_store(db_path, template, project_b, SEED), 2)
+    log(f"emulator: writing {SEED} volumes and {2 * SNAPSHOT_BATCH} snapshots of tenant-b into the store")
+    result["seed_seconds"] = round(seed_store(db_path, template, project_b, SEED, snapshot), 2)
     result["seed_method"] = ("store: one SQLite transaction while the emulator is stopped "
-                             "(copies of an API-created volume, new ids, tenant-b)")
+                             f"(copies of an API-created volume, new ids, tenant-b; plus {2 * SNAPSHOT_BATCH} "
+                             "snapshots of the first disks, half of them with metadata batch=b1)")
     # start again on the same state: start time and memory with 100,100 resources
     result["start_seconds_100k"] = round(emu.restart(), 3)
     try:
@@ -157,6 +179,19 @@ def main() -> dict:
         result["list_100k_single"] = single_latency(emu, f"/evs/v3/{project_b}/volumes/detail?limit=10", token_b)
         log(f"  median {result['list_100k_single']['median_ms']:.0f} ms")
         result["rss_mb_after_list_100k"] = round(emu.rss_mb(), 1)
+        big = f"/evs/v3/{project_b}"
+        deep = emu.api("GET", big + "/volumes?limit=1000&offset=50000", cloud="tenant-b")["volumes"][0]["id"]
+        result["list_100k_marker"] = single_latency(emu, f"{big}/volumes/detail?limit=10&marker={deep}", token_b)
+        result["list_100k_name"] = single_latency(emu, f"{big}/volumes/detail?name=seed-054321", token_b)
+        batch = big + "/snapshots/detail?" + urlencode({"metadata": json.dumps({"batch": "b1"})})
+        found = emu.api("GET", batch, cloud="tenant-b")
+        assert len(found["snapshots"]) == SNAPSHOT_BATCH, len(found["snapshots"])
+        log(f"emulator [100k]: {SNAPSHOT_BATCH} snapshots by metadata filter (of {2 * SNAPSHOT_BATCH})")
+        result["snapshots_by_metadata_single"] = single_latency(emu, batch, token_b)
+        result["snapshots_by_metadata"] = load(emu.url + batch, token_b)
+        log(f"  {result['snapshots_by_metadata']['rps']:.0f} GET/s")
+        result["create_100k"] = create_latency(emu, "tenant-b")
+        result["rss_mb_after_all_100k"] = round(emu.rss_mb(), 1)
     finally:
         emu.stop()
     result["connections"] = CONNECTIONS

@@ -50,7 +50,7 @@ def emulator_section(r: dict) -> list[str]:
             f"**{r['rss_mb_after_list_100k']} MB** after listing the project that holds 100,000 disks.",
             f"- Seeding: 100,000 volumes written through the {r['seed_method']}, in {r['seed_seconds']} s. "
             f"Creates through the API in that project: {ms(r['create_100k'])} per `POST /volumes` (quota usage "
-            "is an indexed SQL count, not a scan of the project).",
+            "comes from running totals kept with every write, not a scan of the project).",
             f"- Lists read only their page (filtered, ordered and paged in SQL; see emulator/README.md): in the "
             f"project with 100,000 disks one `GET /volumes/detail?limit=10` takes {ms(r['list_100k_single'])}, "
             f"a page deep inside it by marker {ms(r['list_100k_marker'])}, a name filter "
