@@ -56,6 +56,7 @@ LISTED_COLUMNS = {
     "volume_id": "TEXT AS (json_extract(body, '$.volume_id'))",
     "vault_id": "TEXT AS (json_extract(body, '$.vault_id'))",
     "resource_id": "TEXT AS (json_extract(body, '$.resource_id'))",
+    "server_group_id": "TEXT AS (json_extract(body, '$.server_group_id'))",
     "zone": "TEXT AS (coalesce(json_extract(body, '$.availability_zone'),"
             " json_extract(body, '$._availability_zone')))",
     "volume_type": "TEXT AS (coalesce(json_extract(body, '$.volume_type'), json_extract(body, '$._volume_type')))",
@@ -78,6 +79,7 @@ CREATE INDEX IF NOT EXISTS resources_page_by_volume ON resources
     (kind, project_id, volume_id, created_at, id, gone_at);
 CREATE INDEX IF NOT EXISTS resources_of_vault ON resources (kind, project_id, vault_id, gone_at);
 CREATE INDEX IF NOT EXISTS resources_of_resource ON resources (kind, project_id, resource_id, gone_at);
+CREATE INDEX IF NOT EXISTS resources_of_group ON resources (kind, project_id, server_group_id, gone_at);
 -- the few rows whose pending extend changes the size that quota usage counts
 CREATE INDEX IF NOT EXISTS resources_resizing ON resources (kind, project_id, due) WHERE size_when_due IS NOT NULL;
 """

@@ -482,3 +482,27 @@ def test_show_and_rename_of_every_resource(sdrs):
         assert refused.status == 400, (collection, refused.body)
         missing = sdrs.call("GET", f"/{collection}/00000000-0000-0000-0000-000000000000")
         assert missing.status == 404 and missing.body["error"]["code"] == missing_code, missing.body
+
+
+def test_member_lists_by_group_select_in_sql(sdrs):
+    """Pairs, instances and drills of one group (selected by index) and of several groups."""
+    t = sdrs.t
+    groups = [sdrs.create_group(name=f"pg{i}") for i in range(2)]
+    pairs = {g["id"]: [sdrs.create_pair(g["id"], t.create_volume(10, "eu-de-01")["id"], f"p{g['name']}{n}")["id"]
+                       for n in range(2)] for g in groups}
+    server = t.create_server("app", "eu-de-01")
+    instance = sdrs.create_instance(groups[1]["id"], server["id"])
+    for g in groups:
+        listed = sdrs.ok("GET", f"/replications?server_group_id={g['id']}")
+        assert [p["id"] for p in listed["replications"]] == pairs[g["id"]] and listed["count"] == 2
+        assert sdrs.group(g["id"])["replication_num"] == 2
+    both = sdrs.ok("GET", f"/replications?server_group_ids={groups[0]['id']},{groups[1]['id']}")
+    assert [p["id"] for p in both["replications"]] == pairs[groups[0]["id"]] + pairs[groups[1]["id"]]
+    paged = sdrs.ok("GET", f"/replications?server_group_id={groups[1]['id']}&limit=1&offset=1")
+    assert [p["id"] for p in paged["replications"]] == pairs[groups[1]["id"]][1:] and paged["count"] == 2
+    assert sdrs.ok("GET", f"/protected-instances?server_group_id={groups[0]['id']}")["protected_instances"] == []
+    assert [i["id"] for i in sdrs.ok("GET", f"/protected-instances?server_group_id={groups[1]['id']}")[
+        "protected_instances"]] == [instance["id"]]
+    assert sdrs.group(groups[1]["id"])["protected_instance_num"] == 1
+    assert sdrs.ok("GET", f"/disaster-recovery-drills?server_group_id={groups[0]['id']}") == {
+        "disaster_recovery_drills": [], "count": 0}

@@ -28,6 +28,7 @@ from ..clock import cinder_time
 from ..context import ProjectCall, project_endpoint
 from ..lifecycle import GONE, Operation, begin, settle
 from ..resources import Repository, new_id
+from ..store import Selection
 from ..web import json_response, read_json
 from . import evs, vpc
 from .compute import SERVER
@@ -152,7 +153,9 @@ class Call(ProjectCall):
         return self._get(self.drills, did, "SDRS.0201", "DR drill")
 
     def members(self, repo: Repository, group_id: str) -> list[dict]:
-        return [m for m in repo.list(self.project_id) if m["server_group_id"] == group_id]
+        """The group's pairs, instances or drills in creation order, selected in SQL (by index)."""
+        selection = Selection(equal=(("server_group_id", group_id),), order=("seq",))
+        return [member for _, member in repo.scan(self.project_id, selection)]
 
     def save_volume(self, volume: dict) -> dict:
         return self.volumes.save(volume)
@@ -578,7 +581,10 @@ async def create_pair(call: Call):
 def _listed_members(call: Call, repo: Repository, view) -> list[dict]:
     query = call.request.query_params
     groups = _ids(query, "server_group_id", "server_group_ids")
-    items = [m for m in repo.list(call.project_id) if groups is None or m["server_group_id"] in groups]
+    if groups is not None and len(groups) == 1:
+        items = call.members(repo, next(iter(groups)))
+    else:
+        items = [m for m in repo.list(call.project_id) if groups is None or m["server_group_id"] in groups]
     items = [view(call, m) for m in items]
     items = _exact(items, query, ("name", "status"))
     zone = query.get("availability_zone")
@@ -841,7 +847,8 @@ async def create_drill(call: Call):
 @endpoint
 async def list_drills(call: Call):
     query = call.request.query_params
-    items = [d for d in call.drills.list(call.project_id)]
+    group_id = query.get("server_group_id")
+    items = call.members(call.drills, group_id) if group_id is not None else call.drills.list(call.project_id)
     items = _exact([drill_view(d) for d in items], query, ("server_group_id", "name", "status", "drill_vpc_id"))
     return _paged(call, items, "disaster_recovery_drills")
 
