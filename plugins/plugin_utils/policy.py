@@ -481,7 +481,8 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
     of its vault and backup policy (``<policy>-<tier>``), the covered disks, the vault size, whether
     the vault and policy exist, and the on-demand backups due now: a covered disk whose newest
     available backup (of ``backend``) is older than the tier's backup interval on the cloud's clock
-    ``now``, or that has none, gets ``<policy>-<tier>-<slot>``. Raises PolicyError, before any
+    ``now``, or that has none, gets ``<policy>-<tier>-<slot>``; ``apply`` is false for a tier that
+    covers no disk and has no vault or policy yet (nothing to make). Raises PolicyError, before any
     change, when a disk is covered by two backup tiers (a disk is in one vault, or one VBS policy)
     or, for CBR, is in a vault the policy did not make."""
     problems = []
@@ -532,12 +533,14 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
                         'vault_exists': vault is not None,
                         'reason': ('no backup yet' if newest is None else 'newest backup is %s old, more than %s'
                                    % (human_duration(age), settings['every_text']))})
+        policy_exists = any(p.get('name') == name and p.get('backend', backend) == backend for p in policies)
         plans.append({
             'tier': tier['name'], 'name': name, 'rpo_text': tier['rpo_text'], 'backup': settings,
             'notes': settings['notes'][backend], 'disks': [{'id': d['id'], 'name': d.get('name')} for d in covered],
             'disk_ids': sorted(d['id'] for d in covered), 'vault_size': size,
-            'vault_exists': vault is not None,
-            'policy_exists': any(p.get('name') == name and p.get('backend', backend) == backend for p in policies),
+            'vault_exists': vault is not None, 'policy_exists': policy_exists,
+            # a tier that covers no disk gets no (billed, empty) vault; one that had disks is emptied
+            'apply': bool(covered) or vault is not None or policy_exists,
             'due': due, 'skipped': skipped,
         })
     if problems:

@@ -264,3 +264,10 @@ def test_the_audit_counts_a_pair_of_a_protected_group_as_live():
     group = {'id': 'g1', 'status': 'protected', 'dr_az': 'eu-de-02'}
     result = dr_audit([disk('a', 'gold')], policy, NOW, pairs=[pair], groups=[group])
     assert result['disks'][0]['verdict'] == 'compliant', result['disks'][0]['reasons']
+
+
+def test_a_tier_without_disks_gets_no_vault_until_it_had_one():
+    assert plan([disk('other', tier='none')])[0]['apply'] is False
+    vault = {'name': 'shop-silver', 'size': 20, 'resource_ids': ['id-gone']}
+    assert plan([disk('other', tier='none')], vaults=[vault])[0]['apply'] is True
+    assert plan([disk('db01')])[0]['apply'] is True
