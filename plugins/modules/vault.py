@@ -230,10 +230,15 @@ class VaultModule(ResourceModule):
     def resolve_disks(self, current):
         """The declared disks by id; each must exist and be in no other vault (GETs only)."""
         self.disks = {}
+        held = set((current or {}).get('resource_ids') or ())
         for entry in self.params['resources']:
+            if entry in held:
+                # already in the vault: nothing to check, and no request to the disk, whose AZ
+                # may be down (the vault and its backups are regional)
+                self.disks[entry] = {'id': entry}
+                continue
             disk = self.evs.find_volume(entry, required=True)
             self.disks[disk['id']] = disk
-        held = set((current or {}).get('resource_ids') or ())
         for disk_id, disk in sorted(self.disks.items()):
             if disk_id in held:
                 continue

@@ -127,8 +127,9 @@ def _outage_note(disk, copies):
         helps.append('its backups can be restored into another AZ (dataprotection.evs.restore)')
     if any(c['mechanism'] == 'replication' and c['usable'] for c in copies):
         helps.append('its replication pair can fail over (dataprotection.evs.failover)')
-    return "the disk's AZ %s is down: the disk and its snapshots are unavailable until it is back; %s" % (
-        zone, ' and '.join(helps) if helps else 'no copy outside that AZ can bring it back elsewhere')
+    return "disk %s: its AZ %s is down, the disk and its snapshots are unavailable until it is back; %s" % (
+        disk.get('name') or disk.get('id'), zone,
+        ' and '.join(helps) if helps else 'no copy outside that AZ can bring it back elsewhere')
 
 
 def require_checked_policy(policy):
