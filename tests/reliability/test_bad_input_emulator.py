@@ -28,6 +28,13 @@ def ambiguous(name: str) -> str:
 CASES = [
     # ----- unknown names
     ("snapshot", {"disk": "no-such-disk", "name": "s"}, r"no-such-disk.*(not found|no disk|does not exist)"),
+    ("snapshot_batch", {"disks": ["bi-one", "no-such-disk"], "name": "s"}, r"no-such-disk.*does not exist"),
+    ("snapshot_batch", {"disks": ["bi-one", "bi-twin"], "name": "s"}, ambiguous("bi-twin")),
+    ("snapshot_batch", {"snapshots": [{"disk": "bi-one", "name": "s" * 300}]}, r"snapshots\[0\]: name"),
+    ("snapshot_batch", {"snapshots": [{"disk": "bi-one", "name": "s"}, {"disk": "bi-one", "name": "s"}]},
+     r"both name"),
+    ("snapshot_batch", {"disks": ["bi-one"], "name": "s", "snapshots": [{"disk": "bi-one", "name": "s"}]},
+     r"mutually exclusive"),
     ("snapshot_rollback", {"snapshot": "no-such-snap"}, r"no-such-snap"),
     ("snapshot_rollback", {"snapshot": "bi-snap", "disk": "no-such-disk"}, r"no-such-disk"),
     ("disk", {"name": "bi-new", "availability_zone": "eu-de-01", "snapshot": "no-such-snap"}, r"no-such-snap"),

@@ -66,15 +66,32 @@ def invalid_values(option: dict):
 def valid_value(option: dict):
     if option.get("choices"):
         return option["choices"][0]
-    return {"int": 1, "bool": True, "dict": {}, "list": []}.get(option.get("type", "str"), "x")
+    if option.get("type") == "list" and option.get("elements") == "dict" and option.get("options"):
+        return [valid_element(option)]
+    return {"int": 1, "bool": True, "dict": {}, "list": ["x"] if option.get("elements") == "str" else []}.get(
+        option.get("type", "str"), "x")
 
 
-def base_args(spec: dict) -> dict:
-    """Connection settings plus a valid value for every required option."""
+def valid_element(option: dict) -> dict:
+    """One valid element of a list of dicts with sub-options: its required sub-options."""
+    return {name: valid_value(sub) for name, sub in option["options"].items() if sub.get("required")}
+
+
+def base_args(spec: dict, module: str | None = None) -> dict:
+    """Connection settings plus a valid value for every required option, and for the first
+    option of each required_one_of group (and what it requires with required_by)."""
     args = dict(CONNECTION)
     for name, option in spec.items():
         if option.get("required"):
             args[name] = valid_value(option)
+    kwargs = getattr(module_class(module), "module_kwargs", {}) if module else {}
+    for group in kwargs.get("required_one_of", ()):
+        if not any(name in args for name in group):
+            args[group[0]] = valid_value(spec[group[0]])
+    for name, needed in kwargs.get("required_by", {}).items():
+        if name in args:
+            for other in ([needed] if isinstance(needed, str) else needed):
+                args.setdefault(other, valid_value(spec[other]))
     return args
 
 
@@ -123,14 +140,16 @@ def test_every_module_has_options_to_try():
 @given(data=st.data())
 def test_a_value_outside_the_type_or_choices_fails_before_any_request(module, path, strategy, data):
     value = data.draw(strategy)
-    args = base_args(full_spec(module_class(module)))
+    spec = full_spec(module_class(module))
+    args = base_args(spec, module)
     if len(path) == 1:
         args[path[0]] = value
+    elif spec[path[0]].get("type") == "list":
+        args[path[0]] = [dict(valid_element(spec[path[0]]), **{path[1]: value})]
     else:
         args[path[0]] = dict(args.get(path[0]) or {}, **{path[1]: value})
     result, sent = run(module, args, offline=True)
     TRIED[module] += 1
-    spec = full_spec(module_class(module))
     # ansible-core's message for a dict with sub-options does not name it (a finding)
     named = not (len(path) == 1 and spec[path[0]].get("options"))
     assert_clean_failure(result, sent, *([path[-1]] if named else []))
@@ -143,7 +162,7 @@ def test_an_unknown_option_fails_before_any_request(module, name):
     spec = full_spec(module_class(module))
     if name in spec or any(name in (o.get("aliases") or ()) for o in spec.values()):
         return
-    args = dict(base_args(spec), **{name: "x"})
+    args = dict(base_args(spec, module), **{name: "x"})
     result, sent = run(module, args, offline=True)
     TRIED[module] += 1
     assert_clean_failure(result, sent, name)
@@ -154,7 +173,7 @@ def test_a_missing_required_option_fails_before_any_request(module):
     spec = full_spec(module_class(module))
     required = [name for name, option in spec.items() if option.get("required")]
     for name in required:
-        args = base_args(spec)
+        args = base_args(spec, module)
         del args[name]
         result, sent = run(module, args, offline=True)
         TRIED[module] += 1

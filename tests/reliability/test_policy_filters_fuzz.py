@@ -141,9 +141,37 @@ def test_dr_audit_refuses_bad_arguments_cleanly(policy, snapshots):
     call_cleanly("dr_audit", DISKS, policy, NOW, snapshots=snapshots)
 
 
+@given(targets=json_like, snapshots=json_like, state=st.one_of(st.sampled_from(["present", "absent"]), json_like))
+def test_dr_snapshot_batch_refuses_bad_arguments_cleanly(targets, snapshots, state):
+    call_cleanly("dr_snapshot_batch", targets, snapshots, state=state)
+
+
+@given(policy=broken_policies(), vaults=json_like, backups=json_like, backend=json_like)
+def test_dr_policy_backups_refuses_bad_arguments_cleanly(policy, vaults, backups, backend):
+    call_cleanly("dr_policy_backups", DISKS, policy, NOW, vaults=vaults, backups=backups, backend=backend)
+
+
+@given(policy=broken_policies(), groups=json_like, pairs=json_like)
+def test_dr_policy_replication_refuses_bad_arguments_cleanly(policy, groups, pairs):
+    call_cleanly("dr_policy_replication", DISKS, policy, groups=groups, pairs=pairs)
+
+
+@given(disk=st.one_of(json_like, st.sampled_from(DISKS)), snapshots=json_like, backups=json_like, before=json_like,
+       zones=json_like, source=json_like)
+def test_dr_restore_plan_refuses_bad_arguments_cleanly(disk, snapshots, backups, before, zones, source):
+    call_cleanly("dr_restore_plan", disk, snapshots=snapshots, backups=backups, before=before, now=NOW,
+                 zones=zones, source=source)
+
+
+@given(zones=json_like)
+def test_dr_audit_refuses_bad_zones_cleanly(zones):
+    call_cleanly("dr_audit", DISKS, FILTERS["dr_policy"](POLICIES[0]), NOW, zones=zones)
+
+
 def test_every_filter_is_fuzzed():
     fuzzed = {"dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
-              "dr_restore_point", "dr_audit"}
+              "dr_restore_point", "dr_audit", "dr_snapshot_batch", "dr_policy_backups", "dr_policy_replication",
+              "dr_restore_plan"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above
