@@ -22,7 +22,7 @@ set -euo pipefail
 copy=$1 out=$2 emulator_state=$3; shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 config=$copy/tests/integration/integration_config.yml
-mkdir -p "$out/emulator"
+mkdir -p "$out/emulator" && touch "$out/emulator/requests.jsonl"
 
 cat > "$copy/tests/integration/integration.cfg" <<CFG
 [defaults]
@@ -54,5 +54,9 @@ python "$here/secret_scan.py" --secrets-from "$OS_CLIENT_CONFIG_FILE" --secrets-
   --token-hashes "$out/emulator/token-hashes.txt" --invocations-in "$out/output.log" \
   "$out/output.log" "$out/ansible.log" "$out/emulator" "$copy/tests/output" "$emulator_state/emulator.log" \
   | tee "$out/secret-scan.txt" || scan=1
-[ "$status" = 0 ] || { echo "integration: ansible-test failed (exit $status)"; exit "$status"; }
+if [ "$status" != 0 ]; then
+  failed=$(sed -n '/integration test(s) listed below/,/^[^a-z0-9_]/p' "$out/output.log" | grep -E '^[a-z0-9_]+$' || true)
+  echo "integration: ansible-test failed (exit $status), targets: ${failed//$'\n'/ }"
+  exit "$status"
+fi
 exit "$scan"
