@@ -5,13 +5,8 @@
 # cannot reach; the audit says which disks the outage left without a usable copy and what still
 # helps. (Failover of replicated disks while an AZ is down: the failover role's scenario.)
 set -eu -o pipefail
-config=$(cd ../.. && pwd)/integration_config.yml
-setting() { sed -n "s/^$1: //p" "$config"; }
-export OS_CLIENT_CONFIG_FILE OS_CLOUD ANSIBLE_ROLES_PATH
-OS_CLIENT_CONFIG_FILE=$(setting emulator_clouds_yaml)
-OS_CLOUD=$(setting emulator_cloud)
-ANSIBLE_ROLES_PATH=$(cd .. && pwd)
-run() { ansible-playbook "$@" -e "@$config"; }
+# shellcheck source=../setup_emulator/files/runme_env.sh
+source ../setup_emulator/files/runme_env.sh
 mark() { run mark.yml; }
 verify() { run verify.yml -e "@mark.vars.yml" -e "verify_step=$1" -e "audit_dir=$PWD/audit"; }
 

@@ -3,13 +3,8 @@
 # --check --diff predicts exactly what the real run does and changes nothing; the real run
 # snapshots the selected disks only; a second run is changed=0 and sends only GET requests.
 set -eu -o pipefail
-config=$(cd ../.. && pwd)/integration_config.yml
-setting() { sed -n "s/^$1: //p" "$config"; }
-export OS_CLIENT_CONFIG_FILE OS_CLOUD ANSIBLE_ROLES_PATH
-OS_CLIENT_CONFIG_FILE=$(setting emulator_clouds_yaml)
-OS_CLOUD=$(setting emulator_cloud)
-ANSIBLE_ROLES_PATH=$(cd .. && pwd)
-run() { ansible-playbook "$@" -e "@$config"; }
+# shellcheck source=../setup_emulator/files/runme_env.sh
+source ../setup_emulator/files/runme_env.sh
 changed_count() { grep -E '^localhost +:' "$1" | sed -E 's/.*changed=([0-9]+).*/\1/'; }
 
 run setup.yml "$@"

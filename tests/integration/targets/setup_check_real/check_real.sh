@@ -25,12 +25,8 @@
 # Requirement: the playbook does not reset the emulator, and runs on one host (localhost).
 
 check_real_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-check_real_config=$(cd ../.. && pwd)/integration_config.yml
-check_real_setting() { sed -n "s/^$1: //p" "$check_real_config"; }
-export OS_CLIENT_CONFIG_FILE OS_CLOUD ANSIBLE_ROLES_PATH
-OS_CLIENT_CONFIG_FILE=$(check_real_setting emulator_clouds_yaml)
-OS_CLOUD=$(check_real_setting emulator_cloud)
-ANSIBLE_ROLES_PATH=$(cd .. && pwd)
+# shellcheck source=../setup_emulator/files/runme_env.sh
+source "$check_real_dir/../setup_emulator/files/runme_env.sh"
 
 # The variable would hide the callback_plugins of the ansible.cfg ansible-test gives (ANSIBLE_CONFIG):
 # keep those too.
@@ -38,7 +34,7 @@ check_real_callback_path=${ANSIBLE_CALLBACK_PLUGINS:-$(sed -n 's/^callback_plugi
 check_real_python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
 
 # A helper playbook of the target (setup, verification), with the integration config as extra vars.
-check_real_playbook() { ansible-playbook "$@" -e "@$check_real_config"; }
+check_real_playbook() { run "$@"; }
 
 # The policy files of the collection under test (docs/policies/*.yml), for -e @...
 check_real_policy() {
@@ -58,7 +54,7 @@ check_real() {
     case $run in check) flags=(--check --diff) ;; real) flags=(--diff) ;; esac
     echo "== check_real $name: $run run: ansible-playbook $playbook ${flags[*]}"
     CHECK_REAL_RECORD=$PWD/check_real-$name-$run.json \
-    CHECK_REAL_EMULATOR_URL=$(check_real_setting emulator_url) \
+    CHECK_REAL_EMULATOR_URL=$(integration_setting emulator_url) \
     ANSIBLE_CALLBACK_PLUGINS=$check_real_dir/callback_plugins${check_real_callback_path:+:$check_real_callback_path} \
     ANSIBLE_CALLBACKS_ENABLED=check_real_record${ANSIBLE_CALLBACKS_ENABLED:+,$ANSIBLE_CALLBACKS_ENABLED} \
       ansible-playbook "$playbook" "${flags[@]}" "$@" 2>&1 | tee "check_real-$name-$run.log"
