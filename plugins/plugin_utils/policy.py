@@ -461,6 +461,18 @@ def policy_targets(disks, policy, now, mechanism='snapshot'):
     return targets
 
 
+def _covered_tiers(policy, mechanism, tiers, disks, problems):
+    """``(tier, the disks it covers, its resources' name <policy>-<tier>)`` for each applied tier
+    that uses ``mechanism``; a tier whose selector cannot be applied adds its problems and is left out."""
+    for tier in _applied_tiers(policy, mechanism, tiers):
+        try:
+            covered = select_disks(disks, tier, policy)
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+            continue
+        yield tier, covered, '%s-%s' % (policy['name'], tier['name'])
+
+
 def _applied_tiers(policy, mechanism, tiers=None):
     return [t for t in policy['tiers'] if mechanism in t['mechanisms'] and (not tiers or t['name'] in tiers)]
 
@@ -489,13 +501,7 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
     moment = parse_time(now, 'now (the cloud time)')
     vaults, policies, backups = vaults or [], policies or [], backups or []
     plans, owner = [], {}
-    for tier in _applied_tiers(policy, 'backup', tiers):
-        try:
-            covered = select_disks(disks, tier, policy)
-        except PolicyError as exc:
-            problems.extend(exc.problems)
-            continue
-        name = '%s-%s' % (policy['name'], tier['name'])
+    for tier, covered, name in _covered_tiers(policy, 'backup', tiers, disks, problems):
         settings = tier['backup']
         vault = next((v for v in vaults if v.get('name') == name), None) if backend == 'cbr' else None
         for disk in covered:
@@ -567,14 +573,8 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
     problems = []
     groups, instances, pairs = groups or [], instances or [], pairs or []
     plans, server_tier, disk_tier = [], {}, {}
-    for tier in _applied_tiers(policy, 'replication', tiers):
+    for tier, covered, name in _covered_tiers(policy, 'replication', tiers, disks, problems):
         where = "tier '%s'" % tier['name']
-        try:
-            covered = select_disks(disks, tier, policy)
-        except PolicyError as exc:
-            problems.extend(exc.problems)
-            continue
-        name = '%s-%s' % (policy['name'], tier['name'])
         group = next((g for g in groups if g.get('name') == name), None)
         zones = sorted(set(d.get('availability_zone') for d in covered))
         if len(zones) > 1:
