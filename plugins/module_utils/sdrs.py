@@ -119,6 +119,18 @@ class SDRS:
     def _get(self, collection, key, resource_id):
         return self.client.get_or_none(self.service, '/%s/%s' % (collection, resource_id), key)
 
+    @staticmethod
+    def _find_member(kind, get, list_members, name_or_id, group, required, preposition='in'):
+        """A resource of a protection group by id or by name (names are unique per group);
+        with no group, anywhere in the project."""
+        group_id = group['id'] if group else None
+        if looks_like_id(name_or_id):
+            member = get(name_or_id)
+            if member is not None and (group_id is None or member.get('server_group_id') == group_id):
+                return member
+        where = ' %s %s' % (preposition, describe_group(group)) if group else ''
+        return only_match(list_members(group_id=group_id, name=name_or_id), kind, name_or_id, where, required)
+
     def _list(self, collection, key, **filters):
         params = dict((k, v) for k, v in filters.items() if v)
         items = self.client.paginate_offset(self.service, '/' + collection, key, params)
@@ -215,14 +227,7 @@ class SDRS:
                           protected_instance_id=protected_instance_id)
 
     def find_pair(self, name_or_id, group, required=False):
-        group_id = group['id'] if group else None
-        if looks_like_id(name_or_id):
-            pair = self.get_pair(name_or_id)
-            if pair is not None and (group_id is None or pair.get('server_group_id') == group_id):
-                return pair
-        where = ' in %s' % describe_group(group) if group else ''
-        return only_match(self.list_pairs(group_id=group_id, name=name_or_id), 'replication pair', name_or_id,
-                          where, required)
+        return self._find_member('replication pair', self.get_pair, self.list_pairs, name_or_id, group, required)
 
     def create_pair(self, fields):
         return self.submit('POST', '/replications', {'replication': fields}, lookup=lambda: self.list_pairs(
@@ -241,14 +246,8 @@ class SDRS:
         return self._list('protected-instances', 'protected_instances', server_group_id=group_id, name=name)
 
     def find_instance(self, name_or_id, group, required=False):
-        group_id = group['id'] if group else None
-        if looks_like_id(name_or_id):
-            instance = self.get_instance(name_or_id)
-            if instance is not None and (group_id is None or instance.get('server_group_id') == group_id):
-                return instance
-        where = ' in %s' % describe_group(group) if group else ''
-        return only_match(self.list_instances(group_id=group_id, name=name_or_id), 'protected instance',
-                          name_or_id, where, required)
+        return self._find_member('protected instance', self.get_instance, self.list_instances, name_or_id, group,
+                                 required)
 
     def create_instance(self, fields):
         return self.submit('POST', '/protected-instances', {'protected_instance': fields},
@@ -282,14 +281,8 @@ class SDRS:
                           name=name)
 
     def find_drill(self, name_or_id, group, required=False):
-        group_id = group['id'] if group else None
-        if looks_like_id(name_or_id):
-            drill = self.get_drill(name_or_id)
-            if drill is not None and (group_id is None or drill.get('server_group_id') == group_id):
-                return drill
-        where = ' of %s' % describe_group(group) if group else ''
-        return only_match(self.list_drills(group_id=group_id, name=name_or_id), 'DR drill', name_or_id,
-                          where, required)
+        return self._find_member('DR drill', self.get_drill, self.list_drills, name_or_id, group, required,
+                                 preposition='of')
 
     def create_drill(self, fields):
         return self.submit('POST', '/disaster-recovery-drills', {'disaster_recovery_drill': fields},
