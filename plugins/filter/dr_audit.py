@@ -21,19 +21,6 @@ description:
     live replication) and every mechanism the tier uses has a copy; else C(out of policy), with
     the reasons (no copy, stale, only copies in the disk's AZ, a missing mechanism)."
 options:
-  _input:
-    description: All disks of the project (C(disks) of M(dataprotection.evs.disk_info)).
-    type: list
-    elements: dict
-    required: true
-  policy:
-    description: The checked policy.
-    type: dict
-    required: true
-  now:
-    description: The cloud's time (C(cloud_time) of an info module).
-    type: str
-    required: true
   snapshots:
     description: The snapshots (C(snapshots) of M(dataprotection.evs.snapshot_info)).
     type: list
@@ -58,6 +45,9 @@ options:
         count as usable; a disk whose AZ is down gets a note in C(notes) saying what can still
         bring it back (backups restored into another AZ, a failover).
     type: dict
+extends_documentation_fragment:
+  - dataprotection.evs.policy_filter
+  - dataprotection.evs.policy_filter.now
 '''
 
 EXAMPLES = r'''

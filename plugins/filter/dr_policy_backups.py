@@ -25,19 +25,6 @@ description:
   - Fails before any change when a disk is covered by two backup tiers, or (CBR) is in a vault
     the policy did not make.
 options:
-  _input:
-    description: All disks of the project (C(disks) of M(dataprotection.evs.disk_info)).
-    type: list
-    elements: dict
-    required: true
-  policy:
-    description: The checked policy.
-    type: dict
-    required: true
-  now:
-    description: The cloud's time (C(cloud_time) of an info module).
-    type: str
-    required: true
   vaults:
     description: All CBR vaults (C(vaults) of M(dataprotection.evs.vault_info)).
     type: list
@@ -67,6 +54,9 @@ options:
     description: Plan on-demand backups.
     type: bool
     default: true
+extends_documentation_fragment:
+  - dataprotection.evs.policy_filter
+  - dataprotection.evs.policy_filter.now
 '''
 
 EXAMPLES = r'''

@@ -27,15 +27,6 @@ description:
     more than one server, a server or disk is in two tiers, a disk is replicated by another
     group, or the tier's group exists between other AZs or is failed over.
 options:
-  _input:
-    description: All disks of the project (C(disks) of M(dataprotection.evs.disk_info)).
-    type: list
-    elements: dict
-    required: true
-  policy:
-    description: The checked policy.
-    type: dict
-    required: true
   groups:
     description: All protection groups (C(protection_groups) of M(dataprotection.evs.protection_group_info)).
     type: list
@@ -52,6 +43,8 @@ options:
     description: Only these tiers; empty for all.
     type: list
     elements: str
+extends_documentation_fragment:
+  - dataprotection.evs.policy_filter
 '''
 
 EXAMPLES = r'''

@@ -23,23 +23,13 @@ description:
   - A disk that cannot be copied now (not C(available) or C(in-use), or C(in-use) with
     C(force=false)) is returned with C(skip) saying why.
 options:
-  _input:
-    description: All disks of the project (C(disks) of M(dataprotection.evs.disk_info)).
-    type: list
-    elements: dict
-    required: true
-  policy:
-    description: The checked policy.
-    type: dict
-    required: true
-  now:
-    description: The cloud's time (C(cloud_time) of the info module).
-    type: str
-    required: true
   mechanism:
     description: The mechanism whose tiers to take.
     type: str
     default: snapshot
+extends_documentation_fragment:
+  - dataprotection.evs.policy_filter
+  - dataprotection.evs.policy_filter.now
 '''
 
 EXAMPLES = r'''
