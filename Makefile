@@ -171,7 +171,7 @@ changelog-lint: venv
 # the integration targets MATRIX_TARGETS against a fresh emulator each.
 CORE_OLDEST := 2.16
 CORE_OLDEST_VENV := $(BUILD)/venv-core$(CORE_OLDEST)
-MATRIX_TARGETS ?= connection inventory_disks
+MATRIX_TARGETS ?= connection inventory_disks untrusted_cloud_strings
 
 $(CORE_OLDEST_VENV)/.installed: requirements.txt
 	@test -x $(CORE_OLDEST_VENV)/bin/python || $(PYTHON) -m venv $(CORE_OLDEST_VENV)

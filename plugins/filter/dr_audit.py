@@ -87,6 +87,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import audit
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None):
@@ -98,4 +99,4 @@ def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, group
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_audit': dr_audit}
+        return untrusted_filters({'dr_audit': dr_audit})

@@ -44,6 +44,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import audit_html
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_audit_html(report):
@@ -55,4 +56,4 @@ def dr_audit_html(report):
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_audit_html': dr_audit_html}
+        return untrusted_filters({'dr_audit_html': dr_audit_html})

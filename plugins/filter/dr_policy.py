@@ -127,6 +127,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, check_policy
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_policy(policy):
@@ -138,4 +139,4 @@ def dr_policy(policy):
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_policy': dr_policy}
+        return untrusted_filters({'dr_policy': dr_policy})

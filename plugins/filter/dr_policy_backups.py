@@ -82,6 +82,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, backup_plan
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_policy_backups(disks, policy, now, vaults=None, policies=None, backups=None, backend='cbr', tiers=None,
@@ -99,4 +100,4 @@ def dr_policy_backups(disks, policy, now, vaults=None, policies=None, backups=No
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_policy_backups': dr_policy_backups}
+        return untrusted_filters({'dr_policy_backups': dr_policy_backups})

@@ -51,6 +51,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, select_disks
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_policy_disks(disks, tier, policy=None):
@@ -64,4 +65,4 @@ def dr_policy_disks(disks, tier, policy=None):
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_policy_disks': dr_policy_disks}
+        return untrusted_filters({'dr_policy_disks': dr_policy_disks})

@@ -68,6 +68,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, replication_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_policy_replication(disks, policy, groups=None, instances=None, pairs=None, tiers=None):
@@ -81,4 +82,4 @@ def dr_policy_replication(disks, policy, groups=None, instances=None, pairs=None
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_policy_replication': dr_policy_replication}
+        return untrusted_filters({'dr_policy_replication': dr_policy_replication})

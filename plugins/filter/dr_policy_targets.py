@@ -51,6 +51,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, policy_targets
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_policy_targets(disks, policy, now, mechanism='snapshot'):
@@ -64,4 +65,4 @@ def dr_policy_targets(disks, policy, now, mechanism='snapshot'):
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_policy_targets': dr_policy_targets}
+        return untrusted_filters({'dr_policy_targets': dr_policy_targets})

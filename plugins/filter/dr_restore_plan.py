@@ -113,6 +113,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import restore_plan
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zones=None, source='auto',
@@ -126,4 +127,4 @@ def dr_restore_plan(disk, snapshots=None, backups=None, before=None, now=None, z
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_restore_plan': dr_restore_plan}
+        return untrusted_filters({'dr_restore_plan': dr_restore_plan})

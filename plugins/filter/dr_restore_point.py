@@ -51,6 +51,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import restore_point
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_restore_point(copies, before=None, now=None, what='disk'):
@@ -62,4 +63,4 @@ def dr_restore_point(copies, before=None, now=None, what='disk'):
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_restore_point': dr_restore_point}
+        return untrusted_filters({'dr_restore_point': dr_restore_point})

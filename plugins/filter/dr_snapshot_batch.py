@@ -15,11 +15,16 @@ author:
 description:
   - Turns the targets of P(dataprotection.evs.dr_policy_targets#filter) into the O(dataprotection.evs.snapshot_batch#module:snapshots)
     option of M(dataprotection.evs.snapshot_batch), leaving out targets that were skipped and those whose snapshot
-    (same disk, same name) is already C(available).
+    (same disk, same name, and the target's C(dp_evs_policy) and C(dp_evs_tier) marks) is already C(available).
+  - Each element carries the target's marks as C(owner_metadata), so that the module never adopts,
+    re-marks or deletes a snapshot of that name that the policy did not make (one taken by hand, or
+    by another tool): that disk fails, clearly, and the others are still snapshotted.
   - A scheduled run in the same slot then has nothing to send and needs no module call at all.
   - With O(state=absent), turns snapshots (for example C(prune) of
     P(dataprotection.evs.retention_plan#filter)) into elements that name each by its id and its
-    own disk.
+    own disk, with the snapshot's marks as C(owner_metadata) (the module deletes it only if it still
+    carries them). A snapshot without a C(dp_evs_policy) mark is refused: only a policy's own copies
+    are deleted this way.
 options:
   _input:
     description:
@@ -54,13 +59,28 @@ EXAMPLES = r'''
 RETURN = r'''
 _value:
   description:
-    - One element per snapshot to take, with C(disk) (the disk id), C(name), C(description), C(metadata), C(force);
-      with O(state=absent) one per snapshot to delete, with C(disk) (its disk's id) and C(name) (its id).
+    - One element per snapshot to take, with C(disk) (the disk id), C(name), C(description), C(metadata), C(force),
+      C(owner_metadata); with O(state=absent) one per snapshot to delete, with C(disk) (its disk's id), C(name)
+      (its id) and C(owner_metadata).
   type: list
   elements: dict
 '''
 
 from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import POLICY_KEY, TIER_KEY
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+
+
+def _marks(record, required=True):
+    """The policy and tier marks of a target or snapshot (hashable; part of every key compared)."""
+    metadata = record.get('metadata') or {}
+    if required and not metadata.get(POLICY_KEY):
+        raise AnsibleFilterError("dr_snapshot_batch: %s carries no %s mark; only a policy's own copies (the targets "
+                                 "of dr_policy_targets, the prune of retention_plan) are handled here"
+                                 % (record.get('name') or record.get('id'), POLICY_KEY))
+    return tuple((key, str(metadata[key])) for key in (POLICY_KEY, TIER_KEY) if metadata.get(key) is not None)
 
 
 def dr_snapshot_batch(targets, snapshots=None, state='present'):
@@ -68,15 +88,19 @@ def dr_snapshot_batch(targets, snapshots=None, state='present'):
         raise AnsibleFilterError("dr_snapshot_batch: state must be present or absent, not %r" % (state,))
     try:
         if state == 'absent':
-            return [{'disk': s['volume_id'], 'name': s['id']} for s in targets or ()]
-        available = set((s.get('volume_id'), s.get('name')) for s in snapshots or () if s.get('status') == 'available')
-        return [{'disk': t['disk_id'], 'name': t['name'], 'metadata': t['metadata'], 'force': t['force'],
+            return [{'disk': s['volume_id'], 'name': s['id'], 'owner_metadata': dict(_marks(s))} for s in targets or ()]
+        # (disk, name, marks) of what is there: a snapshot of the due name without the target's
+        # marks is not the policy's, and stays in the batch, where the module refuses to adopt it
+        available = set((s.get('volume_id'), s.get('name'), _marks(s, required=False))
+                        for s in snapshots or () if s.get('status') == 'available')
+        return [{'disk': t['disk_id'], 'name': t['name'], 'metadata': t['metadata'], 'owner_metadata': dict(_marks(t)),
+                 'force': t['force'],
                  'description': '%s policy, tier %s, slot %s' % (t['policy'], t['tier'], t['slot']['start'])}
-                for t in targets or () if not t.get('skip') and (t['disk_id'], t['name']) not in available]
+                for t in targets or () if not t.get('skip') and (t['disk_id'], t['name'], _marks(t)) not in available]
     except (KeyError, TypeError, AttributeError) as exc:
         raise AnsibleFilterError('dr_snapshot_batch: the targets must come from the dr_policy_targets filter (%s)' % exc)
 
 
 class FilterModule(object):
     def filters(self):
-        return {'dr_snapshot_batch': dr_snapshot_batch}
+        return untrusted_filters({'dr_snapshot_batch': dr_snapshot_batch})

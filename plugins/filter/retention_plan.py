@@ -146,6 +146,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, retention_plan as plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id', due=None):
@@ -157,4 +158,4 @@ def retention_plan(copies, retention, now, policy=None, tier=None, group_by='vol
 
 class FilterModule(object):
     def filters(self):
-        return {'retention_plan': retention_plan}
+        return untrusted_filters({'retention_plan': retention_plan})

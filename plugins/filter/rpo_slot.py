@@ -53,6 +53,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import rpo_slot as slot
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def rpo_slot(now, rpo):
@@ -64,4 +65,4 @@ def rpo_slot(now, rpo):
 
 class FilterModule(object):
     def filters(self):
-        return {'rpo_slot': rpo_slot}
+        return untrusted_filters({'rpo_slot': rpo_slot})

@@ -116,6 +116,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.config import r
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ConfigError, redact
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import SDRS, with_pair_sides
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted
 
 try:
     from ansible_collections.dataprotection.evs.plugins.module_utils.backup import BACKENDS, backup_api
@@ -357,6 +358,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         strict = self.get_option('strict')
         local = self.get_option('local_connection')
         for host in hosts:
+            # names, descriptions and metadata are whatever anyone with access to the project wrote
+            host = untrusted(host)
             name = self.inventory.add_host(host['name'])
             for key, value in host['vars'].items():
                 self.inventory.set_variable(name, key, value)

@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The HTML report survives any string the cloud holds: every text field of a report set to
+markup that would end the embedded <script> element (or make the parser skip its end), and the
+page parsed back: the same report from the embedded JSON, the strings shown as text, no element
+the report did not make."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+
+from html.parser import HTMLParser
+
+from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
+from ansible_collections.dataprotection.evs.plugins.filter.dr_audit_html import dr_audit_html
+from ansible_collections.dataprotection.evs.tests.unit.plugins.filter.test_dr_audit import (
+    BACKUPS, DISKS, GROUPS, NOW, PAIRS, POLICY, SNAPSHOTS)
+
+# the ways out of a <script> element: its end tag (any case), a comment opener followed by a
+# <script> that makes the parser wait for a second end tag, entity-like text, a line separator
+# that ends a JavaScript string, and quotes for attributes
+HOSTILE = u'%s </script><!--<script>x</SCRIPT><!-- &amp; &lt;b&gt; \u2028\u2029 "\'> {{ 1 }}'
+# read by the page to choose a colour or a class, not shown: a cloud string never lands there
+LOOKUP_KEYS = frozenset(['mechanism'])
+SCRIPT = '<script type="application/json" id="report">'
+
+
+def hostile_report():
+    """A real report in which every string (but the lookup keys) is hostile and names its path."""
+    def walk(value, path):
+        if isinstance(value, dict):
+            return dict((k, value[k] if k in LOOKUP_KEYS else walk(value[k], '%s.%s' % (path, k))) for k in value)
+        if isinstance(value, list):
+            return [walk(item, '%s[%d]' % (path, i)) for i, item in enumerate(value)]
+        if isinstance(value, str):
+            return HOSTILE % path
+        return value
+    report = dr_audit(DISKS, POLICY, NOW, snapshots=SNAPSHOTS, backups=BACKUPS, pairs=PAIRS, groups=GROUPS,
+                      zones={'eu-de-01': False})
+    return walk(copy.deepcopy(report), 'report')
+
+
+class Page(HTMLParser):
+    """Start tags, attribute values, text and the embedded report's text as the parser sees them."""
+
+    def __init__(self):
+        HTMLParser.__init__(self, convert_charrefs=True)
+        self.tags, self.attributes, self.text, self.scripts = [], [], [], []
+        self._script = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes.extend(value for _, value in attrs)
+        if tag == 'script':
+            self._script = []
+            self.scripts.append(self._script)
+
+    def handle_endtag(self, tag):
+        if tag == 'script':
+            self._script = None
+
+    def handle_data(self, data):
+        (self.text if self._script is None else self._script).append(data)
+
+
+def parse(page):
+    parsed = Page()
+    parsed.feed(page)
+    parsed.close()
+    return parsed
+
+
+def script_data(page, start):
+    """The text of the <script> element whose content begins at ``start``, up to where a browser
+    ends it: the script data, escaped ("<!--") and double escaped ("<!--<script") states of the
+    HTML standard's tokenizer (Python's HTMLParser knows only the first)."""
+    lower, state, i = page.lower(), 'data', start
+
+    def tag_at(name):
+        end = i + len(name)
+        return lower.startswith(name, i) and lower[end:end + 1] in ('\t', '\n', '\f', ' ', '/', '>')
+    while i < len(page):
+        if tag_at('</script'):
+            if state != 'double':
+                return page[start:i]
+            state, i = 'escaped', i + len('</script')
+        elif state == 'data' and page.startswith('<!--', i):
+            state, i = 'escaped', i + 4
+        elif state != 'data' and page.startswith('-->', i):
+            state, i = 'data', i + 3
+        elif state == 'escaped' and tag_at('<script'):
+            state, i = 'double', i + len('<script')
+        else:
+            i += 1
+    raise AssertionError('the <script> element never ends: the rest of the page is read as script')
+
+
+def test_the_embedded_report_is_the_report_whatever_its_strings():
+    report = hostile_report()
+    page = dr_audit_html(report)
+    start = page.index(SCRIPT) + len(SCRIPT)
+    embedded = script_data(page, start)
+    assert json.loads(embedded) == report
+    assert page[start + len(embedded):] == '</script></body></html>'
+    assert len(parse(page).scripts) == 1
+
+
+def test_nothing_in_the_embedded_json_can_end_or_suspend_its_script_element():
+    # by the HTML standard, script data leaves its state only at "<" ("</script", "<!--"): none
+    # is left; nor a character that ends a line inside a JavaScript string literal
+    page = dr_audit_html(hostile_report())
+    embedded = page.split(SCRIPT, 1)[1].rsplit('</script>', 1)[0]
+    for character in (u'<', u'>', u'&', u'\u2028', u'\u2029'):
+        assert character not in embedded
+    assert page.count('</script>') == 1 and page.count(SCRIPT) == 1
+    assert '\\u003c/script\\u003e\\u003c!--\\u003cscript\\u003e' in embedded
+
+
+def test_every_shown_string_is_text_not_markup():
+    report = hostile_report()
+    parsed = parse(dr_audit_html(report))
+    assert set(parsed.tags) == set(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'p', 'span', 'table',
+                                    'thead', 'tr', 'th', 'tbody', 'td', 'br', 'small', 'h2', 'h3', 'svg', 'rect',
+                                    'line', 'circle', 'text', 'script'])
+    text = ''.join(parsed.text)
+    row = report['disks'][0]
+    shown = [report['policy'], report['cloud_time'], row['disk_name'], row['disk_id'], row['availability_zone'],
+             row['tier'], row['failure'], row['rpo_text'], row['verdict']] + row['reasons'] + row['notes']
+    for value in shown:
+        assert value in text
+    # the timeline's tooltips and label hold the copies' names and the disk's name, unchanged
+    copy_ = [c for c in row['copies'] if c['age'] is not None][0]
+    assert any(copy_['name'] in t and copy_['location'] in t and copy_['age_text'] in t for t in parsed.text)
+    assert u'copies of %s' % row['disk_name'] in parsed.attributes
+
+
+def test_the_markup_is_escaped_in_the_page_itself():
+    page = dr_audit_html(hostile_report())
+    visible = page.split(SCRIPT, 1)[0]
+    assert '</script>' not in visible and '<!--' not in visible
+    assert '&lt;/script&gt;&lt;!--&lt;script&gt;' in visible and '&amp;amp;' in visible
