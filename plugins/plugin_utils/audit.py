@@ -193,6 +193,18 @@ small{color:#666}svg{display:block;margin:.2em 0 1.2em}
 '''
 
 
+# Inside <script> the HTML parser ends the element at "</script" and, after "<!--<script", only at
+# a second one, whatever the JSON says; these characters are escaped so that no string in the
+# report can do either (U+2028/U+2029 for scripts that read the JSON as JavaScript).
+_SCRIPT_ESCAPES = dict((ord(c), u'\\u%04x' % ord(c)) for c in u'<>&\u2028\u2029')
+
+
+def script_json(data):
+    """``data`` as JSON that can stand in a <script> element unchanged: no ``<``, ``>``, ``&``,
+    U+2028 or U+2029 in it (inside strings they are ``\\u003c`` etc., which JSON reads back)."""
+    return json.dumps(data, sort_keys=True).translate(_SCRIPT_ESCAPES)
+
+
 def _timeline(row, width=720, height=44):
     """An SVG line of the last max(8 RPOs, 7 days): one dot per copy, the RPO window shaded."""
     rpo = row['rpo'] or 3600
@@ -255,6 +267,5 @@ def audit_html(report):
     for row in report['disks']:
         out.append('<h3>%s <small>(tier %s, %s)</small></h3>%s' % (
             esc(row['disk_name'] or row['disk_id']), esc(row['tier']), esc(row['verdict']), _timeline(row)))
-    out.append('<script type="application/json" id="report">%s</script></body></html>'
-               % json.dumps(report, sort_keys=True).replace('</', '<\\/'))
+    out.append('<script type="application/json" id="report">%s</script></body></html>' % script_json(report))
     return '\n'.join(out)
