@@ -22,8 +22,15 @@ description:
     RPO under 1 hour or an RTO under 1 hour (standing DR disks and servers, in an AZ less than
     100 km away)."
   - "Refused: C(failure: region) (no mechanism leaves the region); RPO 0 without replication;
-    surviving an AZ with snapshots only; backups for an RPO under 1 hour; replication without
-    O(_input.tiers[].secondary_az); a tier without a retention when it keeps copies; unknown keys."
+    surviving an AZ with snapshots only; backups for an RPO under 1 hour; snapshots more often than
+    once a minute (an RPO or O(_input.tiers[].snapshot_every) under C(1m)); replication without
+    O(_input.tiers[].secondary_az); a tier without a retention when it keeps copies; a tier name
+    with C(-); unknown keys."
+  - "Names: a tier's vault, backup policy and protection group are named C(<policy>-<tier>) and its
+    copies C(<policy>-<tier>-<slot>). A tier name holds no C(-), so a name is read from the right and
+    two policies never name the same resource (policy C(db) tier C(prod-daily) is refused; policy
+    C(db-prod) tier C(daily) is C(db-prod-daily)). Which copies are a policy's is decided by the
+    metadata marks C(dp_evs_policy) and C(dp_evs_tier), never by the name."
 options:
   _input:
     description: The policy.
@@ -31,8 +38,8 @@ options:
     required: true
     suboptions:
       name:
-        description: Name of the policy (letters, digits, C(-), C(_)); it marks the copies the
-          policy makes (metadata C(dp_evs_policy)) and starts their names.
+        description: Name of the policy (1 to 40 letters, digits, C(-), C(_)); it marks the copies
+          the policy makes (metadata C(dp_evs_policy)) and starts their names.
         type: str
         required: true
       description:
@@ -49,7 +56,8 @@ options:
         required: true
         suboptions:
           name:
-            description: Name of the tier (marks copies with metadata C(dp_evs_tier)).
+            description: Name of the tier (1 to 40 letters, digits, C(_); no C(-)); it marks the
+              copies with metadata C(dp_evs_tier) and follows the policy's name in resource names.
             type: str
             required: true
           failure:
@@ -60,7 +68,8 @@ options:
             choices: [disk, az, region]
           rpo:
             description: The most data the tier may lose, as a duration (C(0), C(15m), C(1h),
-              C(1d), C(1w) or seconds). Snapshots are taken once per RPO slot.
+              C(1d), C(1w) or seconds). Snapshots are taken once per RPO slot; an RPO that
+              snapshots must keep is at least C(1m) (slots are named to the minute).
             type: raw
             required: true
           rto:
@@ -87,8 +96,8 @@ options:
             description: The DR AZ for replication.
             type: str
           snapshot_every:
-            description: How often to snapshot (a duration, at most the RPO); defaults to the RPO,
-              or for an RPO of 0 to 1 hour when the retention keeps hourly copies, else 1 day.
+            description: How often to snapshot (a duration from C(1m), at most the RPO); defaults to
+              the RPO, or for an RPO of 0 to 1 hour when the retention keeps hourly copies, else 1 day.
             type: raw
           force:
             description: Snapshot disks that are attached to a server (crash-consistent).

@@ -69,7 +69,6 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import POLICY_KEY, TIER_KEY
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 

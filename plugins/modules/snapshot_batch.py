@@ -29,6 +29,10 @@ description:
   - An existing snapshot is kept as is (a snapshot's content never changes); only its
     description and metadata are updated. One that is still C(creating) is waited for
     (O(wait=true)) instead of taken again.
+  - With O(owner_metadata), an existing snapshot is only updated, waited for or deleted when its
+    metadata already carries every pair of O(owner_metadata); one that does not (a snapshot taken by
+    hand, or by another policy, under the same name) is never adopted, re-marked or deleted: that
+    element fails, the others are still done, and the module fails at the end naming it.
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
@@ -60,6 +64,10 @@ options:
           - Snapshot a disk that is attached to a server (status C(in-use)). Without it such a
             disk is refused before any request is sent. Default O(force).
         type: bool
+      owner_metadata:
+        description:
+          - Metadata pairs that mark the snapshot as its owner's; default O(owner_metadata).
+        type: dict
   disks:
     description:
       - A snapshot named O(name) of each of these disks (names or ids), with O(description),
@@ -79,6 +87,14 @@ options:
     description: Whether to snapshot C(in-use) disks, for every snapshot that does not say.
     type: bool
     default: false
+  owner_metadata:
+    description:
+      - Metadata pairs that mark a snapshot as made by its owner (the DR roles pass
+        C(dp_evs_policy) and C(dp_evs_tier)), for every snapshot that does not give its own.
+      - A snapshot this module creates gets them (merged into its O(metadata)).
+      - An existing snapshot that lacks any of them (or has another value) is left untouched, and
+        its element fails; without O(owner_metadata) any snapshot of that name is taken as it is.
+    type: dict
   state:
     description: Whether the snapshots should exist.
     type: str
@@ -114,6 +130,13 @@ EXAMPLES = r'''
     force: true
     metadata:
       change: CHG-1234
+
+- name: Take the policy's snapshot, but never adopt one of that name that the policy did not make
+  dataprotection.evs.snapshot_batch:
+    cloud: otc
+    disks: [db01, db02]
+    name: db-daily-20261125T0000Z
+    owner_metadata: {dp_evs_policy: db, dp_evs_tier: daily}
 
 - name: Delete snapshots by id (a snapshot is only deleted from the disk given with it)
   dataprotection.evs.snapshot_batch:
@@ -188,12 +211,14 @@ class SnapshotBatchModule(BatchModule):
             description=dict(type='str'),
             metadata=dict(type='dict'),
             force=dict(type='bool'),
+            owner_metadata=dict(type='dict'),
         )),
         disks=dict(type='list', elements='str'),
         name=dict(type='str'),
         description=dict(type='str'),
         metadata=dict(type='dict'),
         force=dict(type='bool', default=False),
+        owner_metadata=dict(type='dict'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
     )
     module_kwargs = dict(mutually_exclusive=[('snapshots', 'disks')], required_one_of=[('snapshots', 'disks')],
@@ -210,9 +235,14 @@ class SnapshotBatchModule(BatchModule):
         if self.params['disks'] is not None:
             self.params['snapshots'] = [{'disk': disk, 'name': self.params['name']} for disk in self.params['disks']]
         for element in self.params['snapshots']:
-            for option in ('description', 'metadata', 'force'):
+            for option in ('description', 'metadata', 'force', 'owner_metadata'):
                 if element.get(option) is None:
                     element[option] = self.params[option]
+            owner = dict((str(k), str(v)) for k, v in (element['owner_metadata'] or {}).items())
+            element['owner_metadata'] = owner
+            if owner and self.params['state'] == 'present':
+                element['metadata'] = dict(element['metadata'] or {})
+                element['metadata'].update(owner)
         super(SnapshotBatchModule, self).validate()
         seen = {}
         for item in self.items:
@@ -261,8 +291,24 @@ class SnapshotBatchModule(BatchModule):
                                                  " of disk '%s'" % disk.get('name'))
 
     # ------------------------------------------------------------ plan
+    def foreign(self, item):
+        """Why the existing snapshot is not the owner's (None when it is, or no owner is given)."""
+        owner = item.params['owner_metadata']
+        metadata = (item.current or {}).get('metadata') or {}
+        wrong = sorted(k for k, v in owner.items() if str(metadata.get(k)) != v) if item.current else []
+        if not wrong:
+            return None
+        return ('%s exists but was not made by its owner (%s, not %s); it is left untouched: never adopted, '
+                're-marked or deleted. Rename or remove it by hand' % (
+                    self.label(item), ', '.join('%s=%s' % (k, metadata[k]) if k in metadata else 'no %s' % k
+                                                for k in wrong),
+                    ', '.join('%s=%s' % (k, owner[k]) for k in wrong)))
+
     def plan(self, item):
         current = item.current
+        item.error = self.foreign(item)
+        if item.error:
+            return None
         if self.params['state'] == 'absent':
             if current is None:
                 return None

@@ -24,17 +24,20 @@ PROTECTED_GROUP = ('protected', 'reversing', 'reprotecting', 'starting')
 
 
 def human_age(seconds):
-    """``2d``, ``1d 23h``, ``5h 3m``, ``59m``: the two largest units, rounded down."""
+    """``2d``, ``1d 23h``, ``5h 3m``, ``59m 59s``, ``30s``: the two largest units, rounded down
+    (to the second under an hour, so an age just over a short RPO never reads as equal to it)."""
     if seconds is None:
         return '-'
     days, rest = divmod(max(0, int(seconds)), 86400)
     hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
+    minutes, rest = divmod(rest, 60)
     if days:
         return '%dd %dh' % (days, hours) if hours else '%dd' % days
     if hours:
         return '%dh %dm' % (hours, minutes) if minutes else '%dh' % hours
-    return '%dm' % minutes
+    if minutes:
+        return '%dm %ds' % (minutes, rest) if rest else '%dm' % minutes
+    return '%ds' % rest
 
 
 def _copy(now, mechanism, location, item, policy_name=None, usable=True):

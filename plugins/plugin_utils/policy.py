@@ -38,6 +38,11 @@ VBS_DAYS_MIN = 2               # VBS rentention_day
 LONG_TERM = (('daily', 'day_backups', 1), ('weekly', 'week_backups', 7), ('monthly', 'month_backups', 31),
              ('yearly', 'year_backups', 366))
 _NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$')
+# no '-' in a tier name: resources are named <policy>-<tier>[-<slot>], read from the right, so
+# policy 'db' tier 'prod-daily' and policy 'db-prod' tier 'daily' can never name the same copy
+_TIER_NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_]{0,39}$')
+# the slot stamp in copy names is to the minute: two slots shorter than that would share a name
+SLOT_MIN = 60
 TIER_KEYS = ('name', 'failure', 'rpo', 'rto', 'retention', 'disks', 'mechanisms', 'secondary_az', 'force',
              'description', 'snapshot_every')
 SNAPSHOT_STATUSES = ('available', 'in-use')
@@ -202,8 +207,10 @@ def check_policy(policy):
             problems.append('%s must be a dict' % where)
             continue
         tier_name = tier.get('name')
-        if not isinstance(tier_name, str) or not _NAME_RE.match(tier_name):
-            problems.append('%s: the name %r must be 1 to 40 letters, digits, - or _' % (where, tier_name))
+        if not isinstance(tier_name, str) or not _TIER_NAME_RE.match(tier_name):
+            problems.append("%s: the name %r must be 1 to 40 letters, digits or _ (no -: copies are named "
+                            "<policy>-<tier>-<slot>, and a - in a tier name would let policy 'db' tier 'prod-daily' "
+                            "and policy 'db-prod' tier 'daily' name the same copies)" % (where, tier_name))
         else:
             where = "tier '%s'" % tier_name
             if tier_name in seen:
@@ -244,11 +251,13 @@ def check_policy(policy):
             elif rpo and every > rpo:
                 problems.append('%s: snapshots every %s cannot meet RPO %s; set snapshot_every to %s or less, or '
                                 'leave it out' % (where, human_duration(every), human_duration(rpo), human_duration(rpo)))
+            if 0 < every < SLOT_MIN:
+                problems.append(_below_slot_min(where, tier, rpo, every, mechanisms))
         force = tier.get('force', True)
         if not isinstance(force, bool):
             problems.append('%s.force must be true or false' % where)
-        if isinstance(tier_name, str) and _NAME_RE.match(tier_name) and _NAME_RE.match(name):
-            resource_name = '%s-%s' % (name, tier_name)
+        if isinstance(tier_name, str) and _TIER_NAME_RE.match(tier_name) and _NAME_RE.match(name):
+            resource_name = resource_base(name, tier_name)
             if 'backup' in mechanisms and len(resource_name) + SLOT_STAMP_LEN > CLOUD_NAME_MAX:
                 problems.append('%s: the backup names <policy>-<tier>-<slot> (%s...) would be longer than the %d '
                                 'characters CBR and VBS allow; shorten the policy or tier name'
@@ -271,6 +280,21 @@ def check_policy(policy):
     if problems:
         raise PolicyError(name, problems)
     return result
+
+
+def _below_slot_min(where, tier, rpo, every, mechanisms):
+    """Why snapshots more often than once per SLOT_MIN are refused, and what to set instead."""
+    shortest = human_duration(SLOT_MIN)
+    if tier.get('snapshot_every') is not None:
+        return ('%s.snapshot_every %s is below %s, the shortest the policy honours: snapshots are named by their '
+                'slot to the minute; set snapshot_every: %s or more' % (where, human_duration(every), shortest, shortest))
+    if 'replication' in mechanisms:
+        return ('%s: RPO %s is kept by replication, but snapshots are taken at most once every %s (they are named '
+                'by their slot to the minute); set snapshot_every: %s or more, or mechanisms: [replication]'
+                % (where, human_duration(rpo), shortest, shortest))
+    return ('%s: RPO %s is below %s, the shortest RPO snapshots honour (they are named by their slot to the '
+            'minute, so at most one a minute is taken); set rpo: %s or more, or rpo: 0 with replication'
+            % (where, human_duration(rpo), shortest, shortest))
 
 
 def backup_every(rpo, retention):
@@ -413,6 +437,9 @@ def rpo_slot(now, rpo):
     seconds = parse_duration(rpo, 'rpo')
     if seconds <= 0:
         raise RetentionError('rpo must be above 0 to cut time into slots, not %r' % (rpo,))
+    if seconds < SLOT_MIN:
+        raise RetentionError('rpo %s is below %s, the shortest slot: slots are stamped to the minute, so shorter '
+                             'slots would share a name' % (human_duration(seconds), human_duration(SLOT_MIN)))
     epoch = datetime.datetime(1970, 1, 1)
     elapsed = int((moment - epoch).total_seconds())
     start = epoch + datetime.timedelta(seconds=elapsed - elapsed % seconds)
@@ -420,8 +447,14 @@ def rpo_slot(now, rpo):
             'end': format_time(start + datetime.timedelta(seconds=seconds))}
 
 
+def resource_base(policy_name, tier_name):
+    """``<policy>-<tier>``: the name of a tier's vault, backup policy and protection group, and the
+    start of its copies' names. Unambiguous because tier names hold no ``-`` (check_policy)."""
+    return '%s-%s' % (policy_name, tier_name)
+
+
 def snapshot_name(policy_name, tier_name, stamp):
-    return '%s-%s-%s' % (policy_name, tier_name, stamp)
+    return '%s-%s' % (resource_base(policy_name, tier_name), stamp)
 
 
 def policy_targets(disks, policy, now, mechanism='snapshot'):
@@ -470,7 +503,7 @@ def _covered_tiers(policy, mechanism, tiers, disks, problems):
         except PolicyError as exc:
             problems.extend(exc.problems)
             continue
-        yield tier, covered, '%s-%s' % (policy['name'], tier['name'])
+        yield tier, covered, resource_base(policy['name'], tier['name'])
 
 
 def _applied_tiers(policy, mechanism, tiers=None):

@@ -3,7 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Generational retention of point-in-time copies (snapshots, backups), on the cloud's clock.
 
-The rule, per disk, over the copies a policy created (``policy``) that are ``available``:
+The rule, per disk, over the copies a policy created that are ``available``. A copy is the
+policy's when its metadata carries the policy's marks, ``dp_evs_policy`` (and ``dp_evs_tier`` when a
+tier is given), never because of its name: a copy whose name fits ``<policy>-<tier>-<slot>`` but
+that lacks the marks (taken by hand, or by another tool) is not the policy's.
+
 
 - ``last: N`` keeps the N newest copies;
 - ``hourly``/``daily``/``weekly``/``monthly``/``yearly: K`` keeps the newest copy of each of the
@@ -212,18 +216,26 @@ def plan_one_disk(copies, retention, now, policy=None, tier=None):
     return keep, prune, [(c, reasons[id(c)]) for c in ignored]
 
 
+def marked(copy, policy, tier=None):
+    """Whether the copy carries the marks of ``policy`` (and of ``tier`` when given)."""
+    meta = _meta(copy)
+    return meta.get(POLICY_KEY) == policy and (tier is None or meta.get(TIER_KEY) == tier)
+
+
 def predicted_copies(copies, due, now, policy, tier):
-    """The copies ``due`` (targets of the dr_policy_targets filter) that ``copies`` does not hold yet,
-    as the snapshots a real run creates at ``now``; in check mode they make the plan the real one."""
-    have = set((c.get('volume_id'), c.get('name')) for c in copies)
+    """The copies ``due`` (targets of the dr_policy_targets filter) that ``copies`` does not hold yet
+    (with the target's marks: a copy of that name without them is not the policy's), as the
+    snapshots a real run creates at ``now``; in check mode they make the plan the real one."""
+    have = set((c.get('volume_id'), c.get('name'), _meta(c).get(TIER_KEY)) for c in copies if marked(c, policy))
     added = []
     for target in due or []:
         if target.get('skip') or (tier is not None and target.get('tier') != tier):
             continue
-        if (target['disk_id'], target['name']) in have:
+        key = (target['disk_id'], target['name'], target.get('tier'))
+        if key in have:
             continue
-        have.add((target['disk_id'], target['name']))
-        metadata = dict(target.get('metadata') or {}, dp_evs_policy=policy, dp_evs_tier=tier)
+        have.add(key)
+        metadata = dict(target.get('metadata') or {}, dp_evs_policy=policy, dp_evs_tier=target.get('tier'))
         added.append({'id': None, 'name': target['name'], 'volume_id': target['disk_id'], 'status': 'available',
                       'created_at': format_time(now), 'metadata': metadata, 'predicted': True})
     return added
@@ -250,6 +262,12 @@ def _retention_plan(copies, retention, now, policy, tier, group_by, due):
         copies = []
     if not isinstance(copies, (list, tuple)):
         raise RetentionError('the copies must be a list of snapshots or backups, not %r' % type(copies).__name__)
+    # the marks decide which copies may be pruned: without a policy every copy would be a candidate
+    if not isinstance(policy, str) or not policy:
+        raise RetentionError('policy must name the policy whose copies are planned: only copies whose metadata has '
+                             '%s equal to it are ever pruned, not %r' % (POLICY_KEY, policy))
+    if tier is not None and (not isinstance(tier, str) or not tier):
+        raise RetentionError('tier must be the name of a tier (metadata %s), not %r' % (TIER_KEY, tier))
     retention = normalize_retention(retention)
     now = parse_time(now, 'now (the cloud time)')
     copies = list(copies) + predicted_copies(copies, due, now, policy, tier)

@@ -126,7 +126,7 @@ def test_rpo_slot_refuses_bad_arguments_cleanly(now, rpo):
             "status": st.sampled_from(["available", "error", "creating"])}), max_size=4)),
        retention=json_like, now=st.one_of(st.just(NOW), json_like))
 def test_retention_plan_refuses_bad_arguments_cleanly(copies, retention, now):
-    call_cleanly("retention_plan", copies, retention, now)
+    call_cleanly("retention_plan", copies, retention, now, policy="gold")
 
 
 @settings(max_examples=40, **SETTINGS)

@@ -113,8 +113,22 @@ def test_the_html_page_is_self_contained_and_escaped():
 
 def test_ages_read_like_people_write_them():
     from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import human_age
-    assert [human_age(s) for s in (0, 59, 60, 3599, 3600, 3660, 86400, 172799, 172800, 90061, None)] == [
-        '0m', '0m', '1m', '59m', '1h', '1h 1m', '1d', '1d 23h', '2d', '1d 1h', '-']
+    assert [human_age(s) for s in (0, 59, 60, 90, 3599, 3600, 3660, 86400, 172799, 172800, 90061, None)] == [
+        '0s', '59s', '1m', '1m 30s', '59m 59s', '1h', '1h 1m', '1d', '1d 23h', '2d', '1d 1h', '-']
+
+
+def test_a_copy_a_second_older_than_the_rpo_is_stale_and_says_so_to_the_second():
+    from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import audit
+    checked = dr_policy({'name': 'sec', 'tiers': [{'name': 'fast', 'failure': 'disk', 'rpo': '90s', 'retention': {'last': 2},
+                                                   'disks': {'names': ['fresh']}}]})
+    disk = [d for d in DISKS if d['name'] == 'fresh']
+    snap = {'id': 's1', 'name': 'sec-fast-x', 'volume_id': disk[0]['id'], 'status': 'available',
+            'created_at': '2026-11-25T09:58:29.000000', 'metadata': {}}
+    row = audit(disk, checked, '2026-11-25T10:00:00Z', snapshots=[snap])['disks'][0]
+    assert row['newest_surviving_age'] == 91 and row['verdict'] == 'out of policy'
+    assert row['reasons'][0] == 'stale: the newest copy that survives a disk failure is 1m 31s old, the RPO is 90s'
+    on_time = audit(disk, checked, '2026-11-25T09:59:59Z', snapshots=[snap])['disks'][0]
+    assert on_time['newest_surviving_age'] == 90 and on_time['verdict'] == 'compliant'
 
 
 def test_an_az_outage_makes_the_copies_there_unusable_and_says_what_still_helps():

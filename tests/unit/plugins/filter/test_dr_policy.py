@@ -167,6 +167,45 @@ def test_rpo_slots():
         rpo_slot('2026-11-25T10:00:00Z', 0)
 
 
+def test_policy_and_tier_names_can_never_name_the_same_copies():
+    """The attack: policy db tier prod-daily and policy db-prod tier daily both named their copies
+    db-prod-daily-<slot>, so each adopted, re-marked and pruned the other's. A tier name has no '-'."""
+    message = refused(policy(tier(name='prod-daily'), name='db'))
+    assert "tier 1: the name 'prod-daily' must be 1 to 40 letters, digits or _ (no -" in message
+    assert dr_policy(policy(tier(name='daily'), name='db-prod'))['tiers'][0]['name'] == 'daily'
+    assert dr_policy(policy(tier(name='prod_daily'), name='db'))['tiers'][0]['name'] == 'prod_daily'
+    # read from the right, <policy>-<tier>-<slot> gives back the one pair that made it
+    from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import snapshot_name
+    names = set(snapshot_name(p, t, '20261125T1000Z') for p, t in (('db-prod', 'daily'), ('db', 'prod_daily'),
+                                                                   ('db', 'prod'), ('db-prod-daily', 'x')))
+    assert len(names) == 4
+
+
+@pytest.mark.parametrize('overrides, message', [
+    ({'rpo': '30s'}, "tier 't1': RPO 30s is below 1m, the shortest RPO snapshots honour"),
+    ({'rpo': 59}, "tier 't1': RPO 59s is below 1m"),
+    ({'rpo': '1h', 'snapshot_every': '30s'}, "tier 't1'.snapshot_every 30s is below 1m, the shortest the policy "
+                                             "honours"),
+    ({'rpo': '30s', 'failure': 'az', 'secondary_az': 'eu-de-02'},
+     "tier 't1': RPO 30s is kept by replication, but snapshots are taken at most once every 1m"),
+])
+def test_an_rpo_below_what_snapshot_names_can_tell_apart_is_refused(overrides, message):
+    """The attack: rpo 30s was accepted, but slot names are to the minute, so one copy a minute was
+    taken and the RPO silently doubled."""
+    assert message in refused(policy(tier(**overrides)))
+
+
+def test_the_shortest_rpo_and_slots_are_a_minute():
+    assert dr_policy(policy(tier(rpo='1m')))['tiers'][0]['snapshot_every'] == 60
+    assert dr_policy(policy(tier(rpo='90s')))['tiers'][0]['snapshot_every'] == 90
+    assert dr_policy(policy(tier(rpo='30s', failure='az', secondary_az='eu-de-02', mechanisms=['replication'])))
+    with pytest.raises(AnsibleFilterError, match='rpo 30s is below 1m, the shortest slot'):
+        rpo_slot('2026-11-25T10:00:00Z', '30s')
+    # slots of 90 s start in different minutes: their stamps never repeat
+    stamps = [rpo_slot('2026-11-25T10:%02d:%02dZ' % divmod(k * 90, 60), '90s')['stamp'] for k in range(40)]
+    assert len(set(stamps)) == len(stamps)
+
+
 @settings(max_examples=200, deadline=None)
 @given(seconds=st.integers(min_value=0, max_value=10 ** 9), rpo=st.sampled_from([60, 900, 3600, 86400, 7 * 86400, 5400]))
 def test_a_moment_lies_in_its_slot(seconds, rpo):

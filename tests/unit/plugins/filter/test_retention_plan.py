@@ -166,6 +166,37 @@ def test_a_copy_dated_after_the_cloud_time_is_kept():
     assert [c['id'] for c in plan['prune']] == [copies[2]['id']]
 
 
+def test_without_a_policy_nothing_is_planned_for_pruning():
+    """The attack: a plan with no policy made every copy of the disk, a hand-made one too, a candidate."""
+    day = datetime.date(2026, 11, 1)
+    copies = [snapshot(day - datetime.timedelta(days=k), policy=None) for k in range(3)]
+    for policy in (None, '', 3):
+        with pytest.raises(AnsibleFilterError, match='only copies whose metadata has dp_evs_policy equal to it'):
+            retention_plan(copies, {'last': 1}, cloud_now(day), policy=policy)
+    with pytest.raises(AnsibleFilterError, match='tier must be the name of a tier'):
+        retention_plan(copies, {'last': 1}, cloud_now(day), policy='gold', tier='')
+
+
+def test_a_due_copy_is_predicted_unless_the_policy_itself_holds_it():
+    """A copy with the due name but without the policy's marks (hand-made, or another tier's) does
+    not stand for the policy's copy: the plan still predicts the policy's own, and never prunes it."""
+    day = datetime.date(2026, 11, 1)
+    due = [{'disk_id': 'vol-1', 'name': 'gold-daily-20261101T0000Z', 'tier': 'daily', 'skip': None,
+            'metadata': {'dp_evs_policy': 'gold', 'dp_evs_tier': 'daily'}}]
+    own = [snapshot(day - datetime.timedelta(days=k), tier='daily') for k in (1, 2)]
+    for impostor_meta in ({}, {'dp_evs_policy': 'gold-x', 'dp_evs_tier': 'daily'}, {'dp_evs_policy': 'gold'},
+                          {'dp_evs_policy': 'gold', 'dp_evs_tier': 'weekly'}):
+        impostor = dict(snapshot(day, tier=None), name='gold-daily-20261101T0000Z', metadata=impostor_meta)
+        plan = retention_plan(own + [impostor], {'last': 1}, cloud_now(day), policy='gold', tier='daily', due=due)
+        predicted = [c for c in plan['keep'] if c.get('predicted')]
+        assert len(predicted) == 1 and predicted[0]['metadata'] == {'dp_evs_policy': 'gold', 'dp_evs_tier': 'daily'}
+        assert impostor['id'] not in [c['id'] for c in plan['prune']]
+        assert sorted(c['id'] for c in plan['prune']) == sorted(c['id'] for c in own)
+    held = dict(snapshot(day, tier='daily'), name='gold-daily-20261101T0000Z')
+    plan = retention_plan(own + [held], {'last': 1}, cloud_now(day), policy='gold', tier='daily', due=due)
+    assert not [c for c in plan['keep'] if c.get('predicted')] and [c['id'] for c in plan['keep']] == [held['id']]
+
+
 @pytest.mark.parametrize('retention, message', [
     ({}, 'keeps no copy'),
     ({'last': 0, 'daily': 0}, 'keeps no copy'),
@@ -177,15 +208,15 @@ def test_a_copy_dated_after_the_cloud_time_is_kept():
 ])
 def test_bad_retention_is_refused_with_the_reason(retention, message):
     with pytest.raises(AnsibleFilterError, match=message):
-        retention_plan([], retention, '2026-11-25T10:00:00Z')
+        retention_plan([], retention, '2026-11-25T10:00:00Z', policy='gold')
 
 
 def test_bad_times_are_refused():
     with pytest.raises(AnsibleFilterError, match='not an ISO 8601 UTC time'):
-        retention_plan([], {'last': 1}, 'yesterday')
+        retention_plan([], {'last': 1}, 'yesterday', policy='gold')
     with pytest.raises(AnsibleFilterError, match='created_at'):
         retention_plan([{'id': 'x', 'volume_id': 'v', 'status': 'available', 'created_at': None}],
-                       {'last': 1}, '2026-11-25T10:00:00Z')
+                       {'last': 1}, '2026-11-25T10:00:00Z', policy='gold')
 
 
 def test_durations_and_times_parse():

@@ -164,3 +164,41 @@ def test_disks_needs_name_and_excludes_snapshots(cloud, run_module):
     assert 'name' in run_module(SnapshotBatchModule, {'disks': ['d0']})['msg']
     both = run_module(SnapshotBatchModule, {'disks': ['d0'], 'name': 'x', 'snapshots': [{'disk': 'd0', 'name': 'x'}]})
     assert both['failed'] and 'mutually exclusive' in both['msg'] and cloud.requests == []
+
+
+OWNER = {'dp_evs_policy': 'db', 'dp_evs_tier': 'daily'}
+
+
+def test_a_snapshot_of_the_name_that_the_owner_did_not_make_is_never_adopted(cloud, run_module):
+    """The attack: a hand-made snapshot, and another policy's, named like the policy's next copy."""
+    disks = [cloud.add_volume('d%d' % i) for i in range(3)]
+    hand_made = cloud.add_snapshot(disks[0], 'db-daily-20261125T0000Z', metadata={'by': 'alice'})
+    others = cloud.add_snapshot(disks[1], 'db-daily-20261125T0000Z',
+                                metadata={'dp_evs_policy': 'db', 'dp_evs_tier': 'weekly'})
+    args = {'disks': ['d0', 'd1', 'd2'], 'name': 'db-daily-20261125T0000Z', 'owner_metadata': OWNER}
+    for check in (True, False):
+        del cloud.requests[:]
+        result = run_module(SnapshotBatchModule, args, check=check)
+        assert result['failed'] and result['msg'].startswith('2 of 3 snapshots failed')
+        assert "of disk 'd0' exists but was not made by its owner (no dp_evs_policy, no dp_evs_tier, " in result['msg']
+        assert "dp_evs_tier=weekly, not dp_evs_tier=daily" in result['msg']
+        assert [(r['action'], r['failed']) for r in result['snapshots']] == [('none', True), ('none', True),
+                                                                            ('create', False)]
+        # only the third disk's snapshot is taken, with the owner's marks; the others are untouched
+        assert [(r.method, r.body['snapshot']['volume_id'], r.body['snapshot']['metadata']) for r in cloud.mutating] == (
+            [] if check else [('POST', disks[2]['id'], OWNER)])
+        assert hand_made['metadata'] == {'by': 'alice'} and others['metadata']['dp_evs_tier'] == 'weekly'
+    deleted = run_module(SnapshotBatchModule, {'state': 'absent', 'owner_metadata': OWNER, 'snapshots': [
+        {'disk': 'd0', 'name': hand_made['id']}, {'disk': 'd1', 'name': others['id']}]})
+    assert deleted['failed'] and hand_made['id'] in cloud.snapshots and others['id'] in cloud.snapshots
+    assert not [r for r in cloud.mutating if r.method == 'DELETE']
+
+
+def test_the_owners_own_snapshot_is_kept_updated_and_deleted(cloud, run_module):
+    disk = cloud.add_volume('d0')
+    own = cloud.add_snapshot(disk, 'db-daily-20261125T0000Z', metadata=dict(OWNER))
+    again = run_module(SnapshotBatchModule, {'disks': ['d0'], 'name': own['name'], 'owner_metadata': OWNER})
+    assert again['changed'] is False and cloud.mutating == []
+    gone = run_module(SnapshotBatchModule, {'state': 'absent', 'snapshots': [
+        {'disk': 'd0', 'name': own['id'], 'owner_metadata': OWNER}]})
+    assert gone['changed'] and own['id'] not in cloud.snapshots
