@@ -13,6 +13,9 @@ from . import errors, signing
 from .config import Tenant
 
 TOKEN_KIND = "token"
+# The API Gateway checks X-Sdk-Date against its own time before any service, IAM included, sees
+# the request; it answers with both times (see emulator/README.md, "AK/SK clock skew").
+SIGNATURE_EXPIRED = "calc ak sk signature fail:signature expired"
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,9 @@ async def _authenticate_signature(request: Request, emu, path_project_id: str | 
 
     try:
         ak = signing.verify(signed, secret_for, emu.now(), emu.config.aksk_max_skew)
+    except signing.SignatureExpired as exc:
+        raise errors.unauthenticated(f"{SIGNATURE_EXPIRED}, signature time:{exc.sdk_date},server time:{exc.server_date}",
+                                     request_id(request)) from None
     except signing.SignatureError:
         raise errors.unauthenticated("verify aksk signature fail", request_id(request)) from None
     tenant = emu.config.tenant_by_access_key(ak)

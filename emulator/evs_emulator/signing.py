@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import time
 from dataclasses import dataclass
 from typing import Callable, Mapping
 from urllib.parse import parse_qsl, quote, unquote
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, quote, unquote
 from .clock import parse_sdk_date
 
 ALGORITHM = "SDK-HMAC-SHA256"
+SDK_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 EMPTY_HASH = hashlib.sha256(b"").hexdigest()
 _AUTH_RE = re.compile(
     r"^SDK-HMAC-SHA256\s+Access=(?P<ak>[^,\s]+),\s*SignedHeaders=(?P<headers>[^,\s]+),"
@@ -28,6 +30,17 @@ _AUTH_RE = re.compile(
 
 class SignatureError(Exception):
     """The request is not correctly signed; the message says why (not shown to clients)."""
+
+
+class SignatureExpired(SignatureError):
+    """X-Sdk-Date is further from the gateway's time than it allows: the one refusal whose reason
+    the gateway tells the client (both times, as the API Gateway does), since only the client's
+    clock can fix it."""
+
+    def __init__(self, sdk_date: str, now: float):
+        super().__init__("X-Sdk-Date too far from server time")
+        self.sdk_date = sdk_date
+        self.server_date = time.strftime(SDK_DATE_FORMAT, time.gmtime(now))
 
 
 @dataclass(frozen=True)
@@ -96,7 +109,7 @@ def verify(req: SignedRequest, secret_for: Callable[[str], str | None], now: flo
     except ValueError:
         raise SignatureError("malformed X-Sdk-Date") from None
     if abs(now - signed_at) > max_skew:
-        raise SignatureError("X-Sdk-Date too far from server time")
+        raise SignatureExpired(sdk_date, now)
     secret = secret_for(match["ak"])
     if secret is None:
         raise SignatureError("unknown access key")

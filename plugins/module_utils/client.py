@@ -34,7 +34,7 @@ from ansible.module_utils.common.warnings import warn
 from ansible_collections.dataprotection.evs.plugins.module_utils import signer
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import auth_method, secrets_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
-    CloudError, ConfigError, LostAnswerError, redact)
+    CloudError, ConfigError, LostAnswerError, clock_skew_message, redact)
 
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
@@ -123,14 +123,9 @@ def parse_retry_after(value, now=None):
         return max(0.0, float(value))
     except (TypeError, ValueError):
         pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
+    when = _http_date(value)
     if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     now = now or datetime.datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
@@ -229,6 +224,9 @@ class Client:
         self.request_count = 0
         #: answered changes (non-GET requests the cloud accepted, or found carried out)
         self.changes = 0
+        #: changes whose answer was lost and that a look-up found carried out: what was found may
+        #: be another run's resource, so it is never taken for one this run made
+        self.recovered = 0
 
     def __repr__(self):
         return 'Client(auth_url=%r, method=%r, region=%r, project_id=%r)' % (
@@ -243,17 +241,9 @@ class Client:
         return self._cloud_date + datetime.timedelta(seconds=max(0.0, elapsed))
 
     def _remember_date(self, headers):
-        value = headers.get('Date') if headers else None
-        if not value:
-            return
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return
+        when = _http_date(headers.get('Date') if headers else None)
         if when is None:
             return
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
         self._cloud_date = when
         self._cloud_date_at = self.monotonic()
 
@@ -380,7 +370,8 @@ class Client:
         return url
 
     # -------------------------------------------------------------- requests
-    def _error_from(self, response, operation, attempts):
+    def _error_from(self, response, operation, attempts, sent=None):
+        """The CloudError of a refused request; ``sent``: the headers it was sent with."""
         try:
             body = response.json()
         except ValueError:
@@ -392,8 +383,27 @@ class Client:
         headers = response.headers or {}
         request_id = (request_id or headers.get('X-Request-Id') or headers.get('X-Openstack-Request-Id')
                       or headers.get('X-Compute-Request-Id'))
+        if response.status_code == 401 and self.method == 'aksk' and sent:
+            message = self._clock_skew(sent.get('X-Sdk-Date'), headers.get('Date'), message) or message
         return CloudError(response.status_code, redact(code, self._secrets), redact(message, self._secrets),
                           request_id=request_id, operation=operation, attempts=attempts)
+
+    def _clock_skew(self, sdk_date, cloud_date, message):
+        """The message for a signature refused because its X-Sdk-Date lies outside the gateway's
+        window, by the answer's Date (or, without one, the cloud's "signature expired"); None for
+        any other 401. The cloud's own words do not say that only this machine's clock can fix it,
+        and "signature expired" also means expired temporary credentials."""
+        try:
+            signed_at = datetime.datetime.strptime(sdk_date or '', signer.DATE_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            return None
+        cloud_time = _http_date(cloud_date)
+        if cloud_time is not None:
+            if abs((signed_at - cloud_time).total_seconds()) <= signer.MAX_CLOCK_SKEW:
+                return None
+        elif 'signature expired' not in (message or '').lower():
+            return None
+        return clock_skew_message(self.auth['ak'], signed_at, cloud_time, signer.MAX_CLOCK_SKEW, message)
 
     def _send(self, method, url, params=None, json_body=None, operation=None, authenticated=True,
               ok=None, idempotent=None, recover=None, headers=None):
@@ -461,7 +471,7 @@ class Client:
                 if recovered is not None:
                     return recovered
             if not retryable or attempt >= self.retry.max_attempts:
-                raise self._error_from(response, operation, attempt)
+                raise self._error_from(response, operation, attempt, send_headers)
             retry_after = parse_retry_after(response.headers.get('Retry-After'), self.cloud_now())
             self.sleep(self.retry.delay(attempt, self.rng, retry_after))
 
@@ -487,6 +497,7 @@ class Client:
         found = recover()
         if found is not None:
             self.changes += 1
+            self.recovered += 1
             return Answer(None, {}, found, recovered=True)
         return None
 
@@ -567,6 +578,19 @@ class Client:
             count = body.get('count')
             if not items or (count is not None and offset >= int(count)) or (count is None and len(items) < limit):
                 return
+
+
+def _http_date(value):
+    """An HTTP date header as an aware datetime; None when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when
 
 
 def _json_or_none(response):

@@ -18,6 +18,9 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, keeps the i
 
 ALGORITHM = 'SDK-HMAC-SHA256'
 DATE_FORMAT = '%Y%m%dT%H%M%SZ'
+# The API Gateway refuses a request whose X-Sdk-Date is further than this from its own time
+# (Huawei Cloud / OTC API signing guide: "more than 15 minutes").
+MAX_CLOCK_SKEW = 15 * 60
 EMPTY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
 

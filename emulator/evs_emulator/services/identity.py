@@ -180,7 +180,7 @@ async def _keystone_caller(request: Request) -> auth.Principal:
     try:
         return await auth.authenticate(request, request.app.state.emulator, None)
     except errors.ApiError as exc:
-        if exc.status == 401:
+        if exc.status == 401 and auth.SIGNATURE_EXPIRED not in (exc.body or {}).get("error_msg", ""):
             raise _unauthorized() from None
         if exc.status == 403:
             raise errors.keystone_error(403, "You are not authorized to perform the requested action.") from None
