@@ -36,14 +36,30 @@ NOTES = {
     ("POST", "/cbr/v3/{project_id}/policies"): ("partial", "replication policies are stored and associated, "
                                                            "never run"),
     ("POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action"): ("partial", "os-extend only"),
-    ("GET", "/evs/{v2,v3}/{project_id}/cloudvolumes/detail"): ("partial", "vendor list: Cinder items plus count"),
+    ("GET", "/evs/{v2,v3}/{project_id}/cloudvolumes/detail"): ("partial", "vendor list: Cinder items plus count; "
+                                                                         "filters name, status, availability_zone, "
+                                                                         "metadata, id, ids (<= 60); not "
+                                                                         "multiattach, server_id, volume_type_id, "
+                                                                         "dedicated storage, enterprise project"),
+    ("GET", "/evs/{v2,v3}/{project_id}/cloudvolumes/{volume_id}"): ("yes", "vendor show (ShowVolume), same body as "
+                                                                          "GET volumes/{volume_id}"),
+    ("PUT", "/evs/{v2,v3}/{project_id}/cloudvolumes/{volume_id}"): ("yes", "vendor update: name/description only, "
+                                                                          "the disk's fields at the top level"),
+    ("GET", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of GET snapshot"),
+    ("PUT", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of PUT snapshot"),
+    ("GET", "/cbr/v3/{project_id}/operation-logs"): ("partial", "backup, restore, delete and vault_delete logs; "
+                                                               "never replication/copy/sync/remove_resource"),
+    ("GET", "/sdrs/v1/{project_id}/task-center/failure-jobs"): ("yes", "jobs that ended FAIL (group actions "
+                                                                      "during an AZ outage), until deleted"),
+    ("GET", "/sdrs/"): ("yes", "API versions (no auth); also `/v1` unprefixed for the Huawei SDK"),
     ("POST", "/evs/{v2,v3}/{project_id}/cloudsnapshots"): ("yes", "vendor alias of POST snapshots"),
     ("POST", "/evs/v2.1/{project_id}/cloudvolumes"): ("partial", "same fields as the Cinder create plus count "
                                                                  "(1..100, names get -0001...); bssParam ignored; "
                                                                  "answers 202 {job_id, volume_ids}"),
     ("GET", "/evs/v1/{project_id}/jobs/{job_id}"): ("partial", "jobs of the vendor create only (createVolume, "
                                                                "batchCreateVolume with sub_jobs)"),
-    ("GET", "/evs/{v2,v3}/{project_id}/cloudsnapshots/detail"): ("partial", "vendor list: Cinder items plus count"),
+    ("GET", "/evs/{v2,v3}/{project_id}/cloudsnapshots/detail"): ("partial", "vendor list: Cinder items plus count; "
+                                                                           "filters also by id"),
     ("DELETE", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of DELETE snapshot"),
     ("GET", "/evs/{v2,v3}/{project_id}/os-quota-sets/{target_project_id}"): ("yes", "own project only (403 else)"),
     ("POST", "/ecs/v2.1/{project_id}/servers"): ("partial", "name, availability_zone, metadata; no networks, "
@@ -60,7 +76,6 @@ NOT_IMPLEMENTED = [
     ("identity", "POST", "/identity/v3/auth/tokens", "assume_role (agency) and totp methods"),
     ("compute", "POST", "/ecs/v2.1/{project_id}/servers/{server_id}/action", "os-stop/os-start (later issue)"),
     ("vbs", "*", "/vbs/v2/{project_id}/backuppolicy/{policy_id}/tags", "policy tags API"),
-    ("cbr", "GET", "/cbr/v3/{project_id}/operation-logs", "operation logs (tasks)"),
     ("cbr", "POST", "/cbr/v3/{project_id}/checkpoints/replicate", "replication to another region"),
     ("cbr", "POST", "/cbr/v3/{project_id}/backups/{backup_id}/replicate", "replication to another region"),
     ("cbr", "*", "/cbr/v3/{project_id}/backups/{backup_id}/members", "backup sharing"),
@@ -69,7 +84,6 @@ NOT_IMPLEMENTED = [
     ("sdrs", "POST", "/sdrs/v1/{project_id}/protected-instances/{instance_id}/nic", "NIC add/delete"),
     ("sdrs", "POST", "/sdrs/v1/{project_id}/protected-instances/{instance_id}/resize", "resize"),
     ("sdrs", "POST", "/sdrs/v1/{project_id}/replications/{pair_id}/action", "extend-replication (expand a pair)"),
-    ("sdrs", "*", "/sdrs/v1/{project_id}/task-center/...", "failure jobs (task center)"),
     ("sdrs", "*", "/sdrs/v1/{project_id}/protected-instances/{instance_id}/tags", "instance tags API"),
 ]
 

@@ -172,14 +172,16 @@ def page_of(repo, project_id: str, selection: Selection, view: Callable[[dict], 
 
 def filtered_page(repo, project_id: str, view: Callable[[dict], dict], fields: dict[str, str | None], query,
                   rules: ListRules, collection_url: str, metadata: dict | None = None,
-                  counted: bool = False) -> Listed:
+                  counted: bool = False, ids: tuple[str, ...] | None = None) -> Listed:
     """`page_of` for Cinder-style exact filters. `fields` maps each query filter to the stored
     column it compares (store.LISTED_COLUMNS): SQL selects on those and on `metadata`; a filter
     without a column (`status`, which the clock and AZ outages change) is applied to the views of
-    the selected rows, read lazily until the page is full."""
+    the selected rows, read lazily until the page is full. `ids` keeps only rows with one of
+    those ids (the vendor lists' `ids` filter)."""
     given = {field: column for field, column in fields.items() if query.get(field) is not None}
     selection = Selection(equal=tuple((column, query[field]) for field, column in given.items() if column),
-                          metadata=tuple((metadata or {}).items()))
+                          metadata=tuple((metadata or {}).items()),
+                          among=(("id", ids),) if ids is not None else ())
     on_views = tuple(field for field, column in given.items() if column is None)
     return page_of(repo, project_id, selection, view, lambda item: bool(filter_items([item], query, on_views)),
                    query, rules, collection_url, counted=counted, selected_exactly=not on_views)

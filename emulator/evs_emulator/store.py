@@ -120,9 +120,11 @@ ALIVE = "(gone_at IS NULL OR gone_at > ?)"
 class Selection:
     """The SQL side of a list: rows of one kind and project that are not gone at `now`, whose
     `equal` columns (of LISTED_COLUMNS, or `id`) and `metadata` entries have the given values,
-    in `order` (columns that are never NULL; `seq` is creation order), descending or not."""
+    whose `among` columns have one of the given values, in `order` (columns that are never NULL;
+    `seq` is creation order), descending or not."""
 
     equal: tuple[tuple[str, str], ...] = ()
+    among: tuple[tuple[str, tuple[str, ...]], ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
     order: tuple[str, ...] = ("created_at", "id")
     descending: bool = False
@@ -134,6 +136,11 @@ class Selection:
                 raise ValueError(f"not a listed column: {column}")
             clauses.append(f"{column} = ?")
             params.append(value)
+        for column, values in self.among:
+            if column != "id" and column not in LISTED_COLUMNS:
+                raise ValueError(f"not a listed column: {column}")
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})" if values else "0")
+            params += list(values)
         for key, value in self.metadata:
             clauses.append("EXISTS (SELECT 1 FROM json_each(body, '$.metadata') WHERE key = ? AND value = ?)")
             params += [key, value]

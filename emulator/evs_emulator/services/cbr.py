@@ -30,7 +30,7 @@ from .backup_common import CBR_BACKUP, VOLUME
 
 MOUNT = "/cbr"
 CATALOG = [("cbr", "cbr", "/cbr/v3/{project_id}")]
-VAULT, POLICY, CHECKPOINT = "cbr_vault", "cbr_policy", "cbr_checkpoint"
+VAULT, POLICY, CHECKPOINT, OPLOG = "cbr_vault", "cbr_policy", "cbr_checkpoint", "cbr_oplog"
 DISK_TYPE = "OS::Cinder::Volume"
 RESOURCE_TYPES = {"server": "OS::Nova::Server", "disk": DISK_TYPE, "turbo": "OS::Sfs::Turbo"}
 PROVIDERS = {"server": "0daac4c5-6707-4851-97ba-169e36266b66", "disk": "d1603440-187d-4516-af25-121250c7cc97",
@@ -49,6 +49,15 @@ BACKUP_OPS = lifecycle.operations(
     Operation("backup.restore", frozenset({"available"}), "restoring", "available"),
 )
 CHECKPOINT_OPS = lifecycle.operations(Operation("backup.create", None, "protecting", "available"))
+# An operation log (CBR API "Querying Tasks", /operation-logs) runs exactly as long as the
+# operation it records; `vault_delete` lasts as long as a backup delete.
+OPLOG_OPS = lifecycle.operations(
+    Operation("backup.create", None, "running", "success"),
+    Operation("backup.delete", None, "running", "success"),
+    Operation("backup.restore", None, "running", "success"),
+)
+OPLOG_TYPES = ("backup", "restore", "delete", "replication", "copy", "sync", "vault_delete", "remove_resource")
+OPLOG_STATUSES = ("success", "skipped", "failed", "running", "timeout", "waiting")
 
 
 def cbr_error(status: int, code: str, message: str) -> errors.ApiError:
@@ -73,6 +82,7 @@ class Call(ProjectCall):
         self.checkpoints = Repository(self.emu, CHECKPOINT)
         self.backups = Repository(self.emu, CBR_BACKUP)
         self.volumes = Repository(self.emu, VOLUME)
+        self.oplogs = Repository(self.emu, OPLOG)
 
     def vault(self, vault_id: str) -> dict:
         vault = self.vaults.get(vault_id, self.project_id)
@@ -323,6 +333,7 @@ async def delete_vault(call: Call):
             call.backups.save(begin(backup, BACKUP_OPS["backup.delete"] if backup["status"] in ("available", "error")
                                     else lifecycle.Operation("backup.delete", None, "deleting", GONE),
                                     call.now, call.timings()))
+    record_operation(call, "vault_delete", vault, call.now)
     call.emu.store.delete(VAULT, vault["id"])
     return empty(204)
 
@@ -615,6 +626,7 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
             "_blocks": dict(volume["_blocks"]), "_size": volume["size"], "_used_mb": need,
         }
         backup = call.backups.save(begin(backup, BACKUP_OPS["backup.create"], at, call.timings()))
+        record_operation(call, "backup", vault, at, backup=backup, policy_id=(policy or {}).get("id"))
         if at == call.now or backup["_pending"]["due"] > call.now:
             common.start_disk_backup(call.emu, volume, at)
         resources.append({"id": volume["id"], "name": volume["name"], "type": DISK_TYPE,
@@ -741,6 +753,7 @@ async def delete_backup(call: Call):
     if not operation.allows(backup["status"]):
         raise cbr_error(400, "BackupService.2006", f"The backup cannot be deleted in status {backup['status']}.")
     call.backups.save(begin(backup, operation, call.now, call.timings()))
+    record_operation(call, "delete", call.vaults.get(backup["vault_id"], call.project_id), call.now, backup=backup)
     return empty(204)
 
 
@@ -765,6 +778,8 @@ async def restore_backup(call: Call):
                                                    f"({backup['resource_size']} GB).")
     common.start_disk_restore(call.emu, volume, backup["_blocks"], call.now)
     call.backups.save(begin(backup, BACKUP_OPS["backup.restore"], call.now, call.timings()))
+    record_operation(call, "restore", call.vaults.get(backup["vault_id"], call.project_id), call.now, backup=backup,
+                     target=volume)
     return empty(202)
 
 
@@ -881,6 +896,86 @@ def apply_retention(call: Call, policy: dict, vault_id: str, at: float) -> None:
 
 
 # -- routing ---------------------------------------------------------------
+# -- operation logs ---------------------------------------------------------
+# CBR API "Querying Tasks" / "Querying a Single Task" (GET /operation-logs[/{id}]; OTC
+# cbr_apis/tasks, Huawei ListOpLogs/ShowOpLog). One log per backup, restore and delete
+# operation, and per vault delete; `running` while the operation runs, then `success`.
+OPLOG_TIMINGS = {"backup": "backup.create", "restore": "backup.restore", "delete": "backup.delete",
+                 "vault_delete": "backup.delete"}
+
+
+def record_operation(call: Call, operation_type: str, vault: dict | None, at: float, backup: dict | None = None,
+                     policy_id: str | None = None, target: dict | None = None) -> None:
+    vault = vault or {"id": (backup or {}).get("vault_id"), "name": None}
+    request_id = call.request.scope.get("state", {}).get("request_id") or new_id()
+    extra: dict = {"common": {"progress": 0, "request_id": request_id, "task_id": new_id()}}
+    if backup is not None:
+        extra["resource"] = {"id": backup["resource_id"], "name": backup["resource_name"],
+                             "type": backup["resource_type"]}
+        names = {"backup_id": backup["id"], "backup_name": backup["name"]}
+        if operation_type == "backup":
+            extra["backup"] = names | {"incremental": str(bool(backup["incremental"])).lower()}
+        elif operation_type == "restore":
+            extra["restore"] = names | {"target_resource_id": target["id"], "target_resource_name": target["name"]}
+        else:
+            extra["delete"] = names
+    else:
+        total = len(backups_where(call, vault_id=vault["id"]))
+        extra["vault_delete"] = {"fail_count": 0, "total_count": total}
+    log = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
+           "operation_type": operation_type, "checkpoint_id": (backup or {}).get("checkpoint_id"),
+           "policy_id": policy_id or "", "provider_id": PROVIDERS["disk"], "vault_id": vault["id"],
+           "vault_name": vault.get("name"), "resource_id": (backup or {}).get("resource_id"),
+           "resource_name": (backup or {}).get("resource_name"), "created_at": at, "updated_at": at,
+           "extra_info": extra}
+    call.oplogs.save(begin(log, OPLOG_OPS[OPLOG_TIMINGS[operation_type]], at, call.timings()))
+
+
+def oplog_view(log: dict) -> dict:
+    done = log["status"] != "running"
+    extra = {k: dict(v) for k, v in log["extra_info"].items()}
+    extra["common"]["progress"] = 100 if done else 0
+    return {"id": log["id"], "operation_type": log["operation_type"], "status": log["status"],
+            "checkpoint_id": log["checkpoint_id"], "policy_id": log["policy_id"], "provider_id": log["provider_id"],
+            "vault_id": log["vault_id"], "vault_name": log["vault_name"], "project_id": log["project_id"],
+            "created_at": _time(log["created_at"]), "started_at": _time(log["created_at"]),
+            "ended_at": _time(log["updated_at"]) if done else None, "updated_at": _time(log["updated_at"]),
+            "error_info": {"code": "", "message": ""}, "extra_info": extra}
+
+
+@endpoint
+async def list_oplogs(call: Call):
+    query = call.request.query_params
+    logs = [body for _, body in call.oplogs.scan(call.project_id, Selection())]
+    for field, allowed in (("operation_type", OPLOG_TYPES), ("status", OPLOG_STATUSES)):
+        if query.get(field) is not None and query[field] not in allowed:
+            raise invalid(f"Invalid {field} '{query[field]}'.")
+    for field in ("operation_type", "status", "vault_id", "vault_name", "provider_id", "resource_id",
+                  "resource_name"):
+        if query.get(field) is not None:
+            logs = [log for log in logs if log.get(field) == query[field]]
+    for field, keep in (("start_time", lambda log, t: log["created_at"] >= t),
+                        ("end_time", lambda log, t: log["created_at"] <= t)):
+        if query.get(field):
+            try:
+                instant = parse_iso(query[field])
+            except ValueError:
+                raise invalid(f"Invalid {field} '{query[field]}'.") from None
+            logs = [log for log in logs if keep(log, instant)]
+    logs.sort(key=lambda log: (log["created_at"], log["id"]), reverse=True)
+    limit, offset = _paging(query)
+    return json_response({"operation_logs": [oplog_view(log) for log in logs[offset:offset + limit]],
+                          "count": len(logs), "limit": limit, "offset": offset})
+
+
+@endpoint
+async def show_oplog(call: Call):
+    log = call.oplogs.get(call.request.path_params["operation_log_id"], call.project_id)
+    if log is None:
+        raise cbr_error(404, "BackupService.6500", "The operation log does not exist.")
+    return json_response({"operation_log": oplog_view(log)})
+
+
 def api_routes(prefix: str = "") -> list:
     pid = prefix + "/{project_id}"
     return [
@@ -904,6 +999,8 @@ def api_routes(prefix: str = "") -> list:
         Route(f"{pid}/backups/{{backup_id}}", show_backup, methods=["GET"]),
         Route(f"{pid}/backups/{{backup_id}}", delete_backup, methods=["DELETE"]),
         Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
+        Route(f"{pid}/operation-logs", list_oplogs, methods=["GET"]),
+        Route(f"{pid}/operation-logs/{{operation_log_id}}", show_oplog, methods=["GET"]),
     ]
 
 

@@ -329,10 +329,32 @@ async def list_volumes_detail(call: Call):
     return json_response(body)
 
 
+# The vendor lists also filter by `id`, and volumes by `ids` (Huawei Cloud EVS API "Querying Details
+# About All EVS Disks", evs_04_2066: `ids=['id1','id2']`, at most 60, unknown ids ignored, `id`
+# ignored when `ids` is given).
+VENDOR_VOLUME_FILTERS = VOLUME_FILTERS | {"id": "id"}
+MAX_IDS = 60
+
+
+def _ids_query(raw: str | None) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    ids = tuple(part.strip().strip("'\"") for part in raw.strip().strip("[]").split(","))
+    ids = tuple(i for i in ids if i)
+    if len(ids) > MAX_IDS:
+        raise errors.evs_error(400, "EVS.1002", f"Invalid ids: at most {MAX_IDS} ids can be queried at once.")
+    return ids
+
+
 @endpoint
 async def list_cloudvolumes_detail(call: Call):
     """Vendor list (Huawei SDK ListVolumes): same items, plus `count` of all matches."""
-    listed = _listed_volumes(call, "cloudvolumes/detail", counted=True)
+    query = call.request.query_params
+    ids = _ids_query(query.get("ids"))
+    fields = VOLUME_FILTERS if ids is not None else VENDOR_VOLUME_FILTERS
+    listed = filtered_page(call.volumes, call.project_id, lambda body: volume_view(call, body), fields, query,
+                           LIST_RULES, f"{call.endpoint}/cloudvolumes/detail",
+                           metadata=_metadata_query(query.get("metadata")), counted=True, ids=ids)
     return json_response({"count": listed.count} | _list_body("volumes", listed.items, listed.links))
 
 
@@ -364,12 +386,33 @@ def _apply_update(spec: dict, item: dict, display_aliases: bool = False) -> dict
     return updated
 
 
-@endpoint
-async def update_volume(call: Call):
+async def _updated_volume(call: Call, fields: tuple[str, ...] | None = None) -> dict:
     volume = call.volume(call.request.path_params["volume_id"])
     spec = required_object(await read_json(call.request), "volume")
-    volume = call.volumes.save(_apply_update(spec, volume) | {"updated_at": call.now})
-    return json_response({"volume": volume_view(call, volume)})
+    if fields is not None:
+        spec = {k: v for k, v in spec.items() if k in fields}
+        if all(spec.get(k) is None for k in fields):
+            raise errors.bad_request(f"Invalid volume: {' and '.join(fields)} cannot both be null.")
+    return volume_view(call, call.volumes.save(_apply_update(spec, volume) | {"updated_at": call.now}))
+
+
+@endpoint
+async def update_volume(call: Call):
+    return json_response({"volume": await _updated_volume(call)})
+
+
+# The vendor update (PUT /v2/{project_id}/cloudvolumes/{volume_id}, Huawei Cloud EVS API
+# evs_04_2009) changes only name and description and answers the disk's fields at the top level
+# (huaweicloudsdkevs UpdateVolumeResponse), without the fields that model does not list.
+VENDOR_UPDATE_FIELDS = ("attachments", "availability_zone", "bootable", "created_at", "id", "links", "metadata",
+                        "multiattach", "name", "os-vol-host-attr:host", "os-vol-tenant-attr:tenant_id", "shareable",
+                        "size", "snapshot_id", "source_volid", "status", "volume_type", "description")
+
+
+@endpoint
+async def update_cloudvolume(call: Call):
+    view = await _updated_volume(call, ("name", "description"))
+    return json_response({k: view[k] for k in VENDOR_UPDATE_FIELDS})
 
 
 @endpoint
@@ -510,7 +553,8 @@ async def list_snapshots_detail(call: Call):
 @endpoint
 async def list_cloudsnapshots_detail(call: Call):
     """Vendor list (Huawei SDK ListSnapshots): same items, plus `count` of all matches."""
-    listed = _listed_snapshots(call, "cloudsnapshots/detail", counted=True)
+    listed = _listed(call, call.snapshots, snapshot_view, SNAPSHOT_FILTERS | {"id": "id"}, "cloudsnapshots/detail",
+                     counted=True)
     return json_response({"count": listed.count} | _list_body("snapshots", listed.items, listed.links))
 
 
@@ -680,6 +724,8 @@ def api_routes() -> list:
         Route(f"{pid}/volumes/{{volume_id}}/action", volume_action, methods=["POST"]),
         *metadata_routes("volumes", "volume_id", VOLUME),
         Route(f"{pid}/cloudvolumes/detail", list_cloudvolumes_detail, methods=["GET"]),
+        Route(f"{pid}/cloudvolumes/{{volume_id}}", show_volume, methods=["GET"]),
+        Route(f"{pid}/cloudvolumes/{{volume_id}}", update_cloudvolume, methods=["PUT"]),
         Route(f"{pid}/snapshots", create_snapshot, methods=["POST"]),
         Route(f"{pid}/snapshots", list_snapshots, methods=["GET"]),
         Route(f"{pid}/snapshots/detail", list_snapshots_detail, methods=["GET"]),
@@ -690,6 +736,8 @@ def api_routes() -> list:
         # Vendor snapshot paths (same bodies as the Cinder ones; used by the Huawei SDK).
         Route(f"{pid}/cloudsnapshots", create_snapshot, methods=["POST"]),
         Route(f"{pid}/cloudsnapshots/detail", list_cloudsnapshots_detail, methods=["GET"]),
+        Route(f"{pid}/cloudsnapshots/{{snapshot_id}}", show_snapshot, methods=["GET"]),
+        Route(f"{pid}/cloudsnapshots/{{snapshot_id}}", update_snapshot, methods=["PUT"]),
         Route(f"{pid}/cloudsnapshots/{{snapshot_id}}", delete_snapshot, methods=["DELETE"]),
         Route(f"{pid}/os-vendor-snapshots/{{snapshot_id}}/rollback", rollback_snapshot, methods=["POST"]),
         Route(f"{pid}/cloudsnapshots/{{snapshot_id}}/rollback", rollback_snapshot, methods=["POST"]),

@@ -29,7 +29,7 @@ from ..context import ProjectCall, project_endpoint
 from ..lifecycle import GONE, Operation, begin, settle
 from ..resources import Repository, new_id
 from ..store import Selection
-from ..web import json_response, read_json
+from ..web import base_url, empty, json_response, read_json
 from . import evs, vpc
 from .compute import SERVER
 from .evs import SNAPSHOT, VOLUME
@@ -913,6 +913,98 @@ def show_and_rename_routes(pid: str, collection: str) -> list[Route]:
     return [Route(path, show, methods=["GET"]), Route(path, rename, methods=["PUT"])]
 
 
+# -- task center -----------------------------------------------------------
+# SDRS API "Task Center" (Huawei Cloud sdrs_05_0901..0904; ../shared/api/sdrs.md): the jobs that
+# ended FAIL, until deleted. Without `server_group_id` only protection-group jobs are listed.
+FAILED_RESOURCE = (("ProtectionGroup", "server_groups", "server_group_id"),
+                   ("ProtectedInstance", "protected_instances", "protected_instance_id"),
+                   ("ReplicationPair", "replications", "replication_id"),
+                   ("DisasterRecoveryDrill", "disaster_recovery_drills", "disaster_recovery_drill_id"))
+FAILURE_VERB = re.compile(r"^(create|delete|attach|detach|expand|resize|start|stop|reverse|failover|reprotect)")
+FAILURE_REPOS = {"server_groups": "groups", "protected_instances": "instances", "replications": "pairs",
+                 "disaster_recovery_drills": "drills"}
+
+
+def _failure_view(call: Call, job: dict) -> dict:
+    resource_type, key = next(((rtype, key) for word, rtype, key in FAILED_RESOURCE if word in job["job_type"]),
+                              ("server_groups", "server_group_id"))
+    resource_id = job["entities"].get(key) or ""
+    resource = getattr(call, FAILURE_REPOS[resource_type]).get(resource_id, call.project_id) if resource_id else None
+    verb = FAILURE_VERB.match(job["job_type"])
+    return {"job_id": job["id"], "job_type": job["job_type"], "job_status": job["status"],
+            "begin_time": cinder_time(job["begin_time"])[:23] + "Z",
+            "failure_status": f"{verb.group(1) if verb else 'create'}Fail", "resource_id": resource_id,
+            "resource_name": (resource or {}).get("name", ""), "resource_type": resource_type,
+            "error_code": job["error_code"], "fail_reason": job["fail_reason"],
+            "_server_group_id": job["entities"].get("server_group_id")}
+
+
+def _failures(call: Call, group_id: str | None = None) -> list[dict]:
+    views = [_failure_view(call, job) for _, job in call.jobs.scan(call.project_id, Selection())
+             if job["status"] == "FAIL" and not job.get("_failure_cleared")]
+    if group_id is None:
+        return [v for v in views if v["resource_type"] == "server_groups"]
+    return [v for v in views if v["_server_group_id"] == group_id]
+
+
+@endpoint
+async def list_failure_jobs(call: Call):
+    query = call.request.query_params
+    views = _exact(_failures(call, query.get("server_group_id")), query,
+                   ("failure_status", "resource_name", "resource_type"))
+    views.sort(key=lambda v: v["begin_time"], reverse=True)
+    return _paged(call, [{k: v for k, v in view.items() if not k.startswith("_")} for view in views], "failure_jobs")
+
+
+def _clear_failures(call: Call, job_ids) -> None:
+    for job_id in job_ids:
+        call.jobs.save(call.jobs.get(job_id, call.project_id) | {"_failure_cleared": True})
+
+
+@endpoint
+async def delete_failure_job(call: Call):
+    job_id = call.request.path_params["failure_job_id"]
+    job = call.jobs.get(job_id, call.project_id)
+    if job is None or job["status"] != "FAIL" or job.get("_failure_cleared"):
+        raise sdrs_error(404, "SDRS.0201", f"The failure job {job_id} does not exist.")
+    _clear_failures(call, [job_id])
+    return empty(204)
+
+
+@endpoint
+async def delete_failure_jobs(call: Call):
+    _clear_failures(call, [v["job_id"] for v in _failures(call)])
+    return empty(204)
+
+
+@endpoint
+async def delete_group_failure_jobs(call: Call):
+    group = call.group(call.request.path_params["group_id"])
+    _clear_failures(call, [v["job_id"] for v in _failures(call, group["id"])])
+    return empty(204)
+
+
+# -- API versions ------------------------------------------------------------
+# SDRS API "Querying API Versions" / "Querying a Specified API Version" (no authentication).
+def _version_view(request: Request, prefix: str) -> dict:
+    return {"id": "v1", "links": [{"href": f"{base_url(request)}{prefix}/v1/", "rel": "self"}], "min_version": "",
+            "status": "CURRENT", "updated": "2019-01-01T00:00:00Z", "version": ""}
+
+
+def versions_of(prefix: str):
+    async def versions(request: Request):
+        return json_response({"versions": [_version_view(request, prefix)]})
+    return versions
+
+
+def version_of(prefix: str):
+    async def version(request: Request):
+        if request.path_params.get("api_version", "v1") != "v1":
+            raise sdrs_error(404, "SDRS.0201", f"API version {request.path_params['api_version']} does not exist.")
+        return json_response({"version": _version_view(request, prefix)})
+    return version
+
+
 # -- routing ---------------------------------------------------------------
 def api_routes(prefix: str = "") -> list:
     pid = prefix + "/{project_id}"
@@ -940,11 +1032,18 @@ def api_routes(prefix: str = "") -> list:
         Route(f"{pid}/disaster-recovery-drills", list_drills, methods=["GET"]),
         *show_and_rename_routes(pid, "disaster-recovery-drills"),
         Route(f"{pid}/disaster-recovery-drills/{{drill_id}}", delete_drill, methods=["DELETE"]),
+        Route(f"{pid}/task-center/failure-jobs", list_failure_jobs, methods=["GET"]),
+        Route(f"{pid}/task-center/failure-jobs/batch", delete_failure_jobs, methods=["DELETE"]),
+        Route(f"{pid}/task-center/failure-jobs/{{failure_job_id}}", delete_failure_job, methods=["DELETE"]),
+        Route(f"{pid}/task-center/{{group_id}}/failure-jobs/batch", delete_group_failure_jobs, methods=["DELETE"]),
     ]
 
 
 def mounts() -> list:
-    return [Mount("/sdrs/v1", routes=api_routes())]
+    return [Route("/sdrs/", versions_of("/sdrs"), methods=["GET"]),
+            Route("/sdrs/v1", version_of("/sdrs"), methods=["GET"]),
+            Route("/sdrs/v1/", version_of("/sdrs"), methods=["GET"]),
+            Mount("/sdrs/v1", routes=api_routes())]
 
 
 async def show_unprefixed_job(request: Request):
@@ -958,4 +1057,6 @@ async def show_unprefixed_job(request: Request):
 def unprefixed_routes() -> list:
     """Plain `/v1/...` routes for huaweicloudsdksdrs (not a mount, so other paths fall through)."""
     routes = [r for r in api_routes("/v1") if not r.path.endswith("/jobs/{job_id}")]
-    return routes + [Route("/v1/{project_id}/jobs/{job_id}", show_unprefixed_job, methods=["GET"])]
+    return routes + [Route("/v1/{project_id}/jobs/{job_id}", show_unprefixed_job, methods=["GET"]),
+                     # huaweicloudsdksdrs ShowSpecifiedApiVersion (`GET /{api_version}` on the SDRS host)
+                     Route("/v1", version_of(""), methods=["GET"])]

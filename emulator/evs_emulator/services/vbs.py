@@ -30,9 +30,12 @@ from . import backup_common as common
 from .backup_common import VBS_BACKUP, VOLUME
 
 MOUNT = "/vbs"
+# The real catalog lists VBS twice: type `vbsv2` (with the project id) and type `vbs` named
+# `volume-backup` (without the project id: otcextensions' volume_backup service looks up `vbs`
+# and appends the project id itself). ../shared/api/endpoints.md; issue 16.
 CATALOG = [
     ("vbsv2", "vbsv2", "/vbs/v2/{project_id}"),
-    ("volume-backup", "volume-backup", "/vbs/v2"),
+    ("vbs", "volume-backup", "/vbs/v2"),
 ]
 JOB, POLICY, TASK = "vbs_job", "vbs_policy", "vbs_task"
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
