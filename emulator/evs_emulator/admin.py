@@ -155,7 +155,7 @@ async def end_outage(request: Request):
 
 # -- request log -----------------------------------------------------------
 LOG_FIELDS = ("seq", "time", "method", "path", "query", "status", "project_id", "user_id", "service", "mutating",
-              "request_id")
+              "request_id", "created")
 
 
 def _log_filter(request: Request):
@@ -183,7 +183,8 @@ async def list_requests(request: Request):
     since, keep = _log_filter(request)
     entries = []
     for row in _emu(request).store.requests(since):
-        entry = {k: row[k] for k in LOG_FIELDS} | {"mutating": bool(row["mutating"])}
+        entry = {k: row[k] for k in LOG_FIELDS} | {"mutating": bool(row["mutating"]),
+                                                    "created": (row["created"] or "").split(",") if row["created"] else []}
         if keep(entry):
             entries.append(entry)
     return json_response({"requests": entries})

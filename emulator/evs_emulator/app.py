@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Mount
 
-from . import admin, errors
+from . import admin, errors, store
 from .clock import http_date, iso_z
 from .config import Config
 from .runtime import Emulator
@@ -134,6 +134,8 @@ class EmulatorMiddleware:
 
         if service == "admin":
             return await self.app(scope, receive, send_stamped)
+        state["created"] = []
+        store.CREATED.set(state["created"])
         try:
             rule = self.emulator.faults.match(method, path)
             if rule is None:
@@ -179,6 +181,7 @@ class EmulatorMiddleware:
             "query": scope.get("query_string", b"").decode("latin-1"), "status": status,
             "project_id": state.get("project_id"), "user_id": state.get("user_id"), "service": service,
             "mutating": int(is_mutating(method, scope["path"])), "request_id": request_id,
+            "created": state.get("created"),
         })
 
 

@@ -10,6 +10,7 @@ sent; with WAL a crash of the process (kill -9) loses nothing that was committed
 
 from __future__ import annotations
 
+import contextvars
 import json
 import sqlite3
 import threading
@@ -41,9 +42,15 @@ CREATE TABLE IF NOT EXISTS requests (
     user_id TEXT,
     service TEXT,
     mutating INTEGER NOT NULL,
-    request_id TEXT
+    request_id TEXT,
+    created TEXT
 );
 """
+
+#: The ids of the resources the request being handled inserted (a list the middleware sets for
+#: each request; None outside one). The request log keeps them, so a test can tell which run
+#: created which resource, and so whether a run deleted something it did not create.
+CREATED = contextvars.ContextVar("created", default=None)
 
 DB_FILE = "emulator.sqlite3"
 
@@ -162,6 +169,8 @@ class Store:
             if column not in present:
                 self._db.execute(f"ALTER TABLE resources ADD COLUMN {column} {definition} VIRTUAL")
         self._db.executescript(LIST_INDEXES)
+        if "created" not in {row[1] for row in self._db.execute("PRAGMA table_info(requests)")}:
+            self._db.execute("ALTER TABLE requests ADD COLUMN created TEXT")  # an older state dir
         if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'usage_totals'").fetchone():
             # A new or older state dir: the totals start from the rows already there, atomically.
             self._db.executescript("BEGIN IMMEDIATE;" + USAGE_TOTALS + "COMMIT;")
@@ -196,7 +205,11 @@ class Store:
         return json.loads(row[0]) if row else None
 
     def put(self, kind: str, rid: str, body: dict, project_id: str | None = None, region: str | None = None) -> None:
+        created = CREATED.get()
         with self.transaction():
+            if created is not None and not self._db.execute(
+                    "SELECT 1 FROM resources WHERE kind=? AND id=?", (kind, rid)).fetchone():
+                created.append(rid)
             self._db.execute(
                 "INSERT INTO resources (kind, id, project_id, region, body) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (kind, id) DO UPDATE SET body=excluded.body",
@@ -285,9 +298,9 @@ class Store:
         with self.transaction():
             self._db.execute(
                 "INSERT INTO requests (time, epoch, method, path, query, status, project_id, user_id, service,"
-                " mutating, request_id) VALUES (:time, :epoch, :method, :path, :query, :status, :project_id,"
-                " :user_id, :service, :mutating, :request_id)",
-                entry,
+                " mutating, request_id, created) VALUES (:time, :epoch, :method, :path, :query, :status,"
+                " :project_id, :user_id, :service, :mutating, :request_id, :created)",
+                dict(entry, created=",".join(entry.get("created") or ())),
             )
 
     def requests(self, since_seq: int = 0) -> list[dict]:

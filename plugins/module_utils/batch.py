@@ -21,7 +21,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule, first_made
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import WaitTimeout, is_failure_status
 
 #: how many failed or pending items a message names before it says "and N more"
@@ -45,6 +45,9 @@ class BatchItem:
         self.error = None
         #: the cloud accepted this item's change
         self.applied = False
+        #: the cloud answered this item's create itself (not a look-up after a lost answer, which
+        #: may have found another run's resource): the resource is surely this run's
+        self.certain = False
 
     @property
     def changed(self):
@@ -87,6 +90,17 @@ class BatchModule(EvsModule):
 
     def poll(self, items):
         """One read of the resources of ``items``: {item index: resource or None when gone}."""
+        raise NotImplementedError
+
+    def namesakes(self, items):
+        """{item index: every resource that answers to what the item created (its name and disk)}
+        for the created ``items``, GETs only, to find the ones a concurrent run created at the same
+        time; None (the default): the module does not look."""
+        return None
+
+    def discard(self, item, own):
+        """Delete ``own``, the resource this run created for ``item``, that a concurrent run's
+        namesake replaces; waits until it can be deleted."""
         raise NotImplementedError
 
     def predict(self, item):
@@ -138,14 +152,54 @@ class BatchModule(EvsModule):
         for item in self.items:
             item.result = item.current
             if item.changed:
+                recovered = self.client.recovered
                 try:
                     item.result = self.apply(item)
                     item.applied = True
+                    item.certain = self.client.recovered == recovered
                 except CloudError as exc:
                     item.error = '%s cannot be %sd: %s' % (self.label(item), item.action, exc)
         if self.params['wait']:
             self.wait_for_all([item for item in self.items if self.needs_wait(item)])
+        adopted = self.settle_races([item for item in self.items
+                                     if item.action == 'create' and item.applied and not item.error])
+        if self.params['wait'] and adopted:
+            self.wait_for_all([item for item in adopted if self.needs_wait(item)])
         return self.report()
+
+    def settle_races(self, items):
+        """Two runs at once (AWX schedules, cron and a person can overlap): when a concurrent run
+        created a namesake of an item's new resource too, every run keeps the first made (oldest
+        ``created_at``, then smallest id). The other runs delete only the copy they made themselves
+        (never when a lost answer leaves it unsure whose it is) and take the first one. Returns
+        the items that took another run's resource."""
+        found = self.namesakes(items) if items else None
+        adopted = []
+        for item in items if found else ():
+            own = item.result
+            live = [r for r in found.get(item.index) or ()
+                    if r.get('status') not in self.deleting and not is_failure_status(r.get('status'))]
+            if own['id'] not in [r['id'] for r in live]:
+                live.append(own)
+            winner = first_made(live)
+            if winner['id'] == own['id']:
+                continue
+            if not item.certain:
+                note = ('the create of this run lost its answer, so %s %s is left as it is: it may be the '
+                        "other run's" % (self.kind, own['id']))
+            else:
+                try:
+                    self.discard(item, own)
+                    note = 'this run deleted its own copy (id %s)' % own['id']
+                except (CloudError, ResourceError) as exc:
+                    note = 'its own copy (id %s) could not be deleted: %s' % (own['id'], getattr(exc, 'msg', None) or exc)
+            self.module.warn('%s was also created by another run at the same time (id %s, made first); %s, and '
+                             'takes that one' % (self.label(item), winner['id'], note))
+            # the net effect of this run on the item is none: the other run made it
+            item.action = 'none' if winner.get('status') in self.stable else 'wait'
+            item.current = item.result = winner
+            adopted.append(item)
+        return adopted
 
     def needs_wait(self, item):
         if item.error:

@@ -55,7 +55,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.config import r
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter, is_failure_status
 
 
 def connection_argument_spec():
@@ -107,6 +107,21 @@ def snake_resource(resource):
     if resource is None:
         return None
     return dict((snake_key(k), v) for k, v in resource.items())
+
+
+_ZONE_SUFFIX_RE = re.compile(r'(Z|[+-]00:?00)$')
+
+
+def creation_order(resource):
+    """The sort key that puts the first made of several namesakes first: its ``created_at`` (as the
+    cloud writes it: one format per kind, so the text sorts like the time once the zone suffix and
+    a blank instead of ``T`` are evened out), then its id, so every run picks the same one."""
+    created = _ZONE_SUFFIX_RE.sub('', str(resource.get('created_at') or '')).replace(' ', 'T')
+    return (created, str(resource.get('id')))
+
+
+def first_made(resources):
+    return min(resources, key=creation_order) if resources else None
 
 
 class EvsModule:
@@ -295,6 +310,12 @@ class ResourceModule(EvsModule):
     def check_delete(self, current):
         """Refuse a delete before any request (raise ResourceError)."""
 
+    def namesakes(self):
+        """Every resource that answers to what this run creates (its name, and its disk or zone),
+        GETs only, to find one that a concurrent run created at the same time; None (the default):
+        the module does not look."""
+        return None
+
     def create(self, desired):
         raise NotImplementedError
 
@@ -368,21 +389,85 @@ class ResourceModule(EvsModule):
         return result
 
     def run_present(self, current):
-        if current is None:
+        if current is not None:
+            return self.run_existing(current)
+        sent = self.client.changes
+        desired = kept = None
+        try:
             desired = self.desired(None)
             label = self.label(None)
             self.check_create(desired)
             if self.check_mode:
                 resource = self.predict_create(desired)
             else:
+                recovered = self.client.recovered
                 try:
                     resource = self.create(desired)
                 except CloudError as exc:
                     raise self._cloud_failure('created', label, exc)
-            result = {'changed': True, self.result_key: self.shape(resource)}
-            if self.diff_mode:
-                result['diff'] = {'before': {}, 'after': dict((k, v) for k, v in desired.items() if v is not None)}
-            return result
+                kept = self.settle_race(resource, certain=self.client.recovered == recovered)
+        except ResourceError:
+            # A run that created the resource between our find and our create makes our create
+            # fail (a vault: its disks are in the other run's vault) or be refused (the disk is
+            # taken): that resource is the one we wanted. Only when nothing was sent (reads only).
+            made = None if self.check_mode or self.client.changes != sent else self.live_namesakes()
+            if not made:
+                raise
+            winner = first_made(made)
+            self.module.warn('%s was created by another run at the same time (id %s); this run takes it '
+                             'instead of creating a second one' % (self.label(None), winner['id']))
+            return self.run_existing(self.fetch(winner['id']) or winner)
+        if kept is not None:
+            return self.run_existing(kept)
+        result = {'changed': True, self.result_key: self.shape(resource)}
+        if self.diff_mode:
+            result['diff'] = {'before': {}, 'after': dict((k, v) for k, v in desired.items() if v is not None)}
+        return result
+
+    # --- two runs at once (AWX schedules, cron and a person can overlap)
+    def live_namesakes(self):
+        """The namesakes that count: not on their way out and not failed."""
+        found = self.namesakes()
+        return [r for r in found or () if r.get('status') not in self.deleting and not is_failure_status(r.get('status'))]
+
+    def settle_race(self, own, certain):
+        """After this run created ``own``: when a concurrent run created a namesake too, every run
+        keeps the first made (oldest ``created_at``, then smallest id). Returns None when that is
+        ``own``; else this run deletes ``own`` (only when ``certain`` it made it: a create whose
+        answer was lost and that a look-up found may have found the other run's) and returns the
+        resource to adopt. Never deletes anything but ``own``."""
+        found = self.live_namesakes()
+        if not found or own is None:
+            return None
+        if own.get('id') not in [r.get('id') for r in found]:
+            found.append(own)
+        winner = first_made(found)
+        if winner.get('id') == own.get('id'):
+            return None
+        label = self.label(None)
+        if not certain:
+            self.module.warn('%s was also created by another run at the same time (id %s); this run takes it. '
+                             'The create of this run lost its answer, so %s %s is left as it is: it may be '
+                             "the other run's" % (label, winner['id'], self.kind, own['id']))
+        else:
+            self.discard(own)
+            self.module.warn('%s was also created by another run at the same time (id %s, made first); this run '
+                             'deleted its own copy (id %s) and takes that one' % (label, winner['id'], own['id']))
+        return self.fetch(winner['id']) or winner
+
+    def discard(self, own):
+        """Delete ``own``, a resource this run has just created and that a concurrent run's namesake
+        replaces; waits until it can be deleted."""
+        if own.get('status') in self.transitional:
+            own = self.waiter().for_status(lambda: self.fetch(own['id']), self.label(own), wanted=self.stable)
+        try:
+            self.check_delete(own)
+            self.delete(own)
+        except (CloudError, ResourceError) as exc:
+            self.module.warn('%s (id %s), the copy this run created, could not be deleted: %s' % (
+                self.label(own), own['id'], getattr(exc, 'msg', None) or exc))
+
+    def run_existing(self, current):
         current = self.settle(current)
         desired = self.desired(current)
         changes = self.plan_changes(current, desired)

@@ -229,6 +229,9 @@ class DiskModule(ResourceModule):
     def fetch(self, resource_id):
         return self.evs.get_volume(resource_id)
 
+    def namesakes(self):
+        return self.evs.list_volumes(name=self.params['name'], availability_zone=self.params['availability_zone'])
+
     def label(self, resource):
         return describe_disk(resource or {'name': self.params['name']})
 

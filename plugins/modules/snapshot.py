@@ -151,6 +151,9 @@ class SnapshotModule(ResourceModule):
     def fetch(self, resource_id):
         return self.evs.get_snapshot(resource_id)
 
+    def namesakes(self):
+        return self.evs.list_snapshots(volume_id=self.disk['id'], name=self.params['name'])
+
     def label(self, resource):
         return describe_snapshot(resource or {'name': self.params['name']}, self.disk)
 

@@ -195,8 +195,8 @@ error:
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import BatchModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, looks_like_id, merge_metadata, only_match,
-    validate_snapshot_options)
+    SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, looks_like_id, merge_metadata, metadata_matches,
+    only_match, validate_snapshot_options)
 
 #: up to this many distinct names (or ids), each is read with its own request; above it, one
 #: listing of the project's disks (or snapshots) takes fewer requests
@@ -359,6 +359,21 @@ class SnapshotBatchModule(BatchModule):
             return self.evs.get_snapshot(item.current['id'])
         self.evs.delete_snapshot(item.current['id'])
         return item.current
+
+    def namesakes(self, items):
+        """The snapshots of each item's name on its disk that its owner made (a foreign one is
+        never taken, as in ``plan``)."""
+        snapshots = self.read_snapshots(set(item.params['name'] for item in items))
+        return dict((item.index, [s for s in snapshots if s.get('volume_id') == item.disk['id']
+                                  and s.get('name') == item.params['name']
+                                  and metadata_matches(s.get('metadata'), item.params.get('owner_metadata'))])
+                    for item in items)
+
+    def discard(self, item, own):
+        if own.get('status') in self.transitional:
+            own = self.waiter().for_status(lambda: self.evs.get_snapshot(own['id']), self.label(item),
+                                           wanted=self.stable)
+        self.evs.delete_snapshot(own['id'])
 
     def poll(self, items):
         ids = dict(((item.result or item.current)['id'], item.index) for item in items)

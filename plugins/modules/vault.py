@@ -227,6 +227,9 @@ class VaultModule(ResourceModule):
     def label(self, resource):
         return "vault '%s'" % self.params['name']
 
+    def namesakes(self):
+        return self.cbr.list_vaults(self.params['name'])
+
     def resolve_disks(self, current):
         """The declared disks by id; each must exist and be in no other vault (GETs only)."""
         self.disks = {}
