@@ -23,6 +23,9 @@ description:
     collection's modules on the controller or execution node, one disk per fork.
   - Connection options, C(clouds.yaml) lookup and the C(OS_*) variables are those of the modules.
     Host variables never hold credentials.
+  - Host names and host variables are data, never templates. Disk names, descriptions and metadata are
+    written by anyone who may change the project, so they are marked unsafe and Ansible never templates
+    them, also on ansible-core before 2.19.
   - The configuration file name must end in C(evs_disks.yml) or C(evs_disks.yaml).
   - The inventory cache is kept per configuration file and per cloud, project and user (never keyed by a secret).
 author:

@@ -26,8 +26,10 @@ import ansible.template
 # (every string built from the cloud's answers) is never templated, so there is nothing to mark.
 TAGGED_CORE = hasattr(ansible.template, 'trust_as_template')
 
-if not TAGGED_CORE:
+try:
     from ansible.utils.unsafe_proxy import AnsibleUnsafe, wrap_var
+except ImportError:  # a core without it (after 2.19) templates no untagged string anyway
+    AnsibleUnsafe, wrap_var = (), None
 
 # Every Jinja2 delimiter Ansible knows starts with one of these ({{, {%, {#); text without them
 # cannot become a template. Marking only such text keeps ordinary values plain, so that

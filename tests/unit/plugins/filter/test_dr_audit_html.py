@@ -54,7 +54,7 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
-        self.attributes.extend(value for _, value in attrs)
+        self.attributes.extend(value for name, value in attrs)
         if tag == 'script':
             self._script = []
             self.scripts.append(self._script)

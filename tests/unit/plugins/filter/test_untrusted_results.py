@@ -44,4 +44,3 @@ def test_a_wrapped_filter_passes_its_result_through_untrusted(monkeypatch):
     result = {'name': 'db01'}
     wrapped = unsafe.untrusted_filters({'f': lambda *args, **kwargs: result})['f']
     assert wrapped(1, x=2) == ['marked', result] and seen == [result]
-
