@@ -180,8 +180,10 @@ def test_a_snapshot_of_the_name_that_the_owner_did_not_make_is_never_adopted(clo
         del cloud.requests[:]
         result = run_module(SnapshotBatchModule, args, check=check)
         assert result['failed'] and result['msg'].startswith('2 of 3 snapshots failed')
-        assert "of disk 'd0' exists but was not made by its owner (no dp_evs_policy, no dp_evs_tier, " in result['msg']
-        assert "dp_evs_tier=weekly, not dp_evs_tier=daily" in result['msg']
+        assert ("snapshot 'db-daily-20261125T0000Z' of disk 'd0' was not made by its owner: it lacks the marks "
+                "dp_evs_policy=db, dp_evs_tier=daily (it has no dp_evs_policy, no dp_evs_tier), so it is left "
+                "untouched, never adopted, re-marked or deleted" in result['msg'])
+        assert "it lacks the marks dp_evs_tier=daily (it has dp_evs_tier=weekly)" in result['msg']
         assert [(r['action'], r['failed']) for r in result['snapshots']] == [('none', True), ('none', True),
                                                                             ('create', False)]
         # only the third disk's snapshot is taken, with the owner's marks; the others are untouched
