@@ -67,6 +67,15 @@ options:
   new_disk_name:
     description: Name of the new disk; default C(<disk>-restored-<copy time YYYYMMDDTHHMMZ>).
     type: str
+  request_id:
+    description:
+      - Names the restore request (O(target=original)), as the C(request_id) of
+        M(dataprotection.evs.snapshot_rollback) and M(dataprotection.evs.backup_restore).
+      - When the disk's record says the chosen copy was already written onto it, the same id
+        makes the plan C(record=done), another id C(record=restore); without an id the filter
+        fails (the cloud cannot tell whether the disk was written since), naming
+        C(restore_request_id).
+    type: str
 '''
 
 EXAMPLES = r'''
@@ -100,6 +109,20 @@ _value:
     new_disk_name:
       description: The name of the new disk (O(target=new)).
       type: str
+    record:
+      description:
+        - O(target=original) only. What the disk's record of earlier restores means for this one
+          (the rule of M(dataprotection.evs.snapshot_rollback)), one of C(restore) (write the copy),
+          C(done) (this O(request_id) already wrote it) or C(running) (the recorded restore of
+          this copy still runs).
+      type: str
+    new_disk_metadata:
+      description:
+        - O(target=new) only. The metadata for the new disk, the disk's own keys (so the policies
+          that select the disk by metadata select the restored disk too) without the
+          collection's bookkeeping keys (C(dp_evs_*), restore records, drill and policy marks)
+          and the keys the cloud sets (C(__system__*)), plus C(dp_evs_restored_from) (the copy's id).
+      type: dict
     copy_age_seconds:
       description: Age of the copy on the cloud's clock (when O(now) is given), the RPO achieved.
       type: int
@@ -117,10 +140,11 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import u
 
 
 def dr_restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zones=None, source='auto',
-                    target='new', new_disk_availability_zone=None, same_time_window=0, new_disk_name=None):
+                    target='new', new_disk_availability_zone=None, same_time_window=0, new_disk_name=None,
+                    request_id=None):
     try:
         return restore_plan(disk, snapshots, backups, before, now, zones, source, target,
-                            new_disk_availability_zone, same_time_window, new_disk_name)
+                            new_disk_availability_zone, same_time_window, new_disk_name, request_id)
     except RetentionError as exc:
         raise AnsibleFilterError(str(exc))
 

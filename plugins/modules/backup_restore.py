@@ -17,12 +17,8 @@ description:
     module refuses unless O(overwrite=true).
   - The target disk must be detached (C(available)); an attached disk is refused before any
     change is requested. The backup must be C(available).
-  - As soon as the cloud has accepted the restore, the module records it in the disk's metadata
-    (C(dp_evs_restore_backup_id) and C(dp_evs_restore_at), the cloud's time in UTC when the
-    restore was started). A later run for the same backup finds the record and reports
-    C(changed=false) without restoring again, unless O(force=true); while that restore still
-    runs, such a run waits for it (O(wait=true)). So a rerun after O(wait=false) or after a wait
-    that timed out never starts a second restore.
+  - The disk's record of the restore (metadata C(dp_evs_restore_backup_id), C(dp_evs_restore_at),
+    C(dp_evs_restore_request_id)) decides what a repeat does; see the notes and O(request_id).
   - To bring a backup back as a new disk (in any availability zone of the region, for example
     after the original disk or its zone is lost), use M(dataprotection.evs.disk) with
     O(dataprotection.evs.disk#module:backup).
@@ -54,13 +50,10 @@ options:
         it a restore is refused (nothing is sent).
     type: bool
     default: false
-  force:
-    description: Restore even when the disk's record says this backup was already restored onto it.
-    type: bool
-    default: false
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.restore_record
 '''
 
 EXAMPLES = r'''
@@ -70,6 +63,7 @@ EXAMPLES = r'''
     disk: db01
     backup: db01-2026-11-25
     overwrite: true
+    request_id: INC-2211
 
 - name: Restore a VBS backup onto a spare disk
   dataprotection.evs.backup_restore:
@@ -83,7 +77,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 disk:
-  description: The target disk after the restore (with the record in its metadata), or as predicted in check mode.
+  description:
+    - The target disk after the restore, or as predicted in check mode. Its C(metadata) holds the record
+      (C(dp_evs_restore_backup_id), C(dp_evs_restore_at), C(dp_evs_restore_request_id)).
   returned: success
   type: dict
 backup:
@@ -106,9 +102,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import VOLUME_FIELDS, describe_disk
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
-
-RECORD_ID = 'dp_evs_restore_backup_id'
-RECORD_AT = 'dp_evs_restore_at'
+from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import (
+    BACKUP_RESTORE as RECORD, DONE, RUNNING, request_id_argument_spec)
 
 
 class BackupRestoreModule(EvsModule):
@@ -118,13 +113,14 @@ class BackupRestoreModule(EvsModule):
         disk=dict(type='str'),
         source_disk=dict(type='str'),
         overwrite=dict(type='bool', default=False),
-        force=dict(type='bool', default=False),
+        **request_id_argument_spec()
     )
     kind = 'backup'
     result_fields = VOLUME_FIELDS
 
     def validate(self):
         self.validate_text('backup', self.params['backup'], required=True)
+        RECORD.validate_request_id(self.params['request_id'])
 
     def run(self):
         params, evs = self.params, self.evs
@@ -143,25 +139,28 @@ class BackupRestoreModule(EvsModule):
         label = '%s onto %s' % (describe_backup(backup), describe_disk(target))
         metadata = target.get('metadata') or {}
         result = {'changed': False, 'backup': self.shape(backup, BACKUP_FIELDS)}
-        if metadata.get(RECORD_ID) == backup['id'] and not params['force']:
-            if target.get('status') == 'restoring-backup' and params['wait']:
+        request_id = params['request_id']
+        decision = RECORD.decide(metadata, backup['id'], target.get('status'), request_id, params['force'], label)
+        if decision in (DONE, RUNNING):
+            if decision == RUNNING and params['wait']:
                 # the restore the record stands for still runs (a rerun after wait: false or a timeout)
                 backup, target = self.wait_restored(api, backup, target, label)
             result.update(disk=self.shape(target), backup=self.shape(backup, BACKUP_FIELDS),
-                          restored_at=metadata.get(RECORD_AT))
+                          restored_at=metadata.get(RECORD.at_key))
             return result
         self.check_restore(label, backup, target)
 
         restored_at = self.cloud_time()
+        marks = RECORD.marks(backup['id'], restored_at, request_id)
         if self.check_mode:
-            target = self.predict(target, backup, restored_at)
+            target = self.predict(target, marks)
         else:
             try:
                 job_id = api.restore(backup['id'], target['id'])
             except CloudError as exc:
                 raise ResourceError('%s cannot be restored: %s' % (label, exc.message or exc), cause=exc)
-            # recorded as soon as the cloud accepted it, so that no rerun starts it a second time
-            evs.update_volume_metadata(target['id'], {RECORD_ID: backup['id'], RECORD_AT: restored_at})
+            # recorded as soon as the cloud accepted it, so that no rerun of this request starts it a second time
+            evs.update_volume_metadata(target['id'], marks)
             if params['wait']:
                 # the waited-for disk already holds the record written above
                 backup, target = self.wait_restored(api, backup, target, label, job_id)
@@ -170,10 +169,9 @@ class BackupRestoreModule(EvsModule):
         result.update(changed=True, disk=self.shape(target), backup=self.shape(backup, BACKUP_FIELDS),
                       restored_at=restored_at)
         if self.diff_mode:
-            before = dict((k, metadata.get(k)) for k in (RECORD_ID, RECORD_AT))
-            after = {RECORD_ID: backup['id'], RECORD_AT: restored_at}
-            result['diff'] = {'before': {'content_from_backup': metadata.get(RECORD_ID), 'metadata': before},
-                              'after': {'content_from_backup': backup['id'], 'metadata': after}}
+            result['diff'] = {'before': {'content_from_backup': metadata.get(RECORD.copy_key),
+                                         'metadata': RECORD.recorded(metadata)},
+                              'after': {'content_from_backup': backup['id'], 'metadata': marks}}
         return result
 
     def wait_restored(self, api, backup, disk, label, job_id=None):
@@ -203,9 +201,9 @@ class BackupRestoreModule(EvsModule):
         if not self.params['overwrite']:
             raise ResourceError('%s would replace all data on the disk; set overwrite: true to confirm' % label)
 
-    def predict(self, disk, backup, restored_at):
+    def predict(self, disk, marks):
         predicted = dict(disk)
-        predicted['metadata'] = dict(disk.get('metadata') or {}, **{RECORD_ID: backup['id'], RECORD_AT: restored_at})
+        predicted['metadata'] = dict(disk.get('metadata') or {}, **marks)
         predicted['status'] = 'available' if self.params['wait'] else 'restoring-backup'
         return predicted
 

@@ -15,12 +15,9 @@ description:
   - Writes a snapshot's content back onto the disk it was taken from (the vendor rollback API).
     The disk must be detached (C(available)); an attached disk is refused before any change is
     requested. The snapshot must be C(available).
-  - As soon as the cloud has accepted the rollback, the module records it in the disk's metadata
-    (C(dp_evs_rollback_snapshot_id) and C(dp_evs_rollback_at), the cloud's time in UTC when the
-    rollback was started). A later run for the same snapshot finds the record and reports
-    C(changed=false) without rolling back again, unless O(force=true); while that rollback still
-    runs, such a run waits for it (O(wait=true)). So a rerun after O(wait=false) or after a wait
-    that timed out never starts a second rollback.
+  - The disk's record of the rollback (metadata C(dp_evs_rollback_snapshot_id),
+    C(dp_evs_rollback_at), C(dp_evs_rollback_request_id)) decides what a repeat does; see the
+    notes and O(request_id).
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
@@ -33,36 +30,34 @@ options:
   disk:
     description: The disk the snapshot belongs to (name or id); must be the snapshot's own disk.
     type: str
-  force:
-    description: Roll back even when the disk's record says this snapshot was already rolled back.
-    type: bool
-    default: false
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.restore_record
 '''
 
 EXAMPLES = r'''
-- name: Bring db01 back to the state before the upgrade
+- name: Bring db01 back to the state before the upgrade (a rerun of this play is a no-op)
   dataprotection.evs.snapshot_rollback:
     cloud: otc
     disk: db01
     snapshot: before-upgrade
+    request_id: CHG-1042
 
-- name: Roll back again although that snapshot was rolled back before
+- name: db01 was damaged again; roll the same snapshot back again
   dataprotection.evs.snapshot_rollback:
     cloud: otc
     disk: db01
     snapshot: before-upgrade
-    force: true
+    request_id: INC-2211
 '''
 
 RETURN = r'''
 disk:
   description:
     - The disk after the rollback, with the keys of the C(disk) result of M(dataprotection.evs.disk).
-    - Its C(metadata) holds C(dp_evs_rollback_snapshot_id) and C(dp_evs_rollback_at); its C(status) is
-      C(rollbacking) with O(wait=false).
+    - Its C(metadata) holds C(dp_evs_rollback_snapshot_id), C(dp_evs_rollback_at) and
+      C(dp_evs_rollback_request_id); its C(status) is C(rollbacking) with O(wait=false).
   returned: success
   type: dict
 snapshot:
@@ -90,22 +85,22 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import C
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     RESERVED_SNAPSHOT_PREFIX, SNAPSHOT_FIELDS, VOLUME_FIELDS, VOLUME_ROLLBACKABLE, describe_snapshot)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
-
-RECORD_ID = 'dp_evs_rollback_snapshot_id'
-RECORD_AT = 'dp_evs_rollback_at'
+from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import (
+    ROLLBACK as RECORD, DONE, RUNNING, request_id_argument_spec)
 
 
 class SnapshotRollbackModule(EvsModule):
     argument_spec = dict(
         snapshot=dict(type='str', required=True),
         disk=dict(type='str'),
-        force=dict(type='bool', default=False),
+        **request_id_argument_spec()
     )
     kind = 'snapshot'
     result_fields = VOLUME_FIELDS
 
     def validate(self):
         self.validate_text('snapshot', self.params['snapshot'], required=True)
+        RECORD.validate_request_id(self.params['request_id'])
 
     def run(self):
         evs = self.evs
@@ -118,25 +113,28 @@ class SnapshotRollbackModule(EvsModule):
         label = describe_snapshot(snapshot, disk)
         metadata = disk.get('metadata') or {}
         result = {'changed': False, 'snapshot': self.snapshot_result(snapshot)}
-        if metadata.get(RECORD_ID) == snapshot['id'] and not self.params['force']:
-            if disk.get('status') == 'rollbacking' and self.params['wait']:
+        request_id = self.params['request_id']
+        decision = RECORD.decide(metadata, snapshot['id'], disk.get('status'), request_id, self.params['force'], label)
+        if decision in (DONE, RUNNING):
+            if decision == RUNNING and self.params['wait']:
                 # the rollback the record stands for still runs (a rerun after wait: false or a timeout)
                 snapshot, disk = self.wait_rolled_back(snapshot, disk, label)
             result.update(disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
-                          rollback_at=metadata.get(RECORD_AT))
+                          rollback_at=metadata.get(RECORD.at_key))
             return result
         self.check_rollback(label, snapshot, disk)
 
         rollback_at = self.cloud_time()
+        marks = RECORD.marks(snapshot['id'], rollback_at, request_id)
         if self.check_mode:
-            disk = self.predict(disk, snapshot, rollback_at)
+            disk = self.predict(disk, marks)
         else:
             try:
                 evs.rollback_snapshot(snapshot['id'], disk['id'])
             except CloudError as exc:
                 raise ResourceError('%s cannot be rolled back: %s' % (label, exc.message or exc), cause=exc)
-            # recorded as soon as the cloud accepted it, so that no rerun starts it a second time
-            evs.update_volume_metadata(disk['id'], {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
+            # recorded as soon as the cloud accepted it, so that no rerun of this request starts it a second time
+            evs.update_volume_metadata(disk['id'], marks)
             if self.params['wait']:
                 # the waited-for disk already holds the record written above
                 snapshot, disk = self.wait_rolled_back(snapshot, disk, label)
@@ -145,11 +143,9 @@ class SnapshotRollbackModule(EvsModule):
         result.update(changed=True, disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
                       rollback_at=rollback_at)
         if self.diff_mode:
-            record_before = dict((k, metadata.get(k)) for k in (RECORD_ID, RECORD_AT))
-            record_after = {RECORD_ID: snapshot['id'], RECORD_AT: rollback_at}
             result['diff'] = {
-                'before': {'content_from_snapshot': metadata.get(RECORD_ID), 'metadata': record_before},
-                'after': {'content_from_snapshot': snapshot['id'], 'metadata': record_after}}
+                'before': {'content_from_snapshot': metadata.get(RECORD.copy_key), 'metadata': RECORD.recorded(metadata)},
+                'after': {'content_from_snapshot': snapshot['id'], 'metadata': marks}}
         return result
 
     def check_rollback(self, label, snapshot, disk):
@@ -173,9 +169,9 @@ class SnapshotRollbackModule(EvsModule):
         snapshot = waiter.for_status(lambda: self.evs.get_snapshot(snapshot['id']), label)
         return snapshot, disk
 
-    def predict(self, disk, snapshot, rollback_at):
+    def predict(self, disk, marks):
         predicted = dict(disk)
-        predicted['metadata'] = dict(disk.get('metadata') or {}, **{RECORD_ID: snapshot['id'], RECORD_AT: rollback_at})
+        predicted['metadata'] = dict(disk.get('metadata') or {}, **marks)
         predicted['status'] = 'available' if self.params['wait'] else 'rollbacking'
         return predicted
 

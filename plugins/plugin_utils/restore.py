@@ -7,8 +7,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import BACKUP_RESTORE, ROLLBACK
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     RetentionError, format_time, parse_time, require_records)
+
+# Metadata a restored disk does not take over from its source: the collection's own bookkeeping
+# (restore and rollback records of the source, drill marks that would let a drill's cleanup delete
+# it, policy marks that make a resource look like a copy a policy made) and what the cloud sets.
+NOT_INHERITED_PREFIXES = ('dp_evs_', '__system__')
+RESTORED_FROM = 'dp_evs_restored_from'
 
 
 def restore_point(copies, before=None, now=None, what='disk'):
@@ -33,6 +41,29 @@ def restore_point(copies, before=None, now=None, what='disk'):
     raise RetentionError('%s has no available copy at or before %s; the oldest is %s from %s'
                          % (what, format_time(limit), ordered[-1].get('name') or ordered[-1].get('id'),
                             format_time(parse_time(ordered[-1]['created_at']))))
+
+
+def restored_disk_metadata(disk, copy_id):
+    """The metadata of a new disk restored from ``copy_id`` of ``disk``: the source's own keys, so
+    that the policies that selected it (by tier, application...) select the restored disk too,
+    without the collection's bookkeeping keys, plus ``dp_evs_restored_from``."""
+    kept = dict((k, v) for k, v in ((disk or {}).get('metadata') or {}).items()
+                if not k.startswith(NOT_INHERITED_PREFIXES))
+    kept[RESTORED_FROM] = copy_id
+    return kept
+
+
+def restore_record_decision(disk, mechanism, copy, request_id):
+    """What the record on ``disk`` says about writing ``copy`` onto it again, as the module will
+    decide it: restore, done (this request did it) or running (it still runs); raises
+    RetentionError for a repeat without a request id (the restore role's variables named)."""
+    record = ROLLBACK if mechanism == 'snapshot' else BACKUP_RESTORE
+    label = '%s %s (%s)' % (mechanism, copy.get('name') or copy['id'], copy['id'])
+    try:
+        return record.decide(disk.get('metadata'), copy['id'], disk.get('status'), request_id or None, False,
+                             label, request_option='restore_request_id', force_option=None)
+    except ResourceError as exc:
+        raise RetentionError('disk %s: %s' % (disk.get('name') or disk['id'], exc))
 
 
 MECHANISMS = ('snapshot', 'backup')
@@ -60,7 +91,8 @@ def _zone_state(zones, zone):
 
 
 def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zones=None, source='auto',
-                 target='new', new_disk_availability_zone=None, same_time_window=0, new_disk_name=None):
+                 target='new', new_disk_availability_zone=None, same_time_window=0, new_disk_name=None,
+                 request_id=None):
     """How to bring ``disk`` back: the mechanism, the copy, the action and the zone of the result.
 
     ``snapshots`` are the disk's; ``backups`` may hold other disks' (only those with the disk's
@@ -70,7 +102,8 @@ def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zone
     and the snapshot (same zone, no data to copy from object storage) is preferred. Snapshots
     live in the disk's zone: while that zone is down they are unusable and a new disk from a
     backup goes into another zone. Raises RetentionError saying why nothing qualifies and which
-    mechanism would have helped.
+    mechanism would have helped, or (``target=original``) that the disk's record names the copy
+    and no ``request_id`` decides whether to write it again.
     """
     if not isinstance(disk, dict) or not disk.get('id'):
         raise RetentionError('the disk must be a dict with an id (as disk_info returns it), not %r' % (disk,))
@@ -178,6 +211,10 @@ def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zone
         'new_disk_name': new_disk_name or '%s-restored-%s' % (
             disk.get('name') or disk['id'], parse_time(copy['created']).strftime('%Y%m%dT%H%MZ')),
     }
+    if target == 'original':
+        result['record'] = restore_record_decision(disk, mechanism, copy, request_id)
+    else:
+        result['new_disk_metadata'] = restored_disk_metadata(disk, copy['id'])
     if now:
         result['copy_age_seconds'] = int((parse_time(now, 'the cloud time') - parse_time(copy['created'])).total_seconds())
     return result

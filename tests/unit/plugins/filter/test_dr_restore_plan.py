@@ -123,3 +123,35 @@ def test_zones_the_cloud_does_not_list_are_taken_as_up():
     assert plan(zones={}, same_time_window=300)['mechanism'] == 'snapshot'
     with pytest.raises(AnsibleFilterError, match='with an id'):
         dr_restore_plan({'name': 'x'}, now=NOW)
+
+
+def test_a_new_disk_keeps_the_disks_metadata_but_not_the_collections_bookkeeping():
+    disk = dict(DISK, metadata={'tier': 'gold', 'app': 'shop', '__system__encrypted': '0',
+                                'dp_evs_rollback_snapshot_id': 's0', 'dp_evs_drill': 'run1',
+                                'dp_evs_restored_from': 'older', 'dp_evs_policy': 'shop'})
+    result = dr_restore_plan(disk, snapshots=SNAPS, now=NOW, zones=UP, source='snapshot')
+    assert result['new_disk_metadata'] == {'tier': 'gold', 'app': 'shop', 'dp_evs_restored_from': 's3'}
+    assert 'record' not in result
+
+
+@pytest.mark.parametrize('metadata, request_id, record', [
+    ({}, None, 'restore'),                                                              # never restored
+    ({'dp_evs_rollback_snapshot_id': 's1'}, None, 'restore'),                           # another copy
+    ({'dp_evs_rollback_snapshot_id': 's3', 'dp_evs_rollback_request_id': 'INC-1'}, 'INC-1', 'done'),
+    ({'dp_evs_rollback_snapshot_id': 's3', 'dp_evs_rollback_request_id': 'INC-1'}, 'INC-2', 'restore'),
+    ({'dp_evs_restore_backup_id': 's3'}, None, 'restore'),                              # the other record
+])
+def test_onto_the_original_the_record_decides_only_with_the_same_request(metadata, request_id, record):
+    disk = dict(DISK, metadata=metadata, status='available')
+    result = dr_restore_plan(disk, snapshots=SNAPS, now=NOW, zones=UP, source='snapshot', target='original',
+                             request_id=request_id)
+    assert result['record'] == record and 'new_disk_metadata' not in result
+
+
+def test_onto_the_original_a_repeat_without_a_request_id_is_refused_naming_the_role_variable():
+    disk = dict(DISK, status='available', metadata={'dp_evs_restore_backup_id': 'b3', 'dp_evs_restore_at': '2026-11-20T04:00:00Z',
+                                                    'dp_evs_restore_request_id': 'INC-1'})
+    with pytest.raises(AnsibleFilterError, match=r"disk db01: backup bk-03 \(b3\) was already restored onto the disk at "
+                       r"2026-11-20T04:00:00Z \(request_id INC-1\);.* set restore_request_id to that run's .* a new "
+                       r"restore_request_id to restore it again; nothing was changed"):
+        dr_restore_plan(disk, backups=BACKUPS, now=NOW, zones=UP, source='backup', target='original')

@@ -6,15 +6,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dataprotection.evs.plugins.modules.snapshot_rollback import (
-    RECORD_AT, RECORD_ID, SnapshotRollbackModule)
+from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import ROLLBACK
+from ansible_collections.dataprotection.evs.plugins.modules.snapshot_rollback import SnapshotRollbackModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse
 
+RECORD_ID, RECORD_AT, RECORD_REQUEST = ROLLBACK.copy_key, ROLLBACK.at_key, ROLLBACK.request_key
 
-def test_rollback_records_and_rerun_is_unchanged(cloud, run_module):
+
+def test_rollback_records_and_rerun_of_the_request_is_unchanged(cloud, run_module):
     disk = cloud.add_volume('db01')
     snap = cloud.add_snapshot(disk, 'before-upgrade')
-    args = {'disk': 'db01', 'snapshot': 'before-upgrade'}
+    args = {'disk': 'db01', 'snapshot': 'before-upgrade', 'request_id': 'CHG-1'}
 
     predicted = run_module(SnapshotRollbackModule, args, check=True, diff=True)
     assert predicted['changed'] and cloud.mutating == []
@@ -26,14 +28,14 @@ def test_rollback_records_and_rerun_is_unchanged(cloud, run_module):
     assert rollback.path.endswith('/os-vendor-snapshots/%s/rollback' % snap['id'])
     assert rollback.body == {'rollback': {'volume_id': disk['id']}}
     # the record is written only after the disk is available again
-    assert record.body == {'metadata': {RECORD_ID: snap['id'], RECORD_AT: '2026-11-25T10:00:00Z'}}
+    marks = {RECORD_ID: snap['id'], RECORD_AT: '2026-11-25T10:00:00Z', RECORD_REQUEST: 'CHG-1'}
+    assert record.body == {'metadata': marks}
     assert result['rollback_at'] == '2026-11-25T10:00:00Z'
     assert result['disk']['metadata'][RECORD_ID] == snap['id'] and result['disk']['status'] == 'available'
     assert sorted(result['disk']) == sorted(predicted['disk'])
     assert result['diff'] == {
-        'before': {'content_from_snapshot': None, 'metadata': {RECORD_ID: None, RECORD_AT: None}},
-        'after': {'content_from_snapshot': snap['id'],
-                  'metadata': {RECORD_ID: snap['id'], RECORD_AT: '2026-11-25T10:00:00Z'}}}
+        'before': {'content_from_snapshot': None, 'metadata': {RECORD_ID: None, RECORD_AT: None, RECORD_REQUEST: None}},
+        'after': {'content_from_snapshot': snap['id'], 'metadata': marks}}
     assert predicted['diff']['after']['metadata'][RECORD_ID] == snap['id']
 
     del cloud.requests[:]
@@ -43,6 +45,36 @@ def test_rollback_records_and_rerun_is_unchanged(cloud, run_module):
 
     forced = run_module(SnapshotRollbackModule, dict(args, force=True))
     assert forced['changed'] and len(cloud.mutating) == 2
+
+
+def test_repeat_of_a_recorded_rollback_restores_under_a_new_request_and_is_refused_without_one(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    snap = cloud.add_snapshot(disk, 'daily')
+    args = {'disk': 'db01', 'snapshot': 'daily'}
+    assert run_module(SnapshotRollbackModule, args)['changed']
+    disk['content'] = 'written since'
+    del cloud.requests[:]
+
+    for check in (True, False):
+        refused = run_module(SnapshotRollbackModule, args, check=check)
+        assert refused['failed'] and cloud.mutating == []
+        assert refused['msg'] == (
+            "snapshot 'daily' of disk 'db01' was already rolled back onto the disk at 2026-11-25T10:00:00Z (without a "
+            "request_id); the cloud cannot tell whether the disk was written since, so this run neither repeats nor "
+            "skips it: set request_id to that run's to make a rerun of it a no-op, a new request_id (or force: true) "
+            "to roll it back again; nothing was changed")
+
+    predicted = run_module(SnapshotRollbackModule, dict(args, request_id='INC-2'), check=True)
+    assert predicted['changed'] and cloud.mutating == []
+    again = run_module(SnapshotRollbackModule, dict(args, request_id='INC-2'))
+    assert again['changed'] and disk['content'] == snap['id']
+    assert disk['metadata'][RECORD_REQUEST] == 'INC-2'
+
+
+def test_bad_request_id_refused_before_any_request(cloud, run_module):
+    result = run_module(SnapshotRollbackModule, {'snapshot': 'daily', 'request_id': 'INC 1'})
+    assert result['failed'] and result['msg'].startswith('request_id must be 1 to 128 letters')
+    assert cloud.requests == []
 
 
 def test_in_use_disk_refused_before_any_change(cloud, run_module):
@@ -81,12 +113,12 @@ def test_snapshot_of_another_disk_not_found(cloud, run_module):
 def test_wait_false_records_the_accepted_rollback_so_a_rerun_does_not_repeat_it(cloud, run_module):
     disk = cloud.add_volume('db01')
     snap = cloud.add_snapshot(disk, 'daily')
-    result = run_module(SnapshotRollbackModule, {'disk': 'db01', 'snapshot': 'daily', 'wait': False})
+    result = run_module(SnapshotRollbackModule, {'disk': 'db01', 'snapshot': 'daily', 'wait': False, 'request_id': 'R'})
     assert result['changed'] and result['rollback_at'] == '2026-11-25T10:00:00Z'
     assert [r.path.rsplit('/', 1)[-1] for r in cloud.mutating] == ['rollback', 'metadata']
     assert disk['metadata'][RECORD_ID] == snap['id']
 
-    again = run_module(SnapshotRollbackModule, {'disk': 'db01', 'snapshot': 'daily'})
+    again = run_module(SnapshotRollbackModule, {'disk': 'db01', 'snapshot': 'daily', 'request_id': 'R'})
     assert not again['changed'] and len(cloud.mutating) == 2
 
 
