@@ -441,10 +441,16 @@ class ResourceModule(EvsModule):
             return None
         if own.get('id') not in [r.get('id') for r in found]:
             found.append(own)
+        label = self.label(None)
+        if len(found) > 1 and not all(r.get('created_at') for r in found):
+            # without a creation time no run can tell which came first, so none deletes anything
+            self.module.warn('%s was also created by another run at the same time (ids %s); the cloud does not '
+                             'show which was made first, so both are left: delete one by hand' % (
+                                 label, ', '.join(sorted(r['id'] for r in found))))
+            return None
         winner = first_made(found)
         if winner.get('id') == own.get('id'):
             return None
-        label = self.label(None)
         if not certain:
             self.module.warn('%s was also created by another run at the same time (id %s); this run takes it. '
                              'The create of this run lost its answer, so %s %s is left as it is: it may be '

@@ -65,6 +65,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.concurrency
 notes:
   - The backup of an attached (C(in-use)) disk is crash-consistent. While it runs, the disk
     shows the status C(backing-up).
@@ -219,6 +220,10 @@ class BackupModule(ResourceModule):
 
     def fetch(self, resource_id):
         return self.api.get(resource_id)
+
+    def namesakes(self):
+        return self.api.list(disk_id=self.disk['id'], name=self.params['name'],
+                             vault_id=self.vault['id'] if self.vault else None)
 
     def label(self, resource):
         return describe_backup(resource or {'name': self.params['name']},

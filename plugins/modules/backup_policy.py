@@ -108,6 +108,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.concurrency.no_creation_time
 notes:
   - O(wait) and O(wait_timeout) have no effect; policy changes are immediate.
   - The VBS API lists how many disks a policy has, not which. The module marks the disks it binds
@@ -294,6 +295,10 @@ class BackupPolicyModule(ResourceModule):
 
     def fetch(self, resource_id):
         return self.view(self.api.get_policy(resource_id))
+
+    def namesakes(self):
+        view = cbr_policy_view if self.params['backend'] == 'cbr' else vbs_policy_view
+        return [p for p in (view(raw) for raw in self.api.list_policies()) if p['name'] == self.params['name']]
 
     def label(self, resource):
         return "%s backup policy '%s'" % (self.params['backend'].upper(), self.params['name'])

@@ -72,6 +72,7 @@ extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.metadata
   - dataprotection.evs.attributes
+  - dataprotection.evs.concurrency
 notes:
   - A disk attached to a server (C(in-use)) is never deleted; detach it first.
 '''

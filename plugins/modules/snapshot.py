@@ -44,6 +44,7 @@ extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.metadata
   - dataprotection.evs.attributes
+  - dataprotection.evs.concurrency
 '''
 
 EXAMPLES = r'''

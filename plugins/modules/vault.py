@@ -76,6 +76,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.concurrency
 notes:
   - O(wait) and O(wait_timeout) have no effect; vault changes are immediate.
 '''
