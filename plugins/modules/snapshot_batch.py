@@ -296,14 +296,13 @@ class SnapshotBatchModule(BatchModule):
         """Why the existing snapshot is not the owner's (None when it is, or no owner is given)."""
         owner = item.params['owner_metadata']
         metadata = (item.current or {}).get('metadata') or {}
-        wrong = sorted(k for k, v in owner.items() if str(metadata.get(k)) != v) if item.current else []
+        wrong = sorted(k for k, v in owner.items() if k not in metadata or str(metadata[k]) != v) if item.current else []
         if not wrong:
             return None
-        return ('%s exists but was not made by its owner (%s, not %s); it is left untouched: never adopted, '
-                're-marked or deleted. Rename or remove it by hand' % (
-                    self.label(item), ', '.join('%s=%s' % (k, metadata[k]) if k in metadata else 'no %s' % k
-                                                for k in wrong),
-                    ', '.join('%s=%s' % (k, owner[k]) for k in wrong)))
+        return ('%s was not made by its owner: it lacks the marks %s (it has %s), so it is left untouched, never '
+                'adopted, re-marked or deleted; rename or delete it by hand' % (
+                    self.label(item), ', '.join('%s=%s' % (k, owner[k]) for k in wrong),
+                    ', '.join('%s=%s' % (k, metadata[k]) if k in metadata else 'no %s' % k for k in wrong)))
 
     def plan(self, item):
         current = item.current
