@@ -3,7 +3,13 @@
     python -m evs_emulator.coverage
 
 Implemented rows come from the routes themselves, so the table cannot drift from the code;
-notes and the known-but-missing endpoints are declared here next to it.
+notes and the known-but-missing endpoints are declared here next to it. Every operation of the
+vendors' SDKs (vendor_operations.py) is a row: matched to a route by method and path shape, or
+listed as not emulated. The last column is the reference: the operation's name (its page in
+Huawei Cloud's API reference) or the project's API notes (../shared/api/<file>).
+
+vendor_operations.py was generated from the installed SDKs' clients (`<name>_invoker` methods
+and their `method`/`resource_path`); regenerate it the same way after an SDK upgrade.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import re
 
 from starlette.routing import Mount, Route
+
+from .vendor_operations import VENDOR_OPERATIONS
 
 # (method, path) -> (implemented, note); paths as printed in the table.
 NOTES = {
@@ -41,10 +49,17 @@ NOTES = {
                                                                          "metadata, id, ids (<= 60); not "
                                                                          "multiattach, server_id, volume_type_id, "
                                                                          "dedicated storage, enterprise project"),
-    ("GET", "/evs/{v2,v3}/{project_id}/cloudvolumes/{volume_id}"): ("yes", "vendor show (ShowVolume), same body as "
-                                                                          "GET volumes/{volume_id}"),
+    ("GET", "/evs/{v2,v3}/{project_id}/cloudvolumes/{volume_id}"): ("yes", "the Cinder body without "
+                                                                          "storage_cluster_id (not in the vendor "
+                                                                          "model)"),
     ("PUT", "/evs/{v2,v3}/{project_id}/cloudvolumes/{volume_id}"): ("yes", "vendor update: name/description only, "
                                                                           "the disk's fields at the top level"),
+    ("DELETE", "/evs/{v2,v3}/{project_id}/cloudvolumes/{volume_id}"): ("yes", "the Cinder delete's rules (snapshots "
+                                                                             "refused), answered with a job "
+                                                                             "deleteVolume"),
+    ("POST", "/evs/v2.1/{project_id}/cloudvolumes/{volume_id}/action"): ("partial", "os-extend (the Cinder "
+                                                                                   "rules), job extendVolume; "
+                                                                                   "bssParam ignored"),
     ("GET", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of GET snapshot"),
     ("PUT", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of PUT snapshot"),
     ("GET", "/cbr/v3/{project_id}/operation-logs"): ("partial", "backup, restore, delete and vault_delete logs; "
@@ -56,8 +71,9 @@ NOTES = {
     ("POST", "/evs/v2.1/{project_id}/cloudvolumes"): ("partial", "same fields as the Cinder create plus count "
                                                                  "(1..100, names get -0001...); bssParam ignored; "
                                                                  "answers 202 {job_id, volume_ids}"),
-    ("GET", "/evs/v1/{project_id}/jobs/{job_id}"): ("partial", "jobs of the vendor create only (createVolume, "
-                                                               "batchCreateVolume with sub_jobs)"),
+    ("GET", "/evs/v1/{project_id}/jobs/{job_id}"): ("partial", "jobs of the vendor create, delete and "
+                                                               "extend (createVolume, batchCreateVolume with "
+                                                               "sub_jobs, deleteVolume, extendVolume)"),
     ("GET", "/evs/{v2,v3}/{project_id}/cloudsnapshots/detail"): ("partial", "vendor list: Cinder items plus count; "
                                                                            "filters also by id"),
     ("DELETE", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of DELETE snapshot"),
@@ -67,25 +83,53 @@ NOTES = {
     ("DELETE", "/ecs/v2.1/{project_id}/servers/{server_id}"): ("yes", "detaches its volumes"),
 }
 
+# Documented operations outside the vendor SDKs that are not emulated.
 NOT_IMPLEMENTED = [
-    ("evs", "POST", "/evs/v2.1/{project_id}/cloudvolumes/{volume_id}/action", "vendor extend (job)"),
-    ("evs", "DELETE", "/evs/v2/{project_id}/cloudvolumes/{volume_id}", "vendor delete (job)"),
     ("evs", "POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action", "os-attach, os-detach, os-reserve "
                                                                              "(deprecated; attach through ECS)"),
-    ("evs", "GET", "/evs/v5/{project_id}/...", "Huawei v5 snapshot APIs (not on OTC)"),
     ("identity", "POST", "/identity/v3/auth/tokens", "assume_role (agency) and totp methods"),
     ("compute", "POST", "/ecs/v2.1/{project_id}/servers/{server_id}/action", "os-stop/os-start (later issue)"),
     ("vbs", "*", "/vbs/v2/{project_id}/backuppolicy/{policy_id}/tags", "policy tags API"),
-    ("cbr", "POST", "/cbr/v3/{project_id}/checkpoints/replicate", "replication to another region"),
-    ("cbr", "POST", "/cbr/v3/{project_id}/backups/{backup_id}/replicate", "replication to another region"),
-    ("cbr", "*", "/cbr/v3/{project_id}/backups/{backup_id}/members", "backup sharing"),
-    ("cbr", "*", "/cbr/v3/{project_id}/vault/...", "vault tags"),
-    ("sdrs", "POST", "/sdrs/v1/{project_id}/protected-instances/batch", "batch create (and batch delete)"),
-    ("sdrs", "POST", "/sdrs/v1/{project_id}/protected-instances/{instance_id}/nic", "NIC add/delete"),
-    ("sdrs", "POST", "/sdrs/v1/{project_id}/protected-instances/{instance_id}/resize", "resize"),
-    ("sdrs", "POST", "/sdrs/v1/{project_id}/replications/{pair_id}/action", "extend-replication (expand a pair)"),
-    ("sdrs", "*", "/sdrs/v1/{project_id}/protected-instances/{instance_id}/tags", "instance tags API"),
 ]
+# Notes on vendor SDK operations that are not emulated (vendor_operations.py lists them all).
+VENDOR_NOTES = {
+    "CopyCheckpoint": "replication to another region", "CopyBackup": "replication to another region",
+    "AddMember": "backup sharing", "DeleteMember": "backup sharing", "ShowMemberDetail": "backup sharing",
+    "ShowMembersDetail": "backup sharing", "UpdateMemberStatus": "backup sharing",
+    "BatchCreateProtectedInstances": "batch create", "BatchDeleteProtectedInstances": "batch delete",
+    "AddProtectedInstanceNic": "NIC add", "DeleteProtectedInstanceNic": "NIC delete",
+    "ResizeProtectedInstance": "resize", "ExpandReplication": "extend-replication (expand a pair)",
+    "ListRpoStatistics": "documented by Huawei Cloud; not in ../shared/api/sdrs.md",
+}
+VENDOR_PREFIX = {"evs": "/evs", "cbr": "/cbr", "sdrs": "/sdrs"}
+# Reference of a row that no vendor SDK operation names: the project's API notes.
+DOCS = {"identity": "keystone.md", "evs": "evs.md", "compute": "evs.md (attach)", "vbs": "vbs.md", "cbr": "cbr.md",
+        "sdrs": "sdrs.md", "vpc": "sdrs.md (VPCs)", "admin": "emulator only"}
+
+
+def _shape(path: str) -> str:
+    """A path with its service prefix dropped and every parameter written `{}`, to match the
+    router's paths with the SDKs' (`{volume_id}` there may be `{id}` here)."""
+    path = re.sub(r"^/(evs|cbr|sdrs)(?=/)", "", path)
+    path = re.sub(r"\{[^}]*\}", "{}", path)
+    if re.fullmatch(r"/v[0-9.]+/?", path):
+        return "/{}"
+    return path.rstrip("/") or "/"
+
+
+def _shapes(service: str, method: str, shown: str) -> set[tuple[str, str, str]]:
+    versions = ("/evs/v2", "/evs/v3") if "{v2,v3}" in shown else (None,)
+    paths = [shown.replace("/evs/{v2,v3}", v) for v in versions] if versions[0] else [shown]
+    return {(service, method, _shape(path)) for path in paths}
+
+
+def _vendor_operations() -> dict[tuple[str, str, str], list[str]]:
+    """(service, method, path shape) -> the SDK operations on it (several share one path:
+    the SDRS group actions, the EVS tag actions)."""
+    operations: dict[tuple[str, str, str], list[str]] = {}
+    for service, method, path, name in VENDOR_OPERATIONS:
+        operations.setdefault((service, method, _shape(path)), []).append(name)
+    return operations
 
 
 def _walk(routes, prefix=""):
@@ -98,7 +142,7 @@ def _walk(routes, prefix=""):
                 yield method, prefix + route.path
 
 
-def implemented_rows() -> list[tuple[str, str, str, str, str]]:
+def implemented_rows() -> list[tuple[str, str, str, str, str, str]]:
     from .app import build_routes, service_of
     from .services import evs
 
@@ -109,24 +153,37 @@ def implemented_rows() -> list[tuple[str, str, str, str, str]]:
     # The unprefixed CBR routes repeat the /cbr ones for the Huawei CBR SDK (see README).
     routes = [r for r in routes if not (isinstance(r, Route) and r.path.startswith("/v3/"))]
     # The unprefixed SDRS routes repeat the /sdrs ones for the Huawei SDRS SDK (see README).
-    routes = [r for r in routes if not (isinstance(r, Route) and r.path.startswith("/v1/"))]
+    routes = [r for r in routes if not (isinstance(r, Route) and (r.path.startswith("/v1/") or r.path == "/v1"))]
+    vendor = _vendor_operations()
+    matched = set()
     for method, path in _walk(routes):
         shown = re.sub(r"^/evs/v[23](/\{project_id\})", r"/evs/{v2,v3}\1", path)
         if (method, shown) in seen:
             continue
         seen.add((method, shown))
+        service = service_of(path)
         status, note = NOTES.get((method, shown), ("yes", ""))
-        rows.append((service_of(path), method, shown, status, note))
+        keys = [key for key in _shapes(service, method, shown) if key in vendor]
+        names = sorted(name for key in keys for name in vendor[key])
+        matched.update(keys)
+        reference = ", ".join(f"`{name}`" for name in names) or DOCS[service]
+        rows.append((service, method, shown, status, note, reference))
     for service, method, path, note in NOT_IMPLEMENTED:
-        rows.append((service, method, path, "no", note))
+        rows.append((service, method, path, "no", note, DOCS[service]))
+    for service, method, path, name in VENDOR_OPERATIONS:
+        if (service, method, _shape(path)) in matched:
+            continue
+        note = VENDOR_NOTES.get(name, "Huawei Cloud v5 API (not on OTC)" if path.startswith("/v5/") else "")
+        rows.append((service, method, VENDOR_PREFIX[service] + path, "no", note, f"`{name}`"))
     order = {"identity": 0, "evs": 1, "compute": 2, "vbs": 3, "cbr": 4, "sdrs": 5, "vpc": 6, "admin": 9}
     return sorted(rows, key=lambda r: (order[r[0]], r[2], r[1]))
 
 
 def markdown() -> str:
-    lines = ["| service | method | path | implemented | notes |", "| --- | --- | --- | --- | --- |"]
-    for service, method, path, status, note in implemented_rows():
-        lines.append(f"| {service} | {method} | `{path}` | {status} | {note} |")
+    lines = ["| service | method | path | implemented | notes | reference |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for service, method, path, status, note, reference in implemented_rows():
+        lines.append(f"| {service} | {method} | `{path}` | {status} | {note} | {reference} |")
     return "\n".join(lines) + "\n"
 
 

@@ -33,10 +33,8 @@ def conn(fast, base_url, tmp_path, monkeypatch):
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(path))
     for name in [k for k in os.environ if k.startswith("OS_") and k != "OS_CLIENT_CONFIG_FILE"]:
         monkeypatch.delenv(name)
-    # otcextensions looks VBS up under the catalog type `vbs`; the documented catalog types are
-    # `vbsv2` and `volume-backup` (../shared/api/endpoints.md), so its endpoint is given the
-    # ordinary openstacksdk way. CBR is found in the catalog as it is.
-    connection = openstack.connect(cloud=TENANT_A.cloud, vbs_endpoint_override=f"{base_url}/vbs/v2/%(project_id)s")
+    # otcextensions finds VBS under the catalog type `vbs` and CBR under `cbr`, as the real catalog lists them
+    connection = openstack.connect(cloud=TENANT_A.cloud)
     sdk.register_otc_extensions(connection)
     return connection
 

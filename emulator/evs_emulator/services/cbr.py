@@ -631,7 +631,8 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
             common.start_disk_backup(call.emu, volume, at)
         resources.append({"id": volume["id"], "name": volume["name"], "type": DISK_TYPE,
                           "resource_size": str(volume["size"]), "protect_status": "protecting",
-                          "backup_count": 0, "backup_size": 0, "extra_info": "{}"})
+                          # strings, as in huaweicloudsdkcbr's CheckpointResourceResp
+                          "backup_count": "0", "backup_size": "0", "extra_info": "{}"})
     checkpoint = {"id": checkpoint_id, "project_id": call.project_id, "region": call.region, "status": None,
                   "vault_id": vault["id"], "vault_name": vault["name"], "name": base_name,
                   "description": description, "created_at": at, "resources": resources,

@@ -48,7 +48,11 @@ SNAPSHOT_OPS = lifecycle.operations(
 )
 
 # A vendor job runs exactly as long as the operation it stands for.
-JOB_OPS = lifecycle.operations(Operation("volume.create", None, "RUNNING", "SUCCESS"))
+JOB_OPS = lifecycle.operations(
+    Operation("volume.create", None, "RUNNING", "SUCCESS"),
+    Operation("volume.delete", None, "RUNNING", "SUCCESS"),
+    Operation("volume.extend", None, "RUNNING", "SUCCESS"),
+)
 
 LIST_RULES = ListRules(
     sort_keys=("id", "status", "size", "created_at", "name"), default_sort_key="created_at",
@@ -352,7 +356,7 @@ async def list_cloudvolumes_detail(call: Call):
     query = call.request.query_params
     ids = _ids_query(query.get("ids"))
     fields = VOLUME_FILTERS if ids is not None else VENDOR_VOLUME_FILTERS
-    listed = filtered_page(call.volumes, call.project_id, lambda body: volume_view(call, body), fields, query,
+    listed = filtered_page(call.volumes, call.project_id, lambda body: vendor_volume_view(call, body), fields, query,
                            LIST_RULES, f"{call.endpoint}/cloudvolumes/detail",
                            metadata=_metadata_query(query.get("metadata")), counted=True, ids=ids)
     return json_response({"count": listed.count} | _list_body("volumes", listed.items, listed.links))
@@ -372,6 +376,19 @@ def _list_answer(key: str, items: list[dict], links: list[dict]):
 @endpoint
 async def show_volume(call: Call):
     return json_response({"volume": volume_view(call, call.volume(call.request.path_params["volume_id"]))})
+
+
+# `storage_cluster_id` is in OTC's Cinder volume object, not in the vendor API's (Huawei Cloud
+# EVS API evs_04_2065 "Querying Details About an EVS Disk", huaweicloudsdkevs VolumeDetail).
+def vendor_volume_view(call: Call, v: dict) -> dict:
+    view = volume_view(call, v)
+    del view["storage_cluster_id"]
+    return view
+
+
+@endpoint
+async def show_cloudvolume(call: Call):
+    return json_response({"volume": vendor_volume_view(call, call.volume(call.request.path_params["volume_id"]))})
 
 
 def _apply_update(spec: dict, item: dict, display_aliases: bool = False) -> dict:
@@ -417,7 +434,11 @@ async def update_cloudvolume(call: Call):
 
 @endpoint
 async def delete_volume(call: Call):
-    volume = call.volume(call.request.path_params["volume_id"])
+    _start_volume_delete(call, call.volume(call.request.path_params["volume_id"]))
+    return empty(202)
+
+
+def _start_volume_delete(call: Call, volume: dict) -> None:
     operation = VOLUME_OPS["volume.delete"]
     if not operation.allows(volume["status"]):
         raise errors.evs_error(400, "EVS.1046", f"Invalid volume: volume status must be available or error, "
@@ -429,11 +450,9 @@ async def delete_volume(call: Call):
     for snapshot in dependents:
         _start_snapshot_delete(call, snapshot)
     call.volumes.save(begin(volume, operation, call.now, call.timings()))
-    return empty(202)
 
 
-@endpoint
-async def volume_action(call: Call):
+async def _extend_request(call: Call) -> tuple[dict, int]:
     volume = call.volume(call.request.path_params["volume_id"])
     body = await read_json(call.request)
     if "os-extend" not in body:
@@ -441,7 +460,16 @@ async def volume_action(call: Call):
     spec = body["os-extend"]
     if not isinstance(spec, dict) or "new_size" not in spec:
         raise errors.bad_request("Missing required element 'new_size' in os-extend.")
-    new_size = _size(spec["new_size"])
+    return volume, _size(spec["new_size"])
+
+
+@endpoint
+async def volume_action(call: Call):
+    _start_volume_extend(call, *await _extend_request(call))
+    return empty(202)
+
+
+def _start_volume_extend(call: Call, volume: dict, new_size: int) -> None:
     operation = VOLUME_OPS["volume.extend"]
     if not operation.allows(volume["status"]):
         raise errors.evs_error(400, "EVS.1048", f"Invalid volume: cannot extend a volume in status {volume['status']}.")
@@ -452,7 +480,6 @@ async def volume_action(call: Call):
         raise errors.evs_error(400, "EVS.1010", f"Invalid size {new_size}: larger than {DATA_DISK_SIZE[1]} GB.")
     check_quota(call, gigabytes=new_size - volume["size"])
     call.volumes.save(begin(volume, operation, call.now, call.timings(), on_done={"size": new_size}))
-    return empty(202)
 
 
 # -- vendor create and jobs ------------------------------------------------
@@ -467,11 +494,32 @@ async def create_cloudvolumes(call: Call):
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_BATCH:
         raise errors.bad_request(f"Invalid count '{count}': must be within 1..{MAX_BATCH}.")
     volumes = start_volume_creates(call, spec, count)
-    job = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
-           "job_type": "batchCreateVolume" if count > 1 else "createVolume", "begin_time": call.now,
-           "volume_ids": [v["id"] for v in volumes]}
-    call.jobs.save(begin(job, JOB_OPS["volume.create"], call.now, call.timings()))
+    job = _start_job(call, "volume.create", "batchCreateVolume" if count > 1 else "createVolume",
+                     [v["id"] for v in volumes])
     return json_response({"job_id": job["id"], "volume_ids": job["volume_ids"]}, 202)
+
+
+def _start_job(call: Call, op_name: str, job_type: str, volume_ids: list[str]) -> dict:
+    job = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
+           "job_type": job_type, "begin_time": call.now, "volume_ids": volume_ids}
+    return call.jobs.save(begin(job, JOB_OPS[op_name], call.now, call.timings()))
+
+
+# Vendor delete and extend (Huawei Cloud EVS API "Deleting an EVS Disk" evs_04_2010, DELETE
+# /v2/{project_id}/cloudvolumes/{volume_id}, and "Expanding EVS Disk Capacity" evs_04_2011, POST
+# /v2.1/{project_id}/cloudvolumes/{volume_id}/action): the Cinder rules, answered with a job.
+@endpoint
+async def delete_cloudvolume(call: Call):
+    volume = call.volume(call.request.path_params["volume_id"])
+    _start_volume_delete(call, volume)
+    return json_response({"job_id": _start_job(call, "volume.delete", "deleteVolume", [volume["id"]])["id"]}, 202)
+
+
+@endpoint
+async def resize_cloudvolume(call: Call):
+    volume, new_size = await _extend_request(call)
+    _start_volume_extend(call, volume, new_size)
+    return json_response({"job_id": _start_job(call, "volume.extend", "extendVolume", [volume["id"]])["id"]}, 202)
 
 
 def _job_view(job: dict, volume_id: str | None = None, sub_jobs: list | None = None) -> dict:
@@ -492,7 +540,7 @@ async def show_job(call: Call):
     job = call.jobs.get(call.request.path_params["job_id"], call.project_id)
     if job is None:
         raise errors.not_found(f"Job {call.request.path_params['job_id']} could not be found.")
-    if job["job_type"] == "createVolume":
+    if job["job_type"] != "batchCreateVolume":
         return json_response(_job_view(job, job["volume_ids"][0]))
     subs = [_job_view(job | {"job_type": "createVolume"}, vid) for vid in job["volume_ids"]]
     return json_response(_job_view(job, sub_jobs=subs))
@@ -676,8 +724,9 @@ def metadata_routes(collection: str, id_param: str, kind: str) -> list[Route]:
 # -- small read-only catalogues --------------------------------------------
 @endpoint
 async def list_types(call: Call):
-    types = [{"id": t["id"], "name": t["name"], "description": None, "is_public": True, "extra_specs": {},
-              "os-volume-type-access:is_public": True} for t in call.emu.config.volume_types]
+    # The fields of EVS API "Querying EVS Disk Types" (evs_04_2071); its extra_specs are reserved.
+    types = [{"id": t["id"], "name": t["name"], "description": None, "is_public": True, "extra_specs": {}}
+             for t in call.emu.config.volume_types]
     return json_response({"volume_types": types})
 
 
@@ -724,8 +773,9 @@ def api_routes() -> list:
         Route(f"{pid}/volumes/{{volume_id}}/action", volume_action, methods=["POST"]),
         *metadata_routes("volumes", "volume_id", VOLUME),
         Route(f"{pid}/cloudvolumes/detail", list_cloudvolumes_detail, methods=["GET"]),
-        Route(f"{pid}/cloudvolumes/{{volume_id}}", show_volume, methods=["GET"]),
+        Route(f"{pid}/cloudvolumes/{{volume_id}}", show_cloudvolume, methods=["GET"]),
         Route(f"{pid}/cloudvolumes/{{volume_id}}", update_cloudvolume, methods=["PUT"]),
+        Route(f"{pid}/cloudvolumes/{{volume_id}}", delete_cloudvolume, methods=["DELETE"]),
         Route(f"{pid}/snapshots", create_snapshot, methods=["POST"]),
         Route(f"{pid}/snapshots", list_snapshots, methods=["GET"]),
         Route(f"{pid}/snapshots/detail", list_snapshots_detail, methods=["GET"]),
@@ -751,7 +801,8 @@ def vendor_routes() -> dict[str, list]:
     """Vendor paths on their own version prefixes."""
     pid = "/{project_id}"
     return {
-        "/v2.1": [Route(f"{pid}/cloudvolumes", create_cloudvolumes, methods=["POST"])],
+        "/v2.1": [Route(f"{pid}/cloudvolumes", create_cloudvolumes, methods=["POST"]),
+                  Route(f"{pid}/cloudvolumes/{{volume_id}}/action", resize_cloudvolume, methods=["POST"])],
         "/v1": [Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"])],
     }
 

@@ -226,6 +226,9 @@ def _synchronise(call: Call, group: dict) -> None:
 
 # -- jobs ------------------------------------------------------------------
 def start_job(call: Call, op_name: str, entities: dict, failure: tuple[str, str] | None = None) -> str:
+    if "replication_id" in entities:
+        # OTC documents `replication_id`, Huawei Cloud's model (JobEntities) `replication_pair_id`
+        entities = entities | {"replication_pair_id": entities["replication_id"]}
     job = {"id": uuid.uuid4().hex, "project_id": call.project_id, "region": call.region, "status": None,
            "job_type": JOB_TYPES[op_name], "begin_time": call.now, "entities": entities,
            "error_code": None, "fail_reason": None}
@@ -574,7 +577,7 @@ async def create_pair(call: Call):
     call.pairs.save(begin(pair, PAIR_OPS["sdrs.pair.create"], call.now, call.timings()))
     # api docs name the entity replication_id; the Huawei SDK's JobEntities replication_pair_id and volume_ids
     return job_answer(start_job(call, "sdrs.pair.create", {
-        "replication_id": pair_id, "replication_pair_id": pair_id, "server_group_id": group["id"],
+        "replication_id": pair_id, "server_group_id": group["id"],
         "volume_ids": f"{source_id},{target_id}"}))
 
 

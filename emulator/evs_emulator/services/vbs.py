@@ -125,7 +125,9 @@ def backup_view(call: Call, b: dict) -> dict:
         "data_timestamp": cinder_time(b["created_at"]), "links": _links(call, b["id"]),
         "os-backup-project-attr:project_id": b["project_id"], "is_incremental": b["is_incremental"],
         "has_dependent_backups": bool(dependents), "service_metadata": json.dumps(service_metadata),
-        "tags": list(b.get("tags", [])),
+        # Huawei Cloud VBS "Querying Details About a VBS Backup (Native OpenStack API)" names the
+        # owner `os-bak-tenant-attr:tenant_id`; it lists no `tags` (they are a create parameter).
+        "os-bak-tenant-attr:tenant_id": b["project_id"],
     }
 
 
