@@ -78,19 +78,44 @@ def test_vbs_backup_policy_and_backup_answers(conn, alice, fast):
     vbs.delete_backup_policy(policy)
 
 
-# -- IAM: token, catalog and projects as keystoneauth and huaweicloudsdkcore's signer see them --
-def test_iam_token_catalog_and_projects(conn, base_url):
+# -- IAM: token, catalog and projects, with a password (keystoneauth) and AK/SK (the vendor signer) --
+CATALOG_ENTRY = {"type", "name", "id", "endpoints"}
+CATALOG_ENDPOINT = {"id", "interface", "region", "region_id", "url"}
+PROJECT_EXTRAS = {"Project.links": "Keystone v3 project object (../shared/api/keystone.md)"}
+
+
+def assert_catalog_conforms(catalog: list) -> None:
+    """Keystone v3 catalog entries, as ../shared/api/keystone.md and endpoints.md describe them."""
+    assert catalog
+    for entry in catalog:
+        assert set(entry) == CATALOG_ENTRY, entry
+        for endpoint in entry["endpoints"]:
+            assert set(endpoint) == CATALOG_ENDPOINT, endpoint
+
+
+def test_iam_token_catalog_and_projects_with_a_password(conn):
     from openstack.identity.v3 import project as _project
 
     token = conn.session.auth.get_access(conn.session)
-    assert token.project_id == TENANT_A.project["id"] and token.service_catalog.catalog
+    assert token.project_id == TENANT_A.project["id"]
+    assert_catalog_conforms(token.service_catalog.catalog)
     identity = conn.identity
-    answer = identity.get("/auth/catalog")
-    assert answer.status_code == 200
-    catalog = answer.json()["catalog"]
-    for entry in catalog:
-        assert set(entry) == {"type", "name", "id", "endpoints"}
-        for endpoint in entry["endpoints"]:
-            assert set(endpoint) == {"id", "interface", "region", "region_id", "url"}
+    assert_catalog_conforms(identity.get("/auth/catalog").json()["catalog"])
     for item in identity.get("/auth/projects").json()["projects"] + identity.get("/projects").json()["projects"]:
-        assert_resource_conforms(_project.Project, item, {"Project.links": "Keystone v3 project object"})
+        assert_resource_conforms(_project.Project, item, PROJECT_EXTRAS)
+
+
+def test_iam_catalog_and_project_discovery_with_aksk(fast, base_url):
+    """The collection's AK/SK discovery: the project by name, then the catalog, signed by
+    huaweicloudsdkcore's Signer (as test_independent_clients does)."""
+    from openstack.identity.v3 import project as _project
+
+    from test_independent_clients import send, signed
+
+    projects = send(signed("GET", f"{base_url}/identity/v3/projects?name=eu-de", project_id=None))
+    assert projects.status_code == 200, projects.text
+    for item in projects.json()["projects"]:
+        assert_resource_conforms(_project.Project, item, PROJECT_EXTRAS)
+    catalog = send(signed("GET", f"{base_url}/identity/v3/auth/catalog"))
+    assert catalog.status_code == 200, catalog.text
+    assert_catalog_conforms(catalog.json()["catalog"])
