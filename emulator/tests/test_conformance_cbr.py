@@ -34,14 +34,24 @@ OPTIONAL = {
     "ListVaultResponse.limit": HUAWEI_ONLY, "ListVaultResponse.offset": HUAWEI_ONLY,
     # policies
     "Policy.tags": HUAWEI_ONLY, "PolicyTriggerResp.type": HUAWEI_ONLY,
-    "PolicyoODCreate.*": "only the retention rules the policy sets",
+    "PolicyoODCreate.advanced_retention_rules": "only the rules the policy sets",
+    "PolicyoODCreate.cross_account_urn": "only the rules the policy sets",
+    "PolicyoODCreate.day_backups": "only the rules the policy sets",
+    "PolicyoODCreate.destination_project_id": "only the rules the policy sets",
+    "PolicyoODCreate.destination_region": "only the rules the policy sets",
+    "PolicyoODCreate.enable_acceleration": "only the rules the policy sets",
+    "PolicyoODCreate.full_backup_interval": "only the rules the policy sets",
+    "PolicyoODCreate.month_backups": "only the rules the policy sets",
+    "PolicyoODCreate.retention_duration_days": "only the rules the policy sets",
+    "PolicyoODCreate.timezone": "only the rules the policy sets",
+    "PolicyoODCreate.week_backups": "only the rules the policy sets",
+    "PolicyoODCreate.year_backups": "only the rules the policy sets",
+    "PolicyoODCreate.max_backups": "only the rules the policy sets",
     "PolicyTriggerPropertiesResp.start_window_minutes": HUAWEI_ONLY,
     "PolicyAssociateVault.destination_vault_id": "replication policies only",
     "ListPoliciesResponse.count": HUAWEI_ONLY,
     # checkpoints and backups
-    "CheckpointCreate.extra_info": "only when given", "CheckpointCreateSkippedResource": "",
     "CheckpointPlanCreate.extra_info": "only when given",
-    "CheckpointExtraInfoResp.*": "the create parameters it was given",
     "CheckpointResourceResp.extra_info": SERVER_ONLY,
     "BackupResp.provider_id": "present", "BackupResp.children": "server backups only",
     "BackupResp.replication_records": "replicated backups only", "BackupResp.satadp_meta_data": HUAWEI_ONLY,
@@ -49,7 +59,7 @@ OPTIONAL = {
     "BackupResp.version": HUAWEI_ONLY, "BackupResp.provider_id_extra": HUAWEI_ONLY,
     "BackupResp.resource_description": HUAWEI_ONLY, "BackupResp.expired_at": "only with a retention",
     "BackupResp.parent_id": "child backups of server backups only",
-    "BackupExtendInfo.*": "the fields of the backup's kind (disk backups have no os_images_data)",
+    "BackupExtendInfo.is_multi_az": HUAWEI_ONLY,
     "ListBackupsResponse.offset": "present", "ListBackupsResponse.limit": "present",
     # operation logs
     "OpExtraInfo.*": "one part per operation type",
@@ -70,6 +80,17 @@ OPTIONAL = {
 }
 
 
+# Fields OTC's CBR API documents that huaweicloudsdkcbr's models do not have.
+EXTRAS = {
+    "BackupExtendInfo.incremental": "OTC CBR API (../shared/api/cbr.md): extend_info.incremental",
+    "BackupExtendInfo.progress": "OTC CBR API (../shared/api/cbr.md): extend_info.progress",
+}
+
+
+def conforms(response):
+    return assert_answer_conforms(response, OPTIONAL, EXTRAS)
+
+
 @pytest.fixture
 def client(fast, alice, base_url):
     return huawei_client(CbrClient, base_url, TENANT_A, "/cbr")
@@ -81,63 +102,63 @@ def test_vault_policy_checkpoint_backup_restore_delete_and_logs(client, alice, f
     fast.write_disk(volume["id"], {"0": "kept"})
     created = client.create_vault(m.CreateVaultRequest(body=m.VaultCreateReq(vault=m.VaultCreate(
         name="conf", billing=m.BillingCreate(**BILLING), resources=[m.ResourceCreate(id=volume["id"], type=DISK)]))))
-    vault_id = assert_answer_conforms(created, OPTIONAL)["vault"]["id"]
-    assert_answer_conforms(client.show_vault(m.ShowVaultRequest(vault_id=vault_id)), OPTIONAL)
+    vault_id = conforms(created)["vault"]["id"]
+    conforms(client.show_vault(m.ShowVaultRequest(vault_id=vault_id)))
     listed = client.list_vault(m.ListVaultRequest(name="conf", limit=10, offset=0))
-    assert [v["id"] for v in assert_answer_conforms(listed, OPTIONAL)["vaults"]] == [vault_id]
+    assert [v["id"] for v in conforms(listed)["vaults"]] == [vault_id]
     by_disk = client.list_vault(m.ListVaultRequest(resource_ids=volume["id"]))
     assert [v.id for v in by_disk.vaults] == [vault_id]
-    assert_answer_conforms(client.update_vault(m.UpdateVaultRequest(vault_id=vault_id, body=m.VaultUpdateReq(
-        vault=m.VaultUpdate(name="conf-2")))), OPTIONAL)
+    conforms(client.update_vault(m.UpdateVaultRequest(vault_id=vault_id, body=m.VaultUpdateReq(
+        vault=m.VaultUpdate(name="conf-2")))))
     added = client.add_vault_resource(m.AddVaultResourceRequest(vault_id=vault_id, body=m.VaultAddResourceReq(
         resources=[m.ResourceCreate(id=spare["id"], type=DISK)])))
-    assert assert_answer_conforms(added, OPTIONAL)["add_resource_ids"] == [spare["id"]]
+    assert conforms(added)["add_resource_ids"] == [spare["id"]]
     removed = client.remove_vault_resource(m.RemoveVaultResourceRequest(
         vault_id=vault_id, body=m.VaultRemoveResourceReq(resource_ids=[spare["id"]])))
-    assert assert_answer_conforms(removed, OPTIONAL)["remove_resource_ids"] == [spare["id"]]
+    assert conforms(removed)["remove_resource_ids"] == [spare["id"]]
 
     policy = client.create_policy(m.CreatePolicyRequest(body=m.PolicyCreateReq(policy=m.PolicyCreate(
         name="conf-policy", operation_type="backup", operation_definition=m.PolicyoODCreate(max_backups=3),
         trigger=m.PolicyTriggerReq(properties=m.PolicyTriggerPropertiesReq(
             pattern=["FREQ=DAILY;BYHOUR=02;BYMINUTE=00"]))))))
-    policy_id = assert_answer_conforms(policy, OPTIONAL)["policy"]["id"]
+    policy_id = conforms(policy)["policy"]["id"]
     associated = client.associate_vault_policy(m.AssociateVaultPolicyRequest(
         vault_id=vault_id, body=m.VaultAssociate(policy_id=policy_id)))
-    assert_answer_conforms(associated, OPTIONAL)
-    assert_answer_conforms(client.show_policy(m.ShowPolicyRequest(policy_id=policy_id)), OPTIONAL)
-    assert_answer_conforms(client.list_policies(m.ListPoliciesRequest(operation_type="backup")), OPTIONAL)
-    assert_answer_conforms(client.update_policy(m.UpdatePolicyRequest(policy_id=policy_id, body=m.PolicyUpdateReq(
-        policy=m.PolicyUpdate(name="conf-policy-2")))), OPTIONAL)
+    conforms(associated)
+    conforms(client.show_policy(m.ShowPolicyRequest(policy_id=policy_id)))
+    conforms(client.list_policies(m.ListPoliciesRequest(operation_type="backup")))
+    conforms(client.update_policy(m.UpdatePolicyRequest(policy_id=policy_id, body=m.PolicyUpdateReq(
+        policy=m.PolicyUpdate(name="conf-policy-2")))))
 
     checkpoint = client.create_checkpoint(m.CreateCheckpointRequest(body=m.VaultBackupReq(checkpoint=m.VaultBackup(
         vault_id=vault_id, parameters=m.CheckpointParam(name="conf-cp", incremental=True)))))
-    checkpoint_id = assert_answer_conforms(checkpoint, OPTIONAL)["checkpoint"]["id"]
-    assert_answer_conforms(client.show_checkpoint(m.ShowCheckpointRequest(checkpoint_id=checkpoint_id)), OPTIONAL)
+    checkpoint_id = conforms(checkpoint)["checkpoint"]["id"]
+    conforms(client.show_checkpoint(m.ShowCheckpointRequest(checkpoint_id=checkpoint_id)))
     backups = client.list_backups(m.ListBackupsRequest(vault_id=vault_id, limit=10, offset=0))
-    backup_id = assert_answer_conforms(backups, OPTIONAL)["backups"][0]["id"]
-    assert_answer_conforms(client.show_backup(m.ShowBackupRequest(backup_id=backup_id)), OPTIONAL)
+    backup_id = conforms(backups)["backups"][0]["id"]
+    conforms(client.show_backup(m.ShowBackupRequest(backup_id=backup_id)))
     fast.write_disk(volume["id"], {"0": "changed"})
     restored = client.restore_backup(m.RestoreBackupRequest(backup_id=backup_id, body=m.BackupRestoreReq(
         restore=m.BackupRestore(volume_id=volume["id"]))))
-    assert_answer_conforms(restored, OPTIONAL)
+    conforms(restored)
     fast.advance(1)
     assert fast.disk(volume["id"]) == {"0": "kept"}
-    assert_answer_conforms(client.delete_backup(m.DeleteBackupRequest(backup_id=backup_id)), OPTIONAL)
+    conforms(client.delete_backup(m.DeleteBackupRequest(backup_id=backup_id)))
 
     logs = client.list_op_logs(m.ListOpLogsRequest(vault_id=vault_id))
-    body = assert_answer_conforms(logs, OPTIONAL)
+    body = conforms(logs)
     assert [(log["operation_type"], log["status"]) for log in body["operation_logs"]] == [
         ("delete", "success"), ("restore", "success"), ("backup", "success")]
     assert body["operation_logs"][2]["extra_info"]["backup"]["backup_id"] == backup_id
     assert client.list_op_logs(m.ListOpLogsRequest(operation_type="restore")).count == 1
     one = client.show_op_log(m.ShowOpLogRequest(operation_log_id=body["operation_logs"][1]["id"]))
-    assert assert_answer_conforms(one, OPTIONAL)["operation_log"]["extra_info"]["restore"]["target_resource_id"] \
+    assert conforms(one)["operation_log"]["extra_info"]["restore"]["target_resource_id"] \
         == volume["id"]
 
-    assert_answer_conforms(client.disassociate_vault_policy(m.DisassociateVaultPolicyRequest(
-        vault_id=vault_id, body=m.VaultDissociate(policy_id=policy_id))), OPTIONAL)
-    assert_answer_conforms(client.delete_policy(m.DeletePolicyRequest(policy_id=policy_id)), OPTIONAL)
-    assert_answer_conforms(client.delete_vault(m.DeleteVaultRequest(vault_id=vault_id)), OPTIONAL)
+    conforms(client.disassociate_vault_policy(m.DisassociateVaultPolicyRequest(
+        vault_id=vault_id, body=m.VaultDissociate(policy_id=policy_id))))
+    conforms(client.delete_policy(m.DeletePolicyRequest(policy_id=policy_id)))
+    conforms(client.delete_vault(m.DeleteVaultRequest(vault_id=vault_id)))
     assert client.list_op_logs(m.ListOpLogsRequest(operation_type="vault_delete")).count == 1
 
 
@@ -203,3 +224,19 @@ OTC_EXTRAS = {
     "Trigger.type": OTC_DOC + ", policy trigger (`time`)",
     "Vault.resources": OTC_DOC + ", checkpoint `vault.resources`",
 }
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Huawei Cloud's model puts a backup's `incremental` at the top level (BackupResp.incremental) and has no "
+    "extend_info.incremental/progress; the emulator answers as OTC documents (extend_info.incremental), which "
+    "is what the collection reads. Answering the Huawei way would make backup_info's `incremental` null until "
+    "the collection reads both places (issue 16, 'The collection's own reads')."))
+def test_cbr_backup_as_huawei_cloud_models_it(client, alice):
+    volume = alice.create_volume(size=10)
+    vault = client.create_vault(m.CreateVaultRequest(body=m.VaultCreateReq(vault=m.VaultCreate(
+        name="hw-model", billing=m.BillingCreate(**BILLING), resources=[m.ResourceCreate(id=volume["id"], type=DISK)]))))
+    client.create_checkpoint(m.CreateCheckpointRequest(body=m.VaultBackupReq(checkpoint=m.VaultBackup(
+        vault_id=vault.vault.id, parameters=m.CheckpointParam(name="hw-model")))))
+    (backup,) = client.list_backups(m.ListBackupsRequest(vault_id=vault.vault.id)).backups
+    huawei = {k: v for k, v in OPTIONAL.items() if k != "BackupResp.incremental"}
+    assert_answer_conforms(client.show_backup(m.ShowBackupRequest(backup_id=backup.id)), huawei)

@@ -15,9 +15,9 @@ from evs_emulator.conformance import (assert_answer_conforms, assert_resource_co
 from evs_emulator.testing import http
 
 HUAWEI_ONLY = "Huawei Cloud only; not in OTC's documented object (../shared/api/sdrs.md)"
-OPTIONAL = {
-    "JobEntities.*": "the ids of the resources the job touches (../shared/api/sdrs.md, jobs)",
-}
+OPTIONAL = {f"JobEntities.{field}": "only the ids of the resources the job touches (../shared/api/sdrs.md, jobs)"
+            for field in ("server_group_id", "protected_instance_id", "replication_pair_id", "volume_ids",
+                          "native_server_id", "nic_id", "sub_jobs")}
 # Fields the OTC SDRS API documents that huaweicloudsdksdrs's models do not have.
 EXTRAS = {
     "JobEntities.replication_id": "OTC SDRS jobs (../shared/api/sdrs.md): entities.replication_id",
