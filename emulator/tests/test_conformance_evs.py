@@ -175,6 +175,19 @@ def test_cinder_volume_and_snapshot_answers_against_openstacksdk_resources(stora
     snapshot = storage.create_snapshot(volume_id=volume.id, name="os-snap", metadata={"k": "v"})
     storage.wait_for_status(snapshot, "available", wait=10, interval=0.05)
     storage.extend_volume(volume, 20)
+    # the collection's writes: rename, metadata, and the vendor rollback on the Cinder endpoint
+    answers = [(_volume.Volume, storage.put(f"/volumes/{volume.id}", json={"volume": {"name": "os-conf-2"}}).json()[
+        "volume"]), (_snapshot.Snapshot, storage.put(f"/snapshots/{snapshot.id}", json={"snapshot": {
+            "description": "d"}}).json()["snapshot"])]
+    assert storage.post(f"/volumes/{volume.id}/metadata", json={"metadata": {"k2": "v2"}}).json() == {
+        "metadata": {"k": "v", "k2": "v2"}}
+    assert storage.put(f"/snapshots/{snapshot.id}/metadata", json={"metadata": {"k3": "v3"}}).json() == {
+        "metadata": {"k3": "v3"}}
+    rolled = storage.post(f"/os-vendor-snapshots/{snapshot.id}/rollback", json={"rollback": {"volume_id": volume.id}})
+    assert rolled.status_code == 202 and not mismatches(m.RollbackSnapshotResponse, rolled.json(), OPTIONAL)
+    storage.wait_for_status(volume, "available", wait=10, interval=0.05)
+    for resource_class, answer in answers:
+        assert_resource_conforms(resource_class, answer, CINDER_EXTRAS)
     for path, resource_class, key in ((f"/volumes/{volume.id}", _volume.Volume, "volume"),
                                       (f"/snapshots/{snapshot.id}", _snapshot.Snapshot, "snapshot")):
         assert_resource_conforms(resource_class, storage.get(path).json()[key], CINDER_EXTRAS)
