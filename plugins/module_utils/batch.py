@@ -21,7 +21,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule, first_made
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule, survivor
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import WaitTimeout, is_failure_status
 
 #: how many failed or pending items a message names before it says "and N more"
@@ -177,12 +177,8 @@ class BatchModule(EvsModule):
         adopted = []
         for item in items if found else ():
             own = item.result
-            live = [r for r in found.get(item.index) or ()
-                    if r.get('status') not in self.deleting and not is_failure_status(r.get('status'))]
-            if own['id'] not in [r['id'] for r in live]:
-                live.append(own)
-            winner = first_made(live)
-            if winner['id'] == own['id']:
+            winner = survivor(own, found.get(item.index), self.deleting)
+            if winner is None or winner['id'] == own['id']:  # snapshots always show their creation time
                 continue
             if not item.certain:
                 note = ('the create of this run lost its answer, so %s %s is left as it is: it may be the '

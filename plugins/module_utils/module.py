@@ -124,6 +124,23 @@ def first_made(resources):
     return min(resources, key=creation_order) if resources else None
 
 
+def alive(resources, deleting):
+    """The resources that count as made: not on their way out, not failed."""
+    return [r for r in resources or () if r.get('status') not in deleting and not is_failure_status(r.get('status'))]
+
+
+def survivor(own, namesakes, deleting):
+    """Of ``own`` (just created) and its ``namesakes`` (a listing after the create, which may hold
+    copies a concurrent run made), the one that every run keeps: the first made. None when the
+    cloud shows no creation time, so that no run can tell which came first."""
+    found = alive(namesakes, deleting)
+    if own['id'] not in [r['id'] for r in found]:
+        found.append(own)
+    if len(found) > 1 and not all(r.get('created_at') for r in found):
+        return None
+    return first_made(found)
+
+
 class EvsModule:
     """Base of every module: builds the AnsibleModule, the client and the failure reporting."""
 
@@ -410,7 +427,7 @@ class ResourceModule(EvsModule):
             # A run that created the resource between our find and our create makes our create
             # fail (a vault: its disks are in the other run's vault) or be refused (the disk is
             # taken): that resource is the one we wanted. Only when nothing was sent (reads only).
-            made = None if self.check_mode or self.client.changes != sent else self.live_namesakes()
+            made = None if self.check_mode or self.client.changes != sent else alive(self.namesakes(), self.deleting)
             if not made:
                 raise
             winner = first_made(made)
@@ -425,10 +442,6 @@ class ResourceModule(EvsModule):
         return result
 
     # --- two runs at once (AWX schedules, cron and a person can overlap)
-    def live_namesakes(self):
-        """The namesakes that count: not on their way out and not failed."""
-        found = self.namesakes()
-        return [r for r in found or () if r.get('status') not in self.deleting and not is_failure_status(r.get('status'))]
 
     def settle_race(self, own, certain):
         """After this run created ``own``: when a concurrent run created a namesake too, every run
@@ -436,20 +449,17 @@ class ResourceModule(EvsModule):
         ``own``; else this run deletes ``own`` (only when ``certain`` it made it: a create whose
         answer was lost and that a look-up found may have found the other run's) and returns the
         resource to adopt. Never deletes anything but ``own``."""
-        found = self.live_namesakes()
-        if not found or own is None:
+        found = self.namesakes() if own is not None else None
+        if not found:
             return None
-        if own.get('id') not in [r.get('id') for r in found]:
-            found.append(own)
         label = self.label(None)
-        if len(found) > 1 and not all(r.get('created_at') for r in found):
-            # without a creation time no run can tell which came first, so none deletes anything
+        winner = survivor(own, found, self.deleting)
+        if winner is None:
             self.module.warn('%s was also created by another run at the same time (ids %s); the cloud does not '
                              'show which was made first, so both are left: delete one by hand' % (
-                                 label, ', '.join(sorted(r['id'] for r in found))))
+                                 label, ', '.join(sorted(set([r['id'] for r in alive(found, self.deleting)] + [own['id']])))))
             return None
-        winner = first_made(found)
-        if winner.get('id') == own.get('id'):
+        if winner['id'] == own['id']:
             return None
         if not certain:
             self.module.warn('%s was also created by another run at the same time (id %s); this run takes it. '

@@ -78,6 +78,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.concurrency
 '''
 
 EXAMPLES = r'''
@@ -185,6 +186,7 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import only_match
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     CAN_FAILOVER, CAN_REPROTECT, CAN_REVERSE, CAN_START, CAN_STOP, GROUP_DELETABLE, GROUP_FIELDS,
@@ -232,6 +234,9 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
     def fetch(self, resource_id):
         return with_group_state(self.sdrs.get_group(resource_id))
 
+    def namesakes(self):
+        return self.sdrs.list_groups(name=self.params['name'])
+
     def label(self, resource):
         return describe_group(resource or {'name': self.params['name']})
 
@@ -273,7 +278,11 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
             fields['description'] = desired['description']
         job_id = self.sdrs.create_group(fields)
         self.run_job(job_id, self.label(None))
-        group = self.find()
+        found = self.namesakes()
+        if len(found) > 1 and job_id:  # a concurrent run created one too: the job names ours
+            own = ((self.sdrs.get_job(job_id) or {}).get('entities') or {}).get('server_group_id')
+            found = [g for g in found if g['id'] == own] or found
+        group = with_group_state(only_match(found, 'protection group', self.params['name']))
         return group if job_id else self.settle(group)  # a lost answer: wait on the group itself
 
     # ------------------------------------------------------------ update: plan the actions

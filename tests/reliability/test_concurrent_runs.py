@@ -51,8 +51,10 @@ def second_user_config(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def cloud(tmp_path):
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory):
+    """One emulator for the module's scenarios: each starts from a reset."""
+    tmp_path = tmp_path_factory.mktemp("concurrent")
     config = second_user_config(tmp_path / "config.yaml")
     process = EmulatorProcess(state_dir=tmp_path / "emulator", config=config).start()
     process.config = config
