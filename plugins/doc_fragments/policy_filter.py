@@ -31,3 +31,16 @@ options:
     type: str
     required: true
 '''
+
+    # ... and that leave out the DR replicas of replication pairs
+    PAIRS = r'''
+options:
+  pairs:
+    description:
+      - The project's replication pairs (C(replication_pairs) of
+        M(dataprotection.evs.replication_pair_info)).
+      - The DR side of a pair (the disk the pair's C(priority_station) does not name) is never
+        selected, whatever the selector says; without the pairs it cannot be told apart.
+    type: list
+    elements: dict
+'''

@@ -29,10 +29,6 @@ options:
     description: The backups (C(backups) of M(dataprotection.evs.backup_info)).
     type: list
     elements: dict
-  pairs:
-    description: The replication pairs (M(dataprotection.evs.replication_pair_info)).
-    type: list
-    elements: dict
   groups:
     description: The protection groups (M(dataprotection.evs.protection_group_info)).
     type: list
@@ -48,6 +44,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.policy_filter
   - dataprotection.evs.policy_filter.now
+  - dataprotection.evs.policy_filter.pairs
 '''
 
 EXAMPLES = r'''
@@ -68,10 +65,17 @@ _value:
       description: The time the ages are computed against.
       type: str
     compliant:
-      description: Whether every covered disk is compliant.
+      description: Whether every covered disk is compliant; false when the policy covers no disk
+        at all (C(problems) says so), never a vacuous "0 of 0 compliant".
       type: bool
+    problems:
+      description: What makes the whole audit fail besides the disks' verdicts (a policy that
+        covers no disk).
+      type: list
+      elements: str
     summary:
-      description: Counts C(disks), C(compliant), C(out_of_policy).
+      description: Counts C(disks), C(compliant), C(out_of_policy), and C(empty_tiers) (the tiers
+        that cover no disk).
       type: dict
     disks:
       description: One row per tier and disk, with C(tier), C(failure), C(rpo), C(disk_id),

@@ -46,8 +46,8 @@ options:
     type: list
     elements: str
   vault_size:
-    description: Vault capacity in GB; 0 for twice the covered disks' size (at least 10 GB, never
-      less than the vault has).
+    description: Vault capacity in GB (10 to 10485760, as CBR accepts; refused otherwise); 0 for
+      twice the covered disks' size (at least 10 GB, never less than the vault has).
     type: int
     default: 0
   on_demand:
@@ -57,6 +57,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.policy_filter
   - dataprotection.evs.policy_filter.now
+  - dataprotection.evs.policy_filter.pairs
 '''
 
 EXAMPLES = r'''
@@ -86,12 +87,12 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import u
 
 
 def dr_policy_backups(disks, policy, now, vaults=None, policies=None, backups=None, backend='cbr', tiers=None,
-                      vault_size=0, on_demand=True):
+                      vault_size=0, on_demand=True, pairs=None):
     if backend not in ('cbr', 'vbs'):
         raise AnsibleFilterError('dr_policy_backups: backend must be cbr or vbs, not %r' % (backend,))
     try:
         return backup_plan(disks, policy, now, vaults=vaults, policies=policies, backups=backups, backend=backend,
-                           tiers=tiers, vault_size=int(vault_size or 0), on_demand=bool(on_demand))
+                           tiers=tiers, vault_size=int(vault_size or 0), on_demand=bool(on_demand), pairs=pairs)
     except (PolicyError, RetentionError) as exc:
         raise AnsibleFilterError(str(exc))
     except (KeyError, TypeError, ValueError) as exc:

@@ -17,6 +17,8 @@ description:
     a tier of a checked policy (P(dataprotection.evs.dr_policy#filter)) covers, that is those
     that carry all the tier's C(disks.metadata) pairs, or are named in C(disks.names), or have an
     id in C(disks.ids); sorted by name.
+  - The DR side of a replication pair in O(pairs) is never covered; naming it, or listing its id,
+    fails.
   - Fails, before any change is requested, when a named disk or an id does not exist, when a
     name is ambiguous, or when a replicated disk is in the tier's secondary AZ or farther than
     100 km from it (by the policy's C(az_distances_km)).
@@ -33,12 +35,14 @@ options:
   policy:
     description: The checked policy (for its name and C(az_distances_km)).
     type: dict
+extends_documentation_fragment:
+  - dataprotection.evs.policy_filter.pairs
 '''
 
 EXAMPLES = r'''
 - name: The disks of each tier
   ansible.builtin.set_fact:
-    covered: "{{ all_disks.disks | dataprotection.evs.dr_policy_disks(tier, checked_policy) }}"
+    covered: "{{ all_disks.disks | dataprotection.evs.dr_policy_disks(tier, checked_policy, pairs=pairs.replication_pairs) }}"
 '''
 
 RETURN = r'''
@@ -54,9 +58,9 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import P
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
-def dr_policy_disks(disks, tier, policy=None):
+def dr_policy_disks(disks, tier, policy=None, pairs=None):
     try:
-        return select_disks(disks, tier, policy)
+        return select_disks(disks, tier, policy, pairs)
     except PolicyError as exc:
         raise AnsibleFilterError(str(exc))
     except (KeyError, TypeError) as exc:

@@ -25,7 +25,8 @@ description:
     to start with it after a failover.
   - Fails before any change when a tier's disks are in more than one AZ, a disk is attached to
     more than one server, a server or disk is in two tiers, a disk is replicated by another
-    group, or the tier's group exists between other AZs or is failed over.
+    group, the tier's group exists between other AZs or is failed over, or its C(secondary_az) is not
+    an AZ of the region (O(zones)).
 options:
   groups:
     description: All protection groups (C(protection_groups) of M(dataprotection.evs.protection_group_info)).
@@ -36,9 +37,17 @@ options:
     type: list
     elements: dict
   pairs:
-    description: All replication pairs (C(replication_pairs) of M(dataprotection.evs.replication_pair_info)).
+    description:
+      - All replication pairs (C(replication_pairs) of M(dataprotection.evs.replication_pair_info)).
+      - The DR side of a pair is never covered by a tier, whatever its selector says.
     type: list
     elements: dict
+  zones:
+    description:
+      - The region's availability zones (C(zones) of M(dataprotection.evs.disk_info) with
+        O(dataprotection.evs.disk_info#module:zones=true)); a tier whose C(secondary_az) is not
+        one of them fails.
+    type: dict
   tiers:
     description: Only these tiers; empty for all.
     type: list
@@ -71,9 +80,13 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import P
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
-def dr_policy_replication(disks, policy, groups=None, instances=None, pairs=None, tiers=None):
+def dr_policy_replication(disks, policy, groups=None, instances=None, pairs=None, tiers=None, zones=None):
+    if zones is not None and not isinstance(zones, dict):
+        raise AnsibleFilterError('dr_policy_replication: zones must map each availability zone to whether it is up '
+                                 '(disk_info zones: true), not %r' % (zones,))
     try:
-        return replication_plan(disks, policy, groups=groups, instances=instances, pairs=pairs, tiers=tiers)
+        return replication_plan(disks, policy, groups=groups, instances=instances, pairs=pairs, tiers=tiers,
+                                region_zones=zones)
     except PolicyError as exc:
         raise AnsibleFilterError(str(exc))
     except (KeyError, TypeError) as exc:

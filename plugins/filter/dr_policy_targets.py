@@ -30,6 +30,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.policy_filter
   - dataprotection.evs.policy_filter.now
+  - dataprotection.evs.policy_filter.pairs
 '''
 
 EXAMPLES = r'''
@@ -54,9 +55,9 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention impor
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
-def dr_policy_targets(disks, policy, now, mechanism='snapshot'):
+def dr_policy_targets(disks, policy, now, mechanism='snapshot', pairs=None):
     try:
-        return policy_targets(disks, policy, now, mechanism)
+        return policy_targets(disks, policy, now, mechanism, pairs=pairs)
     except (PolicyError, RetentionError) as exc:
         raise AnsibleFilterError(str(exc))
     except (KeyError, TypeError) as exc:

@@ -310,6 +310,22 @@ POLICY_FIELDS = (
     'id', 'name', 'backend', 'enabled', 'schedule', 'max_backups', 'retention_duration_days',
     'long_term_retention', 'keep_first_backup_of_month', 'vault_ids', 'disk_ids', 'disk_count')
 LONG_TERM_KEYS = ('day_backups', 'week_backups', 'month_backups', 'year_backups')
+# what each service accepts (CBR also takes -1: not limited); a DR policy is checked against
+# them before any request (plugin_utils/policy.py), a backup_policy or vault call on its own too
+RETENTION_LIMITS = {'cbr': {'max_backups': (1, 99999), 'retention_duration_days': (1, 99999)},
+                    'vbs': {'max_backups': (2, 99), 'retention_duration_days': (2, 99999)}}
+LONG_TERM_MAX = 100
+VAULT_SIZE = (10, 10485760)
+
+
+def retention_problem(backend, option, value):
+    """Why ``value`` of ``option`` (max_backups, retention_duration_days) is outside what
+    ``backend`` accepts, or None."""
+    low, high = RETENTION_LIMITS[backend][option]
+    if value is None or low <= value <= high or (backend == 'cbr' and value == -1):
+        return None
+    return '%s must be %s%d to %d for %s, not %d' % (option, '-1 or ' if backend == 'cbr' else '', low, high,
+                                                      backend.upper(), value)
 WEEKDAYS = ('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU')
 VBS_WEEKDAYS = {'MO': 'MON', 'TU': 'TUE', 'WE': 'WED', 'TH': 'THU', 'FR': 'FRI', 'SA': 'SAT', 'SU': 'SUN'}
 PATTERN_KEYS = ('FREQ', 'INTERVAL', 'BYDAY', 'BYHOUR', 'BYMINUTE')

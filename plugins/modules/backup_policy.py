@@ -206,15 +206,14 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    LONG_TERM_KEYS, POLICY_FIELDS, TIMEZONE_RE, VBS_POLICY_MARK, CBRPolicies, VBSPolicies, canonical_schedule,
-    cbr_policy_view, check_name, check_schedule, schedule_to_vbs, vbs_policy_view)
+    LONG_TERM_KEYS, LONG_TERM_MAX, POLICY_FIELDS, TIMEZONE_RE, VBS_POLICY_MARK, CBRPolicies, VBSPolicies,
+    canonical_schedule, cbr_policy_view, check_name, check_schedule, retention_problem, schedule_to_vbs,
+    vbs_policy_view)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 
 CBR_ONLY = ('long_term_retention',)
 VBS_ONLY = ('keep_first_backup_of_month', 'disks')
-LIMITS = {'cbr': {'max_backups': (1, 99999), 'retention_duration_days': (1, 99999)},
-          'vbs': {'max_backups': (2, 99), 'retention_duration_days': (2, 99999)}}
 RETENTION = ('max_backups', 'retention_duration_days')
 
 
@@ -262,17 +261,15 @@ class BackupPolicyModule(ResourceModule):
             if backend == 'vbs':
                 schedule_to_vbs(params['schedule'])
         for option in RETENTION:
-            value = params[option]
-            low, high = LIMITS[backend][option]
-            if value is not None and not (low <= value <= high or (backend == 'cbr' and value == -1)):
-                raise ResourceError('%s must be %s%d to %d for %s, not %d' % (
-                    option, '-1 or ' if backend == 'cbr' else '', low, high, backend.upper(), value))
+            problem = retention_problem(backend, option, params[option])
+            if problem:
+                raise ResourceError(problem)
         if backend == 'vbs' and params['max_backups'] and params['retention_duration_days']:
             raise ResourceError('a VBS policy keeps backups by number (max_backups) or by days '
                                 '(retention_duration_days), not both')
         long_term = params['long_term_retention'] or {}
         for key in LONG_TERM_KEYS:
-            self.validate_range('long_term_retention.%s' % key, long_term.get(key), 0, 100)
+            self.validate_range('long_term_retention.%s' % key, long_term.get(key), 0, LONG_TERM_MAX)
         if long_term.get('timezone') is not None and not TIMEZONE_RE.match(long_term['timezone']):
             raise ResourceError("long_term_retention.timezone '%s' is invalid: like UTC+01:00" % long_term['timezone'])
 

@@ -171,11 +171,9 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    DISK_TYPE, VAULT_RESULT_FIELDS, CBRPolicies, check_name, vault_view)
+    DISK_TYPE, VAULT_RESULT_FIELDS, VAULT_SIZE, CBRPolicies, check_name, vault_view)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-
-VAULT_SIZE = (10, 10485760)
 
 
 class VaultModule(ResourceModule):

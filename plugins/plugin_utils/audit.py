@@ -161,10 +161,13 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones):
     snapshots, backups, pairs, groups = [require_records(value, what, optional=True) for value, what in (
         (snapshots, 'snapshots'), (backups, 'backups'), (pairs, 'replication pairs'), (groups, 'protection groups'))]
     require_checked_policy(policy)
-    rows = []
+    rows, empty = [], []
     snapshots_of, backups_of = _by_disk(snapshots, 'volume_id'), _by_disk(backups, 'disk_id')
     for tier in policy['tiers']:
-        for disk in select_disks(disks, tier, policy):
+        covered = select_disks(disks, tier, policy, pairs)
+        if not covered:
+            empty.append(tier['name'])
+        for disk in covered:
             copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones)
             verdict, reasons, newest = _verdict(tier, disk, copies, zones)
             az_up = zones.get(disk.get('availability_zone'), True)
@@ -179,9 +182,16 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones):
                                                       for m in ('snapshot', 'backup', 'replication')),
                          'verdict': verdict, 'reasons': reasons})
     out = [r for r in rows if r['verdict'] != 'compliant']
+    problems = []
+    if not rows:
+        # nothing covered proves nothing: "0 of 0 disks compliant" is a selector that missed
+        problems.append('policy %s covers no disk: no disk carries the selectors of its tiers (%s), so nothing is '
+                        'protected and nothing could be judged; check the tiers\' disks selectors against the '
+                        "disks' metadata, names and ids" % (policy['name'], ', '.join(empty)))
     return {'policy': policy['name'], 'cloud_time': format_time(moment), 'disks': rows,
-            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out)},
-            'compliant': not out}
+            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out),
+                        'empty_tiers': empty},
+            'problems': problems, 'compliant': bool(rows) and not out}
 
 
 # --------------------------------------------------------------------------- HTML
@@ -247,7 +257,9 @@ def audit_html(report):
            '<h1>DR audit of policy %s</h1>' % esc(report['policy']),
            '<p>Cloud time %s. %d disks: <span class="ok">%d compliant</span>, <span class="%s">%d out of policy</span>.</p>'
            % (esc(report['cloud_time']), summary['disks'], summary['compliant'],
-              'bad' if summary['out_of_policy'] else 'ok', summary['out_of_policy']),
+              'bad' if summary['out_of_policy'] else 'ok', summary['out_of_policy'])]
+    out.extend('<p class="bad">%s</p>' % esc(problem) for problem in report.get('problems') or ())
+    out += [
            '<table><thead><tr><th>disk</th><th>tier</th><th>must survive</th><th>RPO</th><th>snapshots</th>'
            '<th>backups</th><th>replication</th><th>newest surviving copy</th><th>where copies live</th>'
            '<th>verdict</th></tr></thead><tbody>']

@@ -21,8 +21,11 @@ __metaclass__ = type
 import datetime
 import re
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
+    LONG_TERM_MAX, RETENTION_LIMITS, VAULT_SIZE, retention_problem)
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import with_pair_sides
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    RetentionError, format_time, normalize_retention, parse_duration, parse_time)
+    RetentionError, format_time, normalize_retention, parse_duration, parse_time, require_records)
 
 FAILURES = ('disk', 'az', 'region')
 MECHANISMS = ('snapshot', 'backup', 'replication')
@@ -31,9 +34,9 @@ REPLICATION_MAX_KM = 100       # SDRS active-active domains are same-city pairs
 STANDBY_RTO = 3600             # an AZ-proof RTO below this needs standing DR disks and servers
 CLOUD_NAME_MAX = 64            # CBR vault, policy and backup names; SDRS group names
 SLOT_STAMP_LEN = len('-20260101T0000Z')
-CBR_LONG_TERM_MAX = 100        # day/week/month/year_backups are 0..100
-VBS_COUNT_RANGE = (2, 99)      # VBS rentention_num
-VBS_DAYS_MIN = 2               # VBS rentention_day
+CBR_LONG_TERM_MAX = LONG_TERM_MAX                                    # day/week/month/year_backups
+VBS_COUNT_RANGE = RETENTION_LIMITS['vbs']['max_backups']              # VBS rentention_num
+VBS_DAYS_MIN = RETENTION_LIMITS['vbs']['retention_duration_days'][0]  # VBS rentention_day
 # generational periods -> (CBR long-term key, the days one period spans at most)
 LONG_TERM = (('daily', 'day_backups', 1), ('weekly', 'week_backups', 7), ('monthly', 'month_backups', 31),
              ('yearly', 'year_backups', 366))
@@ -91,23 +94,69 @@ def _string_list(value, where, problems):
     return list(value)
 
 
-def _disks(value, where, problems):
-    if not isinstance(value, dict):
-        problems.append('%s must say which disks the tier covers: a dict with metadata (key/value '
-                        'pairs a disk must all carry), names and/or ids' % where)
-        return {'metadata': {}, 'names': [], 'ids': []}
-    unknown = sorted(set(value) - {'metadata', 'names', 'ids'})
-    if unknown:
-        problems.append('%s has unknown keys %s; use metadata, names, ids' % (where, ', '.join(unknown)))
-    metadata = value.get('metadata') or {}
+SELECTOR_KEYS = ('metadata', 'names', 'ids', 'all_disks')
+EMPTY_SELECTOR = ('give metadata (key/value pairs a disk must all carry), names or ids, or all_disks: true for '
+                  'every disk of the project')
+
+
+def _metadata_selector(metadata, where, problems):
+    """The metadata pairs a disk must carry, as text. The cloud stores metadata values as text, so
+    an integer is compared as its decimal text; a boolean (YAML reads an unquoted yes/no/true/
+    false/on/off as one), null, a float or a structure cannot be compared to what the disks carry
+    and is refused rather than silently selecting nothing or every disk without the key."""
+    if metadata is None or metadata == '':
+        return {}
     if not isinstance(metadata, dict):
-        problems.append('%s.metadata must be a dict of key/value pairs' % where)
-        metadata = {}
-    result = {'metadata': dict((str(k), str(v)) for k, v in metadata.items()),
+        problems.append('%s.metadata must be a dict of key/value pairs, not %r' % (where, metadata))
+        return {}
+    pairs = {}
+    for key, value in metadata.items():
+        if not isinstance(key, str) or not key:
+            problems.append('%s.metadata has the key %r; metadata keys are text: quote it' % (where, key))
+            continue
+        if isinstance(value, bool):
+            problems.append("%s.metadata.%s is the boolean %s (YAML reads an unquoted yes, no, true, false, on or off "
+                            "as one), but the cloud stores metadata values as text: quote the value the disks carry, "
+                            "for example %s: '%s'" % (where, key, value, key, 'yes' if value else 'no'))
+        elif value is None:
+            problems.append("%s.metadata.%s has no value (null): give the value the disks carry, in quotes (a "
+                            "selector never matches the disks that lack a key)" % (where, key))
+        elif isinstance(value, int):
+            pairs[key] = str(value)
+        elif isinstance(value, str):
+            pairs[key] = value
+        else:
+            problems.append("%s.metadata.%s is %r, but the cloud stores metadata values as text: quote the value the "
+                            "disks carry" % (where, key, value))
+    return pairs
+
+
+def check_selector(value, where, problems):
+    """A disk selector (``metadata``, ``names``, ``ids``, ``all_disks``) normalized; its problems
+    are added to ``problems``. A selector that selects nothing is refused, so an empty or null one
+    can never mean every disk: that takes ``all_disks: true``, alone."""
+    if not isinstance(value, dict):
+        problems.append('%s must say which disks the tier covers: a dict with metadata (key/value pairs a disk '
+                        'must all carry), names and/or ids, or all_disks: true' % where)
+        return {'metadata': {}, 'names': [], 'ids': [], 'all_disks': False}
+    unknown = sorted(set(value) - set(SELECTOR_KEYS), key=str)
+    if unknown:
+        problems.append('%s has unknown keys %s; use %s' % (where, ', '.join(str(k) for k in unknown),
+                                                             ', '.join(SELECTOR_KEYS)))
+    all_disks = value.get('all_disks', False)
+    if not isinstance(all_disks, bool):
+        problems.append('%s.all_disks must be true or false, not %r' % (where, all_disks))
+        all_disks = False
+    result = {'metadata': _metadata_selector(value.get('metadata'), where, problems),
               'names': _string_list(value.get('names'), where + '.names', problems),
-              'ids': _string_list(value.get('ids'), where + '.ids', problems)}
-    if not (result['metadata'] or result['names'] or result['ids']):
-        problems.append('%s selects no disk: give metadata, names or ids' % where)
+              'ids': _string_list(value.get('ids'), where + '.ids', problems),
+              'all_disks': all_disks}
+    given = [k for k in ('metadata', 'names', 'ids') if value.get(k) not in (None, {}, [], '')]
+    if all_disks and given:
+        problems.append('%s: all_disks: true selects every disk; leave out %s, or all_disks'
+                        % (where, ', '.join(given)))
+    elif not all_disks and not given:
+        problems.append('%s selects no disk: %s' % (where, EMPTY_SELECTOR))
     return result
 
 
@@ -271,7 +320,7 @@ def check_policy(policy):
         result['tiers'].append({
             'name': tier_name, 'description': tier.get('description') or '', 'failure': failure,
             'rpo': rpo, 'rpo_text': human_duration(rpo) if rpo is not None else None, 'rto': rto,
-            'retention': retention, 'disks': _disks(tier.get('disks'), where + '.disks', problems),
+            'retention': retention, 'disks': check_selector(tier.get('disks'), where + '.disks', problems),
             'mechanisms': sorted(mechanisms, key=MECHANISMS.index), 'mechanism_reasons': mechanisms,
             'secondary_az': secondary, 'force': force,
             'snapshot_every': every if 'snapshot' in mechanisms else None,
@@ -378,52 +427,85 @@ def backup_settings(rpo, retention):
             'cbr': cbr, 'vbs': vbs, 'notes': {'cbr': cbr_notes, 'vbs': vbs_notes}}
 
 
-def select_disks(disks, tier, policy=None):
-    """The disks a (normalized) tier covers, in name order: those that carry all its metadata
-    pairs, or are named, or have a listed id. A named disk or id that is missing, an ambiguous
-    name, or a disk the tier cannot protect (secondary AZ equal to or too far from the disk's)
-    raises PolicyError."""
-    problems = []
-    where = "tier '%s'" % tier['name']
-    wanted = tier['disks']
-    chosen = {}
-    for disk in disks or []:
+def dr_replicas(pairs):
+    """{disk id: pair name} of the disks that are the DR side of a replication pair: the side the
+    pair's ``priority_station`` does not name (as the inventory's ``replication_dr_disk`` group).
+    SDRS writes them from the production side; they are never a source to copy or protect."""
+    replicas = {}
+    try:
+        for pair in require_records(pairs, 'the replication pairs', optional=True):
+            side = with_pair_sides(pair).get('dr_volume_id')
+            if side:
+                replicas[side] = pair.get('name') or pair.get('id')
+    except (RetentionError, AttributeError, TypeError, KeyError, IndexError) as exc:
+        raise PolicyError('(selection)', ['the replication pairs must be what replication_pair_info returns (%s)'
+                                          % exc])
+    return replicas
+
+
+def select_by(disks, wanted, where, pairs=None, secondary=None):
+    """The disks a normalized selector (``check_selector``) covers, by id, and the problems (a
+    named disk or id that is missing or a DR replica, an ambiguous name): those that carry all its
+    metadata pairs, or are named, or have a listed id, or every disk with ``all_disks``, never the
+    DR side of one of ``pairs``."""
+    problems, chosen = [], {}
+    replicas = dr_replicas(pairs)
+    sources = [d for d in disks or [] if d.get('id') not in replicas]
+    metadata = wanted.get('metadata') or {}
+    for disk in sources:
         meta = disk.get('metadata') or {}
-        if wanted['metadata'] and all(str(meta.get(k)) == v for k, v in wanted['metadata'].items()):
+        if wanted.get('all_disks') or (metadata and all(k in meta and str(meta[k]) == v for k, v in metadata.items())):
             chosen[disk['id']] = disk
-    secondary = tier.get('secondary_az') if 'replication' in tier['mechanisms'] else None
-    for name in wanted['names']:
-        named = [d for d in disks or [] if d.get('name') == name]
+    for name in wanted.get('names') or ():
+        named = [d for d in sources if d.get('name') == name]
         if len(named) > 1 and secondary:
-            # a replication pair's DR disk carries its production disk's name, in the secondary AZ
+            # without the pairs: a replication pair's DR disk carries its production disk's name, in the secondary AZ
             outside = [d for d in named if d.get('availability_zone') != secondary]
             named = outside if len(outside) == 1 else named
-        if not named:
+        replica = [d for d in disks or [] if d.get('name') == name and d.get('id') in replicas]
+        if not named and replica:
+            problems.append("%s names disk '%s', which is the DR replica of replication pair %s; DR replicas are never "
+                            "selected: name the production disk" % (where, name, replicas[replica[0]['id']]))
+        elif not named:
             problems.append("%s names disk '%s', which does not exist" % (where, name))
         elif len(named) > 1:
             problems.append("%s names disk '%s', but %d disks have that name; list it under ids instead (%s)"
                             % (where, name, len(named), ', '.join(d['id'] for d in named)))
         else:
             chosen[named[0]['id']] = named[0]
-    for disk_id in wanted['ids']:
+    for disk_id in wanted.get('ids') or ():
         found = [d for d in disks or [] if d.get('id') == disk_id]
-        if not found:
+        if disk_id in replicas:
+            problems.append("%s lists disk id %s, which is the DR replica of replication pair %s; DR replicas are "
+                            "never selected: list the production disk" % (where, disk_id, replicas[disk_id]))
+        elif not found:
             problems.append("%s lists disk id %s, which does not exist" % (where, disk_id))
         else:
             chosen[disk_id] = found[0]
+    return chosen, problems
+
+
+def select_disks(disks, tier, policy=None, pairs=None):
+    """The disks a (normalized) tier covers, in name order (``select_by``; give the project's
+    replication ``pairs`` so that DR replicas are left out). A named disk or id that is missing
+    or a DR replica, an ambiguous name, or a disk the tier cannot protect (secondary AZ equal to
+    or too far from the disk's) raises PolicyError."""
+    where = "tier '%s'" % tier['name']
+    secondary = tier.get('secondary_az') if 'replication' in tier['mechanisms'] else None
+    chosen, problems = select_by(disks, tier['disks'], where, pairs, secondary)
     distances = (policy or {}).get('az_distances_km') or {}
-    if 'replication' in tier['mechanisms'] and tier.get('secondary_az'):
+    if secondary:
         for disk in chosen.values():
             zone = disk.get('availability_zone')
-            if zone == tier['secondary_az']:
+            if zone == secondary:
                 problems.append("%s: disk '%s' is in %s, the tier's secondary_az; replication needs another AZ"
                                 % (where, disk.get('name'), zone))
                 continue
-            km = distance_km(distances, zone, tier['secondary_az'])
+            km = distance_km(distances, zone, secondary)
             if km is not None and km > REPLICATION_MAX_KM:
                 problems.append("%s: disk '%s' in %s is %s km from secondary_az %s; replication reaches less than "
                                 "%d km: choose an AZ nearer to %s, or protect against the AZ loss with backups "
-                                "(rpo 1h or more)" % (where, disk.get('name'), zone, km, tier['secondary_az'],
+                                "(rpo 1h or more)" % (where, disk.get('name'), zone, km, secondary,
                                                       REPLICATION_MAX_KM, zone))
     if problems:
         raise PolicyError((policy or {}).get('name', '(unnamed)'), problems)
@@ -457,18 +539,19 @@ def snapshot_name(policy_name, tier_name, stamp):
     return '%s-%s' % (resource_base(policy_name, tier_name), stamp)
 
 
-def policy_targets(disks, policy, now, mechanism='snapshot'):
+def policy_targets(disks, policy, now, mechanism='snapshot', pairs=None):
     """Every (tier, disk) pair of a checked policy whose tier uses ``mechanism``, with the copy
     that is due in the current slot: ``name`` (``<policy>-<tier>-<slot stamp>``), the ``metadata``
     mark, ``force``, and ``skip`` (why the disk cannot be copied now, or None). A disk covered by
-    two tiers gets a copy for each. Raises PolicyError like ``select_disks``."""
+    two tiers gets a copy for each; the DR side of one of ``pairs`` never does. Raises PolicyError
+    like ``select_disks``."""
     targets = []
     problems = []
     for tier in policy['tiers']:
         if mechanism not in tier['mechanisms']:
             continue
         try:
-            covered = select_disks(disks, tier, policy)
+            covered = select_disks(disks, tier, policy, pairs)
         except PolicyError as exc:
             problems.extend(exc.problems)
             continue
@@ -494,12 +577,12 @@ def policy_targets(disks, policy, now, mechanism='snapshot'):
     return targets
 
 
-def _covered_tiers(policy, mechanism, tiers, disks, problems):
+def _covered_tiers(policy, mechanism, tiers, disks, problems, pairs=None):
     """``(tier, the disks it covers, its resources' name <policy>-<tier>)`` for each applied tier
     that uses ``mechanism``; a tier whose selector cannot be applied adds its problems and is left out."""
     for tier in _applied_tiers(policy, mechanism, tiers):
         try:
-            covered = select_disks(disks, tier, policy)
+            covered = select_disks(disks, tier, policy, pairs)
         except PolicyError as exc:
             problems.extend(exc.problems)
             continue
@@ -521,7 +604,7 @@ BACKUPABLE = ('available', 'in-use')
 
 
 def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, backend='cbr', tiers=None,
-                vault_size=0, on_demand=True):
+                vault_size=0, on_demand=True, pairs=None):
     """For every tier of a checked policy that uses backups (only ``tiers`` when given): the name
     of its vault and backup policy (``<policy>-<tier>``), the covered disks, the vault size, whether
     the vault and policy exist, and the on-demand backups due now: a covered disk whose newest
@@ -529,13 +612,21 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
     ``now``, or that has none, gets ``<policy>-<tier>-<slot>``; ``apply`` is false for a tier that
     covers no disk and has no vault or policy yet (nothing to make). Raises PolicyError, before any
     change, when a disk is covered by two backup tiers (a disk is in one vault, or one VBS policy)
-    or, for CBR, is in a vault the policy did not make."""
+    or, for CBR, is in a vault the policy did not make, or when a tier's retention or vault size is
+    outside what the service accepts."""
     problems = []
+    if backend == 'cbr' and vault_size and not VAULT_SIZE[0] <= vault_size <= VAULT_SIZE[1]:
+        problems.append('the vault size %s GB is outside what CBR accepts (%d to %d GB); set it in that range, or 0 '
+                        'for twice the size of the covered disks' % (vault_size, VAULT_SIZE[0], VAULT_SIZE[1]))
     moment = parse_time(now, 'now (the cloud time)')
     vaults, policies, backups = vaults or [], policies or [], backups or []
     plans, owner = [], {}
-    for tier, covered, name in _covered_tiers(policy, 'backup', tiers, disks, problems):
+    for tier, covered, name in _covered_tiers(policy, 'backup', tiers, disks, problems, pairs):
         settings = tier['backup']
+        problems.extend("tier '%s': its retention needs a %s policy with %s; keep fewer copies or for less time"
+                        % (tier['name'], backend.upper(), problem) for problem in
+                        (retention_problem(backend, option, settings[backend].get(option))
+                         for option in sorted(RETENTION_LIMITS[backend])) if problem)
         vault = next((v for v in vaults if v.get('name') == name), None) if backend == 'cbr' else None
         for disk in covered:
             if disk['id'] in owner:
@@ -549,8 +640,11 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
                         problems.append("tier '%s': disk '%s' is in vault '%s', which the policy did not make; a disk "
                                         "can be in one vault only: remove it there first (vault resources)"
                                         % (tier['name'], disk.get('name'), other.get('name')))
-        size = vault_size or max(10, 2 * sum(int(d.get('size') or 0) for d in covered),
+        size = vault_size or max(VAULT_SIZE[0], 2 * sum(int(d.get('size') or 0) for d in covered),
                                  int((vault or {}).get('size') or 0))
+        if backend == 'cbr' and size > VAULT_SIZE[1]:
+            problems.append("tier '%s': its vault would need %d GB (twice the covered disks), more than the %d GB CBR "
+                            "allows; set the vault size, or split the tier" % (tier['name'], size, VAULT_SIZE[1]))
         slot = rpo_slot(now, settings['every'])
         due, skipped = [], []
         for disk in covered if on_demand else []:
@@ -591,7 +685,7 @@ def _one(values):
     return values[0] if len(values) == 1 else None
 
 
-def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tiers=None):
+def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tiers=None, region_zones=None):
     """For every tier of a checked policy that uses replication (only ``tiers`` when given): its
     protection group ``<policy>-<tier>`` from the covered disks' AZ to ``secondary_az`` (and
     whether it exists), a protected instance per server a covered disk is attached to
@@ -601,13 +695,18 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
     A disk attached to no server gets a pair that is not attached (it replicates; there is no DR
     server to start it on). Raises PolicyError, before any change, when a tier's disks are in
     more than one AZ, a disk is attached to more than one server, a server or disk is in two
-    tiers, a disk is replicated by another group, or the tier's group exists between other AZs
-    or is failed over."""
+    tiers, a disk is replicated by another group, the tier's group exists between other AZs or is
+    failed over, or (with ``region_zones``, the AZs as disk_info zones=true lists them) the
+    tier's secondary_az is not an AZ of the region."""
     problems = []
     groups, instances, pairs = groups or [], instances or [], pairs or []
     plans, server_tier, disk_tier = [], {}, {}
-    for tier, covered, name in _covered_tiers(policy, 'replication', tiers, disks, problems):
+    for tier, covered, name in _covered_tiers(policy, 'replication', tiers, disks, problems, pairs):
         where = "tier '%s'" % tier['name']
+        if region_zones and tier['secondary_az'] not in region_zones:
+            problems.append('%s: secondary_az %s is not an availability zone of this region (it has %s)'
+                            % (where, tier['secondary_az'], ', '.join(sorted(region_zones))))
+            continue
         group = next((g for g in groups if g.get('name') == name), None)
         zones = sorted(set(d.get('availability_zone') for d in covered))
         if len(zones) > 1:

@@ -168,10 +168,28 @@ def test_dr_audit_refuses_bad_zones_cleanly(zones):
     call_cleanly("dr_audit", DISKS, FILTERS["dr_policy"](POLICIES[0]), NOW, zones=zones)
 
 
+@settings(max_examples=150, **SETTINGS)
+@given(selector=st.one_of(json_like, st.fixed_dictionaries({}, optional={
+    "metadata": json_like, "names": json_like, "ids": json_like, "all_disks": json_like})),
+    disks=st.one_of(st.just(DISKS), json_like), pairs=json_like)
+def test_dr_select_disks_refuses_bad_selectors_disks_and_pairs_cleanly(selector, disks, pairs):
+    call_cleanly("dr_select_disks", disks, selector, pairs=pairs)
+
+
+@settings(max_examples=100, **SETTINGS)
+@given(pairs=json_like)
+def test_the_selecting_filters_refuse_bad_pairs_cleanly(pairs):
+    policy = FILTERS["dr_policy"](POLICIES[0])
+    call_cleanly("dr_policy_targets", DISKS, policy, NOW, pairs=pairs)
+    call_cleanly("dr_policy_disks", DISKS, policy["tiers"][0], policy, pairs=pairs)
+    call_cleanly("dr_policy_backups", DISKS, policy, NOW, pairs=pairs)
+    call_cleanly("dr_audit", DISKS, policy, NOW, pairs=pairs)
+
+
 def test_every_filter_is_fuzzed():
     fuzzed = {"dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
               "dr_restore_point", "dr_audit", "dr_snapshot_batch", "dr_policy_backups", "dr_policy_replication",
-              "dr_restore_plan"}
+              "dr_restore_plan", "dr_select_disks"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above

@@ -95,7 +95,7 @@ def test_live_replication_is_rpo_zero_in_another_az():
 def test_a_disk_without_copies_and_the_summary():
     result = report()
     assert rows()['none']['reasons'][0] == 'no copy at all'
-    assert result['summary'] == {'disks': 6, 'compliant': 3, 'out_of_policy': 3}
+    assert result['summary'] == {'disks': 6, 'compliant': 3, 'out_of_policy': 3, 'empty_tiers': []}
     assert result['compliant'] is False and result['cloud_time'] == NOW
     json.dumps(result)
 

@@ -66,7 +66,7 @@ def test_normalized_values():
     result = dr_policy(policy(tier(rpo='1h', rto=1800, disks={'names': 'db01'})))
     one = result['tiers'][0]
     assert (one['rpo'], one['rpo_text'], one['rto'], one['force']) == (3600, '1h', 1800, True)
-    assert one['disks'] == {'metadata': {}, 'names': ['db01'], 'ids': []}
+    assert one['disks'] == {'metadata': {}, 'names': ['db01'], 'ids': [], 'all_disks': False}
     assert one['retention']['daily'] == 7 and one['retention']['within'] == 0
 
 
