@@ -17,6 +17,10 @@ description:
     protection status (C(protection_protected), C(protection_unprotected), C(protected_by_snapshot),
     C(protected_by_backup), C(protected_by_replication), C(replication_dr_disk)). Group names keep
     letters, digits and C(_); any other character becomes C(_).
+  - The DR side of a replication pair (the disk the pair's C(priority_station) does not name) is in
+    C(replication_dr_disk) and never in a C(tier_<value>) group, even when it carries the tier metadata:
+    SDRS writes it from its production disk, so a play over a tier must not copy or change it (the DR
+    policy filters and the snapshot playbook never select it either).
   - A host is named after its disk; a disk without a name, or whose name another listed disk has too
     (the DR disks of replication pairs do), is named by its id, so every disk is exactly one host.
   - Hosts get C(ansible_connection=local) (see O(local_connection)), so a play over them runs the
@@ -252,7 +256,7 @@ def build_hosts(disks, servers, snapshots, backups, pairs, sources, tier_key='ti
         groups = []
         if disk.get('availability_zone'):
             groups.append(group_name('az', disk['availability_zone']))
-        if tier not in (None, ''):
+        if tier not in (None, '') and protection['replication_role'] != 'dr':
             groups.append(group_name('tier', tier))
         groups.append(group_name('protection', status))
         groups.extend(group_name('protected_by', m) for m in protected_by)

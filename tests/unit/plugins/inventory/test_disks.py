@@ -71,6 +71,19 @@ def test_build_hosts_groups_by_az_tier_and_protection():
     assert hosts['c']['vars']['evs_protection']['replication_role'] == 'dr'
 
 
+def test_a_dr_replica_is_never_in_a_tier_group():
+    # the DR twin carries the tier metadata too (a cloud that copies it, or a failover that made
+    # the tagged disk the DR side): before, it was in tier_gold with its production disk
+    disks = [disk('a', 'db01', metadata={'tier': 'gold'}), disk('b', 'db01', az='eu-de-02', metadata={'tier': 'gold'})]
+    pairs = [{'id': 'p', 'volume_ids': 'a,b', 'priority_station': 'source', 'status': 'available'}]
+    hosts = dict((h['name'], h) for h in build_hosts(disks, [], [], [], pairs, ALL))
+    assert 'tier_gold' in hosts['a']['groups'] and 'tier_gold' not in hosts['b']['groups']
+    assert 'replication_dr_disk' in hosts['b']['groups']
+    failed_over = [dict(pairs[0], priority_station='target')]
+    hosts = dict((h['name'], h) for h in build_hosts(disks, [], [], [], failed_over, ALL))
+    assert 'tier_gold' in hosts['b']['groups'] and 'tier_gold' not in hosts['a']['groups']
+
+
 def test_a_custom_tier_key():
     hosts = build_hosts([disk('a', 'db', metadata={'class': 'A'})], [], [], [], [], ALL, tier_key='class')
     assert hosts[0]['groups'][:2] == ['az_eu_de_01', 'tier_A'] and hosts[0]['vars']['evs_tier'] == 'A'
