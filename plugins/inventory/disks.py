@@ -18,7 +18,7 @@ description:
     C(protected_by_backup), C(protected_by_replication), C(replication_dr_disk)). Group names keep
     letters, digits and C(_); any other character becomes C(_).
   - The DR side of a replication pair (the disk the pair's C(priority_station) does not name) is in
-    C(replication_dr_disk) and never in a C(tier_<value>) group, even when it carries the tier metadata:
+    C(replication_dr_disk) and never in a C(tier_<value>) group, even when it carries the tier metadata.
     SDRS writes it from its production disk, so a play over a tier must not copy or change it (the DR
     policy filters and the snapshot playbook never select it either).
   - A host is named after its disk; a disk without a name, or whose name another listed disk has too
