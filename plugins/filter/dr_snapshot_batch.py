@@ -18,12 +18,12 @@ description:
     (same disk, same name, and the target's C(dp_evs_policy) and C(dp_evs_tier) marks) is already C(available).
   - Each element carries the target's marks as C(owner_metadata), so that the module never adopts,
     re-marks or deletes a snapshot of that name that the policy did not make (one taken by hand, or
-    by another tool): that disk fails, clearly, and the others are still snapshotted.
+    by another tool); that disk fails, clearly, and the others are still snapshotted.
   - A scheduled run in the same slot then has nothing to send and needs no module call at all.
   - With O(state=absent), turns snapshots (for example C(prune) of
     P(dataprotection.evs.retention_plan#filter)) into elements that name each by its id and its
     own disk, with the snapshot's marks as C(owner_metadata) (the module deletes it only if it still
-    carries them). A snapshot without a C(dp_evs_policy) mark is refused: only a policy's own copies
+    carries them). A snapshot without a C(dp_evs_policy) mark is refused; only a policy's own copies
     are deleted this way.
 options:
   _input:

@@ -70,8 +70,12 @@ options:
     type: str
     required: true
   policy:
-    description: Only copies whose metadata has C(dp_evs_policy) equal to this are pruned.
+    description:
+      - Only copies whose metadata has C(dp_evs_policy) equal to this are pruned.
+      - Required, so that a copy without the policy's mark (taken by hand, or by another tool) is
+        never pruned, whatever its name.
     type: str
+    required: true
   tier:
     description: Only copies whose metadata has C(dp_evs_tier) equal to this are pruned.
     type: str

@@ -22,7 +22,9 @@ options:
     type: str
     required: true
   rpo:
-    description: The RPO, a duration above 0 (C(15m), C(1h), C(1d) or seconds).
+    description:
+      - The RPO, a duration of at least C(1m) (C(15m), C(1h), C(1d) or seconds).
+      - The stamp is to the minute, so shorter slots would share names; they are refused.
     type: raw
     required: true
 '''

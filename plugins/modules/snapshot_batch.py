@@ -31,7 +31,7 @@ description:
     (O(wait=true)) instead of taken again.
   - With O(owner_metadata), an existing snapshot is only updated, waited for or deleted when its
     metadata already carries every pair of O(owner_metadata); one that does not (a snapshot taken by
-    hand, or by another policy, under the same name) is never adopted, re-marked or deleted: that
+    hand, or by another policy, under the same name) is never adopted, re-marked or deleted; that
     element fails, the others are still done, and the module fails at the end naming it.
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)

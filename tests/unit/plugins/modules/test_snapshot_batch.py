@@ -184,8 +184,8 @@ def test_a_snapshot_of_the_name_that_the_owner_did_not_make_is_never_adopted(clo
                 "dp_evs_policy=db, dp_evs_tier=daily (it has no dp_evs_policy, no dp_evs_tier), so it is left "
                 "untouched, never adopted, re-marked or deleted" in result['msg'])
         assert "it lacks the marks dp_evs_tier=daily (it has dp_evs_tier=weekly)" in result['msg']
-        assert [(r['action'], r['failed']) for r in result['snapshots']] == [('none', True), ('none', True),
-                                                                            ('create', False)]
+        assert [(r['action'], r['failed']) for r in result['snapshots']] == [
+            ('none', True), ('none', True), ('create', False)]
         # only the third disk's snapshot is taken, with the owner's marks; the others are untouched
         assert [(r.method, r.body['snapshot']['volume_id'], r.body['snapshot']['metadata']) for r in cloud.mutating] == (
             [] if check else [('POST', disks[2]['id'], OWNER)])
