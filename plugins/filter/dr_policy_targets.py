@@ -19,7 +19,8 @@ description:
     (default the RPO) on the cloud's clock.
   - The copy is named C(<policy>-<tier>-<slot start as YYYYMMDDTHHMMZ>), so a second run in the
     same slot finds it and changes nothing, and carries the metadata C(dp_evs_policy) and
-    C(dp_evs_tier) that retention uses to prune only the policy's own copies.
+    C(dp_evs_tier); these marks, never the name, decide which copies are the policy's (to count
+    as taken, to keep, to prune). Tier names hold no C(-), so two policies never share a name.
   - A disk that cannot be copied now (not C(available) or C(in-use), or C(in-use) with
     C(force=false)) is returned with C(skip) saying why.
 options:
