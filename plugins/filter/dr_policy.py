@@ -82,8 +82,16 @@ options:
               C(weekly), C(monthly), C(yearly), C(within)).
             type: dict
           disks:
-            description: The disks the tier covers; a disk is covered when it carries all of
-              C(metadata), or is in C(names), or in C(ids).
+            description:
+              - The disks the tier covers; a disk is covered when it carries all of C(metadata),
+                or is in C(names), or in C(ids); C(all_disks=true) (alone) covers every disk of
+                the project. An empty selector is refused.
+              - Metadata values are text, as the cloud stores them; an integer is compared as its
+                decimal text, and a boolean (YAML reads an unquoted C(yes), C(no), C(true), C(false),
+                C(on), C(off) as one), C(null), a float or a structure is refused - quote the value
+                the disks carry.
+              - The DR side of an SDRS replication pair is never covered, whatever the selector
+                says (the filters that apply the policy take the pairs).
             type: dict
             required: true
           mechanisms:
