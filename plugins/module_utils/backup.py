@@ -324,8 +324,10 @@ def retention_problem(backend, option, value):
     low, high = RETENTION_LIMITS[backend][option]
     if value is None or low <= value <= high or (backend == 'cbr' and value == -1):
         return None
-    return '%s must be %s%d to %d for %s, not %d' % (option, '-1 or ' if backend == 'cbr' else '', low, high,
-                                                      backend.upper(), value)
+    return '%s must be %s%d to %d for %s, not %d' % (
+        option, '-1 or ' if backend == 'cbr' else '', low, high, backend.upper(), value)
+
+
 WEEKDAYS = ('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU')
 VBS_WEEKDAYS = {'MO': 'MON', 'TU': 'TUE', 'WE': 'WED', 'TH': 'THU', 'FR': 'FRI', 'SA': 'SAT', 'SU': 'SUN'}
 PATTERN_KEYS = ('FREQ', 'INTERVAL', 'BYDAY', 'BYHOUR', 'BYMINUTE')

@@ -259,10 +259,9 @@ def audit_html(report):
            % (esc(report['cloud_time']), summary['disks'], summary['compliant'],
               'bad' if summary['out_of_policy'] else 'ok', summary['out_of_policy'])]
     out.extend('<p class="bad">%s</p>' % esc(problem) for problem in report.get('problems') or ())
-    out += [
-           '<table><thead><tr><th>disk</th><th>tier</th><th>must survive</th><th>RPO</th><th>snapshots</th>'
-           '<th>backups</th><th>replication</th><th>newest surviving copy</th><th>where copies live</th>'
-           '<th>verdict</th></tr></thead><tbody>']
+    out.append('<table><thead><tr><th>disk</th><th>tier</th><th>must survive</th><th>RPO</th><th>snapshots</th>'
+               '<th>backups</th><th>replication</th><th>newest surviving copy</th><th>where copies live</th>'
+               '<th>verdict</th></tr></thead><tbody>')
     for row in report['disks']:
         counts = row['copies_per_mechanism']
         newest = row['newest_surviving_age']

@@ -141,8 +141,8 @@ def check_selector(value, where, problems):
         return {'metadata': {}, 'names': [], 'ids': [], 'all_disks': False}
     unknown = sorted(set(value) - set(SELECTOR_KEYS), key=str)
     if unknown:
-        problems.append('%s has unknown keys %s; use %s' % (where, ', '.join(str(k) for k in unknown),
-                                                             ', '.join(SELECTOR_KEYS)))
+        problems.append('%s has unknown keys %s; use %s'
+                        % (where, ', '.join(str(k) for k in unknown), ', '.join(SELECTOR_KEYS)))
     all_disks = value.get('all_disks', False)
     if not isinstance(all_disks, bool):
         problems.append('%s.all_disks must be true or false, not %r' % (where, all_disks))
