@@ -173,7 +173,7 @@ def scenarios(emulator, make_calls, find_live, lists, creates, deletes, what):
 
 
 def resource_ids(result) -> set:
-    for key in ("snapshot", "disk", "vault"):
+    for key in ("snapshot", "disk", "vault", "backup", "protection_group"):
         if isinstance(result.get(key), dict):
             return {result[key]["id"]}
     return {item["snapshot"]["id"] for item in result.get("snapshots") or ()}
@@ -238,6 +238,39 @@ def test_two_vault_creates_at_once_leave_one_vault(cloud):
     scenarios(cloud, calls, live, r"/vaults$", r"/vaults$", r"/vaults/([0-9a-f-]{36})$", "vault")
 
 
+def test_two_protection_group_creates_at_once_leave_one_group(cloud):
+    def calls(admin, tenant):
+        args = {"name": "cc-group", "source_availability_zone": ZONE, "target_availability_zone": "eu-de-02",
+                "vpc": "vpc-default"}
+        return [("protection_group", dict(args, **auth(cloud, FIRST))),
+                ("protection_group", dict(args, **auth(cloud, SECOND)))]
+
+    def live(tenant):
+        answer = tenant.call("GET", f"{cloud.base_url}/sdrs/v1/{tenant.project_id}/server-groups?name=cc-group")
+        return [g for g in answer.body["server_groups"] if g["status"] != "deleting"]
+
+    scenarios(cloud, calls, live, r"/server-groups$", r"/server-groups$", r"/server-groups/([0-9a-f-]{36})$",
+              "protection_group")
+
+
+def test_two_cbr_backups_of_a_disk_at_once_leave_one_backup(cloud):
+    def calls(admin, tenant):
+        disk = tenant.create_volume("cc-backed")
+        answer = tenant.call("POST", f"{cloud.base_url}/cbr/v3/{tenant.project_id}/vaults", {"vault": {
+            "name": "cc-backups", "resources": [{"id": disk["id"], "type": "OS::Cinder::Volume"}],
+            "billing": {"object_type": "disk", "protect_type": "backup", "size": 100,
+                        "consistent_level": "crash_consistent", "cloud_type": "public", "charging_mode": "post_paid"}}})
+        assert answer.status == 200, answer.body
+        args = {"name": "cc-backup", "disk": "cc-backed", "vault": "cc-backups"}
+        return [("backup", dict(args, **auth(cloud, FIRST))), ("backup", dict(args, **auth(cloud, SECOND)))]
+
+    def live(tenant):
+        answer = tenant.call("GET", f"{cloud.base_url}/cbr/v3/{tenant.project_id}/backups?name=cc-backup")
+        return [b for b in answer.body["backups"] if b["status"] not in ("deleting", "waiting_delete")]
+
+    scenarios(cloud, calls, live, r"/backups$", r"/checkpoints$", r"/backups/([0-9a-f-]{36})$", "backup")
+
+
 POLICY = {"name": "cc", "tiers": [{"name": "daily", "failure": "disk", "rpo": "1d", "retention": {"last": 2},
                                    "disks": {"metadata": {"tier": "gold"}}}]}
 
@@ -281,4 +314,5 @@ def test_two_protect_runs_of_one_policy_at_once_leave_one_snapshot_per_disk(clou
         figures = check_pair(cloud, [{"failed": False}], found[:1], r"/snapshots$", r"/snapshots/([0-9a-f-]{36})$",
                              f"protect, seed {seed}")
         totals = {k: totals.get(k, 0) + v for k, v in figures.items()}
+    assert totals["raced"] >= 1, f"protect: the runs did not both create; the test proves nothing: {totals}"
     record_figures("concurrent-protect", duplicates=0, interleavings=len(SEEDS[:1]), **totals)
