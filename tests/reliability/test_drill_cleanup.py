@@ -8,7 +8,7 @@ disk without the marks, one with only the run mark, and a DR drill named like on
 naming (dp-drill-<run>-g0). They must survive every run.
 
 The outage is a fault rule (503 with Retry-After 0 to the next N requests) that the test's
-application check (playbooks/drill_outage.yml) starts while the scratch disk and the DR drill
+application check (playbooks/tasks/drill_outage.yml) starts while the scratch disk and the DR drill
 exist; the role's cleanup retries are told a delay of 0, so nothing sleeps for a cloud timing.
 Every check reads the emulator (its resources and request log) and the report file.
 """
@@ -28,7 +28,7 @@ from test_faults_random import FAULT_KINDS
 # DRILL_TEST_COLLECTIONS: run the attack against another build of the collection (an older one)
 COLLECTIONS = Path(os.environ.get("DRILL_TEST_COLLECTIONS", str(SOURCE_TREE)))
 PLAYBOOK = COLLECTIONS / "ansible_collections" / "dataprotection" / "evs" / "playbooks" / "drill.yml"
-OUTAGE_CHECK = REPO / "tests" / "reliability" / "playbooks" / "drill_outage.yml"
+OUTAGE_CHECK = REPO / "tests" / "reliability" / "playbooks" / "tasks" / "drill_outage.yml"
 START = "2026-06-01T10:00:00Z"
 USER_DISKS = ["dp-drill-x1-rf-files-snapshot", "dp-drill-x2-rf-files-snapshot"]
 USER_DRILL = "dp-drill-x1-g0"
