@@ -55,6 +55,14 @@ class RestoreRecord(object):
     def recorded(self, metadata):
         return dict((k, (metadata or {}).get(k)) for k in (self.copy_key, self.at_key, self.request_key))
 
+    def diff(self, metadata, marks, content_key, predicted=False):
+        after = dict(marks)
+        if predicted:
+            # the cloud's time when the real run starts the restore: unknown until then
+            after[self.at_key] = None
+        return {'before': {content_key: (metadata or {}).get(self.copy_key), 'metadata': self.recorded(metadata)},
+                'after': {content_key: marks[self.copy_key], 'metadata': after}}
+
     def decide(self, metadata, copy_id, disk_status, request_id, force, label,
                request_option='request_id', force_option=' (or force: true)'):
         """RESTORE, RUNNING (the recorded restore of this copy still runs: wait for it) or DONE

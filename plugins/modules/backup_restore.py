@@ -169,9 +169,7 @@ class BackupRestoreModule(EvsModule):
         result.update(changed=True, disk=self.shape(target), backup=self.shape(backup, BACKUP_FIELDS),
                       restored_at=restored_at)
         if self.diff_mode:
-            result['diff'] = {'before': {'content_from_backup': metadata.get(RECORD.copy_key),
-                                         'metadata': RECORD.recorded(metadata)},
-                              'after': {'content_from_backup': backup['id'], 'metadata': marks}}
+            result['diff'] = RECORD.diff(metadata, marks, 'content_from_backup', predicted=self.check_mode)
         return result
 
     def wait_restored(self, api, backup, disk, label, job_id=None):

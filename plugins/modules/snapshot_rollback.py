@@ -143,9 +143,7 @@ class SnapshotRollbackModule(EvsModule):
         result.update(changed=True, disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
                       rollback_at=rollback_at)
         if self.diff_mode:
-            result['diff'] = {
-                'before': {'content_from_snapshot': metadata.get(RECORD.copy_key), 'metadata': RECORD.recorded(metadata)},
-                'after': {'content_from_snapshot': snapshot['id'], 'metadata': marks}}
+            result['diff'] = RECORD.diff(metadata, marks, 'content_from_snapshot', predicted=self.check_mode)
         return result
 
     def check_rollback(self, label, snapshot, disk):

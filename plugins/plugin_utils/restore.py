@@ -43,14 +43,43 @@ def restore_point(copies, before=None, now=None, what='disk'):
                             format_time(parse_time(ordered[-1]['created_at']))))
 
 
+def inherited_metadata(disk):
+    """The metadata a disk that takes over from ``disk`` carries: its own keys (the policies'
+    selection, the user's keys), not the collection's bookkeeping nor the cloud's keys."""
+    return dict((k, v) for k, v in ((disk or {}).get('metadata') or {}).items()
+                if not k.startswith(NOT_INHERITED_PREFIXES))
+
+
 def restored_disk_metadata(disk, copy_id):
     """The metadata of a new disk restored from ``copy_id`` of ``disk``: the source's own keys, so
     that the policies that selected it (by tier, application...) select the restored disk too,
-    without the collection's bookkeeping keys, plus ``dp_evs_restored_from``."""
-    kept = dict((k, v) for k, v in ((disk or {}).get('metadata') or {}).items()
-                if not k.startswith(NOT_INHERITED_PREFIXES))
+    plus ``dp_evs_restored_from``."""
+    kept = inherited_metadata(disk)
     kept[RESTORED_FROM] = copy_id
     return kept
+
+
+def serving_disk_metadata(pairs, disks, serving_az):
+    """After a switch of a protection group to ``serving_az``: for each replication pair whose
+    disk in ``serving_az`` lacks some of the inherited metadata of its other side, the serving
+    disk and the keys to set. The policies' selectors skip the DR side of a pair (the side its
+    ``priority_station`` does not name), so a disk that serves is selected again by the keys
+    it carries, and the one it replaces is not selected while it is the DR side."""
+    by_id = dict((d['id'], d) for d in require_records(disks, 'the disks', optional=True) if isinstance(d.get('id'), str))
+    updates = []
+    for pair in require_records(pairs, 'the replication pairs', optional=True):
+        volume_ids = pair.get('volume_ids')
+        sides = [by_id[i] for i in (volume_ids.split(',') if isinstance(volume_ids, str) else ()) if i in by_id]
+        serving = [d for d in sides if d.get('availability_zone') == serving_az]
+        replaced = [d for d in sides if d.get('availability_zone') != serving_az]
+        if len(serving) != 1 or len(replaced) != 1:
+            continue
+        current = serving[0].get('metadata') or {}
+        missing = dict((k, v) for k, v in inherited_metadata(replaced[0]).items() if current.get(k) != v)
+        if missing:
+            updates.append({'disk': serving[0]['id'], 'name': serving[0].get('name'), 'metadata': missing,
+                            'from': replaced[0].get('name') or replaced[0]['id'], 'pair': pair.get('name')})
+    return updates
 
 
 def restore_record_decision(disk, mechanism, copy, request_id):

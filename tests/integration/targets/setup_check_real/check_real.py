@@ -10,7 +10,8 @@ The files are check_real_record's recordings (see check_real.sh). Checked:
    status (ok, changed, skipped, failed).
 3. Every changed result of the check run has a diff, and it predicts the real one: the same
    `before`, and every field of its `after` equal in the real `after` (a field the check run shows
-   as null, such as the id of a disk still to be made, may be known only after the change).
+   as null, such as the id of a disk still to be made, may be known only after the change; also
+   inside a nested dict, such as the time in a restore record).
 4. In the real run, a cloud task (an action of dataprotection.evs) sent at least one mutating
    request per changed result (loop item), and a task that sent one reported a change (or failed).
 5. The third run (AGAIN, when given) changed nothing in the cloud: no mutating request and no
@@ -59,13 +60,23 @@ def predicts(check_diff, real_diff):
     if check_diff.get('before') != real_diff.get('before'):
         return 'before differs: check %s, real %s' % (json.dumps(check_diff.get('before'), sort_keys=True),
                                                       json.dumps(real_diff.get('before'), sort_keys=True))
-    check_after, real_after = check_diff.get('after'), real_diff.get('after')
+    wrong = after_differs(check_diff.get('after'), real_diff.get('after'))
+    return 'after differs: %s' % '; '.join(wrong) if wrong else ''
+
+
+def after_differs(check_after, real_after, path=''):
+    """The fields of the check run's ``after`` the real one does not hold; null (known only after
+    the change, such as a new disk's id or the cloud's time a restore started) matches anything,
+    also in a nested dict."""
     if isinstance(check_after, dict) and isinstance(real_after, dict):
-        wrong = ['%s: check %r, real %r' % (key, value, real_after.get(key))
-                 for key, value in sorted(check_after.items())
-                 if value is not None and real_after.get(key) != value]
-        return 'after differs: %s' % '; '.join(wrong) if wrong else ''
-    return '' if check_after == real_after else 'after differs: check %r, real %r' % (check_after, real_after)
+        wrong = []
+        for key, value in sorted(check_after.items()):
+            if value is not None:
+                wrong += after_differs(value, real_after.get(key), path + key + '.')
+        return wrong
+    if check_after == real_after:
+        return []
+    return ['%s: check %r, real %r' % (path.rstrip('.') or 'after', check_after, real_after)]
 
 
 def compare(name, check, real, again=None, no_cloud_change=False):
