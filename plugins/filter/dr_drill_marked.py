@@ -96,7 +96,8 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, format_time, parse_time
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
+    RetentionError, format_time, parse_time, require_records)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 RUN = re.compile(r'^[a-z0-9]{1,20}$')
@@ -128,9 +129,17 @@ def _marked_disk(disk, disks_of):
 def _marked_drill(drill, groups):
     match = DRILL_NAME.match(str(drill.get('name') or ''))
     group_id = drill.get('server_group_id')
-    if not match or group_id not in groups or match.group(2) != drill_check(match.group(1), group_id):
+    if not match or not isinstance(group_id, str) or group_id not in groups or match.group(2) != drill_check(match.group(1), group_id):
         return None
     return dict(kind='dr_drill', run=match.group(1), of=group_id)
+
+
+def _ids(value, what):
+    if value is None:
+        return set()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise AnsibleFilterError('dr_drill_marked: %s must be a list of ids, not %r' % (what, value))
+    return set(value)
 
 
 def dr_drill_marked(disks, drills=None, disks_of=None, groups=None, now=None, lease=None):
@@ -140,11 +149,15 @@ def dr_drill_marked(disks, drills=None, disks_of=None, groups=None, now=None, le
         raise AnsibleFilterError('dr_drill_marked: %s' % exc)
     if isinstance(lease, bool) or not isinstance(lease, int) or lease < 0:
         raise AnsibleFilterError('dr_drill_marked: lease must be a number of seconds, not %r' % (lease,))
-    disks_of, groups = set(disks_of or []), set(groups or [])
+    try:
+        disks, drills = require_records(disks, 'the disks', optional=True), require_records(drills, 'the DR drills', optional=True)
+    except RetentionError as exc:
+        raise AnsibleFilterError('dr_drill_marked: %s' % exc)
+    disks_of, groups = _ids(disks_of, 'disks_of'), _ids(groups, 'groups')
     found = []
-    for resources, marked, scope in ((disks or [], _marked_disk, disks_of), (drills or [], _marked_drill, groups)):
+    for resources, marked, scope in ((disks, _marked_disk, disks_of), (drills, _marked_drill, groups)):
         for resource in resources:
-            record = marked(resource, scope) if isinstance(resource, dict) else None
+            record = marked(resource, scope)
             created = record and _created(resource)
             if created is None:  # no marks, or marks that do not parse: not a drill's
                 continue

@@ -21,10 +21,10 @@ description:
     (C(register), C(set_fact), task C(vars), C(loop_var)), read from O(role_path).
   - A variable with the role's prefix (C(<role>_)) that is not known is reported when it is a
     typo of a known one, one edit apart (a letter added, dropped, changed, or two neighbours
-    swapped), two for names of more than 12 characters after the prefix. Names further from
-    every known one are left alone, as the same prefix is the one ansible-lint asks plays to give
-    their own facts (C(restore_ticket), C(drill_verify_disks)), which the role cannot tell apart
-    from its input.
+    swapped), two for names of more than 12 characters after the prefix; the run fails.
+  - Any other unknown variable with the prefix is reported as a warning that names it, and the run
+    goes on, as the same prefix is the one ansible-lint asks plays to give their own facts
+    (C(restore_ticket), C(drill_verify_disks)), which the role cannot tell apart from a mistake.
 options:
   _input:
     description:
@@ -64,6 +64,7 @@ import os
 
 from ansible.errors import AnsibleFilterError
 from ansible.parsing.utils.yaml import from_yaml
+from ansible.utils.display import Display
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
@@ -130,21 +131,28 @@ def dr_role_variables(names, role_path, prefix=None):
     if not role_path or not os.path.isdir(str(role_path)):
         raise AnsibleFilterError('dr_role_variables needs the role directory (role_path), not %r' % (role_path,))
     role_path = str(role_path)
+    if prefix is not None and not (isinstance(prefix, str) and prefix):
+        raise AnsibleFilterError('dr_role_variables: prefix must be the variables\' common start, not %r' % (prefix,))
     prefix = prefix or os.path.basename(os.path.normpath(role_path)) + '_'
     known = known_role_variables(role_path)
     candidates = sorted(k for k in known if k.startswith(prefix))
-    problems = []
+    problems, unknown = [], []
     for name in sorted(set(names)):
-        if not name.startswith(prefix) or name in known or not candidates:
+        if not name.startswith(prefix) or name in known:
             continue
         suffix = name[len(prefix):]
         limit = 2 if len(suffix) > 12 else 1
-        distance, closest = min((edit_distance(suffix, k[len(prefix):]), k) for k in candidates)
-        if distance <= limit:
+        distance, closest = min((edit_distance(suffix, k[len(prefix):]), k) for k in candidates) if candidates else (None, None)
+        if distance is not None and distance <= limit:
             problems.append('%s (did you mean %s?)' % (name, closest))
+        else:
+            unknown.append(name)
+    role = prefix.rstrip('_')
+    if unknown:
+        Display().warning('the %s role does not use the variable%s %s (a fact of the play, or a mistake: the role '
+                          'ignores it)' % (role, 's' if len(unknown) > 1 else '', ', '.join(unknown)))
     if not problems:
         return ''
-    role = prefix.rstrip('_')
     return ('the %s role does not know the variable%s %s; a mistyped variable is ignored and its default used, so '
             'the run stops here; nothing was changed' % (role, 's' if len(problems) > 1 else '', ', '.join(problems)))
 

@@ -16,7 +16,7 @@ description:
   - From all disks of the project (the C(disks) of M(dataprotection.evs.disk_info)), the ones a
     selector covers, sorted by name - by the same rule as the tiers of a DR policy
     (P(dataprotection.evs.dr_policy_disks#filter)), for playbooks that select disks without a policy
-    (P(dataprotection.evs.snapshot#playbook)).
+    (the C(dataprotection.evs.snapshot) playbook).
   - The selector is checked first, so an empty input list checks it without any request.
   - "Metadata values are text, as the cloud stores them: an integer is compared as its decimal
     text; a boolean (YAML reads an unquoted C(yes), C(no), C(true), C(false), C(on), C(off) as

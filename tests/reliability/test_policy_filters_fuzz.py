@@ -186,10 +186,30 @@ def test_the_selecting_filters_refuse_bad_pairs_cleanly(pairs):
     call_cleanly("dr_audit", DISKS, policy, NOW, pairs=pairs)
 
 
+@settings(max_examples=100, **SETTINGS)
+@given(disks=st.one_of(st.just(DISKS), json_like), drills=json_like, disks_of=json_like, groups=json_like,
+       now=st.one_of(st.just(NOW), json_like), lease=json_like)
+def test_dr_drill_marked_refuses_bad_arguments_cleanly(disks, drills, disks_of, groups, now, lease):
+    call_cleanly("dr_drill_marked", disks, drills=drills, disks_of=disks_of, groups=groups, now=now, lease=lease)
+
+
+@settings(max_examples=100, **SETTINGS)
+@given(pairs=json_like, disks=st.one_of(st.just(DISKS), json_like), serving_az=json_like)
+def test_dr_failover_metadata_refuses_bad_arguments_cleanly(pairs, disks, serving_az):
+    call_cleanly("dr_failover_metadata", pairs, disks, serving_az)
+
+
+@settings(max_examples=100, **SETTINGS)
+@given(names=st.one_of(json_like, st.lists(st.sampled_from(["restore_disk", "restore_dsik", "restore_", "x"]))),
+       role_path=st.one_of(st.just(str(REPO / "roles" / "restore")), json_like), prefix=json_like)
+def test_dr_role_variables_refuses_bad_arguments_cleanly(names, role_path, prefix):
+    call_cleanly("dr_role_variables", names, role_path, prefix=prefix)
+
+
 def test_every_filter_is_fuzzed():
     fuzzed = {"dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
               "dr_restore_point", "dr_audit", "dr_snapshot_batch", "dr_policy_backups", "dr_policy_replication",
-              "dr_restore_plan", "dr_select_disks"}
+              "dr_restore_plan", "dr_select_disks", "dr_drill_marked", "dr_failover_metadata", "dr_role_variables"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above

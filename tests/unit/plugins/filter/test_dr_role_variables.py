@@ -59,3 +59,19 @@ def test_bad_input():
         dr_role_variables(['x_y'], '/no/such/role')
     with pytest.raises(AnsibleFilterError, match='list of variable names'):
         dr_role_variables('restore_x', os.path.join(ROLES, 'restore'))
+
+
+def test_an_unknown_variable_far_from_every_known_one_is_reported_as_a_warning(monkeypatch):
+    warned = []
+    monkeypatch.setattr('ansible.utils.display.Display.warning', lambda self, msg, *a, **k: warned.append(msg))
+    path = os.path.join(ROLES, 'restore')
+    assert dr_role_variables(['restore_disk', 'restore_overwrite_everything'], path) == ''
+    assert warned == ['the restore role does not use the variable restore_overwrite_everything (a fact of the play, '
+                      'or a mistake: the role ignores it)']
+
+
+def test_known_variables_give_no_warning(monkeypatch):
+    warned = []
+    monkeypatch.setattr('ansible.utils.display.Display.warning', lambda self, msg, *a, **k: warned.append(msg))
+    dr_role_variables(['restore_disk', 'restore_confirm'], os.path.join(ROLES, 'restore'))
+    assert warned == []
