@@ -71,11 +71,13 @@ demo: venv source-tree
 TEST_SUITES := unit emulator-test sanity lint build-check changelog-lint docs integration reliability molecule awx-test matrix
 
 test: venv
-	@passed=0; failed=""; \
+	@passed=0; failed=""; times=""; \
 	for suite in $(TEST_SUITES); do \
-	  echo "==== make $$suite"; \
+	  echo "==== make $$suite"; started=$$SECONDS; \
 	  if $(MAKE) --no-print-directory $$suite; then passed=$$((passed + 1)); else failed="$$failed $$suite"; fi; \
+	  times="$$times $$suite=$$((SECONDS - started))s"; \
 	done; \
+	echo "==== make test: seconds per suite:$$times (total $${SECONDS}s)"; \
 	echo "==== make test: suites that failed:$${failed:- none}"; \
 	echo "suites: $$passed passed, $$(wc -w <<<"$$failed") failed"; \
 	[ -z "$$failed" ]
