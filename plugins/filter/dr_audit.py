@@ -42,6 +42,7 @@ options:
         bring it back (backups restored into another AZ, a failover).
     type: dict
 extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
   - dataprotection.evs.policy_filter
   - dataprotection.evs.policy_filter.now
   - dataprotection.evs.policy_filter.pairs

@@ -25,6 +25,8 @@ options:
     description: The report.
     type: dict
     required: true
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

@@ -51,6 +51,8 @@ options:
     description: Seconds a drill run may take; a resource older than this is a leftover.
     type: int
     required: true
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

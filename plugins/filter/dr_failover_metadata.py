@@ -37,6 +37,8 @@ options:
     description: The availability zone that is production after the switch.
     type: str
     required: true
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

@@ -111,6 +111,8 @@ options:
             description: Snapshot disks that are attached to a server (crash-consistent).
             type: bool
             default: true
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

@@ -55,6 +55,7 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
   - dataprotection.evs.policy_filter
   - dataprotection.evs.policy_filter.now
   - dataprotection.evs.policy_filter.pairs

@@ -36,6 +36,7 @@ options:
     description: The checked policy (for its name and C(az_distances_km)).
     type: dict
 extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
   - dataprotection.evs.policy_filter.pairs
 '''
 

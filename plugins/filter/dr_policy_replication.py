@@ -53,6 +53,7 @@ options:
     type: list
     elements: str
 extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
   - dataprotection.evs.policy_filter
 '''
 

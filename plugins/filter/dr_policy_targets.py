@@ -29,6 +29,7 @@ options:
     type: str
     default: snapshot
 extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
   - dataprotection.evs.policy_filter
   - dataprotection.evs.policy_filter.now
   - dataprotection.evs.policy_filter.pairs

@@ -76,6 +76,8 @@ options:
         fails (the cloud cannot tell whether the disk was written since), naming
         C(restore_request_id).
     type: str
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

@@ -32,6 +32,8 @@ options:
     description: Words for the disk in messages.
     type: str
     default: disk
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

@@ -40,6 +40,8 @@ options:
   prefix:
     description: The role's prefix; default the name of O(role_path) followed by C(_).
     type: str
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

@@ -54,6 +54,7 @@ options:
     type: str
     default: selector
 extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
   - dataprotection.evs.policy_filter.pairs
 '''
 

@@ -43,6 +43,8 @@ options:
     type: str
     choices: [present, absent]
     default: present
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

@@ -90,6 +90,8 @@ options:
         run, which creates nothing, predicts the prune of the real run.
     type: list
     elements: dict
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

@@ -27,6 +27,8 @@ options:
       - The stamp is to the minute, so shorter slots would share names; they are refused.
     type: raw
     required: true
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
 '''
 
 EXAMPLES = r'''

@@ -22,6 +22,8 @@ from collections.abc import Mapping, Set
 
 import ansible.template
 
+from ansible.errors import AnsibleFilterError
+
 # ansible-core 2.19 and later template only strings tagged as trusted: a string nobody tagged
 # (every string built from the cloud's answers) is never templated, so there is nothing to mark.
 TAGGED_CORE = hasattr(ansible.template, 'trust_as_template')
@@ -63,10 +65,23 @@ def _mark(value):
 
 
 def untrusted_results(function):
-    """``function`` (a filter) with its result passed through :func:`untrusted`."""
+    """``function`` (a filter) with its result passed through :func:`untrusted`.
+
+    Every filter also takes ``errors``: ``strict`` (default) raises its refusal, ``return`` returns
+    ``{'refused': message}`` instead. Ansible wraps an exception raised while templating a task
+    argument in its own words ("Finalization of task args for set_fact failed: ... The filter plugin
+    ... failed: ..."); a role that asks for the refusal as a value fails with the message alone."""
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        return untrusted(function(*args, **kwargs))
+        errors = kwargs.pop('errors', 'strict')
+        if errors not in ('strict', 'return'):
+            raise AnsibleFilterError('errors must be strict or return, not %r' % (errors,))
+        try:
+            return untrusted(function(*args, **kwargs))
+        except AnsibleFilterError as exc:
+            if errors == 'strict':
+                raise
+            return {'refused': untrusted(str(exc))}
     return wrapper
 
 

@@ -27,6 +27,8 @@ refused() {
     tail -n 30 "$name.log"; fail "$name" "the run succeeded; it must be refused"
   elif ! grep -F -- "$pattern" "$name.log"; then
     tail -n 30 "$name.log"; fail "$name" "the output does not say: $pattern"
+  elif grep -E "Finalization of task args|The filter plugin|unhandled exception occurred while templating" "$name.log"; then
+    fail "$name" "the refusal is wrapped in Ansible's templating error instead of being the task's message"
   fi
   run verify.yml -e "verify_context=$name" "${flags[@]}" || fail "$name" "the cloud saw a change"
 }

@@ -14,6 +14,8 @@ import os
 
 import pytest
 
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.dataprotection.evs.plugins.plugin_utils import unsafe
 
 FILTER_DIR = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'plugins', 'filter')
@@ -44,3 +46,29 @@ def test_a_wrapped_filter_passes_its_result_through_untrusted(monkeypatch):
     result = {'name': 'db01'}
     wrapped = unsafe.untrusted_filters({'f': lambda *args, **kwargs: result})['f']
     assert wrapped(1, x=2) == ['marked', result] and seen == [result]
+
+
+def test_a_refusal_is_raised_or_returned_as_asked():
+    def refuse(*args, **kwargs):
+        raise AnsibleFilterError('tier gold: rpo 30s is below 1m')
+    wrapped = unsafe.untrusted_filters({'f': refuse})['f']
+    with pytest.raises(AnsibleFilterError, match='below 1m'):
+        wrapped([])
+    with pytest.raises(AnsibleFilterError, match='below 1m'):
+        wrapped([], errors='strict')
+    assert wrapped([], errors='return') == {'refused': 'tier gold: rpo 30s is below 1m'}
+    with pytest.raises(AnsibleFilterError, match='strict or return'):
+        wrapped([], errors='ignore')
+
+
+def test_a_python_error_is_never_turned_into_a_refusal():
+    def broken(*args, **kwargs):
+        raise KeyError('tiers')
+    with pytest.raises(KeyError):
+        unsafe.untrusted_filters({'f': broken})['f']([], errors='return')
+
+
+def test_the_errors_option_does_not_reach_the_filter():
+    seen = {}
+    wrapped = unsafe.untrusted_filters({'f': lambda *args, **kwargs: seen.update(kwargs) or 'ok'})['f']
+    assert wrapped([], x=1, errors='return') == 'ok' and seen == {'x': 1}
