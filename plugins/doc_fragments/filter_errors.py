@@ -19,7 +19,7 @@ options:
       - C(strict) fails the task. Ansible then wraps the filter's message in its own words about
         templating the task's arguments.
       - C(return) returns a dictionary with the single key C(refused), the message, instead, as the collection's roles do, so that a
-        following M(ansible.builtin.fail) task shows the message alone (O(errors=return) never hides
+        following C(ansible.builtin.fail) task shows the message alone (O(errors=return) never hides
         a Python error, only refusals).
     type: str
     choices: [strict, return]
