@@ -20,6 +20,8 @@ description:
     older than the RPO (for C(failure: az) only copies outside the disk's AZ count: backups and
     live replication) and every mechanism the tier uses has a copy; else C(out of policy), with
     the reasons (no copy, stale, only copies in the disk's AZ, a missing mechanism)."
+  - A disk a tier names (or lists by id) that the cloud does not have is a row with the verdict
+    C(missing) and the reason, not a failure, so that the report still covers the other disks.
 options:
   snapshots:
     description: The snapshots (C(snapshots) of M(dataprotection.evs.snapshot_info)).

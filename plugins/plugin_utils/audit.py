@@ -164,9 +164,20 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones):
     rows, empty = [], []
     snapshots_of, backups_of = _by_disk(snapshots, 'volume_id'), _by_disk(backups, 'disk_id')
     for tier in policy['tiers']:
-        covered = select_disks(disks, tier, policy, pairs)
-        if not covered:
+        missing = []
+        covered = select_disks(disks, tier, policy, pairs, missing)
+        if not covered and not missing:
             empty.append(tier['name'])
+        for gone in missing:
+            # a disk the policy names and the cloud does not have is unprotected by definition:
+            # reported, so that the rest of the report is still written
+            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
+                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
+                         'disk_id': gone.get('id'), 'disk_name': gone.get('name'),
+                         'availability_zone': None, 'disk_status': 'missing', 'availability_zone_up': True,
+                         'notes': [], 'copies': [], 'newest_surviving_age': None,
+                         'copies_per_mechanism': {'snapshot': 0, 'backup': 0, 'replication': 0},
+                         'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
         for disk in covered:
             copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones)
             verdict, reasons, newest = _verdict(tier, disk, copies, zones)
@@ -268,7 +279,7 @@ def audit_html(report):
         locations = sorted(set(c['location'] for c in row['copies']))
         out.append('<tr><td>%s<br><small>%s, %s</small></td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td>'
                    '<td>%d</td><td>%s</td><td>%s</td><td class="%s">%s%s</td></tr>' % (
-                       esc(row['disk_name'] or ''), esc(row['disk_id']), esc(row['availability_zone'] or '?'),
+                       esc(row['disk_name'] or ''), esc(row['disk_id'] or '-'), esc(row['availability_zone'] or '?'),
                        esc(row['tier']), esc(row['failure']), esc(row['rpo_text']), counts['snapshot'], counts['backup'],
                        counts['replication'], esc('-' if newest is None else human_age(newest) + ' old'),
                        esc(', '.join(locations) or '-'), 'ok' if row['verdict'] == 'compliant' else 'bad',

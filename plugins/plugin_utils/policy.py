@@ -443,12 +443,21 @@ def dr_replicas(pairs):
     return replicas
 
 
-def select_by(disks, wanted, where, pairs=None, secondary=None):
+def select_by(disks, wanted, where, pairs=None, secondary=None, missing=None):
     """The disks a normalized selector (``check_selector``) covers, by id, and the problems (a
     named disk or id that is missing or a DR replica, an ambiguous name): those that carry all its
     metadata pairs, or are named, or have a listed id, or every disk with ``all_disks``, never the
-    DR side of one of ``pairs``."""
+    DR side of one of ``pairs``. Given a ``missing`` list, a named disk or id that does not exist
+    is added to it ({'name': ...} or {'id': ...}, with the reason) instead of being a problem: the
+    audit reports such a disk, where a change would stop."""
     problems, chosen = [], {}
+
+    def absent(key, value, reason):
+        if missing is None:
+            problems.append(reason)
+        else:
+            missing.append({key: value, 'reason': reason})
+
     replicas = dr_replicas(pairs)
     sources = [d for d in disks or [] if d.get('id') not in replicas]
     metadata = wanted.get('metadata') or {}
@@ -467,7 +476,7 @@ def select_by(disks, wanted, where, pairs=None, secondary=None):
             problems.append("%s names disk '%s', which is the DR replica of replication pair %s; DR replicas are never "
                             "selected: name the production disk" % (where, name, replicas[replica[0]['id']]))
         elif not named:
-            problems.append("%s names disk '%s', which does not exist" % (where, name))
+            absent('name', name, "%s names disk '%s', which does not exist" % (where, name))
         elif len(named) > 1:
             problems.append("%s names disk '%s', but %d disks have that name; list it under ids instead (%s)"
                             % (where, name, len(named), ', '.join(d['id'] for d in named)))
@@ -479,20 +488,20 @@ def select_by(disks, wanted, where, pairs=None, secondary=None):
             problems.append("%s lists disk id %s, which is the DR replica of replication pair %s; DR replicas are "
                             "never selected: list the production disk" % (where, disk_id, replicas[disk_id]))
         elif not found:
-            problems.append("%s lists disk id %s, which does not exist" % (where, disk_id))
+            absent('id', disk_id, "%s lists disk id %s, which does not exist" % (where, disk_id))
         else:
             chosen[disk_id] = found[0]
     return chosen, problems
 
 
-def select_disks(disks, tier, policy=None, pairs=None):
+def select_disks(disks, tier, policy=None, pairs=None, missing=None):
     """The disks a (normalized) tier covers, in name order (``select_by``; give the project's
     replication ``pairs`` so that DR replicas are left out). A named disk or id that is missing
-    or a DR replica, an ambiguous name, or a disk the tier cannot protect (secondary AZ equal to
-    or too far from the disk's) raises PolicyError."""
+    (unless collected in ``missing``) or a DR replica, an ambiguous name, or a disk the tier
+    cannot protect (secondary AZ equal to or too far from the disk's) raises PolicyError."""
     where = "tier '%s'" % tier['name']
     secondary = tier.get('secondary_az') if 'replication' in tier['mechanisms'] else None
-    chosen, problems = select_by(disks, tier['disks'], where, pairs, secondary)
+    chosen, problems = select_by(disks, tier['disks'], where, pairs, secondary, missing)
     distances = (policy or {}).get('az_distances_km') or {}
     if secondary:
         for disk in chosen.values():

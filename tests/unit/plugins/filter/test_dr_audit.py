@@ -168,3 +168,19 @@ def test_zones_must_map_zones_to_booleans():
     from ansible.errors import AnsibleFilterError
     with pytest.raises(AnsibleFilterError, match='zones must map each availability zone'):
         dr_audit(DISKS, POLICY, NOW, zones={'eu-de-01': 'down'})
+
+
+def test_a_named_disk_that_is_gone_is_reported_missing_and_the_rest_still_judged():
+    # the attack: a disk of the policy is deleted; the audit must say so, not crash or skip it
+    policy = dr_policy({'name': 'shop', 'tiers': [
+        {'name': 'named', 'failure': 'disk', 'rpo': '1d', 'retention': {'last': 2},
+         'disks': {'names': ['fresh', 'deleted-db'], 'ids': ['d-gone']}}]})
+    result = dr_audit(DISKS, policy, NOW, snapshots=SNAPSHOTS)
+    by_name = dict((r['disk_name'] or r['disk_id'], r) for r in result['disks'])
+    assert by_name['fresh']['verdict'] == 'compliant'
+    assert by_name['deleted-db']['verdict'] == 'missing'
+    assert by_name['deleted-db']['reasons'] == ["tier 'named' names disk 'deleted-db', which does not exist (deleted or renamed?)"]
+    assert by_name['d-gone']['verdict'] == 'missing'
+    assert result['summary'] == {'disks': 3, 'compliant': 1, 'out_of_policy': 2, 'empty_tiers': []}
+    assert result['compliant'] is False
+    assert 'deleted-db' in dr_audit_html(result)
