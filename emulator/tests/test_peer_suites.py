@@ -25,6 +25,7 @@ import yaml
 from conftest import TENANT_A, TENANT_B
 from evs_emulator.cli import clouds_yaml
 from evs_emulator.config import Config
+from evs_emulator.conformance import use_clouds_yaml
 
 EXPECTED = yaml.safe_load((Path(__file__).parent / "peer_suites.yaml").read_text())
 OPENSTACKSDK_MODULES = [f"openstack.tests.functional.block_storage.v3.test_{name}"
@@ -98,11 +99,8 @@ def peer_env(fast, base_url, tmp_path, monkeypatch):
     import openstack.config
     from otcextensions.tests.functional import base as otc_base
 
-    path = tmp_path / "clouds.yaml"
-    path.write_text(clouds_yaml(Config.load(), base_url))
-    for name in [k for k in os.environ if k.startswith("OS_")]:
-        monkeypatch.delenv(name)
-    for name, value in peer_environment(str(path)).items():
+    use_clouds_yaml(base_url, tmp_path, monkeypatch)
+    for name, value in peer_environment(str(tmp_path / "clouds.yaml")).items():
         monkeypatch.setenv(name, value)
     # otcextensions' base connects with the cloud region it read at import
     monkeypatch.setattr(otc_base, "TEST_CLOUD_REGION", openstack.config.get_cloud_region(cloud=TENANT_A.cloud))
