@@ -14,6 +14,12 @@ def load_default_text() -> str:
     return resources.files("evs_emulator").joinpath("default_config.yaml").read_text()
 
 
+# Whose documents the answers follow where Open Telekom Cloud and Huawei Cloud differ (README,
+# "Choices where the reference is unsure"): `otc`, OTC's API reference (../shared/api), or
+# `huawei`, Huawei Cloud's SDK models (huaweicloudsdk* 3.1.219).
+API_FLAVOURS = ("otc", "huawei")
+
+
 @dataclass(frozen=True)
 class Tenant:
     cloud: str
@@ -36,6 +42,9 @@ class Config:
         self.default_timings: dict = dict(data["timings"])
         self.token_lifetime = float(data.get("token_lifetime_seconds", 86400))
         self.aksk_max_skew = float(data.get("aksk_max_skew_seconds", 900))
+        self.api_flavour: str = data.get("api_flavour", "otc")
+        if self.api_flavour not in API_FLAVOURS:
+            raise ValueError(f"api_flavour must be one of {', '.join(API_FLAVOURS)}, not {self.api_flavour!r}")
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Config":

@@ -25,6 +25,9 @@ NOTES = {
     ("POST", "/identity/v3/auth/tokens"): ("partial", "password (user by name+domain or id) and token methods; "
                                                       "project/domain scope; no assume_role, no totp"),
     ("GET", "/identity/v3/auth/tokens"): ("yes", "validation; HEAD too (no body)"),
+    ("GET", "/ecs/v2.1/{project_id}/flavors/detail"): ("partial", "four s3 flavors, disk/swap/ephemeral unused (0) "
+                                                                  "as the ECS API documents; no minDisk, minRam, "
+                                                                  "sort or paging"),
     ("GET", "/identity/v3/auth/catalog"): ("yes", "token or AK/SK (project from X-Project-Id)"),
     ("GET", "/identity/v3/projects"): ("yes", "projects of the caller's domain; token or AK/SK"),
     ("POST", "/evs/{v2,v3}/{project_id}/volumes"): ("partial", "blank, from snapshot_id, or from backup_id (a VBS or "

@@ -20,6 +20,17 @@ def test_server_build_then_active(admin, alice):
     assert alice.call("GET", alice.ecs("/servers/detail")).body["servers"][0]["status"] == "ACTIVE"
 
 
+def test_flavors_as_ecs_documents_them(alice):
+    """ECS's native flavor API: no local disks (`disk`, `swap`, ephemeral unused), name = id."""
+    listed = alice.call("GET", alice.ecs("/flavors")).body["flavors"]
+    detailed = alice.call("GET", alice.ecs("/flavors/detail")).body["flavors"]
+    assert [f["id"] for f in listed] == [f["name"] for f in detailed] == [f["id"] for f in detailed]
+    assert {(f["disk"], f["swap"], f["OS-FLV-EXT-DATA:ephemeral"]) for f in detailed} == {(0, "", 0)}
+    shown = alice.call("GET", alice.ecs("/flavors/s3.medium.1")).body["flavor"]
+    assert (shown["vcpus"], shown["ram"]) == (1, 1024)
+    assert alice.call("GET", alice.ecs("/flavors/m1.tiny")).status == 404
+
+
 def test_attach_and_detach_walk_the_volume_states(admin, alice):
     admin.freeze()
     admin.set_timings({"volume.create": 0, "server.create": 0})

@@ -159,13 +159,17 @@ class CBR:
     def normalise(raw):
         if raw is None:
             return None
-        extend = raw.get('extend_info') or {}
+        # Open Telekom Cloud documents `incremental` in `extend_info`; Huawei Cloud answers it at
+        # the top level of the backup (huaweicloudsdkcbr BackupResp). Read whichever is there.
+        incremental = (raw.get('extend_info') or {}).get('incremental')
+        if incremental is None:
+            incremental = raw.get('incremental')
         return {
             'id': raw.get('id'), 'name': raw.get('name'), 'description': raw.get('description'),
             'status': raw.get('status'), 'backend': 'cbr', 'disk_id': raw.get('resource_id'),
             'disk_name': raw.get('resource_name'), 'size': raw.get('resource_size'),
             'availability_zone': raw.get('resource_az'), 'vault_id': raw.get('vault_id'),
-            'checkpoint_id': raw.get('checkpoint_id'), 'incremental': extend.get('incremental'),
+            'checkpoint_id': raw.get('checkpoint_id'), 'incremental': incremental,
             'created_at': raw.get('created_at'), 'updated_at': raw.get('updated_at')}
 
     # -------------------------------------------------------------- vaults

@@ -664,8 +664,8 @@ async def show_checkpoint(call: Call):
     return json_response({"checkpoint": checkpoint_view(call, checkpoint)})
 
 
-def backup_view(b: dict) -> dict:
-    return {
+def backup_view(b: dict, api_flavour: str = "otc") -> dict:
+    view = {
         "id": b["id"], "name": b["name"], "description": b["description"], "checkpoint_id": b["checkpoint_id"],
         "vault_id": b["vault_id"], "project_id": b["project_id"], "provider_id": PROVIDERS["disk"],
         "resource_id": b["resource_id"], "resource_name": b["resource_name"], "resource_type": b["resource_type"],
@@ -679,6 +679,14 @@ def backup_view(b: dict) -> dict:
                         "system_disk": False, "contain_system_disk": False, "encrypted": False,
                         "os_images_data": None, "progress": 100 if b["status"] == "available" else 0},
     }
+    if api_flavour == "huawei":
+        # OTC documents `incremental` and `progress` in extend_info (../shared/api/cbr.md); Huawei
+        # Cloud's model has `incremental` at the top level and neither in extend_info
+        # (huaweicloudsdkcbr BackupResp.incremental, BackupExtendInfo; API Explorer api=ShowBackup).
+        extend = view["extend_info"]
+        view["incremental"] = extend.pop("incremental")
+        del extend["progress"]
+    return view
 
 
 def _paging(query) -> tuple[int, int]:
@@ -738,13 +746,15 @@ async def list_backups(call: Call):
         chosen = items_after[:limit]
     else:
         chosen = items[offset:offset + limit]
-    return json_response({"backups": [backup_view(b) for b in chosen], "count": len(items), "limit": limit,
+    flavour = call.emu.config.api_flavour
+    return json_response({"backups": [backup_view(b, flavour) for b in chosen], "count": len(items), "limit": limit,
                           "offset": offset})
 
 
 @endpoint
 async def show_backup(call: Call):
-    return json_response({"backup": backup_view(call.backup(call.request.path_params["backup_id"]))})
+    return json_response({"backup": backup_view(call.backup(call.request.path_params["backup_id"]),
+                                                 call.emu.config.api_flavour)})
 
 
 @endpoint

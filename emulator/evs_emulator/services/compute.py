@@ -25,6 +25,11 @@ SERVER_OPS = lifecycle.operations(
 )
 LIST_RULES = ListRules(sort_keys=("created", "name", "id", "status"), default_sort_key="created")
 DEVICES = [f"/dev/vd{letter}" for letter in "bcdefghijklmnopqrstuvwxyz"]
+# A few general-purpose flavors of the region (name = id on ECS). ECS documents `disk`, `swap`,
+# `OS-FLV-EXT-DATA:ephemeral` as unused, always 0 / "" / 0: disks are EVS volumes, never local
+# (ECS API reference, "Querying Details About an ECS Flavor (Native OpenStack API)",
+# GET /v2.1/{project_id}/flavors/{flavor_id}, and the list ".../flavors/detail").
+FLAVORS = {"s3.medium.1": (1, 1024), "s3.medium.2": (1, 2048), "s3.large.2": (2, 4096), "s3.xlarge.2": (4, 8192)}
 
 
 class Call(ProjectCall):
@@ -77,6 +82,15 @@ def server_view(call: Call, s: dict) -> dict:
         "addresses": {}, "accessIPv4": "", "accessIPv6": "", "hostId": "", "OS-EXT-STS:vm_state":
             s["status"].lower(), "key_name": None,
     }
+
+
+def flavor_view(call: Call, name: str) -> dict:
+    vcpus, ram = FLAVORS[name]
+    return {"id": name, "name": name, "vcpus": vcpus, "ram": ram, "disk": 0, "swap": "",
+            "OS-FLV-EXT-DATA:ephemeral": 0, "OS-FLV-DISABLED:disabled": False, "rxtx_factor": 1.0,
+            "os-flavor-access:is_public": True,
+            "links": [{"href": f"{call.endpoint}/flavors/{name}", "rel": "self"},
+                      {"href": f"{call.base_url}/ecs/{call.project_id}/flavors/{name}", "rel": "bookmark"}]}
 
 
 def attachment_view(volume: dict, attachment: dict) -> dict:
@@ -140,6 +154,26 @@ async def delete_server(call: Call):
             _start_detach(call, volume, server["id"])
     call.servers.save(begin(server, SERVER_OPS["server.delete"], call.now, call.timings()))
     return empty(204)
+
+
+# -- flavors (read only) ----------------------------------------------------
+@endpoint
+async def list_flavors(call: Call):
+    return json_response({"flavors": [{k: v for k, v in flavor_view(call, name).items() if k in ("id", "name", "links")}
+                                      for name in FLAVORS]})
+
+
+@endpoint
+async def list_flavors_detail(call: Call):
+    return json_response({"flavors": [flavor_view(call, name) for name in FLAVORS]})
+
+
+@endpoint
+async def show_flavor(call: Call):
+    name = call.request.path_params["flavor_id"]
+    if name not in FLAVORS:
+        raise errors.not_found(f"Flavor {name} could not be found.")
+    return json_response({"flavor": flavor_view(call, name)})
 
 
 # -- volume attachments ----------------------------------------------------
@@ -220,6 +254,9 @@ def mounts() -> list:
         Route(f"{pid}/servers/detail", list_servers_detail, methods=["GET"]),
         Route(f"{pid}/servers/{{server_id}}", show_server, methods=["GET"]),
         Route(f"{pid}/servers/{{server_id}}", delete_server, methods=["DELETE"]),
+        Route(f"{pid}/flavors", list_flavors, methods=["GET"]),
+        Route(f"{pid}/flavors/detail", list_flavors_detail, methods=["GET"]),
+        Route(f"{pid}/flavors/{{flavor_id}}", show_flavor, methods=["GET"]),
         Route(f"{pid}/servers/{{server_id}}/os-volume_attachments", attach_volume, methods=["POST"]),
         Route(f"{pid}/servers/{{server_id}}/os-volume_attachments", list_attachments, methods=["GET"]),
         Route(f"{pid}/servers/{{server_id}}/os-volume_attachments/{{volume_id}}", show_attachment, methods=["GET"]),
