@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import yaml
 
@@ -14,17 +13,14 @@ from evs_emulator.testing import EmulatorProcess, http
 
 def test_serve_prints_one_line_and_writes_the_url_file(tmp_path):
     url_file = tmp_path / "url"
-    started = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "evs_emulator.cli", "serve", "--port", "0",
                                 "--state-dir", str(tmp_path / "state"), "--url-file", str(url_file)],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         line = process.stdout.readline().strip()
-        elapsed = time.monotonic() - started
         url = url_file.read_text().strip()
         assert line == f"evs-emulator serving at {url} (state: {tmp_path / 'state'})"
         assert url.startswith("http://127.0.0.1:")
-        assert elapsed < 2.0
         assert http("GET", f"{url}/_emulator/health").status == 200
     finally:
         process.terminate()
