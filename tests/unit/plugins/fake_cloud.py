@@ -61,6 +61,22 @@ class Request:
         return '%s %s' % (self.method, self.url)
 
 
+class RecordingSession:
+    """A requests.Session look-alike that keeps every request it is given."""
+
+    def __init__(self):
+        self.requests = []
+        self.verify = True
+
+    @property
+    def mutating(self):
+        return [r for r in self.requests if r.mutating]
+
+    def record(self, method, url, headers, data):
+        self.requests.append(Request(method, url, headers or {}, data))
+        return self.requests[-1]
+
+
 class ScriptedSession:
     """Answers with the responses (or exceptions) given, in order; records every request."""
 
@@ -96,7 +112,7 @@ def password_settings(**extra):
     return settings
 
 
-class FakeCloud:
+class FakeCloud(RecordingSession):
     """An in-memory EVS behind Keystone, reachable through ``request()`` like a requests.Session.
 
     Resources are created ``creating`` and become ``available`` on the next GET (likewise
@@ -104,10 +120,9 @@ class FakeCloud:
     """
 
     def __init__(self):
+        super().__init__()
         self.volumes = {}
         self.snapshots = {}
-        self.requests = []
-        self.verify = True
         self._ids = itertools.count(1)
         # (method, path regex, FakeResponse | exception | callable(request)) used once instead
         self.fail_next = []
@@ -140,14 +155,9 @@ class FakeCloud:
         self.snapshots[sid] = snapshot
         return snapshot
 
-    @property
-    def mutating(self):
-        return [r for r in self.requests if r.mutating]
-
     # the session interface
     def request(self, method, url, data=None, headers=None, timeout=None, allow_redirects=True):
-        req = Request(method, url, headers or {}, data)
-        self.requests.append(req)
+        req = self.record(method, url, headers, data)
         for i, (fmethod, pattern, response) in enumerate(self.fail_next):
             if fmethod == method and re.search(pattern, req.path):
                 del self.fail_next[i]

@@ -16,7 +16,7 @@ import pytest
 from ansible_collections.dataprotection.evs.plugins.module_utils import module as module_base
 from ansible_collections.dataprotection.evs.plugins.module_utils.client import Client
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter
-from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse, Request
+from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse, RecordingSession
 
 HOST = 'emulator.test'
 AUTH = {'auth': {'auth_url': 'http://%s/identity/v3' % HOST, 'username': 'alice', 'password': 'alice-secret-1',
@@ -24,21 +24,15 @@ AUTH = {'auth': {'auth_url': 'http://%s/identity/v3' % HOST, 'username': 'alice'
         'region': 'eu-de'}
 
 
-class InProcessSession:
+class InProcessSession(RecordingSession):
     """A requests.Session look-alike that hands each request to the emulator's ASGI app."""
 
     def __init__(self, app):
+        super().__init__()
         self.app = app
-        self.requests = []
-        self.verify = True
-
-    @property
-    def mutating(self):
-        return [r for r in self.requests if r.mutating]
 
     def request(self, method, url, data=None, headers=None, timeout=None, allow_redirects=True):
-        req = Request(method, url, headers or {}, data)
-        self.requests.append(req)
+        req = self.record(method, url, headers, data)
         query = url.split('?', 1)[1] if '?' in url else ''
         raw = data.encode() if isinstance(data, str) else (data or b'')
         scope = {'type': 'http', 'method': method, 'path': req.path, 'raw_path': req.path.encode(),
