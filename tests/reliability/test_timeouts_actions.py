@@ -47,7 +47,9 @@ def rollback_setup(emulator):
 
 
 def _rollback(emulator, **extra):
-    return run_module("snapshot_rollback", {"snapshot": "ra-snap", "disk": "ra-disk", **_connection(emulator), **extra})
+    # every rerun is the same job: the same request_id makes it resume or do nothing, never repeat
+    return run_module("snapshot_rollback", {"snapshot": "ra-snap", "disk": "ra-disk", "request_id": "CHG-1",
+                                            **_connection(emulator), **extra})
 
 
 def test_a_timed_out_rollback_is_named_and_reruns_do_not_start_a_second_one(rollback_setup):
@@ -61,6 +63,8 @@ def test_a_timed_out_rollback_is_named_and_reruns_do_not_start_a_second_one(roll
     assert len(_posts(admin, r"/rollback$", mark)) == 1
     admin.advance(120)
     admin.set_timings({"snapshot.rollback": 0})  # a second rollback would not make anybody wait
+    anonymous = _rollback(emulator, request_id=None)
+    assert anonymous["failed"] and "request_id" in anonymous["msg"], anonymous
     done = _rollback(emulator)
     assert not done["failed"], done
     _started_once(admin, r"/rollback$", mark, done, "snapshot_rollback")
@@ -82,7 +86,7 @@ def restore_setup(emulator):
 
 def _restore(emulator, **extra):
     return run_module("backup_restore", {"backup": "rs-backup", "backend": "vbs", "disk": "rs-disk",
-                                         "overwrite": True, **_connection(emulator), **extra})
+                                         "overwrite": True, "request_id": "CHG-1", **_connection(emulator), **extra})
 
 
 def test_a_timed_out_restore_is_named_and_reruns_do_not_start_a_second_one(restore_setup):
@@ -99,6 +103,8 @@ def test_a_timed_out_restore_is_named_and_reruns_do_not_start_a_second_one(resto
     admin.advance(120)
     admin.set_timings({"backup.restore": 0})  # a second restore would not make anybody wait
     assert admin.disk(disk["id"]) == {"0": "backed up"}
+    anonymous = _restore(emulator, request_id=None)
+    assert anonymous["failed"] and "request_id" in anonymous["msg"], anonymous
     done = _restore(emulator)
     assert not done["failed"], done
     assert admin.disk(disk["id"]) == {"0": "backed up"}
