@@ -71,14 +71,16 @@ def test_any_refusal_while_the_clock_is_off_names_the_clock():
 def test_within_the_window_the_clock_is_not_blamed(body):
     # "signature expired" with the clocks in step: expired temporary credentials, not skew
     error = failure(refused(body, 'Wed, 25 Nov 2026 10:15:00 GMT'))
-    assert error.message == body['error_msg']
+    assert error.message.startswith('the cloud refused the AK/SK signature of access key id AKCLOCK0001 ')
+    assert body['error_msg'] in error.message and 'clock' not in error.message
 
 
 def test_without_a_date_the_clouds_signature_expired_still_names_the_clock():
     error = failure(refused(EXPIRED, None))
     assert 'signed at 2026-11-25T10:00:00Z by this machine\'s clock' in error.message
     assert 'within 15 minutes' in error.message
-    assert failure(refused(WRONG, None)).message == WRONG['error_msg']
+    wrong = failure(refused(WRONG, None)).message
+    assert WRONG['error_msg'] in wrong and 'AKCLOCK0001' in wrong and 'clock' not in wrong
 
 
 def test_token_auth_is_not_signed_with_the_local_clock():
