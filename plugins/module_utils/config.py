@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dataprotection.evs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection settings: module options, a clouds.yaml entry (+ secure.yaml) and OS_* variables.
+"""Connection settings: module options, a clouds.yaml entry (+ secure.yaml) and OS_* variables,
+read as openstacksdk's OpenStackConfig.get_one reads them (without importing openstacksdk, a heavy
+import per task; tests/unit/plugins/module_utils/test_config_openstacksdk.py compares the two).
 
 Precedence, highest first:
-1. the module's own options (``auth.*``, ``region``, ``endpoints``, ``validate_certs``, ...);
-2. the clouds.yaml entry named by ``cloud`` (or by ``OS_CLOUD`` when the module gives neither
-   ``cloud`` nor ``auth.auth_url``);
-3. the ``OS_*`` environment variables, only when no clouds.yaml entry is used.
+1. the module's own options (``auth.*``, ``region``, ``interface``, ``endpoints``, ...);
+2. the clouds.yaml entry named by ``cloud``, else openstacksdk's default cloud (``OS_CLOUD``,
+   else the ``OS_*`` variables, else the only entry) when the module gives no ``auth.auth_url``;
+3. the entry's vendor profile, then openstacksdk's defaults.
 """
 
 from __future__ import absolute_import, division, print_function
