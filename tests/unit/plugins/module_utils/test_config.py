@@ -197,7 +197,7 @@ def test_a_broken_clouds_yaml_is_named_without_quoting_its_lines(tmp_path):
 
 
 def test_only_cloud_is_the_default_but_os_variables_win(tmp_path):
-    (tmp_path / 'clouds.yaml').write_text(SECRET_ENTRY.replace('  test:', '  xtest:').split('  xtest:')[0])
+    (tmp_path / 'clouds.yaml').write_text(SECRET_ENTRY[:SECRET_ENTRY.index('  test:')])
     env = {'HOME': str(tmp_path)}
     assert resolve_settings({}, env, str(tmp_path))['auth']['username'] == 'alice'
     env.update(OS_AUTH_URL='https://iam.eu-nl.otc.t-systems.com/v3', OS_TOKEN='t0ken-env')
