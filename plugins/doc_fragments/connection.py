@@ -13,16 +13,21 @@ class ModuleDocFragment(object):
 options:
   cloud:
     description:
-      - Name of an entry in C(clouds.yaml) (merged with C(secure.yaml)), looked up where
-        openstacksdk looks; C(OS_CLIENT_CONFIG_FILE), C(./clouds.yaml),
-        C(~/.config/openstack/clouds.yaml), C(/etc/openstack/clouds.yaml).
-      - When neither O(cloud) nor O(auth.auth_url) is given, the C(OS_CLOUD) environment
-        variable names the entry; without a C(clouds.yaml) entry the C(OS_*) variables
-        (C(OS_AUTH_URL), C(OS_USERNAME), C(OS_PASSWORD), C(OS_USER_DOMAIN_NAME),
-        C(OS_PROJECT_NAME), C(OS_PROJECT_ID), C(OS_REGION_NAME), C(OS_TOKEN),
-        C(OS_ACCESS_KEY), C(OS_SECRET_KEY), C(OS_CACERT)) are used.
-      - Keys C(ak)/C(sk) (or C(access_key)/C(secret_key)) in the entry's C(auth) section select
-        AK/SK signing.
+      - Name of an entry in C(clouds.yaml) (merged with C(secure.yaml)), read as openstacksdk reads
+        it; the first file found of C(OS_CLIENT_CONFIG_FILE), C(./clouds.yaml),
+        C(~/.config/openstack/clouds.yaml), C(/etc/openstack/clouds.yaml) (also C(.yml), C(.json));
+        C(secure.yaml) likewise (C(OS_CLIENT_SECURE_FILE)).
+      - The entry's C(profile) (C(otc), C(otc-swiss), C(huaweicloud)) supplies the IAM URL and
+        regions; C(region_name) or C(regions), C(interface), C(auth_type), C(api_timeout),
+        C(verify), C(cacert) and C(*_endpoint_override) are read as openstacksdk reads them.
+      - When neither O(cloud) nor O(auth.auth_url) is given, openstacksdk's default cloud is used,
+        the entry named by C(OS_CLOUD), else the C(OS_*) variables (C(OS_AUTH_URL), C(OS_USERNAME),
+        C(OS_PASSWORD), C(OS_USER_DOMAIN_NAME), C(OS_PROJECT_NAME), C(OS_PROJECT_ID), C(OS_REGION_NAME),
+        C(OS_TOKEN), C(OS_ACCESS_KEY), C(OS_SECRET_KEY), C(OS_SECURITY_TOKEN), C(OS_CACERT), ...),
+        else the only entry of C(clouds.yaml).
+      - Keys C(ak)/C(sk) (or C(access_key)/C(secret_key)), in the entry's C(auth) section or at its
+        top as otcextensions reads them, select AK/SK signing; C(security_token) makes them
+        temporary credentials.
       - Options given to the module override the values of the entry.
     type: str
   auth:
@@ -59,6 +64,9 @@ options:
       project_id:
         description: Project to scope to, by id.
         type: str
+      project_domain_name:
+        description: Domain of O(auth.project_name); else O(auth.user_domain_name).
+        type: str
       token:
         description: An existing Keystone token, used instead of a password.
         type: str
@@ -68,11 +76,30 @@ options:
       sk:
         description: Secret access key for AK/SK request signing.
         type: str
+      security_token:
+        description:
+          - The security token of temporary AK/SK credentials (IAM C(securitytokens)), sent and
+            signed as C(X-Security-Token).
+        type: str
+  auth_type:
+    description:
+      - C(password) (or C(v3password)), C(token) (or C(v3token)) or C(aksk). When not set, the
+        entry's C(auth_type); else AK/SK when O(auth.ak) is given, a token when O(auth.token) is
+        given, else a password.
+    type: str
   region:
     description:
       - Region name, for example C(eu-de). Selects the catalog endpoints and builds the endpoint
         of a service the catalog does not list.
+      - A C(clouds.yaml) entry that lists its regions accepts only those, as openstacksdk does.
     type: str
+    aliases: [region_name]
+  interface:
+    description:
+      - Which catalog endpoints to use. When not set, the entry's C(interface), else C(public).
+    type: str
+    choices: [public, internal, admin]
+    aliases: [endpoint_type]
   endpoints:
     description:
       - Per service type (C(volumev2), C(volumev3), C(evs), C(compute), C(cbr), C(sdrs), C(vbsv2),
@@ -84,11 +111,13 @@ options:
       - Verify TLS certificates. When not set, the C(verify) value of the C(clouds.yaml) entry
         is used, else C(true).
     type: bool
+    aliases: [verify]
   ca_cert:
     description: Path of a CA bundle to verify TLS certificates with (else C(OS_CACERT) or the entry's C(cacert)).
     type: path
-  timeout:
-    description: Seconds to wait for one HTTP answer. When not set, 30.
+    aliases: [cacert]
+  api_timeout:
+    description: Seconds to wait for one HTTP answer. When not set, the entry's C(api_timeout), else 30.
     type: int
   wait:
     description:
@@ -97,9 +126,12 @@ options:
     type: bool
     default: true
   wait_timeout:
-    description: Seconds to wait when O(wait=true).
+    description:
+      - Seconds to wait when O(wait=true).
+      - C(timeout) is openstack.cloud's name for it.
     type: int
     default: 600
+    aliases: [timeout]
 notes:
   - Requests that fail with HTTP 429 or 5xx, or lose their connection, are retried a bounded number
     of times with exponential backoff and jitter, honouring C(Retry-After). A create whose answer

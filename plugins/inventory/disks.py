@@ -131,7 +131,8 @@ try:
 except ImportError:  # pragma: no cover - a collection without the backup layer
     HAS_BACKUP = False
 
-CONNECTION_OPTIONS = ('cloud', 'auth', 'region', 'endpoints', 'validate_certs', 'ca_cert', 'timeout')
+CONNECTION_OPTIONS = ('cloud', 'auth', 'auth_type', 'region', 'interface', 'endpoints', 'validate_certs', 'ca_cert',
+                      'api_timeout')
 MECHANISMS = ('snapshot', 'backup', 'replication')
 USABLE = ('available', 'in-use', 'protected')
 _GROUP_RE = re.compile(r'[^A-Za-z0-9_]')

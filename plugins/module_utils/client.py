@@ -60,31 +60,43 @@ ENDPOINT_TEMPLATES = {
 SERVICE_ALIASES = {'volumev2': ('evs',), 'evs': ('volumev2',)}
 
 
-def cloud_host(service, region):
-    """Host of ``service`` in ``region`` on Open Telekom Cloud (eu-ch2 has its own scheme)."""
-    if region == 'eu-ch2':
+OTC_DOMAIN = 'otc.t-systems.com'
+# Huawei Cloud's hosts: {service}.{region}.myhuaweicloud.com (its "Regions and Endpoints" page)
+HUAWEI_DOMAIN = 'myhuaweicloud.com'
+
+
+def cloud_domain(auth_url):
+    """The cloud whose host scheme builds missing endpoints: Huawei Cloud when the IAM URL is
+    one of its hosts, else Open Telekom Cloud."""
+    host = (urlsplit(auth_url).hostname or '') if auth_url else ''
+    return HUAWEI_DOMAIN if host == HUAWEI_DOMAIN or host.endswith('.' + HUAWEI_DOMAIN) else OTC_DOMAIN
+
+
+def cloud_host(service, region, domain=OTC_DOMAIN):
+    """Host of ``service`` in ``region`` (OTC's eu-ch2 has its own scheme)."""
+    if domain == OTC_DOMAIN and region == 'eu-ch2':
         if service == 'iam':
             return 'iam-pub.eu-ch2.sc.otc.t-systems.com'
         return '%s.eu-ch2.sc.otc.t-systems.com' % service
-    return '%s.%s.otc.t-systems.com' % (service, region)
+    return '%s.%s.%s' % (service, region, domain)
 
 
-def template_endpoint(service_type, region, project_id):
+def template_endpoint(service_type, region, project_id, domain=OTC_DOMAIN):
     if service_type not in ENDPOINT_TEMPLATES or not region:
         return None
     host_service, prefix = ENDPOINT_TEMPLATES[service_type]
     if '{project_id}' in prefix and not project_id:
         return None
-    return 'https://%s%s' % (cloud_host(host_service, region), prefix.format(project_id=project_id))
+    return 'https://%s%s' % (cloud_host(host_service, region, domain), prefix.format(project_id=project_id))
 
 
-def catalog_endpoint(catalog, service_type, region):
-    """Public URL of ``service_type`` in the Keystone catalog (matching region when given)."""
+def catalog_endpoint(catalog, service_type, region, interface='public'):
+    """URL of ``service_type`` for ``interface`` in the Keystone catalog (matching region when given)."""
     for wanted in (service_type,) + SERVICE_ALIASES.get(service_type, ()):
         for entry in catalog or ():
             if entry.get('type') != wanted:
                 continue
-            candidates = [e for e in entry.get('endpoints') or () if e.get('interface', 'public') == 'public']
+            candidates = [e for e in entry.get('endpoints') or () if e.get('interface', 'public') == interface]
             for endpoint in candidates:
                 if not region or region in (endpoint.get('region'), endpoint.get('region_id')):
                     return endpoint.get('url')
@@ -184,8 +196,10 @@ class Client:
                  retry=None, utcnow=None):
         self.settings = settings
         self.auth = dict(settings.get('auth') or {})
-        self.method = auth_method(self.auth)
+        self.method = auth_method(self.auth, settings.get('auth_type'))
         self.region = settings.get('region')
+        self.interface = settings.get('interface') or 'public'
+        self.domain = cloud_domain(self.auth.get('auth_url'))
         self.overrides = dict(settings.get('endpoints') or {})
         self.timeout = settings.get('timeout') or 30
         self.retry = retry or RetryPolicy()
@@ -257,7 +271,7 @@ class Client:
     def _auth_url(self):
         url = self.auth.get('auth_url')
         if not url:
-            url = self.overrides.get('identity') or template_endpoint('identity', self.region, None)
+            url = self.overrides.get('identity') or template_endpoint('identity', self.region, None, self.domain)
         if not url:
             raise ConfigError('no auth_url and no region to derive the IAM endpoint from')
         url = url.rstrip('/')
@@ -272,7 +286,7 @@ class Client:
         if not name:
             return None
         project = {'name': name}
-        domain = self.auth.get('user_domain_name') or self.auth.get('domain')
+        domain = self.auth.get('project_domain_name') or self.auth.get('user_domain_name') or self.auth.get('domain')
         if domain:
             project['domain'] = {'name': domain}
         return {'project': project}
@@ -341,6 +355,10 @@ class Client:
             headers = dict(headers)
             if self._project_id:
                 headers['X-Project-Id'] = self._project_id
+            if self.auth.get('security_token'):
+                # temporary AK/SK: valid only with the token they were issued with, which is
+                # sent and signed as X-Security-Token (Huawei SDK core signer)
+                headers['X-Security-Token'] = self.auth['security_token']
             return signer.sign(method, url, headers, body, self.auth['ak'], self.auth['sk'], self.utcnow())
         if self._token:
             headers = dict(headers)
@@ -359,9 +377,9 @@ class Client:
                 url = url.replace('{project_id}', pid).replace('$(tenant_id)s', pid).replace('%(tenant_id)s', pid)
         else:
             self.authenticate()
-            url = catalog_endpoint(self._catalog, service_type, self.region)
+            url = catalog_endpoint(self._catalog, service_type, self.region, self.interface)
             if not url:
-                url = template_endpoint(service_type, self.region, self._project_id)
+                url = template_endpoint(service_type, self.region, self._project_id, self.domain)
         if not url:
             raise ConfigError("no endpoint for service '%s': it is not in the catalog, no region "
                               "to build it from, and not in the endpoints option" % service_type)
@@ -384,9 +402,17 @@ class Client:
         request_id = (request_id or headers.get('X-Request-Id') or headers.get('X-Openstack-Request-Id')
                       or headers.get('X-Compute-Request-Id'))
         if response.status_code == 401 and self.method == 'aksk' and sent:
-            message = self._clock_skew(sent.get('X-Sdk-Date'), headers.get('Date'), message) or message
+            message = (self._clock_skew(sent.get('X-Sdk-Date'), headers.get('Date'), message)
+                       or self._refused_key(message))
         return CloudError(response.status_code, redact(code, self._secrets), redact(message, self._secrets),
                           request_id=request_id, operation=operation, attempts=attempts)
+
+    def _refused_key(self, message):
+        """A refused signature names the access key id (never the secret key) and where it came
+        from, so that a user with several keys sees which one is wrong."""
+        return ('the cloud refused the AK/SK signature of access key id %s (from %s): %s; check ak and sk%s'
+                % (self.auth['ak'], self.settings.get('source', 'the module options'), message,
+                   ' and security_token (temporary credentials expire)' if self.auth.get('security_token') else ''))
 
     def _clock_skew(self, sdk_date, cloud_date, message):
         """The message for a signature refused because its X-Sdk-Date lies outside the gateway's

@@ -59,7 +59,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import 
 
 
 def connection_argument_spec():
-    """The options every module has (documented once in the ``connection`` doc fragment)."""
+    """The options every module has (documented once in the ``connection`` doc fragment); the
+    aliases are openstack.cloud's names, so its users' module_defaults work here too."""
     return dict(
         cloud=dict(type='str'),
         auth=dict(type='dict', options=dict(
@@ -71,17 +72,21 @@ def connection_argument_spec():
             domain=dict(type='str'),
             project_name=dict(type='str'),
             project_id=dict(type='str'),
+            project_domain_name=dict(type='str'),
             token=dict(type='str', no_log=True),
             ak=dict(type='str', no_log=False),
             sk=dict(type='str', no_log=True),
+            security_token=dict(type='str', no_log=True),
         )),
-        region=dict(type='str'),
+        auth_type=dict(type='str'),
+        region=dict(type='str', aliases=['region_name']),
+        interface=dict(type='str', choices=['public', 'internal', 'admin'], aliases=['endpoint_type']),
         endpoints=dict(type='dict'),
-        validate_certs=dict(type='bool'),
-        ca_cert=dict(type='path'),
-        timeout=dict(type='int'),
+        validate_certs=dict(type='bool', aliases=['verify']),
+        ca_cert=dict(type='path', aliases=['cacert']),
+        api_timeout=dict(type='int'),
         wait=dict(type='bool', default=True),
-        wait_timeout=dict(type='int', default=600),
+        wait_timeout=dict(type='int', default=600, aliases=['timeout']),
     )
 
 

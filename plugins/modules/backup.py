@@ -37,6 +37,7 @@ options:
       - With O(state=absent) the id of a deleted disk works too (its backups outlive it); for
         CBR also the name the disk had.
     type: str
+    aliases: [volume]
     required: true
   backend:
     description: The service that holds the backup.
@@ -61,6 +62,7 @@ options:
       - Take an incremental backup (only the blocks changed since the disk's previous backup).
         The first backup of a disk is always full. V(false) forces a full backup.
     type: bool
+    aliases: [is_incremental]
     default: true
 extends_documentation_fragment:
   - dataprotection.evs.connection
@@ -168,12 +170,12 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import R
 class BackupModule(ResourceModule):
     argument_spec = dict(
         name=dict(type='str', required=True),
-        disk=dict(type='str', required=True),
+        disk=dict(type='str', aliases=['volume'], required=True),
         backend=dict(type='str', choices=['cbr', 'vbs'], default='cbr'),
         vault=dict(type='str'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         description=dict(type='str'),
-        incremental=dict(type='bool', default=True),
+        incremental=dict(type='bool', aliases=['is_incremental'], default=True),
     )
     kind = 'backup'
     result_key = 'backup'

@@ -28,6 +28,7 @@ options:
       - Only backups of this disk (name or id). A deleted disk's backups are listed by its id
         (for CBR also by the name it had).
     type: str
+    aliases: [volume]
   name:
     description: Only backups with this name.
     type: str
@@ -87,7 +88,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import I
 class BackupInfoModule(InfoModule):
     argument_spec = dict(
         backend=dict(type='str', choices=['all', 'cbr', 'vbs'], default='all'),
-        disk=dict(type='str'),
+        disk=dict(type='str', aliases=['volume']),
         name=dict(type='str'),
         status=dict(type='str'),
         vault=dict(type='str'),

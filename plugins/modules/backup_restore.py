@@ -39,6 +39,7 @@ options:
   disk:
     description: The disk to restore onto (name or id). Default the backup's own disk.
     type: str
+    aliases: [volume]
   source_disk:
     description:
       - The disk the backup was taken of (name or id), to find a backup by name when restoring
@@ -110,7 +111,7 @@ class BackupRestoreModule(EvsModule):
     argument_spec = dict(
         backup=dict(type='str', required=True),
         backend=dict(type='str', choices=['cbr', 'vbs'], default='cbr'),
-        disk=dict(type='str'),
+        disk=dict(type='str', aliases=['volume']),
         source_disk=dict(type='str'),
         overwrite=dict(type='bool', default=False),
         **request_id_argument_spec()

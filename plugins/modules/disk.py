@@ -62,6 +62,7 @@ options:
   multiattach:
     description: Whether a new disk can be attached to several servers (a shared disk).
     type: bool
+    aliases: [is_multiattach]
   delete_snapshots:
     description:
       - With O(state=absent), also delete the disk's snapshots. Without it a disk that has
@@ -206,7 +207,7 @@ class DiskModule(ResourceModule):
         description=dict(type='str'),
         snapshot=dict(type='str'),
         backup=dict(type='str'),
-        multiattach=dict(type='bool'),
+        multiattach=dict(type='bool', aliases=['is_multiattach']),
         delete_snapshots=dict(type='bool', default=False),
         **metadata_argument_spec()
     )

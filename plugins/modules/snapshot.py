@@ -25,6 +25,7 @@ options:
   disk:
     description: The disk the snapshot belongs to, by name or id.
     type: str
+    aliases: [volume]
     required: true
   state:
     description: Whether the snapshot should exist.
@@ -128,7 +129,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import R
 class SnapshotModule(ResourceModule):
     argument_spec = dict(
         name=dict(type='str', required=True),
-        disk=dict(type='str', required=True),
+        disk=dict(type='str', aliases=['volume'], required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         description=dict(type='str'),
         force=dict(type='bool', default=False),

@@ -19,6 +19,7 @@ options:
   disk:
     description: Only the snapshots of this disk (name or id). A disk that does not exist is an error.
     type: str
+    aliases: [volume]
   name:
     description: Only the snapshots with this name.
     type: str
@@ -78,7 +79,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import I
 
 class SnapshotInfoModule(InfoModule):
     argument_spec = dict(
-        disk=dict(type='str'),
+        disk=dict(type='str', aliases=['volume']),
         name=dict(type='str'),
         status=dict(type='str'),
         metadata=dict(type='dict'),

@@ -30,6 +30,7 @@ options:
   disk:
     description: The disk the snapshot belongs to (name or id); must be the snapshot's own disk.
     type: str
+    aliases: [volume]
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
@@ -92,7 +93,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record 
 class SnapshotRollbackModule(EvsModule):
     argument_spec = dict(
         snapshot=dict(type='str', required=True),
-        disk=dict(type='str'),
+        disk=dict(type='str', aliases=['volume']),
         **request_id_argument_spec()
     )
     kind = 'snapshot'

@@ -166,6 +166,19 @@ def test_catalog_matches_region_and_public_interface():
     assert catalog_endpoint(catalog, 'volumev2', 'eu-de') == 'de'
     assert catalog_endpoint(catalog, 'volumev2', 'eu-nl') == 'nl'
     assert catalog_endpoint(catalog, 'volumev2', 'eu-ch2') is None
+    assert catalog_endpoint(catalog, 'volumev2', 'eu-de', 'internal') == 'internal'
+    assert catalog_endpoint(catalog, 'volumev2', 'eu-de', 'admin') is None
+
+
+def test_huawei_cloud_endpoints_follow_its_iam_host():
+    settings = password_settings(region='ap-southeast-3')
+    settings['auth'] = {'auth_url': 'https://iam.ap-southeast-3.myhuaweicloud.com/v3', 'ak': 'AKHW0001',
+                        'sk': 'Sk-Hw-0001', 'project_id': 'p'}
+    client = Client(settings, session=ScriptedSession([FakeResponse(403, {'error_msg': 'no catalog'})]))
+    assert client.endpoint('volumev2') == 'https://evs.ap-southeast-3.myhuaweicloud.com/v2/p'
+    assert client.endpoint('cbr') == 'https://cbr.ap-southeast-3.myhuaweicloud.com/v3/p'
+    assert template_endpoint('identity', 'eu-ch2', None, client_mod.HUAWEI_DOMAIN) == (
+        'https://iam.eu-ch2.myhuaweicloud.com/v3')
 
 
 def test_templates_and_eu_ch2():

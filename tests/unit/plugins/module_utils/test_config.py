@@ -76,11 +76,11 @@ def test_os_cloud_used_when_module_gives_no_cloud(home):
 
 def test_module_options_override_the_cloud(home):
     env, cwd = home
-    settings = resolve_settings({'cloud': 'emu', 'region': 'eu-nl', 'validate_certs': True,
+    settings = resolve_settings({'cloud': 'emu', 'region': 'eu-de', 'validate_certs': True,
                                  'auth': {'password': 'explicit', 'username': None},
                                  'endpoints': {'volumev2': 'http://x'}}, env, cwd)
     assert settings['auth']['password'] == 'explicit' and settings['auth']['username'] == 'alice'
-    assert settings['region'] == 'eu-nl' and settings['validate_certs'] is True
+    assert settings['region'] == 'eu-de' and settings['validate_certs'] is True
     assert settings['endpoints']['volumev2'] == 'http://x' and 'volumev3' in settings['endpoints']
 
 
@@ -120,7 +120,7 @@ def test_current_directory_clouds_yaml_before_home(home):
 
 def test_unknown_cloud_lists_known_ones(home):
     env, cwd = home
-    with pytest.raises(ConfigError, match="cloud 'nope' is not in .*emu, keys"):
+    with pytest.raises(ConfigError, match="cloud 'nope' .* is not in .*clouds.yaml .*secure.yaml.*; the clouds there: emu, keys$"):
         resolve_settings({'cloud': 'nope'}, env, cwd)
 
 
@@ -147,3 +147,88 @@ def test_error_messages_never_hold_the_password(tmp_path):
         resolve_settings({'auth': {'auth_url': 'u', 'username': 'a', 'password': 'hunter22'}},
                          {'HOME': str(tmp_path)}, str(tmp_path))
     assert 'hunter22' not in str(info.value)
+
+
+SECRET_ENTRY = """
+clouds:
+  prod:
+    auth: {auth_url: "https://iam.eu-de.otc.t-systems.com/v3", username: alice, password: "S3cret-Entry-77",
+           user_domain_name: dom, project_name: eu-de}
+  test:
+    profile: otc
+    auth: {user_id: u1, password: "S3cret-Entry-78"}
+"""
+
+
+def test_no_clouds_yaml_names_every_file_searched_and_who_asked(tmp_path):
+    home, work = tmp_path / 'home', tmp_path / 'work'
+    work.mkdir()
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({}, {'HOME': str(home), 'OS_CLOUD': 'prod'}, str(work))
+    text = str(info.value)
+    assert text.startswith("cloud 'prod' (OS_CLOUD) was asked for, but no clouds.yaml was found; searched: ")
+    for path in (work / 'clouds.yaml', work / 'clouds.json', home / '.config/openstack/clouds.yaml',
+                 '/etc/openstack/clouds.yaml'):
+        assert str(path) in text
+
+
+def test_a_missing_os_client_config_file_is_named(home, tmp_path):
+    env, cwd = home
+    env = dict(env, OS_CLIENT_CONFIG_FILE=str(tmp_path / 'typo.yaml'))
+    with pytest.raises(ConfigError, match=r"the clouds there: emu, keys \(OS_CLIENT_CONFIG_FILE names .*typo.yaml, "
+                                          r"which does not exist\)"):
+        resolve_settings({'cloud': 'nope'}, env, cwd)
+
+
+def test_unknown_cloud_names_the_clouds_never_their_values(tmp_path):
+    (tmp_path / 'clouds.yaml').write_text(SECRET_ENTRY)
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({'cloud': 'prd'}, {'HOME': str(tmp_path)}, str(tmp_path))
+    assert str(info.value) == "cloud 'prd' (the cloud option) is not in %s; the clouds there: prod, test" % (
+        tmp_path / 'clouds.yaml')
+
+
+def test_a_broken_clouds_yaml_is_named_without_quoting_its_lines(tmp_path):
+    (tmp_path / 'clouds.yaml').write_text(SECRET_ENTRY + '  broken: [password: "S3cret-Entry-79"\n')
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({'cloud': 'prod'}, {'HOME': str(tmp_path)}, str(tmp_path))
+    assert str(tmp_path / 'clouds.yaml') in str(info.value) and 'line ' in str(info.value)
+    assert 'S3cret' not in str(info.value)
+
+
+def test_only_cloud_is_the_default_but_os_variables_win(tmp_path):
+    (tmp_path / 'clouds.yaml').write_text(SECRET_ENTRY[:SECRET_ENTRY.index('  test:')])
+    env = {'HOME': str(tmp_path)}
+    assert resolve_settings({}, env, str(tmp_path))['auth']['username'] == 'alice'
+    env.update(OS_AUTH_URL='https://iam.eu-nl.otc.t-systems.com/v3', OS_TOKEN='t0ken-env')
+    assert resolve_settings({}, env, str(tmp_path))['auth'] == {
+        'auth_url': 'https://iam.eu-nl.otc.t-systems.com/v3', 'token': 't0ken-env'}
+
+
+def test_profile_region_and_interface_from_the_entry(tmp_path):
+    (tmp_path / 'clouds.yaml').write_text(SECRET_ENTRY)
+    settings = resolve_settings({'cloud': 'test', 'region': 'eu-nl'}, {'HOME': str(tmp_path)}, str(tmp_path))
+    assert settings['auth']['auth_url'] == 'https://iam.eu-nl.otc.t-systems.com/v3'
+    assert (settings['region'], settings['interface'], settings['profile']) == ('eu-nl', 'public', 'otc')
+    with pytest.raises(ConfigError, match=r"region 'eu-ch2' is not a region of cloud 'test' \(its regions: eu-de, eu-nl"):
+        resolve_settings({'cloud': 'test', 'region': 'eu-ch2'}, {'HOME': str(tmp_path)}, str(tmp_path))
+
+
+@pytest.mark.parametrize('params,message', [
+    ({'auth_type': 'v3applicationcredential'}, "auth_type 'v3applicationcredential' is not supported .* use one of "
+                                               "aksk, password, token, v3password, v3token"),
+    ({'auth_type': 'token'}, 'token authentication needs auth.token'),
+    ({'auth_type': 'password', 'auth': {'ak': 'AK1', 'sk': 'S3cret-Entry-80'}}, 'needs auth.username'),
+])
+def test_auth_type_is_honoured(tmp_path, params, message):
+    params = dict(params, auth=dict(params.get('auth') or {}, auth_url='https://iam/v3', user_domain_name='d'))
+    with pytest.raises(ConfigError, match=message) as info:
+        resolve_settings(params, {'HOME': str(tmp_path)}, str(tmp_path))
+    assert 'S3cret' not in str(info.value)
+
+
+def test_unknown_profile_is_named_when_it_leaves_no_auth_url(tmp_path):
+    (tmp_path / 'clouds.yaml').write_text('clouds: {x: {profile: otcloud, auth: {username: a, password: b}}}')
+    with pytest.raises(ConfigError, match=r"no auth_url.*profile 'otcloud' is not one this collection knows "
+                                          r"\(huaweicloud, otc, otc-swiss\)"):
+        resolve_settings({'cloud': 'x'}, {'HOME': str(tmp_path)}, str(tmp_path))
