@@ -67,7 +67,7 @@ options:
       - With O(state=absent), also delete the disk's snapshots. Without it a disk that has
         snapshots is refused, listing them.
       - The snapshot a backup (VBS, CBR) left on the disk (named C(autobk_snapshot_*) or
-        C(manualbk_snapshot_*)) never refuses the delete: nobody can delete it alone, so the disk
+        C(manualbk_snapshot_*)) never refuses the delete; nobody can delete it alone, so the disk
         is deleted with it (the cloud's cascade delete), as the console does. The backups stay.
     type: bool
     default: false
