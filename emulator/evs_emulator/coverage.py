@@ -33,7 +33,11 @@ NOTES = {
     ("POST", "/evs/{v2,v3}/{project_id}/volumes"): ("partial", "blank, from snapshot_id, or from backup_id (a VBS or "
                                                                "CBR backup, any AZ of the region); imageRef, "
                                                                "source_volid refused with 400; no count (batch)"),
-    ("POST", "/vbs/v2/{project_id}/cloudbackups"): ("yes", "job bksCreateBackup; no temporary autobk_snapshot_*"),
+    ("POST", "/vbs/v2/{project_id}/cloudbackups"): ("yes", "job bksCreateBackup; leaves the disk's backup "
+                                                           "snapshot manualbk_snapshot_vbs_* (policy runs: "
+                                                           "autobk_snapshot_vbs_*)"),
+    ("POST", "/cbr/v3/{project_id}/checkpoints"): ("yes", "one backup per disk, each leaving the disk's backup "
+                                                          "snapshot autobk_snapshot_*"),
     ("POST", "/vbs/v2/{project_id}/cloudbackups/{backup_id}"): ("yes", "vendor delete (deprecated), job "
                                                                       "bksDeleteBackup"),
     ("GET", "/vbs/v2/{project_id}/jobs/{job_id}"): ("yes", "same as /vbs/v1 (the path otcextensions' Job resource names)"),

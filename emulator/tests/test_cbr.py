@@ -186,7 +186,7 @@ def test_backup_outlives_disk_and_zone(fast, alice):
     checkpoint(alice, vault["id"])
     backup_id = backups(alice)["backups"][0]["id"]
     fast.advance(1)
-    assert alice.call("DELETE", alice.evs(f"/volumes/{volume['id']}")).status == 202
+    assert alice.call("DELETE", alice.evs(f"/volumes/{volume['id']}?cascade=true")).status == 202
     fast.start_outage("eu-de-01")
     fast.advance(1)
     assert alice.call("GET", cbr(alice, f"/backups/{backup_id}")).body["backup"]["status"] == "available"

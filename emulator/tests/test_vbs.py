@@ -149,7 +149,7 @@ def test_backup_outlives_disk_and_zone(fast, alice):
     volume = available_volume(fast, alice, {"0": "precious", "7": "tail"}, size=20)
     backup_id = create_backup(alice, volume["id"])["entities"]["backup_id"]
     fast.advance(1)
-    assert alice.call("DELETE", alice.evs(f"/volumes/{volume['id']}")).status == 202
+    assert alice.call("DELETE", alice.evs(f"/volumes/{volume['id']}?cascade=true")).status == 202
     fast.start_outage("eu-de-01")
     fast.advance(1)
     assert backup(alice, backup_id)["status"] == "available"

@@ -16,6 +16,8 @@ description:
   - For every disk a checked policy (P(dataprotection.evs.dr_policy#filter)) covers, lists the
     available copies per mechanism (snapshots, backups, live replication pairs), their age on the
     cloud's clock, and where they live (the disk's AZ, object storage, another AZ).
+  - The snapshot a VBS or CBR backup left on its disk (C(autobk_snapshot_*), C(manualbk_snapshot_*))
+    is not counted as a snapshot copy; it cannot be rolled back or made into a disk.
   - "The verdict is C(compliant) when the newest copy that survives the tier's failure is no
     older than the RPO (for C(failure: az) only copies outside the disk's AZ count: backups and
     live replication) and every mechanism the tier uses has a copy; else C(out of policy), with

@@ -15,6 +15,8 @@ author:
 description:
   - Chooses the copy (snapshot or backup) to restore a disk from, and how (a new disk from it, a
     rollback of the snapshot onto the disk, or a restore of the backup onto the disk).
+  - The snapshot a VBS or CBR backup left on its disk (C(autobk_snapshot_*), C(manualbk_snapshot_*))
+    is never chosen; the cloud refuses to roll it back or to make a disk of it.
   - With O(source=auto) the newest available copy at or before O(before) wins. A snapshot and a
     backup at most O(same_time_window) seconds apart are the same point in time, and the
     snapshot (in the disk's zone, nothing to copy from object storage) is preferred.

@@ -16,6 +16,8 @@ description:
   - From the copies (snapshots or backups) of one disk, the newest C(available) one created at
     or before O(before), or at or before O(now) (the cloud's time) when O(before) is not given.
   - Fails with the reason, naming the oldest copy, when there is none.
+  - The snapshot a VBS or CBR backup left on its disk (C(autobk_snapshot_*), C(manualbk_snapshot_*))
+    is never chosen; the cloud refuses to roll it back or to make a disk of it.
 options:
   _input:
     description: The copies, each with C(created_at) and C(status).

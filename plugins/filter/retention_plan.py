@@ -24,6 +24,9 @@ description:
     retention, so a tier's retention means the same for snapshots and backups.
   - The newest available copy of a disk is never pruned. Copies another tool made (without the
     policy's mark in their metadata) and copies that are not C(available) are never pruned.
+  - The snapshot a VBS or CBR backup left on its disk (C(autobk_snapshot_*), C(manualbk_snapshot_*),
+    or C(made_by_backup) from M(dataprotection.evs.snapshot_info)) is no copy; it is ignored, never
+    counts as the disk's newest copy and is never pruned.
   - Times are the cloud's (C(cloud_time) of M(dataprotection.evs.snapshot_info)), never the
     controller's.
 options:

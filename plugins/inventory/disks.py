@@ -121,7 +121,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.client import (
     Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings, secrets_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ConfigError, redact
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, made_by_backup
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import SDRS, with_pair_sides
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted
 
@@ -154,10 +154,11 @@ def hostnames(disks):
 
 
 def index_copies(items, disk_key):
-    """{disk id: [copies in a usable status]} for snapshots or backups (``disk_key`` names the disk)."""
+    """{disk id: [copies in a usable status]} for snapshots or backups (``disk_key`` names the disk);
+    the snapshot a backup left on its disk is no copy (it cannot be restored from)."""
     by_disk = {}
     for item in items or ():
-        if item.get('status') in USABLE and item.get(disk_key):
+        if item.get('status') in USABLE and item.get(disk_key) and not made_by_backup(item):
             by_disk.setdefault(item[disk_key], []).append(item)
     return by_disk
 

@@ -26,6 +26,14 @@ VOLUME_DELETABLE = ('available', 'error', 'error_extending', 'error_restoring', 
 VOLUME_ROLLBACKABLE = ('available', 'error_rollbacking')
 SNAPSHOT_DELETABLE = ('available', 'error')
 RESERVED_SNAPSHOT_PREFIX = 'autobk_snapshot_'
+# Every VBS/CBR (and CSBS) backup of a disk leaves a snapshot on it, named with one of these
+# prefixes (OTC EVS user guide, "Deleting an EVS Snapshot"; API reference, "Creating an EVS
+# Snapshot"). The cloud replaces it at the next backup and deletes it with the disk; it "can only
+# be viewed": it cannot be deleted, rolled back or turned into a disk. It is not a copy anybody
+# chose to keep, so nothing in the collection counts, keeps, prunes or restores from it.
+BACKUP_SNAPSHOT_PREFIXES = (RESERVED_SNAPSHOT_PREFIX, 'manualbk_snapshot_vbs_', 'manualbk_snapshot_csbs_')
+BACKUP_SNAPSHOT_NOTE = ('the backup service made it and replaces it at the next backup of the disk; it cannot be '
+                        'deleted, rolled back or used to create a disk, and goes with its disk')
 
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 
@@ -49,14 +57,34 @@ def describe_snapshot(snapshot, volume=None):
     return text
 
 
+def made_by_backup(snapshot):
+    """Whether ``snapshot`` (as the API or snapshot_info shows it) is the one a backup left on its
+    disk. snapshot_info's ``made_by_backup`` wins; a backup record (``backend``, as backup_info
+    shows it) is never one, whatever its name."""
+    flag = snapshot.get('made_by_backup')
+    if flag is not None:
+        return bool(flag)
+    if snapshot.get('backend'):
+        return False
+    return str(snapshot.get('name') or '').startswith(BACKUP_SNAPSHOT_PREFIXES)
+
+
+def refuse_backup_snapshot(snapshot, label, action):
+    """A ResourceError saying why ``snapshot`` (made by a backup) cannot be ``action``."""
+    if made_by_backup(snapshot):
+        raise ResourceError('%s cannot be %s: it was made by a backup (%s)' % (label, action, BACKUP_SNAPSHOT_NOTE))
+
+
 def validate_snapshot_options(validate_text, options, state):
     """A snapshot's options checked before any request (``validate_text`` of the module)."""
     validate_text('name', options['name'], required=True)
     validate_text('disk', options['disk'], required=True)
     validate_text('description', options.get('description'))
-    if state == 'present' and options['name'].startswith(RESERVED_SNAPSHOT_PREFIX):
-        raise ResourceError("snapshot name '%s' is invalid: the prefix %s is reserved for backups"
-                            % (options['name'], RESERVED_SNAPSHOT_PREFIX))
+    if options['name'].startswith(BACKUP_SNAPSHOT_PREFIXES):
+        if state == 'present':
+            raise ResourceError("snapshot name '%s' is invalid: the prefixes %s are reserved for the snapshots of "
+                                "backups" % (options['name'], ', '.join(BACKUP_SNAPSHOT_PREFIXES)))
+        refuse_backup_snapshot(options, "snapshot '%s'" % options['name'], 'deleted')
 
 
 class EVS:

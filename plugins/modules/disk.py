@@ -67,6 +67,9 @@ options:
     description:
       - With O(state=absent), also delete the disk's snapshots. Without it a disk that has
         snapshots is refused, listing them.
+      - The snapshot a backup (VBS, CBR) left on the disk (named C(autobk_snapshot_*) or
+        C(manualbk_snapshot_*)) never refuses the delete; nobody can delete it alone, so the disk
+        is deleted with it (the cloud's cascade delete), as the console does. The backups stay.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -191,7 +194,7 @@ error:
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk)
+    VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk, made_by_backup, refuse_backup_snapshot)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
 
 FIXED_FIELDS = ('availability_zone', 'volume_type', 'multiattach')
@@ -217,6 +220,7 @@ class DiskModule(ResourceModule):
     result_fields = VOLUME_FIELDS
     updatable = ('description', 'metadata', 'size')
     server_defaults = {'description': '', 'metadata': {}}
+    cascade = False  # set by check_delete
     transitional = ('creating', 'downloading', 'extending', 'attaching', 'detaching')
     stable = ('available', 'in-use')
 
@@ -246,6 +250,8 @@ class DiskModule(ResourceModule):
             wanted['name'] = self.params['name']
             if self.params['snapshot']:
                 snapshot = self.evs.find_snapshot(self.params['snapshot'], required=True)
+                refuse_backup_snapshot(snapshot, "snapshot '%s'" % self.params['snapshot'], 'used to create %s'
+                                       % self.label(None))
                 wanted['snapshot_id'] = snapshot['id']
                 if wanted['size'] is None:
                     wanted['size'] = snapshot.get('size')
@@ -329,13 +335,17 @@ class DiskModule(ResourceModule):
         if current.get('status') not in VOLUME_DELETABLE:
             raise ResourceError('%s cannot be deleted: it is %s' % (label, current.get('status')))
         snapshots = self.evs.list_snapshots(volume_id=current['id'])
-        if snapshots and not self.params['delete_snapshots']:
+        own = [s for s in snapshots if not made_by_backup(s)]
+        if own and not self.params['delete_snapshots']:
             raise ResourceError('%s cannot be deleted: it has %d snapshot(s) (%s); delete them first or set '
-                                'delete_snapshots: true' % (label, len(snapshots), ', '.join(
-                                    sorted(s.get('name') or s['id'] for s in snapshots))))
+                                'delete_snapshots: true' % (label, len(own), ', '.join(
+                                    sorted(s.get('name') or s['id'] for s in own))))
+        # The cloud counts the snapshot a backup left as a dependent one, and only a cascade delete
+        # takes it (nobody can delete it alone); it is the backup service's, not a copy the user kept.
+        self.cascade = self.params['delete_snapshots'] or len(own) < len(snapshots)
 
     def delete(self, current):
-        self.evs.delete_volume(current['id'], cascade=self.params['delete_snapshots'])
+        self.evs.delete_volume(current['id'], cascade=self.cascade)
         if self.params['wait']:
             self.waiter().for_deleted(lambda: self.fetch(current['id']), self.label(current))
 

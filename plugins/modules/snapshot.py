@@ -122,7 +122,7 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, validate_snapshot_options)
+    SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, refuse_backup_snapshot, validate_snapshot_options)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
 
 
@@ -190,6 +190,7 @@ class SnapshotModule(ResourceModule):
         return self.evs.get_snapshot(current['id'])
 
     def check_delete(self, current):
+        refuse_backup_snapshot(current, self.label(current), 'deleted')
         if current.get('status') not in SNAPSHOT_DELETABLE:
             raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
 

@@ -196,8 +196,8 @@ error:
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import BatchModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, looks_like_id, merge_metadata, metadata_matches,
-    only_match, validate_snapshot_options)
+    BACKUP_SNAPSHOT_NOTE, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, looks_like_id, made_by_backup,
+    merge_metadata, metadata_matches, only_match, validate_snapshot_options)
 
 #: up to this many distinct names (or ids), each is read with its own request; above it, one
 #: listing of the project's disks (or snapshots) takes fewer requests
@@ -316,6 +316,8 @@ class SnapshotBatchModule(BatchModule):
                 item.action = 'wait'
                 return None
             item.action = 'delete'
+            if made_by_backup(current):
+                return 'it was made by a backup (%s)' % BACKUP_SNAPSHOT_NOTE
             if current.get('status') not in SNAPSHOT_DELETABLE:
                 return 'it is %s' % current.get('status')
             return None

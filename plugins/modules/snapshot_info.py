@@ -13,6 +13,11 @@ short_description: List EVS disk snapshots
 version_added: 1.0.0
 description:
   - Lists the snapshots that match all the given filters, sorted by creation time.
+  - Every VBS or CBR backup of a disk leaves a snapshot on it (named C(autobk_snapshot_*) or
+    C(manualbk_snapshot_*)), which the cloud replaces at the next backup and which cannot be
+    deleted, rolled back or used to create a disk. It is not a copy to count, keep or restore
+    from, so it is left out unless O(include_backup_snapshots=true); every returned snapshot
+    says whether it is one (C(made_by_backup)).
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
@@ -29,6 +34,12 @@ options:
   metadata:
     description: Only the snapshots whose metadata has all these key/value pairs.
     type: dict
+  include_backup_snapshots:
+    description:
+      - Also return the snapshots that backups left on their disks (C(made_by_backup=true)).
+    type: bool
+    default: false
+    version_added: 1.1.0
   sort:
     description: Order by creation time; C(newest_first) or C(oldest_first).
     type: str
@@ -67,13 +78,14 @@ cloud_time:
   sample: "2026-11-25T10:00:00Z"
 snapshots:
   description:
-    - The matching snapshots, each with the keys of the C(snapshot) result of M(dataprotection.evs.snapshot).
+    - The matching snapshots, each with the keys of the C(snapshot) result of M(dataprotection.evs.snapshot)
+      and C(made_by_backup) (true for the snapshot a backup left on its disk).
   returned: always
   type: list
   elements: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import SNAPSHOT_FIELDS
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import SNAPSHOT_FIELDS, made_by_backup
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
 
 
@@ -83,11 +95,12 @@ class SnapshotInfoModule(InfoModule):
         name=dict(type='str'),
         status=dict(type='str'),
         metadata=dict(type='dict'),
+        include_backup_snapshots=dict(type='bool', default=False),
         sort=dict(type='str', choices=['newest_first', 'oldest_first'], default='newest_first'),
     )
     kind = 'snapshot'
     result_key = 'snapshots'
-    result_fields = SNAPSHOT_FIELDS
+    result_fields = SNAPSHOT_FIELDS + ('made_by_backup',)
 
     def list(self):
         params = self.params
@@ -96,6 +109,10 @@ class SnapshotInfoModule(InfoModule):
             volume_id = self.evs.find_volume(params['disk'], required=True)['id']
         snapshots = self.evs.list_snapshots(volume_id=volume_id, name=params['name'], status=params['status'],
                                             metadata=params['metadata'])
+        for snapshot in snapshots:
+            snapshot['made_by_backup'] = made_by_backup(snapshot)
+        if not params['include_backup_snapshots']:
+            snapshots = [s for s in snapshots if not s['made_by_backup']]
         return sorted(snapshots, key=lambda s: (s.get('created_at') or '', s.get('id') or ''),
                       reverse=params['sort'] == 'newest_first')
 

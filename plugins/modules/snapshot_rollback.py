@@ -84,7 +84,7 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    RESERVED_SNAPSHOT_PREFIX, SNAPSHOT_FIELDS, VOLUME_FIELDS, VOLUME_ROLLBACKABLE, describe_snapshot)
+    SNAPSHOT_FIELDS, VOLUME_FIELDS, VOLUME_ROLLBACKABLE, describe_snapshot, refuse_backup_snapshot)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import (
     ROLLBACK as RECORD, DONE, RUNNING, request_id_argument_spec)
@@ -149,9 +149,7 @@ class SnapshotRollbackModule(EvsModule):
 
     def check_rollback(self, label, snapshot, disk):
         """Refuse what the cloud would refuse, before any change is requested."""
-        if (snapshot.get('name') or '').startswith(RESERVED_SNAPSHOT_PREFIX):
-            raise ResourceError('%s cannot be rolled back: snapshots named %s* belong to backups'
-                                % (label, RESERVED_SNAPSHOT_PREFIX))
+        refuse_backup_snapshot(snapshot, label, 'rolled back')
         if snapshot.get('status') != 'available':
             raise ResourceError('%s cannot be rolled back: the snapshot is %s; it must be available'
                                 % (label, snapshot.get('status')))

@@ -12,6 +12,7 @@ __metaclass__ = type
 import html
 import json
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, human_duration, select_disks
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     bulk_records, format_time, parse_time, require_records)
@@ -68,7 +69,8 @@ def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones):
     # still exist, and come back with the zone, but cannot be used now
     shown = ('available',) if zone_up else ('available', 'error')
     for snap in snapshots.get(disk['id'], ()):
-        if snap.get('status') in shown and snap.get('created_at'):
+        # the snapshot a backup left is no copy: it cannot be rolled back or made into a disk
+        if snap.get('status') in shown and snap.get('created_at') and not made_by_backup(snap):
             copies.append(_copy(now, 'snapshot', '%s (%s)' % (SAME_AZ, disk_az), snap, policy['name'], usable=zone_up))
     for backup in backups.get(disk['id'], ()):
         if backup.get('status') == 'available' and backup.get('created_at'):

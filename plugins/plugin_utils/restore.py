@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
 from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import BACKUP_RESTORE, ROLLBACK
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     RetentionError, format_time, parse_time, require_records)
@@ -22,13 +23,14 @@ RESTORED_FROM = 'dp_evs_restored_from'
 def restore_point(copies, before=None, now=None, what='disk'):
     """The newest ``available`` copy created at or before ``before`` (default ``now``, the
     cloud's time), plus ``restore_before`` (the point asked for). Raises RetentionError with the
-    copies that exist when none qualifies."""
+    copies that exist when none qualifies. The snapshot a backup left on its disk is never one:
+    the cloud refuses to roll it back or make a disk of it."""
     limit_text = before or now
     if not limit_text:
         raise RetentionError('give a point in time (before) or the cloud time (now)')
     limit = parse_time(limit_text, 'the point in time')
     copies = require_records(copies, 'the copies to restore from', optional=True)
-    usable = [c for c in copies if c.get('status') == 'available' and c.get('created_at')]
+    usable = [c for c in copies if c.get('status') == 'available' and c.get('created_at') and not made_by_backup(c)]
     ordered = sorted(usable, key=lambda c: (parse_time(c['created_at']), c.get('id') or ''), reverse=True)
     for copy in ordered:
         if parse_time(copy['created_at']) <= limit:

@@ -17,7 +17,9 @@ that lacks the marks (taken by hand, or by another tool) is not the policy's.
 - the newest available copy of the disk is always kept, whoever made it.
 
 Copies another tool made, and copies that are not ``available`` (``creating``, ``deleting``,
-``error``...), are never pruned. A copy dated after ``now`` (clock skew) is kept.
+``error``...), are never pruned. A copy dated after ``now`` (clock skew) is kept. The snapshot a
+backup left on its disk (module_utils/evs.py ``made_by_backup``) is not a copy at all: it is
+ignored, never the newest copy that is always kept, never pruned.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,6 +30,8 @@ import contextlib
 import datetime
 import gc
 import re
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
 
 PERIODS = ('hourly', 'daily', 'weekly', 'monthly', 'yearly')
 RETENTION_KEYS = ('last',) + PERIODS + ('within',)
@@ -172,10 +176,14 @@ def plan_one_disk(copies, retention, now, policy=None, tier=None):
     reasons = dict((id(c), []) for c in order)
     ignored = []
     candidates = []
-    newest_available = next((c for c in order if c.get('status') == 'available'), None)
+    by_backup = set(id(c) for c in order if made_by_backup(c))
+    newest_available = next((c for c in order if c.get('status') == 'available' and id(c) not in by_backup), None)
     for copy in order:
         meta = _meta(copy)
-        if policy is not None and meta.get(POLICY_KEY) != policy:
+        if id(copy) in by_backup:
+            ignored.append(copy)
+            reasons[id(copy)].append('made by a backup')
+        elif policy is not None and meta.get(POLICY_KEY) != policy:
             ignored.append(copy)
             reasons[id(copy)].append('not made by policy %s' % policy)
         elif tier is not None and meta.get(TIER_KEY) != tier:

@@ -18,7 +18,8 @@ from typing import Callable, Iterable
 from .. import errors, lifecycle
 from ..lifecycle import PREVIOUS, Operation, begin, settle
 from ..context import project_endpoint
-from ..resources import Repository
+from ..resources import Repository, new_id
+from ..store import Selection
 
 VOLUME = "volume"  # the EVS kind (services/evs.py)
 VBS_BACKUP, CBR_BACKUP = "vbs_backup", "cbr_backup"
@@ -53,6 +54,33 @@ def volumes(emu) -> Repository:
 def start_disk_backup(emu, volume: dict, now: float) -> dict:
     """The disk shows `backing-up` while the backup copies it, then its previous status."""
     return volumes(emu).save(begin(volume, DISK_OPS["backup.create"], now, emu.timings()))
+
+
+# The snapshot a backup leaves on its disk (../shared/api/vbs.md, "Side effects"; evs.md, snapshot
+# status `backing-up`): `backing-up` while the backup copies the disk, then `available`; the
+# disk's previous backup-made snapshot is deleted when the next backup of the disk (by VBS or
+# CBR) is accepted, so a disk carries at most one (it is the base of the next incremental).
+# It is an ordinary Cinder snapshot otherwise: listed, counted in the project's snapshot quota
+# (never refused by it: the backup service makes it, not the user), deleted by a cascade delete
+# of the disk; services/evs.py refuses to delete, change, roll back or clone it.
+BACKUP_SNAPSHOT_OPS = lifecycle.operations(Operation("backup.create", None, "backing-up", "available"))
+
+
+def take_backup_snapshot(emu, volume: dict, name_prefix: str, backup_id: str, at: float) -> dict:
+    """The backup's snapshot of `volume` at instant `at`, replacing the disk's previous one."""
+    from .evs import SNAPSHOT, made_by_backup  # evs imports this module lazily too
+    snapshots = Repository(emu, SNAPSHOT)
+    for _, old in snapshots.scan(volume["project_id"], Selection(equal=(("volume_id", volume["id"]),))):
+        if old is not None and made_by_backup(old):
+            emu.store.delete(SNAPSHOT, old["id"])
+    snapshot = {
+        "id": new_id(), "project_id": volume["project_id"], "region": volume["region"],
+        "name": name_prefix + backup_id.replace("-", ""), "description": "", "status": None,
+        "size": volume["size"], "volume_id": volume["id"], "metadata": {}, "created_at": at, "updated_at": at,
+        "_availability_zone": volume["availability_zone"], "_volume_type": volume["volume_type"],
+        "_blocks": dict(volume["_blocks"]),
+    }
+    return snapshots.save(begin(snapshot, BACKUP_SNAPSHOT_OPS["backup.create"], at, emu.timings()))
 
 
 def start_disk_restore(emu, volume: dict, blocks: dict, now: float) -> dict:

@@ -626,6 +626,11 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
             "_blocks": dict(volume["_blocks"]), "_size": volume["size"], "_used_mb": need,
         }
         backup = call.backups.save(begin(backup, BACKUP_OPS["backup.create"], at, call.timings()))
+        # The API reference names the prefix only (evs_04_2098 "Creating an EVS Snapshot": a disk
+        # backup makes a snapshot named autobk_snapshot_*); the rest of the name is chosen.
+        backup["_snapshot_id"] = common.take_backup_snapshot(call.emu, volume, "autobk_snapshot_", backup["id"],
+                                                             at)["id"]
+        backup = call.backups.save(backup)
         record_operation(call, "backup", vault, at, backup=backup, policy_id=(policy or {}).get("id"))
         if at == call.now or backup["_pending"]["due"] > call.now:
             common.start_disk_backup(call.emu, volume, at)
@@ -675,7 +680,7 @@ def backup_view(b: dict, api_flavour: str = "otc") -> dict:
         "protected_at": _time(b["created_at"]), "parent_id": None, "children": [], "replication_records": [],
         "enterprise_project_id": "0",
         "extend_info": {"auto_trigger": b["auto_trigger"], "bootable": False, "incremental": b["incremental"],
-                        "snapshot_id": None, "support_lld": False, "supported_restore_mode": "backup",
+                        "snapshot_id": b.get("_snapshot_id"), "support_lld": False, "supported_restore_mode": "backup",
                         "system_disk": False, "contain_system_disk": False, "encrypted": False,
                         "os_images_data": None, "progress": 100 if b["status"] == "available" else 0},
     }

@@ -30,6 +30,28 @@ CATALOG = [
 ]
 VOLUME, SNAPSHOT, JOB = "volume", "snapshot", "evs_job"
 RESERVED_SNAPSHOT_PREFIX = "autobk_snapshot_"
+# The names VBS/CBR (and CSBS) give the snapshot a backup leaves on its disk (OTC EVS user guide,
+# "Deleting an EVS Snapshot" evs_01_0011 and "Creating an EVS Disk from a Snapshot": such a
+# snapshot "can only be viewed": it cannot be deleted, rolled back or turned into a disk). The
+# API reference reserves `autobk_snapshot_` ("Creating an EVS Snapshot", name); the emulator
+# reserves all of them, so a user's snapshot never looks like one (README, "Choices").
+BACKUP_SNAPSHOT_PREFIXES = (RESERVED_SNAPSHOT_PREFIX, "manualbk_snapshot_vbs_", "manualbk_snapshot_csbs_")
+
+
+def made_by_backup(snapshot: dict) -> bool:
+    return snapshot["name"].startswith(BACKUP_SNAPSHOT_PREFIXES)
+
+
+def _refuse_backup_snapshot(snapshot: dict, what: str) -> None:
+    if made_by_backup(snapshot):
+        raise errors.bad_request(f"Snapshot {snapshot['id']} was made by a backup and cannot be {what}.")
+
+
+def _reserved_name(name: str) -> str:
+    if name.startswith(BACKUP_SNAPSHOT_PREFIXES):
+        raise errors.bad_request(f"Invalid name: the prefixes {', '.join(BACKUP_SNAPSHOT_PREFIXES)} are reserved "
+                                 f"for the snapshots of backups.")
+    return name
 DATA_DISK_SIZE = (10, 32768)
 
 VOLUME_OPS = lifecycle.operations(
@@ -239,6 +261,7 @@ def _volume_source(call: Call, spec: dict) -> dict | None:
     snapshot = call.snapshots.get(spec["snapshot_id"], call.project_id)
     if snapshot is None:
         raise errors.evs_error(400, "EVS.2045", f"Invalid snapshot_id {spec['snapshot_id']}.")
+    _refuse_backup_snapshot(snapshot, "used to create a disk")
     if snapshot["status"] not in ("available", "backing-up"):
         raise errors.evs_error(400, "EVS.2043", f"Snapshot {snapshot['id']} status must be available.")
     return snapshot
@@ -445,8 +468,12 @@ def _start_volume_delete(call: Call, volume: dict) -> None:
                                                 f"but current status is: {volume['status']}.")
     dependents = [s for _, s in call.snapshots.scan(call.project_id, Selection(equal=(("volume_id", volume["id"]),)))]
     if dependents and not query_flag(call.request, "cascade"):
+        # A backup's snapshot counts like any other (Cinder's rule names no exception); only a
+        # cascade delete, as the console's, takes it with the disk (README, "Choices").
+        by_backup = sum(1 for s in dependents if made_by_backup(s))
         raise errors.bad_request(f"Invalid volume: Volume {volume['id']} still has {len(dependents)} "
-                                 f"dependent snapshots.")
+                                 f"dependent snapshots" + (f" ({by_backup} made by backups)" if by_backup else "")
+                                 + ".")
     for snapshot in dependents:
         _start_snapshot_delete(call, snapshot)
     call.volumes.save(begin(volume, operation, call.now, call.timings()))
@@ -554,9 +581,7 @@ async def create_snapshot(call: Call):
         raise errors.bad_request("Missing required element 'volume_id' in snapshot.")
     volume = call.volume(spec["volume_id"])
     force = bool_value(spec.get("force", False), "force")
-    name = _text(spec.get("name"), "name")
-    if name.startswith(RESERVED_SNAPSHOT_PREFIX):
-        raise errors.bad_request(f"Invalid name: the prefix {RESERVED_SNAPSHOT_PREFIX} is reserved.")
+    name = _reserved_name(_text(spec.get("name"), "name"))
     # Cinder's rule: an available volume always, an in-use one only with force, nothing else.
     if not (volume["status"] == "available" or (volume["status"] == "in-use" and force)):
         hint = " (use force for an in-use volume)" if volume["status"] == "in-use" else ""
@@ -614,8 +639,10 @@ async def show_snapshot(call: Call):
 @endpoint
 async def update_snapshot(call: Call):
     snapshot = call.snapshot(call.request.path_params["snapshot_id"])
+    _refuse_backup_snapshot(snapshot, "changed")
     spec = required_object(await read_json(call.request), "snapshot")
     updated = _apply_update(spec, snapshot, display_aliases=True) | {"updated_at": call.now}
+    _reserved_name(updated["name"])
     return json_response({"snapshot": snapshot_view(call, call.snapshots.save(updated))})
 
 
@@ -629,7 +656,11 @@ def _start_snapshot_delete(call: Call, snapshot: dict) -> None:
 
 @endpoint
 async def delete_snapshot(call: Call):
-    _start_snapshot_delete(call, call.snapshot(call.request.path_params["snapshot_id"]))
+    snapshot = call.snapshot(call.request.path_params["snapshot_id"])
+    # The backup service replaces it at the next backup of the disk; a cascade delete of the
+    # disk deletes it with the disk's other snapshots (_start_volume_delete).
+    _refuse_backup_snapshot(snapshot, "deleted")
+    _start_snapshot_delete(call, snapshot)
     return empty(202)
 
 
@@ -640,8 +671,7 @@ async def rollback_snapshot(call: Call):
     if not spec.get("volume_id"):
         raise errors.bad_request("Missing required element 'volume_id' in rollback.")
     name = _text(spec["name"], "name") if spec.get("name") is not None else None
-    if snapshot["name"].startswith(RESERVED_SNAPSHOT_PREFIX):
-        raise errors.bad_request(f"Snapshot {snapshot['id']} was made by a backup and cannot be rolled back.")
+    _refuse_backup_snapshot(snapshot, "rolled back")
     if not SNAPSHOT_OPS["snapshot.rollback"].allows(snapshot["status"]):
         raise errors.evs_error(400, "EVS.2043", f"Snapshot {snapshot['id']} status must be available, "
                                                 f"but current status is: {snapshot['status']}.")
@@ -667,9 +697,14 @@ async def rollback_snapshot(call: Call):
 
 # -- metadata (volumes and snapshots share these) --------------------------
 def metadata_routes(collection: str, id_param: str, kind: str) -> list[Route]:
-    def load(call: Call) -> tuple[Repository, dict]:
+    def load(call: Call, writing: bool = False) -> tuple[Repository, dict]:
         rid = call.request.path_params[id_param]
-        return (call.volumes, call.volume(rid)) if kind == VOLUME else (call.snapshots, call.snapshot(rid))
+        if kind == VOLUME:
+            return call.volumes, call.volume(rid)
+        snapshot = call.snapshot(rid)
+        if writing:
+            _refuse_backup_snapshot(snapshot, "changed")
+        return call.snapshots, snapshot
 
     @endpoint
     async def show_all(call: Call):
@@ -677,7 +712,7 @@ def metadata_routes(collection: str, id_param: str, kind: str) -> list[Route]:
 
     @endpoint
     async def write_all(call: Call):
-        repo, item = load(call)
+        repo, item = load(call, writing=True)
         given = _metadata(required_object(await read_json(call.request), "metadata"))
         merged = given if call.request.method == "PUT" else item["metadata"] | given
         repo.save(item | {"metadata": merged, "updated_at": call.now})
@@ -693,7 +728,7 @@ def metadata_routes(collection: str, id_param: str, kind: str) -> list[Route]:
 
     @endpoint
     async def write_key(call: Call):
-        repo, item = load(call)
+        repo, item = load(call, writing=True)
         key = call.request.path_params["key"]
         meta = _metadata(required_object(await read_json(call.request), "meta"), "meta")
         if list(meta) != [key]:
@@ -703,7 +738,7 @@ def metadata_routes(collection: str, id_param: str, kind: str) -> list[Route]:
 
     @endpoint
     async def delete_key(call: Call):
-        repo, item = load(call)
+        repo, item = load(call, writing=True)
         key = call.request.path_params["key"]
         if key not in item["metadata"]:
             raise errors.not_found(f"Metadata item {key} could not be found.")

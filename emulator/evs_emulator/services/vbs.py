@@ -174,6 +174,10 @@ def start_backup(call: Call, volume: dict, name: str, description: str, at: floa
         "_used_mb": min(volume["size"] * 1024, changed * 1024) if incremental else volume["size"] * 1024,
     }
     backup = call.backups.save(begin(backup, BACKUP_OPS["backup.create"], at, call.timings()))
+    # OTC EVS user guide names VBS's snapshots by who started the backup (evs_01_0011).
+    prefix = "autobk_snapshot_vbs_" if policy_id else "manualbk_snapshot_vbs_"
+    backup["_snapshot_id"] = common.take_backup_snapshot(call.emu, volume, prefix, backup["id"], at)["id"]
+    call.backups.save(backup)
     if at == call.now or backup["_pending"]["due"] > call.now:  # a past policy run left the disk as it was
         common.start_disk_backup(call.emu, volume, at)
     return backup
@@ -213,7 +217,8 @@ async def create_cloudbackup(call: Call):
     _check_quota(call, volume["size"])
     backup = start_backup(call, volume, name, description, call.now, full=full, tags=tags)
     job = _new_job(call, "backup.create", {"backup_id": backup["id"], "volume_id": volume["id"],
-                                           "snapshot_id": None, "bks_create_volume_name": "autobk_volume"})
+                                           "snapshot_id": backup["_snapshot_id"],
+                                           "bks_create_volume_name": "autobk_volume"})
     return json_response({"job_id": job["id"]})
 
 

@@ -155,3 +155,29 @@ def test_zone_listing_not_offered_leaves_the_check_to_the_cloud(cloud, run_modul
 def test_info_returns_the_cloud_time(cloud, run_module):
     result = run_module(DiskInfoModule, {})
     assert result['cloud_time'] == '2026-11-25T10:00:00Z'
+
+
+def test_a_disk_whose_only_snapshot_a_backup_left_is_deleted_with_it(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    made = cloud.add_snapshot(disk, 'autobk_snapshot_vbs_1f2e')
+    planned = run_module(DiskModule, {'name': 'db01', 'state': 'absent'}, check=True)
+    assert planned['changed'] and cloud.mutating == []
+    deleted = run_module(DiskModule, {'name': 'db01', 'state': 'absent'})
+    assert deleted['changed'] and [r.params for r in cloud.mutating] == [{'cascade': 'true'}]
+    assert disk['id'] not in cloud.volumes and made['id'] not in cloud.snapshots
+
+
+def test_a_users_snapshot_still_refuses_the_delete_and_a_backups_is_not_named(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'daily')
+    cloud.add_snapshot(disk, 'manualbk_snapshot_vbs_1f2e')
+    refused = run_module(DiskModule, {'name': 'db01', 'state': 'absent'})
+    assert refused['failed'] and 'has 1 snapshot(s) (daily)' in refused['msg'] and cloud.mutating == []
+
+
+def test_no_disk_is_made_from_the_snapshot_a_backup_left(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'autobk_snapshot_1f2e')
+    refused = run_module(DiskModule, {'name': 'copy', 'snapshot': 'autobk_snapshot_1f2e',
+                                      'availability_zone': 'eu-de-01'})
+    assert refused['failed'] and 'made by a backup' in refused['msg'] and cloud.mutating == []

@@ -185,3 +185,20 @@ def test_failure_without_any_change_reports_unchanged(cloud, run_module):
     cloud.add_volume('db01', status='in-use')
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
     assert result['failed'] and result['changed'] is False
+
+
+def test_the_snapshot_a_backup_left_is_hidden_flagged_and_never_deleted(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'mine', created_at='2026-11-24T00:00:00.000000')
+    made = cloud.add_snapshot(disk, 'manualbk_snapshot_vbs_1f2e', created_at='2026-11-25T00:00:00.000000')
+    listed = run_module(SnapshotInfoModule, {'disk': 'db01'})
+    assert [(s['name'], s['made_by_backup']) for s in listed['snapshots']] == [('mine', False)]
+    everything = run_module(SnapshotInfoModule, {'disk': 'db01', 'include_backup_snapshots': True})
+    assert [(s['name'], s['made_by_backup']) for s in everything['snapshots']] == [
+        ('manualbk_snapshot_vbs_1f2e', True), ('mine', False)]
+    sent = len(cloud.requests)
+    by_name = run_module(SnapshotModule, {'disk': 'db01', 'name': made['name'], 'state': 'absent'})
+    assert by_name['failed'] and 'made by a backup' in by_name['msg'] and len(cloud.requests) == sent
+    by_id = run_module(SnapshotModule, {'disk': 'db01', 'name': made['id'], 'state': 'absent'})
+    assert by_id['failed'] and 'made by a backup' in by_id['msg'] and cloud.mutating == []
+    assert made['id'] in cloud.snapshots
