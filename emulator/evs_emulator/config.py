@@ -14,6 +14,11 @@ def load_default_text() -> str:
     return resources.files("evs_emulator").joinpath("default_config.yaml").read_text()
 
 
+# Defaults of the `limits` section, for configs written before it existed.
+DEFAULT_LIMITS = {"snapshots_per_disk": 7, "one_snapshot_creating_per_disk": True,
+                  "backup_refused_while_snapshot_creating": True}
+
+
 @dataclass(frozen=True)
 class Tenant:
     cloud: str
@@ -36,6 +41,8 @@ class Config:
         self.default_timings: dict = dict(data["timings"])
         self.token_lifetime = float(data.get("token_lifetime_seconds", 86400))
         self.aksk_max_skew = float(data.get("aksk_max_skew_seconds", 900))
+        # The real cloud's rules (README "Limits of the real cloud"); a config may switch one off.
+        self.limits: dict = DEFAULT_LIMITS | dict(data.get("limits") or {})
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Config":
