@@ -26,6 +26,12 @@ VOLUME_DELETABLE = ('available', 'error', 'error_extending', 'error_restoring', 
 VOLUME_ROLLBACKABLE = ('available', 'error_rollbacking')
 SNAPSHOT_DELETABLE = ('available', 'error')
 RESERVED_SNAPSHOT_PREFIX = 'autobk_snapshot_'
+#: EVS allows at most 7 manual snapshots per disk (OTC EVS User Guide "Creating an EVS Snapshot",
+#: evs_01_2721); the ``autobk_snapshot_*`` ones a backup makes do not count
+SNAPSHOTS_PER_DISK = 7
+#: a disk takes one snapshot (or backup, which starts with a snapshot) at a time: while one is
+#: ``creating`` or the disk is ``backing-up``, the next one is refused, so it is waited for
+DISK_BUSY = ('backing-up',)
 
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 
@@ -57,6 +63,32 @@ def validate_snapshot_options(validate_text, options, state):
     if state == 'present' and options['name'].startswith(RESERVED_SNAPSHOT_PREFIX):
         raise ResourceError("snapshot name '%s' is invalid: the prefix %s is reserved for backups"
                             % (options['name'], RESERVED_SNAPSHOT_PREFIX))
+
+
+def manual_snapshots(snapshots):
+    """The snapshots that count against the per-disk limit (not the ones backups make)."""
+    return [s for s in snapshots if not (s.get('name') or '').startswith(RESERVED_SNAPSHOT_PREFIX)]
+
+
+def snapshot_limit_problem(volume, snapshots, adding=1):
+    """Why ``adding`` more snapshots of ``volume`` (which has ``snapshots``) exceed EVS's per-disk
+    limit, or None."""
+    count = len(manual_snapshots(snapshots))
+    if count + adding <= SNAPSHOTS_PER_DISK:
+        return None
+    return ('%s already has %d snapshot%s and EVS allows at most %d per disk; delete one first' % (
+        describe_disk(volume), count, '' if count == 1 else 's', SNAPSHOTS_PER_DISK))
+
+
+def busy_with(volume, snapshots):
+    """What the disk is busy with (a snapshot being created, a backup), or None: EVS takes one
+    snapshot of a disk at a time and refuses the next one meanwhile."""
+    if (volume or {}).get('status') in DISK_BUSY:
+        return 'the disk is %s' % volume['status']
+    creating = [s for s in snapshots if s.get('status') == 'creating']
+    if creating:
+        return "snapshot '%s' of the disk is being created" % (creating[0].get('name') or creating[0].get('id'))
+    return None
 
 
 class EVS:
@@ -181,6 +213,19 @@ class EVS:
         where = ' of %s' % describe_disk(volume) if volume else ''
         return only_match(self.list_snapshots(volume_id=volume_id, name=name_or_id), 'snapshot', name_or_id,
                           where, required)
+
+    def wait_until_free(self, waiter, volume, label):
+        """Wait until the disk takes no snapshot or backup (one at a time); answers the disk then."""
+        def fetch():
+            disk = self.get_volume(volume['id'])
+            return disk, (self.list_snapshots(volume_id=volume['id'], status='creating') if disk else [])
+
+        disk, _ = waiter.poll(
+            fetch, '%s (waiting for the disk to finish what it is doing)' % label, 'free',
+            status_of=lambda found: busy_with(*found) or (found[0] or {}).get('status') or 'deleted',
+            done=lambda found, status: found[0] is not None and busy_with(*found) is None,
+            failed=lambda found, status: found[0] is None)
+        return disk
 
     def create_snapshot(self, fields):
         return self._create('snapshots', 'snapshot', fields, lambda: self.list_snapshots(
