@@ -220,12 +220,12 @@ class EVS:
             disk = self.get_volume(volume['id'])
             return disk, (self.list_snapshots(volume_id=volume['id'], status='creating') if disk else [])
 
-        disk, _ = waiter.poll(
+        found = waiter.poll(
             fetch, '%s (waiting for the disk to finish what it is doing)' % label, 'free',
             status_of=lambda found: busy_with(*found) or (found[0] or {}).get('status') or 'deleted',
             done=lambda found, status: found[0] is not None and busy_with(*found) is None,
             failed=lambda found, status: found[0] is None)
-        return disk
+        return found[0]
 
     def create_snapshot(self, fields):
         return self._create('snapshots', 'snapshot', fields, lambda: self.list_snapshots(
