@@ -19,6 +19,10 @@ def load_default_text() -> str:
 # `huawei`, Huawei Cloud's SDK models (huaweicloudsdk* 3.1.219).
 API_FLAVOURS = ("otc", "huawei")
 
+# Defaults of the `limits` section, for configs written before it existed.
+DEFAULT_LIMITS = {"snapshots_per_disk": 7, "one_snapshot_creating_per_disk": True,
+                  "backup_refused_while_snapshot_creating": True}
+
 
 @dataclass(frozen=True)
 class Tenant:
@@ -45,6 +49,8 @@ class Config:
         self.api_flavour: str = data.get("api_flavour", "otc")
         if self.api_flavour not in API_FLAVOURS:
             raise ValueError(f"api_flavour must be one of {', '.join(API_FLAVOURS)}, not {self.api_flavour!r}")
+        # The real cloud's rules (README "Limits of the real cloud"); a config may switch one off.
+        self.limits: dict = DEFAULT_LIMITS | dict(data.get("limits") or {})
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Config":

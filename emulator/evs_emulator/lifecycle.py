@@ -42,18 +42,25 @@ def transitions(ops: dict[str, Operation]) -> list[tuple[str, str, str]]:
 
 
 def begin(body: dict, op: Operation, now: float, timings: dict, on_done: dict | None = None,
-          final_status: str | None = None) -> dict:
+          final_status: str | None = None, queued: tuple[str | None, float] | None = None) -> dict:
     """Return `body` with `op` started: transitional status now, the rest when due.
 
     `on_done` holds field values applied when the operation completes (e.g. a new size,
     attachments, disk blocks); `final_status` overrides the declared end status (a detach that
     leaves other attachments ends `in-use`). The answer to the request that started the
     operation shows the transitional status even when the duration is 0, like the cloud does.
+    `queued` = (status, seconds): the job first waits that long in a queue, showing that status
+    (None: the running status) before it runs for its own duration (CBR's `waiting_*`).
     """
     duration = float(timings[op.name])
     final = final_status or (body.get("status") if op.after == PREVIOUS else op.after)
     started = dict(body, status=op.during, updated_at=now)
     started[PENDING_KEY] = {"op": op.name, "to": final, "due": now + duration, "set": on_done or {}}
+    if queued is not None and queued[1] > 0:
+        wait_status, wait = queued
+        started[PENDING_KEY]["due"] += wait
+        if wait_status is not None:
+            started[PENDING_KEY]["queued"] = {"status": wait_status, "until": now + wait}
     return started
 
 
@@ -62,7 +69,12 @@ def settle(body: dict | None, now: float) -> dict | None:
     if body is None:
         return None
     pending = body.get(PENDING_KEY)
-    if not pending or pending["due"] > now:
+    if pending and pending["due"] > now:
+        queued = pending.get("queued")
+        if queued and queued["until"] > now:  # still in the service's queue: the job has not started
+            return dict(body, status=queued["status"])
+        return body
+    if not pending:
         return body
     if pending["to"] is GONE:
         return None

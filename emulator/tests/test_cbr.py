@@ -86,6 +86,7 @@ def test_vault_crud_and_resources(fast, alice, bob):
 
 def test_checkpoint_states_capacity_and_restore(admin, alice):
     admin.freeze()
+    admin.set_timings({"cbr.queue": 0})  # the queue states: test_limits.py
     volume = available_volume(admin, alice, {"0": "first"}, size=20)
     vault = make_vault(alice, size=40, resources=[volume["id"]])
     taken = checkpoint(alice, vault["id"], name="nightly", description="d")

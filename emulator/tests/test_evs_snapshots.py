@@ -174,10 +174,10 @@ def test_other_tenants_snapshot_is_404(fast, alice, bob):
 
 
 def test_snapshot_quota_is_the_cinder_over_limit(fast, alice):
-    vid = alice.create_volume()["id"]
-    for _ in range(100):
-        alice.create_snapshot(vid)
-    answer = alice.call("POST", alice.evs("/snapshots"), {"snapshot": {"volume_id": vid}})
+    vids = [alice.create_volume()["id"] for _ in range(15)]  # at most 7 snapshots per disk
+    for index in range(100):
+        alice.create_snapshot(vids[index // 7])
+    answer = alice.call("POST", alice.evs("/snapshots"), {"snapshot": {"volume_id": vids[-1]}})
     assert answer.status == 413
     assert answer.body["overLimit"]["code"] == 413
     usage = alice.call("GET", alice.evs(f"/os-quota-sets/{alice.project_id}?usage=true")).body["quota_set"]

@@ -34,6 +34,12 @@ RESERVED_SNAPSHOT_PREFIX = 'autobk_snapshot_'
 BACKUP_SNAPSHOT_PREFIXES = (RESERVED_SNAPSHOT_PREFIX, 'manualbk_snapshot_vbs_', 'manualbk_snapshot_csbs_')
 BACKUP_SNAPSHOT_NOTE = ('the backup service made it and replaces it at the next backup of the disk; it cannot be '
                         'deleted, rolled back or used to create a disk, and goes with its disk')
+#: EVS allows at most 7 manual snapshots per disk (OTC EVS User Guide "Creating an EVS Snapshot",
+#: evs_01_2721); the ones a backup makes (BACKUP_SNAPSHOT_PREFIXES) do not count
+SNAPSHOTS_PER_DISK = 7
+#: a disk takes one snapshot (or backup, which starts with a snapshot) at a time: while one is
+#: ``creating`` or the disk is ``backing-up``, the next one is refused, so it is waited for
+DISK_BUSY = ('backing-up',)
 
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 
@@ -85,6 +91,32 @@ def validate_snapshot_options(validate_text, options, state):
             raise ResourceError("snapshot name '%s' is invalid: the prefixes %s are reserved for the snapshots of "
                                 "backups" % (options['name'], ', '.join(BACKUP_SNAPSHOT_PREFIXES)))
         refuse_backup_snapshot(options, "snapshot '%s'" % options['name'], 'deleted')
+
+
+def manual_snapshots(snapshots):
+    """The snapshots that count against the per-disk limit (not the ones backups make)."""
+    return [s for s in snapshots if not made_by_backup(s)]
+
+
+def snapshot_limit_problem(volume, snapshots, adding=1):
+    """Why ``adding`` more snapshots of ``volume`` (which has ``snapshots``) exceed EVS's per-disk
+    limit, or None."""
+    count = len(manual_snapshots(snapshots))
+    if count + adding <= SNAPSHOTS_PER_DISK:
+        return None
+    return ('%s already has %d snapshot%s and EVS allows at most %d per disk; delete one first' % (
+        describe_disk(volume), count, '' if count == 1 else 's', SNAPSHOTS_PER_DISK))
+
+
+def busy_with(volume, snapshots):
+    """What the disk is busy with (a snapshot being created, a backup), or None: EVS takes one
+    snapshot of a disk at a time and refuses the next one meanwhile."""
+    if (volume or {}).get('status') in DISK_BUSY:
+        return 'the disk is %s' % volume['status']
+    creating = [s for s in snapshots if s.get('status') == 'creating']
+    if creating:
+        return "snapshot '%s' of the disk is being created" % (creating[0].get('name') or creating[0].get('id'))
+    return None
 
 
 class EVS:
@@ -209,6 +241,19 @@ class EVS:
         where = ' of %s' % describe_disk(volume) if volume else ''
         return only_match(self.list_snapshots(volume_id=volume_id, name=name_or_id), 'snapshot', name_or_id,
                           where, required)
+
+    def wait_until_free(self, waiter, volume, label):
+        """Wait until the disk takes no snapshot or backup (one at a time); answers the disk then."""
+        def fetch():
+            disk = self.get_volume(volume['id'])
+            return disk, (self.list_snapshots(volume_id=volume['id'], status='creating') if disk else [])
+
+        found = waiter.poll(
+            fetch, '%s (waiting for the disk to finish what it is doing)' % label, 'free',
+            status_of=lambda found: busy_with(*found) or (found[0] or {}).get('status') or 'deleted',
+            done=lambda found, status: found[0] is not None and busy_with(*found) is None,
+            failed=lambda found, status: found[0] is None)
+        return found[0]
 
     def create_snapshot(self, fields):
         return self._create('snapshots', 'snapshot', fields, lambda: self.list_snapshots(

@@ -73,6 +73,10 @@ notes:
     shows the status C(backing-up).
   - With the default O(wait=true) the module returns when the backup is C(available) (for VBS
     its backup job is read too; a failed job fails the task with the job's reason).
+  - A backup starts with a snapshot of the disk, and EVS takes one at a time. While a snapshot
+    of the disk is C(creating) or another backup runs (C(backing-up)), the module waits for it
+    (O(wait=true)) or fails before any request (O(wait=false)).
+  - CBR may queue a backup first (C(waiting_protect)); it is waited for like C(protecting).
 '''
 
 EXAMPLES = r'''
@@ -163,7 +167,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
     BACKUP_DELETABLE, BACKUP_DELETING, BACKUP_FIELDS, BACKUP_TRANSITIONAL, DISK_BACKUPABLE, backup_api,
     check_backup_name, describe_backup, find_backup)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import DISK_BUSY, busy_with, looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 
 
@@ -247,8 +251,13 @@ class BackupModule(ResourceModule):
     def check_create(self, desired):
         label = self.label(None)
         status = self.disk.get('status')
-        if status not in DISK_BACKUPABLE:
+        if status not in DISK_BACKUPABLE + DISK_BUSY:
             raise ResourceError('%s cannot be taken: the disk is %s; it must be available or in-use' % (label, status))
+        # the cloud refuses a backup while the disk takes a snapshot or another backup
+        self.busy = busy_with(self.disk, self.evs.list_snapshots(volume_id=self.disk['id'], status='creating'))
+        if self.busy and not self.params['wait']:
+            raise ResourceError('%s cannot be taken now: %s, and a disk takes one snapshot or backup at a time; run '
+                                'again later or with wait: true to wait for it' % (label, self.busy))
         if self.vault is not None:
             self.holder = self.api.vault_of_disk(self.disk['id'])
             if self.holder is not None and self.holder['id'] != self.vault['id']:
@@ -266,6 +275,8 @@ class BackupModule(ResourceModule):
 
     def create(self, desired):
         api = self.api
+        if self.busy:
+            self.disk = self.evs.wait_until_free(self.waiter(), self.disk, self.label(None))
         if self.vault is not None and getattr(self, 'holder', None) is None:
             api.add_disk(self.vault['id'], self.disk)
         backup = api.create(self.disk, desired['name'], desired['description'], self.params['incremental'],

@@ -41,6 +41,12 @@ options:
         is refused before any request is sent.
     type: bool
     default: false
+notes:
+  - EVS allows at most 7 manual snapshots per disk (those named C(autobk_snapshot_*), made by
+    backups, do not count); an eighth is refused before any request.
+  - EVS takes one snapshot of a disk at a time. While another snapshot of the disk is
+    C(creating) or the disk is C(backing-up), the module waits for it (O(wait=true)) or fails
+    before any request (O(wait=false)).
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.metadata
@@ -122,7 +128,8 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, refuse_backup_snapshot, validate_snapshot_options)
+    DISK_BUSY, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, busy_with, describe_snapshot, refuse_backup_snapshot,
+    snapshot_limit_problem, validate_snapshot_options)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
 
 
@@ -171,10 +178,20 @@ class SnapshotModule(ResourceModule):
         if status == 'in-use' and not self.params['force']:
             raise ResourceError('%s cannot be created: the disk is in-use (attached to a server); '
                                 'set force: true to snapshot it anyway' % self.label(None))
-        if status not in ('available', 'in-use'):
+        if status not in ('available', 'in-use') + DISK_BUSY:
             raise ResourceError('%s cannot be created: the disk is %s' % (self.label(None), status))
+        snapshots = self.evs.list_snapshots(volume_id=self.disk['id'])
+        problem = snapshot_limit_problem(self.disk, snapshots)
+        if problem:
+            raise ResourceError('%s cannot be created: %s' % (self.label(None), problem))
+        self.busy = busy_with(self.disk, snapshots)
+        if self.busy and not self.params['wait']:
+            raise ResourceError('%s cannot be created now: %s, and EVS takes one snapshot of a disk at a time; '
+                                'run again later or with wait: true to wait for it' % (self.label(None), self.busy))
 
     def create(self, desired):
+        if self.busy:  # the cloud would refuse the snapshot until the disk is free
+            self.disk = self.evs.wait_until_free(self.waiter(), self.disk, self.label(None))
         fields = dict((k, v) for k, v in desired.items() if k != 'size' and v is not None)
         fields['force'] = self.params['force']
         snapshot = self.evs.create_snapshot(fields)

@@ -107,6 +107,11 @@ extends_documentation_fragment:
 notes:
   - O(wait) and O(wait_timeout) apply to the whole batch; a timeout names the snapshots still
     pending with their last status, and running the task again picks them up.
+  - EVS allows at most 7 manual snapshots per disk; a batch that would give a disk more is
+    refused before any request, naming the disk.
+  - EVS takes one snapshot of a disk at a time. With O(wait=true) a snapshot of a disk that is
+    still taking another one (or is C(backing-up)) is created once the disk is free; with
+    O(wait=false) such a batch is refused before any request.
 seealso:
   - module: dataprotection.evs.snapshot
 '''
@@ -196,8 +201,8 @@ error:
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import BatchModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    BACKUP_SNAPSHOT_NOTE, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, describe_snapshot, looks_like_id, made_by_backup,
-    merge_metadata, metadata_matches, only_match, validate_snapshot_options)
+    BACKUP_SNAPSHOT_NOTE, DISK_BUSY, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, busy_with, describe_snapshot, looks_like_id,
+    made_by_backup, merge_metadata, metadata_matches, only_match, snapshot_limit_problem, validate_snapshot_options)
 
 #: up to this many distinct names (or ids), each is read with its own request; above it, one
 #: listing of the project's disks (or snapshots) takes fewer requests
@@ -263,6 +268,17 @@ class SnapshotBatchModule(BatchModule):
         for item in items:
             if item.disk is not None:
                 item.current = self.match_snapshot(snapshots, item.params['name'], item.disk)
+        creating_on = set(item.disk['id'] for item in items if item.disk is not None and item.current is None)
+        self.disk_snapshots = self.read_disk_snapshots(creating_on) if self.params['state'] == 'present' else {}
+        self.planned = {}
+
+    def read_disk_snapshots(self, disk_ids):
+        """{disk id: its snapshots} for the disks that get a new one (the per-disk limit and the
+        one-at-a-time rule): one request per disk, or one listing of the project when there are more."""
+        if len(disk_ids) <= READ_ONE_BY_ONE:
+            return dict((disk_id, self.evs.list_snapshots(volume_id=disk_id)) for disk_id in sorted(disk_ids))
+        everything = self.evs.list_snapshots()
+        return dict((disk_id, [s for s in everything if s.get('volume_id') == disk_id]) for disk_id in disk_ids)
 
     def read_disks(self, refs):
         """{disk name or id: the disk or None}; an ambiguous name is an error."""
@@ -331,9 +347,10 @@ class SnapshotBatchModule(BatchModule):
             status = item.disk.get('status')
             if status == 'in-use' and not item.params['force']:
                 return 'the disk is in-use (attached to a server); set force: true to snapshot it anyway'
-            if status not in ('available', 'in-use'):
+            if status not in ('available', 'in-use') + DISK_BUSY:
                 return 'the disk is %s' % status
-            return None
+            return self.plan_disk_rules(item)
+
         if current.get('status') in self.transitional:
             item.action = 'wait'
         wanted = {}
@@ -347,9 +364,28 @@ class SnapshotBatchModule(BatchModule):
             item.action, item.changes = 'update', wanted
         return None
 
+    def plan_disk_rules(self, item):
+        """EVS's per-disk rules for a new snapshot: at most 7 manual ones, and one at a time (a
+        disk still taking a snapshot or backup, or given twice in this batch, is waited for)."""
+        disk_id = item.disk['id']
+        self.planned[disk_id] = self.planned.get(disk_id, 0) + 1
+        snapshots = self.disk_snapshots.get(disk_id, [])
+        problem = snapshot_limit_problem(item.disk, snapshots, adding=self.planned[disk_id])
+        if problem:
+            return problem + (' (this batch adds %d)' % self.planned[disk_id] if self.planned[disk_id] > 1 else '')
+        busy = busy_with(item.disk, snapshots) if self.planned[disk_id] == 1 else \
+            'this batch takes another snapshot of the disk first'
+        item.wait_free = busy is not None
+        if busy and not self.params['wait']:
+            return ('%s, and EVS takes one snapshot of a disk at a time; run again later or with wait: true to '
+                    'wait for it' % busy)
+        return None
+
     # ------------------------------------------------------------ apply
     def apply(self, item):
         if item.action == 'create':
+            if getattr(item, 'wait_free', False):  # the cloud would refuse it until the disk is free
+                self.evs.wait_until_free(self.waiter(), item.disk, self.label(item))
             fields = dict((k, v) for k, v in item.changes.items() if k != 'size' and v is not None)
             fields['force'] = item.params['force']
             return self.evs.create_snapshot(fields)

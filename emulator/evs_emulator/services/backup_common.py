@@ -22,6 +22,7 @@ from ..resources import Repository, new_id
 from ..store import Selection
 
 VOLUME = "volume"  # the EVS kind (services/evs.py)
+SNAPSHOT = "snapshot"  # services/evs.py
 VBS_BACKUP, CBR_BACKUP = "vbs_backup", "cbr_backup"
 SDRS_PAIR = "sdrs_pair"  # services/sdrs.py
 
@@ -51,9 +52,10 @@ def volumes(emu) -> Repository:
     return Repository(emu, VOLUME)
 
 
-def start_disk_backup(emu, volume: dict, now: float) -> dict:
-    """The disk shows `backing-up` while the backup copies it, then its previous status."""
-    return volumes(emu).save(begin(volume, DISK_OPS["backup.create"], now, emu.timings()))
+def start_disk_backup(emu, volume: dict, now: float, queued: float = 0) -> dict:
+    """The disk shows `backing-up` while the backup copies it (and while the job is `queued`
+    seconds in the service's queue before that), then its previous status."""
+    return volumes(emu).save(begin(volume, DISK_OPS["backup.create"], now, emu.timings(), queued=(None, queued)))
 
 
 # The snapshot a backup leaves on its disk (../shared/api/vbs.md, "Side effects"; evs.md, snapshot
@@ -83,10 +85,25 @@ def take_backup_snapshot(emu, volume: dict, name_prefix: str, backup_id: str, at
     return snapshots.save(begin(snapshot, BACKUP_SNAPSHOT_OPS["backup.create"], at, emu.timings()))
 
 
-def start_disk_restore(emu, volume: dict, blocks: dict, now: float) -> dict:
-    """The disk shows `restoring-backup`; the backup's blocks land on it when the restore completes."""
+def start_disk_restore(emu, volume: dict, blocks: dict, now: float, queued: float = 0) -> dict:
+    """The disk shows `restoring-backup` (also while the job is queued); the backup's blocks land
+    on it when the restore completes."""
     return volumes(emu).save(begin(volume, DISK_OPS["backup.restore"], now, emu.timings(),
-                                   on_done={"_blocks": dict(blocks)}))
+                                   on_done={"_blocks": dict(blocks)}, queued=(None, queued)))
+
+
+def snapshots_of(emu, volume: dict) -> list[dict]:
+    """The disk's snapshots as they are now (settled; gone ones left out), selected in SQL."""
+    rows = Repository(emu, SNAPSHOT).scan(volume["project_id"], Selection(equal=(("volume_id", volume["id"]),)))
+    return [body for _, body in rows if body is not None]
+
+
+def snapshot_in_progress(emu, volume: dict) -> dict | None:
+    """A snapshot of the disk still `creating`, when the config keeps the cloud's rule that VBS and
+    CBR do not back up a disk while one is (README "Limits of the real cloud"), else None."""
+    if not emu.config.limits.get("backup_refused_while_snapshot_creating"):
+        return None
+    return next((s for s in snapshots_of(emu, volume) if s["status"] == "creating"), None)
 
 
 def in_replication_pair(emu, volume: dict) -> bool:

@@ -60,6 +60,14 @@ OPLOG_TYPES = ("backup", "restore", "delete", "replication", "copy", "sync", "va
 OPLOG_STATUSES = ("success", "skipped", "failed", "running", "timeout", "waiting")
 
 
+def queue_seconds(call: Call) -> float:
+    """How long a CBR job waits in the service's queue before it runs: the backup shows
+    `waiting_protect`, `waiting_restore` or `waiting_delete` (CBR API Reference, backup `status`
+    enum; OTC cbr_apis/backups "Querying All Backups"), its operation log `waiting` (the task
+    `status` enum). The timing `cbr.queue` decides how long (a config without it: no queue)."""
+    return float(call.timings().get("cbr.queue", 0))
+
+
 def cbr_error(status: int, code: str, message: str) -> errors.ApiError:
     return errors.ApiError(status, {"error_code": code, "error_msg": message})
 
@@ -332,7 +340,7 @@ async def delete_vault(call: Call):
         if backup["status"] != "deleting":
             call.backups.save(begin(backup, BACKUP_OPS["backup.delete"] if backup["status"] in ("available", "error")
                                     else lifecycle.Operation("backup.delete", None, "deleting", GONE),
-                                    call.now, call.timings()))
+                                    call.now, call.timings(), queued=("waiting_delete", queue_seconds(call))))
     record_operation(call, "vault_delete", vault, call.now)
     call.emu.store.delete(VAULT, vault["id"])
     return empty(204)
@@ -597,6 +605,11 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
             skipped.append({"id": rid, "name": volume["name"], "type": DISK_TYPE, "code": code,
                             "reason": f"The resource status is {volume['status']}."})
             continue
+        creating = common.snapshot_in_progress(call.emu, volume)
+        if creating is not None:  # a backup starts with a snapshot; a disk takes one at a time
+            skipped.append({"id": rid, "name": volume["name"], "type": DISK_TYPE, "code": "BackupService.2002",
+                            "reason": f"A snapshot of the resource ({creating['id']}) is being created."})
+            continue
         is_incremental, need = _backup_need_mb(call, vault, volume, bool(incremental))
         plans.append((volume, is_incremental, need))
     if not plans:
@@ -625,7 +638,8 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
             # Its own copy of the disk's blocks, kept apart from the disk (object storage).
             "_blocks": dict(volume["_blocks"]), "_size": volume["size"], "_used_mb": need,
         }
-        backup = call.backups.save(begin(backup, BACKUP_OPS["backup.create"], at, call.timings()))
+        backup = call.backups.save(begin(backup, BACKUP_OPS["backup.create"], at, call.timings(),
+                                         queued=("waiting_protect", queue_seconds(call))))
         # The API reference names the prefix only (evs_04_2098 "Creating an EVS Snapshot": a disk
         # backup makes a snapshot named autobk_snapshot_*); the rest of the name is chosen.
         backup["_snapshot_id"] = common.take_backup_snapshot(call.emu, volume, "autobk_snapshot_", backup["id"],
@@ -633,7 +647,7 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
         backup = call.backups.save(backup)
         record_operation(call, "backup", vault, at, backup=backup, policy_id=(policy or {}).get("id"))
         if at == call.now or backup["_pending"]["due"] > call.now:
-            common.start_disk_backup(call.emu, volume, at)
+            common.start_disk_backup(call.emu, volume, at, queued=queue_seconds(call))
         resources.append({"id": volume["id"], "name": volume["name"], "type": DISK_TYPE,
                           "resource_size": str(volume["size"]), "protect_status": "protecting",
                           # strings, as in huaweicloudsdkcbr's CheckpointResourceResp
@@ -642,7 +656,8 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
                   "vault_id": vault["id"], "vault_name": vault["name"], "name": base_name,
                   "description": description, "created_at": at, "resources": resources,
                   "skipped_resources": skipped}
-    return call.checkpoints.save(begin(checkpoint, CHECKPOINT_OPS["backup.create"], at, call.timings()))
+    return call.checkpoints.save(begin(checkpoint, CHECKPOINT_OPS["backup.create"], at, call.timings(),
+                                       queued=(None, queue_seconds(call))))
 
 
 @endpoint
@@ -768,7 +783,8 @@ async def delete_backup(call: Call):
     operation = BACKUP_OPS["backup.delete"]
     if not operation.allows(backup["status"]):
         raise cbr_error(400, "BackupService.2006", f"The backup cannot be deleted in status {backup['status']}.")
-    call.backups.save(begin(backup, operation, call.now, call.timings()))
+    call.backups.save(begin(backup, operation, call.now, call.timings(),
+                            queued=("waiting_delete", queue_seconds(call))))
     record_operation(call, "delete", call.vaults.get(backup["vault_id"], call.project_id), call.now, backup=backup)
     return empty(204)
 
@@ -792,8 +808,9 @@ async def restore_backup(call: Call):
     if volume["size"] < backup["resource_size"]:
         raise cbr_error(400, "BackupService.2001", f"The disk ({volume['size']} GB) is smaller than the backup "
                                                    f"({backup['resource_size']} GB).")
-    common.start_disk_restore(call.emu, volume, backup["_blocks"], call.now)
-    call.backups.save(begin(backup, BACKUP_OPS["backup.restore"], call.now, call.timings()))
+    common.start_disk_restore(call.emu, volume, backup["_blocks"], call.now, queued=queue_seconds(call))
+    call.backups.save(begin(backup, BACKUP_OPS["backup.restore"], call.now, call.timings(),
+                            queued=("waiting_restore", queue_seconds(call))))
     record_operation(call, "restore", call.vaults.get(backup["vault_id"], call.project_id), call.now, backup=backup,
                      target=volume)
     return empty(202)
@@ -944,7 +961,8 @@ def record_operation(call: Call, operation_type: str, vault: dict | None, at: fl
            "vault_name": vault.get("name"), "resource_id": (backup or {}).get("resource_id"),
            "resource_name": (backup or {}).get("resource_name"), "created_at": at, "updated_at": at,
            "extra_info": extra}
-    call.oplogs.save(begin(log, OPLOG_OPS[OPLOG_TIMINGS[operation_type]], at, call.timings()))
+    call.oplogs.save(begin(log, OPLOG_OPS[OPLOG_TIMINGS[operation_type]], at, call.timings(),
+                           queued=("waiting", queue_seconds(call))))
 
 
 def oplog_view(log: dict) -> dict:

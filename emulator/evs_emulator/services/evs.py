@@ -21,6 +21,7 @@ from ..listing import Listed, ListRules, filtered_page
 from ..resources import Repository, new_id
 from ..store import Selection
 from ..web import base_url, bool_value, empty, json_response, query_flag, read_json, required_object
+from . import backup_common
 
 MOUNT = "/evs"
 CATALOG = [
@@ -574,6 +575,30 @@ async def show_job(call: Call):
 
 
 # -- snapshots -------------------------------------------------------------
+def _check_disk_snapshot_limits(call: Call, volume: dict) -> None:
+    """The per-disk rules of the real cloud (config `limits`; README "Limits of the real cloud").
+
+    - At most 7 manual snapshots per disk: OTC EVS User Guide "Creating an EVS Snapshot"
+      (evs_01_2721, "You can manually create a maximum of seven snapshots for a disk"); the
+      snapshots a backup makes (`autobk_snapshot_*`) are not manual and do not count. No error
+      code is documented for it: 400 badRequest (chosen).
+    - One snapshot `creating` per disk at a time: Huawei Cloud EVS User Guide "Creating a
+      Snapshot" ("You can create one ... snapshot for a disk at a time"), and OTC "Checking EVS
+      Snapshot Details": a `creating` snapshot allows no operation. 400 badRequest (chosen).
+    """
+    limits = call.emu.config.limits
+    mine = [s for s in backup_common.snapshots_of(call.emu, volume) if not made_by_backup(s)]
+    if limits.get("one_snapshot_creating_per_disk"):
+        creating = next((s for s in mine if s["status"] == "creating"), None)
+        if creating is not None:
+            raise errors.bad_request(f"Invalid volume: snapshot {creating['id']} of volume {volume['id']} is "
+                                     f"still being created; one snapshot of a disk is created at a time.")
+    most = limits.get("snapshots_per_disk")
+    if most is not None and len(mine) >= int(most):
+        raise errors.bad_request(f"Invalid volume: volume {volume['id']} already has {len(mine)} snapshots; at most "
+                                 f"{most} manual snapshots can be created for a disk.")
+
+
 @endpoint
 async def create_snapshot(call: Call):
     spec = required_object(await read_json(call.request), "snapshot")
@@ -587,6 +612,7 @@ async def create_snapshot(call: Call):
         hint = " (use force for an in-use volume)" if volume["status"] == "in-use" else ""
         raise errors.bad_request(f"Invalid volume: Volume {volume['id']} status must be available, "
                                  f"but current status is: {volume['status']}{hint}.")
+    _check_disk_snapshot_limits(call, volume)
     check_quota(call, snapshots=1)
     snapshot = {
         "id": new_id(), "project_id": call.project_id, "region": volume["region"], "name": name,
@@ -683,6 +709,8 @@ async def rollback_snapshot(call: Call):
         raise errors.bad_request(f"Invalid volume: volume {volume['id']} is in an SDRS replication pair; "
                                  f"a snapshot cannot be rolled back onto it.")
     volume_op = VOLUME_OPS["snapshot.rollback"]
+    # Only onto an `available` (detached) or `error_rollbacking` disk: OTC EVS User Guide "Rolling
+    # Back Disk Data from a Snapshot"; EVS API "EVS Snapshot Status" (rollbacking, NOTE).
     if not volume_op.allows(volume["status"]):
         raise errors.bad_request(f"Invalid volume: volume status must be available or error_rollbacking, "
                                  f"but current status is: {volume['status']}.")

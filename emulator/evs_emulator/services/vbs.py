@@ -196,6 +196,16 @@ def _backup_volume_ready(call: Call, volume: dict) -> None:
                                                   f"but current status is: {volume['status']}.")
 
 
+def _no_snapshot_in_progress(call: Call, volume: dict) -> None:
+    """A backup starts with a snapshot of the disk, and a disk takes one snapshot at a time (EVS
+    User Guide "Creating a Snapshot"; a `creating` snapshot allows no operation): refused while a
+    snapshot of the disk is `creating`. The code is the disk-status one, `.0012` (chosen)."""
+    creating = common.snapshot_in_progress(call.emu, volume)
+    if creating is not None:
+        raise vbs_error(400, "VolumeBackup.0012", f"The disk {volume['id']} cannot be backed up now: its snapshot "
+                                                  f"{creating['id']} is being created.")
+
+
 @endpoint
 async def create_cloudbackup(call: Call):
     spec = required_object(await read_json(call.request), "backup")
@@ -214,6 +224,7 @@ async def create_cloudbackup(call: Call):
         raise errors.bad_request("Invalid tags: a list of {key, value} is expected.")
     volume = call.volume(volume_id, "VolumeBackup.0021")
     _backup_volume_ready(call, volume)
+    _no_snapshot_in_progress(call, volume)
     _check_quota(call, volume["size"])
     backup = start_backup(call, volume, name, description, call.now, full=full, tags=tags)
     job = _new_job(call, "backup.create", {"backup_id": backup["id"], "volume_id": volume["id"],
@@ -574,7 +585,7 @@ def run_policy(call: Call, policy: dict, at: float) -> dict:
                 "resource_id": volume_id, "created_at": at, "finished_at": at,
                 "backup_name": "autobk_" + new_id().replace("-", "")[:4]}
         if volume is None or call.emu.zone_is_down(volume["availability_zone"]) or \
-                volume["status"] not in ("available", "in-use"):
+                volume["status"] not in ("available", "in-use") or common.snapshot_in_progress(call.emu, volume):
             call.tasks.save(task | {"status": "EXECUTE_FAIL" if volume else "SKIP"})
             continue
         try:

@@ -337,6 +337,11 @@ class FakeCloud(RecordingSession):
             return self._not_found('Volume', fields['volume_id'])
         if volume['status'] == 'in-use' and not fields.get('force'):
             return FakeResponse(400, {'badRequest': {'message': 'volume is in-use', 'code': 400}})
+        # the real cloud's per-disk rules (emulator README "Limits of the real cloud")
+        mine = [s for s in self.snapshots.values() if s['volume_id'] == volume['id']
+                and not (s.get('name') or '').startswith('autobk_snapshot_')]
+        if any(s['status'] == 'creating' for s in mine) or len(mine) >= 7:
+            return FakeResponse(400, {'badRequest': {'message': 'one snapshot at a time, at most 7', 'code': 400}})
         snapshot = self.add_snapshot(volume, fields.get('name'), status='creating',
                                      created_at='2026-11-25T11:00:%02d.000000' % len(self.snapshots))
         snapshot['description'] = fields.get('description')

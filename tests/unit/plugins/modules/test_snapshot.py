@@ -202,3 +202,42 @@ def test_the_snapshot_a_backup_left_is_hidden_flagged_and_never_deleted(cloud, r
     by_id = run_module(SnapshotModule, {'disk': 'db01', 'name': made['id'], 'state': 'absent'})
     assert by_id['failed'] and 'made by a backup' in by_id['msg'] and cloud.mutating == []
     assert made['id'] in cloud.snapshots
+
+
+def test_an_eighth_snapshot_of_a_disk_is_refused_before_any_request(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    for index in range(7):
+        cloud.add_snapshot(disk, 'old%d' % index)
+    refused = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
+    assert refused['failed'] and cloud.mutating == []
+    assert "disk 'db01' already has 7 snapshots and EVS allows at most 7 per disk" in refused['msg']
+
+
+def test_snapshots_made_by_backups_do_not_count(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    for index in range(6):
+        cloud.add_snapshot(disk, 'old%d' % index)
+    cloud.add_snapshot(disk, 'autobk_snapshot_0001')
+    created = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
+    assert created['changed'] and len(cloud.mutating) == 1
+
+
+def test_a_snapshot_being_created_is_waited_for_first(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    other = cloud.add_snapshot(disk, 'other', status='creating', _pending=3)
+    created = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
+    assert created['changed'] and created['snapshot']['status'] == 'available'
+    # the fake cloud refuses a second snapshot while one is creating: one POST, accepted
+    posts = [r for r in cloud.mutating if r.method == 'POST']
+    assert len(posts) == 1 and other['status'] == 'available'
+
+
+def test_without_wait_a_busy_disk_is_refused_before_any_request(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'other', status='creating', _pending=3)
+    refused = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'wait': False})
+    assert refused['failed'] and cloud.mutating == []
+    assert "snapshot 'other' of the disk is being created" in refused['msg'] and 'wait: true' in refused['msg']
+    busy = cloud.add_volume('db02', status='backing-up')
+    refused = run_module(SnapshotModule, {'disk': busy['id'], 'name': 'daily', 'wait': False})
+    assert refused['failed'] and 'the disk is backing-up' in refused['msg'] and cloud.mutating == []

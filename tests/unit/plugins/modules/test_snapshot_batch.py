@@ -204,3 +204,30 @@ def test_the_owners_own_snapshot_is_kept_updated_and_deleted(cloud, run_module):
     gone = run_module(SnapshotBatchModule, {'state': 'absent', 'snapshots': [
         {'disk': 'd0', 'name': own['id'], 'owner_metadata': OWNER}]})
     assert gone['changed'] and own['id'] not in cloud.snapshots
+
+
+def test_a_batch_that_gives_a_disk_more_than_7_snapshots_is_refused_before_any_request(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_volume('db02')
+    for index in range(6):
+        cloud.add_snapshot(disk, 'old%d' % index)
+    args = {'snapshots': _batch(['db02', 'db01']) + _batch(['db01'], name='weekly')}
+    refused = run_module(SnapshotBatchModule, args)
+    assert refused['failed'] and cloud.mutating == []
+    assert "disk 'db01' already has 6 snapshots and EVS allows at most 7 per disk" in refused['msg']
+    assert 'this batch adds 2' in refused['msg'] and "'db02'" not in refused['msg']
+
+
+def test_two_snapshots_of_one_disk_are_taken_one_after_the_other(cloud, run_module):
+    disk = cloud.add_volume('db01')
+    cloud.add_snapshot(disk, 'running', status='creating', _pending=4)
+    args = {'snapshots': _batch(['db01']) + _batch(['db01'], name='weekly')}
+    refused = run_module(SnapshotBatchModule, dict(args, wait=False))
+    assert refused['failed'] and cloud.mutating == []
+    assert "snapshot 'running' of the disk is being created" in refused['msg']
+    assert 'this batch takes another snapshot of the disk first' in refused['msg']
+    # with wait (the default) each waits for the one before; the fake cloud refuses any overlap
+    created = run_module(SnapshotBatchModule, args)
+    assert created['changed'] and [r['action'] for r in created['snapshots']] == ['create', 'create']
+    assert [r.method for r in cloud.mutating] == ['POST', 'POST']
+    assert all(not r['failed'] for r in created['snapshots'])
