@@ -40,8 +40,10 @@ def test_vbs_backup_leaves_one_snapshot_backing_up_then_available_and_replaces_i
 
 def test_policy_runs_and_cbr_backups_share_the_one_snapshot(fast, alice):
     volume = available_volume(fast, alice)
-    bind(alice, make_policy(alice), volume["id"])
-    fast.advance(20 * 3600)  # one 02:00 run (tokens live 24 h)
+    # the policy starts at the next full hour (VBS takes HH:00) of the cloud's clock, whatever the time of day
+    at = (int(fast.clock()["epoch"]) // 3600 + 1) * 3600
+    bind(alice, make_policy(alice, start_time="%02d:00" % (at % 86400 // 3600)), volume["id"])
+    fast.advance(at - fast.clock()["epoch"] + 60)
     alice.call("GET", vbs(alice, "/backuppolicy"))  # the runs materialise on a VBS request
     (by_policy,) = snapshots_of(alice, volume["id"])
     assert by_policy["name"].startswith("autobk_snapshot_vbs_") and by_policy["status"] == "available"
