@@ -62,6 +62,10 @@ def prepare(emulator) -> str:
     return app.body["volume"]["id"]
 
 
+BACKUP_SNAPSHOT_ID = re.compile(r"(?<=^autobk_snapshot_)[0-9a-f]{32}$|(?<=^manualbk_snapshot_vbs_)[0-9a-f]{32}$"
+                                r"|(?<=^autobk_snapshot_vbs_)[0-9a-f]{32}$")
+
+
 def end_state(emulator) -> dict:
     """What the tenant has, without ids and times: names (a duplicate shows as a repeated name)."""
     cloud = Cloud(emulator.base_url)
@@ -76,8 +80,9 @@ def end_state(emulator) -> dict:
     return {
         "disks": sorted((v["name"], v["size"], v["availability_zone"], v["status"],
                          tuple(sorted(v["metadata"].items()))) for v in volumes),
-        "snapshots": sorted((s["name"], names.get(s["volume_id"]), s["status"], tuple(sorted(s["metadata"].items())))
-                            for s in cloud.snapshots()),
+        # a backup's snapshot is named after the backup's id: only its prefix is comparable
+        "snapshots": sorted((BACKUP_SNAPSHOT_ID.sub("", s["name"]), names.get(s["volume_id"]), s["status"],
+                             tuple(sorted(s["metadata"].items()))) for s in cloud.snapshots()),
         "cbr_backups": sorted((b["name"], names.get(b["resource_id"]), b["status"])
                               for b in get(f"/cbr/v3/{pid}/backups", "backups")),
         "vbs_backups": sorted((b["name"], names.get(b["volume_id"]), b["status"])
