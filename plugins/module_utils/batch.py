@@ -48,6 +48,9 @@ class BatchItem:
         #: the cloud answered this item's create itself (not a look-up after a lost answer, which
         #: may have found another run's resource): the resource is surely this run's
         self.certain = False
+        #: the cloud refuses this item's create until its resource's parent is free (a disk that
+        #: takes one snapshot at a time): the create waits for that first
+        self.wait_free = False
 
     @property
     def changed(self):

@@ -384,7 +384,7 @@ class SnapshotBatchModule(BatchModule):
     # ------------------------------------------------------------ apply
     def apply(self, item):
         if item.action == 'create':
-            if getattr(item, 'wait_free', False):  # the cloud would refuse it until the disk is free
+            if item.wait_free:  # the cloud would refuse it until the disk is free
                 self.evs.wait_until_free(self.waiter(), item.disk, self.label(item))
             fields = dict((k, v) for k, v in item.changes.items() if k != 'size' and v is not None)
             fields['force'] = item.params['force']
