@@ -46,6 +46,7 @@ set -e
 curl -sf "$EVS_EMULATOR_URL/_emulator/requests" > "$out/emulator/requests-at-end.json"
 echo "integration: full -vvvv output in $out/output.log and $out/ansible.log;" \
   "$(wc -l < "$out/emulator/requests.jsonl") request log entries in $out/emulator"
+python "$here/target_times.py" "$out/ansible.log" || true
 
 scan=0
 # (Not looked for: the wrong passwords the faults and connection targets send; they are literals

@@ -1,0 +1,47 @@
+"""Seconds per integration target, read from Ansible's log (make integration keeps it).
+
+Every ansible-playbook run of a target reads the target's copy of integration.cfg under
+``tests/output/.tmp/integration/<target>-<random>-...``, and its log lines carry a timestamp: a
+target's time is from its first line to its last. Printed slowest first, so the next person who
+trims the suite knows where the time goes.
+
+    python target_times.py ANSIBLE_LOG [TOP]
+"""
+import datetime
+import re
+import sys
+
+STAMP = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ')
+TARGET = re.compile(r'/\.tmp/integration/([A-Za-z0-9_]+)-[a-z0-9]{8}-')
+
+
+def target_seconds(lines):
+    """{target: seconds} from the log lines; a line without a stamp belongs to the one before."""
+    spans = {}
+    current = None
+    for line in lines:
+        stamp = STAMP.match(line)
+        if stamp:
+            when = datetime.datetime.strptime(stamp.group(1), '%Y-%m-%d %H:%M:%S,%f')
+            target = TARGET.search(line)
+            if target:
+                current = target.group(1)
+            if current:
+                first, _last = spans.get(current, (when, when))
+                spans[current] = (first, when)
+    return {name: (last - first).total_seconds() for name, (first, last) in spans.items()}
+
+
+def main(argv):
+    top = int(argv[2]) if len(argv) > 2 else 15
+    with open(argv[1], errors='replace') as log:
+        seconds = target_seconds(log)
+    ranked = sorted(seconds.items(), key=lambda item: -item[1])
+    print('integration: seconds per target (slowest %d of %d, %d s in all):' % (
+        min(top, len(ranked)), len(ranked), sum(seconds.values())))
+    for name, spent in ranked[:top]:
+        print('  %6.0f  %s' % (spent, name))
+
+
+if __name__ == '__main__':
+    main(sys.argv)
