@@ -83,15 +83,12 @@ test: venv
 	[ -z "$$failed" ]
 
 # Every role's molecule scenario, each against a fresh emulator (ROLES=protect for one), with
-# molecule's state under the run dir so that concurrent runs do not share it.
+# molecule's state under the run dir so that concurrent runs do not share it; MOLECULE_JOBS at a
+# time (2: the scenarios wait on Ansible's forks and the emulator as much as on a core).
 ROLES ?= $(sort $(patsubst roles/%/molecule/default/molecule.yml,%,$(wildcard roles/*/molecule/default/molecule.yml)))
+MOLECULE_JOBS ?= 2
 molecule: venv source-tree
-	@for role in $(ROLES); do \
-	  echo "== molecule: $$role"; \
-	  ( cd roles/$$role && ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) \
-	    MOLECULE_EPHEMERAL_DIRECTORY=$(RUN_DIR)/molecule-$$role/ephemeral \
-	    $(ROOT)/tools/with-emulator $(RUN_DIR)/molecule-$$role $(BIN)/molecule test ) || exit 1; \
-	done
+	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/run-molecule $(RUN_DIR) $(MOLECULE_JOBS) $(ROLES)
 
 unit: venv source-tree
 	PYTHONPATH=$(SOURCE_TREE) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
