@@ -176,3 +176,17 @@ def test_an_expired_token_says_when_it_expired(admin, alice, base_url):
     assert answer.body["error_msg"].startswith("Incorrect IAM authentication information: token expires, expires_at: ")
     unknown = http("GET", alice.evs("/volumes"), None, {"X-Auth-Token": "MIInot-a-token"})
     assert unknown.body["error_msg"] == "Incorrect IAM authentication information: decrypt token fail"
+
+
+def test_iam_paths_refuse_a_signature_as_the_gateway_does(admin, base_url):
+    """IAM is behind the same API gateway: a signed call to IAM with a wrong key gets the
+    gateway's reason, which is all a client has to tell the user which key is wrong."""
+    wrong_sk = iam_client(base_url, domain_id=TENANT_A.domain["id"], sk="wrong-secret-key-000000000000000000000")
+    error = refused(lambda: wrong_sk.keystone_list_projects(m.KeystoneListProjectsRequest(name="eu-de")))
+    assert (error.status_code, error.error_code) == (401, "APIGW.0301")
+    assert error.error_msg == "Incorrect IAM authentication information: verify aksk signature fail"
+    credentials = GlobalCredentials("AKNOSUCHKEY000000008", "any-secret-key-0000000000000000000000000",
+                                    TENANT_A.domain["id"]).with_iam_endpoint(base_url)
+    unknown = IamClient.new_builder().with_credentials(credentials).with_region(Region("eu-de", base_url)).build()
+    error = refused(lambda: unknown.keystone_show_catalog(m.KeystoneShowCatalogRequest()))
+    assert error.error_msg.endswith("Get secretKey failed,ak:AKNOSUCHKEY000000008,err:ak not exist")
