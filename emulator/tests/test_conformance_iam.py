@@ -111,7 +111,8 @@ def test_the_sdk_discovers_its_project_id_with_a_signed_request(admin, base_url)
     evs.list_volumes(evs_model.ListVolumesRequest())
     paths = [(r["service"], r["path"], r["status"]) for r in admin.requests()]
     # the SDK keeps only the host of an endpoint: both paths at the root
-    assert paths == [("identity", "/v3/projects", 200), ("evs", f"/v2/{TENANT_A.project['id']}/cloudvolumes/detail", 200)]
+    assert paths == [("identity", "/v3/projects", 200),
+                     ("evs", f"/v2/{TENANT_A.project['id']}/cloudvolumes/detail", 200)]
 
 
 # -- the refusals, as the SDKs raise them --------------------------------------
