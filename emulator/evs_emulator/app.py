@@ -7,8 +7,10 @@ the request log. It never records credentials: only method, path, query, status 
 
 from __future__ import annotations
 
+
 import asyncio
 import json
+import re
 import uuid
 from http import HTTPStatus
 from pathlib import Path
@@ -28,8 +30,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SERVICE_MODULES = (identity, evs, compute, sdrs, vpc, vbs, cbr)
 
 
+# IAM's paths at the host's root (services/identity.py, unprefixed_routes); every other
+# unprefixed /v3 path is CBR's or EVS's.
+UNPREFIXED_IAM = re.compile(r"^/v3/(auth/|(projects|regions|services|endpoints)/?$)")
+
+
 def service_of(path: str) -> str:
     """Which service a path belongs to, from its first segment."""
+    if UNPREFIXED_IAM.match(path):
+        return "identity"
     first = path.lstrip("/").split("/", 1)[0]
     return {"identity": "identity", "evs": "evs", "ecs": "compute", "sdrs": "sdrs", "vpc": "vpc",
             "vbs": "vbs", "cbr": "cbr", "_emulator": "admin"}.get(first, "evs")
@@ -83,6 +92,7 @@ def build_routes() -> list:
     routes += [Mount(identity.MOUNT, routes=identity.routes())]
     routes += evs.mounts() + compute.mounts() + sdrs.mounts() + vpc.mounts()
     routes += vbs.mounts() + cbr.mounts()
+    routes += identity.unprefixed_routes()  # plain /v3/auth/..., /v3/projects... for the Huawei SDKs
     routes += cbr.unprefixed_routes()  # plain routes: an unmatched path still falls through to EVS
     routes += sdrs.unprefixed_routes()  # plain /v1 routes for huaweicloudsdksdrs (see services/sdrs.py)
     routes += evs.unprefixed_mounts()  # last: only paths no prefixed service claimed

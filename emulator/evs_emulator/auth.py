@@ -10,12 +10,25 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from . import errors, signing
+from .clock import iso_z
 from .config import Tenant
 
 TOKEN_KIND = "token"
 # The API Gateway checks X-Sdk-Date against its own time before any service, IAM included, sees
 # the request; it answers with both times (see emulator/README.md, "AK/SK clock skew").
 SIGNATURE_EXPIRED = "calc ak sk signature fail:signature expired"
+# The gateway's reasons for the other refusals, in its words: OTC API Gateway FAQ "Common Errors
+# Related to IAM Authentication Information" (an unknown AK: "Get secretKey failed,ak:...,err:ak
+# not exist"; a token it cannot read: "decrypt token fail"; a wrong SK: "verify aksk signature
+# fail") and Huawei Cloud's "How Do I Handle the Error APIG.0301?" (an expired token: "token
+# expires, expires_at: ..."). See emulator/README.md, "keystone: gateway refusals".
+UNKNOWN_ACCESS_KEY = "Get secretKey failed,ak:{ak},err:ak not exist"
+TOKEN_UNREADABLE = "decrypt token fail"
+TOKEN_EXPIRED = "token expires, expires_at: {expires_at}"
+# A domain-scoped token on a project-level service: Huawei Cloud MPC FAQ "Why Is a Message
+# Displayed Indicating that the Token Is Invalid When I Call an API?" (the token's scope was the
+# domain); the gateway's exact words are not documented, these are chosen.
+TOKEN_NOT_PROJECT_SCOPED = "token is not scoped to a project, and this API belongs to a project"
 
 
 @dataclass(frozen=True)
@@ -54,12 +67,18 @@ def save_token(emu, token: str, record: dict) -> None:
 
 def find_token(emu, token: str | None) -> dict | None:
     """The stored token record when the token is known, not revoked and not expired."""
+    record = stored_token(emu, token)
+    if not record or record["expires_at"] <= emu.now():
+        return None
+    return record
+
+
+def stored_token(emu, token: str | None) -> dict | None:
+    """The stored record of a token that was issued and not revoked, expired or not."""
     if not token:
         return None
     record = emu.store.get(TOKEN_KIND, _token_key(token))
-    if not record or record.get("revoked") or record["expires_at"] <= emu.now():
-        return None
-    return record
+    return None if not record or record.get("revoked") else record
 
 
 def revoke_token(emu, token: str) -> bool:
@@ -83,6 +102,8 @@ async def authenticate(request: Request, emu, path_project_id: str | None,
     else:
         principal = _authenticate_token(request, emu)
     note_principal(request, principal)
+    if path_project_id is not None and principal.project_id is None:
+        raise errors.unauthenticated(TOKEN_NOT_PROJECT_SCOPED, request_id(request))
     if path_project_id is not None and principal.project_id != path_project_id:
         raise mismatch or project_mismatch()
     return principal
@@ -97,9 +118,11 @@ def _authenticate_token(request: Request, emu) -> Principal:
     token = request.headers.get("x-auth-token")
     if not token:
         raise errors.unauthenticated("x-auth-token not found in header", request_id(request))
-    record = find_token(emu, token)
+    record = stored_token(emu, token)
     if record is None:
-        raise errors.unauthenticated("token is invalid or expired", request_id(request))
+        raise errors.unauthenticated(TOKEN_UNREADABLE, request_id(request))
+    if record["expires_at"] <= emu.now():
+        raise errors.unauthenticated(TOKEN_EXPIRED.format(expires_at=iso_z(record["expires_at"])), request_id(request))
     tenant = emu.config.tenant_by_user_id(record["user_id"])
     return Principal(record["user_id"], record["domain_id"], record.get("project_id"), "token", tenant)
 
@@ -123,6 +146,8 @@ async def _authenticate_signature(request: Request, emu, path_project_id: str | 
     except signing.SignatureExpired as exc:
         raise errors.unauthenticated(f"{SIGNATURE_EXPIRED}, signature time:{exc.sdk_date},server time:{exc.server_date}",
                                      request_id(request)) from None
+    except signing.UnknownAccessKey as exc:
+        raise errors.unauthenticated(UNKNOWN_ACCESS_KEY.format(ak=exc.access_key), request_id(request)) from None
     except signing.SignatureError:
         raise errors.unauthenticated("verify aksk signature fail", request_id(request)) from None
     tenant = emu.config.tenant_by_access_key(ak)

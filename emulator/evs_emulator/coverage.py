@@ -29,7 +29,14 @@ NOTES = {
                                                                   "as the ECS API documents; no minDisk, minRam, "
                                                                   "sort or paging"),
     ("GET", "/identity/v3/auth/catalog"): ("yes", "token or AK/SK (project from X-Project-Id)"),
-    ("GET", "/identity/v3/projects"): ("yes", "projects of the caller's domain; token or AK/SK"),
+    ("GET", "/identity/v3/projects"): ("yes", "projects of the caller's domain, filters name, domain_id; token or "
+                                              "AK/SK (huaweicloudsdkcore's project id discovery); also at "
+                                              "`/v3/...` for the Huawei SDKs"),
+    ("GET", "/identity/v3/auth/domains"): ("yes", "the caller's domain (huaweicloudsdkcore's GlobalCredentials "
+                                                  "discovery); token or AK/SK"),
+    ("GET", "/identity/v3/services"): ("yes", "the catalog's services; filter type"),
+    ("GET", "/identity/v3/endpoints"): ("yes", "the endpoint templates (`$(tenant_id)s` for the project id); "
+                                               "filters interface, service_id"),
     ("POST", "/evs/{v2,v3}/{project_id}/volumes"): ("partial", "blank, from snapshot_id, or from backup_id (a VBS or "
                                                                "CBR backup, any AZ of the region); imageRef, "
                                                                "source_volid refused with 400; no count (batch)"),
@@ -88,6 +95,20 @@ NOTES = {
     ("POST", "/ecs/v2.1/{project_id}/servers"): ("partial", "name, availability_zone, metadata; no networks, "
                                                             "images or flavors checked"),
     ("DELETE", "/ecs/v2.1/{project_id}/servers/{server_id}"): ("yes", "detaches its volumes"),
+}
+
+# IAM rows name huaweicloudsdkiam's operations (its 200-odd operations are not all listed:
+# the collection needs only these).
+IAM_OPERATIONS = {
+    ("POST", "/identity/v3/auth/tokens"): "KeystoneCreateUserTokenByPassword",
+    ("GET", "/identity/v3/auth/tokens"): "KeystoneValidateToken",
+    ("GET", "/identity/v3/auth/catalog"): "KeystoneShowCatalog",
+    ("GET", "/identity/v3/auth/projects"): "KeystoneListAuthProjects",
+    ("GET", "/identity/v3/auth/domains"): "KeystoneListAuthDomains",
+    ("GET", "/identity/v3/projects"): "KeystoneListProjects",
+    ("GET", "/identity/v3/regions"): "KeystoneListRegions",
+    ("GET", "/identity/v3/services"): "KeystoneListServices",
+    ("GET", "/identity/v3/endpoints"): "KeystoneListEndpoints",
 }
 
 # Documented operations outside the vendor SDKs that are not emulated.
@@ -173,6 +194,8 @@ def implemented_rows() -> list[tuple[str, str, str, str, str, str]]:
         keys = [key for key in _shapes(service, method, shown) if key in vendor]
         names = sorted(name for key in keys for name in vendor[key])
         matched.update(keys)
+        if (method, shown) in IAM_OPERATIONS:
+            names.append(IAM_OPERATIONS[(method, shown)])
         reference = ", ".join(f"`{name}`" for name in names) or DOCS[service]
         rows.append((service, method, shown, status, note, reference))
     for service, method, path, note in NOT_IMPLEMENTED:

@@ -43,6 +43,14 @@ class SignatureExpired(SignatureError):
         self.server_date = time.strftime(SDK_DATE_FORMAT, time.gmtime(now))
 
 
+class UnknownAccessKey(SignatureError):
+    """No key pair has this access key id: the gateway names the key it could not find."""
+
+    def __init__(self, access_key: str):
+        super().__init__("unknown access key")
+        self.access_key = access_key
+
+
 @dataclass(frozen=True)
 class SignedRequest:
     method: str
@@ -112,7 +120,7 @@ def verify(req: SignedRequest, secret_for: Callable[[str], str | None], now: flo
         raise SignatureExpired(sdk_date, now)
     secret = secret_for(match["ak"])
     if secret is None:
-        raise SignatureError("unknown access key")
+        raise UnknownAccessKey(match["ak"])
     expected = sign(secret, string_to_sign(canonical_request(req, signed_headers), sdk_date))
     if not hmac.compare_digest(expected, match["sig"].lower()):
         raise SignatureError("signature mismatch")

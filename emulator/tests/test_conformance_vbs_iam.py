@@ -9,6 +9,8 @@ unbind, delete) and their backup tasks.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import TENANT_A
@@ -66,9 +68,22 @@ def test_vbs_backup_policy_and_backup_answers(conn, alice, fast):
     job_answer = vbs.get(f"/jobs/{created['job_id']}").json()
     assert_resource_conforms(job.Job, job_answer, EXTRAS)
     backup_id = job_answer["entities"]["backup_id"]
-    assert_resource_conforms(_backup.Backup, vbs.get(f"/backups/{backup_id}").json()["backup"], EXTRAS)
+    shown = vbs.get(f"/backups/{backup_id}").json()["backup"]
+    assert_resource_conforms(_backup.Backup, shown, EXTRAS)
     for item in vbs.get("/backups/detail").json()["backups"]:
         assert_resource_conforms(_backup.Backup, item, EXTRAS)
+    # the backup names the snapshot it was read from, as the job did (openstacksdk's `snapshot_id`)
+    snapshot_id = _backup.Backup.existing(**shown).snapshot_id
+    assert snapshot_id == job_answer["entities"]["snapshot_id"]
+    assert conn.block_storage.get_snapshot(snapshot_id).name.startswith("manualbk_snapshot_vbs_")
+    assert json.loads(shown["service_metadata"])["SNAP_ID"] == snapshot_id
+    listed = {b["id"]: b["snapshot_id"] for b in vbs.get("/backups/detail").json()["backups"]}
+    assert listed[backup_id] == snapshot_id
+    # the policy's run (execute_policy above) read its own snapshot, which the manual backup
+    # replaced on the disk: the backup still names it
+    (policy_snapshot,) = [s for b, s in listed.items() if b != backup_id]
+    assert policy_snapshot and policy_snapshot != snapshot_id
+    assert conn.block_storage.find_snapshot(policy_snapshot) is None
     fast.write_disk(volume["id"], {"0": "changed"})
     restored = vbs.post(f"/cloudbackups/{backup_id}/restore", json={"restore": {"volume_id": volume["id"]}}).json()
     assert_resource_conforms(job.Job, vbs.get(f"/jobs/{restored['job_id']}").json(), EXTRAS)

@@ -314,9 +314,14 @@ class Client:
         scope = self._project_scope()
         if scope:
             body['auth']['scope'] = scope
-        answer = self._send('POST', self._auth_url() + '/auth/tokens', json_body=body,
-                            operation='authentication at %s' % self._auth_url(), authenticated=False,
-                            ok=(200, 201), idempotent=True)
+        try:
+            answer = self._send('POST', self._auth_url() + '/auth/tokens', json_body=body,
+                                operation='authentication at %s' % self._auth_url(), authenticated=False,
+                                ok=(200, 201), idempotent=True)
+        except LostAnswerError:
+            raise
+        except CloudError as exc:
+            raise self._refused_login(exc)
         self._token = answer.headers.get('X-Subject-Token')
         if not self._token:
             raise CloudError(answer.status, None, 'Keystone gave no X-Subject-Token',
@@ -409,10 +414,37 @@ class Client:
 
     def _refused_key(self, message):
         """A refused signature names the access key id (never the secret key) and where it came
-        from, so that a user with several keys sees which one is wrong."""
+        from, so that a user with several keys sees which one is wrong; the gateway's reason
+        (OTC API Gateway FAQ "Common Errors Related to IAM Authentication Information") says
+        which of the two is wrong."""
+        source = self.settings.get('source', 'the module options')
+        reason = (message or '').lower()
+        if 'ak not exist' in reason or 'get secretkey failed' in reason:
+            return ('the cloud does not know access key id %s (from %s): check ak (a typo, or a key that was '
+                    'deleted or belongs to another account) (the cloud said: %s)' % (self.auth['ak'], source, message))
+        if 'verify aksk signature fail' in reason and not self.auth.get('security_token'):
+            return ('the cloud knows access key id %s (from %s) but refused its signature: the secret key does '
+                    'not belong to it; check sk (the cloud said: %s)' % (self.auth['ak'], source, message))
         return ('the cloud refused the AK/SK signature of access key id %s (from %s): %s; check ak and sk%s'
-                % (self.auth['ak'], self.settings.get('source', 'the module options'), message,
+                % (self.auth['ak'], source, message,
                    ' and security_token (temporary credentials expire)' if self.auth.get('security_token') else ''))
+
+    def _refused_login(self, error):
+        """A refused login (401 from Keystone) names who tried to log in, never the password or
+        token: the cloud's own words only say that authentication is required."""
+        if error.status != 401:
+            return error
+        auth = self.auth
+        if self.method == 'password':
+            who = ("user id %s" % auth['user_id'] if auth.get('user_id') else "user '%s' in domain '%s'" % (
+                auth.get('username'), auth.get('user_domain_name') or auth.get('domain')))
+            text = ('authentication failed for %s at %s: wrong password, or no such user in that domain '
+                    '(from %s)' % (who, self._auth_url(), self.settings.get('source', 'the module options')))
+        else:
+            text = ('the token given in auth.token was refused at %s: it expired (tokens live 24 hours), was '
+                    'revoked, or belongs to another cloud' % self._auth_url())
+        return CloudError(error.status, error.code, '%s (the cloud said: %s)' % (text, error.message),
+                          request_id=error.request_id, operation=error.operation, attempts=error.attempts)
 
     def _clock_skew(self, sdk_date, cloud_date, message):
         """The message for a signature refused because its X-Sdk-Date lies outside the gateway's

@@ -7,7 +7,7 @@ import uuid
 from starlette.requests import Request
 from starlette.routing import Route
 
-from .. import auth, errors
+from .. import auth, errors, signing
 from ..clock import iso_z
 from ..web import base_url, empty, json_response, read_json
 
@@ -77,9 +77,27 @@ def token_document(emu, request: Request, record: dict, with_catalog: bool) -> d
     return {"token": token}
 
 
-def project_document(project: dict) -> dict:
+def _identity_url(request: Request, path: str) -> str:
+    return f"{base_url(request)}{MOUNT}/v3/{path}"
+
+
+def project_document(request: Request, project: dict) -> dict:
+    # Keystone v3 project object; `links.self` as huaweicloudsdkiam's ProjectResult and
+    # AuthProjectResult have it (KeystoneListProjects, KeystoneListAuthProjects).
     return {"id": project["id"], "name": project["name"], "domain_id": project["domain_id"], "enabled": True,
-            "is_domain": False, "parent_id": project["domain_id"], "description": "", "links": {}}
+            "is_domain": False, "parent_id": project["domain_id"], "description": "",
+            "links": {"self": _identity_url(request, f"projects/{project['id']}")}}
+
+
+def _self_link(request: Request) -> dict:
+    """`links` of the IAM lists that page nowhere: KeystoneShowCatalog, KeystoneListAuthProjects and
+    KeystoneListAuthDomains document `self` alone (huaweicloudsdkiam's LinksSelf)."""
+    return {"self": str(request.url)}
+
+
+def _list_links(request: Request) -> dict:
+    # KeystoneListProjects/Endpoints/Services/Regions: Keystone's self, previous, next
+    return {"self": str(request.url), "next": None, "previous": None}
 
 
 # -- authentication --------------------------------------------------------
@@ -180,7 +198,11 @@ async def _keystone_caller(request: Request) -> auth.Principal:
     try:
         return await auth.authenticate(request, request.app.state.emulator, None)
     except errors.ApiError as exc:
-        if exc.status == 401 and auth.SIGNATURE_EXPIRED not in (exc.body or {}).get("error_msg", ""):
+        # An AK/SK signature is checked by the API Gateway before IAM sees the request (the
+        # window, the key id, the signature: the gateway's APIGW.0301 reasons, see auth.py), so
+        # its refusal keeps the gateway's form here too; a token is IAM's own to refuse.
+        signed = signing.is_signed(request.headers.get("authorization"))
+        if exc.status == 401 and not signed:
             raise _unauthorized() from None
         if exc.status == 403:
             raise errors.keystone_error(403, "You are not authorized to perform the requested action.") from None
@@ -204,14 +226,14 @@ async def get_catalog(request: Request):
     caller = await _keystone_caller(request)
     emu = request.app.state.emulator
     catalog = catalog_for(emu, request, caller.project_id)
-    return json_response({"catalog": catalog, "links": {"self": str(request.url), "next": None, "previous": None}})
+    return json_response({"catalog": catalog, "links": _self_link(request)})
 
 
 async def list_auth_projects(request: Request):
     caller = await _keystone_caller(request)
     projects = request.app.state.emulator.config.projects_of_domain(caller.domain_id)
-    return json_response({"projects": [project_document(p) for p in projects],
-                          "links": {"self": str(request.url), "next": None, "previous": None}})
+    return json_response({"projects": [project_document(request, p) for p in projects],
+                          "links": _self_link(request)})
 
 
 async def list_projects(request: Request):
@@ -223,15 +245,64 @@ async def list_projects(request: Request):
     domain_id = request.query_params.get("domain_id")
     if domain_id is not None:
         projects = [p for p in projects if p["domain_id"] == domain_id]
-    return json_response({"projects": [project_document(p) for p in projects],
-                          "links": {"self": str(request.url), "next": None, "previous": None}})
+    return json_response({"projects": [project_document(request, p) for p in projects],
+                          "links": _list_links(request)})
 
 
 async def list_regions(request: Request):
     await _keystone_caller(request)
     regions = [{"id": name, "description": "", "parent_region_id": None, "links": {}}
                for name in request.app.state.emulator.config.regions]
-    return json_response({"regions": regions, "links": {"self": str(request.url), "next": None, "previous": None}})
+    return json_response({"regions": regions, "links": _list_links(request)})
+
+
+def _service_id(service_type: str) -> str:
+    return uuid.uuid5(CATALOG_NAMESPACE, service_type).hex
+
+
+async def list_auth_domains(request: Request):
+    """KeystoneListAuthDomains: the domains the caller may scope to (its own); the Huawei SDKs
+    call it with AK/SK to find the domain id of GlobalCredentials."""
+    caller = await _keystone_caller(request)
+    domain = caller.tenant.domain
+    return json_response({"domains": [{"id": domain["id"], "name": domain["name"], "enabled": True,
+                                       "description": "",
+                                       "links": {"self": _identity_url(request, f"domains/{domain['id']}")}}],
+                          "links": _self_link(request)})
+
+
+async def list_services(request: Request):
+    """KeystoneListServices: every service of the catalog; filter `type`."""
+    await _keystone_caller(request)
+    wanted = request.query_params.get("type")
+    services = [{"id": _service_id(service_type), "type": service_type, "name": name, "enabled": True,
+                 "description": "", "links": {"self": _identity_url(request, f"services/{_service_id(service_type)}")}}
+                for service_type, name, _ in request.app.state.emulator.catalog_templates
+                if wanted is None or service_type == wanted]
+    return json_response({"services": services, "links": _list_links(request)})
+
+
+async def list_endpoints(request: Request):
+    """KeystoneListEndpoints: the endpoint templates, not a project's catalog, so a project id
+    in a URL is Keystone's `$(tenant_id)s` placeholder (../shared/api/keystone.md: "Keystone
+    templates use $(tenant_id)s"); filters `interface` and `service_id`."""
+    emu = request.app.state.emulator
+    await _keystone_caller(request)
+    interface = request.query_params.get("interface")
+    service_id = request.query_params.get("service_id")
+    endpoints = []
+    for region in emu.config.regions:
+        for service_type, _, template in emu.catalog_templates:
+            endpoint_id = uuid.uuid5(CATALOG_NAMESPACE, f"{service_type}/{region}/template").hex
+            if (interface not in (None, "public")) or service_id not in (None, _service_id(service_type)):
+                continue
+            endpoints.append({
+                "id": endpoint_id, "service_id": _service_id(service_type), "interface": "public",
+                "region": region, "region_id": region, "enabled": True,
+                "url": base_url(request) + template.format(project_id="$(tenant_id)s"),
+                "links": {"self": _identity_url(request, f"endpoints/{endpoint_id}")},
+            })
+    return json_response({"endpoints": endpoints, "links": _list_links(request)})
 
 
 async def versions(request: Request):
@@ -247,10 +318,26 @@ def routes() -> list:
         Route("/", versions, methods=["GET"]),
         Route("/v3", version, methods=["GET"]),
         Route("/v3/", version, methods=["GET"]),
-        Route("/v3/auth/tokens", issue_token, methods=["POST"]),
-        Route("/v3/auth/tokens", validate_token, methods=["GET", "HEAD", "DELETE"]),
-        Route("/v3/auth/catalog", get_catalog, methods=["GET"]),
-        Route("/v3/auth/projects", list_auth_projects, methods=["GET"]),
-        Route("/v3/projects", list_projects, methods=["GET"]),
-        Route("/v3/regions", list_regions, methods=["GET"]),
+    ] + api_routes("/v3")
+
+
+def api_routes(prefix: str) -> list:
+    return [
+        Route(f"{prefix}/auth/tokens", issue_token, methods=["POST"]),
+        Route(f"{prefix}/auth/tokens", validate_token, methods=["GET", "HEAD", "DELETE"]),
+        Route(f"{prefix}/auth/catalog", get_catalog, methods=["GET"]),
+        Route(f"{prefix}/auth/projects", list_auth_projects, methods=["GET"]),
+        Route(f"{prefix}/auth/domains", list_auth_domains, methods=["GET"]),
+        Route(f"{prefix}/projects", list_projects, methods=["GET"]),
+        Route(f"{prefix}/regions", list_regions, methods=["GET"]),
+        Route(f"{prefix}/services", list_services, methods=["GET"]),
+        Route(f"{prefix}/endpoints", list_endpoints, methods=["GET"]),
     ]
+
+
+def unprefixed_routes() -> list:
+    """The IAM API at the host's root as well: huaweicloudsdkiam and huaweicloudsdkcore's project
+    and domain discovery keep only the scheme and host of an IAM endpoint and send `/v3/...`
+    themselves (as for EVS, see README "Unprefixed EVS paths"). Plain routes, before every other
+    unprefixed service, so `/v3/{project_id}/...` still reaches CBR and EVS."""
+    return api_routes("/v3")

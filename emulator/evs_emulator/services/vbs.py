@@ -113,12 +113,18 @@ def _links(call: Call, rid: str) -> list[dict]:
 def backup_view(call: Call, b: dict) -> dict:
     of_disk = call.backups.scan(call.project_id, Selection(equal=(("volume_id", b["volume_id"]),)))
     dependents = [o for _, o in of_disk if o["created_at"] > b["created_at"] and o["is_incremental"]]
+    # OTC VBS API "Querying Details About a VBS Backup (Native OpenStack API)": `snapshot_id` is
+    # "ID of the snapshot associated with the backup", the one the backup was read from (the
+    # job's `entities.snapshot_id`, the disk's manualbk_/autobk_snapshot_vbs_*), and the example
+    # carries it in service_metadata too. It stays recorded after the next backup replaces that
+    # snapshot on the disk.
+    snapshot_id = b.get("_snapshot_id")
     service_metadata = {"DESC": b["description"], "INC": 1 if b["is_incremental"] else 0,
-                        "AZ": b["availability_zone"], "SNAP_ID": None, "BACKUP_SIZE": b["_used_mb"],
+                        "AZ": b["availability_zone"], "SNAP_ID": snapshot_id, "BACKUP_SIZE": b["_used_mb"],
                         "SS": 0, "VOL_SIZE": b["size"]}
     return {
         "id": b["id"], "name": b["name"], "description": b["description"], "status": b["status"],
-        "volume_id": b["volume_id"], "snapshot_id": None, "size": b["size"],
+        "volume_id": b["volume_id"], "snapshot_id": snapshot_id, "size": b["size"],
         "availability_zone": b["availability_zone"], "container": b["id"],
         "object_count": len(b["_blocks"]), "fail_reason": None,
         "created_at": cinder_time(b["created_at"]), "updated_at": cinder_time(b["updated_at"]),
