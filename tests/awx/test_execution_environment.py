@@ -44,7 +44,7 @@ def test_create_writes_a_build_context_that_installs_the_built_tarball(root, tmp
 
     # a maintained base image pinned by tag and digest, never a moving tag
     image = args['EE_BASE_IMAGE']
-    name, _, digest = image.partition('@')
+    name, digest = (image.split('@', 1) + [''])[:2]
     assert re.fullmatch(r'sha256:[0-9a-f]{64}', digest), image
     assert ':' in name.rsplit('/', 1)[1] and not name.endswith(':latest'), image
 
