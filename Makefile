@@ -27,7 +27,7 @@ export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 
-.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean reliability awx-test bench bench-venv molecule
+.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean reliability awx-test bench bench-venv molecule report chromium
 
 help:
 	@echo "make demo   - set up, start the emulator, protect disks with snapshots twice (2nd run changed=0)"
@@ -68,7 +68,7 @@ demo: venv source-tree
 	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/with-emulator demo-state tools/demo
 
 # Every suite runs even when an earlier one fails, so one CI log shows all failures.
-TEST_SUITES := unit emulator-test sanity lint build-check changelog-lint docs integration reliability molecule awx-test matrix
+TEST_SUITES := unit report emulator-test sanity lint build-check changelog-lint docs integration reliability molecule awx-test matrix
 
 test: venv
 	@passed=0; failed=""; times=""; \
@@ -95,6 +95,24 @@ molecule: venv source-tree
 
 unit: venv source-tree
 	PYTHONPATH=$(SOURCE_TREE) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
+
+# The audit's HTML report in a real browser at a phone's and a desktop's width (tests/report):
+# playwright (in .venv) drives Debian's chromium, installed here when missing. Screenshots are
+# kept in build/report for people to look at.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) && exit 0; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "report: $(CHROMIUM) is missing; as root run: apt-get update && apt-get install -y chromium (or make report as root)" >&2; exit 1; fi; \
+	echo "report: installing Debian's chromium (apt-get)"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends chromium >/dev/null; }; \
+	test -x $(CHROMIUM)
+
+report: venv source-tree chromium
+	@mkdir -p $(BUILD)/report
+	CHROMIUM=$(CHROMIUM) REPORT_SCREENSHOTS=$(BUILD)/report PYTHONPATH=$(SOURCE_TREE) \
+	  $(BIN)/python -m pytest tests/report -q -p no:cacheprovider
 
 # Faults, restarts, timeouts, bad input: suites that start their own emulators and run the
 # modules through ansible/ansible-playbook; the figures they record are summed at the end.
