@@ -70,12 +70,15 @@ th{background:#f6f8fa}td.n{text-align:right}td:first-child{overflow-wrap:anywher
 {% endfor %}
 <table><thead><tr><th>disk</th><th>tier</th><th>must survive</th><th>RPO</th><th>snapshots</th><th>backups</th>
 <th>replication</th><th>newest surviving copy</th><th>where copies live</th><th>verdict</th></tr></thead><tbody>
-{% for row in rows %}<tr><td data-label="disk"><span>{{ row.disk_name or '' }}<br><small>{{ row.disk_id or '-' }}, {{ row.availability_zone or '?' }}</small></span></td>
+{% for row in rows %}<tr>
+<td data-label="disk"><span>{{ row.disk_name or '' }}<br><small>{{ row.disk_id or '-' }}, {{ row.availability_zone or '?' }}</small></span></td>
 <td data-label="tier">{{ row.tier }}</td><td data-label="must survive">{{ row.failure }}</td><td data-label="RPO">{{ row.rpo_text }}</td>
 <td class="n" data-label="snapshots">{{ row.copies_per_mechanism.snapshot }}</td><td class="n" data-label="backups">{{ row.copies_per_mechanism.backup }}</td>
 <td class="n" data-label="replication">{{ row.copies_per_mechanism.replication }}</td>
 <td data-label="newest surviving">{{ row.newest }}</td><td data-label="where">{{ row.locations }}</td>
-<td data-label="verdict" class="{{ 'ok' if row.verdict == 'compliant' else 'bad' }}"><span>{{ row.verdict }}{% for reason in row.reasons %}<br><small>{{ reason }}</small>{% endfor %}</span></td></tr>
+<td data-label="verdict"
+ class="{{ 'ok' if row.verdict == 'compliant' else 'bad' }}"><span>{{ row.verdict }}{% for reason in
+ row.reasons %}<br><small>{{ reason }}</small>{% endfor %}</span></td></tr>
 {% endfor %}</tbody></table>
 <h2>Copies against the RPO</h2>
 <p class="legend">{% for mechanism, colour in colours %}<span><span class="dot" style="background:{{ colour }}"></span>{{ mechanism }}</span>{% endfor %}
@@ -85,8 +88,10 @@ th{background:#f6f8fa}td.n{text-align:right}td:first-child{overflow-wrap:anywher
 <rect x="{{ row.rpo_x }}%" y="6" width="{{ 98 - row.rpo_x }}%" height="26" fill="#fff3cd"><title>within the RPO ({{ row.rpo_text or '0' }})</title></rect>
 <line x1="{{ row.rpo_x }}%" y1="4" x2="{{ row.rpo_x }}%" y2="34" stroke="#d4a72c" stroke-dasharray="3 2"/>
 <line x1="2%" y1="19" x2="98%" y2="19" stroke="#8c959f"/>
-{% for mark in row.marks %}{% if mark.mechanism == 'replication' %}<rect x="{{ mark.x }}%" y="13" width="8" height="12" fill="{{ mark.colour }}" opacity="{{ mark.opacity }}"><title>{{ mark.title }}</title></rect>
-{% else %}<circle cx="{{ mark.x }}%" cy="19" r="6" fill="{{ mark.colour if mark.by_policy else '#fff' }}" stroke="{{ mark.colour }}" stroke-width="2" opacity="{{ mark.opacity }}"><title>{{ mark.title }}</title></circle>
+{% for mark in row.marks %}{% if mark.mechanism == 'replication' %}<rect x="{{ mark.x }}%" y="13" width="8" height="12" fill="{{ mark.colour }}"
+ opacity="{{ mark.opacity }}"><title>{{ mark.title }}</title></rect>
+{% else %}<circle cx="{{ mark.x }}%" cy="19" r="6" fill="{{ mark.colour if mark.by_policy else '#fff' }}" stroke="{{ mark.colour }}" stroke-width="2"
+ opacity="{{ mark.opacity }}"><title>{{ mark.title }}</title></circle>
 {% endif %}{% endfor %}<text x="2%" y="48" font-size="11" fill="#59636e">{{ row.span_text }} ago</text>
 {% if row.rpo_x < 90 %}<text x="{{ row.rpo_x }}%" y="48" font-size="11" fill="#9a6700" text-anchor="middle">RPO {{ row.rpo_text }}</text>{% endif %}
 <text x="98%" y="48" font-size="11" fill="#59636e" text-anchor="end">now</text></svg>
@@ -117,9 +122,9 @@ def _row_view(row):
             'x': 96.5 if copy['mechanism'] == 'replication' else _position(copy['age'], span),
             'by_policy': copy.get('by_policy') or copy['mechanism'] == 'replication',
             'opacity': 1 if copy.get('usable', True) else .35,
-            'title': '%s %s, %s old, %s, %s%s' % (copy['mechanism'], copy['name'] or copy['id'], copy['age_text'],
-                                                 copy['location'], made,
-                                                 '' if copy.get('usable', True) else ', cannot be used now')})
+            'title': '%s %s, %s old, %s, %s%s' % (
+                copy['mechanism'], copy['name'] or copy['id'], copy['age_text'], copy['location'], made,
+                '' if copy.get('usable', True) else ', cannot be used now')})
     newest = row['newest_surviving_age']
     return dict(row, marks=marks, rpo_x=_position(rpo, span), span_text=human_age(span),
                 reasons=row['reasons'] + row.get('notes', []),

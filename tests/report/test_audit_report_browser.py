@@ -99,10 +99,10 @@ def check_screenshot(png, width):
     background = Image.new('RGB', image.size, (255, 255, 255))
     box = ImageChops.difference(image, background).getbbox()
     assert box is not None
-    left, top, right, _ = box
+    left, top, right = box[:3]
     assert top < 60 and right - left > 0.8 * width, box
     # the timelines' colours are in the picture (snapshot blue, backup green)
-    rgb = set(colour for _, colour in colours)
+    rgb = set(colour for count, colour in colours)
     assert (0x2b, 0x7b, 0xb9) in rgb and (0x3a, 0x9d, 0x5d) in rgb
     # the RPO windows are painted, ending at "now" by the page's right edge: timelines drawn
     # across the page at either width, not squeezed into a corner

@@ -186,7 +186,7 @@ def test_the_timeline_shows_each_copy_against_the_rpo():
     marks, rpo_x = timeline_marks(page, 'stale')
     assert list(marks.values())[0] < rpo_x
     # the backup of 'backed' has no policy mark and proves no vault: drawn hollow, said so
-    marks, _ = timeline_marks(page, 'backed')
+    marks = timeline_marks(page, 'backed')[0]
     assert [t for t in marks if t.startswith('backup')][0].endswith('not made by the policy')
     assert re.search(r'<circle [^>]*fill="#fff" stroke="#3a9d5d"', page)
 
