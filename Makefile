@@ -27,7 +27,7 @@ export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 
-.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean reliability awx-test bench bench-venv molecule
+.PHONY: help venv demo test unit emulator-test sanity lint integration build-check collection-copy source-tree clean reliability awx-test bench bench-venv molecule report chromium
 
 help:
 	@echo "make demo   - set up, start the emulator, protect disks with snapshots twice (2nd run changed=0)"
@@ -68,7 +68,7 @@ demo: venv source-tree
 	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/with-emulator demo-state tools/demo
 
 # Every suite runs even when an earlier one fails, so one CI log shows all failures.
-TEST_SUITES := unit emulator-test sanity lint build-check changelog-lint docs integration reliability molecule awx-test matrix
+TEST_SUITES := unit report emulator-test sanity lint build-check changelog-lint docs integration reliability molecule awx-test matrix
 
 test: venv
 	@passed=0; failed=""; times=""; \
@@ -92,6 +92,20 @@ molecule: venv source-tree
 
 unit: venv source-tree
 	PYTHONPATH=$(SOURCE_TREE) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
+
+# The audit's HTML report in a real browser at a phone's and a desktop's width (tests/report):
+# playwright (in .venv) drives Debian's chromium, which tools/install-chromium installs when it
+# is missing (as root). Where it cannot: on CI (CI set) the suite fails; elsewhere it is skipped
+# with a message saying how to install it. Screenshots are kept in build/report for people.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@tools/install-chromium $(CHROMIUM)
+
+report: venv source-tree
+	@tools/install-chromium $(CHROMIUM); rc=$$?; [ $$rc = 2 ] && exit 0; [ $$rc = 0 ] || exit 1; \
+	mkdir -p $(BUILD)/report && \
+	CHROMIUM=$(CHROMIUM) REPORT_SCREENSHOTS=$(BUILD)/report PYTHONPATH=$(SOURCE_TREE) \
+	  $(BIN)/python -m pytest tests/report -q -p no:cacheprovider
 
 # Faults, restarts, timeouts, bad input: suites that start their own emulators and run the
 # modules through ansible/ansible-playbook; the figures they record are summed at the end.

@@ -37,6 +37,28 @@ options:
     description: The protection groups (M(dataprotection.evs.protection_group_info)).
     type: list
     elements: dict
+  vaults:
+    description:
+      - The CBR vaults (C(vaults) of M(dataprotection.evs.vault_info)); needed only when there are
+        CBR backups.
+      - A CBR backup in the vault of one of the policy's backup tiers (named C(<policy>-<tier>),
+        the vault the P(dataprotection.evs.backup_policy#role) role makes and schedules) counts as
+        the policy's (C(by_policy)). Without the vaults no CBR backup does.
+    type: list
+    elements: dict
+  backup_policies:
+    description:
+      - The backup policies (C(policies) of M(dataprotection.evs.backup_policy_info) with
+        O(dataprotection.evs.backup_policy_info#module:backend=vbs)); needed only when there are
+        VBS backups made by a schedule (named C(autobk_...)).
+      - Such a backup of a disk bound to the VBS policy of one of the policy's backup tiers (named
+        C(<policy>-<tier>)) counts as the policy's (C(by_policy)). VBS backups do not name the
+        policy that made them, so one made by another policy the disk was bound to before counts
+        too.
+      - A backup's own name never makes it the policy's; a backup taken by hand and named like
+        the policy's backups is not.
+    type: list
+    elements: dict
   zones:
     description:
       - The availability zones and whether each is up (C(zones) of M(dataprotection.evs.disk_info)
@@ -85,7 +107,9 @@ _value:
     disks:
       description: One row per tier and disk, with C(tier), C(failure), C(rpo), C(disk_id),
         C(disk_name), C(availability_zone), C(copies) (each with C(mechanism), C(name),
-        C(created_at), C(age) in seconds, C(location), C(by_policy), C(usable)), C(copies_per_mechanism),
+        C(created_at), C(age) in seconds, C(location), C(usable), and C(by_policy), true for a
+        snapshot with the policy's C(dp_evs_policy) mark and for a backup in the policy's vault or
+        made by its VBS policy, see O(vaults) and O(backup_policies)), C(copies_per_mechanism),
         C(newest_surviving_age), C(availability_zone_up), C(verdict), C(reasons) and C(notes).
       type: list
       elements: dict
@@ -99,9 +123,10 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention impor
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
-def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None):
+def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None, vaults=None,
+             backup_policies=None):
     try:
-        return audit(disks, policy, now, snapshots, backups, pairs, groups, zones)
+        return audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies)
     except (PolicyError, RetentionError) as exc:
         raise AnsibleFilterError(str(exc))
 

@@ -14,12 +14,18 @@ author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 description:
   - Renders a report of P(dataprotection.evs.dr_audit#filter) as one HTML page for people, with
-    inline CSS and inline SVG and no external assets. A table shows per disk the tier, the
-    failure it must survive, the RPO, the copies per mechanism, the age of the newest surviving
-    copy, where the copies live and the verdict with its reasons. A timeline per disk shows
-    every copy as a dot (colour by mechanism) against the shaded RPO window.
+    inline CSS and inline SVG and no external assets, from a Jinja2 template that ships inside
+    the collection. A table shows per disk the tier, the failure it must survive, the RPO, the
+    copies per mechanism, the age of the newest surviving copy, where the copies live and the
+    verdict with its reasons. A timeline per disk shows every copy as a dot (colour by
+    mechanism; hollow when the policy did not make it, faint when it cannot be used now) against
+    the shaded RPO window, on a scale of at least four RPOs.
+  - The page reads on a phone as on a desktop; below 760 pixels wide the table becomes one card
+    per disk, so nothing scrolls sideways.
+  - Every field of the report is HTML-escaped.
   - The report itself is embedded as JSON in a C(<script type="application/json" id="report">)
-    element.
+    element, with C(<), C(>), C(&), U+2028 and U+2029 as C(\u) escapes, so that no string in
+    it can end that element.
 options:
   _input:
     description: The report.
@@ -44,15 +50,16 @@ _value:
 '''
 
 from ansible.errors import AnsibleFilterError
+from jinja2.exceptions import UndefinedError
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import audit_html
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit_html import audit_html
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
 def dr_audit_html(report):
     try:
         return audit_html(report)
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, UndefinedError) as exc:
         raise AnsibleFilterError('dr_audit_html: the input must be a dr_audit report (%s)' % exc)
 
 

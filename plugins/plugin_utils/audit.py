@@ -3,17 +3,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The DR audit: for every disk a policy covers, the copies per mechanism, their age on the
 cloud's clock against the tier's RPO, where they live against the failure the tier must
-survive, and the verdict; and a self-contained HTML report of it."""
+survive, and the verdict (its HTML page: audit_html.py)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import html
-import json
-
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup import RESERVED_NAME_PREFIXES
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, human_duration, select_disks
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import (
+    PolicyError, human_duration, resource_base, select_disks)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     bulk_records, format_time, parse_time, require_records)
 
@@ -41,13 +40,16 @@ def human_age(seconds):
     return '%ds' % rest
 
 
-def _copy(now, mechanism, location, item, policy_name=None, usable=True):
+def _copy(now, mechanism, location, item, policy_name=None, usable=True, owned=False):
+    """``owned``: the policy made the copy, as proven by where it lives (``policy_backups``), not
+    by the policy's mark, which backups do not carry."""
     meta = item.get('metadata') or {}
     created = parse_time(item['created_at'])
     age = int((now - created).total_seconds())
     return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
             'created_at': format_time(created), 'age': age, 'age_text': human_age(age),
-            'location': location, 'by_policy': bool(policy_name) and meta.get('dp_evs_policy') == policy_name,
+            'location': location,
+            'by_policy': owned or (bool(policy_name) and meta.get('dp_evs_policy') == policy_name),
             'usable': usable}
 
 
@@ -59,9 +61,10 @@ def _by_disk(items, key):
     return found
 
 
-def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones):
+def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones, owned=frozenset()):
     """``snapshots`` and ``backups`` map a disk id to its copies (``_by_disk``); ``zones`` maps
-    an AZ to whether it is up (a copy in a zone that is down cannot be used until it is back)."""
+    an AZ to whether it is up (a copy in a zone that is down cannot be used until it is back);
+    ``owned`` holds the ids of the backups the policy's own schedule made (``policy_backups``)."""
     copies = []
     disk_az = disk.get('availability_zone')
     zone_up = zones.get(disk_az, True)
@@ -75,7 +78,7 @@ def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones):
     for backup in backups.get(disk['id'], ()):
         if backup.get('status') == 'available' and backup.get('created_at'):
             copies.append(_copy(now, 'backup', '%s (%s)' % (OBJECT_STORAGE, (backup.get('backend') or 'cbr').upper()),
-                                backup))
+                                backup, owned=backup.get('id') in owned))
     replicas = []
     group_by_id = dict((g.get('id'), g) for g in groups or [])
     for pair in pairs or []:
@@ -137,6 +140,25 @@ def _outage_note(disk, copies):
         ' and '.join(helps) if helps else 'no copy outside that AZ can bring it back elsewhere')
 
 
+def policy_backups(policy, backups, vaults=None, backup_policies=None):
+    """The ids of the backups that the policy's own backup tiers made, proven by where they live:
+    a CBR backup in the tier's vault (``<policy>-<tier>``, which the backup_policy role makes and
+    schedules), and a VBS backup that a schedule made (its name has the prefix VBS keeps for
+    policy runs, which no one else can use) of a disk bound to the tier's VBS policy of that name.
+    A backup's own name proves nothing: anyone can name one ``<policy>-<tier>-...`` by hand.
+    ``vaults`` as vault_info returns them (the names of CBR backups' ``vault_id``),
+    ``backup_policies`` as backup_policy_info returns them (``disk_ids`` of VBS policies; none
+    when the cloud's binding count and the disks' marks disagree: then no VBS backup is proven)."""
+    names = set(resource_base(policy['name'], t['name']) for t in policy['tiers'] if 'backup' in t['mechanisms'])
+    vault_ids = set(v.get('id') for v in vaults or [] if v.get('name') in names)
+    bound = set(disk_id for p in backup_policies or [] if p.get('backend') == 'vbs' and p.get('name') in names
+                for disk_id in p.get('disk_ids') or [])
+    return frozenset(b.get('id') for b in backups or [] if (
+        (b.get('backend') or 'cbr') == 'cbr' and b.get('vault_id') in vault_ids) or (
+        b.get('backend') == 'vbs' and b.get('disk_id') in bound
+        and (b.get('name') or '').startswith(RESERVED_NAME_PREFIXES['vbs'])))
+
+
 def require_checked_policy(policy):
     """The audit reads what the dr_policy filter adds to each tier (mechanisms, rpo_text...)."""
     tiers = policy.get('tiers') if isinstance(policy, dict) else None
@@ -148,21 +170,26 @@ def require_checked_policy(policy):
             '(a name and tiers with %s), not this %s' % (', '.join(sorted(CHECKED_TIER_KEYS)), type(policy).__name__)])
 
 
-def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None):
-    """The report (a dict that serialises to JSON). ``zones``: {AZ: up} (disk_info zones=true)."""
+def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None, vaults=None,
+          backup_policies=None):
+    """The report (a dict that serialises to JSON). ``zones``: {AZ: up} (disk_info zones=true);
+    ``vaults`` and ``backup_policies`` tell which backups the policy made (``policy_backups``)."""
     if zones is not None and not (isinstance(zones, dict) and all(isinstance(up, bool) for up in zones.values())):
         raise PolicyError('(audit)', ['zones must map each availability zone to whether it is up (true/false), '
                                       'as disk_info returns it with zones: true, not %r' % (zones,)])
     with bulk_records():
-        return _audit(disks, policy, now, snapshots, backups, pairs, groups, zones or {})
+        return _audit(disks, policy, now, snapshots, backups, pairs, groups, zones or {}, vaults, backup_policies)
 
 
-def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones):
+def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies):
     moment = parse_time(now, 'now (the cloud time)')
     disks = require_records(disks, 'disks')
-    snapshots, backups, pairs, groups = [require_records(value, what, optional=True) for value, what in (
-        (snapshots, 'snapshots'), (backups, 'backups'), (pairs, 'replication pairs'), (groups, 'protection groups'))]
+    snapshots, backups, pairs, groups, vaults, backup_policies = [
+        require_records(value, what, optional=True) for value, what in (
+            (snapshots, 'snapshots'), (backups, 'backups'), (pairs, 'replication pairs'), (groups, 'protection groups'),
+            (vaults, 'vaults'), (backup_policies, 'backup policies'))]
     require_checked_policy(policy)
+    owned = policy_backups(policy, backups, vaults, backup_policies)
     rows, empty = [], []
     snapshots_of, backups_of = _by_disk(snapshots, 'volume_id'), _by_disk(backups, 'disk_id')
     for tier in policy['tiers']:
@@ -181,7 +208,7 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones):
                          'copies_per_mechanism': {'snapshot': 0, 'backup': 0, 'replication': 0},
                          'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
         for disk in covered:
-            copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones)
+            copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones, owned)
             verdict, reasons, newest = _verdict(tier, disk, copies, zones)
             az_up = zones.get(disk.get('availability_zone'), True)
             rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
@@ -205,94 +232,3 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones):
             'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out),
                         'empty_tiers': empty},
             'problems': problems, 'compliant': bool(rows) and not out}
-
-
-# --------------------------------------------------------------------------- HTML
-COLOURS = {'snapshot': '#2b7bb9', 'backup': '#3a9d5d', 'replication': '#8e44ad'}
-STYLE = '''
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222}
-h1{font-size:1.4em}table{border-collapse:collapse;width:100%;margin:1em 0}
-th,td{border:1px solid #ccc;padding:.35em .6em;text-align:left;vertical-align:top;font-size:.9em}
-th{background:#f3f3f3}.ok{color:#1e7b34;font-weight:600}.bad{color:#b02a2a;font-weight:600}
-.legend span{display:inline-block;margin-right:1.2em}.dot{display:inline-block;width:.8em;height:.8em;border-radius:50%}
-small{color:#666}svg{display:block;margin:.2em 0 1.2em}
-'''
-
-
-# Inside <script> the HTML parser ends the element at "</script" and, after "<!--<script", only at
-# a second one, whatever the JSON says; these characters are escaped so that no string in the
-# report can do either (U+2028/U+2029 for scripts that read the JSON as JavaScript).
-_SCRIPT_ESCAPES = dict((ord(c), u'\\u%04x' % ord(c)) for c in u'<>&\u2028\u2029')
-
-
-def script_json(data):
-    """``data`` as JSON that can stand in a <script> element unchanged: no ``<``, ``>``, ``&``,
-    U+2028 or U+2029 in it (inside strings they are ``\\u003c`` etc., which JSON reads back)."""
-    return json.dumps(data, sort_keys=True).translate(_SCRIPT_ESCAPES)
-
-
-def _timeline(row, width=720, height=44):
-    """An SVG line of the last max(8 RPOs, 7 days): one dot per copy, the RPO window shaded."""
-    rpo = row['rpo'] or 3600
-    ages = [c['age'] for c in row['copies'] if c['age'] is not None and c['age'] >= 0]
-    span = max(8 * rpo, 7 * 86400, max(ages or [0]) + rpo)
-    left, right = 10, width - 10
-
-    def x(age):
-        return right - (right - left) * min(age, span) / float(span)
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img" aria-label="copies of %s">'
-             % (width, height, html.escape(row['disk_name'] or row['disk_id'])),
-             '<rect x="%.1f" y="6" width="%.1f" height="22" fill="#fff3cd"><title>RPO window (%s)</title></rect>'
-             % (x(row['rpo']), right - x(row['rpo']), html.escape(row['rpo_text'] or '0')),
-             '<line x1="%d" y1="17" x2="%d" y2="17" stroke="#999"/>' % (left, right)]
-    for copy in row['copies']:
-        if copy['age'] is None:
-            continue
-        title = '%s %s, %s old, %s' % (copy['mechanism'], copy['name'] or copy['id'], copy['age_text'], copy['location'])
-        if copy['mechanism'] == 'replication':
-            parts.append('<rect x="%.1f" y="12" width="8" height="10" fill="%s"><title>%s</title></rect>'
-                         % (right - 8, COLOURS['replication'], html.escape(title)))
-        else:
-            parts.append('<circle cx="%.1f" cy="17" r="5" fill="%s"><title>%s</title></circle>'
-                         % (x(copy['age']), COLOURS[copy['mechanism']], html.escape(title)))
-    parts.append('<text x="%d" y="41" font-size="10" fill="#666">%s ago</text>' % (left, human_age(span)))
-    parts.append('<text x="%d" y="41" font-size="10" fill="#666" text-anchor="end">now</text>' % right)
-    parts.append('</svg>')
-    return ''.join(parts)
-
-
-def audit_html(report):
-    """A self-contained HTML page (inline CSS and SVG, no external assets)."""
-    esc = html.escape
-    summary = report['summary']
-    out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-           '<title>DR audit: %s</title><style>%s</style></head><body>' % (esc(report['policy']), STYLE),
-           '<h1>DR audit of policy %s</h1>' % esc(report['policy']),
-           '<p>Cloud time %s. %d disks: <span class="ok">%d compliant</span>, <span class="%s">%d out of policy</span>.</p>'
-           % (esc(report['cloud_time']), summary['disks'], summary['compliant'],
-              'bad' if summary['out_of_policy'] else 'ok', summary['out_of_policy'])]
-    out.extend('<p class="bad">%s</p>' % esc(problem) for problem in report.get('problems') or ())
-    out.append('<table><thead><tr><th>disk</th><th>tier</th><th>must survive</th><th>RPO</th><th>snapshots</th>'
-               '<th>backups</th><th>replication</th><th>newest surviving copy</th><th>where copies live</th>'
-               '<th>verdict</th></tr></thead><tbody>')
-    for row in report['disks']:
-        counts = row['copies_per_mechanism']
-        newest = row['newest_surviving_age']
-        locations = sorted(set(c['location'] for c in row['copies']))
-        out.append('<tr><td>%s<br><small>%s, %s</small></td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td>'
-                   '<td>%d</td><td>%s</td><td>%s</td><td class="%s">%s%s</td></tr>' % (
-                       esc(row['disk_name'] or ''), esc(row['disk_id'] or '-'), esc(row['availability_zone'] or '?'),
-                       esc(row['tier']), esc(row['failure']), esc(row['rpo_text']), counts['snapshot'], counts['backup'],
-                       counts['replication'], esc('-' if newest is None else human_age(newest) + ' old'),
-                       esc(', '.join(locations) or '-'), 'ok' if row['verdict'] == 'compliant' else 'bad',
-                       esc(row['verdict']), ''.join('<br><small>%s</small>' % esc(r)
-                                                    for r in row['reasons'] + row.get('notes', []))))
-    out.append('</tbody></table><h2>Copies over time</h2><p class="legend">%s'
-               '<span><span class="dot" style="background:#fff3cd"></span> RPO window</span></p>'
-               % ''.join('<span><span class="dot" style="background:%s"></span> %s</span>' % (c, m)
-                         for m, c in sorted(COLOURS.items())))
-    for row in report['disks']:
-        out.append('<h3>%s <small>(tier %s, %s)</small></h3>%s' % (
-            esc(row['disk_name'] or row['disk_id']), esc(row['tier']), esc(row['verdict']), _timeline(row)))
-    out.append('<script type="application/json" id="report">%s</script></body></html>' % script_json(report))
-    return '\n'.join(out)

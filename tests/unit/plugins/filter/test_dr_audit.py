@@ -11,6 +11,10 @@ __metaclass__ = type
 import json
 import re
 
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
 from ansible_collections.dataprotection.evs.plugins.filter.dr_audit_html import dr_audit_html
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
@@ -184,3 +188,59 @@ def test_a_named_disk_that_is_gone_is_reported_missing_and_the_rest_still_judged
     assert result['summary'] == {'disks': 3, 'compliant': 1, 'out_of_policy': 2, 'empty_tiers': []}
     assert result['compliant'] is False
     assert 'deleted-db' in dr_audit_html(result)
+
+
+# the backups of the silver tier (it uses snapshots and backups): its vault and VBS policy are
+# shop-silver; what the policy made is proven by where a backup lives, never by its name
+OWN_VAULT = {'id': 'v-own', 'name': 'shop-silver'}
+HAND_VAULT = {'id': 'v-hand', 'name': 'hand-made'}
+BRONZE_VAULT = {'id': 'v-bronze', 'name': 'shop-bronze'}   # bronze keeps no backups: not a vault it made
+VBS_OWN = {'id': 'vp-own', 'name': 'shop-silver', 'backend': 'vbs', 'disk_ids': ['d-backed']}
+VBS_OTHER = {'id': 'vp-other', 'name': 'nightly', 'backend': 'vbs', 'disk_ids': ['d-sameaz']}
+CBR_SAME_NAME = {'id': 'cp-own', 'name': 'shop-silver', 'backend': 'cbr', 'disk_ids': None}
+
+
+def backup(backup_id, disk, name, backend='cbr', vault_id=None):
+    return {'id': backup_id, 'name': name, 'disk_id': disk, 'status': 'available', 'backend': backend,
+            'vault_id': vault_id, 'created_at': '2026-11-25T09:00:00Z'}
+
+
+OWNERSHIP_BACKUPS = [
+    backup('in-own-vault', 'd-backed', 'autobk_a1b2', vault_id='v-own'),
+    backup('on-demand-in-own-vault', 'd-backed', 'shop-silver-202611250900', vault_id='v-own'),
+    # named exactly like the policy's on-demand backups, in a vault someone else made
+    backup('named-like-ours', 'd-sameaz', 'shop-silver-202611250900', vault_id='v-hand'),
+    backup('in-bronze-vault', 'd-sameaz', 'autobk_c3d4', vault_id='v-bronze'),
+    backup('vbs-scheduled', 'd-backed', 'autobk_e5f6', backend='vbs'),
+    # a VBS backup taken by hand of a disk bound to the policy's VBS policy
+    backup('vbs-by-hand', 'd-backed', 'shop-silver-202611250900', backend='vbs'),
+    # a schedule's backup, but of a disk bound to another VBS policy
+    backup('vbs-other-policy', 'd-sameaz', 'autobk_a7b8', backend='vbs'),
+]
+
+
+def owned_by_policy(**reads):
+    found = dr_audit(DISKS, POLICY, NOW, snapshots=SNAPSHOTS, backups=OWNERSHIP_BACKUPS, pairs=PAIRS, groups=GROUPS,
+                     **reads)
+    return dict((c['id'], c['by_policy']) for r in found['disks'] for c in r['copies'] if c['mechanism'] == 'backup')
+
+
+def test_backups_the_policys_schedules_made_are_the_policys_and_no_others():
+    owned = owned_by_policy(vaults=[OWN_VAULT, HAND_VAULT, BRONZE_VAULT],
+                            backup_policies=[VBS_OWN, VBS_OTHER, CBR_SAME_NAME])
+    assert owned == {'in-own-vault': True, 'on-demand-in-own-vault': True, 'named-like-ours': False,
+                     'in-bronze-vault': False, 'vbs-scheduled': True, 'vbs-by-hand': False, 'vbs-other-policy': False}
+
+
+def test_without_the_vaults_and_policies_no_backup_is_proven_the_policys():
+    assert set(owned_by_policy().values()) == {False}
+    # a VBS policy whose bindings the cloud and the disks' marks disagree on proves nothing
+    assert not owned_by_policy(backup_policies=[dict(VBS_OWN, disk_ids=None)])['vbs-scheduled']
+    # a vault of another policy's tier that happens to share the tier name
+    assert not owned_by_policy(vaults=[dict(OWN_VAULT, name='web-silver')])['in-own-vault']
+
+
+def test_vaults_and_backup_policies_must_be_lists_of_records():
+    for reads in ({'vaults': 'shop-silver'}, {'backup_policies': {'name': 'shop-silver'}}):
+        with pytest.raises(AnsibleFilterError, match='must be a list of dicts'):
+            dr_audit(DISKS, POLICY, NOW, backups=OWNERSHIP_BACKUPS, **reads)

@@ -12,6 +12,11 @@ __metaclass__ = type
 
 import copy
 import json
+import re
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
 
 from html.parser import HTMLParser
 
@@ -123,7 +128,7 @@ def test_nothing_in_the_embedded_json_can_end_or_suspend_its_script_element():
 def test_every_shown_string_is_text_not_markup():
     report = hostile_report()
     parsed = parse(dr_audit_html(report))
-    assert set(parsed.tags) == set(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'p', 'span', 'table',
+    assert set(parsed.tags) == set(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'p', 'div', 'b', 'span', 'table',
                                     'thead', 'tr', 'th', 'tbody', 'td', 'br', 'small', 'h2', 'h3', 'svg', 'rect',
                                     'line', 'circle', 'text', 'script'])
     text = ''.join(parsed.text)
@@ -138,8 +143,61 @@ def test_every_shown_string_is_text_not_markup():
     assert u'copies of %s' % row['disk_name'] in parsed.attributes
 
 
+# disk names are the cloud's users' text: one that is markup or a Jinja2 expression is shown
+# as written, never run by the browser nor evaluated by the template
+ATTACKS = (u'<script>alert(1)</script>', u'{{ 7*7 }}', u'{% for x in range(3) %}x{% endfor %}')
+
+
+@pytest.mark.parametrize('name', ATTACKS)
+def test_a_disk_named_like_markup_or_a_template_is_shown_literally(name):
+    disks = [dict(d, name=name) if d['id'] == 'd-fresh' else d for d in DISKS]
+    page = dr_audit_html(dr_audit(disks, POLICY, NOW, snapshots=SNAPSHOTS, backups=BACKUPS, pairs=PAIRS, groups=GROUPS))
+    parsed = parse(page)
+    # the table's cell and the timeline's heading hold the name as text, its label as an attribute
+    assert sum(t.count(name) for t in parsed.text) == 2
+    assert u'copies of %s' % name in parsed.attributes
+    assert parsed.tags.count('script') == 1 and len(parsed.scripts) == 1
+    assert '49' not in ''.join(parsed.text) and 'xxx' not in ''.join(parsed.text)
+
+
 def test_the_markup_is_escaped_in_the_page_itself():
     page = dr_audit_html(hostile_report())
     visible = page.split(SCRIPT, 1)[0]
     assert '</script>' not in visible and '<!--' not in visible
     assert '&lt;/script&gt;&lt;!--&lt;script&gt;' in visible and '&amp;amp;' in visible
+
+
+def timeline_marks(page, disk_name):
+    """{tooltip: x percent} of the circles in the timeline of ``disk_name``, and the RPO line's x."""
+    svg = page.split('aria-label="copies of %s"' % disk_name, 1)[1].split('</svg>', 1)[0]
+    marks = dict((title, float(x)) for x, title in re.findall(r'<circle cx="([0-9.]+)%"[^>]*><title>([^<]*)</title>', svg))
+    return marks, float(re.search(r'<line x1="([0-9.]+)%" y1="4"', svg).group(1))
+
+
+def test_the_timeline_shows_each_copy_against_the_rpo():
+    page = dr_audit_html(dr_audit(DISKS, POLICY, NOW, snapshots=SNAPSHOTS, backups=BACKUPS, pairs=PAIRS, groups=GROUPS))
+    # fresh: copies 12h and 36h old, RPO 1d: one inside the window (right of the RPO line), one out
+    marks, rpo_x = timeline_marks(page, 'fresh')
+    inside = [t for t, x in marks.items() if x > rpo_x]
+    outside = [t for t, x in marks.items() if x < rpo_x]
+    assert len(inside) == 1 and '12h old' in inside[0] and len(outside) == 1 and '1d 12h old' in outside[0]
+    assert all('made by the policy' in t for t in marks)
+    # stale: its only copy (2d 12h) is left of the RPO line
+    marks, rpo_x = timeline_marks(page, 'stale')
+    assert list(marks.values())[0] < rpo_x
+    # the backup of 'backed' has no policy mark and proves no vault: drawn hollow, said so
+    marks = timeline_marks(page, 'backed')[0]
+    assert [t for t in marks if t.startswith('backup')][0].endswith('not made by the policy')
+    assert re.search(r'<circle [^>]*fill="#fff" stroke="#3a9d5d"', page)
+
+
+def test_the_page_fits_a_phone_and_needs_nothing_from_elsewhere():
+    page = dr_audit_html(hostile_report())
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert '@media (max-width:760px)' in page
+    assert not re.search(r'(src|href)\s*=|@import|url\(', page)
+
+
+def test_a_report_that_is_not_a_report_is_refused_by_name():
+    with pytest.raises(AnsibleFilterError, match='must be a dr_audit report'):
+        dr_audit_html({'policy': 'p'})
