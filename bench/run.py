@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
         log(f"== {name}")
         module = __import__(f"{name}_bench" if name == "emulator" else name)
         try:
-            module.main([]) if name in ("fanout", "noop", "scale") else module.main()
+            module.main([]) if name in ("fanout", "noop", "ansiballz", "scale") else module.main()
         except Exception as exc:  # keep going: one broken benchmark must not hide the others
             log(f"{name} FAILED: {exc}")
             failed.append(name)

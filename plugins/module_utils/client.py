@@ -31,7 +31,6 @@ except ImportError as exc:  # pragma: no cover - depends on the host
 
 from ansible.module_utils.common.warnings import warn
 
-from ansible_collections.dataprotection.evs.plugins.module_utils import signer
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import auth_method, secrets_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, LostAnswerError, clock_skew_message, redact)
@@ -357,6 +356,9 @@ class Client:
 
     def _auth_headers(self, method, url, headers, body):
         if self.method == 'aksk':
+            # imported by the AK/SK paths only: the module process of a token or password task
+            # does not load it
+            from ansible_collections.dataprotection.evs.plugins.module_utils import signer
             headers = dict(headers)
             if self._project_id:
                 headers['X-Project-Id'] = self._project_id
@@ -451,6 +453,7 @@ class Client:
         window, by the answer's Date (or, without one, the cloud's "signature expired"); None for
         any other 401. The cloud's own words do not say that only this machine's clock can fix it,
         and "signature expired" also means expired temporary credentials."""
+        from ansible_collections.dataprotection.evs.plugins.module_utils import signer
         try:
             signed_at = datetime.datetime.strptime(sdk_date or '', signer.DATE_FORMAT).replace(tzinfo=UTC)
         except ValueError:

@@ -191,7 +191,6 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk, made_by_backup, refuse_backup_snapshot)
@@ -260,6 +259,9 @@ class DiskModule(ResourceModule):
                                         'snapshot %s' % (self.label(None), wanted['size'],
                                                          snapshot['size'], self.params['snapshot']))
             if self.params['backup']:
+                # the backup services' code (the largest module_utils) is compiled from the
+                # AnsiballZ zip in every disk task that imports it: only the tasks naming a backup do
+                from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
                 backup = find_backup_anywhere(self.client, self.params['backup'])
                 wanted['backup_id'] = backup['id']
                 if wanted['size'] is None:

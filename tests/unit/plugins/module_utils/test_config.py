@@ -196,6 +196,16 @@ def test_a_broken_clouds_yaml_is_named_without_quoting_its_lines(tmp_path):
     assert 'S3cret' not in str(info.value)
 
 
+def test_a_broken_clouds_yaml_reads_as_pyyaml_says_whichever_parser_loads_it(tmp_path):
+    # clouds.yaml is parsed by libyaml where PyYAML has it, whose words differ ("... in this
+    # context"): a refusal must read exactly as PyYAML's own parser put it before
+    (tmp_path / 'clouds.yaml').write_text('clouds:\n  emu:\n    auth:\n      password: hunter: 22\n')
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({'cloud': 'emu'}, {'HOME': str(tmp_path)}, str(tmp_path))
+    assert str(info.value) == ('%s is not valid YAML at line 4, column 23: mapping values are not allowed here'
+                               % (tmp_path / 'clouds.yaml'))
+
+
 def test_only_cloud_is_the_default_but_os_variables_win(tmp_path):
     (tmp_path / 'clouds.yaml').write_text(SECRET_ENTRY[:SECRET_ENTRY.index('  test:')])
     env = {'HOME': str(tmp_path)}
