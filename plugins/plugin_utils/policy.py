@@ -297,7 +297,7 @@ def check_policy(policy):
         snapshot_retention = snapshot_retention or retention
         if set(mechanisms) & {'snapshot', 'backup'} and tier.get('retention') is None:
             problems.append('%s.retention is missing: %s keep point-in-time copies, so say how many (for example '
-                            '{last: 3, daily: 7, weekly: 4})' % (where, ' and '.join(m + 's' for m in mechanisms
+                            '{last: 2, daily: 5})' % (where, ' and '.join(m + 's' for m in mechanisms
                                                                                      if m != 'replication')))
         secondary = tier.get('secondary_az')
         if 'replication' in mechanisms and not secondary:
@@ -843,7 +843,12 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
     failed over, or (with ``region_zones``, the AZs as disk_info zones=true lists them) the
     tier's secondary_az is not an AZ of the region."""
     problems = []
-    groups, instances, pairs = groups or [], instances or [], pairs or []
+    try:
+        groups = require_records(groups, 'the protection groups', optional=True)
+        instances = require_records(instances, 'the protected instances', optional=True)
+    except RetentionError as exc:
+        raise PolicyError(policy.get('name'), [str(exc)])
+    pairs = pairs or []
     plans, server_tier, disk_tier = [], {}, {}
     for tier, covered, name in _covered_tiers(policy, 'replication', tiers, disks, problems, pairs):
         where = "tier '%s'" % tier['name']
