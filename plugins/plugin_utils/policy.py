@@ -298,7 +298,7 @@ def check_policy(policy):
         if set(mechanisms) & {'snapshot', 'backup'} and tier.get('retention') is None:
             problems.append('%s.retention is missing: %s keep point-in-time copies, so say how many (for example '
                             '{last: 2, daily: 5})' % (where, ' and '.join(m + 's' for m in mechanisms
-                                                                                     if m != 'replication')))
+                                                                          if m != 'replication')))
         secondary = tier.get('secondary_az')
         if 'replication' in mechanisms and not secondary:
             problems.append('%s needs replication (%s), which needs secondary_az: an AZ of the region less than '
@@ -387,7 +387,7 @@ def snapshots_kept(retention, every):
             newest.append(wanted)
         elif wanted:
             others.append(wanted)
-    return max(max(newest), 1) + sum(wanted - 1 for wanted in others)
+    return max(newest + [1]) + sum(wanted - 1 for wanted in others)
 
 
 def _retention_text(retention):
