@@ -29,7 +29,9 @@ from ansible_collections.dataprotection.evs.plugins.filter.retention_plan import
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, 0)
 RETENTION = {"last": 7, "hourly": 24, "daily": 7, "weekly": 4, "monthly": 12}
-POLICY = {"name": "scale", "tiers": [{"name": "hourly", "failure": "disk", "rpo": "1h", "retention": RETENTION,
+# the retention is a backup's or a standard snapshot's (Huawei Cloud keeps 256 per disk), not the 7 a
+# legacy snapshot allows: the bench measures how the filters scale with the copies per disk
+POLICY = {"name": "scale", "snapshots_per_disk": 256, "tiers": [{"name": "hourly", "failure": "disk", "rpo": "1h", "retention": RETENTION,
                                        "disks": {"metadata": {"tier": "scale"}}}]}
 
 

@@ -26,6 +26,23 @@ description:
     once a minute (an RPO or O(_input.tiers[].snapshot_every) under C(1m)); replication without
     O(_input.tiers[].secondary_az); a tier without a retention when it keeps copies; a tier name
     with C(-); unknown keys."
+  - "Refused too: snapshots the cloud cannot keep. The cloud lets a disk have a limited number of
+    manual snapshots (O(_input.snapshots_per_disk), 7 on Open Telekom Cloud; the snapshots a
+    backup makes do not count), and a run takes a tier's next snapshot before it prunes the oldest.
+    So each tier that snapshots may keep at most O(_input.snapshots_per_disk) - 1 snapshots per
+    disk, and tiers that can cover the same disk share that: their counts plus one each must not
+    exceed the limit. The error names the tiers, the count, the limit and the fix: keep fewer
+    snapshots (O(_input.tiers[].snapshot_retention)) and the longer history as backups."
+  - "How many snapshots a retention keeps per disk is counted as an upper bound, with one snapshot
+    per slot (O(_input.tiers[].snapshot_every)) taken at any moment of its slot: C(last), C(within)
+    (its length divided by the slot, rounded up, plus 1 for a late run) and the C(hourly) and
+    C(daily) periods that hold at most one snapshot (the slot is a whole number of them) keep the
+    newest snapshots, so they count as the largest of them; every other period C(K) adds C(K - 1)
+    (the newest snapshot is in all of them). Example - C({last: 2, daily: 7, weekly: 4, monthly: 3})
+    with daily snapshots keeps up to 7 + 3 + 2 = 12."
+  - "Tiers can cover the same disk unless their selectors cannot meet: metadata with one key of
+    different values, or names (or ids) that are all different. A disk may carry any metadata and
+    any name, so a metadata selector and a names selector are assumed to meet."
   - "Names: a tier's vault, backup policy and protection group are named C(<policy>-<tier>) and its
     copies C(<policy>-<tier>-<slot>). A tier name holds no C(-), so a name is read from the right and
     two policies never name the same resource (policy C(db) tier C(prod-daily) is refused; policy
@@ -49,6 +66,17 @@ options:
         description: Known distances between AZs, keyed C(az-a/az-b); a secondary AZ farther than
           100 km from a disk's AZ is refused.
         type: dict
+      snapshots_per_disk:
+        description:
+          - The most manual snapshots the cloud lets a disk have; the policy's snapshots (every
+            tier that can cover the disk, plus the one each takes before pruning) must fit.
+          - Open Telekom Cloud documents 7 (EVS User Guide, Creating an EVS Snapshot), as Huawei
+            Cloud does for its legacy snapshots; Huawei Cloud's standard snapshots allow 256 per
+            disk (7 of them with Instant Snapshot Restore). Raise it only where the cloud keeps more.
+          - Snapshots others take of a disk by hand count towards the cloud's limit too; leave room
+            for them.
+        type: int
+        default: 7
       tiers:
         description: The tiers.
         type: list
@@ -77,9 +105,23 @@ options:
               C(failure=az) needs replication.
             type: raw
           retention:
-            description: How many copies to keep, as for
-              P(dataprotection.evs.retention_plan#filter) (C(last), C(hourly), C(daily),
-              C(weekly), C(monthly), C(yearly), C(within)).
+            description:
+              - How many copies to keep, as for P(dataprotection.evs.retention_plan#filter) (C(last),
+                C(hourly), C(daily), C(weekly), C(monthly), C(yearly), C(within)).
+              - It keeps the tier's backups, and its snapshots unless
+                O(_input.tiers[].snapshot_retention) is given.
+            type: dict
+          snapshot_retention:
+            description:
+              - How many snapshots to keep, for a tier that keeps snapshots and backups; the same keys
+                as O(_input.tiers[].retention), which then keeps the backups only.
+              - "Snapshots live with the disk and the cloud keeps few per disk
+                (O(_input.snapshots_per_disk)); keep the last hours or days as snapshots for fast
+                rollback, and weeks, months and years as backups. Example -
+                C(snapshot_retention: {last: 6}) and C(retention: {daily: 7, weekly: 4, monthly: 12})."
+              - Refused on a tier without snapshots, and on a tier without backups (its
+                O(_input.tiers[].retention) is its snapshots' already; add C(backup) to
+                O(_input.tiers[].mechanisms) to keep the longer history as backups).
             type: dict
           disks:
             description:
@@ -105,7 +147,8 @@ options:
             type: str
           snapshot_every:
             description: How often to snapshot (a duration from C(1m), at most the RPO); defaults to
-              the RPO, or for an RPO of 0 to 1 hour when the retention keeps hourly copies, else 1 day.
+              the RPO, or for an RPO of 0 to 1 hour when the snapshots' retention keeps hourly copies,
+              else 1 day.
             type: raw
           force:
             description: Snapshot disks that are attached to a server (crash-consistent).
@@ -126,15 +169,22 @@ EXAMPLES = r'''
 #     - name: bronze
 #       failure: disk
 #       rpo: 1d
-#       retention: {last: 2, daily: 7, weekly: 4}
+#       retention: {daily: 6}
 #       disks: {metadata: {tier: bronze}}
+#     - name: silver
+#       failure: az
+#       rpo: 4h
+#       snapshot_retention: {last: 6}          # one day of snapshots
+#       retention: {daily: 7, weekly: 4, monthly: 12}   # the backups
+#       disks: {metadata: {tier: silver}}
 '''
 
 RETURN = r'''
 _value:
   description:
-    - The policy with every key; each tier has C(rpo) and C(rto) in seconds,
-      C(rpo_text), the normalized C(retention), C(disks) (C(metadata), C(names), C(ids)),
+    - The policy with every key (C(snapshots_per_disk) 7 unless given); each tier has C(rpo) and C(rto) in seconds,
+      C(rpo_text), the normalized C(retention), C(snapshot_retention) (the retention its snapshots are
+      pruned by, for a tier that snapshots, else C(null)), C(disks) (C(metadata), C(names), C(ids)),
       C(mechanisms) (ordered snapshot, backup, replication) and C(mechanism_reasons) (why each).
     - A tier that uses backups has C(backup) (else C(null)) - C(every) (seconds between backups, the RPO
       but at least 1 hour), C(schedule) (RRULE patterns in UTC), C(cbr) and C(vbs) (the options of

@@ -25,7 +25,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
     LONG_TERM_MAX, RETENTION_LIMITS, VAULT_SIZE, retention_problem)
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import with_pair_sides
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    RetentionError, format_time, normalize_retention, parse_duration, parse_time, require_records)
+    PERIODS, RETENTION_KEYS, RetentionError, format_time, normalize_retention, parse_duration, parse_time,
+    require_records)
 
 FAILURES = ('disk', 'az', 'region')
 MECHANISMS = ('snapshot', 'backup', 'replication')
@@ -46,10 +47,17 @@ _NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$')
 _TIER_NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_]{0,39}$')
 # the slot stamp in copy names is to the minute: two slots shorter than that would share a name
 SLOT_MIN = 60
-TIER_KEYS = ('name', 'failure', 'rpo', 'rto', 'retention', 'disks', 'mechanisms', 'secondary_az', 'force',
-             'description', 'snapshot_every')
+TIER_KEYS = ('name', 'failure', 'rpo', 'rto', 'retention', 'snapshot_retention', 'disks', 'mechanisms',
+             'secondary_az', 'force', 'description', 'snapshot_every')
 SNAPSHOT_STATUSES = ('available', 'in-use')
-POLICY_KEYS = ('name', 'tiers', 'description', 'az_distances_km')
+POLICY_KEYS = ('name', 'tiers', 'description', 'az_distances_km', 'snapshots_per_disk')
+# OTC EVS User Guide "Creating an EVS Snapshot" (evs_01_2721): "You can manually create a maximum
+# of seven snapshots for a disk" (Huawei Cloud: seven legacy snapshots, 256 standard ones); the
+# snapshots a backup makes (autobk_snapshot_*, manualbk_snapshot_*) do not count
+SNAPSHOTS_PER_DISK = 7
+# calendar periods that start on the Unix epoch's grid: a slot whose length they divide holds
+# whole periods, so each of them holds at most one copy of the tier
+EPOCH_ALIGNED_PERIODS = {'hourly': 3600, 'daily': 86400}
 REGION_REFUSAL = ("failure 'region' cannot be met by these mechanisms: snapshots stay in the disk's AZ, "
                   "backups in the region's object storage, and replication pairs two AZs of one region "
                   "less than 100 km apart; a copy in another region (for example CBR replication to a "
@@ -189,7 +197,7 @@ def _mechanisms(tier, where, failure, rpo, rto, problems):
     reasons = {}
     if rpo is None or failure not in ('disk', 'az'):
         return reasons
-    has_retention = tier.get('retention') is not None
+    has_retention = tier.get('retention') is not None or tier.get('snapshot_retention') is not None
     if rpo > 0 or has_retention:
         reasons['snapshot'] = ('point-in-time copies with the disk: fast rollback after lost or corrupted data '
                                '(same AZ only)')
@@ -276,17 +284,21 @@ def check_policy(policy):
                             "disk's AZ), not %r" % (where, failure))
         rpo = _duration(tier, 'rpo', where, problems, required=True)
         rto = _duration(tier, 'rto', where, problems)
-        retention = None
-        if tier.get('retention') is not None:
-            try:
-                retention = normalize_retention(tier['retention'], '%s.retention' % where)
-            except RetentionError as exc:
-                problems.append(str(exc))
+        retention = _retention(tier, 'retention', where, problems)
+        snapshot_retention = _retention(tier, 'snapshot_retention', where, problems)
         mechanisms = _mechanisms(tier, where, failure, rpo, rto, problems)
+        if tier.get('snapshot_retention') is not None and 'snapshot' not in mechanisms:
+            problems.append('%s takes no snapshots (its mechanisms are %s); leave out snapshot_retention'
+                            % (where, ', '.join(mechanisms) or 'none'))
+        elif tier.get('snapshot_retention') is not None and 'backup' not in mechanisms:
+            problems.append('%s keeps no backups, so its retention is the retention of its snapshots; leave out '
+                            'snapshot_retention and set retention, or add backup to the tier\'s mechanisms to keep '
+                            'the longer copies as backups' % where)
+        snapshot_retention = snapshot_retention or retention
         if set(mechanisms) & {'snapshot', 'backup'} and tier.get('retention') is None:
             problems.append('%s.retention is missing: %s keep point-in-time copies, so say how many (for example '
-                            '{last: 3, daily: 7, weekly: 4})' % (where, ' and '.join(m + 's' for m in mechanisms
-                                                                                     if m != 'replication')))
+                            '{last: 2, daily: 5})' % (where, ' and '.join(m + 's' for m in mechanisms
+                                                                          if m != 'replication')))
         secondary = tier.get('secondary_az')
         if 'replication' in mechanisms and not secondary:
             problems.append('%s needs replication (%s), which needs secondary_az: an AZ of the region less than '
@@ -294,7 +306,7 @@ def check_policy(policy):
         every = _duration(tier, 'snapshot_every', where, problems)
         if 'snapshot' in mechanisms and rpo is not None:
             if every is None:
-                every = rpo or (3600 if (retention or {}).get('hourly') else 86400)
+                every = rpo or (3600 if (snapshot_retention or {}).get('hourly') else 86400)
             elif every == 0:
                 problems.append('%s.snapshot_every must be above 0' % where)
             elif rpo and every > rpo:
@@ -321,14 +333,137 @@ def check_policy(policy):
             'name': tier_name, 'description': tier.get('description') or '', 'failure': failure,
             'rpo': rpo, 'rpo_text': human_duration(rpo) if rpo is not None else None, 'rto': rto,
             'retention': retention, 'disks': check_selector(tier.get('disks'), where + '.disks', problems),
+            'snapshot_retention': snapshot_retention if 'snapshot' in mechanisms else None,
             'mechanisms': sorted(mechanisms, key=MECHANISMS.index), 'mechanism_reasons': mechanisms,
             'secondary_az': secondary, 'force': force,
             'snapshot_every': every if 'snapshot' in mechanisms else None,
             'backup': backup,
         })
+    result['snapshots_per_disk'] = _snapshots_per_disk(policy, problems)
+    if not problems:
+        problems.extend(snapshot_limit_problems(result))
     if problems:
         raise PolicyError(name, problems)
     return result
+
+
+def _retention(tier, key, where, problems):
+    if tier.get(key) is None:
+        return None
+    try:
+        return normalize_retention(tier[key], '%s.%s' % (where, key))
+    except RetentionError as exc:
+        problems.append(str(exc))
+        return None
+
+
+def _snapshots_per_disk(policy, problems):
+    limit = policy.get('snapshots_per_disk')
+    if limit is None:
+        return SNAPSHOTS_PER_DISK
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 2:
+        problems.append('snapshots_per_disk must be a whole number of 2 or more (the manual snapshots the cloud lets a '
+                        'disk have: %d on Open Telekom Cloud), not %r' % (SNAPSHOTS_PER_DISK, limit))
+        return SNAPSHOTS_PER_DISK
+    return limit
+
+
+def snapshots_kept(retention, every):
+    """The most snapshots a (normalized) retention keeps per disk at once, when one is taken
+    every ``every`` seconds, one per slot at any moment of its slot (an upper bound).
+
+    ``last`` N, ``within`` W and the ``hourly``/``daily`` periods whose length divides the slot
+    (each such period then holds at most one copy) all keep the newest copies, so together they
+    keep as many as the largest of them; ``within`` counts W/every rounded up, plus one for a run
+    that came late in its slot. Every other period K keeps the newest copy, which the others keep
+    too, and at most K - 1 more."""
+    newest = [retention['last']]
+    if retention['within']:
+        newest.append(-(-retention['within'] // every) + 1)
+    others = []
+    for key in PERIODS:
+        wanted = retention[key]
+        if wanted and every % EPOCH_ALIGNED_PERIODS.get(key, every + 1) == 0:
+            newest.append(wanted)
+        elif wanted:
+            others.append(wanted)
+    return max(newest + [1]) + sum(wanted - 1 for wanted in others)
+
+
+def _retention_text(retention):
+    return '{%s}' % ', '.join('%s: %s' % (key, human_duration(retention[key]) if key == 'within' else retention[key])
+                              for key in RETENTION_KEYS if retention[key])
+
+
+def selectors_may_overlap(first, second):
+    """Whether two normalized selectors can cover the same disk. Only what is sure to differ
+    keeps them apart: metadata with a key of different values, or names (ids) that are all
+    different; a disk may carry any metadata and any name, so metadata and names (or ids) may
+    always meet."""
+    if first['all_disks'] or second['all_disks']:
+        return True
+    for kind in ('metadata', 'names', 'ids'):
+        for other in ('metadata', 'names', 'ids'):
+            if not first[kind] or not second[other]:
+                continue
+            if kind != other:
+                return True
+            if kind == 'metadata':
+                if all(second[kind].get(key, value) == value for key, value in first[kind].items()):
+                    return True
+            elif set(first[kind]) & set(second[kind]):
+                return True
+    return False
+
+
+def snapshot_limit_problems(policy):
+    """Why a checked policy's snapshots cannot fit the cloud's manual snapshots per disk
+    (``snapshots_per_disk``): each tier that snapshots needs what its snapshot retention keeps
+    (``snapshots_kept``) plus the copy it takes before pruning, and the tiers that can cover the
+    same disk (``selectors_may_overlap``) add up. Empty when they fit."""
+    limit = policy['snapshots_per_disk']
+    tiers = [t for t in policy['tiers'] if 'snapshot' in t['mechanisms']]
+    need = dict((t['name'], snapshots_kept(t['snapshot_retention'], t['snapshot_every']) + 1) for t in tiers)
+    fix = ('keep at most %d snapshots per disk; keep longer copies as backups: set snapshot_retention (for example '
+           '{last: %d}) for the snapshots and keep the longer retention for the tier\'s backups (add backup to its '
+           'mechanisms when it has none), or raise snapshots_per_disk where the cloud keeps more (Huawei Cloud\'s '
+           'standard snapshots: 256)' % (limit - 1, limit - 1))
+    problems = []
+    for tier in tiers:
+        if need[tier['name']] > limit:
+            problems.append("tier '%s' keeps up to %d snapshots per disk (snapshot retention %s, a snapshot every %s) "
+                            "and takes 1 more before pruning: %d, more than the %d manual snapshots the cloud lets a "
+                            "disk have (snapshots_per_disk); %s"
+                            % (tier['name'], need[tier['name']] - 1, _retention_text(tier['snapshot_retention']),
+                               human_duration(tier['snapshot_every']), need[tier['name']], limit, fix))
+    if problems:
+        return problems
+    group = _heaviest_overlap(tiers, need, limit)
+    if group:
+        problems.append("tiers %s can cover the same disk (their disk selectors may overlap) and keep up to %s "
+                        "snapshots per disk and take %d more before pruning: %d, more than the %d manual snapshots "
+                        "the cloud lets a disk have (snapshots_per_disk); %s over all the tiers that cover a disk, "
+                        "or select disjoint disks (for example different values of one metadata key)"
+                        % (', '.join("'%s'" % t['name'] for t in group),
+                           ' + '.join(str(need[t['name']] - 1) for t in group), len(group),
+                           sum(need[t['name']] for t in group), limit, fix))
+    return problems
+
+
+def _heaviest_overlap(tiers, need, limit, group=(), start=0):
+    """Tiers that may all cover one disk and need more than ``limit`` snapshots together, or
+    None. A branch stops as soon as all the tiers that could still join fit."""
+    total = sum(need[t['name']] for t in group)
+    if total > limit:
+        return list(group)
+    joinable = [t for t in tiers[start:] if all(selectors_may_overlap(t['disks'], other['disks']) for other in group)]
+    if total + sum(need[t['name']] for t in joinable) <= limit:
+        return None
+    for tier in joinable:
+        found = _heaviest_overlap(tiers, need, limit, group + (tier,), tiers.index(tier) + 1)
+        if found:
+            return found
+    return None
 
 
 def _below_slot_min(where, tier, rpo, every, mechanisms):
@@ -708,7 +843,12 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
     failed over, or (with ``region_zones``, the AZs as disk_info zones=true lists them) the
     tier's secondary_az is not an AZ of the region."""
     problems = []
-    groups, instances, pairs = groups or [], instances or [], pairs or []
+    try:
+        groups = require_records(groups, 'the protection groups', optional=True)
+        instances = require_records(instances, 'the protected instances', optional=True)
+    except RetentionError as exc:
+        raise PolicyError(policy.get('name'), [str(exc)])
+    pairs = pairs or []
     plans, server_tier, disk_tier = [], {}, {}
     for tier, covered, name in _covered_tiers(policy, 'replication', tiers, disks, problems, pairs):
         where = "tier '%s'" % tier['name']

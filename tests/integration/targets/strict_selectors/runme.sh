@@ -7,6 +7,7 @@ set -eu -o pipefail
 # shellcheck source=../setup_emulator/files/runme_env.sh
 source ../setup_emulator/files/runme_env.sh
 flags=("$@")
+verify_args=()
 failed=()
 # a case that fails is named and the next one runs: all of them are shown at the end
 fail() { echo "FAILED $1: $2"; failed+=("$1"); }
@@ -32,7 +33,16 @@ refused() {
   elif grep -E "Finalization of task args|The filter plugin|unhandled exception occurred while templating" "$name.log"; then
     fail "$name" "the refusal is wrapped in Ansible's templating error instead of being the task's message"
   fi
-  run verify.yml -e "verify_context=$name" "${flags[@]}" || fail "$name" "the cloud saw a change"
+  run verify.yml -e "verify_context=$name" "${verify_args[@]+"${verify_args[@]}"}" "${flags[@]}" ||
+    fail "$name" "the cloud saw a change"
+}
+
+# unread NAME PATTERN PLAYBOOK ARGS...: refused as the policy reads, before a single request
+# (a token and the catalog aside): not even the disks are read
+unread() {
+  verify_args=(-e verify_unread=true)
+  refused "$@"
+  verify_args=()
 }
 
 # applied NAME POSTS PLAYBOOK ARGS...: the run succeeds with POSTS snapshot creations, none of the twin
@@ -75,6 +85,8 @@ for mode in check real; do
     $protect "${check[@]}" -e @policies/retention.yml
   refused "vault-size-$mode" "the vault size 5 GB is outside what CBR accepts" \
     $protect "${check[@]}" -e @policies/backup.yml -e protect_vault_size=5
+  unread "snapshot-limit-$mode" "tier 'daily' keeps up to 12 snapshots per disk (snapshot retention {last: 2, daily: 7, weekly: 4, monthly: 3}, a snapshot every 1d) and takes 1 more before pruning: 13, more than the 7 manual snapshots the cloud lets a disk have (snapshots_per_disk); keep at most 6 snapshots per disk; keep longer copies as backups" \
+    $protect "${check[@]}" -e @policies/snapshot_limit.yml
 done
 if [ ${#failed[@]} -gt 0 ]; then echo "strict_selectors: ${#failed[@]} cases failed: ${failed[*]}"; exit 1; fi
 echo "strict_selectors: every refusal sent no mutating request; the DR twin was never snapshotted"

@@ -25,7 +25,7 @@ DOCS = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'docs', '
 
 
 def tier(**overrides):
-    base = {'name': 't1', 'failure': 'disk', 'rpo': '1d', 'retention': {'last': 2, 'daily': 7},
+    base = {'name': 't1', 'failure': 'disk', 'rpo': '1d', 'retention': {'last': 2, 'daily': 5},
             'disks': {'metadata': {'tier': 'bronze'}}}
     base.update(overrides)
     return dict((k, v) for k, v in base.items() if v is not None)
@@ -67,7 +67,7 @@ def test_normalized_values():
     one = result['tiers'][0]
     assert (one['rpo'], one['rpo_text'], one['rto'], one['force']) == (3600, '1h', 1800, True)
     assert one['disks'] == {'metadata': {}, 'names': ['db01'], 'ids': [], 'all_disks': False}
-    assert one['retention']['daily'] == 7 and one['retention']['within'] == 0
+    assert one['retention']['daily'] == 5 and one['retention']['within'] == 0
 
 
 @pytest.mark.parametrize('overrides, reason', [
@@ -270,7 +270,7 @@ def test_targets_name_the_copy_due_in_the_slot_and_skip_disks_that_cannot_be_cop
     disks[1]['status'] = 'in-use'
     disks[2]['status'] = 'creating'
     gold = tier(name='gold', failure='az', rpo=0, secondary_az='eu-de-03', disks={'metadata': {'tier': 'gold'}},
-                retention={'hourly': 24})
+                retention={'hourly': 6})
     checked = dr_policy(policy(tier(name='bronze', rpo='4h'), gold))
     targets = dr_policy_targets(disks, checked, '2026-11-25T10:30:00Z')
     assert [(t['tier'], t['disk_name'], t['name'], t['skip'] is None) for t in targets] == [

@@ -25,7 +25,7 @@ NOW = '2026-03-02T05:30:00Z'
 
 def backup_tier(**overrides):
     base = {'name': 'silver', 'failure': 'az', 'rpo': '4h', 'retention': {'last': 6, 'daily': 7},
-            'disks': {'metadata': {'tier': 'silver'}}}
+            'snapshot_retention': {'last': 2}, 'disks': {'metadata': {'tier': 'silver'}}}
     base.update(overrides)
     return base
 

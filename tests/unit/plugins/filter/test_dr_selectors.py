@@ -182,7 +182,8 @@ def test_an_audit_that_covers_disks_has_no_problem():
 
 # -- what a read can refuse, the preflight's plans refuse ----------------------------------
 def backup_policy(**retention):
-    return checked(tier({'all_disks': True}, name='silver', failure='az', rpo='1d', retention=retention))
+    return checked(tier({'all_disks': True}, name='silver', failure='az', rpo='1d', retention=retention,
+                        snapshot_retention={'last': 2}))
 
 
 @pytest.mark.parametrize('vault_size', [5, 9, 10485761, -1])
