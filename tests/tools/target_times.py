@@ -12,7 +12,7 @@ import re
 import sys
 
 STAMP = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ')
-TARGET = re.compile(r'/\.tmp/integration/([A-Za-z0-9_]+)-[a-z0-9]{8}-')
+TARGET = re.compile(r'/\.tmp/integration/([A-Za-z0-9_]+)-[A-Za-z0-9_]{8}-')
 
 
 def target_seconds(lines):
