@@ -11,6 +11,8 @@ import pytest
 from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (
     attachment_of, is_system_disk, next_free_device)
 from ansible_collections.dataprotection.evs.plugins.modules.disk_attachment import DiskAttachmentModule
+from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import (
+    AUTH, api, drop_answer, use_emulator)
 
 
 def test_next_free_device_is_the_clouds_choice():
@@ -50,14 +52,11 @@ def test_bad_input_refused_before_any_request(cloud, run_module, args, message):
 # --- against the emulator's app in-process (skipped without the emulator package)
 @pytest.fixture
 def emulator(monkeypatch, tmp_path):
-    from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import use_emulator
     return use_emulator(monkeypatch, tmp_path)
 
 
 @pytest.fixture
 def run(run_module):
-    from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import AUTH
-
     def call(args, **kwargs):
         merged = dict(AUTH)
         merged.update(args)
@@ -66,7 +65,6 @@ def run(run_module):
 
 
 def make_server_and_disk(session, name='web', zone='eu-de-01', **disk):
-    from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import api
     server = api(session, 'POST', '/ecs/v2.1/{pid}/servers', {'server': {
         'name': name, 'availability_zone': zone, 'flavorRef': 's3.medium.1', 'imageRef': 'i'}})['server']
     volume = api(session, 'POST', '/evs/v2/{pid}/volumes', {'volume': dict(
@@ -75,7 +73,6 @@ def make_server_and_disk(session, name='web', zone='eu-de-01', **disk):
 
 
 def test_lost_attach_and_detach_answers_are_resolved_by_reading_the_disk(emulator, run, monkeypatch):
-    from ansible_collections.dataprotection.evs.tests.unit.plugins.modules.test_sdrs_modules import drop_answer
     server, volume = make_server_and_disk(emulator)
     state = drop_answer(emulator, monkeypatch, 'POST', '/attachvolume')
     attached = run({'server': 'web', 'disk': volume['id']})
