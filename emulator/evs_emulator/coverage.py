@@ -95,6 +95,16 @@ NOTES = {
     ("POST", "/ecs/v2.1/{project_id}/servers"): ("partial", "name, availability_zone, metadata; no networks, "
                                                             "images or flavors checked"),
     ("DELETE", "/ecs/v2.1/{project_id}/servers/{server_id}"): ("yes", "detaches its volumes"),
+    ("POST", "/ecs/v1/{project_id}/cloudservers/{server_id}/attachvolume"): (
+        "partial", "ECS API \"Attaching a Disk to an ECS\": job attachVolume; volumeId, device; no dry_run"),
+    ("DELETE", "/ecs/v1/{project_id}/cloudservers/{server_id}/detachvolume/{volume_id}"): (
+        "yes", "ECS API \"Detaching an EVS Disk from an ECS\": job detachVolume; delete_flag 0/1 accepted"),
+    ("GET", "/ecs/v1/{project_id}/jobs/{job_id}"): (
+        "yes", "ECS API \"Querying Job Execution Status\": attachVolume/detachVolume jobs only"),
+    ("POST", "/ecs/v2.1/{project_id}/servers/{server_id}/os-volume_attachments"): (
+        "yes", "ECS API \"Attaching a Disk to an ECS (Native OpenStack API)\" (discarded there, still served)"),
+    ("DELETE", "/ecs/v2.1/{project_id}/servers/{server_id}/os-volume_attachments/{volume_id}"): (
+        "yes", "ECS API \"Detaching a Disk from an ECS (Native OpenStack API)\""),
 }
 
 # IAM rows name huaweicloudsdkiam's operations (its 200-odd operations are not all listed:

@@ -109,3 +109,94 @@ def test_other_tenants_server_is_404(fast, alice, bob):
     server = alice.create_server()
     assert bob.call("GET", bob.ecs(f"/servers/{server['id']}")).status == 404
     assert bob.call("GET", bob.ecs("/servers")).body["servers"] == []
+
+
+# -- the native ECS API: attach and detach answer jobs ------------------------
+def ecs_v1(tenant, path):
+    return f"{tenant.base_url}/ecs/v1/{tenant.project_id}{path}"
+
+
+def ecs_attach(tenant, server_id, volume_id, device=None):
+    spec = {"volumeId": volume_id} | ({"device": device} if device else {})
+    return tenant.call("POST", ecs_v1(tenant, f"/cloudservers/{server_id}/attachvolume"), {"volumeAttachment": spec})
+
+
+def ecs_detach(tenant, server_id, volume_id):
+    return tenant.call("DELETE", ecs_v1(tenant, f"/cloudservers/{server_id}/detachvolume/{volume_id}"))
+
+
+def job(tenant, job_id):
+    return tenant.call("GET", ecs_v1(tenant, f"/jobs/{job_id}")).body
+
+
+def test_ecs_attach_and_detach_are_jobs_on_the_clock(admin, alice):
+    """"Attaching a Disk to an ECS" / "Detaching an EVS Disk from an ECS": a job id, the disk
+    attaching -> in-use (detaching -> available) while the job runs, SUCCESS when it is done."""
+    admin.freeze()
+    admin.set_timings({"volume.create": 0, "server.create": 0})
+    server = alice.create_server()
+    volume = alice.create_volume()
+    admin.advance(0.001)
+    answer = ecs_attach(alice, server["id"], volume["id"], device="/dev/vdc")
+    assert answer.status == 200 and set(answer.body) == {"job_id"}
+    running = job(alice, answer.body["job_id"])
+    assert (running["status"], running["job_type"], running["entities"]) == (
+        "RUNNING", "attachVolume", {"server_id": server["id"], "volume_id": volume["id"]})
+    assert alice.volume(volume["id"])["status"] == "attaching"
+    admin.advance(2)
+    assert job(alice, answer.body["job_id"])["status"] == "SUCCESS"
+    attached = alice.volume(volume["id"])
+    assert attached["status"] == "in-use" and attached["attachments"][0]["device"] == "/dev/vdc"
+    shown = alice.call("GET", alice.ecs(f"/servers/{server['id']}/os-volume_attachments/{volume['id']}")).body
+    assert shown["volumeAttachment"]["device"] == "/dev/vdc"
+    answer = ecs_detach(alice, server["id"], volume["id"])
+    assert answer.status == 200
+    assert (alice.volume(volume["id"])["status"], job(alice, answer.body["job_id"])["job_type"]) == (
+        "detaching", "detachVolume")
+    admin.advance(2)
+    assert job(alice, answer.body["job_id"])["status"] == "SUCCESS"
+    assert (alice.volume(volume["id"])["status"], alice.volume(volume["id"])["attachments"]) == ("available", [])
+
+
+def test_ecs_attach_refusals_carry_ecs_codes(fast, alice, bob):
+    server = alice.create_server(zone="eu-de-01")
+    volume, far = alice.create_volume(), alice.create_volume(zone="eu-de-02")
+
+    def code(answer):
+        return answer.status, answer.body["error"]["code"]
+
+    assert code(ecs_attach(alice, "missing", volume["id"])) == (404, "Ecs.0114")
+    assert code(ecs_attach(alice, server["id"], "missing")) == (404, "Ecs.0005")
+    assert code(ecs_attach(alice, server["id"], far["id"])) == (400, "Ecs.0219")
+    assert code(ecs_attach(alice, server["id"], volume["id"], device="vdb")) == (400, "Ecs.0005")
+    assert ecs_attach(alice, server["id"], volume["id"], device="/dev/vdb").status == 200
+    other = alice.create_volume()
+    assert code(ecs_attach(alice, server["id"], other["id"], device="/dev/vdb")) == (400, "Ecs.0221")
+    # a disk that is not shareable is in use: no second server, not twice on the same one
+    second = alice.create_server(name="second")
+    assert code(ecs_attach(alice, second["id"], volume["id"])) == (400, "Ecs.0220")
+    assert code(ecs_attach(alice, server["id"], volume["id"])) == (400, "Ecs.0220")
+    # detach: only what is attached to that server; another tenant sees no server
+    assert code(ecs_detach(alice, second["id"], volume["id"])) == (400, "Ecs.0220")
+    assert code(bob.call("DELETE", ecs_v1(bob, f"/cloudservers/{server['id']}/detachvolume/{volume['id']}"))) == (
+        404, "Ecs.0114")
+    assert alice.volume(volume["id"])["attachments"][0]["server_id"] == server["id"]
+
+
+def test_ecs_attach_shareable_disk_on_two_servers(fast, alice):
+    volume = alice.create_volume(multiattach=True)
+    one, two = alice.create_server(name="one"), alice.create_server(name="two")
+    assert ecs_attach(alice, one["id"], volume["id"]).status == 200
+    assert ecs_attach(alice, two["id"], volume["id"]).status == 200
+    assert {a["server_id"] for a in alice.volume(volume["id"])["attachments"]} == {one["id"], two["id"]}
+
+
+def test_nova_attach_refuses_a_device_in_use(fast, alice):
+    server = alice.create_server()
+    first, second = alice.create_volume(), alice.create_volume()
+    assert alice.call("POST", alice.ecs(f"/servers/{server['id']}/os-volume_attachments"),
+                      {"volumeAttachment": {"volumeId": first["id"], "device": "/dev/vdd"}}).status == 200
+    taken = alice.call("POST", alice.ecs(f"/servers/{server['id']}/os-volume_attachments"),
+                       {"volumeAttachment": {"volumeId": second["id"], "device": "/dev/vdd"}})
+    assert taken.status == 400 and "in use" in taken.body["badRequest"]["message"]
+    assert alice.volume(second["id"])["status"] == "available"

@@ -31,7 +31,7 @@ def test_password_login_by_project_name_returns_token_and_catalog(admin, base_ur
     assert types == {
         "identity": f"{base_url}/identity/v3",
         "volumev2": f"{base_url}/evs/v2/{pid}", "volumev3": f"{base_url}/evs/v3/{pid}",
-        "evs": f"{base_url}/evs/v2/{pid}", "compute": f"{base_url}/ecs/v2.1/{pid}",
+        "evs": f"{base_url}/evs/v2/{pid}", "compute": f"{base_url}/ecs/v2.1/{pid}", "ecs": f"{base_url}/ecs/v1/{pid}",
         "sdrs": f"{base_url}/sdrs/v1/{pid}", "vpc": f"{base_url}/vpc/v1/{pid}",
         "vbsv2": f"{base_url}/vbs/v2/{pid}", "vbs": f"{base_url}/vbs/v2", "cbr": f"{base_url}/cbr/v3/{pid}",
     }

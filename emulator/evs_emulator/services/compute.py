@@ -1,12 +1,20 @@
-"""Minimal Nova (ECS): servers and os-volume_attachments, enough to move volumes in and out of use."""
+"""Minimal ECS: servers, and volume attachments through both APIs the cloud offers for them.
+
+The native ECS API (`/v1/{project_id}/cloudservers/{server_id}/attachvolume` and
+`.../detachvolume/{volume_id}`) answers a job (`/v1/{project_id}/jobs/{job_id}`); the Nova
+compatible `os-volume_attachments` (`/v2.1/...`, marked "discarded" by the ECS API reference but
+still served) answers at once. Both start the same volume operations and share one set of rules.
+"""
 
 from __future__ import annotations
+
+import re
 
 from starlette.requests import Request
 from starlette.routing import Mount, Route
 
 from .. import auth, errors, lifecycle
-from ..clock import cinder_time, nova_time
+from ..clock import cinder_time, iso_millis_z, nova_time
 from ..context import ProjectCall, project_endpoint
 from ..lifecycle import GONE, Operation, begin
 from ..listing import ListRules, filter_items, page, sort_items
@@ -15,16 +23,26 @@ from ..web import empty, json_response, read_json, required_object
 from .evs import VOLUME, VOLUME_OPS
 
 MOUNT = "/ecs"
-CATALOG = [("compute", "nova", "/ecs/v2.1/{project_id}")]
-SERVER = "server"
+CATALOG = [("compute", "nova", "/ecs/v2.1/{project_id}"), ("ecs", "ecs", "/ecs/v1/{project_id}")]
+SERVER, JOB = "server", "ecs_job"
 
 SERVER_OPS = lifecycle.operations(
     Operation("server.create", None, "BUILD", "ACTIVE"),
     # ECS shows DELETED while a server is being removed, then it is gone (404).
     Operation("server.delete", frozenset({"ACTIVE", "BUILD", "SHUTOFF", "ERROR"}), "DELETED", GONE),
 )
+# An ECS job runs exactly as long as the volume operation it stands for (ECS API reference,
+# "Querying Job Execution Status": INIT, RUNNING, then SUCCESS or FAIL).
+JOB_OPS = lifecycle.operations(
+    Operation("volume.attach", None, "RUNNING", "SUCCESS"),
+    Operation("volume.detach", None, "RUNNING", "SUCCESS"),
+)
+JOB_TYPES = {"volume.attach": "attachVolume", "volume.detach": "detachVolume"}
 LIST_RULES = ListRules(sort_keys=("created", "name", "id", "status"), default_sort_key="created")
 DEVICES = [f"/dev/vd{letter}" for letter in "bcdefghijklmnopqrstuvwxyz"]
+# KVM names disks /dev/vdX, Xen /dev/sdX ("Attaching a Disk to an ECS", `device`); /dev/vda and
+# /dev/sda are the system disk's.
+DEVICE_RE = re.compile(r"^/dev/(vd|sd|xvd)[a-z]{1,2}$")
 # A few general-purpose flavors of the region (name = id on ECS). ECS documents `disk`, `swap`,
 # `OS-FLV-EXT-DATA:ephemeral` as unused, always 0 / "" / 0: disks are EVS volumes, never local
 # (ECS API reference, "Querying Details About an ECS Flavor (Native OpenStack API)",
@@ -39,6 +57,7 @@ class Call(ProjectCall):
         super().__init__(request, principal)
         self.servers = Repository(self.emu, SERVER)
         self.volumes = Repository(self.emu, VOLUME)
+        self.jobs = Repository(self.emu, JOB)
 
     def require_zone_up(self, az: str) -> None:
         if self.emu.zone_is_down(az):
@@ -177,6 +196,14 @@ async def show_flavor(call: Call):
 
 
 # -- volume attachments ----------------------------------------------------
+class AttachRefused(Exception):
+    """A rule of the cloud refused an attach or detach; each API words it in its own errors."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind, self.message = kind, message
+
+
 def _start_detach(call: Call, volume: dict, server_id: str) -> None:
     remaining = [a for a in volume["attachments"] if a["server_id"] != server_id]
     done = {"attachments": remaining}
@@ -186,6 +213,53 @@ def _start_detach(call: Call, volume: dict, server_id: str) -> None:
                             final_status=final))
 
 
+def _start_attach(call: Call, server: dict, volume: dict, device: str | None) -> dict:
+    """The rules of "Attaching a Disk to an ECS" (ECS API reference, native and Nova pages,
+    "Constraints"): the server must be running (ACTIVE; the reference refuses SUSPENDED/PAUSED,
+    and this emulator has no other state in which an attach would succeed), disk and server in
+    the same AZ, the disk `available` (or `in-use` when it is shareable, EVS "Shared EVS Disks":
+    `multiattach`, never twice on one server), and a device name that no disk of the server has."""
+    if server["status"] != "ACTIVE":
+        raise AttachRefused("server_state", f"Cannot 'attach_volume' instance {server['id']} while it is in "
+                                            f"vm_state {server['status'].lower()}.")
+    if volume["availability_zone"] != server["availability_zone"]:
+        raise AttachRefused("zone", f"Invalid volume: Instance {server['id']} and volume {volume['id']} are not in "
+                                    f"the same availability_zone.")
+    if any(a["server_id"] == server["id"] for a in volume["attachments"] + lifecycle.pending_value(
+            volume, "attachments", [])):
+        raise AttachRefused("attached", f"Invalid volume: volume {volume['id']} is already attached to this instance.")
+    can_share = volume["status"] == "in-use" and volume["multiattach"]
+    if volume["status"] != "available" and not can_share:
+        detail = "it is not shareable (multiattach)" if volume["status"] == "in-use" else ""
+        raise AttachRefused("status", f"Invalid volume: volume {volume['id']} status must be 'available'; current "
+                                      f"status is '{volume['status']}'" + (f"; {detail}." if detail else "."))
+    used = {a["device"] for _, a in call.attached_volumes(server["id"])}
+    if device is not None:
+        if not isinstance(device, str) or not DEVICE_RE.match(device):
+            raise AttachRefused("device", f"Invalid device name {device!r}: use /dev/vdX (KVM) or /dev/sdX (Xen).")
+        if device in used:
+            raise AttachRefused("device_used", f"The supplied device path ({device}) is in use.")
+    device = device or next(d for d in DEVICES if d not in used)
+    attachment = {"server_id": server["id"], "attachment_id": new_id(), "attached_at": cinder_time(call.now),
+                  "host_name": None, "volume_id": volume["id"], "device": device, "id": volume["id"]}
+    on_done = {"attachments": volume["attachments"] + [attachment]}
+    call.volumes.save(begin(volume, VOLUME_OPS["volume.attach"], call.now, call.timings(), on_done=on_done))
+    return attachment
+
+
+def _check_detach(volume: dict) -> None:
+    if volume["status"] != "in-use":
+        raise AttachRefused("status", f"Invalid volume: volume {volume['id']} status must be 'in-use'; current "
+                                      f"status is '{volume['status']}'.")
+
+
+NOVA_STATUS = {"server_state": 409}
+
+
+def _nova_refusal(refused: AttachRefused) -> errors.ApiError:
+    return errors.fault(NOVA_STATUS.get(refused.kind, 400), refused.message)
+
+
 @endpoint
 async def attach_volume(call: Call):
     server = call.server(call.request.path_params["server_id"])
@@ -193,24 +267,10 @@ async def attach_volume(call: Call):
     if not spec.get("volumeId"):
         raise errors.bad_request("Invalid input for field/attribute volumeAttachment: 'volumeId' is required.")
     volume = call.volume(spec["volumeId"])
-    if server["status"] != "ACTIVE":
-        raise errors.fault(409, f"Cannot 'attach_volume' instance {server['id']} while it is in vm_state "
-                                f"{server['status'].lower()}.")
-    if volume["availability_zone"] != server["availability_zone"]:
-        raise errors.bad_request(f"Invalid volume: Instance {server['id']} and volume {volume['id']} are not in the "
-                                 f"same availability_zone.")
-    if any(a["server_id"] == server["id"] for a in volume["attachments"]):
-        raise errors.bad_request(f"Invalid volume: volume {volume['id']} is already attached to this instance.")
-    can_share = volume["status"] == "in-use" and volume["multiattach"]
-    if volume["status"] != "available" and not can_share:
-        raise errors.bad_request(f"Invalid volume: volume {volume['id']} status must be 'available'; "
-                                 f"current status is '{volume['status']}'.")
-    used = {a["device"] for _, a in call.attached_volumes(server["id"])}
-    device = spec.get("device") or next(d for d in DEVICES if d not in used)
-    attachment = {"server_id": server["id"], "attachment_id": new_id(), "attached_at": cinder_time(call.now),
-                  "host_name": None, "volume_id": volume["id"], "device": device, "id": volume["id"]}
-    on_done = {"attachments": volume["attachments"] + [attachment]}
-    call.volumes.save(begin(volume, VOLUME_OPS["volume.attach"], call.now, call.timings(), on_done=on_done))
+    try:
+        attachment = _start_attach(call, server, volume, spec.get("device"))
+    except AttachRefused as refused:
+        raise _nova_refusal(refused) from None
     return json_response({"volumeAttachment": attachment_view(volume, attachment)})
 
 
@@ -221,29 +281,114 @@ async def list_attachments(call: Call):
     return json_response({"volumeAttachments": attached})
 
 
-def _attachment(call: Call, server: dict, volume_id: str) -> tuple[dict, dict]:
+def _attachment(call: Call, server: dict, volume_id: str) -> tuple[dict, dict] | None:
     for volume, attachment in call.attached_volumes(server["id"]):
         if volume["id"] == volume_id:
             return volume, attachment
-    raise errors.not_found(f"volume_id not found: {volume_id}")
+    return None
 
 
 @endpoint
 async def show_attachment(call: Call):
     server = call.server(call.request.path_params["server_id"])
-    volume, attachment = _attachment(call, server, call.request.path_params["volume_id"])
-    return json_response({"volumeAttachment": attachment_view(volume, attachment)})
+    found = _attachment(call, server, call.request.path_params["volume_id"])
+    if found is None:
+        raise errors.not_found(f"volume_id not found: {call.request.path_params['volume_id']}")
+    return json_response({"volumeAttachment": attachment_view(*found)})
 
 
 @endpoint
 async def detach_volume(call: Call):
     server = call.server(call.request.path_params["server_id"])
-    volume, _ = _attachment(call, server, call.request.path_params["volume_id"])
-    if volume["status"] != "in-use":
-        raise errors.bad_request(f"Invalid volume: volume {volume['id']} status must be 'in-use'; "
-                                 f"current status is '{volume['status']}'.")
-    _start_detach(call, volume, server["id"])
+    found = _attachment(call, server, call.request.path_params["volume_id"])
+    if found is None:
+        raise errors.not_found(f"volume_id not found: {call.request.path_params['volume_id']}")
+    try:
+        _check_detach(found[0])
+    except AttachRefused as refused:
+        raise _nova_refusal(refused) from None
+    _start_detach(call, found[0], server["id"])
     return empty(202)
+
+
+# -- the native ECS API (jobs) -----------------------------------------------
+# Error bodies `{"error": {"code": "Ecs.xxxx", "message"}}` (ECS API reference, "Error Codes").
+# The reference says most ECS APIs fail in the job and "HTTP status codes may not be accurate";
+# this emulator refuses at once what it can check at once (see README decisions).
+ECS_CODES = {"server_state": (409, "Ecs.0614"), "zone": (400, "Ecs.0219"), "attached": (400, "Ecs.0220"),
+             "status": (400, "Ecs.0220"), "device": (400, "Ecs.0005"), "device_used": (400, "Ecs.0221")}
+
+
+def ecs_error(status: int, code: str, message: str) -> errors.ApiError:
+    return errors.evs_error(status, code, message)  # the same body shape as EVS's documented codes
+
+
+def _ecs_server(call: Call) -> dict:
+    sid = call.request.path_params["server_id"]
+    server = call.servers.get(sid, call.project_id)
+    if server is None:
+        raise ecs_error(404, "Ecs.0114", f"The ECS {sid} does not exist.")
+    call.require_zone_up(server["availability_zone"])
+    return server
+
+
+def _ecs_volume(call: Call, volume_id) -> dict:
+    volume = call.volumes.get(volume_id, call.project_id) if isinstance(volume_id, str) and volume_id else None
+    if volume is None:
+        raise ecs_error(404, "Ecs.0005", f"The disk {volume_id} does not exist.")
+    call.require_zone_up(volume["availability_zone"])
+    return volume
+
+
+def _start_ecs_job(call: Call, op_name: str, server: dict, volume: dict) -> dict:
+    job = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
+           "job_type": JOB_TYPES[op_name], "begin_time": call.now, "server_id": server["id"],
+           "volume_id": volume["id"]}
+    return call.jobs.save(begin(job, JOB_OPS[op_name], call.now, call.timings()))
+
+
+@endpoint
+async def ecs_attach_volume(call: Call):
+    """POST /v1/{project_id}/cloudservers/{server_id}/attachvolume -> 200 {"job_id"}."""
+    server = _ecs_server(call)
+    spec = required_object(await read_json(call.request), "volumeAttachment")
+    volume = _ecs_volume(call, spec.get("volumeId"))
+    try:
+        _start_attach(call, server, volume, spec.get("device"))
+    except AttachRefused as refused:
+        raise ecs_error(*ECS_CODES[refused.kind], refused.message) from None
+    return json_response({"job_id": _start_ecs_job(call, "volume.attach", server, volume)["id"]})
+
+
+@endpoint
+async def ecs_detach_volume(call: Call):
+    """DELETE /v1/{project_id}/cloudservers/{server_id}/detachvolume/{volume_id}[?delete_flag=0|1]."""
+    server = _ecs_server(call)
+    volume = _ecs_volume(call, call.request.path_params["volume_id"])
+    if call.request.query_params.get("delete_flag", "0") not in ("0", "1"):
+        raise ecs_error(400, "Ecs.0005", "delete_flag must be 0 or 1.")
+    if _attachment(call, server, volume["id"]) is None:
+        raise ecs_error(400, "Ecs.0220", f"The disk {volume['id']} is not attached to the ECS {server['id']}.")
+    try:
+        _check_detach(volume)
+    except AttachRefused as refused:
+        raise ecs_error(*ECS_CODES[refused.kind], refused.message) from None
+    _start_detach(call, volume, server["id"])
+    return json_response({"job_id": _start_ecs_job(call, "volume.detach", server, volume)["id"]})
+
+
+@endpoint
+async def ecs_show_job(call: Call):
+    job = call.jobs.get(call.request.path_params["job_id"], call.project_id)
+    if job is None:
+        raise ecs_error(404, "Ecs.0005", f"The job {call.request.path_params['job_id']} does not exist.")
+    return json_response({
+        "status": job["status"], "job_id": job["id"], "job_type": job["job_type"],
+        "begin_time": iso_millis_z(job["begin_time"]),
+        "end_time": iso_millis_z(job["updated_at"]) if job["status"] == "SUCCESS" else "",
+        "error_code": None, "fail_reason": None,
+        "entities": {"server_id": job["server_id"], "volume_id": job["volume_id"]},
+    })
 
 
 def mounts() -> list:
@@ -262,4 +407,9 @@ def mounts() -> list:
         Route(f"{pid}/servers/{{server_id}}/os-volume_attachments/{{volume_id}}", show_attachment, methods=["GET"]),
         Route(f"{pid}/servers/{{server_id}}/os-volume_attachments/{{volume_id}}", detach_volume, methods=["DELETE"]),
     ]
-    return [Mount("/ecs/v2.1", routes=routes)]
+    native = [
+        Route(f"{pid}/cloudservers/{{server_id}}/attachvolume", ecs_attach_volume, methods=["POST"]),
+        Route(f"{pid}/cloudservers/{{server_id}}/detachvolume/{{volume_id}}", ecs_detach_volume, methods=["DELETE"]),
+        Route(f"{pid}/jobs/{{job_id}}", ecs_show_job, methods=["GET"]),
+    ]
+    return [Mount("/ecs/v2.1", routes=routes), Mount("/ecs/v1", routes=native)]

@@ -95,3 +95,20 @@ def api(session, method, path, body=None):
     answer = session.request(method, url, json.dumps(body) if body is not None else None,
                              {'X-Auth-Token': token, 'Content-Type': 'application/json'})
     return answer.json() if answer.text else None
+
+
+def drop_answer(emulator, monkeypatch, method, suffix):
+    """The cloud carries out the first ``method`` on a path ending in ``suffix``, then its answer
+    is lost (a gateway 504)."""
+    original = emulator.request
+    state = {'dropped': 0}
+
+    def request(m, url, data=None, headers=None, timeout=None, allow_redirects=True):
+        answer = original(m, url, data, headers, timeout, allow_redirects)
+        if m == method and url.split('?')[0].endswith(suffix) and not state['dropped']:
+            state['dropped'] += 1
+            return FakeResponse(504, {'error_msg': 'gateway timeout', 'error_code': 'APIGW.0201'})
+        return answer
+
+    monkeypatch.setattr(emulator, 'request', request)
+    return state

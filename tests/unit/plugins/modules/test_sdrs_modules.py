@@ -21,7 +21,8 @@ from ansible_collections.dataprotection.evs.plugins.modules.protection_group_inf
 from ansible_collections.dataprotection.evs.plugins.modules.replication_pair import ReplicationPairModule
 from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_info import ReplicationPairInfoModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse
-from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import AUTH, api, use_emulator
+from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import (
+    AUTH, api, drop_answer, use_emulator)
 
 pytest.importorskip('evs_emulator.app')
 
@@ -205,23 +206,6 @@ def test_lost_create_answer_is_resolved_by_name(emulator, run, monkeypatch):
                                           'target_availability_zone': 'eu-de-02', 'vpc': 'vpc-default'})
     assert created['changed'] and created['protection_group']['status'] == 'available', created
     assert len([r for r in emulator.mutating if r.path.endswith('/server-groups')]) == 1
-
-
-def drop_answer(emulator, monkeypatch, method, suffix):
-    """The cloud carries out the first ``method`` on a path ending in ``suffix``, then its answer
-    is lost (a gateway 504)."""
-    original = emulator.request
-    state = {'dropped': 0}
-
-    def request(m, url, data=None, headers=None, timeout=None, allow_redirects=True):
-        answer = original(m, url, data, headers, timeout, allow_redirects)
-        if m == method and url.split('?')[0].endswith(suffix) and not state['dropped']:
-            state['dropped'] += 1
-            return FakeResponse(504, {'error_msg': 'gateway timeout', 'error_code': 'APIGW.0201'})
-        return answer
-
-    monkeypatch.setattr(emulator, 'request', request)
-    return state
 
 
 @pytest.mark.parametrize('args, method, suffix, expect', [

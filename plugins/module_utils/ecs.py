@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ECS (compute): servers and disk attachments.
+
+Servers are read through the Nova compatible API (``compute``); disks are attached and detached
+through the native ECS API (``ecs``, ``/v1/{project_id}/cloudservers/...``), which answers a job
+(the ECS API reference marks the Nova attach/detach as discarded).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
+
+# the device names the cloud gives data disks when none is asked for, in its order
+DATA_DEVICES = tuple('/dev/vd%s' % letter for letter in 'bcdefghijklmnopqrstuvwxyz')
+# a disk attached at one of these is the server's system (boot) disk
+SYSTEM_DEVICES = ('/dev/vda', '/dev/sda', '/dev/xvda')
+
+
+def attachment_of(volume, server_id):
+    """The disk's attachment record on ``server_id`` (None when it is not attached there)."""
+    for attachment in (volume or {}).get('attachments') or ():
+        if attachment.get('server_id') == server_id:
+            return attachment
+    return None
+
+
+def next_free_device(used):
+    """The device the cloud picks when none is asked for: the first free /dev/vdX."""
+    for device in DATA_DEVICES:
+        if device not in used:
+            return device
+    return None
+
+
+def is_system_disk(volume, device):
+    return device in SYSTEM_DEVICES or str((volume or {}).get('bootable')).lower() == 'true'
+
+
+class ECS:
+    def __init__(self, client):
+        self.client = client
+
+    def get_server(self, server_id):
+        return self.client.get_or_none('compute', '/servers/%s' % server_id, 'server')
+
+    def find_server(self, name_or_id, required=True):
+        if looks_like_id(name_or_id):
+            server = self.get_server(name_or_id)
+            if server is not None:
+                return server
+        servers = self.client.get('compute', '/servers/detail', params={'name': name_or_id}).get('servers') or []
+        return only_match([s for s in servers if s.get('name') == name_or_id], 'server', name_or_id, '', required)
+
+    def server_devices(self, server_id):
+        """The devices of the server's disks (attached or being attached)."""
+        body = self.client.get('compute', '/servers/%s/os-volume_attachments' % server_id)
+        return set(a.get('device') for a in body.get('volumeAttachments') or () if a.get('device'))
+
+    def attach_volume(self, server_id, volume_id, device, get_volume):
+        """Start attaching; returns the job id (None when a lost answer was found carried out)."""
+        def recover():  # carried out if the disk is now attaching to, or attached to, the server
+            volume = get_volume(volume_id) or {}
+            if volume.get('status') == 'attaching' or attachment_of(volume, server_id):
+                return {}
+            return None
+
+        spec = {'volumeId': volume_id}
+        if device:
+            spec['device'] = device
+        body = self.client.post('ecs', '/cloudservers/%s/attachvolume' % server_id, {'volumeAttachment': spec},
+                                recover=recover)
+        return (body or {}).get('job_id')
+
+    def detach_volume(self, server_id, volume_id, get_volume):
+        """Start detaching; returns the job id (None when a lost answer was found carried out).
+        Not retried blindly: a second detach of a detached disk is refused."""
+        def recover():
+            volume = get_volume(volume_id) or {}
+            if volume.get('status') == 'detaching' or not attachment_of(volume, server_id):
+                return {}
+            return None
+
+        body = self.client.request('DELETE', 'ecs', '/cloudservers/%s/detachvolume/%s' % (server_id, volume_id),
+                                   idempotent=False, recover=recover).body
+        return (body or {}).get('job_id')
+
+    def get_job(self, job_id):
+        try:
+            return self.client.get('ecs', '/jobs/%s' % job_id)
+        except CloudError as exc:
+            if exc.not_found:
+                return None
+            raise

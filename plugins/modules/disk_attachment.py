@@ -1,0 +1,238 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: disk_attachment
+short_description: Attach an EVS disk to an ECS server, or detach it
+version_added: 1.1.0
+description:
+  - Attaches a disk to a server (O(state=present)) or detaches it (O(state=absent)) through the
+    ECS API (C(attachvolume) / C(detachvolume)), and waits for the cloud's job.
+  - The cloud attaches only an C(available) disk in the server's availability zone, or a
+    shareable (C(multiattach)) disk that is in use elsewhere; every such rule is checked before
+    any change is requested.
+  - A disk that is already attached to the server is left as it is. Attached at another device
+    than O(device), it is refused (moving it means a detach and an attach; do that with two tasks).
+  - Also available as C(dataprotection.evs.server_volume), the name openstack.cloud uses.
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+options:
+  server:
+    description: The server, by name or id. A name must be unique.
+    type: str
+    required: true
+  disk:
+    description: The disk, by name or id. A name must be unique.
+    type: str
+    required: true
+    aliases: [volume]
+  device:
+    description:
+      - The device name on the server, for example C(/dev/vdb) (KVM) or C(/dev/sdb) (Xen).
+      - When not set, the cloud picks the first free C(/dev/vdX); check mode predicts that one.
+      - With O(state=present) and a disk that is attached already, the device it must have.
+    type: str
+  state:
+    description: Whether the disk is attached to the server.
+    type: str
+    choices: [present, absent]
+    default: present
+  detach_system_disk:
+    description:
+      - Detaching the server's system (boot) disk (a C(bootable) disk, or one at C(/dev/vda),
+        C(/dev/sda) or C(/dev/xvda)) is refused unless this is true; the server cannot start without it.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dataprotection.evs.connection
+  - dataprotection.evs.attributes
+notes:
+  - Waiting follows O(wait) and O(wait_timeout). With O(wait=false) the result shows the disk
+    C(attaching) or C(detaching).
+  - A rerun finds the attachment (or its absence) and sends no change; a disk still attaching
+    or detaching from an earlier run is waited for first.
+'''
+
+EXAMPLES = r'''
+- name: Attach the data disk db01-data to server db01 as /dev/vdb
+  dataprotection.evs.disk_attachment:
+    cloud: otc
+    server: db01
+    disk: db01-data
+    device: /dev/vdb
+
+- name: Detach it (for a restore onto it)
+  dataprotection.evs.disk_attachment:
+    cloud: otc
+    server: db01
+    disk: db01-data
+    state: absent
+'''
+
+RETURN = r'''
+attachment:
+  description:
+    - The attachment; null after a detach (or when there is none).
+  returned: success
+  type: dict
+  contains:
+    server_id:
+      description: The server's id.
+      type: str
+    server_name:
+      description: The server's name.
+      type: str
+    disk_id:
+      description: The disk's id.
+      type: str
+    disk_name:
+      description: The disk's name.
+      type: str
+    device:
+      description: The device name on the server.
+      type: str
+      sample: /dev/vdb
+    status:
+      description: The disk's status (C(in-use), or C(attaching) with O(wait=false)).
+      type: str
+    attachment_id:
+      description: The cloud's id of the attachment (null in check mode).
+      type: str
+error:
+  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
+  returned: failed
+  type: dict
+'''
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (
+    ECS, attachment_of, is_system_disk, next_free_device)
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+
+MOVING = ('attaching', 'detaching')
+
+
+class DiskAttachmentModule(ResourceModule):
+    argument_spec = dict(
+        server=dict(type='str', required=True),
+        disk=dict(type='str', required=True, aliases=['volume']),
+        device=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        detach_system_disk=dict(type='bool', default=False),
+    )
+    kind = 'disk attachment'
+    result_key = 'attachment'
+    result_fields = ('server_id', 'server_name', 'disk_id', 'disk_name', 'device', 'status', 'attachment_id')
+    updatable = ('device',)
+    transitional, stable, deleting = ('attaching',), ('in-use',), ('detaching',)
+
+    def validate(self):
+        self.validate_text('server', self.params['server'], required=True)
+        self.validate_text('disk', self.params['disk'], required=True)
+        device = self.params['device']
+        if device is not None and not (device.startswith('/dev/') and len(device) > 5):
+            raise ResourceError("device must be a device path like /dev/vdb, not '%s'" % device)
+
+    @property
+    def ecs(self):
+        return ECS(self.client)
+
+    def find(self):
+        self.server = self.ecs.find_server(self.params['server'])
+        self.disk = self.evs.find_volume(self.params['disk'], required=True)
+        if self.disk.get('status') in MOVING and self.params['wait']:
+            # an attach or detach of an earlier run still runs: decide on its outcome
+            self.disk = self.waiter().for_status(lambda: self.evs.get_volume(self.disk['id']), self.label(None),
+                                                 wanted=('available', 'in-use'))
+        return self.view(self.disk)
+
+    def view(self, disk):
+        attachment = attachment_of(disk, self.server['id'])
+        if attachment is None:
+            return None
+        return {'id': disk['id'], 'server_id': self.server['id'], 'server_name': self.server.get('name'),
+                'disk_id': disk['id'], 'disk_name': disk.get('name'), 'device': attachment.get('device'),
+                'status': disk.get('status'), 'attachment_id': attachment.get('attachment_id')}
+
+    def fetch(self, resource_id):
+        return self.view(self.evs.get_volume(resource_id))
+
+    def label(self, resource):
+        return "disk '%s' on server '%s'" % (self.disk.get('name') or self.disk['id'], self.server.get('name'))
+
+    def desired(self, current):
+        if current is not None:
+            return {'device': self.params['device']}
+        self.used = self.ecs.server_devices(self.server['id'])
+        return {'server_id': self.server['id'], 'disk_id': self.disk['id'],
+                'device': self.params['device'] or next_free_device(self.used)}
+
+    def check_update(self, current, changes):
+        if changes:
+            raise ResourceError('%s is attached at %s, not %s; detach it first (state: absent) to attach it at '
+                                'another device' % (self.label(current), current['device'], changes['device']))
+
+    def check_create(self, desired):
+        label, disk, server = self.label(None), self.disk, self.server
+        if disk.get('availability_zone') != server.get('OS-EXT-AZ:availability_zone'):
+            raise ResourceError('%s cannot be attached: the disk is in %s, the server in %s; a disk can only be '
+                                'attached to a server in its own availability zone' % (
+                                    label, disk.get('availability_zone'), server.get('OS-EXT-AZ:availability_zone')))
+        if server.get('status') != 'ACTIVE':
+            raise ResourceError('%s cannot be attached: the server is %s; it must be ACTIVE' % (
+                label, server.get('status')))
+        others = [a.get('server_id') for a in disk.get('attachments') or ()]
+        if disk.get('status') == 'in-use' and not disk.get('multiattach'):
+            raise ResourceError('%s cannot be attached: the disk is attached to server %s and is not shareable; '
+                                'detach it there first' % (label, ', '.join(others)))
+        if disk.get('status') not in ('available', 'in-use'):
+            raise ResourceError('%s cannot be attached: the disk is %s; it must be available' % (
+                label, disk.get('status')))
+        if desired['device'] in self.used:
+            raise ResourceError('%s cannot be attached at %s: another disk of the server has that device' % (
+                label, desired['device']))
+        if desired['device'] is None:
+            raise ResourceError('%s cannot be attached: the server has no free device name left' % label)
+
+    def predict_create(self, desired):
+        return {'server_id': self.server['id'], 'server_name': self.server.get('name'), 'disk_id': self.disk['id'],
+                'disk_name': self.disk.get('name'), 'device': desired['device'],
+                'status': 'in-use' if self.params['wait'] else 'attaching', 'attachment_id': None}
+
+    def create(self, desired):
+        job_id = self.ecs.attach_volume(self.server['id'], self.disk['id'], self.params['device'],
+                                        self.evs.get_volume)
+        return self.finish(job_id, 'attached', ('in-use',)) or self.predict_create(desired)
+
+    def check_delete(self, current):
+        if is_system_disk(self.disk, current['device']) and not self.params['detach_system_disk']:
+            raise ResourceError('%s is the system disk of the server (%s); detaching it is refused unless '
+                                'detach_system_disk is true' % (self.label(current), current['device']))
+
+    def delete(self, current):
+        job_id = self.ecs.detach_volume(self.server['id'], self.disk['id'], self.evs.get_volume)
+        self.finish(job_id, 'detached', ('available', 'in-use'))
+
+    def finish(self, job_id, done, statuses):
+        """Wait (with ``wait``) for the job, then for the disk; the attachment as it is then."""
+        label = '%s (%s)' % (self.label(None), done)
+        if self.params['wait']:
+            if job_id:
+                self.waiter().for_job(lambda: self.ecs.get_job(job_id), label)
+            self.disk = self.waiter().for_status(lambda: self.evs.get_volume(self.disk['id']), label, wanted=statuses)
+            return self.view(self.disk)
+        return None
+
+
+def main():
+    DiskAttachmentModule.execute()
+
+
+if __name__ == '__main__':
+    main()
