@@ -167,8 +167,7 @@ changelog-lint: venv
 
 # The ansible-core matrix (docs/docsite/rst/guide_matrix.rst): the oldest core the collection
 # declares (meta/runtime.yml requires_ansible) on the default Python, and the newest on a
-# Python >= 3.12 (which 2.20 and newer need; tools/python-for-core finds or builds one under
-# build/), each in its own venv: ansible-doc of every plugin, sanity, and the integration targets
+# Python >= 3.12 (which 2.20 and newer need; tools/python-for-core finds or builds one), each in its own venv: ansible-doc of every plugin, sanity, and the integration targets
 # MATRIX_TARGETS against a fresh emulator. The newest pre-release, when pip offers one newer than
 # the newest release, runs the same way but never fails the suite. The full suites run on .venv.
 CORE_OLDEST := 2.17
@@ -182,7 +181,8 @@ MATRIX_TARGETS_OLDEST ?= $(MATRIX_TARGETS) untrusted_cloud_strings
 # whose checks are the strictest, and on .venv's core in `make sanity`, not on the others.
 MATRIX_SANITY_NEWEST ?=
 MATRIX_SANITY_OTHERS ?= --skip-test pylint
-NEW_PYTHON_DIR := $(BUILD)/python3.13
+# Outside the checkout: a fresh clone (CI's) on the same machine reuses the build.
+NEW_PYTHON_DIR ?= $(HOME)/.cache/dataprotection-evs/python3.13
 
 $(call CORE_VENV,$(CORE_OLDEST))/.installed: requirements.txt tools/core-venv
 	tools/core-venv $(dir $@) $(PYTHON) 'ansible-core>=$(CORE_OLDEST),<$(CORE_OLDEST).999'
