@@ -318,6 +318,14 @@ def test_protectable_disks_show_their_vault_and_whether_they_can_be_backed_up(cl
     assert [i.id for i in client.list_protectable(m.ListProtectableRequest(
         protectable_type="disk", id=kept["id"])).instances] == [kept["id"]]
     assert client.list_protectable(m.ListProtectableRequest(protectable_type="disk", status="in-use")).instances == []
+    server = alice.create_server("prot-app", loose["availability_zone"])
+    alice.call("POST", alice.ecs(f"/servers/{server['id']}/os-volume_attachments"),
+               {"volumeAttachment": {"volumeId": loose["id"]}})
+    fast.advance(1)
+    attached = client.list_protectable(m.ListProtectableRequest(protectable_type="disk", server_id=server["id"]))
+    assert [(i.id, i.status) for i in attached.instances] == [(loose["id"], "in-use")]
+    assert [i.id for i in client.list_protectable(m.ListProtectableRequest(
+        protectable_type="disk", status="in-use")).instances] == [loose["id"]]
     order = [i["id"] for i in listed.to_dict()["instances"]]
     assert [i.id for i in client.list_protectable(m.ListProtectableRequest(
         protectable_type="disk", limit=1, offset=1)).instances] == order[1:]
