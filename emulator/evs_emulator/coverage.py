@@ -78,6 +78,15 @@ NOTES = {
     ("PUT", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of PUT snapshot"),
     ("GET", "/cbr/v3/{project_id}/operation-logs"): ("partial", "backup, restore, delete and vault_delete logs; "
                                                                "never replication/copy/sync/remove_resource"),
+    ("GET", "/cbr/v3/{project_id}/protectables/{protectable_type}/instances"): (
+        "partial", "disks only (server, turbo, workspace refused); filters id, name, status, server_id; limit "
+                   "1..50, offset or marker; protectable.vault names the protecting vault"),
+    ("GET", "/cbr/v3/{project_id}/protectables/{protectable_type}/instances/{instance_id}"): (
+        "partial", "disks only; protectable.result false with code and reason when a backup would be refused"),
+    ("GET", "/cbr/v3/{project_id}/vaults/summary"): ("yes", "sum of the vaults' sizes; used GB rounded up"),
+    ("GET", "/sdrs/v1/{project_id}/resource/rpo-statistics"): (
+        "yes", "minutes seen by an SDRS request in which protected pairs could not replicate (an AZ of the "
+               "group down); filters start_time, end_time, resource_type; see Replication"),
     ("GET", "/sdrs/v1/{project_id}/task-center/failure-jobs"): ("yes", "jobs that ended FAIL (group actions "
                                                                       "during an AZ outage), until deleted"),
     ("GET", "/sdrs/"): ("yes", "API versions (no auth); also `/v1` unprefixed for the Huawei SDK"),
@@ -137,7 +146,6 @@ VENDOR_NOTES = {
     "BatchCreateProtectedInstances": "batch create", "BatchDeleteProtectedInstances": "batch delete",
     "AddProtectedInstanceNic": "NIC add", "DeleteProtectedInstanceNic": "NIC delete",
     "ResizeProtectedInstance": "resize", "ExpandReplication": "extend-replication (expand a pair)",
-    "ListRpoStatistics": "documented by Huawei Cloud; not in ../shared/api/sdrs.md",
 }
 VENDOR_PREFIX = {"evs": "/evs", "cbr": "/cbr", "sdrs": "/sdrs"}
 # Reference of a row that no vendor SDK operation names: the project's API notes.

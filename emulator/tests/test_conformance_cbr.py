@@ -276,3 +276,81 @@ def test_cbr_backup_as_otc_documents_it(client, alice):
 def test_an_unknown_api_flavour_is_refused():
     with pytest.raises(ValueError, match="api_flavour must be one of otc, huawei"):
         Config(yaml.safe_load(load_default_text()) | {"api_flavour": "openstack"})
+
+
+# -- protectables and the vault summary ---------------------------------------
+PROTECTABLE_OPTIONAL = OPTIONAL | {
+    "ProtectableResult.code": "only when the resource cannot be backed up",
+    "ProtectableResult.reason": "only when the resource cannot be backed up",
+    "ProtectableResult.message": "only when the resource cannot be backed up (the reference)",
+    # the protecting vault is the vault view every other CBR answer gives (model Vault)
+    "VaultGet.sys_lock_source_service": HUAWEI_ONLY, "VaultGet.availability_zone": HUAWEI_ONLY,
+    "VaultGet.version": HUAWEI_ONLY, "VaultGet.updated_at": HUAWEI_ONLY,
+}
+
+
+def test_protectable_disks_show_their_vault_and_whether_they_can_be_backed_up(client, alice, fast):
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+
+    kept = alice.create_volume(size=10, name="prot-kept")
+    loose = alice.create_volume(size=20, name="prot-loose")
+    vault = client.create_vault(m.CreateVaultRequest(body=m.VaultCreateReq(vault=m.VaultCreate(
+        name="prot", billing=m.BillingCreate(**BILLING), resources=[m.ResourceCreate(id=kept["id"], type=DISK)]))))
+    listed = client.list_protectable(m.ListProtectableRequest(protectable_type="disk"))
+    by_id = {i["id"]: i for i in assert_answer_conforms(listed, PROTECTABLE_OPTIONAL, EXTRAS)["instances"]}
+    assert set(by_id) == {kept["id"], loose["id"]}
+    assert by_id[kept["id"]]["protectable"]["vault"]["id"] == vault.vault.id
+    assert by_id[loose["id"]]["protectable"] == {"result": True, "vault": None}
+    assert (by_id[loose["id"]]["type"], by_id[loose["id"]]["size"], by_id[loose["id"]]["detail"]["id"]) == (
+        DISK, 20, loose["id"])
+
+    shown = client.show_protectable(m.ShowProtectableRequest(protectable_type="disk", instance_id=kept["id"]))
+    assert assert_answer_conforms(shown, PROTECTABLE_OPTIONAL, EXTRAS)["instance"] == by_id[kept["id"]]
+    fast.start_outage(kept["availability_zone"])
+    down = client.show_protectable(m.ShowProtectableRequest(protectable_type="disk", instance_id=kept["id"]))
+    assert (down.instance.status, down.instance.protectable.result, down.instance.protectable.code) == (
+        "error", False, "BackupService.6302")
+    fast.end_outage(kept["availability_zone"])
+
+    # filters and paging: name, id, status, limit (at most 50) with offset or marker
+    assert [i.id for i in client.list_protectable(m.ListProtectableRequest(
+        protectable_type="disk", name="prot-loose")).instances] == [loose["id"]]
+    assert [i.id for i in client.list_protectable(m.ListProtectableRequest(
+        protectable_type="disk", id=kept["id"])).instances] == [kept["id"]]
+    assert client.list_protectable(m.ListProtectableRequest(protectable_type="disk", status="in-use")).instances == []
+    server = alice.create_server("prot-app", loose["availability_zone"])
+    alice.call("POST", alice.ecs(f"/servers/{server['id']}/os-volume_attachments"),
+               {"volumeAttachment": {"volumeId": loose["id"]}})
+    fast.advance(1)
+    attached = client.list_protectable(m.ListProtectableRequest(protectable_type="disk", server_id=server["id"]))
+    assert [(i.id, i.status) for i in attached.instances] == [(loose["id"], "in-use")]
+    assert [i.id for i in client.list_protectable(m.ListProtectableRequest(
+        protectable_type="disk", status="in-use")).instances] == [loose["id"]]
+    order = [i["id"] for i in listed.to_dict()["instances"]]
+    assert [i.id for i in client.list_protectable(m.ListProtectableRequest(
+        protectable_type="disk", limit=1, offset=1)).instances] == order[1:]
+    assert [i.id for i in client.list_protectable(m.ListProtectableRequest(
+        protectable_type="disk", limit=1, marker=order[0])).instances] == order[1:]
+    for request, status, code in (
+            (m.ListProtectableRequest(protectable_type="disk", limit=51), 400, "BackupService.0002"),
+            (m.ShowProtectableRequest(protectable_type="disk", instance_id="0" * 32), 404, "BackupService.6302"),
+            (m.ListProtectableRequest(protectable_type="tape"), 400, "BackupService.0002")):
+        with pytest.raises(ClientRequestException) as refused:
+            (client.list_protectable if isinstance(request, m.ListProtectableRequest)
+             else client.show_protectable)(request)
+        assert (refused.value.status_code, refused.value.error_code) == (status, code)
+
+
+def test_vault_summary_adds_up_the_projects_vaults(client, alice, fast):
+    assert assert_answer_conforms(client.show_summary(m.ShowSummaryRequest()), OPTIONAL) == {
+        "size": 0, "used_size": 0}
+    volume = alice.create_volume(size=10)
+    for name, size, resources in (("sum-a", 40, [m.ResourceCreate(id=volume["id"], type=DISK)]),
+                                  ("sum-b", 25, [])):
+        made = client.create_vault(m.CreateVaultRequest(body=m.VaultCreateReq(vault=m.VaultCreate(
+            name=name, billing=m.BillingCreate(**(BILLING | {"size": size})), resources=resources))))
+        if resources:
+            client.create_checkpoint(m.CreateCheckpointRequest(body=m.VaultBackupReq(checkpoint=m.VaultBackup(
+                vault_id=made.vault.id, parameters=m.CheckpointParam(name="sum-cp")))))
+    summary = client.show_summary(m.ShowSummaryRequest())
+    assert (summary.size, summary.used_size) == (65, 10)  # a full backup stores the 10 GB disk

@@ -216,3 +216,59 @@ def test_otcextensions_sdrs_resources_know_every_field(conn, alice, fast):
 
 
 OTC_EXTRAS: dict = {}
+
+
+def _at(epoch: float) -> str:
+    from datetime import datetime, timezone
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
+
+
+def test_rpo_statistics_record_the_minutes_a_protected_pair_could_not_replicate(client, alice, fast):
+    """ListRpoStatistics: no point while the pair replicates (RPO 0); one point per observed minute
+    while the DR AZ is down under a protected group (resource_num 1); none after the outage."""
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+
+    domain = client.list_active_active_domains(m.ListActiveActiveDomainsRequest()).domains[0]
+    source, target = (domain.local_replication_cluster.availability_zone,
+                      domain.remote_replication_cluster.availability_zone)
+    group_id = job_done(client, client.create_protection_group(m.CreateProtectionGroupRequest(
+        body=m.CreateProtectionGroupRequestBody(server_group=m.CreateProtectionGroupRequestParams(
+            name="rpo-pg", source_availability_zone=source, target_availability_zone=target, domain_id=domain.id,
+            source_vpc_id=vpc_id(alice))))))["server_group_id"]
+    volume = alice.create_volume(10, source, name="rpo-disk")
+    job_done(client, client.create_replication(m.CreateReplicationRequest(body=m.CreateReplicationRequestBody(
+        replication=m.CreateReplicationRequestParams(server_group_id=group_id, volume_id=volume["id"],
+                                                     name="rpo-pair")))))
+    job_done(client, client.start_protection_group(m.StartProtectionGroupRequest(
+        server_group_id=group_id, body=m.StartProtectionGroupRequestBody(start_server_group={}))))
+    empty = client.list_rpo_statistics(m.ListRpoStatisticsRequest())
+    assert assert_answer_conforms(empty, OPTIONAL) == {"resource_rpo_statistics": [], "count": 0}
+
+    fast.freeze()  # the first point's minute is the one read here
+    fast.start_outage(target)
+    began = fast.clock()["epoch"]
+    client.list_rpo_statistics(m.ListRpoStatisticsRequest())
+    fast.advance(120)
+    client.list_rpo_statistics(m.ListRpoStatisticsRequest())
+    fast.end_outage(target)
+    fast.advance(120)
+    listed = assert_answer_conforms(client.list_rpo_statistics(m.ListRpoStatisticsRequest(
+        resource_type="replication")), OPTIONAL)
+    assert listed["count"] == 2
+    assert [(p["resource_num"], p["resource_type"]) for p in listed["resource_rpo_statistics"]] == [
+        (1, "replication"), (1, "replication")]
+    first, second = listed["resource_rpo_statistics"]
+    assert first["point_time"] == _at(began // 60 * 60)[:16] and first["point_time"] < second["point_time"]
+
+    page = client.list_rpo_statistics(m.ListRpoStatisticsRequest(limit=1, offset=1))
+    assert (page.count, [p.id for p in page.resource_rpo_statistics]) == (2, [second["id"]])
+    later = client.list_rpo_statistics(m.ListRpoStatisticsRequest(start_time=_at(began + 60)))
+    assert [p.id for p in later.resource_rpo_statistics] == [second["id"]]
+    earlier = client.list_rpo_statistics(m.ListRpoStatisticsRequest(end_time=_at(began + 59)))
+    assert [p.id for p in earlier.resource_rpo_statistics] == [first["id"]]
+    with pytest.raises(ClientRequestException) as refused:
+        client.list_rpo_statistics(m.ListRpoStatisticsRequest(start_time="yesterday"))
+    assert (refused.value.status_code, refused.value.error_code) == (400, "SDRS.0201")
+    with pytest.raises(ClientRequestException) as refused:
+        client.list_rpo_statistics(m.ListRpoStatisticsRequest(limit=0))
+    assert (refused.value.status_code, refused.value.error_code) == (400, "SDRS.0221")

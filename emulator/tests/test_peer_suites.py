@@ -1,7 +1,9 @@
 """The peers' own functional suites, shipped in their wheels, run against the emulator.
 
 openstacksdk 4.22.0's block_storage v3 volume, snapshot and backup tests and otcextensions
-0.34.8's cbr, sdrs and volume_backup tests were written against real clouds (devstack, OTC).
+0.34.8's cbr, sdrs and volume_backup tests (SDK) and cbr and volume_backup tests (CLI: they run
+the `openstack` command, through python-openstackclient's functional base and tempest.lib) were
+written against real clouds (devstack, OTC).
 Each runs here with unittest's own runner, unchanged, with the clouds.yaml and environment they
 read: `evs-emulator clouds-yaml` for this worker's emulator, the seeded tenants as their user,
 alternate and operator clouds. A test must pass, unless `peer_suites.yaml` says how else it ends
@@ -14,6 +16,7 @@ import contextlib
 import logging
 import os
 import pkgutil
+import sys
 import tempfile
 import unittest
 from importlib import import_module
@@ -31,6 +34,8 @@ EXPECTED = yaml.safe_load((Path(__file__).parent / "peer_suites.yaml").read_text
 OPENSTACKSDK_MODULES = [f"openstack.tests.functional.block_storage.v3.test_{name}"
                         for name in ("volume", "snapshot", "backup")]
 OTCEXTENSIONS_PACKAGES = [f"otcextensions.tests.functional.sdk.{name}" for name in ("cbr", "sdrs", "volume_backup")]
+# otcextensions ships no osclient tests for sdrs
+OTCEXTENSIONS_PACKAGES += [f"otcextensions.tests.functional.osclient.{name}" for name in ("cbr", "volume_backup")]
 # Loggers the suites' base class takes over (level, handlers, propagation) and never gives back.
 SUITE_LOGGERS = ("openstack", "keystoneauth")
 
@@ -45,6 +50,8 @@ def peer_environment(clouds_yaml_path: str) -> dict:
         "OPENSTACKSDK_DEMO_CLOUD": TENANT_A.cloud, "OPENSTACKSDK_DEMO_CLOUD_ALT": TENANT_B.cloud,
         "OPENSTACKSDK_OPERATOR_CLOUD": TENANT_A.cloud, "OPENSTACKSDK_SYSTEM_ADMIN_CLOUD": TENANT_A.cloud,
         "OPENSTACKSDK_FLAVOR": "s3.medium.1",
+        # the cloud openstackclient's functional base passes as `--os-cloud` (read when imported)
+        "OS_ADMIN_CLOUD": TENANT_A.cloud,
         # every operation completes at once (timings 0): waits end on their first poll
         "OPENSTACKSDK_FUNC_TEST_TIMEOUT": "10", "OS_TEST_TIMEOUT": "60",
         # the suites' logs go to the test's own details (shown on failure), not to stdout
@@ -102,6 +109,13 @@ def peer_env(fast, base_url, tmp_path, monkeypatch):
     use_clouds_yaml(base_url, tmp_path, monkeypatch)
     for name, value in peer_environment(str(tmp_path / "clouds.yaml")).items():
         monkeypatch.setenv(name, value)
+    # The CLI suites run `openstack` with every OS_* variable removed, so it finds clouds.yaml
+    # where openstacksdk looks by default (~/.config/openstack), and itself beside this Python.
+    home = tmp_path / "home"
+    (home / ".config" / "openstack").mkdir(parents=True)
+    (home / ".config" / "openstack" / "clouds.yaml").write_text((tmp_path / "clouds.yaml").read_text())
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     # otcextensions' base connects with the cloud region it read at import
     monkeypatch.setattr(otc_base, "TEST_CLOUD_REGION", openstack.config.get_cloud_region(cloud=TENANT_A.cloud))
     saved = [(logger, logger.level, list(logger.handlers), logger.propagate)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 from starlette.requests import Request
 from starlette.routing import Mount, Route
@@ -26,6 +27,7 @@ from ..resources import Repository, new_id
 from ..store import Selection
 from ..web import empty, json_response, read_json
 from . import backup_common as common
+from . import evs
 from .backup_common import CBR_BACKUP, VOLUME
 
 MOUNT = "/cbr"
@@ -573,6 +575,20 @@ def _backup_need_mb(call: Call, vault: dict, volume: dict, incremental: bool) ->
     return True, min(volume["size"], changed) * 1024
 
 
+def backup_refusal(call: Call, volume: dict | None) -> tuple[str, str] | None:
+    """Why a disk cannot be backed up now (code, reason), or None: one rule for a checkpoint's
+    skipped resources and a protectable's `protectable.result`."""
+    if volume is None or call.emu.zone_is_down(volume["availability_zone"]):
+        return "BackupService.6302", "The resource is not available."
+    if not common.DISK_OPS["backup.create"].allows(volume["status"]):
+        code = "BackupService.2002" if volume["status"] == "backing-up" else "BackupService.2011"
+        return code, f"The resource status is {volume['status']}."
+    creating = common.snapshot_in_progress(call.emu, volume)
+    if creating is not None:  # a backup starts with a snapshot; a disk takes one at a time
+        return "BackupService.2002", f"A snapshot of the resource ({creating['id']}) is being created."
+    return None
+
+
 def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool = False,
                     policy: dict | None = None) -> dict:
     """Back up the chosen resources of `vault` at instant `at`; one backup per resource."""
@@ -596,19 +612,11 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
     free = vault["billing"]["size"] * 1024 - vault_used_mb(call, vault["id"])
     for rid in chosen:
         volume = call.volumes.get(rid, call.project_id)
-        if volume is None or call.emu.zone_is_down(volume["availability_zone"]):
-            skipped.append({"id": rid, "name": in_vault[rid]["name"], "type": DISK_TYPE,
-                            "code": "BackupService.6302", "reason": "The resource is not available."})
-            continue
-        if volume["status"] not in ("available", "in-use"):
-            code = "BackupService.2002" if volume["status"] == "backing-up" else "BackupService.2011"
-            skipped.append({"id": rid, "name": volume["name"], "type": DISK_TYPE, "code": code,
-                            "reason": f"The resource status is {volume['status']}."})
-            continue
-        creating = common.snapshot_in_progress(call.emu, volume)
-        if creating is not None:  # a backup starts with a snapshot; a disk takes one at a time
-            skipped.append({"id": rid, "name": volume["name"], "type": DISK_TYPE, "code": "BackupService.2002",
-                            "reason": f"A snapshot of the resource ({creating['id']}) is being created."})
+        refusal = backup_refusal(call, volume)
+        if refusal is not None:
+            code, reason = refusal
+            skipped.append({"id": rid, "name": (volume or in_vault[rid])["name"], "type": DISK_TYPE,
+                            "code": code, "reason": reason})
             continue
         is_incremental, need = _backup_need_mb(call, vault, volume, bool(incremental))
         plans.append((volume, is_incremental, need))
@@ -709,15 +717,27 @@ def backup_view(b: dict, api_flavour: str = "otc") -> dict:
     return view
 
 
-def _paging(query) -> tuple[int, int]:
+def _paging(query, maximum: int = 1000) -> tuple[int, int]:
     try:
-        limit = int(query.get("limit", 1000))
+        limit = int(query.get("limit", maximum))
         offset = int(query.get("offset", 0))
     except ValueError:
         raise invalid("Invalid limit or offset: integers expected.") from None
-    if not 1 <= limit <= 1000 or offset < 0:
-        raise invalid("Invalid limit (1..1000) or offset (>= 0).")
+    if not 1 <= limit <= maximum or offset < 0:
+        raise invalid(f"Invalid limit (1..{maximum}) or offset (>= 0).")
     return limit, offset
+
+
+def _page(items: list[dict], query, maximum: int = 1000) -> tuple[list[dict], int, int]:
+    """One page of `items` (already filtered and ordered): after the `marker` id if given (it
+    must be in the list), else from `offset`. Answers the page, limit and offset."""
+    limit, offset = _paging(query, maximum)
+    if query.get("marker"):
+        position = next((i for i, item in enumerate(items) if item["id"] == query["marker"]), None)
+        if position is None:
+            raise invalid(f"Invalid marker '{query['marker']}'.")
+        return items[position + 1:position + 1 + limit], limit, offset
+    return items[offset:offset + limit], limit, offset
 
 
 SORT_KEYS = ("created_at", "updated_at", "name", "status", "resource_name", "resource_size", "id")
@@ -757,15 +777,7 @@ async def list_backups(call: Call):
                 raise invalid(f"Invalid {field} '{query[field]}'.") from None
             items = [b for b in items if keep(b, instant)]
     items = _sorted(items, query.get("sort"))
-    limit, offset = _paging(query)
-    if query.get("marker"):
-        position = next((i for i, b in enumerate(items) if b["id"] == query["marker"]), None)
-        if position is None:
-            raise invalid(f"Invalid marker '{query['marker']}'.")
-        items_after = items[position + 1:]
-        chosen = items_after[:limit]
-    else:
-        chosen = items[offset:offset + limit]
+    chosen, limit, offset = _page(items, query)
     flavour = call.emu.config.api_flavour
     return json_response({"backups": [backup_view(b, flavour) for b in chosen], "count": len(items), "limit": limit,
                           "offset": offset})
@@ -1010,11 +1022,86 @@ async def show_oplog(call: Call):
     return json_response({"operation_log": oplog_view(log)})
 
 
+# -- protectables and the project's vault summary ----------------------------
+# Huawei Cloud CBR API Reference, "Querying Protectable Resources" (api=ListProtectable) and
+# "Querying a Specified Protectable Resource" (api=ShowProtectable): a resource that may be put in
+# a vault, its details, whether it can be backed up now and which vault protects it. The emulator
+# models disks; `server`, `turbo`, `workspace` and `workspace_v2` are documented types it refuses.
+PROTECTABLE_TYPES = ("server", "disk", "turbo", "workspace", "workspace_v2")
+PROTECTABLE_PAGE = 50  # "A maximum of 50 records can be displayed on each page."
+
+
+def _protectable_type(call: Call) -> str:
+    kind = call.request.path_params["protectable_type"]
+    if kind not in PROTECTABLE_TYPES:
+        raise invalid(f"Invalid protectable_type '{kind}': one of {', '.join(PROTECTABLE_TYPES)}.")
+    if kind != "disk":
+        raise invalid(f"protectable_type '{kind}' is not emulated (disks only; see the emulator README).")
+    return kind
+
+
+def protectable_view(call: Call, volume: dict, protecting: dict[str, dict]) -> dict:
+    """A disk as a protectable: `detail` is its Cinder view (links to EVS, as the reference's
+    example), `status` the disk's own status (the example shows the resource's status, `in-use`),
+    `protectable.vault` the vault that holds it (null if none)."""
+    evs_call = SimpleNamespace(emu=call.emu, base_url=call.base_url, project_id=call.project_id,
+                               endpoint=f"{call.base_url}/evs/v2/{call.project_id}")
+    detail = evs.volume_view(evs_call, volume)
+    refusal = backup_refusal(call, volume)
+    vault = protecting.get(volume["id"])
+    result = {"result": refusal is None, "vault": vault_view(call, vault) if vault else None}
+    if refusal is not None:
+        result |= {"code": refusal[0], "reason": refusal[1], "message": refusal[1]}
+    return {"id": volume["id"], "name": volume["name"], "type": DISK_TYPE, "size": volume["size"],
+            "status": detail["status"], "detail": detail, "children": [], "protectable": result}
+
+
+def _protecting(call: Call) -> dict[str, dict]:
+    return {r["id"]: v for v in call.vaults.list(call.project_id) for r in v["resources"]}
+
+
+@endpoint
+async def list_protectables(call: Call):
+    _protectable_type(call)
+    query = call.request.query_params
+    equal = tuple((field, query[field]) for field in ("id", "name") if query.get(field) is not None)
+    disks = [volume for _, volume in call.volumes.scan(call.project_id, Selection(equal=equal))]
+    if query.get("server_id") is not None:
+        disks = [d for d in disks if any(a.get("server_id") == query["server_id"] for a in d["attachments"])]
+    protecting = _protecting(call)
+    items = [protectable_view(call, d, protecting) for d in disks]
+    if query.get("status") is not None:
+        items = [i for i in items if i["status"] == query["status"]]
+    chosen, _, _ = _page(items, query, PROTECTABLE_PAGE)
+    return json_response({"instances": chosen})
+
+
+@endpoint
+async def show_protectable(call: Call):
+    _protectable_type(call)
+    volume = call.volumes.get(call.request.path_params["instance_id"], call.project_id)
+    if volume is None:
+        raise cbr_error(404, "BackupService.6302", f"The resource {call.request.path_params['instance_id']} "
+                                                   f"does not exist.")
+    return json_response({"instance": protectable_view(call, volume, _protecting(call))})
+
+
+@endpoint
+async def show_summary(call: Call):
+    """Huawei Cloud CBR API Reference, "Querying Vault Usage of a Project" (api=ShowSummary): the
+    total capacity and used capacity of the project's vaults, in GB (used rounded up, so a vault
+    holding any backup shows at least 1)."""
+    vaults = call.vaults.list(call.project_id)
+    used_mb = sum(vault_used_mb(call, v["id"]) for v in vaults)
+    return json_response({"size": sum(v["billing"]["size"] for v in vaults), "used_size": math.ceil(used_mb / 1024)})
+
+
 def api_routes(prefix: str = "") -> list:
     pid = prefix + "/{project_id}"
     return [
         Route(f"{pid}/vaults", create_vault, methods=["POST"]),
         Route(f"{pid}/vaults", list_vaults, methods=["GET"]),
+        Route(f"{pid}/vaults/summary", show_summary, methods=["GET"]),  # before vaults/{vault_id}
         Route(f"{pid}/vaults/{{vault_id}}", show_vault, methods=["GET"]),
         Route(f"{pid}/vaults/{{vault_id}}", update_vault, methods=["PUT"]),
         Route(f"{pid}/vaults/{{vault_id}}", delete_vault, methods=["DELETE"]),
@@ -1035,6 +1122,9 @@ def api_routes(prefix: str = "") -> list:
         Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
         Route(f"{pid}/operation-logs", list_oplogs, methods=["GET"]),
         Route(f"{pid}/operation-logs/{{operation_log_id}}", show_oplog, methods=["GET"]),
+        Route(f"{pid}/protectables/{{protectable_type}}/instances", list_protectables, methods=["GET"]),
+        Route(f"{pid}/protectables/{{protectable_type}}/instances/{{instance_id}}", show_protectable,
+              methods=["GET"]),
     ]
 
 

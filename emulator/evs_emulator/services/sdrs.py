@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Callable
 
 from starlette.requests import Request
@@ -25,11 +26,12 @@ from starlette.routing import Mount, Route
 
 from .. import auth, errors, lifecycle
 from ..clock import cinder_time
-from ..context import ProjectCall, project_endpoint
+from ..context import ProjectCall
 from ..lifecycle import GONE, Operation, begin, settle
 from ..resources import Repository, new_id
 from ..store import Selection
 from ..web import base_url, empty, json_response, read_json
+from . import backup_common as common
 from . import evs, vpc
 from .compute import SERVER
 from .evs import SNAPSHOT, VOLUME
@@ -129,6 +131,7 @@ class Call(ProjectCall):
         self.volumes = Repository(self.emu, VOLUME)
         self.snapshots = Repository(self.emu, SNAPSHOT)
         self.servers = Repository(self.emu, SERVER)
+        self.rpo_points = Repository(self.emu, RPO_POINT)
 
     def require_zone_up(self, az: str) -> None:
         if self.emu.zone_is_down(az):
@@ -161,7 +164,8 @@ class Call(ProjectCall):
         return self.volumes.save(volume)
 
 
-endpoint = project_endpoint(Call)
+# Every SDRS request first records what it sees of the project's RPO (observe_rpo, below).
+endpoint = common.scheduled_endpoint(Call, lambda call: observe_rpo(call))
 
 
 # -- sides: which AZ / disk / server is production now ----------------------
@@ -1008,6 +1012,71 @@ def version_of(prefix: str):
     return version
 
 
+# -- RPO statistics ----------------------------------------------------------
+# Huawei Cloud SDRS API Reference, "Querying Resource RPO Failure Records" (api=ListRpoStatistics,
+# GET /v1/{project_id}/resource/rpo-statistics): points in time (`point_time`, to the minute) with
+# how many replication pairs exceeded their RPO then. The emulator replicates synchronously (a
+# write lands on the peer in the same transaction: RPO 0), so a pair exceeds its RPO only while its
+# group should replicate (REPLICATING) and an AZ of the group is down, where the write cannot reach
+# the peer. There is no background sampler: each SDRS request records the point of its minute when
+# pairs exceed (the most seen in that minute), so the record holds the minutes the emulator saw.
+RPO_POINT = "sdrs_rpo_point"
+RPO_SAMPLE = 60  # seconds: `point_time` is "yyyy-MM-dd HH:mm"
+RPO_TYPES = ("replication",)
+
+
+def rpo_exceeding(call: Call) -> int:
+    count = 0
+    for group in call.groups.list(call.project_id):
+        zones = (group["source_availability_zone"], group["target_availability_zone"])
+        if group["status"] in REPLICATING and any(call.emu.zone_is_down(az) for az in zones):
+            count += len(call.members(call.pairs, group["id"]))
+    return count
+
+
+def observe_rpo(call: Call) -> None:
+    exceeding = rpo_exceeding(call)
+    if not exceeding:
+        return
+    minute = call.now // RPO_SAMPLE * RPO_SAMPLE
+    point_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"sdrs-rpo/{call.project_id}/{minute}"))
+    seen = call.rpo_points.get(point_id, call.project_id)
+    if seen is not None and seen["resource_num"] >= exceeding:
+        return
+    call.rpo_points.save((seen or {"id": point_id, "project_id": call.project_id, "region": call.region,
+                                   "point": minute, "resource_type": "replication", "created_at": call.now})
+                         | {"resource_num": exceeding, "updated_at": call.now})
+
+
+def _rpo_instant(query, field: str) -> float | None:
+    """`start_time`/`end_time` as the reference writes them ("yyyy-MM-dd HH:mm:ss.SSS")."""
+    raw = query.get(field)
+    if raw is None:
+        return None
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
+    except ValueError:
+        raise bad("SDRS.0201", f"{field} '{raw}' is not in the format yyyy-MM-dd HH:mm:ss.SSS.") from None
+
+
+def rpo_point_view(point: dict) -> dict:
+    return {"id": point["id"], "point_time": group_time(point["point"])[:16], "resource_num": point["resource_num"],
+            "resource_type": point["resource_type"], "created_at": group_time(point["created_at"]),
+            "updated_at": group_time(point["updated_at"])}
+
+
+@endpoint
+async def list_rpo_statistics(call: Call):
+    query = call.request.query_params
+    kind = query.get("resource_type")
+    if kind is not None and kind not in RPO_TYPES:
+        raise bad("SDRS.0201", f"resource_type '{kind}' is not one of {', '.join(RPO_TYPES)}.")
+    start, end = _rpo_instant(query, "start_time"), _rpo_instant(query, "end_time")
+    points = sorted(call.rpo_points.list(call.project_id), key=lambda p: p["point"])
+    points = [p for p in points if (start is None or p["point"] >= start) and (end is None or p["point"] <= end)]
+    return _paged(call, [rpo_point_view(p) for p in points], "resource_rpo_statistics")
+
+
 # -- routing ---------------------------------------------------------------
 def api_routes(prefix: str = "") -> list:
     pid = prefix + "/{project_id}"
@@ -1036,6 +1105,7 @@ def api_routes(prefix: str = "") -> list:
         *show_and_rename_routes(pid, "disaster-recovery-drills"),
         Route(f"{pid}/disaster-recovery-drills/{{drill_id}}", delete_drill, methods=["DELETE"]),
         Route(f"{pid}/task-center/failure-jobs", list_failure_jobs, methods=["GET"]),
+        Route(f"{pid}/resource/rpo-statistics", list_rpo_statistics, methods=["GET"]),
         Route(f"{pid}/task-center/failure-jobs/batch", delete_failure_jobs, methods=["DELETE"]),
         Route(f"{pid}/task-center/failure-jobs/{{failure_job_id}}", delete_failure_job, methods=["DELETE"]),
         Route(f"{pid}/task-center/{{group_id}}/failure-jobs/batch", delete_group_failure_jobs, methods=["DELETE"]),
