@@ -21,7 +21,8 @@ description:
   - A covered disk is due an on-demand backup C(<policy>-<tier>-<slot start YYYYMMDDTHHMMZ>)
     when its newest available backup of O(backend) is older than the tier's backup interval (its
     RPO, at least 1 hour) on the cloud's clock, or when it has none; a second run in the slot
-    finds that backup by name.
+    finds that backup by name. A disk whose backup is still being taken (an earlier run's wait
+    timed out, or its job was cancelled) is not due again, in any slot; it is in C(waiting).
   - Fails before any change when a disk is covered by two backup tiers, or (CBR) is in a vault
     the policy did not make.
 options:
@@ -75,7 +76,9 @@ _value:
     policy), C(rpo_text), C(backup) (C(every), C(schedule), C(cbr), C(vbs), C(notes)), C(notes)
     (what the backend keeps differently from the tier's retention), C(disks), C(disk_ids),
     C(vault_size), C(vault_exists), C(policy_exists), C(due) (C(disk_id), C(disk_name), C(name),
-    C(reason)) and C(skipped) (disks that cannot be backed up now, and why).
+    C(reason)), C(waiting) (disks whose backup an earlier run started is still being taken - C(disk_id),
+    C(disk_name), C(name), C(id), C(reason) - to be waited for, never started again) and C(skipped)
+    (disks that cannot be backed up now, and why).
   type: list
   elements: dict
 '''

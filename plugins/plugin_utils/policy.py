@@ -745,6 +745,10 @@ def _created_at(record):
 
 
 BACKUPABLE = ('available', 'in-use')
+# A backup in one of these is still being taken (VBS creating; CBR queued, then protecting). A wait
+# that timed out or a cancelled job leaves it running: the next run waits for it instead of
+# starting a second backup of the disk.
+BACKUP_STARTED = ('creating', 'protecting', 'waiting_protect')
 
 
 def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, backend='cbr', tiers=None,
@@ -790,16 +794,26 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
             problems.append("tier '%s': its vault would need %d GB (twice the covered disks), more than the %d GB CBR "
                             "allows; set the vault size, or split the tier" % (tier['name'], size, VAULT_SIZE[1]))
         slot = rpo_slot(now, settings['every'])
-        due, skipped = [], []
+        due, waiting, skipped = [], [], []
         for disk in covered if on_demand else []:
             backup_name = '%s-%s' % (name, slot['stamp'])
             own = [b for b in backups if b.get('disk_id') == disk['id'] and (b.get('backend') or 'cbr') == backend]
-            if any(b.get('name') == backup_name for b in own):
+            running = [b for b in own if b.get('status') in BACKUP_STARTED]
+            if not running and any(b.get('name') == backup_name for b in own):
                 continue
             times = [t for t in (_created_at(b) for b in own if b.get('status') == 'available') if t is not None]
             newest = max(times) if times else None
             age = int((moment - newest).total_seconds()) if newest else None
             if age is not None and age <= settings['every']:
+                continue
+            if running:
+                started = _created_at(running[0])
+                waiting.append({'disk_id': disk['id'], 'disk_name': disk.get('name'), 'name': running[0].get('name'),
+                                'id': running[0].get('id'), 'tier': tier['name'],
+                                'reason': 'backup %s%s is still %s' % (
+                                    running[0].get('name'), ' (started %s ago)' % human_duration(
+                                        int((moment - started).total_seconds())) if started else '',
+                                    running[0].get('status'))})
                 continue
             if disk.get('status') not in BACKUPABLE:
                 skipped.append("disk '%s' is %s; only available or in-use disks can be backed up"
@@ -818,7 +832,7 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
             'vault_exists': vault is not None, 'policy_exists': policy_exists,
             # a tier that covers no disk gets no (billed, empty) vault; one that had disks is emptied
             'apply': bool(covered) or vault is not None or policy_exists,
-            'due': due, 'skipped': skipped,
+            'due': due, 'waiting': waiting, 'skipped': skipped,
         })
     if problems:
         raise PolicyError(policy.get('name'), problems)

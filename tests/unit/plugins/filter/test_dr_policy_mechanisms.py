@@ -164,6 +164,23 @@ def test_an_old_backup_or_one_of_the_other_backend_does_not_count():
     assert len(plan([disk('db01')], backups=[dict(old, created_at=NOW)], backend='vbs')[0]['due']) == 1
 
 
+def test_a_backup_an_earlier_run_left_running_is_waited_for_in_any_slot_never_taken_again():
+    # the earlier run's wait timed out in the 00:00 slot; its backup still runs at 05:30 (slot 04:00)
+    running = {'id': 'b1', 'disk_id': 'id-db01', 'backend': 'cbr', 'status': 'protecting',
+               'name': 'shop-silver-20260302T0000Z', 'created_at': '2026-03-02T03:00:00Z'}
+    (tier,) = plan([disk('db01', status='backing-up')], backups=[running])
+    assert tier['due'] == [] and tier['skipped'] == []
+    assert [(w['disk_name'], w['id'], w['name'], w['reason']) for w in tier['waiting']] == [
+        ('db01', 'b1', 'shop-silver-20260302T0000Z',
+         'backup shop-silver-20260302T0000Z (started 150m ago) is still protecting')]
+    # one that ended in error is not waited for: the disk is due a new backup
+    (tier,) = plan([disk('db01')], backups=[dict(running, status='error')])
+    assert tier['waiting'] == [] and [d['name'] for d in tier['due']] == ['shop-silver-20260302T0400Z']
+    # a running backup of a disk whose newest backup is within the RPO is no reason to wait
+    fresh = dict(running, id='b0', status='available', created_at='2026-03-02T04:00:00Z')
+    assert plan([disk('db01')], backups=[fresh, running])[0]['waiting'] == []
+
+
 def test_no_on_demand_backup_when_switched_off_and_a_busy_disk_is_reported():
     assert plan([disk('db01')], on_demand=False)[0]['due'] == []
     tier = plan([disk('db01', status='backing-up')])[0]
