@@ -861,7 +861,7 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
         groups = require_records(groups, 'the protection groups', optional=True)
         instances = require_records(instances, 'the protected instances', optional=True)
     except RetentionError as exc:
-        raise PolicyError(policy.get('name'), [str(exc)])
+        raise PolicyError(policy.get('name') if isinstance(policy, dict) else None, [str(exc)])
     pairs = pairs or []
     plans, server_tier, disk_tier = [], {}, {}
     for tier, covered, name in _covered_tiers(policy, 'replication', tiers, disks, problems, pairs):
