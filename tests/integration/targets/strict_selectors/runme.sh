@@ -7,6 +7,9 @@ set -eu -o pipefail
 # shellcheck source=../setup_emulator/files/runme_env.sh
 source ../setup_emulator/files/runme_env.sh
 flags=("$@")
+python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
+# verify CONTEXT [--posts N] [--unread]: what the cloud saw since the mark (verify.py)
+verify() { "$python" verify.py "$integration_config" "$@"; }
 verify_args=()
 failed=()
 # a case that fails is named and the next one runs: all of them are shown at the end
@@ -19,7 +22,7 @@ tier_policy() {
         \"retention\": {\"last\": 2}, \"disks\": $1}]}}"
 }
 
-# Each case's verify.yml (and setup.yml before the first) ends by marking the request log: it sends
+# Each case's verify.py (and setup.yml before the first) ends by marking the request log: it sends
 # only reads, and only mutating requests are counted, so the next case starts from that mark.
 
 # refused NAME PATTERN PLAYBOOK ARGS...: the run fails, says PATTERN, and sends no mutating request
@@ -33,14 +36,14 @@ refused() {
   elif grep -E "Finalization of task args|The filter plugin|unhandled exception occurred while templating" "$name.log"; then
     fail "$name" "the refusal is wrapped in Ansible's templating error instead of being the task's message"
   fi
-  run verify.yml -e "verify_context=$name" "${verify_args[@]+"${verify_args[@]}"}" "${flags[@]}" ||
+  verify "$name" "${verify_args[@]+"${verify_args[@]}"}" ||
     fail "$name" "the cloud saw a change"
 }
 
 # unread NAME PATTERN PLAYBOOK ARGS...: refused as the policy reads, before a single request
 # (a token and the catalog aside): not even the disks are read
 unread() {
-  verify_args=(-e verify_unread=true)
+  verify_args=(--unread)
   refused "$@"
   verify_args=()
 }
@@ -50,7 +53,7 @@ applied() {
   local name=$1 posts=$2
   shift 2
   ansible-playbook "$@" "${flags[@]}" >"$name.log" 2>&1 || { tail -n 30 "$name.log"; fail "$name" "the run failed"; }
-  run verify.yml -e "verify_context=$name" -e "verify_posts=$posts" "${flags[@]}" || fail "$name" "not the snapshots expected"
+  verify "$name" --posts "$posts" || fail "$name" "not the snapshots expected"
 }
 
 run setup.yml "${flags[@]}"

@@ -4,9 +4,9 @@ import html.parser
 import json
 import os
 import sys
-import urllib.request
 
-import yaml
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'setup_emulator', 'files'))
+import emulator_api  # noqa: E402  pylint: disable=wrong-import-position
 
 FIELDS = ('disk_name', 'disk_description', 'metadata_value', 'snapshot_name', 'snapshot_description')
 
@@ -108,28 +108,11 @@ def audit(work):
             sys.exit('the HTML report does not show the %s as text' % field)
 
 
-def _token(config):
-    auth = config['emulator_auth']
-    body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {
-        'name': auth['username'], 'password': auth['password'], 'domain': {'name': auth['user_domain_name']}}}},
-        'scope': {'project': {'id': auth['project_id']}}}}
-    request = urllib.request.Request(auth['auth_url'].rstrip('/') + '/auth/tokens', json.dumps(body).encode(),
-                                     {'Content-Type': 'application/json'})
-    with urllib.request.urlopen(request) as answer:
-        return answer.headers['X-Subject-Token'], auth['project_id']
-
-
 def restored(work, config_path):
     """The restore made a disk named after the original, literally (read from the cloud)."""
-    with open(config_path) as handle:
-        config = yaml.safe_load(handle)
-    token, project_id = _token(config)
-    request = urllib.request.Request('%s/evs/v2/%s/volumes/detail' % (config['emulator_url'], project_id),
-                                     headers={'X-Auth-Token': token})
-    with urllib.request.urlopen(request) as answer:
-        names = [v['name'] for v in json.load(answer)['volumes']]
+    volumes = emulator_api.evs_get(emulator_api.load_config(config_path), 'volumes/detail')['volumes']
     prefix = payload(work, 'disk_name') + '-restored-'
-    expect('the disks the restore made', [n[:len(prefix)] for n in names if '-restored-' in n], [prefix])
+    expect('the disks the restore made', [v['name'][:len(prefix)] for v in volumes if '-restored-' in v['name']], [prefix])
 
 
 if __name__ == '__main__':

@@ -1,0 +1,49 @@
+"""The emulator as a target's checks read it, from Python: its request log (admin API) and the
+cloud's own API with the integration config's password user. One short process instead of a
+helper playbook per check (a playbook costs seconds; these reads cost milliseconds)."""
+import json
+import urllib.request
+
+import yaml
+
+
+def load_config(path):
+    with open(path) as handle:
+        return yaml.safe_load(handle)
+
+
+def _get(url, token=None):
+    headers = {'X-Auth-Token': token} if token else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as answer:
+        return json.load(answer)
+
+
+def token(config):
+    """A project-scoped token for the integration config's first user, and its project id."""
+    auth = config['emulator_auth']
+    body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {
+        'name': auth['username'], 'password': auth['password'], 'domain': {'name': auth['user_domain_name']}}}},
+        'scope': {'project': {'id': auth['project_id']}}}}
+    request = urllib.request.Request(auth['auth_url'].rstrip('/') + '/auth/tokens', json.dumps(body).encode(),
+                                     {'Content-Type': 'application/json'})
+    with urllib.request.urlopen(request) as answer:
+        return answer.headers['X-Subject-Token'], auth['project_id']
+
+
+def evs_get(config, path):
+    """GET /evs/v2/{project_id}/PATH with a fresh token."""
+    subject, project_id = token(config)
+    return _get('%s/evs/v2/%s/%s' % (config['emulator_url'], project_id, path), subject)
+
+
+def requests_since(config, mark, mutating=None):
+    """The request log after sequence number MARK, as 'METHOD path' strings."""
+    query = 'since_seq=%d' % int(mark) + ('&mutating=%s' % str(mutating).lower() if mutating is not None else '')
+    entries = _get('%s/_emulator/requests?%s' % (config['emulator_url'], query))['requests']
+    return ['%s %s' % (entry['method'], entry['path']) for entry in entries]
+
+
+def log_position(config):
+    """The newest sequence number in the request log (0 when empty)."""
+    entries = _get('%s/_emulator/requests' % config['emulator_url'])['requests']
+    return max((entry['seq'] for entry in entries), default=0)
