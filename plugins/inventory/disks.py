@@ -123,6 +123,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.config import r
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ConfigError, redact
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, made_by_backup
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import SDRS, with_pair_sides
+from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted
 
 try:
@@ -314,7 +315,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                % REQUESTS_IMPORT_ERROR)
         secrets = secrets_of(settings)
         try:
-            return self.read_cloud(Client(settings))
+            return self.read_cloud(Client(settings, token_cache=TokenCache.from_environment()))
         except (ConfigError, CloudError) as exc:
             raise AnsibleParserError('dataprotection.evs.disks: %s' % redact(str(exc), secrets))
 

@@ -192,8 +192,10 @@ class Client:
     """
 
     def __init__(self, settings, session=None, sleeper=None, rng=None, monotonic=None,
-                 retry=None, utcnow=None):
+                 retry=None, utcnow=None, token_cache=None):
         self.settings = settings
+        #: a token_cache.TokenCache shared by the tasks of a run (None: a token per client)
+        self.token_cache = token_cache
         self.auth = dict(settings.get('auth') or {})
         self.method = auth_method(self.auth, settings.get('auth_type'))
         self.region = settings.get('region')
@@ -229,6 +231,8 @@ class Client:
         self.monotonic = time.monotonic if monotonic is None else monotonic
         self.utcnow = (lambda: datetime.datetime.now(UTC)) if utcnow is None else utcnow
         self._token = None
+        #: the cache file the token in use came from (dropped when the cloud refuses it)
+        self._cached_key = None
         self._catalog = None
         self._project_id = self.auth.get('project_id')
         self._endpoint_cache = {}
@@ -298,21 +302,14 @@ class Client:
             return
         if self._token:
             return
-        auth = self.auth
-        if self.method == 'password':
-            user = {'password': auth['password']}
-            if auth.get('user_id'):
-                user['id'] = auth['user_id']
-            else:
-                user['name'] = auth['username']
-                user['domain'] = {'name': auth.get('user_domain_name') or auth.get('domain')}
-            identity = {'methods': ['password'], 'password': {'user': user}}
-        else:
-            identity = {'methods': ['token'], 'token': {'id': auth['token']}}
+        identity = self._identity()
         body = {'auth': {'identity': identity}}
         scope = self._project_scope()
         if scope:
             body['auth']['scope'] = scope
+        cache_key = self._cache_key(identity, scope)
+        if cache_key and self._use_cached(cache_key):
+            return
         try:
             answer = self._send('POST', self._auth_url() + '/auth/tokens', json_body=body,
                                 operation='authentication at %s' % self._auth_url(), authenticated=False,
@@ -331,6 +328,39 @@ class Client:
         project = token.get('project') or {}
         if project.get('id'):
             self._project_id = project['id']
+        if cache_key:
+            self.token_cache.store(cache_key, self._token, self._catalog, self._project_id,
+                                   _lifetime(token.get('expires_at'), answer.headers))
+
+    def _identity(self):
+        auth = self.auth
+        if self.method == 'password':
+            user = {'password': auth['password']}
+            if auth.get('user_id'):
+                user['id'] = auth['user_id']
+            else:
+                user['name'] = auth['username']
+                user['domain'] = {'name': auth.get('user_domain_name') or auth.get('domain')}
+            return {'methods': ['password'], 'password': {'user': user}}
+        return {'methods': ['token'], 'token': {'id': auth['token']}}
+
+    def _cache_key(self, identity, scope):
+        """The cache file of this identity: everything the token request sends (the password or
+        the given token included), so only the same credentials find it."""
+        if self.token_cache is None:
+            return None
+        return self.token_cache.key([self._auth_url(), identity, scope])
+
+    def _use_cached(self, cache_key):
+        entry = self.token_cache.load(cache_key)
+        if entry is None:
+            return False
+        self._token = entry['token']
+        self._secrets.append(self._token)
+        self._catalog = entry.get('catalog') or []
+        self._project_id = entry.get('project_id') or self._project_id
+        self._cached_key = cache_key
+        return True
 
     def _aksk_discover(self):
         if not self._project_id:
@@ -522,6 +552,9 @@ class Client:
                 # the token may have expired during a long wait: get a new one once
                 reauthenticated = True
                 self._token = None
+                if self._cached_key:
+                    self.token_cache.discard(self._cached_key)
+                    self._cached_key = None
                 self.authenticate()
                 attempt -= 1
                 continue
@@ -652,6 +685,19 @@ def _http_date(value):
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when
+
+
+def _lifetime(expires_at, headers):
+    """Seconds the token has left, on the cloud's own clock (its expires_at against its Date
+    header), so a controller whose clock is off does not keep a token too long; None when unknown."""
+    cloud_now = _http_date(headers.get('Date') if headers else None)
+    if not expires_at or cloud_now is None:
+        return None
+    try:
+        expires = datetime.datetime.strptime(expires_at[:19], '%Y-%m-%dT%H:%M:%S').replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return (expires - cloud_now).total_seconds()
 
 
 def _json_or_none(response):

@@ -55,6 +55,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.config import r
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
+from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter, is_failure_status
 
 
@@ -182,7 +183,7 @@ class EvsModule:
         if self._client is None:
             if self.settings is None:
                 self.settings = resolve_settings(self.params)
-            self._client = Client(self.settings)
+            self._client = Client(self.settings, token_cache=TokenCache.from_environment())
         return self._client
 
     @property

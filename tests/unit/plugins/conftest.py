@@ -37,7 +37,7 @@ def cloud(monkeypatch):
         if var.startswith('OS_'):
             monkeypatch.delenv(var)
 
-    def client_factory(settings):
+    def client_factory(settings, token_cache=None):  # each test its own cloud: no token kept between tests
         return Client(settings, session=fake, sleeper=lambda s: None)
 
     class NoSleepWaiter(Waiter):

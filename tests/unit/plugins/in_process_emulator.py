@@ -73,8 +73,9 @@ def use_emulator(monkeypatch, tmp_path, **settings):
             kwargs.update(sleeper=lambda s: None, clock=lambda: 0.0)
             super(NoSleepWaiter, self).__init__(*args, **kwargs)
 
-    monkeypatch.setattr(module_base, 'Client', lambda settings: Client(settings, session=session,
-                                                                       sleeper=lambda s: None))
+    # each test its own emulator: no token kept between tests (token_cache ignored)
+    monkeypatch.setattr(module_base, 'Client', lambda settings, token_cache=None: Client(
+        settings, session=session, sleeper=lambda s: None))
     monkeypatch.setattr(module_base, 'Waiter', NoSleepWaiter)
     session.emu = emu
     return session
