@@ -330,12 +330,35 @@ def pertask_section(r: dict) -> list[str]:
     return out
 
 
+def noop_requests_section(r: dict) -> list[str]:
+    """Issue 20's no-op goal: what a second run of each entry playbook sends, against the minimum."""
+    out = ["## 7. Requests of a no-op run", "",
+           "Command: `make bench BENCH=noop_requests` (`bench/noop_requests.py`). The shop policy "
+           "(`docs/policies/shop.yml`) over two disks per tier, protected once; then each playbook run again "
+           f"with nothing to do, {r['rounds']} rounds alternating the token cache off and on (the last round "
+           "shown), counted from the emulator's request log. Minimum = one list per resource type "
+           "the playbook compares, and no token when one is cached (1 when none is). " + machine(r["machine"]), "",
+           "| playbook | changes | requests, cache off | tokens | requests, cache on | tokens | minimum | "
+           "over | read again (cache on) |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for x in r["rows"]:
+        off, on = x["cache_off"], x["cache_on"]
+        again = ", ".join(f"{k} x{n}" for k, n in sorted(on["repeated"].items())) or "none"
+        out.append(f"| {x['playbook']} | {x['changes']} | {off['requests']} | {off['tokens']} | {on['requests']} | "
+                   f"{on['tokens']} | {x['minimum']} | {on['requests'] - x['minimum']:+d} | {again} |")
+    out += ["", "What is left over the minimum in protect: the protect role reads the disks, AZs, pairs, vaults and "
+            "groups for its preflight and each mechanism's role reads them again; and the vault, protection group "
+            "and replication pair modules each look their parent up by name, once per tier or disk. Next: the "
+            "mechanism roles take what protect read, and one module call per mechanism per run (the batch engine)."]
+    return out
+
+
 def write():
     results = load_results()
     lines = [HEADER]
     for name, section in (("emulator", emulator_section), ("economy", economy_section),
                           ("fanout", fanout_section), ("noop", noop_section), ("scale", scale_section),
-                          ("ansiballz", pertask_section)):
+                          ("ansiballz", pertask_section), ("noop_requests", noop_requests_section)):
         if name in results:
             try:
                 extra = (results.get("ansiballz"),) if name == "noop" else ()
