@@ -349,7 +349,9 @@ def noop_requests_section(r: dict) -> list[str]:
     out += ["", "What is left over the minimum in protect: the protect role reads the disks, AZs, pairs, vaults and "
             "groups for its preflight and each mechanism's role reads them again; and the vault, protection group "
             "and replication pair modules each look their parent up by name, once per tier or disk. Next: the "
-            "mechanism roles take what protect read, and one module call per mechanism per run (the batch engine)."]
+            "mechanism roles take what protect read, and one module call per mechanism per run (the batch engine). "
+            "The snapshot playbook's batch reads up to 10 named disks one by one (a read by id is cheaper than a "
+            "listing of the project) and lists the project above that, so its count stays flat with the estate."]
     return out
 
 
