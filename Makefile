@@ -140,8 +140,9 @@ awx-test: venv
 
 # Benchmarks (bench/): never part of `make test`. `make bench` runs all and writes bench/RESULTS.md;
 # `make bench BENCH=economy` (or emulator, fanout, noop) runs one. openstack.cloud for the request
-# economy comparison lives in its own venv, never in .venv. openstacksdk 4.5: with 4.22 every
-# openstack.cloud 2.5.0 module fails (`openstack.version` is no longer imported).
+# economy comparison and ansible-runner for the slicing bench live in their own venv, never in
+# .venv. openstacksdk 4.5: with 4.22 every openstack.cloud 2.5.0 module fails (`openstack.version`
+# is no longer imported).
 BENCH ?= all
 BENCH_VENV := $(BUILD)/bench-venv
 
@@ -149,7 +150,8 @@ bench-venv: $(BENCH_VENV)/.installed
 
 $(BENCH_VENV)/.installed:
 	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check ansible==12.3.0 openstacksdk==4.5.0
+	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check ansible==12.3.0 openstacksdk==4.5.0 \
+	  ansible-runner==2.4.1
 	@touch $@
 
 bench: venv source-tree bench-venv
