@@ -151,7 +151,7 @@ bench-venv: $(BENCH_VENV)/.installed
 $(BENCH_VENV)/.installed:
 	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check ansible==12.3.0 openstacksdk==4.5.0 \
-	  ansible-runner==2.4.1
+	  ansible-runner==2.4.3
 	@touch $@
 
 bench: venv source-tree bench-venv
