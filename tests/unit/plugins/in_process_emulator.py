@@ -107,8 +107,11 @@ class EmulatedCloud:
         self.app = app
         self.emu = app.emulator
         self.verify = True
-        self.requests = []
         self._loop = asyncio.new_event_loop()
+        self._forget_the_test()
+
+    def _forget_the_test(self):
+        self.requests = []
         self._token = self.project_id = None
         self.connect_failures = 0
         self.hosts = set([HOST])
@@ -119,10 +122,7 @@ class EmulatedCloud:
         self.emu.clock.freeze()
         self.emu.clock.set(_epoch(START))
         self.zero_timings()
-        del self.requests[:]
-        self._token = self.project_id = None
-        self.connect_failures = 0
-        self.hosts = set([HOST])
+        self._forget_the_test()
 
     def zero_timings(self):
         self.emu.update_timings(dict((name, 0) for name in self.emu.timings()))
