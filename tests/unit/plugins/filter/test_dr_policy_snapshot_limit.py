@@ -14,8 +14,6 @@ import datetime
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import snapshots_kept
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (

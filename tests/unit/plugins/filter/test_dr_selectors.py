@@ -13,8 +13,6 @@ __metaclass__ = type
 
 import pytest
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_backups import dr_policy_backups

@@ -9,7 +9,6 @@ __metaclass__ = type
 import datetime
 
 import pytest
-import requests
 
 from ansible_collections.dataprotection.evs.plugins.module_utils import client as client_mod
 from ansible_collections.dataprotection.evs.plugins.module_utils.client import (
@@ -242,8 +241,8 @@ def test_jitter_uses_rng_between_zero_and_cap():
 
 
 def test_retries_are_bounded_and_counted(make_client, cloud):
-    cloud.add_fault(method='GET', path='/volumes$', status=500, body={'error': {'code': 'EVS.2002',
-                                                                             'message': 'internal'}})
+    cloud.add_fault(method='GET', path='/volumes$', status=500,
+                    body={'error': {'code': 'EVS.2002', 'message': 'internal'}})
     client, session, sleeps = make_client()
     with pytest.raises(CloudError) as info:
         client.get('volumev2', '/volumes')
@@ -330,7 +329,7 @@ def test_parse_retry_after():
 
 # --------------------------------------------------------------- paging
 def test_paginate_links_follows_marker(make_client, cloud):
-    made = [cloud.add_volume('x')['id'] for _ in range(3)]
+    made = [cloud.add_volume('x')['id'] for index in range(3)]
     cloud.add_volume('y')
     client, session, sleeps = make_client()
     items = list(client.paginate_links('volumev2', '/volumes/detail', 'volumes', {'name': 'x'}, limit=2))
@@ -402,8 +401,8 @@ def test_aksk_secret_never_in_error(make_client, cloud):
     settings = password_settings()
     settings['auth'] = {'ak': AK, 'sk': SK, 'project_id': PROJECT_ID}
     settings['endpoints'] = {'volumev2': EVS_URL}
-    cloud.add_fault(method='GET', path='/volumes$', status=401, body={'error_msg': 'bad signature for %s' % SK,
-                                                                     'error_code': 'APIGW.0301'})
+    cloud.add_fault(method='GET', path='/volumes$', status=401,
+                    body={'error_msg': 'bad signature for %s' % SK, 'error_code': 'APIGW.0301'})
     client, session, sleeps = make_client(settings)
     with pytest.raises(CloudError) as info:
         client.get('volumev2', '/volumes')

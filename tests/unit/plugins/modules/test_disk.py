@@ -11,6 +11,7 @@ import dataclasses
 from ansible_collections.dataprotection.evs.plugins.modules.disk import DiskModule
 from ansible_collections.dataprotection.evs.plugins.modules.disk_info import DiskInfoModule
 
+
 def small_pages(monkeypatch):
     """The cloud answers lists in pages of 2 (Cinder's osapi_max_limit), so paging is exercised."""
     from evs_emulator.services import evs
