@@ -255,7 +255,7 @@ def test_connection_error_retried_for_get(make_client, cloud):
     cloud.add_fault(method='GET', path='/volumes$', drop=True, count=1)
     client, session, sleeps = make_client()
     assert client.get('volumev2', '/volumes') == {'volumes': []}
-    assert len(sleeps) == 1
+    assert len(sleeps) == 1 and [r['status'] for r in cloud.logged(path='/volumes$')] == [0, 200]
 
 
 def test_4xx_not_retried(make_client):
@@ -279,6 +279,7 @@ def test_post_lost_answer_without_recover_is_surfaced(make_client, cloud):
     assert 'may have carried it out' in info.value.message
     assert len(session.requests) == 2  # never re-sent blindly
     assert [s['name'] for s in cloud.snapshots()] == ['daily']  # and the cloud did carry it out
+    assert [r['status'] for r in cloud.logged(path='/snapshots$')] == [0]  # no answer sent
 
 
 def test_post_lost_answer_recovered_by_lookup(make_client, cloud, monkeypatch):
@@ -299,6 +300,7 @@ def test_post_lost_answer_not_found_then_retried(make_client, cloud):
     created = client.post('volumev2', '/snapshots', body, recover=lambda: lookups.append(1))
     assert created['snapshot']['name'] == 'daily' and lookups == [1]
     assert [s['id'] for s in cloud.snapshots()] == [created['snapshot']['id']]
+    assert [r['status'] for r in cloud.logged(path='/snapshots$')] == [0, 202]
 
 
 def test_post_429_retried_blindly(make_client, cloud):

@@ -161,6 +161,7 @@ def test_zone_listing_not_offered_leaves_the_check_to_the_cloud(cloud, run_modul
                     body={'itemNotFound': {'message': 'not here', 'code': 404}})
     result = run_module(DiskModule, NEW)
     assert result['changed'] and len(cloud.mutating) == 1
+    assert [r['status'] for r in cloud.logged(path='/os-availability-zone$')] == [404]
 
 
 def test_info_returns_the_cloud_time(cloud, run_module):
