@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -26,9 +28,14 @@ class ModuleExit(Exception):
 
 
 @pytest.fixture(scope='session')
-def shared_cloud(tmp_path_factory):
-    """One emulator app for the session: building one per test would cost most of the suite's time."""
-    return new_cloud(tmp_path_factory.mktemp('emulator'))
+def shared_cloud():
+    """One emulator app for the session: building one per test would cost most of the suite's time.
+    Its SQLite store lives in memory-backed /dev/shm where there is one: every request commits."""
+    state_dir = tempfile.mkdtemp(prefix='evs-unit-', dir='/dev/shm' if os.path.isdir('/dev/shm') else None)
+    cloud = new_cloud(state_dir)
+    yield cloud
+    cloud.emu.store.close()
+    shutil.rmtree(state_dir, ignore_errors=True)
 
 
 @pytest.fixture
