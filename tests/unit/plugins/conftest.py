@@ -7,20 +7,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import shutil
+import tempfile
 
 import pytest
 
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.dataprotection.evs.plugins.module_utils import module as module_base
-from ansible_collections.dataprotection.evs.plugins.module_utils.client import Client
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter
-from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import IAM, FakeCloud
+from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import AUTH, connect, new_cloud
 
-CONNECTION = {'auth': {'auth_url': IAM, 'username': 'alice', 'password': 'pa55word-secret',
-                       'user_domain_name': 'OTC-DOMAIN', 'project_name': 'eu-de'},
-              'region': 'eu-de'}
+CONNECTION = AUTH
 
 
 class ModuleExit(Exception):
@@ -30,24 +27,25 @@ class ModuleExit(Exception):
         self.failed = failed
 
 
+@pytest.fixture(scope='session')
+def shared_cloud():
+    """One emulator app for the session: building one per test would cost most of the suite's time.
+    Its SQLite store lives in memory-backed /dev/shm where there is one: every request commits."""
+    state_dir = tempfile.mkdtemp(prefix='evs-unit-', dir='/dev/shm' if os.path.isdir('/dev/shm') else None)
+    cloud = new_cloud(state_dir)
+    yield cloud
+    cloud.emu.store.close()
+    shutil.rmtree(state_dir, ignore_errors=True)
+
+
 @pytest.fixture
-def cloud(monkeypatch):
-    fake = FakeCloud()
+def cloud(monkeypatch, shared_cloud):
+    """The emulator, reset (empty, clock at START, timings 0), that the modules talk to."""
     for var in list(os.environ):
         if var.startswith('OS_'):
             monkeypatch.delenv(var)
-
-    def client_factory(settings, token_cache=None):  # each test its own cloud: no token kept between tests
-        return Client(settings, session=fake, sleeper=lambda s: None)
-
-    class NoSleepWaiter(Waiter):
-        def __init__(self, *args, **kwargs):
-            kwargs.update(sleeper=lambda s: None, clock=lambda: 0.0)
-            super(NoSleepWaiter, self).__init__(*args, **kwargs)
-
-    monkeypatch.setattr(module_base, 'Client', client_factory)
-    monkeypatch.setattr(module_base, 'Waiter', NoSleepWaiter)
-    return fake
+    shared_cloud.reset()
+    return connect(monkeypatch, shared_cloud)
 
 
 @pytest.fixture

@@ -20,27 +20,18 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_disks import dr_policy_disks
 from ansible_collections.dataprotection.evs.plugins.filter.rpo_slot import rpo_slot
+from ansible_collections.dataprotection.evs.tests.unit.plugins.filter.policy_helpers import policy, refused
+from ansible_collections.dataprotection.evs.tests.unit.plugins.filter import policy_helpers
 
 DOCS = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'docs', 'policies')
 
 
+BRONZE = {'name': 't1', 'retention': {'last': 2, 'daily': 5}, 'disks': {'metadata': {'tier': 'bronze'}}}
+
+
 def tier(**overrides):
-    base = {'name': 't1', 'failure': 'disk', 'rpo': '1d', 'retention': {'last': 2, 'daily': 5},
-            'disks': {'metadata': {'tier': 'bronze'}}}
-    base.update(overrides)
-    return dict((k, v) for k, v in base.items() if v is not None)
-
-
-def policy(*tiers, **extra):
-    result = {'name': 'shop', 'tiers': list(tiers) or [tier()]}
-    result.update(extra)
-    return result
-
-
-def refused(value):
-    with pytest.raises(AnsibleFilterError) as info:
-        dr_policy(value)
-    return str(info.value)
+    """t1 keeps 2 snapshots and 5 dailies of the disks marked bronze."""
+    return policy_helpers.tier(**dict(BRONZE, **overrides))
 
 
 @pytest.mark.parametrize('overrides, mechanisms', [

@@ -19,6 +19,7 @@ from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_disks impor
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_replication import dr_policy_replication
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import backup_schedule, backup_settings
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import normalize_retention
+from ansible_collections.dataprotection.evs.tests.unit.plugins.filter.policy_helpers import checked
 
 NOW = '2026-03-02T05:30:00Z'
 
@@ -35,12 +36,6 @@ def replication_tier(**overrides):
             'disks': {'metadata': {'tier': 'gold'}}}
     base.update(overrides)
     return base
-
-
-def checked(*tiers, **extra):
-    policy = {'name': 'shop', 'tiers': list(tiers)}
-    policy.update(extra)
-    return dr_policy(policy)
 
 
 def disk(name, tier='silver', az='eu-de-01', size=10, status='available', attachments=None, disk_id=None):

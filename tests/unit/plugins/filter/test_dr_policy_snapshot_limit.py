@@ -14,34 +14,20 @@ import datetime
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import snapshots_kept
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     format_time, normalize_retention, plan_one_disk)
+from ansible_collections.dataprotection.evs.tests.unit.plugins.filter.policy_helpers import policy, refused
+from ansible_collections.dataprotection.evs.tests.unit.plugins.filter import policy_helpers
 
 NONE = {'last': 0, 'hourly': 0, 'daily': 0, 'weekly': 0, 'monthly': 0, 'within': 0}
 FIX = 'keep at most 6 snapshots per disk; keep longer copies as backups: set snapshot_retention'
 
 
 def tier(name='t1', **overrides):
-    base = {'name': name, 'failure': 'disk', 'rpo': '1d', 'retention': {'last': 6},
-            'disks': {'metadata': {'tier': name}}}
-    base.update(overrides)
-    return dict((k, v) for k, v in base.items() if v is not None)
-
-
-def policy(*tiers, **extra):
-    result = {'name': 'shop', 'tiers': list(tiers)}
-    result.update(extra)
-    return result
-
-
-def refused(value):
-    with pytest.raises(AnsibleFilterError) as info:
-        dr_policy(value)
-    return str(info.value)
+    """A tier keeping 6 snapshots (one under the cloud's 7, for the one taken before pruning)."""
+    return policy_helpers.tier(name, **dict({'retention': {'last': 6}}, **overrides))
 
 
 def test_a_tier_keeping_7_snapshots_is_refused_with_the_fix():

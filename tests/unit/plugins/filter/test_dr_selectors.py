@@ -13,8 +13,6 @@ __metaclass__ = type
 
 import pytest
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_backups import dr_policy_backups
@@ -22,6 +20,8 @@ from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_disks impor
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_replication import dr_policy_replication
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_targets import dr_policy_targets
 from ansible_collections.dataprotection.evs.plugins.filter.dr_select_disks import dr_select_disks
+from ansible_collections.dataprotection.evs.tests.unit.plugins.filter import policy_helpers
+from ansible_collections.dataprotection.evs.tests.unit.plugins.filter.policy_helpers import checked, refused_by
 
 NOW = '2026-03-02T05:30:00Z'
 ZONES = {'eu-de-01': True, 'eu-de-02': True, 'eu-de-03': True}
@@ -37,19 +37,7 @@ DISKS = [disk('db01', backup='yes', tier='gold'), disk('app01', tier='bronze'), 
 
 
 def tier(disks, **overrides):
-    base = {'name': 'bronze', 'failure': 'disk', 'rpo': '1d', 'retention': {'last': 2}, 'disks': disks}
-    base.update(overrides)
-    return base
-
-
-def checked(*tiers):
-    return dr_policy({'name': 'shop', 'tiers': list(tiers)})
-
-
-def refused(function, *args, **kwargs):
-    with pytest.raises(AnsibleFilterError) as info:
-        function(*args, **kwargs)
-    return str(info.value)
+    return policy_helpers.tier(**dict({'name': 'bronze', 'disks': disks}, **overrides))
 
 
 # -- the selector is checked before anything else -------------------------------
@@ -74,13 +62,13 @@ def refused(function, *args, **kwargs):
     ({'everything': True}, 'unknown keys everything'),
 ])
 def test_a_selector_that_does_not_say_exactly_which_disks_is_refused(selector, reason):
-    message = refused(dr_policy, {'name': 'shop', 'tiers': [tier(selector)]})
+    message = refused_by(dr_policy, {'name': 'shop', 'tiers': [tier(selector)]})
     assert reason in message
     assert 'nothing was changed' in message
 
 
 def test_the_refusal_says_how_to_select_every_disk():
-    assert 'all_disks: true for every disk of the project' in refused(dr_policy, {'name': 'shop', 'tiers': [tier({})]})
+    assert 'all_disks: true for every disk of the project' in refused_by(dr_policy, {'name': 'shop', 'tiers': [tier({})]})
 
 
 def test_metadata_matches_only_disks_that_carry_the_key_with_that_text():
@@ -125,10 +113,10 @@ def test_after_a_failover_the_former_production_disk_is_the_dr_side():
 
 
 def test_naming_or_listing_a_dr_replica_is_refused():
-    message = refused(dr_policy_targets, [PROD, TWIN], checked(tier({'ids': ['id-twin']})), NOW, pairs=[PAIR])
+    message = refused_by(dr_policy_targets, [PROD, TWIN], checked(tier({'ids': ['id-twin']})), NOW, pairs=[PAIR])
     assert 'lists disk id id-twin, which is the DR replica of replication pair disk-id-db01' in message
     renamed = dict(TWIN, name='db01-dr')
-    message = refused(dr_policy_targets, [PROD, renamed], checked(tier({'names': ['db01-dr']})), NOW, pairs=[PAIR])
+    message = refused_by(dr_policy_targets, [PROD, renamed], checked(tier({'names': ['db01-dr']})), NOW, pairs=[PAIR])
     assert "names disk 'db01-dr', which is the DR replica of replication pair disk-id-db01" in message
     # after a failover the name is the production disk's again: the one in eu-de-02
     assert dr_policy_targets([PROD, TWIN], checked(tier({'names': ['db01']})), NOW, pairs=[FAILED_OVER])[0][
@@ -156,7 +144,7 @@ def test_backups_replication_and_the_audit_leave_the_dr_twin_out():
 ])
 def test_the_snapshot_selector_is_checked_like_a_tier(selector, reason):
     # an empty disk list: the playbook checks the selector before its first request
-    message = refused(dr_select_disks, [], selector, what='snapshot_selector')
+    message = refused_by(dr_select_disks, [], selector, what='snapshot_selector')
     assert reason in message and 'nothing was changed' in message
 
 
@@ -188,7 +176,7 @@ def backup_policy(**retention):
 
 @pytest.mark.parametrize('vault_size', [5, 9, 10485761, -1])
 def test_a_vault_size_outside_what_cbr_accepts_is_refused(vault_size):
-    message = refused(dr_policy_backups, DISKS, backup_policy(last=7), NOW, vault_size=vault_size)
+    message = refused_by(dr_policy_backups, DISKS, backup_policy(last=7), NOW, vault_size=vault_size)
     assert 'is outside what CBR accepts (10 to 10485760 GB)' in message
 
 
@@ -200,7 +188,7 @@ def test_a_vault_size_in_range_is_kept():
 
 def test_disks_too_large_for_one_vault_are_refused():
     huge = [dict(d, size=3000000) for d in DISKS]
-    assert 'more than the 10485760 GB CBR allows' in refused(dr_policy_backups, huge, backup_policy(last=7), NOW)
+    assert 'more than the 10485760 GB CBR allows' in refused_by(dr_policy_backups, huge, backup_policy(last=7), NOW)
 
 
 @pytest.mark.parametrize('retention, reason', [
@@ -209,14 +197,14 @@ def test_disks_too_large_for_one_vault_are_refused():
     ({'last': 100000}, 'max_backups must be -1 or 1 to 99999 for CBR, not 100000'),
 ])
 def test_a_retention_outside_what_cbr_accepts_is_refused(retention, reason):
-    message = refused(dr_policy_backups, DISKS, backup_policy(**retention), NOW)
+    message = refused_by(dr_policy_backups, DISKS, backup_policy(**retention), NOW)
     assert "tier 'silver': its retention needs a CBR policy with " + reason in message
 
 
 def test_an_unknown_secondary_az_is_refused():
     gold = tier({'metadata': {'tier': 'gold'}}, name='gold', failure='az', rpo=0, secondary_az='eu-de-09',
                 retention=None)
-    message = refused(dr_policy_replication, DISKS, checked(gold), zones=ZONES)
+    message = refused_by(dr_policy_replication, DISKS, checked(gold), zones=ZONES)
     assert 'secondary_az eu-de-09 is not an availability zone of this region (it has eu-de-01, eu-de-02, eu-de-03)' \
         in message
     ok = dict(gold, secondary_az='eu-de-02')

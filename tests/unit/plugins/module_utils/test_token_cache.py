@@ -2,7 +2,8 @@
 # Copyright (c) dataprotection.evs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The token kept between tasks, attacked: every test is a way the cache could hand a token to
-the wrong caller, keep it too long, leak it, or keep a refused one."""
+the wrong caller, keep it too long, leak it, or keep a refused one. ``cloud`` is the shared
+in-process emulator (conftest), reset for each test."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -19,7 +20,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils import token_ca
 from ansible_collections.dataprotection.evs.plugins.module_utils.client import Client
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
-from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import AUTH, use_emulator
+from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import AUTH
 
 
 class Clock:
@@ -28,11 +29,6 @@ class Clock:
 
     def __call__(self):
         return self.now
-
-
-@pytest.fixture
-def cloud(monkeypatch, tmp_path):
-    return use_emulator(monkeypatch, tmp_path / 'emulator')
 
 
 @pytest.fixture

@@ -6,9 +6,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import dataclasses
+
 from ansible_collections.dataprotection.evs.plugins.modules.disk import DiskModule
 from ansible_collections.dataprotection.evs.plugins.modules.disk_info import DiskInfoModule
-from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse
+
+
+def small_pages(monkeypatch):
+    """The cloud answers lists in pages of 2 (Cinder's osapi_max_limit), so paging is exercised."""
+    from evs_emulator.services import evs
+    monkeypatch.setattr(evs, 'LIST_RULES', dataclasses.replace(evs.LIST_RULES, max_limit=2))
+
 
 NEW = {'name': 'db01', 'availability_zone': 'eu-de-01', 'size': 10, 'volume_type': 'SSD',
        'metadata': {'backup': 'daily'}}
@@ -56,7 +64,7 @@ def test_resize_up_and_shrink_refused(cloud, run_module):
     assert predicted['diff'] == {'before': {'size': 10}, 'after': {'size': 20}}
     grown = run_module(DiskModule, {'name': 'db01', 'size': 20})
     assert grown['changed'] and grown['disk']['size'] == 20 and grown['disk']['status'] == 'available'
-    assert cloud.mutating[0].body == {'os-extend': {'new_size': 20}} and disk['size'] == 20
+    assert cloud.mutating[0].body == {'os-extend': {'new_size': 20}} and cloud.volume(disk['id'])['size'] == 20
 
 
 def test_fixed_fields_cannot_change(cloud, run_module):
@@ -76,7 +84,7 @@ def test_disks_sharing_a_name_are_told_apart_by_availability_zone(cloud, run_mod
 
 
 def test_unset_description_is_not_a_change(cloud, run_module):
-    cloud.add_volume('db01', description=None)
+    cloud.add_volume('db01')  # the cloud answers an unset description as ''
     assert run_module(DiskModule, {'name': 'db01', 'description': ''})['changed'] is False
     changed = run_module(DiskModule, {'name': 'db01', 'description': 'hello'})
     assert changed['changed'] and cloud.mutating[0].method == 'PUT'
@@ -86,13 +94,14 @@ def test_unset_description_is_not_a_change(cloud, run_module):
 def test_metadata_purge_keeps_system_keys(cloud, run_module):
     disk = cloud.add_volume('db01', metadata={'__system__encrypted': '0', 'old': '1'})
     result = run_module(DiskModule, {'name': 'db01', 'metadata': {'new': '2'}, 'purge_metadata': True})
-    assert result['changed'] and disk['metadata'] == {'__system__encrypted': '0', 'new': '2'}
+    assert result['changed'] and cloud.volume(disk['id'])['metadata'] == {'__system__encrypted': '0', 'new': '2'}
 
 
 def test_delete_refusals_and_cascade(cloud, run_module):
-    cloud.add_volume('attached', status='in-use')
+    attached = cloud.add_volume('attached', status='in-use')
     refused = run_module(DiskModule, {'name': 'attached', 'state': 'absent'})
-    assert refused['failed'] and 'attached to server srv-1; detach it first' in refused['msg']
+    assert refused['failed'] and 'attached to server %s; detach it first' % attached['attachments'][0]['server_id'] \
+        in refused['msg']
     disk = cloud.add_volume('db01')
     cloud.add_snapshot(disk, 'daily')
     cloud.add_snapshot(disk, 'weekly')
@@ -101,7 +110,7 @@ def test_delete_refusals_and_cascade(cloud, run_module):
     assert 'delete_snapshots: true' in refused['msg'] and cloud.mutating == []
     deleted = run_module(DiskModule, {'name': 'db01', 'state': 'absent', 'delete_snapshots': True})
     assert deleted['changed'] and cloud.mutating[0].params == {'cascade': 'true'}
-    assert disk['id'] not in cloud.volumes and cloud.snapshots == {}
+    assert cloud.volume(disk['id']) is None and cloud.snapshots() == []
     again = run_module(DiskModule, {'name': 'db01', 'state': 'absent'})
     assert again['changed'] is False
 
@@ -117,17 +126,18 @@ def test_disk_by_id(cloud, run_module):
     assert result['disk']['id'] == disk['id'] and result['changed'] is False
 
 
-def test_disk_info_filters_and_paging(cloud, run_module):
+def test_disk_info_filters_and_paging(cloud, run_module, monkeypatch):
+    small_pages(monkeypatch)
     for i in range(5):
         cloud.add_volume('d%d' % i, az='eu-de-0%d' % (1 + i % 2), metadata={'backup': 'daily'} if i % 2 else {})
     everything = run_module(DiskInfoModule, {})
     assert len(everything['disks']) == 5 and everything['changed'] is False
-    assert len([r for r in cloud.requests if r.path.endswith('/volumes/detail')]) == 3  # pages of 2
+    assert len([r for r in cloud.requests if r.path.endswith('/volumes/detail')]) == 3  # pages of 2 (above)
     daily = run_module(DiskInfoModule, {'metadata': {'backup': 'daily'}})
     assert sorted(d['name'] for d in daily['disks']) == ['d1', 'd3']
     zone = run_module(DiskInfoModule, {'availability_zone': 'eu-de-01', 'name': 'd2'})
     assert [d['name'] for d in zone['disks']] == ['d2']
-    target = cloud.volumes[sorted(cloud.volumes)[0]]
+    target = everything['disks'][0]
     by_id = run_module(DiskInfoModule, {'id': target['id']})
     assert [d['id'] for d in by_id['disks']] == [target['id']]
     assert run_module(DiskInfoModule, {'id': target['id'], 'status': 'in-use'})['disks'] == []
@@ -138,6 +148,7 @@ def test_unknown_zone_and_type_refused_before_create(cloud, run_module):
     bad_zone = run_module(DiskModule, dict(NEW, availability_zone='eu-de-99'))
     assert bad_zone['failed'] and 'availability zone eu-de-99 does not exist (known: eu-de-01, eu-de-02, eu-de-03)' \
         in bad_zone['msg']
+    cloud.admin('POST', '/outages', {'availability_zone': 'eu-de-03'})
     down = run_module(DiskModule, dict(NEW, availability_zone='eu-de-03'))
     assert down['failed'] and 'availability zone eu-de-03 is not available' in down['msg']
     bad_type = run_module(DiskModule, dict(NEW, volume_type='FLOPPY'))
@@ -146,10 +157,11 @@ def test_unknown_zone_and_type_refused_before_create(cloud, run_module):
 
 
 def test_zone_listing_not_offered_leaves_the_check_to_the_cloud(cloud, run_module):
-    cloud.fail_next.append(('GET', '/os-availability-zone$', FakeResponse(
-        404, {'itemNotFound': {'message': 'not here', 'code': 404}})))
+    cloud.add_fault(method='GET', path='/os-availability-zone$', status=404,
+                    body={'itemNotFound': {'message': 'not here', 'code': 404}})
     result = run_module(DiskModule, NEW)
     assert result['changed'] and len(cloud.mutating) == 1
+    assert [r['status'] for r in cloud.logged(path='/os-availability-zone$')] == [404]
 
 
 def test_info_returns_the_cloud_time(cloud, run_module):
@@ -159,25 +171,25 @@ def test_info_returns_the_cloud_time(cloud, run_module):
 
 def test_a_disk_whose_only_snapshot_a_backup_left_is_deleted_with_it(cloud, run_module):
     disk = cloud.add_volume('db01')
-    made = cloud.add_snapshot(disk, 'autobk_snapshot_vbs_1f2e')
+    made = cloud.add_backup_snapshot(disk)
     planned = run_module(DiskModule, {'name': 'db01', 'state': 'absent'}, check=True)
     assert planned['changed'] and cloud.mutating == []
     deleted = run_module(DiskModule, {'name': 'db01', 'state': 'absent'})
     assert deleted['changed'] and [r.params for r in cloud.mutating] == [{'cascade': 'true'}]
-    assert disk['id'] not in cloud.volumes and made['id'] not in cloud.snapshots
+    assert cloud.volume(disk['id']) is None and cloud.snapshot(made['id']) is None
 
 
 def test_a_users_snapshot_still_refuses_the_delete_and_a_backups_is_not_named(cloud, run_module):
     disk = cloud.add_volume('db01')
     cloud.add_snapshot(disk, 'daily')
-    cloud.add_snapshot(disk, 'manualbk_snapshot_vbs_1f2e')
+    cloud.add_backup_snapshot(disk)
     refused = run_module(DiskModule, {'name': 'db01', 'state': 'absent'})
     assert refused['failed'] and 'has 1 snapshot(s) (daily)' in refused['msg'] and cloud.mutating == []
 
 
 def test_no_disk_is_made_from_the_snapshot_a_backup_left(cloud, run_module):
     disk = cloud.add_volume('db01')
-    cloud.add_snapshot(disk, 'autobk_snapshot_1f2e')
-    refused = run_module(DiskModule, {'name': 'copy', 'snapshot': 'autobk_snapshot_1f2e',
+    made = cloud.add_backup_snapshot(disk)
+    refused = run_module(DiskModule, {'name': 'copy', 'snapshot': made['name'],
                                       'availability_zone': 'eu-de-01'})
     assert refused['failed'] and 'made by a backup' in refused['msg'] and cloud.mutating == []

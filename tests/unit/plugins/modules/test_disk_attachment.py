@@ -12,7 +12,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (
     attachment_of, is_system_disk, next_free_device)
 from ansible_collections.dataprotection.evs.plugins.modules.disk_attachment import DiskAttachmentModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import (
-    AUTH, api, drop_answer, use_emulator)
+    AUTH, api, drop_answer)
 
 
 def test_next_free_device_is_the_clouds_choice():
@@ -51,8 +51,8 @@ def test_bad_input_refused_before_any_request(cloud, run_module, args, message):
 
 # --- against the emulator's app in-process (skipped without the emulator package)
 @pytest.fixture
-def emulator(monkeypatch, tmp_path):
-    return use_emulator(monkeypatch, tmp_path)
+def emulator(cloud):
+    return cloud
 
 
 @pytest.fixture

@@ -20,16 +20,15 @@ from ansible_collections.dataprotection.evs.plugins.modules.protection_group imp
 from ansible_collections.dataprotection.evs.plugins.modules.protection_group_info import ProtectionGroupInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.replication_pair import ReplicationPairModule
 from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_info import ReplicationPairInfoModule
-from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse
 from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import (
-    AUTH, api, drop_answer, use_emulator)
+    AUTH, api, drop_answer)
 
 pytest.importorskip('evs_emulator.app')
 
 
 @pytest.fixture
-def emulator(monkeypatch, tmp_path):
-    return use_emulator(monkeypatch, tmp_path)
+def emulator(cloud):
+    return cloud
 
 
 @pytest.fixture
@@ -191,21 +190,11 @@ def test_wait_false_returns_the_transitional_status(emulator, run):
 def test_lost_create_answer_is_resolved_by_name(emulator, run, monkeypatch):
     """The create reached the cloud but its answer was lost: the module looks the group up
     by name instead of creating a second one."""
-    original = emulator.request
-    state = {'dropped': False}
-
-    def drop_first_create(method, url, data=None, headers=None, timeout=None, allow_redirects=True):
-        answer = original(method, url, data, headers, timeout, allow_redirects)
-        if method == 'POST' and url.endswith('/server-groups') and not state['dropped']:
-            state['dropped'] = True
-            return FakeResponse(504, {'error_msg': 'gateway timeout', 'error_code': 'APIGW.0201'})
-        return answer
-
-    monkeypatch.setattr(emulator, 'request', drop_first_create)
+    state = drop_answer(emulator, monkeypatch, 'POST', '/server-groups')
     created = run(ProtectionGroupModule, {'name': 'pg', 'source_availability_zone': 'eu-de-01',
                                           'target_availability_zone': 'eu-de-02', 'vpc': 'vpc-default'})
     assert created['changed'] and created['protection_group']['status'] == 'available', created
-    assert len([r for r in emulator.mutating if r.path.endswith('/server-groups')]) == 1
+    assert state['dropped'] == 1 and len([r for r in emulator.mutating if r.path.endswith('/server-groups')]) == 1
 
 
 @pytest.mark.parametrize('args, method, suffix, expect', [

@@ -6,11 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import requests
-
 from ansible_collections.dataprotection.evs.plugins.modules.snapshot import SnapshotModule
 from ansible_collections.dataprotection.evs.plugins.modules.snapshot_info import SnapshotInfoModule
-from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse
 
 
 def test_create_idempotent_check_and_diff(cloud, run_module):
@@ -40,11 +37,11 @@ def test_update_description_and_metadata_merge(cloud, run_module):
     disk = cloud.add_volume('db01')
     snap = cloud.add_snapshot(disk, 'daily', metadata={'keep': '1'})
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'metadata': {'new': 'x'}}, diff=True)
-    assert result['changed'] and snap['metadata'] == {'keep': '1', 'new': 'x'}
+    assert result['changed'] and cloud.snapshot(snap['id'])['metadata'] == {'keep': '1', 'new': 'x'}
     assert result['diff'] == {'before': {'metadata': {'keep': '1'}}, 'after': {'metadata': {'keep': '1', 'new': 'x'}}}
     purge = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'metadata': {'new': 'x'},
                                         'purge_metadata': True})
-    assert purge['changed'] and snap['metadata'] == {'new': 'x'}
+    assert purge['changed'] and cloud.snapshot(snap['id'])['metadata'] == {'new': 'x'}
 
 
 def test_in_use_disk_needs_force(cloud, run_module):
@@ -77,14 +74,14 @@ def test_delete_and_absent_again(cloud, run_module):
     predicted = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'state': 'absent'}, check=True)
     assert predicted['changed'] and cloud.mutating == []
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'state': 'absent'})
-    assert result['changed'] and cloud.snapshots == {}
+    assert result['changed'] and cloud.snapshots() == []
     again = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'state': 'absent'})
     assert again['changed'] is False and len(cloud.mutating) == 1
 
 
 def test_delete_refused_in_wrong_status(cloud, run_module):
     disk = cloud.add_volume('db01')
-    cloud.add_snapshot(disk, 'daily', status='backing-up')
+    cloud.add_snapshot(disk, 'daily', status='backing-up')  # e.g. while a backup is made of it
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'state': 'absent'})
     assert result['failed'] and result['msg'] == "snapshot 'daily' of disk 'db01' cannot be deleted: it is backing-up"
     assert cloud.mutating == []
@@ -92,27 +89,25 @@ def test_delete_refused_in_wrong_status(cloud, run_module):
 
 def test_cloud_refusal_in_user_terms(cloud, run_module):
     cloud.add_volume('db01')
-    cloud.fail_next.append(('POST', '/snapshots$', FakeResponse(
-        400, {'error': {'code': 'EVS.1034', 'message': 'snapshot quota exceeded'}}, {'X-Request-Id': 'req-9'})))
+    cloud.add_fault(method='POST', path='/snapshots$', status=400, count=1,
+                    body={'error': {'code': 'EVS.1034', 'message': 'snapshot quota exceeded'}})
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
     assert result['failed']
     assert result['msg'] == "snapshot 'daily' of disk 'db01' cannot be created: snapshot quota exceeded"
+    (refused,) = cloud.logged(method='POST', path='/snapshots$')
     assert result['error'] == {'status': 400, 'code': 'EVS.1034', 'message': 'snapshot quota exceeded',
-                               'request_id': 'req-9'}
+                               'request_id': refused['request_id']}
 
 
 def test_lost_create_answer_is_found_by_name_not_resent(cloud, run_module):
     disk = cloud.add_volume('db01')
-
-    def create_then_lose(req):
-        cloud.create_snapshot(req)
-        raise requests.exceptions.ReadTimeout('read timed out')
-
-    cloud.fail_next.append(('POST', '/snapshots$', create_then_lose))
+    # the cloud creates the snapshot, then the connection closes before its answer
+    cloud.add_fault(method='POST', path='/snapshots$', drop_answer=True, count=1)
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
     assert result['changed'] and not result['failed']
     assert len([r for r in cloud.mutating if r.path.endswith('/snapshots')]) == 1
-    assert len([s for s in cloud.snapshots.values() if s['volume_id'] == disk['id']]) == 1
+    assert [r['status'] for r in cloud.logged(method='POST', path='/snapshots$')] == [0]  # done, answer lost
+    assert len(cloud.snapshots(volume_id=disk['id'])) == 1
 
 
 def test_bad_option_values_send_nothing(cloud, run_module):
@@ -125,10 +120,10 @@ def test_bad_option_values_send_nothing(cloud, run_module):
 def test_info_filters_and_sorts(cloud, run_module):
     disk = cloud.add_volume('db01')
     other = cloud.add_volume('db02')
-    cloud.add_snapshot(disk, 'a', created_at='2026-11-20T00:00:00.000000', metadata={'policy': 'daily'})
-    cloud.add_snapshot(disk, 'b', created_at='2026-11-22T00:00:00.000000', metadata={'policy': 'daily'})
-    cloud.add_snapshot(disk, 'c', created_at='2026-11-21T00:00:00.000000')
-    cloud.add_snapshot(other, 'd', created_at='2026-11-23T00:00:00.000000', metadata={'policy': 'daily'})
+    cloud.add_snapshot(disk, 'a', metadata={'policy': 'daily'})  # made in this order, a second apart
+    cloud.add_snapshot(disk, 'c')
+    cloud.add_snapshot(disk, 'b', metadata={'policy': 'daily'})
+    cloud.add_snapshot(other, 'd', metadata={'policy': 'daily'})
     result = run_module(SnapshotInfoModule, {'disk': 'db01'})
     assert [s['name'] for s in result['snapshots']] == ['b', 'c', 'a'] and result['changed'] is False
     oldest = run_module(SnapshotInfoModule, {'disk': 'db01', 'sort': 'oldest_first', 'metadata': {'policy': 'daily'}})
@@ -149,7 +144,7 @@ def test_empty_names_refused(cloud, run_module):
 
 def test_rerun_waits_for_a_snapshot_still_creating(cloud, run_module):
     disk = cloud.add_volume('db01')
-    snap = cloud.add_snapshot(disk, 'slow', status='creating', _pending=3)
+    snap = cloud.add_snapshot(disk, 'slow', takes=30)
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'slow'})
     assert result['changed'] is False and result['snapshot']['status'] == 'available'
     assert result['snapshot']['id'] == snap['id'] and cloud.mutating == []
@@ -157,24 +152,24 @@ def test_rerun_waits_for_a_snapshot_still_creating(cloud, run_module):
 
 def test_rerun_with_wait_false_reports_the_transitional_snapshot(cloud, run_module):
     disk = cloud.add_volume('db01')
-    cloud.add_snapshot(disk, 'slow', status='creating', _pending=3)
+    cloud.add_snapshot(disk, 'slow', takes=30)
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'slow', 'wait': False})
     assert result['changed'] is False and result['snapshot']['status'] == 'creating'
 
 
 def test_absent_waits_for_a_snapshot_already_deleting(cloud, run_module):
     disk = cloud.add_volume('db01')
-    cloud.add_snapshot(disk, 'old', status='deleting', _pending=2)
+    cloud.start_delete(cloud.add_snapshot(disk, 'old'), takes=20)
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'old', 'state': 'absent'})
     assert result['changed'] is False and result['snapshot'] is None
-    assert cloud.mutating == [] and cloud.snapshots == {}
+    assert cloud.mutating == [] and cloud.snapshots() == []
 
 
 def test_failure_after_an_accepted_change_reports_changed(cloud, run_module):
     disk = cloud.add_volume('db01')
     cloud.add_snapshot(disk, 'daily')
-    cloud.fail_next.append(('PUT', '/metadata$', FakeResponse(
-        400, {'error': {'code': 'EVS.9999', 'message': 'metadata refused'}})))
+    cloud.add_fault(method='PUT', path='/metadata$', status=400, count=1,
+                    body={'error': {'code': 'EVS.9999', 'message': 'metadata refused'}})
     result = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'description': 'new',
                                          'metadata': {'a': 'b'}})
     assert result['failed'] and result['changed'] is True  # the description was updated
@@ -189,19 +184,19 @@ def test_failure_without_any_change_reports_unchanged(cloud, run_module):
 
 def test_the_snapshot_a_backup_left_is_hidden_flagged_and_never_deleted(cloud, run_module):
     disk = cloud.add_volume('db01')
-    cloud.add_snapshot(disk, 'mine', created_at='2026-11-24T00:00:00.000000')
-    made = cloud.add_snapshot(disk, 'manualbk_snapshot_vbs_1f2e', created_at='2026-11-25T00:00:00.000000')
+    cloud.add_snapshot(disk, 'mine')
+    made = cloud.add_backup_snapshot(disk)
     listed = run_module(SnapshotInfoModule, {'disk': 'db01'})
     assert [(s['name'], s['made_by_backup']) for s in listed['snapshots']] == [('mine', False)]
     everything = run_module(SnapshotInfoModule, {'disk': 'db01', 'include_backup_snapshots': True})
     assert [(s['name'], s['made_by_backup']) for s in everything['snapshots']] == [
-        ('manualbk_snapshot_vbs_1f2e', True), ('mine', False)]
+        (made['name'], True), ('mine', False)]
     sent = len(cloud.requests)
     by_name = run_module(SnapshotModule, {'disk': 'db01', 'name': made['name'], 'state': 'absent'})
     assert by_name['failed'] and 'made by a backup' in by_name['msg'] and len(cloud.requests) == sent
     by_id = run_module(SnapshotModule, {'disk': 'db01', 'name': made['id'], 'state': 'absent'})
     assert by_id['failed'] and 'made by a backup' in by_id['msg'] and cloud.mutating == []
-    assert made['id'] in cloud.snapshots
+    assert cloud.snapshot(made['id']) is not None
 
 
 def test_an_eighth_snapshot_of_a_disk_is_refused_before_any_request(cloud, run_module):
@@ -217,24 +212,25 @@ def test_snapshots_made_by_backups_do_not_count(cloud, run_module):
     disk = cloud.add_volume('db01')
     for index in range(6):
         cloud.add_snapshot(disk, 'old%d' % index)
-    cloud.add_snapshot(disk, 'autobk_snapshot_0001')
+    cloud.add_backup_snapshot(disk)
     created = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
     assert created['changed'] and len(cloud.mutating) == 1
 
 
 def test_a_snapshot_being_created_is_waited_for_first(cloud, run_module):
     disk = cloud.add_volume('db01')
-    other = cloud.add_snapshot(disk, 'other', status='creating', _pending=3)
+    other = cloud.add_snapshot(disk, 'other', takes=30)
     created = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily'})
     assert created['changed'] and created['snapshot']['status'] == 'available'
-    # the fake cloud refuses a second snapshot while one is creating: one POST, accepted
+    # the cloud refuses a second snapshot while one is creating: one POST, accepted
     posts = [r for r in cloud.mutating if r.method == 'POST']
-    assert len(posts) == 1 and other['status'] == 'available'
+    assert len(posts) == 1 and cloud.snapshot(other['id'])['status'] == 'available'
+    assert [r['status'] for r in cloud.logged(method='POST', path='/snapshots$')] == [202, 202]  # setup's, ours
 
 
 def test_without_wait_a_busy_disk_is_refused_before_any_request(cloud, run_module):
     disk = cloud.add_volume('db01')
-    cloud.add_snapshot(disk, 'other', status='creating', _pending=3)
+    cloud.add_snapshot(disk, 'other', takes=30)
     refused = run_module(SnapshotModule, {'disk': 'db01', 'name': 'daily', 'wait': False})
     assert refused['failed'] and cloud.mutating == []
     assert "snapshot 'other' of the disk is being created" in refused['msg'] and 'wait: true' in refused['msg']

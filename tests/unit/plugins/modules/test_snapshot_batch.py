@@ -7,7 +7,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.modules.snapshot_batch import READ_ONE_BY_ONE, SnapshotBatchModule
-from ansible_collections.dataprotection.evs.tests.unit.plugins.fake_cloud import FakeResponse
 
 
 def _batch(disks, name='daily', **extra):
@@ -53,7 +52,7 @@ def test_many_disks_are_read_with_one_listing(cloud, run_module):
     result = run_module(SnapshotBatchModule, {'snapshots': _batch([d['id'] for d in disks])})
     assert result['changed'] is False and cloud.mutating == []
     paths = [r.path for r in _gets(cloud)]
-    # one listing of disks and of snapshots (the fake cloud pages by 2), not one lookup per disk
+    # one listing of disks and of snapshots, not one lookup per disk
     assert not any('/volumes/' in p and not p.endswith('/detail') for p in paths)
     assert not any('/snapshots/' in p and not p.endswith('/detail') for p in paths)
 
@@ -80,31 +79,33 @@ def test_bad_input_is_refused_before_any_request(cloud, run_module):
     assert twice['failed'] and cloud.requests == [] and 'both name' in twice['msg']
 
 
-def test_a_failure_after_the_start_does_not_stop_the_others(cloud, run_module):
+def test_a_failure_after_the_start_does_not_stop_the_others(cloud, run_module, monkeypatch):
     disks = [cloud.add_volume('d%d' % i) for i in range(3)]
-    refused = {'count': 0}
-    original = cloud.create_snapshot
+    original = cloud.request
 
-    def quota_on_second(req):
-        refused['count'] += 1
-        if refused['count'] == 2:
-            return FakeResponse(413, {'overLimit': {'code': 'EVS.0005', 'message': 'quota exceeded'}})
-        return original(req)
+    def quota_after_the_first(method, url, *args, **kwargs):
+        answer = original(method, url, *args, **kwargs)
+        if method == 'POST' and url.endswith('/snapshots') and answer.status_code == 202:
+            # another client takes the project's last snapshot quota, until the next snapshot asks
+            cloud.add_fault(method='POST', path='/snapshots$', status=413, count=1, body={'overLimit': {
+                'code': 'EVS.0005', 'message': 'Maximum number of snapshots allowed exceeded.', 'retryAfter': '0'}})
+            monkeypatch.setattr(cloud, 'request', original)
+        return answer
 
-    cloud.create_snapshot = quota_on_second
+    monkeypatch.setattr(cloud, 'request', quota_after_the_first)
     result = run_module(SnapshotBatchModule, {'snapshots': _batch([d['name'] for d in disks])})
     assert result['failed'] and result['changed'] is True
     assert result['msg'].startswith('1 of 3 snapshots failed')
     assert "snapshot 'daily' of disk 'd1' cannot be created" in result['msg'] and 'EVS.0005' in result['msg']
     states = [(r['failed'], r['changed']) for r in result['snapshots']]
     assert states == [(False, True), (True, False), (False, True)]
-    assert len([s for s in cloud.snapshots.values() if s['status'] == 'available']) == 2
+    assert sorted(s['volume_id'] for s in cloud.snapshots(status='available')) == sorted(
+        [disks[0]['id'], disks[2]['id']])
 
 
 def test_creating_snapshot_is_waited_for_not_taken_again(cloud, run_module):
     disk = cloud.add_volume('d0')
-    snap = cloud.add_snapshot(disk, 'daily', status='creating')
-    snap['_pending'] = 2
+    cloud.add_snapshot(disk, 'daily', takes=30)
     result = run_module(SnapshotBatchModule, {'snapshots': _batch(['d0'])})
     assert result['changed'] is False and cloud.mutating == []
     assert result['snapshots'][0]['action'] == 'wait' and result['snapshots'][0]['snapshot']['status'] == 'available'
@@ -112,8 +113,7 @@ def test_creating_snapshot_is_waited_for_not_taken_again(cloud, run_module):
 
 def test_timeout_names_what_is_pending(cloud, run_module):
     disk = cloud.add_volume('d0')
-    snap = cloud.add_snapshot(disk, 'daily', status='creating')
-    snap['_pending'] = 10 ** 6
+    cloud.add_snapshot(disk, 'daily', takes=10 ** 6)
     result = run_module(SnapshotBatchModule, {'snapshots': _batch(['d0']), 'wait_timeout': 0})
     assert result['failed'] and cloud.mutating == []
     assert "waiting for 1 of 1 snapshots to become available: snapshot 'daily' of disk 'd0' (creating)" in result['msg']
@@ -123,7 +123,7 @@ def test_update_metadata_and_delete(cloud, run_module):
     disks = [cloud.add_volume('d%d' % i) for i in range(2)]
     snaps = [cloud.add_snapshot(d, 'daily', metadata={'keep': '1'}) for d in disks]
     updated = run_module(SnapshotBatchModule, {'snapshots': _batch(['d0', 'd1'], metadata={'new': 'x'})}, diff=True)
-    assert updated['changed'] and all(s['metadata'] == {'keep': '1', 'new': 'x'} for s in snaps)
+    assert updated['changed'] and all(cloud.snapshot(s['id'])['metadata'] == {'keep': '1', 'new': 'x'} for s in snaps)
     assert updated['diff']['before']["snapshot 'daily' of disk 'd0'"] == {'metadata': {'keep': '1'}}
 
     del cloud.requests[:]
@@ -133,7 +133,7 @@ def test_update_metadata_and_delete(cloud, run_module):
     assert cloud.mutating == [] and [r['action'] for r in predicted['snapshots']] == ['delete', 'delete', 'none']
     deleted = run_module(SnapshotBatchModule, {'state': 'absent', 'snapshots': [
         {'disk': 'd0', 'name': snaps[0]['id']}, {'disk': 'd1', 'name': 'daily'}, {'disk': 'nope', 'name': 'x'}]})
-    assert deleted['changed'] and cloud.snapshots == {}
+    assert deleted['changed'] and cloud.snapshots() == []
     assert [r.method for r in cloud.mutating] == ['DELETE', 'DELETE']
 
 
@@ -143,7 +143,7 @@ def test_a_snapshot_of_another_disk_is_never_deleted(cloud, run_module):
     theirs = cloud.add_snapshot(other, 'daily')
     cloud.add_snapshot(mine, 'other-name')
     result = run_module(SnapshotBatchModule, {'state': 'absent', 'snapshots': [{'disk': 'mine', 'name': theirs['id']}]})
-    assert result['changed'] is False and cloud.mutating == [] and theirs['id'] in cloud.snapshots
+    assert result['changed'] is False and cloud.mutating == [] and cloud.snapshot(theirs['id']) is not None
 
 
 def test_disks_short_form_with_shared_options(cloud, run_module):
@@ -189,10 +189,11 @@ def test_a_snapshot_of_the_name_that_the_owner_did_not_make_is_never_adopted(clo
         # only the third disk's snapshot is taken, with the owner's marks; the others are untouched
         assert [(r.method, r.body['snapshot']['volume_id'], r.body['snapshot']['metadata']) for r in cloud.mutating] == (
             [] if check else [('POST', disks[2]['id'], OWNER)])
-        assert hand_made['metadata'] == {'by': 'alice'} and others['metadata']['dp_evs_tier'] == 'weekly'
+        assert cloud.snapshot(hand_made['id'])['metadata'] == {'by': 'alice'}
+        assert cloud.snapshot(others['id'])['metadata']['dp_evs_tier'] == 'weekly'
     deleted = run_module(SnapshotBatchModule, {'state': 'absent', 'owner_metadata': OWNER, 'snapshots': [
         {'disk': 'd0', 'name': hand_made['id']}, {'disk': 'd1', 'name': others['id']}]})
-    assert deleted['failed'] and hand_made['id'] in cloud.snapshots and others['id'] in cloud.snapshots
+    assert deleted['failed'] and cloud.snapshot(hand_made['id']) and cloud.snapshot(others['id'])
     assert not [r for r in cloud.mutating if r.method == 'DELETE']
 
 
@@ -203,7 +204,7 @@ def test_the_owners_own_snapshot_is_kept_updated_and_deleted(cloud, run_module):
     assert again['changed'] is False and cloud.mutating == []
     gone = run_module(SnapshotBatchModule, {'state': 'absent', 'snapshots': [
         {'disk': 'd0', 'name': own['id'], 'owner_metadata': OWNER}]})
-    assert gone['changed'] and own['id'] not in cloud.snapshots
+    assert gone['changed'] and cloud.snapshot(own['id']) is None
 
 
 def test_a_batch_that_gives_a_disk_more_than_7_snapshots_is_refused_before_any_request(cloud, run_module):
@@ -220,13 +221,14 @@ def test_a_batch_that_gives_a_disk_more_than_7_snapshots_is_refused_before_any_r
 
 def test_two_snapshots_of_one_disk_are_taken_one_after_the_other(cloud, run_module):
     disk = cloud.add_volume('db01')
-    cloud.add_snapshot(disk, 'running', status='creating', _pending=4)
+    cloud.add_snapshot(disk, 'running', takes=30)
     args = {'snapshots': _batch(['db01']) + _batch(['db01'], name='weekly')}
     refused = run_module(SnapshotBatchModule, dict(args, wait=False))
     assert refused['failed'] and cloud.mutating == []
     assert "snapshot 'running' of the disk is being created" in refused['msg']
     assert 'this batch takes another snapshot of the disk first' in refused['msg']
-    # with wait (the default) each waits for the one before; the fake cloud refuses any overlap
+    # with wait (the default) each waits for the one before; the cloud refuses any overlap
+    cloud.taking('snapshot.create', 30)
     created = run_module(SnapshotBatchModule, args)
     assert created['changed'] and [r['action'] for r in created['snapshots']] == ['create', 'create']
     assert [r.method for r in cloud.mutating] == ['POST', 'POST']
