@@ -9,7 +9,7 @@ source ../setup_emulator/files/runme_env.sh
 flags=("$@")
 python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
 # verify CONTEXT [--posts N] [--unread]: what the cloud saw since the mark (verify.py)
-verify() { "$python" verify.py "$integration_config" "$@"; }
+verify() { "$python" verify.py "$(cd ../.. && pwd)/integration_config.yml" "$@"; }
 verify_args=()
 failed=()
 # a case that fails is named and the next one runs: all of them are shown at the end
