@@ -56,7 +56,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter, is_failure_status
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter, WaitTimeout, is_failure_status
 
 
 def connection_argument_spec():
@@ -156,9 +156,14 @@ class EvsModule:
     kind = 'resource'
     #: the keys of a returned resource (a check-mode prediction has the same)
     result_fields = ()
+    #: the module's action plugin waits in steps of ``progress_interval`` (plugin_utils/waiting.py):
+    #: only for a module whose rerun resumes a wait it gave up on
+    waits_in_steps = False
 
     def __init__(self):
         spec = connection_argument_spec()
+        if self.waits_in_steps:
+            spec['progress_interval'] = dict(type='int', default=60)
         spec.update(copy.deepcopy(self.argument_spec))
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
         self.params = self.module.params
@@ -235,9 +240,16 @@ class EvsModule:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         failure = None
         try:
+            if (self.params.get('progress_interval') or 0) < 0:
+                raise ResourceError('progress_interval must be 0 (no progress lines) or more seconds, not %d'
+                                    % self.params['progress_interval'])
             self.validate()
             self.settings = resolve_settings(self.params)
             result = self.run()
+        except WaitTimeout as exc:
+            # what the action plugin needs to go on waiting in the next step (plugin_utils/waiting.py)
+            failure = dict(exc.result, msg=exc.msg, error=exc.error_dict(), timed_out=dict(
+                waiting_for=exc.label, to_become=exc.wanted, last_status=exc.last_status))
         except ResourceError as exc:
             failure = dict(exc.result, msg=exc.msg, error=exc.error_dict())
         except CloudError as exc:

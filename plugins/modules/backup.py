@@ -68,6 +68,7 @@ extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
   - dataprotection.evs.concurrency
+  - dataprotection.evs.progress
 notes:
   - The backup of an attached (C(in-use)) disk is crash-consistent. While it runs, the disk
     shows the status C(backing-up).
@@ -172,6 +173,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import R
 
 
 class BackupModule(ResourceModule):
+    waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
         disk=dict(type='str', aliases=['volume'], required=True),

@@ -55,6 +55,7 @@ extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
   - dataprotection.evs.restore_record
+  - dataprotection.evs.progress
 '''
 
 EXAMPLES = r'''
@@ -108,6 +109,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record 
 
 
 class BackupRestoreModule(EvsModule):
+    waits_in_steps = True
     argument_spec = dict(
         backup=dict(type='str', required=True),
         backend=dict(type='str', choices=['cbr', 'vbs'], default='cbr'),

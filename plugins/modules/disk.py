@@ -77,6 +77,7 @@ extends_documentation_fragment:
   - dataprotection.evs.metadata
   - dataprotection.evs.attributes
   - dataprotection.evs.concurrency
+  - dataprotection.evs.progress
 notes:
   - A disk attached to a server (C(in-use)) is never deleted; detach it first.
 '''
@@ -200,6 +201,7 @@ FIXED_FIELDS = ('availability_zone', 'volume_type', 'multiattach')
 
 
 class DiskModule(ResourceModule):
+    waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),

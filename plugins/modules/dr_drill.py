@@ -40,6 +40,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.progress
 '''
 
 EXAMPLES = r'''
@@ -94,6 +95,7 @@ DRILL_DELETABLE = ('available', 'error', 'error-deleting')
 
 
 class DrDrillModule(SdrsMixin, ResourceModule):
+    waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
         protection_group=dict(type='str', required=True),

@@ -48,6 +48,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.progress
 '''
 
 EXAMPLES = r'''
@@ -112,6 +113,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
 
 
 class ProtectedInstanceModule(SdrsMixin, ResourceModule):
+    waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
         protection_group=dict(type='str', required=True),

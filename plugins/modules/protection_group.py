@@ -79,6 +79,7 @@ extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
   - dataprotection.evs.concurrency
+  - dataprotection.evs.progress
 '''
 
 EXAMPLES = r'''
@@ -204,6 +205,7 @@ ACCEPTED = {
 
 
 class ProtectionGroupModule(SdrsMixin, ResourceModule):
+    waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),

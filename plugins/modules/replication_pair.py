@@ -56,6 +56,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.progress
 '''
 
 EXAMPLES = r'''
@@ -131,6 +132,7 @@ PAIR_STABLE = ('available', 'protected', 'failed-over', 'starting', 'stopping', 
 
 
 class ReplicationPairModule(SdrsMixin, ResourceModule):
+    waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
         protection_group=dict(type='str', required=True),

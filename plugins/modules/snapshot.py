@@ -52,6 +52,7 @@ extends_documentation_fragment:
   - dataprotection.evs.metadata
   - dataprotection.evs.attributes
   - dataprotection.evs.concurrency
+  - dataprotection.evs.progress
 '''
 
 EXAMPLES = r'''
@@ -134,6 +135,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import R
 
 
 class SnapshotModule(ResourceModule):
+    waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
         disk=dict(type='str', aliases=['volume'], required=True),

@@ -35,6 +35,7 @@ extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
   - dataprotection.evs.restore_record
+  - dataprotection.evs.progress
 '''
 
 EXAMPLES = r'''
@@ -91,6 +92,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record 
 
 
 class SnapshotRollbackModule(EvsModule):
+    waits_in_steps = True
     argument_spec = dict(
         snapshot=dict(type='str', required=True),
         disk=dict(type='str', aliases=['volume']),
