@@ -77,14 +77,21 @@ def stored_token(emu, token: str | None) -> dict | None:
     """The stored record of a token that was issued and not revoked, expired or not."""
     if not token:
         return None
-    record = emu.store.get(TOKEN_KIND, _token_key(token))
-    return None if not record or record.get("revoked") else record
+    key = _token_key(token)
+    record = emu.token_records.get(key)
+    if record is None:
+        record = emu.store.get(TOKEN_KIND, key)
+        if record is None:
+            return None
+        emu.remember_token(key, record)
+    return None if record.get("revoked") else record
 
 
 def revoke_token(emu, token: str) -> bool:
     record = find_token(emu, token)
     if record is None:
         return False
+    emu.forget_token(_token_key(token))  # read again from the store (also if this transaction rolls back)
     emu.store.put(TOKEN_KIND, _token_key(token), record | {"revoked": True}, project_id=record.get("project_id"))
     return True
 

@@ -19,6 +19,7 @@ class UnknownTiming(ValueError):
 
 class Emulator:
     TIMINGS_KEY = "timings"
+    TOKEN_RECORDS_KEPT = 10_000
     OUTAGES_KEY = "outages"
 
     def __init__(self, config: Config, state_dir: str | Path, catalog_templates: list | None = None):
@@ -34,6 +35,9 @@ class Emulator:
         # This process is the only writer of the state dir, so small settings read on every
         # request are kept in memory and written through to the store.
         self._timing_overrides = self.store.meta_get(self.TIMINGS_KEY, {})
+        # Every authenticated request looks its token up: the records read from the store are kept
+        # here (a token's record changes only when it is revoked, which forgets it).
+        self.token_records: dict[str, dict] = {}
         self._outages = self.store.meta_get(self.OUTAGES_KEY, [])
 
     def now(self) -> float:
@@ -74,6 +78,14 @@ class Emulator:
             return False
         self._set_outages([z for z in self._outages if z != az])
         return True
+
+    def remember_token(self, key: str, record: dict) -> None:
+        if len(self.token_records) >= self.TOKEN_RECORDS_KEPT:
+            self.token_records.clear()
+        self.token_records[key] = record
+
+    def forget_token(self, key: str) -> None:
+        self.token_records.pop(key, None)
 
     # -- reset ------------------------------------------------------------
     def reset(self) -> None:

@@ -44,9 +44,14 @@ def required_object(body: dict, key: str, invalid: Callable[[str], errors.ApiErr
 
 
 def base_url(request: Request) -> str:
-    """Scheme and host the client used, e.g. http://127.0.0.1:8080."""
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
-    return f"{request.url.scheme}://{host}"
+    """Scheme and host the client used, e.g. http://127.0.0.1:8080. Read from the ASGI scope:
+    starlette's ``request.url`` parses a whole URL, a tenth of an authenticated GET's time."""
+    scope = request.scope
+    host = request.headers.get("host")
+    if not host:
+        server_host, port = scope.get("server") or ("localhost", None)
+        host = server_host if port is None else f"{server_host}:{port}"
+    return f"{scope.get('scheme', 'http')}://{host}"
 
 
 def mount_url(request: Request) -> str:
