@@ -18,6 +18,8 @@ BASE_PAGES = {
                                        'Ansible Configuration Settings'),
     'playbooks_intro': ('playbook_guide/playbooks_intro.html', 'Ansible playbooks'),
     'inventory': ('inventory_guide/intro_inventory.html', 'How to build your inventory'),
+    # a module with an action plugin (its wait in steps) says so and links to what one is
+    'action_plugins': ('plugins/action.html#action-plugins', 'Action plugins'),
 }
 
 
