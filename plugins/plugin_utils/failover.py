@@ -12,24 +12,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.parsing.convert_bool import boolean
-
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     GROUP_TRANSITIONAL, group_steps, with_group_state)
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, require_records
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, confirmed, require_records
 
 # what the user asks for (failover_action)
 REQUESTS = ('planned', 'failover', 'failback')
-
-
-def _confirmed(confirm):
-    """The confirmation as Ansible's ``bool`` filter reads it (``-e failover_confirm=true`` is a
-    string); anything it does not read as true (a typo, a dict...) is no confirmation."""
-    try:
-        return boolean(confirm, strict=False)
-    except TypeError:
-        return False
 
 
 def _selectors(name):
@@ -91,7 +80,7 @@ def _plan_group(groups, selector, request, confirm, zones):
     reprotect = request == 'failback' and group['protection'] != 'enabled'
     plan = {'name': selector, 'id': group.get('id'), 'group': group, 'request': request,
             'from_az': group['production_az'], 'to_az': to_az, 'production_up': zone_up(group['production_az']),
-            'confirmed': _confirmed(confirm), 'switch': False, 'unconfirmed': None,
+            'confirmed': confirmed(confirm), 'switch': False, 'unconfirmed': None,
             # the protection_group module's options that make the switch
             'production_az': to_az, 'protection': 'enabled' if request == 'failback' else None,
             'allow_unplanned_failover': request == 'failover'}
