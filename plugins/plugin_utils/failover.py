@@ -37,7 +37,12 @@ def _find(groups, selector):
     if len(matches) > 1:
         return None, ('%d protection groups are named %s; give the id (%s); nothing was changed'
                       % (len(matches), selector, ', '.join(sorted(str(g.get('id')) for g in matches))))
-    return with_group_state(matches[0]), None
+    group = matches[0]
+    for field in ('source_availability_zone', 'target_availability_zone'):
+        if not isinstance(group.get(field), str) or not group[field]:
+            raise RetentionError('protection group %s has %s %r, not an availability zone; give the groups as '
+                                 'protection_group_info returns them' % (selector, field, group.get(field)))
+    return with_group_state(group), None
 
 
 def _zone_refusal(group, request, to_az, zone_up):

@@ -281,12 +281,14 @@ def restore_step(plan, disk, existing=None, confirm=False, detach=False, request
     refusal stops it. ``existing`` are the disks named as the new disk (``target=new``): one a
     restore made is an earlier run's, any other is refused. ``confirm`` and ``detach`` are the
     role's variables, read as Ansible's ``bool`` filter reads them."""
-    if not isinstance(plan, dict) or plan.get('target') not in TARGETS or plan.get('mechanism') not in MECHANISMS:
+    if (not isinstance(plan, dict) or plan.get('target') not in TARGETS or plan.get('mechanism') not in MECHANISMS
+            or not isinstance(plan.get('source_copy'), dict) or not isinstance(plan.get('new_disk_name'), str)
+            or not isinstance(plan.get('notes') or [], list) or not all(isinstance(n, str) for n in plan.get('notes') or [])):
         raise RetentionError('plan must be a restore plan (dr_restore_plan), not %r' % (plan,))
     if not isinstance(disk, dict) or not disk.get('id'):
         raise RetentionError('the disk must be a dict with an id (as disk_info returns it), not %r' % (disk,))
     named = require_records(existing, 'the disks named as the new disk', optional=True) if plan['target'] == 'new' else []
-    earlier = [d for d in named if RESTORED_FROM in (d.get('metadata') or {})]
+    earlier = [d for d in named if isinstance(d.get('metadata'), dict) and RESTORED_FROM in d['metadata']]
     copy, label = plan['source_copy'], disk.get('name') or disk['id']
     attachments = require_records(disk.get('attachments'), 'the disk\'s attachments', optional=True)
     overwrite = plan['target'] == 'original' and plan.get('record') == 'restore'

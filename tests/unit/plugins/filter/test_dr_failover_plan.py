@@ -169,3 +169,10 @@ def test_a_request_that_names_nothing_or_no_action_is_refused(kwargs):
 def test_groups_that_are_not_the_info_modules_list_are_refused(groups):
     with pytest.raises(AnsibleFilterError, match='protection groups must be a list of dicts'):
         dr_failover_plan(groups, name='shop-gold', action='planned')
+
+
+@pytest.mark.parametrize('zone', [None, '', ['eu-de-01']])
+def test_a_group_without_its_zones_is_refused(zone):
+    broken = dict(group(), source_availability_zone=zone)
+    with pytest.raises(AnsibleFilterError, match='has source_availability_zone .*, not an availability zone'):
+        dr_failover_plan([broken], name='shop-gold', action='failback')
