@@ -108,6 +108,68 @@ def with_instance_sides(instance):
     return instance
 
 
+def _status_refusal(label, what, status, allowed):
+    return ResourceError('%s %s in status %s (only in %s)' % (label, what, status, ', '.join(allowed)))
+
+
+def group_steps(current, changes, allow_unplanned_failover, zone_down):
+    """The group actions, in order, that bring the group ``current`` (``with_group_state``) to
+    ``changes`` (``protection``, ``production_az``): tuples (action, body, status it settles in,
+    priority station it leaves or None). Raises ResourceError for a change the group's status or
+    zones do not allow. ``zone_down(zone)`` tells whether EVS lists ``zone`` as unavailable.
+
+    The protection_group module applies these steps; the dr_failover_plan filter decides with them
+    before the failover role sends anything, so both refuse the same switches in the same words."""
+    label, status = describe_group(current), current.get('status')
+    steps = []
+    protection = changes.get('protection')
+    if protection == 'enabled':
+        if not current.get('replication_num'):
+            raise ResourceError('%s: protection cannot be enabled without replication pairs' % label)
+        if status not in CAN_START + CAN_REPROTECT:
+            raise _status_refusal(label + ':', 'protection cannot be enabled', status, CAN_START + CAN_REPROTECT)
+        for zone in (current['production_az'], current['dr_az']):
+            if zone_down(zone):
+                raise ResourceError('%s: protection cannot be enabled while availability zone %s is '
+                                    'unavailable' % (label, zone))
+        steps.append(('start-server-group', {}, 'protected', None))
+    wanted_az = changes.get('production_az')
+    if wanted_az is not None:
+        zones = (current['source_availability_zone'], current['target_availability_zone'])
+        if wanted_az not in zones:
+            raise ResourceError('%s: production_az must be %s or %s, not %s'
+                                % (label, zones[0], zones[1], wanted_az))
+        station = 'source' if wanted_az == zones[0] else 'target'
+        # a planned failover that failed (error-reversing) also leaves only the unplanned one
+        reason = ('the production availability zone %s is unavailable' % current['production_az']
+                  if zone_down(current['production_az'])
+                  else 'a planned failover failed (status error-reversing)' if status == 'error-reversing'
+                  else None)
+        if reason:
+            if not allow_unplanned_failover:
+                raise ResourceError(
+                    '%s: %s, so a planned failover to %s is not possible; set allow_unplanned_failover: true '
+                    'to fail over (replication stops until protection is enabled again)'
+                    % (label, reason, wanted_az))
+            if status not in CAN_FAILOVER:
+                raise _status_refusal(label, 'cannot fail over', status, CAN_FAILOVER)
+            steps.append(('failover-server-group', {}, 'failed-over', station))
+        else:
+            if zone_down(wanted_az):
+                raise ResourceError('%s cannot switch to %s: that availability zone is unavailable'
+                                    % (label, wanted_az))
+            if status not in CAN_REVERSE and not steps:
+                hint = ('set protection: enabled first' if status in CAN_START + CAN_REPROTECT
+                        else 'it is %s (a planned failover starts from %s)' % (status, ', '.join(CAN_REVERSE)))
+                raise ResourceError('%s: a planned failover to %s needs protection; %s' % (label, wanted_az, hint))
+            steps.append(('reverse-server-group', {'priority_station': station}, 'protected', station))
+    if protection == 'disabled':
+        if status not in CAN_STOP and not steps:
+            raise _status_refusal(label + ':', 'protection cannot be disabled', status, CAN_STOP)
+        steps.append(('stop-server-group', {}, 'available', None))
+    return steps
+
+
 class SDRS:
     """Calls of the SDRS v1 API (and a VPC / server lookup) through one ``Client``."""
 

@@ -190,8 +190,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import only_match
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
-    CAN_FAILOVER, CAN_REPROTECT, CAN_REVERSE, CAN_START, CAN_STOP, GROUP_DELETABLE, GROUP_FIELDS,
-    GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, with_group_state)
+    GROUP_DELETABLE, GROUP_FIELDS, GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, group_steps,
+    with_group_state)
 
 CREATE_ONLY = ('source_availability_zone', 'target_availability_zone')
 # after a lost answer, does the re-read group show that the action was carried out?
@@ -308,54 +308,7 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
 
     def plan_steps(self, current, changes):
         """The group actions, in order, that bring ``current`` to ``changes``; refuses impossible ones."""
-        label, status = self.label(current), current.get('status')
-        steps = []
-        protection = changes.get('protection')
-        if protection == 'enabled':
-            if not current.get('replication_num'):
-                raise ResourceError('%s: protection cannot be enabled without replication pairs' % label)
-            if status not in CAN_START + CAN_REPROTECT:
-                raise ResourceError('%s: protection cannot be enabled in status %s' % (label, status))
-            for zone in (current['production_az'], current['dr_az']):
-                if self.zone_down(zone):
-                    raise ResourceError('%s: protection cannot be enabled while availability zone %s is '
-                                        'unavailable' % (label, zone))
-            steps.append(('start-server-group', {}, 'protected', None))
-        wanted_az = changes.get('production_az')
-        if wanted_az is not None:
-            zones = (current['source_availability_zone'], current['target_availability_zone'])
-            if wanted_az not in zones:
-                raise ResourceError('%s: production_az must be %s or %s, not %s'
-                                    % (label, zones[0], zones[1], wanted_az))
-            station = 'source' if wanted_az == zones[0] else 'target'
-            # a planned failover that failed (error-reversing) also leaves only the unplanned one
-            reason = ('the production availability zone %s is unavailable' % current['production_az']
-                      if self.zone_down(current['production_az'])
-                      else 'a planned failover failed (status error-reversing)' if status == 'error-reversing'
-                      else None)
-            if reason:
-                if not self.params['allow_unplanned_failover']:
-                    raise ResourceError(
-                        '%s: %s, so a planned failover to %s is not possible; set allow_unplanned_failover: true '
-                        'to fail over (replication stops until protection is enabled again)'
-                        % (label, reason, wanted_az))
-                if status not in CAN_FAILOVER:
-                    raise ResourceError('%s cannot fail over in status %s' % (label, status))
-                steps.append(('failover-server-group', {}, 'failed-over', station))
-            else:
-                if self.zone_down(wanted_az):
-                    raise ResourceError('%s cannot switch to %s: that availability zone is unavailable'
-                                        % (label, wanted_az))
-                if status not in CAN_REVERSE and not steps:
-                    hint = ('set protection: enabled first' if status in CAN_START + CAN_REPROTECT
-                            else 'it is %s' % status)
-                    raise ResourceError('%s: a planned failover to %s needs protection; %s' % (label, wanted_az, hint))
-                steps.append(('reverse-server-group', {'priority_station': station}, 'protected', station))
-        if protection == 'disabled':
-            if status not in CAN_STOP and not steps:
-                raise ResourceError('%s: protection cannot be disabled in status %s' % (label, status))
-            steps.append(('stop-server-group', {}, 'available', None))
-        return steps
+        return group_steps(current, changes, self.params['allow_unplanned_failover'], self.zone_down)
 
     def predict_update(self, current, changes):
         resource = dict(current)

@@ -11,7 +11,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
 from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import BACKUP_RESTORE, ROLLBACK
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    RetentionError, format_time, parse_time, require_records)
+    RetentionError, confirmed, format_time, parse_time, require_records)
 
 # Metadata a restored disk does not take over from its source: the collection's own bookkeeping
 # (restore and rollback records of the source, drill marks that would let a drill's cleanup delete
@@ -249,3 +249,78 @@ def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zone
     if now:
         result['copy_age_seconds'] = int((parse_time(now, 'the cloud time') - parse_time(copy['created'])).total_seconds())
     return result
+
+
+def _attached_to(attachments):
+    return ', '.join('%s at %s' % (a.get('server_id'), a.get('device')) for a in attachments)
+
+
+def _what_happens(plan, existing, confirm, request_id):
+    """The restore role's plan in words: what this run does with the copy."""
+    record = plan.get('record')
+    if record == 'done':
+        return ('onto the original disk: already done, request %s wrote this copy onto it; nothing to do'
+                % request_id)
+    if record == 'running':
+        return ('onto the original disk: the restore of this copy recorded on the disk still runs; %s'
+                % ('waiting for it' if confirm else 'nothing to do'))
+    if plan['target'] == 'original':
+        return 'onto the original disk by %s%s' % (
+            'snapshot rollback' if plan['mechanism'] == 'snapshot' else 'backup restore',
+            ', overwriting what it holds now' if confirm
+            else ', which would overwrite what it holds now; NOT DONE: restore_confirm is not true')
+    if existing:
+        return ('already done: disk %s in %s was restored from %s; nothing to do'
+                % (plan['new_disk_name'], existing.get('availability_zone'), existing['metadata'][RESTORED_FROM]))
+    return 'into a new disk %s in %s; the original is untouched' % (plan['new_disk_name'], plan['availability_zone'])
+
+
+def restore_step(plan, disk, existing=None, confirm=False, detach=False, request_id=None):
+    """What the restore role does with ``plan`` (``restore_plan``'s) for ``disk``: create the new
+    disk, write the copy onto the disk, or nothing (done before, or not confirmed), and which
+    refusal stops it. ``existing`` are the disks named as the new disk (``target=new``): one a
+    restore made is an earlier run's, any other is refused. ``confirm`` and ``detach`` are the
+    role's variables, read as Ansible's ``bool`` filter reads them."""
+    if (not isinstance(plan, dict) or plan.get('target') not in TARGETS or plan.get('mechanism') not in MECHANISMS
+            or not isinstance(plan.get('source_copy'), dict) or not isinstance(plan.get('new_disk_name'), str)
+            or not isinstance(plan.get('notes') or [], list) or not all(isinstance(n, str) for n in plan.get('notes') or [])):
+        raise RetentionError('plan must be a restore plan (dr_restore_plan), not %r' % (plan,))
+    if not isinstance(disk, dict) or not disk.get('id'):
+        raise RetentionError('the disk must be a dict with an id (as disk_info returns it), not %r' % (disk,))
+    named = require_records(existing, 'the disks named as the new disk', optional=True) if plan['target'] == 'new' else []
+    earlier = [d for d in named if isinstance(d.get('metadata'), dict) and RESTORED_FROM in d['metadata']]
+    copy, label = plan['source_copy'], disk.get('name') or disk['id']
+    attachments = require_records(disk.get('attachments'), 'the disk\'s attachments', optional=True)
+    overwrite = plan['target'] == 'original' and plan.get('record') == 'restore'
+    is_confirmed = confirmed(confirm)
+    step = {
+        'create': plan['target'] == 'new' and not named,
+        'write': plan['target'] == 'original' and is_confirmed,
+        'existing': earlier[0] if earlier else None,
+        'needs_detach': overwrite and is_confirmed and bool(attachments),
+        'attachments': attachments,
+        'attached_to': _attached_to(attachments),
+        'done': plan['target'] == 'new' or is_confirmed or not overwrite,
+        'name_taken': None, 'unconfirmed': None, 'attached': None,
+    }
+    if len(earlier) < len(named):
+        step['name_taken'] = ('a disk named %s exists and was not made by a restore (no %s in its metadata); choose '
+                              'another name with restore_new_disk_name; nothing was changed'
+                              % (plan['new_disk_name'], RESTORED_FROM))
+    if overwrite and not is_confirmed:
+        step['unconfirmed'] = ('restoring disk %s onto itself from %s %s overwrites what it holds now and needs '
+                               'restore_confirm=true (it is %s); nothing was changed'
+                               % (label, plan['mechanism'], copy.get('name'), confirm))
+    if step['needs_detach'] and not confirmed(detach):
+        step['attached'] = ('disk %s is attached to %s; the cloud writes a %s back only onto a detached disk: set '
+                            'restore_detach=true to detach it, restore it and attach it again at the same device '
+                            '(stop what uses the disk first); nothing was changed'
+                            % (label, step['attached_to'], plan['mechanism']))
+    step['summary'] = (
+        'restore disk %s (%s, %s%s) from %s %s (%s) taken %s, the newest usable copy at or before %s (%s s old), %s.%s'
+        % (label, disk['id'], disk.get('availability_zone'), '' if plan.get('disk_zone_up') else ', zone unavailable',
+           plan['mechanism'], copy.get('name'), copy.get('backend', 'evs'), copy.get('created'),
+           plan.get('restore_before'), plan.get('copy_age_seconds'),
+           _what_happens(plan, step['existing'], is_confirmed, request_id),
+           (' ' + '. '.join(plan['notes'])) if plan.get('notes') else ''))
+    return step

@@ -31,6 +31,8 @@ import datetime
 import gc
 import re
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
 
 PERIODS = ('hourly', 'daily', 'weekly', 'monthly', 'yearly')
@@ -45,6 +47,15 @@ _TIME_RE = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?
 
 class RetentionError(ValueError):
     """A retention, duration or time the rule cannot use; the message says why."""
+
+
+def confirmed(value):
+    """A confirmation variable as Ansible's ``bool`` filter reads it (``-e x_confirm=true`` is a
+    string); anything it does not read as true (a typo, a list...) is no confirmation."""
+    try:
+        return boolean(value, strict=False)
+    except TypeError:
+        return False
 
 
 def require_records(value, what, optional=False):

@@ -206,10 +206,45 @@ def test_dr_role_variables_refuses_bad_arguments_cleanly(names, role_path, prefi
     call_cleanly("dr_role_variables", names, role_path, prefix=prefix)
 
 
+GROUPS = [{"id": "g1", "name": "shop-gold", "status": "protected", "priority_station": "source",
+           "source_availability_zone": "eu-de-01", "target_availability_zone": "eu-de-02", "replication_num": 1}]
+
+
+@st.composite
+def broken_records(draw, records):
+    """``records`` with one value anywhere replaced by an arbitrary one."""
+    path = draw(st.sampled_from(list(paths(records))))
+    return replaced(records, path, draw(json_like))
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(groups=st.one_of(broken_records(GROUPS), json_like), name=st.one_of(st.just("shop-gold"), json_like),
+       action=st.one_of(st.sampled_from(["planned", "failover", "failback"]), json_like), confirm=json_like,
+       zones=st.one_of(st.just({"eu-de-01": False}), json_like))
+def test_dr_failover_plan_refuses_bad_arguments_cleanly(groups, name, action, confirm, zones):
+    call_cleanly("dr_failover_plan", groups, name, action, confirm, zones)
+
+
+RESTORE_PLAN = {"mechanism": "snapshot", "action": "rollback", "target": "original", "record": "restore",
+                "source_copy": {"id": "s1", "name": "snap-01", "created": NOW}, "availability_zone": "eu-de-01",
+                "disk_zone_up": True, "new_disk_name": "db01-restored", "notes": ["a note"], "copy_age_seconds": 5}
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(plan=st.one_of(broken_records(RESTORE_PLAN), broken_records(dict(RESTORE_PLAN, target="new")), json_like),
+       disk=st.one_of(broken_records(dict(DISKS[0], attachments=[{"server_id": "s", "device": "/dev/vdb"}])), json_like),
+       existing=st.one_of(broken_records([{"name": "db01-restored", "metadata": {"dp_evs_restored_from": "s1"}}]),
+                          json_like),
+       confirm=json_like, detach=json_like)
+def test_dr_restore_step_refuses_bad_arguments_cleanly(plan, disk, existing, confirm, detach):
+    call_cleanly("dr_restore_step", plan, disk, existing=existing, confirm=confirm, detach=detach)
+
+
 def test_every_filter_is_fuzzed():
     fuzzed = {"dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
               "dr_restore_point", "dr_audit", "dr_snapshot_batch", "dr_policy_backups", "dr_policy_replication",
-              "dr_restore_plan", "dr_select_disks", "dr_drill_marked", "dr_failover_metadata", "dr_role_variables"}
+              "dr_restore_plan", "dr_select_disks", "dr_drill_marked", "dr_failover_metadata", "dr_role_variables",
+              "dr_failover_plan", "dr_restore_step"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above

@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Deciding a failover: which protection group switches where, or why not, before any request.
+
+The decision is the protection_group module's own (``group_steps``) plus what the failover role
+asks of a user on top: a planned failover and a failback need both zones, a switch needs the
+confirmation, a switch already done is nothing to do.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
+    GROUP_TRANSITIONAL, group_steps, with_group_state)
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, confirmed, require_records
+
+# what the user asks for (failover_action)
+REQUESTS = ('planned', 'failover', 'failback')
+
+
+def _selectors(name):
+    names = [name] if isinstance(name, str) else name
+    if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) and n for n in names):
+        raise RetentionError('name must name the protection group (its name or id, or a list of them), not %r; '
+                             'nothing was changed' % (name,))
+    return list(names)
+
+
+def _find(groups, selector):
+    """(group, None) or (None, why not) for the group whose id or else name is ``selector``."""
+    matches = [g for g in groups if g.get('id') == selector] or [g for g in groups if g.get('name') == selector]
+    if not matches:
+        return None, 'protection group %s does not exist; nothing was changed' % selector
+    if len(matches) > 1:
+        return None, ('%d protection groups are named %s; give the id (%s); nothing was changed'
+                      % (len(matches), selector, ', '.join(sorted(str(g.get('id')) for g in matches))))
+    group = matches[0]
+    for field in ('source_availability_zone', 'target_availability_zone'):
+        if not isinstance(group.get(field), str) or not group[field]:
+            raise RetentionError('protection group %s has %s %r, not an availability zone; give the groups as '
+                                 'protection_group_info returns them' % (selector, field, group.get(field)))
+    return with_group_state(group), None
+
+
+def _zone_refusal(group, request, to_az, zone_up):
+    """Why the zones do not allow the switch (None when they do), in the failover role's words."""
+    if not zone_up(to_az):
+        return 'cannot switch to %s: that availability zone is unavailable' % to_az
+    if request == 'failover' or zone_up(group['production_az']):
+        return None
+    if request == 'planned':
+        return ('a planned failover needs both zones and the production zone %s is unavailable; run '
+                'failover_action=failover (unplanned: replication stops until a failback re-protects)'
+                % group['production_az'])
+    return ('a failback re-protects from %s and needs both zones; %s is not back yet'
+            % (group['production_az'], to_az))
+
+
+def _steps_text(case, group, to_az):
+    production = group['production_az']
+    return {
+        'done': 'nothing to do, production is already %s' % to_az,
+        'reprotect': ('re-protect (replicate %s back onto %s, overwriting what the old side holds), then switch '
+                      'production to %s (planned, no data lost)' % (production, to_az, to_az)),
+        'back': 'switch production back to %s (planned, no data lost)' % to_az,
+        'planned': ('switch production to %s (planned, both zones up: no data lost, replication goes on; servers '
+                    'in %s start)' % (to_az, to_az)),
+        'unplanned': ('%s is down; make %s production (unplanned: replication stops; a failback re-protects and '
+                      'switches back once %s is back)' % (production, to_az, production)),
+    }[case]
+
+
+def _plan_group(groups, selector, request, confirm, zones):
+    group, missing = _find(groups, selector)
+    if missing:
+        return {'name': selector, 'action': 'refused', 'refused': missing, 'switch': False}
+
+    def zone_up(zone):
+        return zones.get(zone) is not False
+
+    to_az = group['source_availability_zone'] if request == 'failback' else group['target_availability_zone']
+    reprotect = request == 'failback' and group['protection'] != 'enabled'
+    plan = {'name': selector, 'id': group.get('id'), 'group': group, 'request': request,
+            'from_az': group['production_az'], 'to_az': to_az, 'production_up': zone_up(group['production_az']),
+            'confirmed': confirmed(confirm), 'switch': False, 'unconfirmed': None,
+            # the protection_group module's options that make the switch
+            'production_az': to_az, 'protection': 'enabled' if request == 'failback' else None,
+            'allow_unplanned_failover': request == 'failover'}
+    if group['production_az'] == to_az and not reprotect:
+        plan.update(action='none', case='done')
+    else:
+        refusal = _zone_refusal(group, request, to_az, zone_up)
+        # a group in a transitional status is waited for by the module, which decides once it settled
+        if refusal is None and group.get('status') not in GROUP_TRANSITIONAL:
+            changes = {'production_az': to_az} if group['production_az'] != to_az else {}
+            if reprotect:
+                changes['protection'] = 'enabled'
+            try:
+                group_steps(group, changes, plan['allow_unplanned_failover'], lambda zone: not zone_up(zone))
+            except ResourceError as exc:
+                return dict(plan, action='refused', refused='%s; nothing was changed' % exc)
+        if refusal:
+            return dict(plan, action='refused', refused='%s: %s; nothing was changed' % (selector, refusal))
+        case = (('reprotect' if reprotect else 'back') if request == 'failback'
+                else 'planned' if plan['production_up'] else 'unplanned')
+        plan.update(action='failback' if request == 'failback' else 'failover', case=case, switch=plan['confirmed'])
+        if not plan['confirmed']:
+            plan['unconfirmed'] = ('%s of protection group %s to %s needs failover_confirm=true (it is %s); the plan '
+                                   'is above; nothing was changed' % (request, group.get('name'), to_az, confirm))
+    plan['summary'] = (
+        'protection group %s (%s, protection %s): production is %s%s, DR is %s. %s: %s%s'
+        % (group.get('name'), group.get('status'), group['protection'], group['production_az'],
+           '' if plan['production_up'] else ' (unavailable)', group['dr_az'], request,
+           _steps_text(plan['case'], group, to_az),
+           '. NOT DONE: failover_confirm is not true' if plan['unconfirmed'] else ''))
+    return plan
+
+
+def failover_plan(groups, name, action, confirm=False, zones=None):
+    """Per protection group named by ``name`` (a name or id, or a list of them), the plan of the
+    failover ``action`` (planned, failover or failback): its ``action`` (failover, failback, none,
+    refused) and, refused, why; ``switch`` only when it is confirmed and needed."""
+    if action not in REQUESTS:
+        raise RetentionError('action must be one of %s, not %r; nothing was changed' % (', '.join(REQUESTS), action))
+    selectors = _selectors(name)
+    if zones is None:
+        zones = {}
+    if not isinstance(zones, dict):
+        raise RetentionError('zones must be a dict of zone name to availability (disk_info zones), not %r' % (zones,))
+    groups = require_records(groups, 'the protection groups', optional=True)
+    return [_plan_group(groups, selector, action, confirm, zones) for selector in selectors]
