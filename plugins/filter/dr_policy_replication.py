@@ -77,7 +77,8 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, replication_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.replication import replication_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
