@@ -225,7 +225,10 @@ def select_disks(disks, tier, policy=None, pairs=None, missing=None):
     wanted = check_selector(tier.get('disks'), where + '.disks', problems)
     if problems:
         raise PolicyError((policy or {}).get('name', '(unnamed)'), problems)
-    mechanisms = [registry.get(name) for name in tier['mechanisms']]
+    try:
+        mechanisms = [registry.get(name) for name in tier['mechanisms']]
+    except registry.MechanismError as exc:
+        raise PolicyError((policy or {}).get('name', '(unnamed)'), ['%s: %s' % (where, exc)])
     secondary = tier.get('secondary_az') if any(m.writes_dr_replicas for m in mechanisms) else None
     chosen, problems = select_by(disks, wanted, where, pairs, secondary, missing)
     for mechanism in mechanisms:

@@ -35,6 +35,7 @@ class Snapshot(registry.Mechanism):
     tier_keys = ('snapshot_retention', 'snapshot_every')
     tier_output = (('snapshot_retention', None), ('snapshot_every', None))
     policy_keys = ('snapshots_per_disk',)
+    preflight_tasks = 'mechanisms/snapshot_preflight.yml'
 
     def derive(self, tier, failure, rpo, rto):
         if rpo > 0 or tier.get('retention') is not None or tier.get('snapshot_retention') is not None:
