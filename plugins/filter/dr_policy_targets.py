@@ -23,6 +23,8 @@ description:
     as taken, to keep, to prune). Tier names hold no C(-), so two policies never share a name.
   - A disk that cannot be copied now (not C(available) or C(in-use), or C(in-use) with
     C(force=false)) is returned with C(skip) saying why.
+  - The snapshot mechanism is declared in C(plugins/plugin_utils/mechanisms/snapshot.py) (the mechanism registry,
+    P(dataprotection.evs.dr_mechanisms#filter)).
 options:
   mechanism:
     description: The mechanism whose tiers to take.
