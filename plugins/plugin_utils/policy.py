@@ -26,6 +26,7 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms impo
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
     PolicyError, check_selector, human_duration, resource_base, string_list, tier_duration, tier_retention)
 
+# the failures a tier can ask to survive (registry.FAILURES also has region, which no mechanism survives)
 FAILURES = ('disk', 'az')
 # what each failure a tier may have to survive is, in the refusals' words
 FAILURE_TEXT = {'disk': 'lost or corrupted data on the disk', 'az': 'the loss of an AZ'}

@@ -101,6 +101,7 @@ DEFAULT_BACKEND = Cbr.name
 
 class Backup(registry.Mechanism):
     name = NAME
+    order = 20
     survives = ('disk', 'az')
     min_rpo = BACKUP_MIN_RPO
     keeps_copies = True

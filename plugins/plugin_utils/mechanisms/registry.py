@@ -11,8 +11,8 @@ protect role, ``roles/protect/tasks/mechanisms/<name>.yml``, that applies it (an
 mechanism changes anything). Nothing else names a mechanism: the policy filters and the protect
 role ask this registry. See docs/docsite/rst/guide_mechanisms.rst.
 
-The built-in mechanisms are snapshot, backup and replication, in that order (the order the
-protect role applies them in, and tiers list them in). ``DP_EVS_EXTRA_MECHANISMS``, a list of
+The built-in mechanisms are the modules of this package: snapshot, backup and replication, in
+that order (their ``order``: the order the protect role applies them in, and tiers list them in). ``DP_EVS_EXTRA_MECHANISMS``, a list of
 Python files separated by ``os.pathsep``, registers more after them; it is a test and extension
 hook: it can only add mechanisms, never replace a built-in one.
 """
@@ -22,11 +22,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import importlib
+import importlib.util
 import os
 import re
 
 FAILURES = ('disk', 'az', 'region')
-BUILTIN_MODULES = ('snapshot', 'backup', 'replication')
 EXTRA_ENV = 'DP_EVS_EXTRA_MECHANISMS'
 # a name goes into task file names, tier output and messages: plain lower-case words only
 NAME_RE = re.compile(r'^[a-z][a-z0-9_]{0,29}$')
@@ -41,6 +41,8 @@ class Mechanism(object):
     attributes and overrides the hooks it needs; the defaults make a mechanism that a tier uses
     only when it names it in ``mechanisms`` and that owns no tier option.
 
+    ``order``: where it applies among the built-in mechanisms (lowest first; an extra mechanism
+    comes after them all, in the order DP_EVS_EXTRA_MECHANISMS lists it).
     ``survives``: the failures ('disk', 'az', 'region') a copy it makes survives.
     ``min_rpo``: the shortest RPO (seconds) it keeps alone; 0 for continuous copies.
     ``tier_keys``: the tier options it owns (checked by ``check_tier``).
@@ -54,6 +56,7 @@ class Mechanism(object):
     """
 
     name = None
+    order = 1000
     survives = ()
     min_rpo = None
     tier_keys = ()
@@ -117,10 +120,9 @@ def _declared(module):
 
 
 def _load_file(path):
-    import importlib.util
     module_name = 'dp_evs_extra_mechanism_%s' % re.sub(r'\W', '_', os.path.basename(path).rsplit('.', 1)[0])
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or not os.path.isfile(path):
+    spec = importlib.util.spec_from_file_location(module_name, path) if os.path.isfile(path) else None
+    if spec is None:
         raise MechanismError('%s names %s, which is not a Python file' % (EXTRA_ENV, path))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -137,15 +139,26 @@ def _validate(mechanism, taken):
         raise MechanismError('mechanism %s: survives must be among %s' % (mechanism.name, ', '.join(FAILURES)))
     if not isinstance(mechanism.min_rpo, int) or mechanism.min_rpo < 0:
         raise MechanismError('mechanism %s: min_rpo must be a number of seconds' % mechanism.name)
+    for task_file in (mechanism.task_file(), mechanism.preflight_tasks):
+        if task_file is not None and not (isinstance(task_file, str) and task_file.endswith('.yml')):
+            raise MechanismError('mechanism %s: its task files must be .yml files, not %r' % (mechanism.name, task_file))
+
+
+def builtin_modules():
+    """The modules of this package other than the registry: one per built-in mechanism."""
+    folder = os.path.dirname(os.path.abspath(__file__))
+    return sorted(name[:-3] for name in os.listdir(folder)
+                  if name.endswith('.py') and name not in ('registry.py', '__init__.py'))
 
 
 def _load():
     if _REGISTRY:
         return _REGISTRY
     found = []
-    for module_name in BUILTIN_MODULES:
-        module = importlib.import_module('%s.%s' % (__name__.rsplit('.', 1)[0], module_name))
-        found.extend(_declared(module))
+    package = __name__.rsplit('.', 1)[0]
+    for module_name in builtin_modules():
+        found.extend(_declared(importlib.import_module('%s.%s' % (package, module_name))))
+    found.sort(key=lambda mechanism: mechanism.order)
     for path in (os.environ.get(EXTRA_ENV) or '').split(os.pathsep):
         if path:
             found.extend(_declared(_load_file(path)))

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
+# replication is derived where backups, the other copy outside the AZ, cannot keep the tier
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import BACKUP_MIN_RPO, STANDBY_RTO
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, require_records
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
     CLOUD_NAME_MAX, PolicyError, covered_tiers, distance_km, human_duration)
@@ -18,12 +20,11 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection impor
 
 NAME = 'replication'
 REPLICATION_MAX_KM = 100       # SDRS active-active domains are same-city pairs
-BACKUP_MIN_RPO = 3600          # the shortest RPO the copies outside an AZ other than replication keep
-STANDBY_RTO = 3600             # an AZ-proof RTO below this needs standing DR disks and servers
 
 
 class Replication(registry.Mechanism):
     name = NAME
+    order = 30
     survives = ('disk', 'az')
     min_rpo = 0
     writes_dr_replicas = True

@@ -29,6 +29,7 @@ EPOCH_ALIGNED_PERIODS = {'hourly': 3600, 'daily': 86400}
 
 class Snapshot(registry.Mechanism):
     name = NAME
+    order = 10
     survives = ('disk',)
     min_rpo = SLOT_MIN
     keeps_copies = True

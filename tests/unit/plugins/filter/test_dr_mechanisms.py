@@ -46,13 +46,14 @@ def extra_module(tmp_path, name, body='survives = ()\n    min_rpo = 0'):
 
 
 def test_the_built_in_mechanisms_in_the_order_protect_applies_them():
+    assert registry.builtin_modules() == ['backup', 'replication', 'snapshot']
     assert registry.names() == ('snapshot', 'backup', 'replication')
     steps = dr_mechanisms(['replication', 'snapshot', 'replication', 'backup'])
     assert [(s['name'], s['survives'], s['min_rpo']) for s in steps] == [
         ('snapshot', ['disk'], 60), ('backup', ['disk', 'az'], 3600), ('replication', ['disk', 'az'], 0)]
 
 
-@pytest.mark.parametrize('mechanism', registry.BUILTIN_MODULES)
+@pytest.mark.parametrize('mechanism', ['snapshot', 'backup', 'replication'])
 def test_each_built_in_mechanism_has_its_task_files_in_the_protect_role(mechanism):
     (step,) = dr_mechanisms([mechanism])
     assert step['tasks'] == 'mechanisms/%s.yml' % mechanism
@@ -132,3 +133,9 @@ def test_a_tier_with_a_mechanism_the_registry_does_not_have_is_refused():
     policy_checked = checked(REPLICATION_TIER)
     policy_checked['tiers'][0]['mechanisms'] = ['replication', 'teleport']
     assert "tier 'gold': unknown mechanism 'teleport'" in refused_by(dr_policy_replication, DISKS, policy_checked)
+
+
+def test_an_extra_mechanism_names_yaml_task_files_only(extra, tmp_path):
+    extra(extra_module(tmp_path, 'tape', "survives = ()\n    min_rpo = 0\n    tasks = '/etc/passwd'"))
+    with pytest.raises(registry.MechanismError, match='task files must be .yml files'):
+        registry.names()
