@@ -67,8 +67,10 @@ def _mechanisms(tier, where, failure, rpo, rto, problems):
         return dict((name, reason) for name, reason in reasons.items() if reason)
     # the user named the mechanisms: check that they can meet the tier
     if not any(failure in registry.get(m).survives for m in chosen):
-        problems.append('%s: surviving %s cannot be met with %s only, whose copies do not survive it; add %s'
-                        % (where, FAILURE_TEXT[failure], ' and '.join(_plural(m) for m in chosen),
+        named = [registry.get(m) for m in registry.ordered(chosen)]
+        problems.append('%s: surviving %s cannot be met with %s only, %s; add %s'
+                        % (where, FAILURE_TEXT[failure], ' and '.join(_plural(m.name) for m in named),
+                           named[0].copies_live if len(named) == 1 else 'whose copies do not survive it',
                            ' or '.join(m.survival_hint or m.name for m in registry.all_mechanisms()
                                        if failure in m.survives)))
     for mechanism in registry.all_mechanisms():

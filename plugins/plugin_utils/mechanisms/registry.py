@@ -44,6 +44,8 @@ class Mechanism(object):
     ``order``: where it applies among the built-in mechanisms (lowest first; an extra mechanism
     comes after them all, in the order DP_EVS_EXTRA_MECHANISMS lists it).
     ``survives``: the failures ('disk', 'az', 'region') a copy it makes survives.
+    ``survival_hint``/``copies_live``: how a refusal suggests it for a failure it survives / says
+    why it alone does not survive one.
     ``min_rpo``: the shortest RPO (seconds) it keeps alone; 0 for continuous copies.
     ``tier_keys``: the tier options it owns (checked by ``check_tier``).
     ``tier_output``: the keys it adds to each checked tier, with their value for a tier that
@@ -65,6 +67,7 @@ class Mechanism(object):
     writes_dr_replicas = False
     policy_keys = ()
     survival_hint = None
+    copies_live = 'whose copies do not survive it'
     preflight_tasks = None
     tasks = None
 

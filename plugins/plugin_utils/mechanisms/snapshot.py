@@ -37,6 +37,7 @@ class Snapshot(registry.Mechanism):
     tier_output = (('snapshot_retention', None), ('snapshot_every', None))
     policy_keys = ('snapshots_per_disk',)
     preflight_tasks = 'mechanisms/snapshot_preflight.yml'
+    copies_live = "which live in the disk's AZ"
 
     def derive(self, tier, failure, rpo, rto):
         if rpo > 0 or tier.get('retention') is not None or tier.get('snapshot_retention') is not None:
