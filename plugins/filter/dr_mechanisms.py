@@ -17,7 +17,7 @@ description:
     P(dataprotection.evs.dr_policy#filter)), what the mechanism registry
     (C(plugins/plugin_utils/mechanisms/registry.py)) declares for each, in the order the protect
     role applies them (snapshot, backup, replication, then any extra mechanism).
-  - A name the registry does not have fails: the task files the protect role includes are named
+  - A name the registry does not have fails - the task files the protect role includes are named
     only by the registry, never by text from a policy or from the cloud.
   - See the guide "Adding a DR mechanism" (docs/docsite/rst/guide_mechanisms.rst).
 options:
