@@ -118,7 +118,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import audit
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 

@@ -43,6 +43,9 @@ description:
   - "Tiers can cover the same disk unless their selectors cannot meet: metadata with one key of
     different values, or names (or ids) that are all different. A disk may carry any metadata and
     any name, so a metadata selector and a names selector are assumed to meet."
+  - "The mechanisms are declared in the mechanism registry (C(plugins/plugin_utils/mechanisms/registry.py),
+    one module per mechanism); see P(dataprotection.evs.dr_mechanisms#filter) and the guide
+    C(guide_mechanisms)."
   - "Names: a tier's vault, backup policy and protection group are named C(<policy>-<tier>) and its
     copies C(<policy>-<tier>-<slot>). A tier name holds no C(-), so a name is read from the right and
     two policies never name the same resource (policy C(db) tier C(prod-daily) is refused; policy

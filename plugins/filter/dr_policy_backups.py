@@ -25,6 +25,8 @@ description:
     timed out, or its job was cancelled) is not due again, in any slot; it is in C(waiting).
   - Fails before any change when a disk is covered by two backup tiers, or (CBR) is in a vault
     the policy did not make.
+  - The backup mechanism is declared in C(plugins/plugin_utils/mechanisms/backup.py) (the mechanism registry,
+    P(dataprotection.evs.dr_mechanisms#filter)).
 options:
   vaults:
     description: All CBR vaults (C(vaults) of M(dataprotection.evs.vault_info)).
@@ -85,7 +87,8 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, backup_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import backup_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 

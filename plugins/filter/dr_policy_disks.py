@@ -55,7 +55,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, select_disks
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError, select_disks
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 

@@ -26,7 +26,10 @@ description:
   - Fails before any change when a tier's disks are in more than one AZ, a disk is attached to
     more than one server, a server or disk is in two tiers, a disk is replicated by another
     group, the tier's group exists between other AZs or is failed over, or its C(secondary_az) is not
-    an AZ of the region (O(zones)).
+    an AZ of the region (O(zones)); and, like every other refusal, when a tier did not come from
+    P(dataprotection.evs.dr_policy#filter) as it is (its C(disks) is not a selector).
+  - The replication mechanism is declared in C(plugins/plugin_utils/mechanisms/replication.py) (the mechanism registry,
+    P(dataprotection.evs.dr_mechanisms#filter)).
 options:
   groups:
     description: All protection groups (C(protection_groups) of M(dataprotection.evs.protection_group_info)).
@@ -77,7 +80,8 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, replication_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.replication import replication_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 

@@ -23,6 +23,8 @@ description:
     as taken, to keep, to prune). Tier names hold no C(-), so two policies never share a name.
   - A disk that cannot be copied now (not C(available) or C(in-use), or C(in-use) with
     C(force=false)) is returned with C(skip) saying why.
+  - The snapshot mechanism is declared in C(plugins/plugin_utils/mechanisms/snapshot.py) (the mechanism registry,
+    P(dataprotection.evs.dr_mechanisms#filter)).
 options:
   mechanism:
     description: The mechanism whose tiers to take.
@@ -52,7 +54,8 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, policy_targets
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.snapshot import policy_targets
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 

@@ -17,8 +17,9 @@ description:
     C(restore_confrim=true) fails the run, naming the variable and the one meant, instead of
     giving a green job that silently used the default (and, for a confirmation, did nothing).
   - The known variables of a role are the options of its C(meta/argument_specs.yml), the keys of
-    its C(defaults/main.yml) and C(vars/main.yml), and every name its own task files set
-    (C(register), C(set_fact), task C(vars), C(loop_var)), read from O(role_path).
+    its C(defaults/main.yml) and C(vars/main.yml), and every name its own task files (in C(tasks)
+    and its subfolders) set (C(register), C(set_fact), task C(vars), C(loop_var)), read from
+    O(role_path).
   - A variable with the role's prefix (C(<role>_)) that is not known is reported when it is a
     typo of a known one, one edit apart (a letter added, dropped, changed, or two neighbours
     swapped), two for names of more than 12 characters after the prefix; the run fails.
@@ -106,10 +107,11 @@ def known_role_variables(role_path):
         names.update(((entry or {}).get('options') or {}).keys())
     for path in ('defaults', 'vars'):
         names.update((_load(os.path.join(role_path, path, 'main.yml')) or {}).keys())
-    tasks_dir = os.path.join(role_path, 'tasks')
-    for name in sorted(os.listdir(tasks_dir)) if os.path.isdir(tasks_dir) else []:
-        if name.endswith(('.yml', '.yaml')):
-            _names_set_by_tasks(_load(os.path.join(tasks_dir, name)), names)
+    # task files in subfolders too (the protect role's tasks/mechanisms/)
+    for folder, _dirs, files in sorted(os.walk(os.path.join(role_path, 'tasks'))):
+        for name in sorted(files):
+            if name.endswith(('.yml', '.yaml')):
+                _names_set_by_tasks(_load(os.path.join(folder, name)), names)
     return names
 
 

@@ -75,7 +75,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, check_selector, select_by
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError, check_selector, select_by
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, require_records
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 

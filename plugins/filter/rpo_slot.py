@@ -55,7 +55,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import rpo_slot as slot
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import rpo_slot as slot
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 

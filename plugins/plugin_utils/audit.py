@@ -9,10 +9,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup import RESERVED_NAME_PREFIXES
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import (
-    PolicyError, human_duration, resource_base, select_disks)
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import policy_backups
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
+    PolicyError, human_duration, select_disks)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     bulk_records, format_time, parse_time, require_records)
 
@@ -138,25 +138,6 @@ def _outage_note(disk, copies):
     return "disk %s: its AZ %s is down, the disk and its snapshots are unavailable until it is back; %s" % (
         disk.get('name') or disk.get('id'), zone,
         ' and '.join(helps) if helps else 'no copy outside that AZ can bring it back elsewhere')
-
-
-def policy_backups(policy, backups, vaults=None, backup_policies=None):
-    """The ids of the backups that the policy's own backup tiers made, proven by where they live:
-    a CBR backup in the tier's vault (``<policy>-<tier>``, which the backup_policy role makes and
-    schedules), and a VBS backup that a schedule made (its name has the prefix VBS keeps for
-    policy runs, which no one else can use) of a disk bound to the tier's VBS policy of that name.
-    A backup's own name proves nothing: anyone can name one ``<policy>-<tier>-...`` by hand.
-    ``vaults`` as vault_info returns them (the names of CBR backups' ``vault_id``),
-    ``backup_policies`` as backup_policy_info returns them (``disk_ids`` of VBS policies; none
-    when the cloud's binding count and the disks' marks disagree: then no VBS backup is proven)."""
-    names = set(resource_base(policy['name'], t['name']) for t in policy['tiers'] if 'backup' in t['mechanisms'])
-    vault_ids = set(v.get('id') for v in vaults or [] if v.get('name') in names)
-    bound = set(disk_id for p in backup_policies or [] if p.get('backend') == 'vbs' and p.get('name') in names
-                for disk_id in p.get('disk_ids') or [])
-    return frozenset(b.get('id') for b in backups or [] if (
-        (b.get('backend') or 'cbr') == 'cbr' and b.get('vault_id') in vault_ids) or (
-        b.get('backend') == 'vbs' and b.get('disk_id') in bound
-        and (b.get('name') or '').startswith(RESERVED_NAME_PREFIXES['vbs'])))
 
 
 def require_checked_policy(policy):

@@ -166,7 +166,7 @@ def test_policy_and_tier_names_can_never_name_the_same_copies():
     assert dr_policy(policy(tier(name='daily'), name='db-prod'))['tiers'][0]['name'] == 'daily'
     assert dr_policy(policy(tier(name='prod_daily'), name='db'))['tiers'][0]['name'] == 'prod_daily'
     # read from the right, <policy>-<tier>-<slot> gives back the one pair that made it
-    from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import snapshot_name
+    from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import snapshot_name
     names = set(snapshot_name(p, t, '20261125T1000Z') for p, t in (('db-prod', 'daily'), ('db', 'prod_daily'),
                                                                    ('db', 'prod'), ('db-prod-daily', 'x')))
     assert len(names) == 4

@@ -17,7 +17,7 @@ from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_p
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_backups import dr_policy_backups
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_disks import dr_policy_disks
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_replication import dr_policy_replication
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import backup_schedule, backup_settings
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import backup_schedule, backup_settings
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import normalize_retention
 from ansible_collections.dataprotection.evs.tests.unit.plugins.filter.policy_helpers import checked
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import snapshots_kept
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.snapshot import snapshots_kept
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     format_time, normalize_retention, plan_one_disk)
 from ansible_collections.dataprotection.evs.tests.unit.plugins.filter.policy_helpers import policy, refused

@@ -75,3 +75,10 @@ def test_known_variables_give_no_warning(monkeypatch):
     monkeypatch.setattr('ansible.utils.display.Display.warning', lambda self, msg, *a, **k: warned.append(msg))
     dr_role_variables(['restore_disk', 'restore_confirm'], os.path.join(ROLES, 'restore'))
     assert warned == []
+
+
+def test_the_facts_of_task_files_in_subfolders_are_known():
+    # roles/protect/tasks/mechanisms/: a second protect run in one play sees the first run's facts
+    known = known_role_variables(os.path.join(ROLES, 'protect'))
+    assert {'protect_vaults', 'protect_replication_plan', 'protect_snapshot_check'} <= known
+    assert dr_role_variables(['protect_replication_plan', 'protect_vaults'], os.path.join(ROLES, 'protect')) == ''

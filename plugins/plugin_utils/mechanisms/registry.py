@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The DR mechanisms a policy tier can use, declared once each.
+
+A mechanism is one module in this package that declares a ``Mechanism`` (its name, the failures
+its copies survive, the tier options it owns and how they are checked, why a tier needs it, how
+its tiers are planned against the cloud, which copies are its own) and one task file of the
+protect role, ``roles/protect/tasks/mechanisms/<name>.yml``, that applies it (and optionally
+``<name>_preflight.yml``, reads only, that refuses what the cloud cannot give before any
+mechanism changes anything). Nothing else names a mechanism: the policy filters and the protect
+role ask this registry. See docs/docsite/rst/guide_mechanisms.rst.
+
+The built-in mechanisms are the modules of this package: snapshot, backup and replication, in
+that order (their ``order``: the order the protect role applies them in, and tiers list them in). ``DP_EVS_EXTRA_MECHANISMS``, a list of
+Python files separated by ``os.pathsep``, registers more after them; it is a test and extension
+hook: it can only add mechanisms, never replace a built-in one.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib
+import importlib.util
+import os
+import re
+
+FAILURES = ('disk', 'az', 'region')
+EXTRA_ENV = 'DP_EVS_EXTRA_MECHANISMS'
+# a name goes into task file names, tier output and messages: plain lower-case words only
+NAME_RE = re.compile(r'^[a-z][a-z0-9_]{0,29}$')
+
+
+class MechanismError(ValueError):
+    """A mechanism declaration (or a name asked for) that the registry cannot accept."""
+
+
+class Mechanism(object):
+    """What the rest of the collection knows about one mechanism. A subclass sets the class
+    attributes and overrides the hooks it needs; the defaults make a mechanism that a tier uses
+    only when it names it in ``mechanisms`` and that owns no tier option.
+
+    ``order``: where it applies among the built-in mechanisms (lowest first; an extra mechanism
+    comes after them all, in the order DP_EVS_EXTRA_MECHANISMS lists it).
+    ``survives``: the failures ('disk', 'az', 'region') a copy it makes survives.
+    ``survival_hint``/``copies_live``: how a refusal suggests it for a failure it survives / says
+    why it alone does not survive one.
+    ``min_rpo``: the shortest RPO (seconds) it keeps alone; 0 for continuous copies.
+    ``tier_keys``: the tier options it owns (checked by ``check_tier``).
+    ``tier_output``: the keys it adds to each checked tier, with their value for a tier that
+    does not use it (so every checked tier has the same keys).
+    ``keeps_copies``: it keeps point-in-time copies, so its tiers need a ``retention``.
+    ``writes_dr_replicas``: it writes DR disks that carry their production disk's name in the
+    tier's secondary_az (selection then prefers the disk outside it).
+    ``tasks``/``preflight_tasks``: the protect role's task files that apply it / check it from
+    reads only; relative to roles/protect/tasks (an extra mechanism may give an absolute path).
+    """
+
+    name = None
+    order = 1000
+    survives = ()
+    min_rpo = None
+    tier_keys = ()
+    tier_output = ()
+    keeps_copies = False
+    writes_dr_replicas = False
+    policy_keys = ()
+    survival_hint = None
+    copies_live = 'whose copies do not survive it'
+    preflight_tasks = None
+    tasks = None
+
+    def task_file(self):
+        return self.tasks or 'mechanisms/%s.yml' % self.name
+
+    def derive(self, tier, failure, rpo, rto):
+        """Why a tier that does not name its mechanisms needs this one, or None."""
+        return None
+
+    def chosen_problems(self, where, tier, chosen, failure, rpo):
+        """Why the mechanisms a tier names (``chosen``; this one among them or not) cannot meet
+        its ``failure`` and ``rpo`` (seconds), as far as this mechanism can tell."""
+        return []
+
+    def check_tier(self, where, tier, checked, resource_name, problems):
+        """The values of ``tier_output`` for a tier that uses this mechanism (``tier`` as given,
+        ``checked`` the common keys as check_policy normalized them: name, rpo, rto, retention,
+        mechanism_reasons, ...; ``resource_name`` is ``<policy>-<tier>``, None when either name
+        is refused); add a sentence to ``problems`` for each option it cannot honour."""
+        return dict(self.tier_output)
+
+    def policy_options(self, policy, problems):
+        """The checked values of ``policy_keys`` (the policy-wide options it owns)."""
+        return {}
+
+    def policy_problems(self, checked_policy):
+        """Why a policy whose tiers are each fine cannot be kept as a whole (a cloud limit the
+        tiers share); asked only when nothing else was refused."""
+        return []
+
+    def unused_option_problems(self, where, tier, mechanisms):
+        """Problems with this mechanism's options on a tier that does not use it."""
+        return []
+
+    def covered_problems(self, where, tier, disks, policy):
+        """Problems with the disks a tier that uses it covers (``disks``: the selected ones)."""
+        return []
+
+    def describe(self):
+        return {'name': self.name, 'survives': list(self.survives), 'min_rpo': self.min_rpo,
+                'tasks': self.task_file(), 'preflight_tasks': self.preflight_tasks}
+
+
+_REGISTRY = []
+
+
+def _declared(module):
+    found = getattr(module, 'MECHANISMS', None)
+    if not isinstance(found, (list, tuple)) or not all(isinstance(m, Mechanism) for m in found):
+        raise MechanismError('%s must declare MECHANISMS, a list of Mechanism instances' % module.__name__)
+    return list(found)
+
+
+def _load_file(path):
+    module_name = 'dp_evs_extra_mechanism_%s' % re.sub(r'\W', '_', os.path.basename(path).rsplit('.', 1)[0])
+    spec = importlib.util.spec_from_file_location(module_name, path) if os.path.isfile(path) else None
+    if spec is None:
+        raise MechanismError('%s names %s, which is not a Python file' % (EXTRA_ENV, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _validate(mechanism, taken):
+    if not isinstance(mechanism.name, str) or not NAME_RE.match(mechanism.name):
+        raise MechanismError('mechanism name %r must be a lower-case word (letters, digits, _)' % (mechanism.name,))
+    if mechanism.name in taken:
+        raise MechanismError('mechanism %s is registered twice; an extra mechanism cannot replace one'
+                             % mechanism.name)
+    if not set(mechanism.survives) <= set(FAILURES):
+        raise MechanismError('mechanism %s: survives must be among %s' % (mechanism.name, ', '.join(FAILURES)))
+    if not isinstance(mechanism.min_rpo, int) or mechanism.min_rpo < 0:
+        raise MechanismError('mechanism %s: min_rpo must be a number of seconds' % mechanism.name)
+    for task_file in (mechanism.task_file(), mechanism.preflight_tasks):
+        if task_file is not None and not (isinstance(task_file, str) and task_file.endswith('.yml')):
+            raise MechanismError('mechanism %s: its task files must be .yml files, not %r' % (mechanism.name, task_file))
+
+
+def builtin_modules():
+    """The modules of this package other than the registry: one per built-in mechanism."""
+    folder = os.path.dirname(os.path.abspath(__file__))
+    return sorted(name[:-3] for name in os.listdir(folder)
+                  if name.endswith('.py') and name not in ('registry.py', '__init__.py'))
+
+
+def _load():
+    if _REGISTRY:
+        return _REGISTRY
+    found = []
+    package = __name__.rsplit('.', 1)[0]
+    for module_name in builtin_modules():
+        found.extend(_declared(importlib.import_module('%s.%s' % (package, module_name))))
+    found.sort(key=lambda mechanism: mechanism.order)
+    for path in (os.environ.get(EXTRA_ENV) or '').split(os.pathsep):
+        if path:
+            found.extend(_declared(_load_file(path)))
+    taken = set()
+    for mechanism in found:
+        _validate(mechanism, taken)
+        taken.add(mechanism.name)
+    _REGISTRY.extend(found)
+    return _REGISTRY
+
+
+def reload():
+    """Forget what was loaded (tests that change DP_EVS_EXTRA_MECHANISMS call it)."""
+    del _REGISTRY[:]
+
+
+def all_mechanisms():
+    """Every registered mechanism, built-in ones first, in the order they are applied."""
+    return list(_load())
+
+
+def names():
+    return tuple(m.name for m in _load())
+
+
+def get(name):
+    """The mechanism called ``name``; MechanismError for a name the registry does not have (a
+    name from anywhere else, a cloud's answer included, is never used as a task file name)."""
+    for mechanism in _load():
+        if mechanism.name == name:
+            return mechanism
+    raise MechanismError('unknown mechanism %r; the mechanisms are %s' % (name, ', '.join(names())))
+
+
+def ordered(mechanism_names):
+    """``mechanism_names`` in registry order (unknown names raise MechanismError)."""
+    wanted = set(get(name).name for name in mechanism_names)
+    return [m.name for m in _load() if m.name in wanted]
+
+
+def tier_keys():
+    """The tier options the registered mechanisms own, in registry order."""
+    return _owned_keys('tier_keys')
+
+
+def policy_keys():
+    """The policy-wide options the registered mechanisms own, in registry order."""
+    return _owned_keys('policy_keys')
+
+
+def _owned_keys(attribute):
+    keys = []
+    for mechanism in _load():
+        keys.extend(k for k in getattr(mechanism, attribute) if k not in keys)
+    return tuple(keys)

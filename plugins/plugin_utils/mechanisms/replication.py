@@ -1,0 +1,194 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The replication mechanism (SDRS): DR disks in the tier's secondary AZ, less than 100 km away,
+kept in sync continuously (RPO 0), so they survive the loss of the disk's AZ; a protection group
+per tier, a protected instance per server, a replication pair per disk. Applied by the
+replication role (roles/protect/tasks/mechanisms/replication.yml)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
+# replication is derived where backups, the other copy outside the AZ, cannot keep the tier
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import BACKUP_MIN_RPO, STANDBY_RTO
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, require_records
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
+    CLOUD_NAME_MAX, PolicyError, covered_tiers, distance_km, human_duration)
+
+
+NAME = 'replication'
+REPLICATION_MAX_KM = 100       # SDRS active-active domains are same-city pairs
+
+
+class Replication(registry.Mechanism):
+    name = NAME
+    order = 30
+    survives = ('disk', 'az')
+    min_rpo = 0
+    writes_dr_replicas = True
+    preflight_tasks = 'mechanisms/replication_preflight.yml'
+    survival_hint = 'replication (DR disks in secondary_az)'
+
+    def derive(self, tier, failure, rpo, rto):
+        if failure == 'az' and (rpo == 0 or (rto is not None and rto < STANDBY_RTO) or rpo < BACKUP_MIN_RPO):
+            return ('DR disks in %s kept in sync (RPO 0) survive the loss of the disk\'s AZ'
+                    % (tier.get('secondary_az') or 'the secondary AZ'))
+        if failure != 'az' and rpo == 0:
+            return 'RPO 0 needs continuous replication; snapshots and backups are point in time'
+        return None
+
+    def chosen_problems(self, where, tier, chosen, failure, rpo):
+        if self.name in chosen:
+            return []
+        problems = []
+        if rpo == 0:
+            problems.append("%s: RPO 0 cannot be met with %s, which copy at points in time; add replication (with "
+                            "secondary_az, an AZ less than %d km away) or set an RPO above 0"
+                            % (where, ' and '.join(chosen), REPLICATION_MAX_KM))
+        if failure == 'az' and 0 < rpo < BACKUP_MIN_RPO:
+            problems.append('%s: surviving the loss of an AZ with RPO %s needs replication: backups, the only other '
+                            'copy outside the AZ, run at most once an hour; add replication or set rpo: 1h or more'
+                            % (where, human_duration(rpo)))
+        return problems
+
+    def check_tier(self, where, tier, checked, resource_name, problems):
+        if not tier.get('secondary_az'):
+            problems.append('%s needs replication (%s), which needs secondary_az: an AZ of the region less than '
+                            '%d km from the disks\' AZ' % (where, checked['mechanism_reasons'][self.name],
+                                                          REPLICATION_MAX_KM))
+        if resource_name and len(resource_name) > CLOUD_NAME_MAX:
+            problems.append('%s: the protection group name %s would be longer than the %d characters SDRS '
+                            'allows; shorten the policy or tier name' % (where, resource_name, CLOUD_NAME_MAX))
+        return {}
+
+    def covered_problems(self, where, tier, disks, policy):
+        secondary = tier.get('secondary_az')
+        if not secondary:
+            return []
+        problems = []
+        for disk in disks:
+            zone = disk.get('availability_zone')
+            if zone == secondary:
+                problems.append("%s: disk '%s' is in %s, the tier's secondary_az; replication needs another AZ"
+                                % (where, disk.get('name'), zone))
+                continue
+            km = distance_km(policy.get('az_distances_km') or {}, zone, secondary)
+            if km is not None and km > REPLICATION_MAX_KM:
+                problems.append("%s: disk '%s' in %s is %s km from secondary_az %s; replication reaches less than "
+                                "%d km: choose an AZ nearer to %s, or protect against the AZ loss with backups "
+                                "(rpo 1h or more)" % (where, disk.get('name'), zone, km, secondary,
+                                                      REPLICATION_MAX_KM, zone))
+        return problems
+
+
+MECHANISMS = [Replication()]
+
+
+def _one(values):
+    return values[0] if len(values) == 1 else None
+
+
+def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tiers=None, region_zones=None):
+    """For every tier of a checked policy that uses replication (only ``tiers`` when given): its
+    protection group ``<policy>-<tier>`` from the covered disks' AZ to ``secondary_az`` (and
+    whether it exists), a protected instance per server a covered disk is attached to
+    (``server-<server id>``, or the instance that already protects the server), a replication
+    pair per covered disk (``disk-<disk id>``, or the pair that already replicates it) attached
+    to its server's instance with the disk's device, and whether protection must be enabled.
+    A disk attached to no server gets a pair that is not attached (it replicates; there is no DR
+    server to start it on). Raises PolicyError, before any change, when a tier's disks are in
+    more than one AZ, a disk is attached to more than one server, a server or disk is in two
+    tiers, a disk is replicated by another group, the tier's group exists between other AZs or is
+    failed over, or (with ``region_zones``, the AZs as disk_info zones=true lists them) the
+    tier's secondary_az is not an AZ of the region."""
+    problems = []
+    try:
+        groups = require_records(groups, 'the protection groups', optional=True)
+        instances = require_records(instances, 'the protected instances', optional=True)
+    except RetentionError as exc:
+        raise PolicyError(policy.get('name') if isinstance(policy, dict) else None, [str(exc)])
+    pairs = pairs or []
+    plans, server_tier, disk_tier = [], {}, {}
+    for tier, covered, name in covered_tiers(policy, NAME, tiers, disks, problems, pairs):
+        where = "tier '%s'" % tier['name']
+        if region_zones and tier['secondary_az'] not in region_zones:
+            problems.append('%s: secondary_az %s is not an availability zone of this region (it has %s)'
+                            % (where, tier['secondary_az'], ', '.join(sorted(region_zones))))
+            continue
+        group = next((g for g in groups if g.get('name') == name), None)
+        zones = sorted(set(d.get('availability_zone') for d in covered))
+        if len(zones) > 1:
+            problems.append('%s covers disks in %s; a protection group replicates one AZ to secondary_az %s: split '
+                            'the tier by AZ' % (where, ' and '.join(str(z) for z in zones), tier['secondary_az']))
+            continue
+        source = zones[0] if zones else (group or {}).get('source_availability_zone')
+        if group is not None:
+            if (group.get('source_availability_zone'), group.get('target_availability_zone')) != (
+                    source, tier['secondary_az']):
+                problems.append("%s: protection group '%s' exists from %s to %s, but the tier replicates %s to %s; "
+                                "nothing was changed" % (where, name, group.get('source_availability_zone'),
+                                                         group.get('target_availability_zone'), source,
+                                                         tier['secondary_az']))
+                continue
+            if group.get('status') == 'failed-over' or group.get('production_az') != source:
+                problems.append("%s: protection group '%s' is failed over (production in %s, status %s); protect "
+                                "does not re-protect or fail back: do that with protection_group (or the failover "
+                                "role), or leave the tier out (protect_tiers)"
+                                % (where, name, group.get('production_az'), group.get('status')))
+                continue
+        members_instances = [i for i in instances if group and i.get('server_group_id') == group.get('id')]
+        members_pairs = [p for p in pairs if group and p.get('server_group_id') == group.get('id')]
+        plan_instances, plan_pairs = {}, []
+        for disk in covered:
+            label = "disk '%s'" % disk.get('name')
+            if disk['id'] in disk_tier:
+                problems.append("%s: %s is also in tier '%s'; a disk is replicated by one protection group"
+                                % (where, label, disk_tier[disk['id']]))
+                continue
+            disk_tier[disk['id']] = tier['name']
+            elsewhere = [p for p in pairs if p.get('production_volume_id') == disk['id'] and p not in members_pairs]
+            if elsewhere:
+                problems.append('%s: %s is already replicated by pair %s of another protection group'
+                                % (where, label, elsewhere[0].get('name')))
+                continue
+            attached = disk.get('attachments') or []
+            if len(attached) > 1:
+                problems.append('%s: %s is attached to %d servers; SDRS attaches a pair to one protected instance'
+                                % (where, label, len(attached)))
+                continue
+            instance = None
+            if attached:
+                server_id, device = attached[0].get('server_id'), attached[0].get('device')
+                if server_tier.get(server_id, tier['name']) != tier['name']:
+                    problems.append("%s: server %s (of %s) also has disks in tier '%s'; a server is protected by one "
+                                    "protection group" % (where, server_id, label, server_tier[server_id]))
+                    continue
+                server_tier[server_id] = tier['name']
+                existing = _one([i for i in members_instances if i.get('production_server') == server_id])
+                instance = plan_instances.setdefault(server_id, {
+                    'name': (existing or {}).get('name') or 'server-%s' % server_id, 'server_id': server_id,
+                    'exists': existing is not None, 'id': (existing or {}).get('id')})
+            pair = _one([p for p in members_pairs if p.get('production_volume_id') == disk['id']])
+            wanted_instance = instance['id'] if instance else None
+            plan_pairs.append({
+                'name': (pair or {}).get('name') or 'disk-%s' % disk['id'], 'disk_id': disk['id'],
+                'disk_name': disk.get('name'), 'exists': pair is not None,
+                'protected_instance': instance['name'] if instance else None,
+                'instance_exists': bool(instance and instance['exists']),
+                'device': attached[0].get('device') if attached else None,
+                'attached': bool(pair and wanted_instance and pair.get('protected_instance') == wanted_instance
+                                 and pair.get('device') == attached[0].get('device')),
+            })
+        plans.append({
+            'tier': tier['name'], 'name': name, 'source_az': source, 'secondary_az': tier['secondary_az'],
+            'group_exists': group is not None, 'group_id': (group or {}).get('id'),
+            'group_pairs': int((group or {}).get('replication_num') or 0),
+            'protection': (group or {}).get('protection') or 'disabled',
+            'instances': sorted(plan_instances.values(), key=lambda i: i['name']), 'pairs': plan_pairs,
+            'disks': [{'id': d['id'], 'name': d.get('name')} for d in covered],
+        })
+    if problems:
+        raise PolicyError(policy.get('name'), problems)
+    return plans
