@@ -170,36 +170,6 @@ def _bind_rules(value) -> dict:
     return {"tags": _tags(value.get("tags"), "bind_rules.tags")} if "tags" in value else {}
 
 
-def _add_resources(call: Call, vault: dict, entries) -> tuple[dict, list[str]]:
-    """Check and add resources to a vault; answers the vault and the ids added."""
-    if not isinstance(entries, list):
-        raise invalid("Invalid resources: a list is expected.")
-    wanted_type = RESOURCE_TYPES[vault["billing"]["object_type"]]
-    ids = [e.get("id") if isinstance(e, dict) else None for e in entries]
-    if len(set(ids)) != len(ids):
-        raise cbr_error(400, "BackupService.6104", "The request contains duplicate resources.")
-    if len(vault["resources"]) + len(entries) > MAX_VAULT_RESOURCES:
-        raise cbr_error(400, "BackupService.6100", f"A vault holds at most {MAX_VAULT_RESOURCES} resources.")
-    elsewhere = {r["id"]: v["id"] for v in call.vaults.list(call.project_id) for r in v["resources"]}
-    added = []
-    for entry in entries:
-        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("type"):
-            raise invalid("Invalid resources: each entry needs id and type.")
-        if entry["type"] != wanted_type:
-            raise cbr_error(400, "BackupService.6102", f"The vault does not support resource type {entry['type']}.")
-        if entry["type"] == DISK_TYPE:
-            volume = call.volume(entry["id"])
-            name = entry.get("name") or volume["name"]
-        else:
-            name = entry.get("name", "")
-        if entry["id"] in elsewhere:
-            raise cbr_error(400, "BackupService.6103", f"The resource {entry['id']} is already in vault "
-                                                       f"{elsewhere[entry['id']]}.")
-        added.append({"id": entry["id"], "type": entry["type"], "name": name,
-                      "extra_info": entry.get("extra_info") or {}})
-    return vault | {"resources": vault["resources"] + added}, [a["id"] for a in added]
-
-
 def _with_resources(call: Call, vault: dict, entries) -> tuple[dict, list[str]]:
     """The vault with `entries` added (checked), and the ids added."""
     if not isinstance(entries, list):
@@ -381,7 +351,7 @@ def _retention_value(definition: dict, field: str, low: int, high: int) -> None:
     value = definition.get(field)
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int) or not (value == -1 or low <= value <= high):
+    if not (validators.is_whole_number_in(value, -1, -1) or validators.is_whole_number_in(value, low, high)):
         raise invalid(f"Invalid operation_definition.{field} '{value}': -1 or {low}..{high}.")
 
 
@@ -393,7 +363,7 @@ def _definition(spec, operation_type: str, current: dict | None = None) -> dict:
     _retention_value(merged, "retention_duration_days", 1, 99999)
     for field in LONG_TERM:
         value = merged.get(field)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100):
+        if value is not None and not validators.is_whole_number_in(value, 0, 100):
             raise invalid(f"Invalid operation_definition.{field} '{value}': 0..100.")
     if any(merged.get(f) for f in LONG_TERM) and not merged.get("timezone"):
         raise invalid("operation_definition.timezone is required with day/week/month/year_backups.")
