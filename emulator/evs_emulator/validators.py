@@ -52,13 +52,14 @@ def boolean(value, field: str, invalid: Invalid) -> bool:
     return value
 
 
-def tag_list(value, field: str, invalid: Invalid, max_tags: int = 20) -> list:
-    """[{key, value}] with string keys, at most `max_tags`; values are stored as strings."""
+def tag_list(value, field: str, invalid: Invalid, max_tags: int | None = 20) -> list:
+    """[{key, value}] with string keys, at most `max_tags` (None: any number); values are stored
+    as strings."""
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(t, dict) and isinstance(t.get("key"), str) for t in value):
         raise invalid(f"Invalid {field}: a list of {{key, value}} is expected.")
-    if len(value) > max_tags:
+    if max_tags is not None and len(value) > max_tags:
         raise invalid(f"Invalid {field}: at most {max_tags} tags.")
     return [{"key": t["key"], "value": str(t.get("value", ""))} for t in value]
 
