@@ -429,6 +429,18 @@ async def list_rpo_statistics(call: Call):
 # What the mutating routes load from their path: (Call finder, path parameter).
 GROUP_IN_PATH, PAIR_IN_PATH = ("group", "group_id"), ("pair", "pair_id")
 INSTANCE_IN_PATH, DRILL_IN_PATH = ("instance", "instance_id"), ("drill", "drill_id")
+# The mutating calls: one handler each (the prefixed and the plain route share it).
+create_group = job_endpoint(model.create_group, body=Body("server_group"))
+delete_group = job_endpoint(model.delete_group, GROUP_IN_PATH)
+group_action = job_endpoint(model.group_action, GROUP_IN_PATH, body=Body(None))
+create_pair = job_endpoint(model.create_pair, body=Body("replication"))
+delete_pair = job_endpoint(model.delete_pair, PAIR_IN_PATH, body=Body("replication", optional=True))
+create_instance = job_endpoint(model.create_instance, body=Body("protected_instance"))
+delete_instance = job_endpoint(model.delete_instance, INSTANCE_IN_PATH, body=Body(None, optional=True))
+attach_pair = job_endpoint(model.attach_pair, INSTANCE_IN_PATH, body=Body("replicationAttachment"))
+detach_pair = job_endpoint(model.detach_pair, INSTANCE_IN_PATH, PAIR_IN_PATH)
+create_drill = job_endpoint(model.create_drill, body=Body("disaster_recovery_drill"))
+delete_drill = job_endpoint(model.delete_drill, DRILL_IN_PATH)
 
 
 def api_routes(prefix: str = "") -> list:
@@ -439,30 +451,25 @@ def api_routes(prefix: str = "") -> list:
         Route(f"{pid}/active-domains", list_domains, methods=["GET"]),
         Route(f"{pid}/sdrs/quotas", show_quotas, methods=["GET"]),
         Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"]),
-        Route(groups, job_endpoint(model.create_group, body=Body("server_group")), methods=["POST"]),
+        Route(groups, create_group, methods=["POST"]),
         Route(groups, list_groups, methods=["GET"]),
         *show_and_rename_routes(pid, "server-groups"),
-        Route(f"{groups}/{{group_id}}", job_endpoint(model.delete_group, GROUP_IN_PATH), methods=["DELETE"]),
-        Route(f"{groups}/{{group_id}}/action", job_endpoint(model.group_action, GROUP_IN_PATH, body=Body(None)),
-              methods=["POST"]),
-        Route(pairs, job_endpoint(model.create_pair, body=Body("replication")), methods=["POST"]),
+        Route(f"{groups}/{{group_id}}", delete_group, methods=["DELETE"]),
+        Route(f"{groups}/{{group_id}}/action", group_action, methods=["POST"]),
+        Route(pairs, create_pair, methods=["POST"]),
         Route(pairs, list_pairs, methods=["GET"]),
         *show_and_rename_routes(pid, "replications"),
-        Route(f"{pairs}/{{pair_id}}", job_endpoint(model.delete_pair, PAIR_IN_PATH, body=Body("replication", True)),
-              methods=["DELETE"]),
-        Route(instances, job_endpoint(model.create_instance, body=Body("protected_instance")), methods=["POST"]),
+        Route(f"{pairs}/{{pair_id}}", delete_pair, methods=["DELETE"]),
+        Route(instances, create_instance, methods=["POST"]),
         Route(instances, list_instances, methods=["GET"]),
         *show_and_rename_routes(pid, "protected-instances"),
-        Route(f"{instances}/{{instance_id}}", job_endpoint(model.delete_instance, INSTANCE_IN_PATH,
-                                                            body=Body(None, True)), methods=["DELETE"]),
-        Route(f"{instances}/{{instance_id}}/attachreplication",
-              job_endpoint(model.attach_pair, INSTANCE_IN_PATH, body=Body("replicationAttachment")), methods=["POST"]),
-        Route(f"{instances}/{{instance_id}}/detachreplication/{{pair_id}}",
-              job_endpoint(model.detach_pair, INSTANCE_IN_PATH, PAIR_IN_PATH), methods=["DELETE"]),
-        Route(drills, job_endpoint(model.create_drill, body=Body("disaster_recovery_drill")), methods=["POST"]),
+        Route(f"{instances}/{{instance_id}}", delete_instance, methods=["DELETE"]),
+        Route(f"{instances}/{{instance_id}}/attachreplication", attach_pair, methods=["POST"]),
+        Route(f"{instances}/{{instance_id}}/detachreplication/{{pair_id}}", detach_pair, methods=["DELETE"]),
+        Route(drills, create_drill, methods=["POST"]),
         Route(drills, list_drills, methods=["GET"]),
         *show_and_rename_routes(pid, "disaster-recovery-drills"),
-        Route(f"{drills}/{{drill_id}}", job_endpoint(model.delete_drill, DRILL_IN_PATH), methods=["DELETE"]),
+        Route(f"{drills}/{{drill_id}}", delete_drill, methods=["DELETE"]),
         Route(f"{pid}/task-center/failure-jobs", list_failure_jobs, methods=["GET"]),
         Route(f"{pid}/resource/rpo-statistics", list_rpo_statistics, methods=["GET"]),
         Route(f"{pid}/task-center/failure-jobs/batch", delete_failure_jobs, methods=["DELETE"]),
