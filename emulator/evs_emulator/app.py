@@ -17,17 +17,16 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import Mount
 
 from . import admin, errors, store
 from .clock import http_date, iso_z
 from .config import Config
 from .runtime import Emulator
-from .services import cbr, compute, evs, identity, sdrs, vbs, vpc
+from .services.registry import BY_NAME, BY_PREFIX, SERVICES
 from .web import json_response
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SERVICE_MODULES = (identity, evs, compute, sdrs, vpc, vbs, cbr)
+UNEXPECTED = errors.fault(500, "Unexpected API Error.")  # a path of no service (the admin API's)
 
 
 # IAM's paths at the host's root (services/identity.py, unprefixed_routes); every other
@@ -40,8 +39,11 @@ def service_of(path: str) -> str:
     if UNPREFIXED_IAM.match(path):
         return "identity"
     first = path.lstrip("/").split("/", 1)[0]
-    return {"identity": "identity", "evs": "evs", "ecs": "compute", "sdrs": "sdrs", "vpc": "vpc",
-            "vbs": "vbs", "cbr": "cbr", "_emulator": "admin"}.get(first, "evs")
+    if first == "_emulator":
+        return "admin"
+    service = BY_PREFIX.get(first)
+    # Any other path is an unprefixed EVS path (the Huawei SDKs drop an endpoint's path).
+    return service.name if service is not None else "evs"
 
 
 def is_mutating(method: str, path: str) -> bool:
@@ -62,19 +64,8 @@ async def _admin_error(request: Request, exc: admin.AdminError):
 
 async def _internal_error(request: Request, exc: Exception):
     """A bug in the emulator answers like the cloud's internal error, not an HTML page."""
-    service = service_of(request.url.path)
-    if service == "evs":
-        error = errors.evs_error(500, "EVS.2002", "Internal error.")
-    elif service == "identity":
-        error = errors.keystone_error(500, "An unexpected error prevented the server from fulfilling your request.")
-    elif service == "sdrs":
-        error = sdrs.sdrs_error(500, "SDRS.0013", "Internal error.")
-    elif service == "vbs":
-        error = vbs.vbs_error(500, "VolumeBackup.0014", "Submitting the task failed: internal error.")
-    elif service == "cbr":
-        error = cbr.cbr_error(500, "BackupService.0003", "Internal error.")
-    else:
-        error = errors.fault(500, "Unexpected API Error.")
+    service = BY_NAME.get(service_of(request.url.path))
+    error = service.internal_error if service is not None else UNEXPECTED
     return json_response(error.body, 500)
 
 
@@ -88,19 +79,18 @@ async def _no_such_api(request: Request, exc):
 
 
 def build_routes() -> list:
+    """The one router: the admin API, every service under its prefix, then the services' routes
+    at the host's root (plain routes, so an unmatched path falls through), the fallback's last."""
     routes = admin.mounts()
-    routes += [Mount(identity.MOUNT, routes=identity.routes())]
-    routes += evs.mounts() + compute.mounts() + sdrs.mounts() + vpc.mounts()
-    routes += vbs.mounts() + cbr.mounts()
-    routes += identity.unprefixed_routes()  # plain /v3/auth/..., /v3/projects... for the Huawei SDKs
-    routes += cbr.unprefixed_routes()  # plain routes: an unmatched path still falls through to EVS
-    routes += sdrs.unprefixed_routes()  # plain /v1 routes for huaweicloudsdksdrs (see services/sdrs.py)
-    routes += evs.unprefixed_mounts()  # last: only paths no prefixed service claimed
+    for service in SERVICES:
+        routes += service.mounts()
+    for service in sorted(SERVICES, key=lambda s: s.fallback):  # stable: registry order otherwise
+        routes += service.unprefixed()
     return routes
 
 
 def create_app(config: Config, state_dir: str | Path) -> "EmulatorMiddleware":
-    emu = Emulator(config, state_dir, [entry for module in SERVICE_MODULES for entry in module.CATALOG])
+    emu = Emulator(config, state_dir, [entry for service in SERVICES for entry in service.catalog])
     app = Starlette(routes=build_routes(),
                     exception_handlers={errors.ApiError: _api_error, admin.AdminError: _admin_error,
                                         404: _no_such_api, 405: _no_such_api, Exception: _internal_error})
@@ -122,7 +112,7 @@ class EmulatorMiddleware:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         id_headers = [(b"x-request-id", request_id.encode())]
-        if service == "evs":
+        if service in BY_NAME and BY_NAME[service].openstack_request_id:
             id_headers.append((b"x-openstack-request-id", request_id.encode()))
         logged = []
 

@@ -1,4 +1,10 @@
-"""Cinder/Nova style list queries: filters, sort_key/sort_dir, limit/marker paging, next links.
+"""Every list endpoint's paging, filters and sorting: the one listing path of the emulator.
+
+Two families of list queries, as the clouds answer them:
+- Cinder/Nova style (EVS, VBS, ECS): filters, sort_key/sort_dir, limit/marker paging, `next` links.
+- offset style (CBR, SDRS): `limit`/`offset` (or a marker), the total as `count`; CBR's
+  several-clause `sort`, and `start_time`/`end_time` windows. `OffsetRules` carries the
+  service's own answers to bad parameters.
 
 `page_of` reads a list from the store page by page: SQL selects the rows of the project that
 match the filters on stored fields, in the promised order, from just after the marker; only
@@ -14,6 +20,7 @@ from typing import Callable
 from urllib.parse import urlencode
 
 from . import errors
+from .clock import parse_iso
 from .store import Selection
 
 Invalid = Callable[[str], errors.ApiError]
@@ -30,12 +37,14 @@ class ListRules:
     bad_sort_dir: Invalid = errors.bad_request
 
 
-def filter_items(items: list[dict], query, exact_fields: tuple[str, ...]) -> list[dict]:
-    """Keep items whose fields equal every given query parameter of `exact_fields`."""
+def filter_items(items: list[dict], query, exact_fields: tuple[str, ...], as_text: bool = True) -> list[dict]:
+    """Keep items whose fields equal every given query parameter of `exact_fields` (compared as
+    text: `?bootable=True` matches True; `as_text=False` compares the stored value itself, so a
+    missing or null field matches nothing)."""
     for field in exact_fields:
         wanted = query.get(field)
         if wanted is not None:
-            items = [item for item in items if str(item.get(field)) == wanted]
+            items = [item for item in items if (str(item.get(field)) if as_text else item.get(field)) == wanted]
     return items
 
 
@@ -185,3 +194,79 @@ def filtered_page(repo, project_id: str, view: Callable[[dict], dict], fields: d
     on_views = tuple(field for field, column in given.items() if column is None)
     return page_of(repo, project_id, selection, view, lambda item: bool(filter_items([item], query, on_views)),
                    query, rules, collection_url, counted=counted, selected_exactly=not on_views)
+
+
+# -- offset paging (CBR, SDRS): `limit` and `offset`, the total in `count` ---------------------
+@dataclass(frozen=True)
+class OffsetRules:
+    """How a service with offset paging answers bad paging parameters: `not_numbers` when limit
+    or offset is not an integer, `bad_limit(limit, max_limit)` outside 1..max_limit,
+    `bad_offset(offset, max_limit)` when negative, `bad_marker(marker)` for a marker not in the list."""
+    not_numbers: Callable[[], errors.ApiError]
+    bad_limit: Callable[[int, int], errors.ApiError]
+    bad_offset: Callable[[int, int], errors.ApiError]
+    bad_marker: Callable[[str], errors.ApiError] = lambda marker: errors.bad_request(f"Invalid marker '{marker}'.")
+    max_limit: int = 1000
+
+    def limited(self, max_limit: int) -> "OffsetRules":
+        return replace(self, max_limit=max_limit)
+
+
+def offset_paging(query, rules: OffsetRules) -> tuple[int, int]:
+    """The (limit, offset) asked for: limit defaults to the maximum, offset to 0."""
+    try:
+        limit = int(query.get("limit", rules.max_limit))
+        offset = int(query.get("offset", 0))
+    except ValueError:
+        raise rules.not_numbers() from None
+    if not 1 <= limit <= rules.max_limit:
+        raise rules.bad_limit(limit, rules.max_limit)
+    if offset < 0:
+        raise rules.bad_offset(offset, rules.max_limit)
+    return limit, offset
+
+
+@dataclass(frozen=True)
+class OffsetPage:
+    items: list[dict]
+    limit: int
+    offset: int
+
+
+def offset_page(items: list[dict], query, rules: OffsetRules, markers: bool = True) -> OffsetPage:
+    """One page of `items` (already filtered and ordered): after the `marker` id if given (it
+    must be in the list; `markers=False`: a list that ignores markers), else from `offset`."""
+    limit, offset = offset_paging(query, rules)
+    marker = query.get("marker") if markers else None
+    if marker:
+        position = next((i for i, item in enumerate(items) if item["id"] == marker), None)
+        if position is None:
+            raise rules.bad_marker(marker)
+        return OffsetPage(items[position + 1:position + 1 + limit], limit, offset)
+    return OffsetPage(items[offset:offset + limit], limit, offset)
+
+
+def sort_by_clauses(items: list[dict], sort: str | None, keys: tuple[str, ...], default: str,
+                    invalid: Invalid) -> list[dict]:
+    """`sort=key1:asc,key2` (CBR style: several clauses, the first wins; descending unless
+    `:asc`), over keys of `keys`; missing values (None) sort last."""
+    clauses = [c for c in (sort or default).split(",") if c]
+    for clause in reversed(clauses):  # stable sort: the first clause wins
+        key, _, direction = clause.partition(":")
+        if key not in keys or direction not in ("", "asc", "desc"):
+            raise invalid(f"Invalid sort '{clause}'.")
+        items = sorted(items, key=lambda b: (b.get(key) is None, b.get(key)), reverse=direction != "asc")
+    return items
+
+
+def time_window(items: list[dict], query, field: str, invalid: Invalid) -> list[dict]:
+    """Items whose `field` (epoch) is within the query's `start_time`..`end_time` (ISO 8601)."""
+    for bound, keep in (("start_time", lambda item, t: item[field] >= t),
+                        ("end_time", lambda item, t: item[field] <= t)):
+        if query.get(bound):
+            try:
+                instant = parse_iso(query[bound])
+            except ValueError:
+                raise invalid(f"Invalid {bound} '{query[bound]}'.") from None
+            items = [item for item in items if keep(item, instant)]
+    return items

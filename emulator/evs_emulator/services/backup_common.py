@@ -24,7 +24,7 @@ from ..store import Selection
 VOLUME = "volume"  # the EVS kind (services/evs.py)
 SNAPSHOT = "snapshot"  # services/evs.py
 VBS_BACKUP, CBR_BACKUP = "vbs_backup", "cbr_backup"
-SDRS_PAIR = "sdrs_pair"  # services/sdrs.py
+SDRS_PAIR = "sdrs_pair"  # services/sdrs/model.py
 
 # The disk side of a backup and of a restore, with the same timings as the backup side.
 DISK_OPS = lifecycle.operations(

@@ -705,7 +705,7 @@ async def rollback_snapshot(call: Call):
         raise errors.bad_request(f"Snapshot {snapshot['id']} can only be rolled back to its own volume "
                                  f"{snapshot['volume_id']}.")
     volume = call.volume(spec["volume_id"])
-    if volume.get("_sdrs_pair"):  # SDRS keeps a paired disk's bytes equal on both sides (services/sdrs.py)
+    if volume.get("_sdrs_pair"):  # SDRS keeps a paired disk's bytes equal on both sides (services/sdrs/model.py)
         raise errors.bad_request(f"Invalid volume: volume {volume['id']} is in an SDRS replication pair; "
                                  f"a snapshot cannot be rolled back onto it.")
     volume_op = VOLUME_OPS["snapshot.rollback"]

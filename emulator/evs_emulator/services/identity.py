@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from starlette.requests import Request
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from .. import auth, errors, signing
 from ..clock import iso_z
@@ -311,6 +311,10 @@ async def versions(request: Request):
 
 async def version(request: Request):
     return json_response({"version": version_document(request)})
+
+
+def mounts() -> list:
+    return [Mount(MOUNT, routes=routes())]
 
 
 def routes() -> list:

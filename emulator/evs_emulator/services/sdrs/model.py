@@ -1,50 +1,41 @@
-"""SDRS v1: active-active domains, protection groups, protected instances, replication pairs,
-DR drills and their asynchronous jobs.
+"""SDRS's model: protection groups, replication pairs, protected instances, DR drills and their
+jobs as stored, their transitions on the emulator clock, and the checks on request values.
 
-Every mutating call answers `{"job_id"}` and starts a lifecycle operation on the group (or
-member) and on a job with the same timing, so the job reaches SUCCESS (or FAIL) exactly when the
-resource settles. Pairs and instances mirror their group's protection status while they are
-otherwise idle (`member_status`).
+Every mutating call starts a lifecycle operation on the group (or member) and on a job with the
+same timing, so the job reaches SUCCESS (or FAIL) exactly when the resource settles. Pairs and
+instances mirror their group's protection status while they are otherwise idle (`member_status`).
 
 Replication is real: `write_blocks` is the one path disk content is written through (the admin
 disk API uses it). While a group replicates, a write on the active disk of a pair lands on its
 peer in the same transaction (RPO 0) and a write on the passive disk is refused. `start`,
 `reprotect` and pair creation copy the active side onto the passive side when accepted (the
 initial synchronisation), so the passive disk holds exactly the active disk's bytes from then on.
+The HTTP side (routes, request bodies, views, lists) is `api.py`.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
 
 from starlette.requests import Request
-from starlette.routing import Mount, Route
 
-from .. import auth, errors, lifecycle
-from ..clock import cinder_time
-from ..context import ProjectCall
-from ..lifecycle import GONE, Operation, begin, settle
-from ..resources import Repository, new_id
-from ..store import Selection
-from ..web import base_url, empty, json_response, read_json
-from . import backup_common as common
-from . import evs, vpc
-from .compute import SERVER
-from .evs import SNAPSHOT, VOLUME
+from ... import auth, errors, lifecycle, validators
+from ...clock import cinder_time
+from ...context import ProjectCall
+from ...lifecycle import GONE, Operation, begin, settle
+from ...resources import Repository, new_id
+from ...store import Selection
+from .. import evs, vpc
+from ..compute import SERVER
+from ..evs import SNAPSHOT, VOLUME
 
-MOUNT = "/sdrs"
-CATALOG = [("sdrs", "sdrs", "/sdrs/v1/{project_id}")]
 GROUP, INSTANCE, PAIR, DRILL, JOB = "sdrs_group", "sdrs_instance", "sdrs_pair", "sdrs_drill", "sdrs_job"
 DOMAIN_NAMESPACE = uuid.UUID("8f0d2f64-1c55-4b0a-9a43-5cf1a7c1d0aa")
 MAX_DOMAIN_KM = 100
 QUOTAS = {"server_groups": 10, "replications": 100}
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 DEVICE_RE = re.compile(r"^/dev/(vd|sd|xvd)[a-z]{1,2}$")
-
 GROUP_OPS = lifecycle.operations(
     Operation("sdrs.group.create", None, "creating", "available"),
     Operation("sdrs.group.delete", frozenset({"available", "error", "error-deleting"}), "deleting", GONE),
@@ -82,8 +73,12 @@ JOB_TYPES = {
     "sdrs.pair.attach": "attachReplicationPairNew", "sdrs.pair.detach": "detachReplicationPairNew",
     "sdrs.drill.create": "createDisasterRecoveryDrill", "sdrs.drill.delete": "deleteDisasterRecoveryDrill",
 }
+
+
 # Statuses in which the group's pairs replicate: a write on the active disk is on the passive one.
 REPLICATING = frozenset({"starting", "protected", "stopping", "reversing", "reprotecting"})
+
+
 # Group statuses an idle member (pair, instance) shows as its own.
 MIRRORED = frozenset({"starting", "protected", "stopping", "reversing", "failing-over", "failed-over",
                       "reprotecting", "error-starting", "error-stopping", "error-reversing",
@@ -164,10 +159,6 @@ class Call(ProjectCall):
         return self.volumes.save(volume)
 
 
-# Every SDRS request first records what it sees of the project's RPO (observe_rpo, below).
-endpoint = common.scheduled_endpoint(Call, lambda call: observe_rpo(call))
-
-
 # -- sides: which AZ / disk / server is production now ----------------------
 def active_az(group: dict) -> str:
     return group["source_availability_zone"] if group["priority_station"] == "source" \
@@ -228,7 +219,6 @@ def _synchronise(call: Call, group: dict) -> None:
             call.volumes.save(target | {"_blocks": dict(source["_blocks"])})
 
 
-# -- jobs ------------------------------------------------------------------
 def start_job(call: Call, op_name: str, entities: dict, failure: tuple[str, str] | None = None) -> str:
     if "replication_id" in entities:
         # OTC documents `replication_id`, Huawei Cloud's model (JobEntities) `replication_pair_id`
@@ -242,163 +232,21 @@ def start_job(call: Call, op_name: str, entities: dict, failure: tuple[str, str]
     return job["id"]
 
 
-def job_view(job: dict) -> dict:
-    done = job["status"] in ("SUCCESS", "FAIL")
-    return {"status": job["status"], "job_id": job["id"], "job_type": job["job_type"],
-            "begin_time": cinder_time(job["begin_time"])[:23] + "Z",
-            "end_time": cinder_time(job["updated_at"])[:23] + "Z" if done else "",
-            "error_code": job["error_code"], "fail_reason": job["fail_reason"], "entities": dict(job["entities"])}
-
-
-def job_answer(job_id: str):
-    return json_response({"job_id": job_id})
-
-
-@endpoint
-async def show_job(call: Call):
-    job = call.jobs.get(call.request.path_params["job_id"], call.project_id)
-    if job is None:
-        raise sdrs_error(404, "SDRS.0201", f"The job {call.request.path_params['job_id']} does not exist.")
-    return json_response(job_view(job))
-
-
 # -- validation helpers ----------------------------------------------------
-def _name(value) -> str:
-    if not isinstance(value, str) or not NAME_RE.match(value):
+def check_name(value) -> str:
+    if not validators.is_name(value, NAME_RE):
         raise bad("SDRS.0202", f"Invalid name {value!r}: 1..64 characters of letters, digits, '.', '_' or '-'.")
     return value
 
 
 def _description(value) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str) or len(value.encode()) > 64 or "<" in value or ">" in value:
-        raise bad("SDRS.0201", "Invalid description: at most 64 bytes, no '<' or '>'.")
-    return value
-
-
-async def _body_object(call: Call, key: str) -> dict:
-    body = await read_json(call.request, lambda m: bad("SDRS.0201", m))
-    value = body.get(key)
-    if not isinstance(value, dict):
-        raise bad("SDRS.0201", f"Missing required element '{key}' in request body.")
-    return value
-
-
-def _paged(call: Call, items: list[dict], key: str):
-    query = call.request.query_params
-    try:
-        limit = int(query.get("limit", 1000))
-        offset = int(query.get("offset", 0))
-    except ValueError:
-        raise bad("SDRS.0201", "limit and offset must be integers.") from None
-    if not 0 < limit <= 1000:
-        raise bad("SDRS.0221", f"limit {limit} out of range 1..1000.")
-    if offset < 0:
-        raise bad("SDRS.0222", f"offset {offset} must not be negative.")
-    return json_response({key: items[offset:offset + limit], "count": len(items)})
-
-
-def _exact(items: list[dict], query, fields: tuple[str, ...]) -> list[dict]:
-    for field in fields:
-        if query.get(field) is not None:
-            items = [i for i in items if str(i.get(field)) == query.get(field)]
-    return items
-
-
-def _ids(query, single: str, plural: str) -> set[str] | None:
-    wanted = set()
-    if query.get(single):
-        wanted.add(query.get(single))
-    if query.get(plural):
-        wanted |= set(query.get(plural).split(","))
-    return wanted or None
-
-
-# -- views -----------------------------------------------------------------
-def _replication_status(group: dict) -> str:
-    if group["status"] in REPLICATING:
-        return "active"
-    return "active-stopped" if group["status"] in ("failing-over", "failed-over") else "inactive"
-
-
-def group_view(call: Call, g: dict) -> dict:
-    down = [az for az in (g["source_availability_zone"], g["target_availability_zone"]) if call.emu.zone_is_down(az)]
-    pairs = call.members(call.pairs, g["id"])
-    return {
-        "id": g["id"], "name": g["name"], "description": g["description"], "status": g["status"],
-        "progress": 0 if g["status"] in ("creating", "starting", "reprotecting") else 100,
-        "source_availability_zone": g["source_availability_zone"],
-        "target_availability_zone": g["target_availability_zone"],
-        "domain_id": g["domain_id"], "domain_name": g["domain_name"], "priority_station": g["priority_station"],
-        "source_vpc_id": g["source_vpc_id"], "target_vpc_id": g["source_vpc_id"], "test_vpc_id": "",
-        "dr_type": g["dr_type"], "protected_instance_num": len(call.members(call.instances, g["id"])),
-        "replication_num": len(pairs), "disaster_recovery_drill_num": len(call.members(call.drills, g["id"])),
-        "protected_status": "started" if g["status"] in REPLICATING else "stopped",
-        "replication_status": _replication_status(g),
-        "health_status": "abnormal" if down or g["status"].startswith("error") else "normal",
-        "protection_type": "replication-pair" if pairs else None, "replication_model": "hypermetro",
-        "server_type": "ECS", "created_at": group_time(g["created_at"]), "updated_at": group_time(g["updated_at"]),
-    }
-
-
-def pair_view(call: Call, p: dict, group: dict | None = None) -> dict:
-    group = group or call.groups.get(p["server_group_id"], None)
-    fault_level = 0
-    if group is not None:
-        production_down = call.emu.zone_is_down(active_az(group))
-        dr_down = call.emu.zone_is_down(passive_az(group))
-        fault_level = 5 if production_down and dr_down else 2 if production_down else 3 if dr_down else 0
-    return {
-        "id": p["id"], "name": p["name"], "description": p["description"], "replication_model": "hypermetro",
-        "status": member_status(p, group), "progress": 0 if p["status"] == "creating" else 100,
-        "replication_status": _replication_status(group) if group else "inactive",
-        "attachment": [dict(a) for a in p["attachment"]], "server_group_id": p["server_group_id"],
-        "volume_ids": f"{p['source_volume_id']},{p['target_volume_id']}",
-        "priority_station": group["priority_station"] if group else "source", "fault_level": str(fault_level),
-        "failure_detail": "", "created_at": cinder_time(p["created_at"]), "updated_at": cinder_time(p["updated_at"]),
-        "record_metadata": dict(p["record_metadata"]),
-    }
-
-
-def instance_view(call: Call, i: dict, group: dict | None = None) -> dict:
-    group = group or call.groups.get(i["server_group_id"], None)
-    return {
-        "id": i["id"], "name": i["name"], "description": i["description"], "server_group_id": i["server_group_id"],
-        "status": member_status(i, group), "progress": 0 if i["status"] == "creating" else 100,
-        "source_server": i["source_server"], "target_server": i["target_server"],
-        "priority_station": group["priority_station"] if group else "source",
-        "attachment": [dict(a) for a in i["attachment"]], "tags": [dict(t) for t in i["tags"]],
-        "metadata": {"__system__frozen": ""},
-        "created_at": group_time(i["created_at"]), "updated_at": group_time(i["updated_at"]),
-    }
-
-
-def drill_view(d: dict) -> dict:
-    return {"id": d["id"], "name": d["name"], "status": d["status"], "server_group_id": d["server_group_id"],
-            "drill_vpc_id": d["drill_vpc_id"], "drill_servers": [dict(s) for s in d["drill_servers"]],
-            "created_at": group_time(d["created_at"]), "updated_at": group_time(d["updated_at"])}
-
-
-# -- active-active domains and quotas ---------------------------------------
-@endpoint
-async def list_domains(call: Call):
-    return json_response({"domains": domains(call.emu.config, call.region)})
-
-
-@endpoint
-async def show_quotas(call: Call):
-    used = {"server_groups": len(call.groups.list(call.project_id)),
-            "replications": len(call.pairs.list(call.project_id))}
-    resources = [{"type": k, "used": used[k], "quota": q, "min": 0, "max": q * 10} for k, q in QUOTAS.items()]
-    return json_response({"quotas": {"resources": resources}})
+    error = bad("SDRS.0201", "Invalid description: at most 64 bytes, no '<' or '>'.")
+    return validators.optional_text(value, 64, error, in_bytes=True, forbidden="<>")
 
 
 # -- protection groups -----------------------------------------------------
-@endpoint
-async def create_group(call: Call):
-    spec = await _body_object(call, "server_group")
-    name = _name(spec.get("name"))
+def create_group(call: Call, spec: dict) -> str:
+    name = check_name(spec.get("name"))
     description = _description(spec.get("description"))
     zones = call.emu.config.availability_zones(call.region)
     source, target = spec.get("source_availability_zone"), spec.get("target_availability_zone")
@@ -430,32 +278,11 @@ async def create_group(call: Call):
              "priority_station": "source", "source_vpc_id": vpc_id, "dr_type": dr_type,
              "created_at": call.now, "updated_at": call.now}
     call.groups.save(begin(group, GROUP_OPS["sdrs.group.create"], call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.group.create", {"server_group_id": group["id"]}))
+    return start_job(call, "sdrs.group.create", {"server_group_id": group["id"]})
 
 
-@endpoint
-async def list_groups(call: Call):
-    query = call.request.query_params
-    items = [group_view(call, g) for g in call.groups.list(call.project_id)]
-    items = _exact(items, query, ("name", "status"))
-    zone = query.get("availability_zone")
-    if zone:
-        items = [g for g in items if zone in (g["source_availability_zone"], g["target_availability_zone"])]
-    query_type = query.get("query_type", "general")
-    if query_type == "status_abnormal":
-        items = [g for g in items if g["health_status"] == "abnormal"]
-    elif query_type == "stop_protected":
-        items = [g for g in items if g["protected_status"] == "stopped"]
-    elif query_type == "period_no_dr_drill":
-        items = [g for g in items if g["disaster_recovery_drill_num"] == 0]
-    elif query_type != "general":
-        raise bad("SDRS.0201", f"Invalid query_type {query_type!r}.")
-    return _paged(call, items, "server_groups")
-
-
-@endpoint
-async def delete_group(call: Call):
-    group = call.group(call.request.path_params["group_id"])
+def delete_group(call: Call, group: dict) -> str:
+    """A group with members is not deleted: they go first."""
     for repo, code, what in ((call.instances, "SDRS.1001", "protected instances"),
                              (call.pairs, "SDRS.1010", "replication pairs"), (call.drills, "SDRS.1003", "DR drills")):
         if call.members(repo, group["id"]):
@@ -464,7 +291,7 @@ async def delete_group(call: Call):
     if not op.allows(group["status"]):
         raise bad("SDRS.1002", f"Protection group {group['id']} cannot be deleted in status {group['status']}.")
     call.groups.save(begin(group, op, call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.group.delete", {"server_group_id": group["id"]}))
+    return start_job(call, "sdrs.group.delete", {"server_group_id": group["id"]})
 
 
 def _set_servers(call: Call, group: dict, production_station: str) -> None:
@@ -493,10 +320,9 @@ def _group_action(call: Call, group: dict, op_name: str, needs: tuple[str, ...],
     return failure
 
 
-@endpoint
-async def group_action(call: Call):
-    group = call.group(call.request.path_params["group_id"])
-    body = await read_json(call.request, lambda m: bad("SDRS.0201", m))
+def group_action(call: Call, group: dict, body: dict) -> str:
+    """Start, stop, fail over or reverse the group (exactly one action in the body). `start` of a
+    failed-over group reprotects it; start and reprotect resynchronise the pairs."""
     actions = [k for k in ("start-server-group", "stop-server-group", "failover-server-group",
                            "reverse-server-group") if k in body]
     if len(actions) != 1 or len(body) != 1:
@@ -531,7 +357,7 @@ async def group_action(call: Call):
         failure = _group_action(call, group, op_name, both, {"priority_station": wanted})
         if not failure:
             _set_servers(call, group, wanted)
-    return job_answer(start_job(call, op_name, {"server_group_id": group["id"]}, failure))
+    return start_job(call, op_name, {"server_group_id": group["id"]}, failure)
 
 
 def _require_group_status(group: dict, allowed: set[str], code: str = "SDRS.1002") -> None:
@@ -541,11 +367,10 @@ def _require_group_status(group: dict, allowed: set[str], code: str = "SDRS.1002
 
 
 # -- replication pairs -----------------------------------------------------
-@endpoint
-async def create_pair(call: Call):
-    spec = await _body_object(call, "replication")
+def create_pair(call: Call, spec: dict) -> str:
+    """Pair a production disk with a new DR disk in the group's DR AZ, with its bytes."""
     group = call.group(str(spec.get("server_group_id")))
-    name = _name(spec.get("name"))
+    name = check_name(spec.get("name"))
     description = _description(spec.get("description"))
     _require_group_status(group, {"available", "protected"})
     volume = call.volumes.get(str(spec.get("volume_id")), call.project_id)
@@ -580,43 +405,20 @@ async def create_pair(call: Call):
                                                         "volume_type": volume["volume_type"]}}
     call.pairs.save(begin(pair, PAIR_OPS["sdrs.pair.create"], call.now, call.timings()))
     # api docs name the entity replication_id; the Huawei SDK's JobEntities replication_pair_id and volume_ids
-    return job_answer(start_job(call, "sdrs.pair.create", {
+    return start_job(call, "sdrs.pair.create", {
         "replication_id": pair_id, "server_group_id": group["id"],
-        "volume_ids": f"{source_id},{target_id}"}))
+        "volume_ids": f"{source_id},{target_id}"})
 
 
-def _listed_members(call: Call, repo: Repository, view) -> list[dict]:
-    query = call.request.query_params
-    groups = _ids(query, "server_group_id", "server_group_ids")
-    if groups is not None and len(groups) == 1:
-        items = call.members(repo, next(iter(groups)))
-    else:
-        items = [m for m in repo.list(call.project_id) if groups is None or m["server_group_id"] in groups]
-    items = [view(call, m) for m in items]
-    items = _exact(items, query, ("name", "status"))
-    zone = query.get("availability_zone")
-    if zone:
-        zoned = {g["id"] for g in call.groups.list(call.project_id) if active_az(g) == zone}
-        items = [m for m in items if m["server_group_id"] in zoned]
-    return items
+def _members_removable(group: dict) -> bool:
+    """Whether the group's pairs and instances may be deleted in its status."""
+    return group["status"] in {"available", "protected", "failed-over"} or group["status"].startswith("error")
 
 
-@endpoint
-async def list_pairs(call: Call):
-    items = _listed_members(call, call.pairs, pair_view)
-    instances = _ids(call.request.query_params, "protected_instance_id", "protected_instance_ids")
-    if instances is not None:
-        items = [p for p in items if any(a["protected_instance"] in instances for a in p["attachment"])]
-    return _paged(call, items, "replications")
-
-
-@endpoint
-async def delete_pair(call: Call):
-    pair = call.pair(call.request.path_params["pair_id"])
-    raw = await call.request.body()
-    spec = (await _body_object(call, "replication")) if raw else {}
+def delete_pair(call: Call, pair: dict, spec: dict) -> str:
+    """`spec.delete_target_volume`: the DR disk goes too."""
     group = call.group(pair["server_group_id"])
-    if group["status"] not in {"available", "protected", "failed-over"} and not group["status"].startswith("error"):
+    if not _members_removable(group):
         raise bad("SDRS.1002", f"Replication pairs of protection group {group['id']} cannot be deleted in status "
                                f"{group['status']}.")
     if pair["attachment"]:
@@ -635,16 +437,23 @@ async def delete_pair(call: Call):
                 and evs.VOLUME_OPS["volume.delete"].allows(volume["status"]):
             call.volumes.save(begin(volume, evs.VOLUME_OPS["volume.delete"], call.now, call.timings()))
     call.pairs.save(begin(pair, op, call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.pair.delete", {"replication_id": pair["id"],
-                                                           "server_group_id": group["id"]}))
+    return start_job(call, "sdrs.pair.delete", {"replication_id": pair["id"],
+                                                           "server_group_id": group["id"]})
 
 
 # -- protected instances ---------------------------------------------------
-@endpoint
-async def create_instance(call: Call):
-    spec = await _body_object(call, "protected_instance")
+def _new_server(call: Call, name: str, status: str, zone: str, metadata: dict, flavor: str) -> dict:
+    """A server SDRS makes (a DR server, a drill server), stored as ECS stores its own."""
+    return call.servers.save({"id": new_id(), "project_id": call.project_id, "region": call.region,
+                              "user_id": call.principal.user_id, "name": name, "status": status,
+                              "availability_zone": zone, "metadata": metadata, "flavor": flavor,
+                              "created_at": call.now, "updated_at": call.now})
+
+
+def create_instance(call: Call, spec: dict) -> str:
+    """Protect a production server: a DR server of the same name and flavor, stopped in the DR AZ."""
     group = call.group(str(spec.get("server_group_id")))
-    name = _name(spec.get("name"))
+    name = check_name(spec.get("name"))
     description = _description(spec.get("description"))
     _require_group_status(group, {"available", "protected"}, "SDRS.1323")
     server = call.servers.get(str(spec.get("server_id")), call.project_id)
@@ -659,45 +468,26 @@ async def create_instance(call: Call):
     for other in call.instances.list(call.project_id):
         if server["id"] in (other["source_server"], other["target_server"]):
             raise bad("SDRS.0210", f"Server {server['id']} is already protected by instance {other['id']}.")
-    tags = spec.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, dict) and isinstance(t.get("key"), str) for t in tags):
-        raise bad("SDRS.0201", "Invalid tags: a list of {key, value} is expected.")
+    tags = validators.tag_list(spec.get("tags") or [], "tags", lambda m: bad("SDRS.0201", m), max_tags=None)
     call.require_zone_up(production)
     call.require_zone_up(dr)
-    # The DR server: same name and flavor, created stopped in the DR AZ.
-    dr_server = {"id": new_id(), "project_id": call.project_id, "region": call.region,
-                 "user_id": call.principal.user_id, "name": server["name"], "status": "SHUTOFF",
-                 "availability_zone": dr, "metadata": {}, "flavor": str(spec.get("flavorRef") or server["flavor"]),
-                 "created_at": call.now, "updated_at": call.now}
-    call.servers.save(dr_server)
+    dr_server = _new_server(call, server["name"], "SHUTOFF", dr, {}, str(spec.get("flavorRef") or server["flavor"]))
     source_id, target_id = (server["id"], dr_server["id"]) if group["priority_station"] == "source" \
         else (dr_server["id"], server["id"])
     instance = {"id": new_id(), "project_id": call.project_id, "region": call.region, "name": name,
                 "description": description, "status": None, "server_group_id": group["id"],
                 "source_server": source_id, "target_server": target_id, "attachment": [],
-                "tags": [{"key": t["key"], "value": str(t.get("value", ""))} for t in tags],
+                "tags": tags,
                 "created_at": call.now, "updated_at": call.now}
     call.instances.save(begin(instance, INSTANCE_OPS["sdrs.instance.create"], call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.instance.create", {"protected_instance_id": instance["id"],
-                                                               "server_group_id": group["id"]}))
+    return start_job(call, "sdrs.instance.create", {"protected_instance_id": instance["id"],
+                                                               "server_group_id": group["id"]})
 
 
-@endpoint
-async def list_instances(call: Call):
-    items = _listed_members(call, call.instances, instance_view)
-    wanted = _ids(call.request.query_params, "protected_instance_id", "protected_instance_ids")
-    if wanted is not None:
-        items = [i for i in items if i["id"] in wanted]
-    return _paged(call, items, "protected_instances")
-
-
-@endpoint
-async def delete_instance(call: Call):
-    instance = call.instance(call.request.path_params["instance_id"])
-    raw = await call.request.body()
-    spec = await read_json(call.request, lambda m: bad("SDRS.0201", m)) if raw else {}
+def delete_instance(call: Call, instance: dict, spec: dict) -> str:
+    """`spec.delete_target_server`: the DR server goes too."""
     group = call.group(instance["server_group_id"])
-    if group["status"] not in {"available", "protected", "failed-over"} and not group["status"].startswith("error"):
+    if not _members_removable(group):
         raise bad("SDRS.1301", f"Protected instances of group {group['id']} cannot be deleted in status "
                                f"{group['status']}.")
     if instance["attachment"]:
@@ -712,8 +502,8 @@ async def delete_instance(call: Call):
         if dr_server is not None:
             call.emu.store.delete(SERVER, dr_server["id"])
     call.instances.save(begin(instance, op, call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.instance.delete", {"protected_instance_id": instance["id"],
-                                                               "server_group_id": group["id"]}))
+    return start_job(call, "sdrs.instance.delete", {"protected_instance_id": instance["id"],
+                                                               "server_group_id": group["id"]})
 
 
 def _attach_volume(call: Call, volume_id: str, server_id: str, device: str) -> None:
@@ -745,10 +535,8 @@ def _member_ready(call: Call, group: dict, *members: dict) -> None:
             raise bad("SDRS.0214", f"{member['id']} must be available or protected, not {status}.")
 
 
-@endpoint
-async def attach_pair(call: Call):
-    instance = call.instance(call.request.path_params["instance_id"])
-    spec = await _body_object(call, "replicationAttachment")
+def attach_pair(call: Call, instance: dict, spec: dict) -> str:
+    """Attach a pair's disks to the instance's servers, on both sides, at the same device."""
     pair = call.pair(str(spec.get("replication_id")))
     device = spec.get("device")
     if not isinstance(device, str) or not DEVICE_RE.match(device):
@@ -775,14 +563,11 @@ async def attach_pair(call: Call):
                                     "updated_at": call.now})
     pair = pair | {"attachment": [{"device": device, "protected_instance": instance["id"]}]}
     call.pairs.save(begin(pair, PAIR_OPS["sdrs.pair.attach"], call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.pair.attach", {"protected_instance_id": instance["id"],
-                                                           "replication_id": pair["id"]}))
+    return start_job(call, "sdrs.pair.attach", {"protected_instance_id": instance["id"],
+                                                           "replication_id": pair["id"]})
 
 
-@endpoint
-async def detach_pair(call: Call):
-    instance = call.instance(call.request.path_params["instance_id"])
-    pair = call.pair(call.request.path_params["pair_id"])
+def detach_pair(call: Call, instance: dict, pair: dict) -> str:
     if not any(a["replication"] == pair["id"] for a in instance["attachment"]):
         raise bad("SDRS.0214", f"Replication pair {pair['id']} is not attached to protected instance "
                                f"{instance['id']}.")
@@ -793,16 +578,16 @@ async def detach_pair(call: Call):
     call.instances.save(instance | {"attachment": [a for a in instance["attachment"] if a["replication"] != pair["id"]],
                                     "updated_at": call.now})
     call.pairs.save(begin(pair | {"attachment": []}, PAIR_OPS["sdrs.pair.detach"], call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.pair.detach", {"protected_instance_id": instance["id"],
-                                                           "replication_id": pair["id"]}))
+    return start_job(call, "sdrs.pair.detach", {"protected_instance_id": instance["id"],
+                                                           "replication_id": pair["id"]})
 
 
 # -- DR drills -------------------------------------------------------------
-@endpoint
-async def create_drill(call: Call):
-    spec = await _body_object(call, "disaster_recovery_drill")
+def create_drill(call: Call, spec: dict) -> str:
+    """A drill: a server per protected instance in the DR AZ, with clones of the DR disks, in a
+    VPC of the group's CIDR (given, or made for the drill)."""
     group = call.group(str(spec.get("server_group_id")))
-    name = _name(spec.get("name"))
+    name = check_name(spec.get("name"))
     allowed = group["status"] in ("available", "protected", "failed-over") or (
         group["status"].startswith("error") and group["status"] != "error-deleting")
     if not allowed:
@@ -824,11 +609,7 @@ async def create_drill(call: Call):
         own_vpc = True
     drill_servers, drill_volumes = [], []
     for instance in call.members(call.instances, group["id"]):
-        server = {"id": new_id(), "project_id": call.project_id, "region": call.region,
-                  "user_id": call.principal.user_id, "name": f"{instance['name']}-drill", "status": "ACTIVE",
-                  "availability_zone": zone, "metadata": {"sdrs_drill": name}, "flavor": "s3.medium.1",
-                  "created_at": call.now, "updated_at": call.now}
-        call.servers.save(server)
+        server = _new_server(call, f"{instance['name']}-drill", "ACTIVE", zone, {"sdrs_drill": name}, "s3.medium.1")
         drill_servers.append({"protected_instance": instance["id"], "drill_server_id": server["id"]})
         for attached in instance["attachment"]:
             pair = call.pairs.get(attached["replication"], None)
@@ -847,22 +628,11 @@ async def create_drill(call: Call):
              "server_group_id": group["id"], "drill_vpc_id": drill_vpc_id, "drill_servers": drill_servers,
              "_volume_ids": drill_volumes, "_own_vpc": own_vpc, "created_at": call.now, "updated_at": call.now}
     call.drills.save(begin(drill, DRILL_OPS["sdrs.drill.create"], call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.drill.create", {"disaster_recovery_drill_id": drill["id"],
-                                                            "server_group_id": group["id"]}))
+    return start_job(call, "sdrs.drill.create", {"disaster_recovery_drill_id": drill["id"],
+                                                            "server_group_id": group["id"]})
 
 
-@endpoint
-async def list_drills(call: Call):
-    query = call.request.query_params
-    group_id = query.get("server_group_id")
-    items = call.members(call.drills, group_id) if group_id is not None else call.drills.list(call.project_id)
-    items = _exact([drill_view(d) for d in items], query, ("server_group_id", "name", "status", "drill_vpc_id"))
-    return _paged(call, items, "disaster_recovery_drills")
-
-
-@endpoint
-async def delete_drill(call: Call):
-    drill = call.drill(call.request.path_params["drill_id"])
+def delete_drill(call: Call, drill: dict) -> str:
     op = DRILL_OPS["sdrs.drill.delete"]
     if not op.allows(drill["status"]):
         raise bad("SDRS.1002", f"DR drill {drill['id']} cannot be deleted in status {drill['status']}.")
@@ -874,142 +644,8 @@ async def delete_drill(call: Call):
     if drill["_own_vpc"]:
         vpc.delete_vpc(call.emu, drill["drill_vpc_id"])
     call.drills.save(begin(drill, op, call.now, call.timings()))
-    return job_answer(start_job(call, "sdrs.drill.delete", {"disaster_recovery_drill_id": drill["id"],
-                                                            "server_group_id": drill["server_group_id"]}))
-
-
-# -- show and rename: the same two actions on every SDRS resource -----------
-@dataclass(frozen=True)
-class Named:
-    """An SDRS resource as its show (GET) and rename (PUT) routes see it."""
-    collection: str   # URL segment, e.g. "server-groups"
-    id_param: str     # path parameter of its id
-    key: str          # the answer's and the rename body's key
-    find: str         # the Call method that loads it (404 with its own code)
-    repo: str         # the Call attribute of its repository
-    view: Callable[[Call, dict], dict]
-
-
-NAMED = {named.collection: named for named in (
-    Named("server-groups", "group_id", "server_group", "group", "groups", group_view),
-    Named("replications", "pair_id", "replication", "pair", "pairs", pair_view),
-    Named("protected-instances", "instance_id", "protected_instance", "instance", "instances", instance_view),
-    Named("disaster-recovery-drills", "drill_id", "disaster_recovery_drill", "drill", "drills",
-          lambda call, drill: drill_view(drill)),
-)}
-
-
-def show_and_rename_routes(pid: str, collection: str) -> list[Route]:
-    named = NAMED[collection]
-
-    def load(call: Call) -> dict:
-        return getattr(call, named.find)(call.request.path_params[named.id_param])
-
-    @endpoint
-    async def show(call: Call):
-        return json_response({named.key: named.view(call, load(call))})
-
-    @endpoint
-    async def rename(call: Call):
-        item = load(call)
-        spec = await _body_object(call, named.key)
-        item = getattr(call, named.repo).save(item | {"name": _name(spec.get("name")), "updated_at": call.now})
-        return json_response({named.key: named.view(call, item)})
-
-    path = f"{pid}/{named.collection}/{{{named.id_param}}}"
-    return [Route(path, show, methods=["GET"]), Route(path, rename, methods=["PUT"])]
-
-
-# -- task center -----------------------------------------------------------
-# SDRS API "Task Center" (Huawei Cloud sdrs_05_0901..0904; ../shared/api/sdrs.md): the jobs that
-# ended FAIL, until deleted. Without `server_group_id` only protection-group jobs are listed.
-FAILED_RESOURCE = (("ProtectionGroup", "server_groups", "server_group_id"),
-                   ("ProtectedInstance", "protected_instances", "protected_instance_id"),
-                   ("ReplicationPair", "replications", "replication_id"),
-                   ("DisasterRecoveryDrill", "disaster_recovery_drills", "disaster_recovery_drill_id"))
-FAILURE_VERB = re.compile(r"^(create|delete|attach|detach|expand|resize|start|stop|reverse|failover|reprotect)")
-FAILURE_REPOS = {"server_groups": "groups", "protected_instances": "instances", "replications": "pairs",
-                 "disaster_recovery_drills": "drills"}
-
-
-def _failure_view(call: Call, job: dict) -> dict:
-    resource_type, key = next(((rtype, key) for word, rtype, key in FAILED_RESOURCE if word in job["job_type"]),
-                              ("server_groups", "server_group_id"))
-    resource_id = job["entities"].get(key) or ""
-    resource = getattr(call, FAILURE_REPOS[resource_type]).get(resource_id, call.project_id) if resource_id else None
-    verb = FAILURE_VERB.match(job["job_type"])
-    return {"job_id": job["id"], "job_type": job["job_type"], "job_status": job["status"],
-            "begin_time": cinder_time(job["begin_time"])[:23] + "Z",
-            "failure_status": f"{verb.group(1) if verb else 'create'}Fail", "resource_id": resource_id,
-            "resource_name": (resource or {}).get("name", ""), "resource_type": resource_type,
-            "error_code": job["error_code"], "fail_reason": job["fail_reason"],
-            "_server_group_id": job["entities"].get("server_group_id")}
-
-
-def _failures(call: Call, group_id: str | None = None) -> list[dict]:
-    views = [_failure_view(call, job) for _, job in call.jobs.scan(call.project_id, Selection())
-             if job["status"] == "FAIL" and not job.get("_failure_cleared")]
-    if group_id is None:
-        return [v for v in views if v["resource_type"] == "server_groups"]
-    return [v for v in views if v["_server_group_id"] == group_id]
-
-
-@endpoint
-async def list_failure_jobs(call: Call):
-    query = call.request.query_params
-    views = _exact(_failures(call, query.get("server_group_id")), query,
-                   ("failure_status", "resource_name", "resource_type"))
-    views.sort(key=lambda v: v["begin_time"], reverse=True)
-    return _paged(call, [{k: v for k, v in view.items() if not k.startswith("_")} for view in views], "failure_jobs")
-
-
-def _clear_failures(call: Call, job_ids) -> None:
-    for job_id in job_ids:
-        call.jobs.save(call.jobs.get(job_id, call.project_id) | {"_failure_cleared": True})
-
-
-@endpoint
-async def delete_failure_job(call: Call):
-    job_id = call.request.path_params["failure_job_id"]
-    job = call.jobs.get(job_id, call.project_id)
-    if job is None or job["status"] != "FAIL" or job.get("_failure_cleared"):
-        raise sdrs_error(404, "SDRS.0201", f"The failure job {job_id} does not exist.")
-    _clear_failures(call, [job_id])
-    return empty(204)
-
-
-@endpoint
-async def delete_failure_jobs(call: Call):
-    _clear_failures(call, [v["job_id"] for v in _failures(call)])
-    return empty(204)
-
-
-@endpoint
-async def delete_group_failure_jobs(call: Call):
-    group = call.group(call.request.path_params["group_id"])
-    _clear_failures(call, [v["job_id"] for v in _failures(call, group["id"])])
-    return empty(204)
-
-
-# -- API versions ------------------------------------------------------------
-# SDRS API "Querying API Versions" / "Querying a Specified API Version" (no authentication).
-def _version_view(request: Request, prefix: str) -> dict:
-    return {"id": "v1", "links": [{"href": f"{base_url(request)}{prefix}/v1/", "rel": "self"}], "min_version": "",
-            "status": "CURRENT", "updated": "2019-01-01T00:00:00Z", "version": ""}
-
-
-def versions_of(prefix: str):
-    async def versions(request: Request):
-        return json_response({"versions": [_version_view(request, prefix)]})
-    return versions
-
-
-def version_of(prefix: str):
-    async def version(request: Request):
-        if request.path_params.get("api_version", "v1") != "v1":
-            raise sdrs_error(404, "SDRS.0201", f"API version {request.path_params['api_version']} does not exist.")
-        return json_response({"version": _version_view(request, prefix)})
-    return version
+    return start_job(call, "sdrs.drill.delete", {"disaster_recovery_drill_id": drill["id"],
+                                                            "server_group_id": drill["server_group_id"]})
 
 
 # -- RPO statistics ----------------------------------------------------------
@@ -1021,7 +657,11 @@ def version_of(prefix: str):
 # the peer. There is no background sampler: each SDRS request records the point of its minute when
 # pairs exceed (the most seen in that minute), so the record holds the minutes the emulator saw.
 RPO_POINT = "sdrs_rpo_point"
+
+
 RPO_SAMPLE = 60  # seconds: `point_time` is "yyyy-MM-dd HH:mm"
+
+
 RPO_TYPES = ("replication",)
 
 
@@ -1046,90 +686,3 @@ def observe_rpo(call: Call) -> None:
     call.rpo_points.save((seen or {"id": point_id, "project_id": call.project_id, "region": call.region,
                                    "point": minute, "resource_type": "replication", "created_at": call.now})
                          | {"resource_num": exceeding, "updated_at": call.now})
-
-
-def _rpo_instant(query, field: str) -> float | None:
-    """`start_time`/`end_time` as the reference writes them ("yyyy-MM-dd HH:mm:ss.SSS")."""
-    raw = query.get(field)
-    if raw is None:
-        return None
-    try:
-        return datetime.strptime(raw, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
-    except ValueError:
-        raise bad("SDRS.0201", f"{field} '{raw}' is not in the format yyyy-MM-dd HH:mm:ss.SSS.") from None
-
-
-def rpo_point_view(point: dict) -> dict:
-    return {"id": point["id"], "point_time": group_time(point["point"])[:16], "resource_num": point["resource_num"],
-            "resource_type": point["resource_type"], "created_at": group_time(point["created_at"]),
-            "updated_at": group_time(point["updated_at"])}
-
-
-@endpoint
-async def list_rpo_statistics(call: Call):
-    query = call.request.query_params
-    kind = query.get("resource_type")
-    if kind is not None and kind not in RPO_TYPES:
-        raise bad("SDRS.0201", f"resource_type '{kind}' is not one of {', '.join(RPO_TYPES)}.")
-    start, end = _rpo_instant(query, "start_time"), _rpo_instant(query, "end_time")
-    points = sorted(call.rpo_points.list(call.project_id), key=lambda p: p["point"])
-    points = [p for p in points if (start is None or p["point"] >= start) and (end is None or p["point"] <= end)]
-    return _paged(call, [rpo_point_view(p) for p in points], "resource_rpo_statistics")
-
-
-# -- routing ---------------------------------------------------------------
-def api_routes(prefix: str = "") -> list:
-    pid = prefix + "/{project_id}"
-    return [
-        Route(f"{pid}/active-domains", list_domains, methods=["GET"]),
-        Route(f"{pid}/sdrs/quotas", show_quotas, methods=["GET"]),
-        Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"]),
-        Route(f"{pid}/server-groups", create_group, methods=["POST"]),
-        Route(f"{pid}/server-groups", list_groups, methods=["GET"]),
-        *show_and_rename_routes(pid, "server-groups"),
-        Route(f"{pid}/server-groups/{{group_id}}", delete_group, methods=["DELETE"]),
-        Route(f"{pid}/server-groups/{{group_id}}/action", group_action, methods=["POST"]),
-        Route(f"{pid}/replications", create_pair, methods=["POST"]),
-        Route(f"{pid}/replications", list_pairs, methods=["GET"]),
-        *show_and_rename_routes(pid, "replications"),
-        Route(f"{pid}/replications/{{pair_id}}", delete_pair, methods=["DELETE"]),
-        Route(f"{pid}/protected-instances", create_instance, methods=["POST"]),
-        Route(f"{pid}/protected-instances", list_instances, methods=["GET"]),
-        *show_and_rename_routes(pid, "protected-instances"),
-        Route(f"{pid}/protected-instances/{{instance_id}}", delete_instance, methods=["DELETE"]),
-        Route(f"{pid}/protected-instances/{{instance_id}}/attachreplication", attach_pair, methods=["POST"]),
-        Route(f"{pid}/protected-instances/{{instance_id}}/detachreplication/{{pair_id}}", detach_pair,
-              methods=["DELETE"]),
-        Route(f"{pid}/disaster-recovery-drills", create_drill, methods=["POST"]),
-        Route(f"{pid}/disaster-recovery-drills", list_drills, methods=["GET"]),
-        *show_and_rename_routes(pid, "disaster-recovery-drills"),
-        Route(f"{pid}/disaster-recovery-drills/{{drill_id}}", delete_drill, methods=["DELETE"]),
-        Route(f"{pid}/task-center/failure-jobs", list_failure_jobs, methods=["GET"]),
-        Route(f"{pid}/resource/rpo-statistics", list_rpo_statistics, methods=["GET"]),
-        Route(f"{pid}/task-center/failure-jobs/batch", delete_failure_jobs, methods=["DELETE"]),
-        Route(f"{pid}/task-center/failure-jobs/{{failure_job_id}}", delete_failure_job, methods=["DELETE"]),
-        Route(f"{pid}/task-center/{{group_id}}/failure-jobs/batch", delete_group_failure_jobs, methods=["DELETE"]),
-    ]
-
-
-def mounts() -> list:
-    return [Route("/sdrs/", versions_of("/sdrs"), methods=["GET"]),
-            Route("/sdrs/v1", version_of("/sdrs"), methods=["GET"]),
-            Route("/sdrs/v1/", version_of("/sdrs"), methods=["GET"]),
-            Mount("/sdrs/v1", routes=api_routes())]
-
-
-async def show_unprefixed_job(request: Request):
-    """`/v1/{project_id}/jobs/{job_id}` without the /sdrs prefix is shared with the EVS vendor
-    jobs (the Huawei SDKs keep only the host of an endpoint): an SDRS job answers as SDRS."""
-    if request.app.state.emulator.store.get(JOB, request.path_params["job_id"]) is not None:
-        return await show_job(request)
-    return await evs.show_job(request)
-
-
-def unprefixed_routes() -> list:
-    """Plain `/v1/...` routes for huaweicloudsdksdrs (not a mount, so other paths fall through)."""
-    routes = [r for r in api_routes("/v1") if not r.path.endswith("/jobs/{job_id}")]
-    return routes + [Route("/v1/{project_id}/jobs/{job_id}", show_unprefixed_job, methods=["GET"]),
-                     # huaweicloudsdksdrs ShowSpecifiedApiVersion (`GET /{api_version}` on the SDRS host)
-                     Route("/v1", version_of(""), methods=["GET"])]

@@ -1,12 +1,13 @@
-"""CBR (Cloud Backup and Recovery) v3: vaults, policies, checkpoints, backups, restores.
-
-Canonical URL `{base}/cbr/v3/{project_id}`; the same routes are also served without the
-`/cbr` prefix (`{base}/v3/{project_id}/vaults...`) for the Huawei SDK, which keeps only the
-scheme and host of an endpoint. Errors answer {"error_code": "BackupService.xxxx", "error_msg"}.
+"""CBR's model: vaults, policies, checkpoints, backups and operation logs as stored, their
+transitions on the emulator clock, and the checks on the values a request gives them.
 
 Capacity: a vault's `used` (MB) is the sum of its backups' stored sizes. A full backup stores
 the disk's size; an incremental one stores 1 GB per block of the disk's block map that changed
 since the previous backup of that disk in the vault (at most the disk's size). See README.
+
+Policies run on the clock (`run_due_policies`, before every CBR request): the checkpoints that
+fell due since the last request are taken, in time order, each followed by its retention.
+The HTTP side (routes, request bodies, views) is `api.py`.
 """
 
 from __future__ import annotations
@@ -14,24 +15,18 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timedelta, timezone
-from types import SimpleNamespace
 
 from starlette.requests import Request
-from starlette.routing import Mount, Route
 
-from .. import auth, errors, lifecycle
-from ..clock import parse_iso
-from ..context import ProjectCall
-from ..lifecycle import GONE, Operation, begin
-from ..resources import Repository, new_id
-from ..store import Selection
-from ..web import empty, json_response, read_json
-from . import backup_common as common
-from . import evs
-from .backup_common import CBR_BACKUP, VOLUME
+from ... import auth, errors, lifecycle, validators
+from ...context import ProjectCall
+from ...lifecycle import GONE, Operation, begin
+from ...resources import Repository, new_id
+from ...store import Selection
+from .. import backup_common as common
+from ..backup_common import CBR_BACKUP, VOLUME
 
-MOUNT = "/cbr"
-CATALOG = [("cbr", "cbr", "/cbr/v3/{project_id}")]
+
 VAULT, POLICY, CHECKPOINT, OPLOG = "cbr_vault", "cbr_policy", "cbr_checkpoint", "cbr_oplog"
 DISK_TYPE = "OS::Cinder::Volume"
 RESOURCE_TYPES = {"server": "OS::Nova::Server", "disk": DISK_TYPE, "turbo": "OS::Sfs::Turbo"}
@@ -44,22 +39,29 @@ VAULT_SIZE = (10, 10485760)
 MAX_VAULT_RESOURCES = 256
 STATUSES = ("available", "protecting", "deleting", "restoring", "error", "waiting_protect", "waiting_delete",
             "waiting_restore")
-
 BACKUP_OPS = lifecycle.operations(
     Operation("backup.create", None, "protecting", "available"),
     Operation("backup.delete", frozenset({"available", "error"}), "deleting", GONE),
     Operation("backup.restore", frozenset({"available"}), "restoring", "available"),
 )
 CHECKPOINT_OPS = lifecycle.operations(Operation("backup.create", None, "protecting", "available"))
-# An operation log (CBR API "Querying Tasks", /operation-logs) runs exactly as long as the
-# operation it records; `vault_delete` lasts as long as a backup delete.
+
+
+# CBR API "Querying Tasks" / "Querying a Single Task" (GET /operation-logs[/{id}]; OTC
+# cbr_apis/tasks, Huawei ListOpLogs/ShowOpLog). One log per backup, restore and delete
+# operation, and per vault delete; `running` while the operation runs, then `success`. A log
+# runs exactly as long as the operation it records; `vault_delete` lasts as long as a backup delete.
 OPLOG_OPS = lifecycle.operations(
     Operation("backup.create", None, "running", "success"),
     Operation("backup.delete", None, "running", "success"),
     Operation("backup.restore", None, "running", "success"),
 )
+OPLOG_TIMINGS = {"backup": "backup.create", "restore": "backup.restore", "delete": "backup.delete",
+                 "vault_delete": "backup.delete"}
 OPLOG_TYPES = ("backup", "restore", "delete", "replication", "copy", "sync", "vault_delete", "remove_resource")
 OPLOG_STATUSES = ("success", "skipped", "failed", "running", "timeout", "waiting")
+PATTERN_KEYS = {"FREQ", "BYDAY", "BYHOUR", "BYMINUTE", "INTERVAL"}
+LONG_TERM = ("day_backups", "week_backups", "month_backups", "year_backups")
 
 
 def queue_seconds(call: Call) -> float:
@@ -79,12 +81,14 @@ def invalid(message: str) -> errors.ApiError:
     return cbr_error(400, "BackupService.0002", message)
 
 
-def _time(epoch: float) -> str:
+def cbr_time(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 # -- context ---------------------------------------------------------------
 class Call(ProjectCall):
+    """A CBR request: the project's CBR resources, and lookups that answer CBR's not-found errors."""
+
     def __init__(self, request: Request, principal: auth.Principal):
         super().__init__(request, principal)
         self.vaults = Repository(self.emu, VAULT)
@@ -122,21 +126,6 @@ class Call(ProjectCall):
         return volume
 
 
-# Authenticate, bring vault bind rules and policy schedules up to the clock, then handle
-# (run_due_policies is defined further down, hence the lambda).
-endpoint = common.scheduled_endpoint(Call, lambda call: run_due_policies(call))
-
-
-async def _body(call: Call, key: str | None = None) -> dict:
-    data = await read_json(call.request, invalid)
-    if key is None:
-        return data
-    value = data.get(key)
-    if not isinstance(value, dict):
-        raise invalid(f"Missing required element '{key}' in request body.")
-    return value
-
-
 # -- vaults ----------------------------------------------------------------
 def backups_where(call: Call, **equal: str) -> list[dict]:
     """The project's backups with these stored values (vault_id, resource_id), in creation order,
@@ -149,61 +138,28 @@ def vault_used_mb(call: Call, vault_id: str) -> int:
     return sum(b["_used_mb"] for b in backups_where(call, vault_id=vault_id))
 
 
-def vault_view(call: Call, v: dict) -> dict:
-    backups = backups_where(call, vault_id=v["id"])
-    resources = []
-    for r in v["resources"]:
-        mine = [b for b in backups if b["resource_id"] == r["id"]]
-        volume = call.volumes.get(r["id"], call.project_id)
-        resources.append({"id": r["id"], "name": r.get("name") or (volume or {}).get("name", ""), "type": r["type"],
-                          "size": (volume or {}).get("size", r.get("size", 0)), "extra_info": r.get("extra_info", {}),
-                          "protect_status": "available", "backup_count": len(mine),
-                          "backup_size": sum(b["_used_mb"] for b in mine)})
-    billing = dict(v["billing"])
-    billing["used"] = sum(b["_used_mb"] for b in backups)
-    return {"id": v["id"], "name": v["name"], "description": v["description"], "project_id": v["project_id"],
-            "provider_id": PROVIDERS[billing["object_type"]], "user_id": v["user_id"],
-            "created_at": _time(v["created_at"]), "auto_bind": v["auto_bind"], "bind_rules": v["bind_rules"],
-            "auto_expand": v["auto_expand"], "locked": False, "tags": list(v["tags"]), "resources": resources,
-            "billing": billing, "smn_notify": v.get("smn_notify", True), "threshold": v.get("threshold", 80),
-            "enterprise_project_id": "0"}
-
-
+# -- checks on request values ---------------------------------------------
 def _name(value, field: str = "name") -> str:
-    if not isinstance(value, str) or not NAME_RE.match(value):
-        raise invalid(f"Invalid {field}: 1..64 letters, digits, '_' or '-'.")
-    return value
+    return validators.name(value, NAME_RE, invalid(f"Invalid {field}: 1..64 letters, digits, '_' or '-'."))
 
 
 def _description(value) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str) or len(value) > 255:
-        raise invalid("Invalid description: at most 255 characters.")
-    return value
+    return validators.optional_text(value, 255, invalid("Invalid description: at most 255 characters."))
 
 
 def _size(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not VAULT_SIZE[0] <= value <= VAULT_SIZE[1]:
+    if not validators.is_whole_number_in(value, *VAULT_SIZE):
         raise cbr_error(400, "BackupService.6101", f"Invalid vault capacity '{value}': {VAULT_SIZE[0]}.."
                                                    f"{VAULT_SIZE[1]} GB.")
     return value
 
 
 def _bool(value, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise invalid(f"Invalid {field}: a boolean is expected.")
-    return value
+    return validators.boolean(value, field, invalid)
 
 
 def _tags(value, field: str = "tags") -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(t, dict) and isinstance(t.get("key"), str) for t in value):
-        raise invalid(f"Invalid {field}: a list of {{key, value}} is expected.")
-    if len(value) > 20:
-        raise invalid(f"Invalid {field}: at most 20 tags.")
-    return [{"key": t["key"], "value": str(t.get("value", ""))} for t in value]
+    return validators.tag_list(value, field, invalid)
 
 
 def _bind_rules(value) -> dict:
@@ -214,8 +170,8 @@ def _bind_rules(value) -> dict:
     return {"tags": _tags(value.get("tags"), "bind_rules.tags")} if "tags" in value else {}
 
 
-def _add_resources(call: Call, vault: dict, entries) -> tuple[dict, list[str]]:
-    """Check and add resources to a vault; answers the vault and the ids added."""
+def _with_resources(call: Call, vault: dict, entries) -> tuple[dict, list[str]]:
+    """The vault with `entries` added (checked), and the ids added."""
     if not isinstance(entries, list):
         raise invalid("Invalid resources: a list is expected.")
     wanted_type = RESOURCE_TYPES[vault["billing"]["object_type"]]
@@ -244,23 +200,24 @@ def _add_resources(call: Call, vault: dict, entries) -> tuple[dict, list[str]]:
     return vault | {"resources": vault["resources"] + added}, [a["id"] for a in added]
 
 
-@endpoint
-async def create_vault(call: Call):
-    spec = await _body(call, "vault")
+def _choice(value, field: str, allowed: tuple[str, ...], hint: str | None = None):
+    if value not in allowed:
+        raise invalid(f"Invalid {field} '{value}'" + (f": {hint}." if hint else "."))
+    return value
+
+
+def create_vault(call: Call, spec: dict) -> dict:
     billing = spec.get("billing")
     if not isinstance(billing, dict):
         raise invalid("Missing required element 'billing' in vault.")
     if "resources" not in spec:
         raise invalid("Missing required element 'resources' in vault.")
-    object_type = billing.get("object_type")
-    if object_type not in RESOURCE_TYPES:
-        raise invalid(f"Invalid billing.object_type '{object_type}': server, disk or turbo.")
-    protect_type = billing.get("protect_type", "backup")
-    if protect_type not in ("backup", "replication"):
-        raise invalid(f"Invalid billing.protect_type '{protect_type}': backup or replication.")
-    consistent = billing.get("consistent_level", "crash_consistent")
-    if consistent not in ("crash_consistent", "app_consistent"):
-        raise invalid(f"Invalid billing.consistent_level '{consistent}'.")
+    object_type = _choice(billing.get("object_type"), "billing.object_type", tuple(RESOURCE_TYPES),
+                          "server, disk or turbo")
+    protect_type = _choice(billing.get("protect_type", "backup"), "billing.protect_type", ("backup", "replication"),
+                           "backup or replication")
+    consistent = _choice(billing.get("consistent_level", "crash_consistent"), "billing.consistent_level",
+                         ("crash_consistent", "app_consistent"))
     vault = {
         "id": new_id(), "project_id": call.project_id, "region": call.region, "user_id": call.principal.user_id,
         "name": _name(spec.get("name")), "description": _description(spec.get("description")),
@@ -274,70 +231,29 @@ async def create_vault(call: Call):
                     "spec_code": SPEC_CODES[object_type], "status": "available", "storage_unit": "",
                     "used": 0, "frozen_scene": None, "order_id": None, "product_id": None},
     }
-    vault, _ = _add_resources(call, vault, spec["resources"])
+    vault, _ = _with_resources(call, vault, spec["resources"])
     if spec.get("backup_policy_id"):
         policy = call.policy(spec["backup_policy_id"])
         vault["policy_id"] = policy["id"]
-    call.vaults.save(vault)
-    return json_response({"vault": vault_view(call, vault)})
+    return call.vaults.save(vault)
 
 
-@endpoint
-async def list_vaults(call: Call):
-    query = call.request.query_params
-    vaults = call.vaults.list(call.project_id)
-    for field in ("name", "id"):
-        if query.get(field) is not None:
-            vaults = [v for v in vaults if v[field] == query[field]]
-    for field in ("object_type", "protect_type", "cloud_type"):
-        if query.get(field) is not None:
-            vaults = [v for v in vaults if v["billing"][field] == query[field]]
-    if query.get("status") is not None:
-        vaults = [v for v in vaults if v["billing"]["status"] == query["status"]]
-    if query.get("policy_id") is not None:
-        vaults = [v for v in vaults if query["policy_id"] in (v.get("policy_id"), v.get("replication_policy_id"))]
-    if query.get("resource_ids") is not None:
-        wanted = set(query["resource_ids"].split(","))
-        vaults = [v for v in vaults if wanted & {r["id"] for r in v["resources"]}]
-    limit, offset = _paging(query)
-    chosen = vaults[offset:offset + limit]
-    return json_response({"vaults": [vault_view(call, v) for v in chosen], "count": len(vaults),
-                          "limit": limit, "offset": offset})
-
-
-@endpoint
-async def show_vault(call: Call):
-    return json_response({"vault": vault_view(call, call.vault(call.request.path_params["vault_id"]))})
-
-
-@endpoint
-async def update_vault(call: Call):
-    vault = call.vault(call.request.path_params["vault_id"])
-    spec = await _body(call, "vault")
-    if "name" in spec:
-        vault = vault | {"name": _name(spec["name"])}
-    if "description" in spec:
-        vault = vault | {"description": _description(spec["description"])}
-    for field in ("auto_bind", "auto_expand", "smn_notify"):
-        if field in spec:
-            vault = vault | {field: _bool(spec[field], field)}
-    if "bind_rules" in spec:
-        vault = vault | {"bind_rules": _bind_rules(spec["bind_rules"])}
-    if "threshold" in spec:
-        vault = vault | {"threshold": spec["threshold"]}
+def update_vault(call: Call, vault: dict, spec: dict) -> dict:
+    vault = validators.changed(vault, spec, {
+        "name": _name, "description": _description, "auto_bind": lambda v: _bool(v, "auto_bind"),
+        "auto_expand": lambda v: _bool(v, "auto_expand"), "smn_notify": lambda v: _bool(v, "smn_notify"),
+        "bind_rules": _bind_rules, "threshold": lambda v: v})
     if isinstance(spec.get("billing"), dict) and "size" in spec["billing"]:
         size = _size(spec["billing"]["size"])
         if size * 1024 < vault_used_mb(call, vault["id"]):
             raise cbr_error(400, "BackupService.6114", f"The used capacity of vault {vault['id']} exceeds "
                                                        f"{size} GB.")
         vault = vault | {"billing": vault["billing"] | {"size": size}}
-    call.vaults.save(vault)
-    return json_response({"vault": vault_view(call, vault)})
+    return call.vaults.save(vault)
 
 
-@endpoint
-async def delete_vault(call: Call):
-    vault = call.vault(call.request.path_params["vault_id"])
+def delete_vault(call: Call, vault: dict) -> None:
+    """The vault goes at once; its backups are deleted (queued like any delete)."""
     for backup in backups_where(call, vault_id=vault["id"]):
         if backup["status"] != "deleting":
             call.backups.save(begin(backup, BACKUP_OPS["backup.delete"] if backup["status"] in ("available", "error")
@@ -345,26 +261,18 @@ async def delete_vault(call: Call):
                                     call.now, call.timings(), queued=("waiting_delete", queue_seconds(call))))
     record_operation(call, "vault_delete", vault, call.now)
     call.emu.store.delete(VAULT, vault["id"])
-    return empty(204)
 
 
-@endpoint
-async def add_resources(call: Call):
-    vault = call.vault(call.request.path_params["vault_id"])
-    spec = await _body(call)
-    entries = spec.get("resources")
+def add_resources(call: Call, vault: dict, entries) -> list[str]:
+    """Put resources in the vault; answers the ids added."""
     if not isinstance(entries, list) or not 1 <= len(entries) <= MAX_VAULT_RESOURCES:
         raise invalid("Invalid resources: 1..256 entries.")
-    vault, added = _add_resources(call, vault, entries)
+    vault, added = _with_resources(call, vault, entries)
     call.vaults.save(vault)
-    return json_response({"add_resource_ids": added})
+    return added
 
 
-@endpoint
-async def remove_resources(call: Call):
-    vault = call.vault(call.request.path_params["vault_id"])
-    spec = await _body(call)
-    ids = spec.get("resource_ids")
+def remove_resources(call: Call, vault: dict, ids) -> list[str]:
     if not isinstance(ids, list) or not ids:
         raise invalid("Invalid resource_ids: a non-empty list is expected.")
     present = {r["id"] for r in vault["resources"]}
@@ -372,29 +280,21 @@ async def remove_resources(call: Call):
     if missing:
         raise cbr_error(400, "BackupService.6135", f"The resource {missing[0]} is not in vault {vault['id']}.")
     call.vaults.save(vault | {"resources": [r for r in vault["resources"] if r["id"] not in ids]})
-    return json_response({"remove_resource_ids": ids})
+    return ids
 
 
-@endpoint
-async def associate_policy(call: Call):
-    vault = call.vault(call.request.path_params["vault_id"])
-    spec = await _body(call)
-    policy = call.policy(spec.get("policy_id") or "")
+def associate_policy(call: Call, vault: dict, policy: dict, destination_vault_id) -> dict:
+    """A vault has one backup policy and one replication policy (with its destination vault)."""
     if policy["operation_type"] == "replication":
-        if not spec.get("destination_vault_id"):
+        if not destination_vault_id:
             raise invalid("Missing destination_vault_id for a replication policy.")
-        vault = vault | {"replication_policy_id": policy["id"], "destination_vault_id": spec["destination_vault_id"]}
+        vault = vault | {"replication_policy_id": policy["id"], "destination_vault_id": destination_vault_id}
     else:
         vault = vault | {"policy_id": policy["id"]}
-    call.vaults.save(vault)
-    return json_response({"associate_policy": {"vault_id": vault["id"], "policy_id": policy["id"]}})
+    return call.vaults.save(vault)
 
 
-@endpoint
-async def dissociate_policy(call: Call):
-    vault = call.vault(call.request.path_params["vault_id"])
-    spec = await _body(call)
-    policy = call.policy(spec.get("policy_id") or "")
+def dissociate_policy(call: Call, vault: dict, policy: dict) -> dict:
     if vault.get("policy_id") == policy["id"]:
         vault = vault | {"policy_id": None}
     elif vault.get("replication_policy_id") == policy["id"]:
@@ -402,12 +302,10 @@ async def dissociate_policy(call: Call):
     else:
         raise cbr_error(400, "BackupService.6002", f"The policy {policy['id']} is not associated with vault "
                                                    f"{vault['id']}.")
-    call.vaults.save(vault)
-    return json_response({"dissociate_policy": {"vault_id": vault["id"], "policy_id": policy["id"]}})
+    return call.vaults.save(vault)
 
 
 # -- policies --------------------------------------------------------------
-PATTERN_KEYS = {"FREQ", "BYDAY", "BYHOUR", "BYMINUTE", "INTERVAL"}
 
 
 def parse_pattern(pattern) -> dict:
@@ -453,11 +351,8 @@ def _retention_value(definition: dict, field: str, low: int, high: int) -> None:
     value = definition.get(field)
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int) or not (value == -1 or low <= value <= high):
+    if not (validators.is_whole_number_in(value, -1, -1) or validators.is_whole_number_in(value, low, high)):
         raise invalid(f"Invalid operation_definition.{field} '{value}': -1 or {low}..{high}.")
-
-
-LONG_TERM = ("day_backups", "week_backups", "month_backups", "year_backups")
 
 
 def _definition(spec, operation_type: str, current: dict | None = None) -> dict:
@@ -468,7 +363,7 @@ def _definition(spec, operation_type: str, current: dict | None = None) -> dict:
     _retention_value(merged, "retention_duration_days", 1, 99999)
     for field in LONG_TERM:
         value = merged.get(field)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100):
+        if value is not None and not validators.is_whole_number_in(value, 0, 100):
             raise invalid(f"Invalid operation_definition.{field} '{value}': 0..100.")
     if any(merged.get(f) for f in LONG_TERM) and not merged.get("timezone"):
         raise invalid("operation_definition.timezone is required with day/week/month/year_backups.")
@@ -480,21 +375,15 @@ def _definition(spec, operation_type: str, current: dict | None = None) -> dict:
     return merged
 
 
-def policy_view(call: Call, p: dict) -> dict:
-    vaults = [{"vault_id": v["id"], "destination_vault_id": v.get("destination_vault_id")}
-              for v in call.vaults.list(call.project_id) if p["id"] in (v.get("policy_id"),
-                                                                         v.get("replication_policy_id"))]
-    return {"id": p["id"], "name": p["name"], "enabled": p["enabled"], "operation_type": p["operation_type"],
-            "operation_definition": dict(p["operation_definition"]), "trigger": p["trigger"],
-            "associated_vaults": vaults}
+def _stamped(trigger: dict, now: float) -> dict:
+    """A trigger as set now: the cloud answers the instant it was set as its start_time."""
+    trigger["properties"]["start_time"] = cbr_time(now)
+    return trigger
 
 
-@endpoint
-async def create_policy(call: Call):
-    spec = await _body(call, "policy")
-    operation_type = spec.get("operation_type")
-    if operation_type not in ("backup", "replication"):
-        raise invalid(f"Invalid operation_type '{operation_type}': backup or replication.")
+def create_policy(call: Call, spec: dict) -> dict:
+    operation_type = _choice(spec.get("operation_type"), "operation_type", ("backup", "replication"),
+                             "backup or replication")
     if "trigger" not in spec:
         raise invalid("Missing required element 'trigger' in policy.")
     limit = int(call.emu.config.quotas.get("cbr_policies", 32))
@@ -504,65 +393,29 @@ async def create_policy(call: Call):
               "name": _name(spec.get("name")), "enabled": _bool(spec.get("enabled", True), "enabled"),
               "operation_type": operation_type,
               "operation_definition": _definition(spec.get("operation_definition") or {}, operation_type),
-              "trigger": _trigger(spec["trigger"]), "created_at": call.now, "_evaluated_until": call.now}
-    policy["trigger"]["properties"]["start_time"] = _time(call.now)
-    call.policies.save(policy)
-    return json_response({"policy": policy_view(call, policy)})
+              "trigger": _stamped(_trigger(spec["trigger"]), call.now), "created_at": call.now,
+              "_evaluated_until": call.now}
+    return call.policies.save(policy)
 
 
-@endpoint
-async def list_policies(call: Call):
-    query = call.request.query_params
-    policies = call.policies.list(call.project_id)
-    if query.get("operation_type"):
-        policies = [p for p in policies if p["operation_type"] == query["operation_type"]]
-    items = [policy_view(call, p) for p in policies]
-    if query.get("vault_id"):
-        items = [p for p in items if any(v["vault_id"] == query["vault_id"] for v in p["associated_vaults"])]
-    return json_response({"policies": items, "count": len(items)})
+def update_policy(call: Call, policy: dict, spec: dict) -> dict:
+    return call.policies.save(validators.changed(policy, spec, {
+        "name": _name, "enabled": lambda v: _bool(v, "enabled"),
+        "operation_definition": lambda v: _definition(v, policy["operation_type"], policy["operation_definition"]),
+        "trigger": lambda v: _stamped(_trigger(v, policy["trigger"]), call.now)}))
 
 
-@endpoint
-async def show_policy(call: Call):
-    return json_response({"policy": policy_view(call, call.policy(call.request.path_params["policy_id"]))})
-
-
-@endpoint
-async def update_policy(call: Call):
-    policy = call.policy(call.request.path_params["policy_id"])
-    spec = await _body(call, "policy")
-    if "name" in spec:
-        policy = policy | {"name": _name(spec["name"])}
-    if "enabled" in spec:
-        policy = policy | {"enabled": _bool(spec["enabled"], "enabled")}
-    if "operation_definition" in spec:
-        policy = policy | {"operation_definition": _definition(spec["operation_definition"], policy["operation_type"],
-                                                               policy["operation_definition"])}
-    if "trigger" in spec:
-        policy = policy | {"trigger": _trigger(spec["trigger"], policy["trigger"])}
-        policy["trigger"]["properties"]["start_time"] = _time(call.now)
-    call.policies.save(policy)
-    return json_response({"policy": policy_view(call, policy)})
-
-
-@endpoint
-async def delete_policy(call: Call):
-    policy = call.policy(call.request.path_params["policy_id"])
+def delete_policy(call: Call, policy: dict) -> None:
+    """The policy goes; the vaults it was bound to keep their backups, without a policy."""
     for vault in call.vaults.list(call.project_id):
         if vault.get("policy_id") == policy["id"]:
             call.vaults.save(vault | {"policy_id": None})
         if vault.get("replication_policy_id") == policy["id"]:
             call.vaults.save(vault | {"replication_policy_id": None, "destination_vault_id": None})
     call.emu.store.delete(POLICY, policy["id"])
-    return empty(204)
 
 
 # -- checkpoints and backups -----------------------------------------------
-def checkpoint_view(call: Call, c: dict) -> dict:
-    return {"id": c["id"], "project_id": c["project_id"], "status": c["status"], "created_at": _time(c["created_at"]),
-            "extra_info": {"name": c["name"], "description": c["description"], "retention_duration": -1},
-            "vault": {"id": c["vault_id"], "name": c["vault_name"], "resources": c["resources"],
-                      "skipped_resources": c["skipped_resources"]}}
 
 
 def _backup_need_mb(call: Call, vault: dict, volume: dict, incremental: bool) -> tuple[bool, int]:
@@ -668,9 +521,8 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
                                        queued=(None, queue_seconds(call))))
 
 
-@endpoint
-async def create_checkpoint(call: Call):
-    spec = await _body(call, "checkpoint")
+def create_checkpoint(call: Call, spec: dict) -> dict:
+    """A manual checkpoint of a vault (`parameters`: which resources, name, incremental)."""
     vault = call.vault(spec.get("vault_id") or "")
     if vault["billing"]["status"] != "available":
         raise cbr_error(400, "BackupService.6113", f"Backup is not allowed in vault status "
@@ -680,131 +532,20 @@ async def create_checkpoint(call: Call):
         raise invalid("Invalid parameters: an object is expected.")
     if "incremental" in params:
         _bool(params["incremental"], "parameters.incremental")
-    checkpoint = take_checkpoint(call, vault, params, call.now, auto=bool(params.get("auto_trigger", False)))
-    return json_response({"checkpoint": checkpoint_view(call, checkpoint)})
+    return take_checkpoint(call, vault, params, call.now, auto=bool(params.get("auto_trigger", False)))
 
 
-@endpoint
-async def show_checkpoint(call: Call):
-    checkpoint = call.checkpoints.get(call.request.path_params["checkpoint_id"], call.project_id)
-    if checkpoint is None:
-        raise cbr_error(404, "BackupService.6217", "The checkpoint does not exist.")
-    return json_response({"checkpoint": checkpoint_view(call, checkpoint)})
-
-
-def backup_view(b: dict, api_flavour: str = "otc") -> dict:
-    view = {
-        "id": b["id"], "name": b["name"], "description": b["description"], "checkpoint_id": b["checkpoint_id"],
-        "vault_id": b["vault_id"], "project_id": b["project_id"], "provider_id": PROVIDERS["disk"],
-        "resource_id": b["resource_id"], "resource_name": b["resource_name"], "resource_type": b["resource_type"],
-        "resource_size": b["resource_size"], "resource_az": b["resource_az"], "image_type": "backup",
-        "status": b["status"], "created_at": _time(b["created_at"]), "updated_at": _time(b["updated_at"]),
-        "expired_at": _time(b["expired_at"]) if b.get("expired_at") else None,
-        "protected_at": _time(b["created_at"]), "parent_id": None, "children": [], "replication_records": [],
-        "enterprise_project_id": "0",
-        "extend_info": {"auto_trigger": b["auto_trigger"], "bootable": False, "incremental": b["incremental"],
-                        "snapshot_id": b.get("_snapshot_id"), "support_lld": False, "supported_restore_mode": "backup",
-                        "system_disk": False, "contain_system_disk": False, "encrypted": False,
-                        "os_images_data": None, "progress": 100 if b["status"] == "available" else 0},
-    }
-    if api_flavour == "huawei":
-        # OTC documents `incremental` and `progress` in extend_info (../shared/api/cbr.md); Huawei
-        # Cloud's model has `incremental` at the top level and neither in extend_info
-        # (huaweicloudsdkcbr BackupResp.incremental, BackupExtendInfo; API Explorer api=ShowBackup).
-        extend = view["extend_info"]
-        view["incremental"] = extend.pop("incremental")
-        del extend["progress"]
-    return view
-
-
-def _paging(query, maximum: int = 1000) -> tuple[int, int]:
-    try:
-        limit = int(query.get("limit", maximum))
-        offset = int(query.get("offset", 0))
-    except ValueError:
-        raise invalid("Invalid limit or offset: integers expected.") from None
-    if not 1 <= limit <= maximum or offset < 0:
-        raise invalid(f"Invalid limit (1..{maximum}) or offset (>= 0).")
-    return limit, offset
-
-
-def _page(items: list[dict], query, maximum: int = 1000) -> tuple[list[dict], int, int]:
-    """One page of `items` (already filtered and ordered): after the `marker` id if given (it
-    must be in the list), else from `offset`. Answers the page, limit and offset."""
-    limit, offset = _paging(query, maximum)
-    if query.get("marker"):
-        position = next((i for i, item in enumerate(items) if item["id"] == query["marker"]), None)
-        if position is None:
-            raise invalid(f"Invalid marker '{query['marker']}'.")
-        return items[position + 1:position + 1 + limit], limit, offset
-    return items[offset:offset + limit], limit, offset
-
-
-SORT_KEYS = ("created_at", "updated_at", "name", "status", "resource_name", "resource_size", "id")
-
-
-def _sorted(items: list[dict], sort: str | None) -> list[dict]:
-    clauses = [c for c in (sort or "created_at:desc").split(",") if c]
-    for clause in reversed(clauses):  # stable sort: the first clause wins
-        key, _, direction = clause.partition(":")
-        if key not in SORT_KEYS or direction not in ("", "asc", "desc"):
-            raise invalid(f"Invalid sort '{clause}'.")
-        items = sorted(items, key=lambda b: (b.get(key) is None, b.get(key)), reverse=direction != "asc")
-    return items
-
-
-@endpoint
-async def list_backups(call: Call):
-    query = call.request.query_params
-    stored = {field: query[field] for field in ("vault_id", "resource_id") if query.get(field) is not None}
-    items = sorted(backups_where(call, **stored), key=lambda b: b["id"])
-    for field in ("vault_id", "resource_id", "resource_name", "resource_type", "resource_az", "checkpoint_id",
-                  "name"):
-        if query.get(field) is not None:
-            items = [b for b in items if b[field] == query[field]]
-    if query.get("parent_id") is not None:
-        items = []  # disk backups have no parent
-    if query.get("image_type") not in (None, "backup"):
-        items = []
-    statuses = query.getlist("status")
-    if statuses:
-        items = [b for b in items if b["status"] in statuses]
-    for field, keep in (("start_time", lambda b, t: b["created_at"] >= t), ("end_time", lambda b, t: b["created_at"] <= t)):
-        if query.get(field):
-            try:
-                instant = parse_iso(query[field])
-            except ValueError:
-                raise invalid(f"Invalid {field} '{query[field]}'.") from None
-            items = [b for b in items if keep(b, instant)]
-    items = _sorted(items, query.get("sort"))
-    chosen, limit, offset = _page(items, query)
-    flavour = call.emu.config.api_flavour
-    return json_response({"backups": [backup_view(b, flavour) for b in chosen], "count": len(items), "limit": limit,
-                          "offset": offset})
-
-
-@endpoint
-async def show_backup(call: Call):
-    return json_response({"backup": backup_view(call.backup(call.request.path_params["backup_id"]),
-                                                 call.emu.config.api_flavour)})
-
-
-@endpoint
-async def delete_backup(call: Call):
-    backup = call.backup(call.request.path_params["backup_id"])
+def delete_backup(call: Call, backup: dict) -> None:
     operation = BACKUP_OPS["backup.delete"]
     if not operation.allows(backup["status"]):
         raise cbr_error(400, "BackupService.2006", f"The backup cannot be deleted in status {backup['status']}.")
     call.backups.save(begin(backup, operation, call.now, call.timings(),
                             queued=("waiting_delete", queue_seconds(call))))
     record_operation(call, "delete", call.vaults.get(backup["vault_id"], call.project_id), call.now, backup=backup)
-    return empty(204)
 
 
-@endpoint
-async def restore_backup(call: Call):
-    backup = call.backup(call.request.path_params["backup_id"])
-    spec = await _body(call, "restore")
+def restore_backup(call: Call, backup: dict, spec: dict) -> None:
+    """Restore onto the disk `volume_id` (or `resource_id`): detached, outside SDRS, large enough."""
     volume_id = spec.get("volume_id") or spec.get("resource_id")
     if not volume_id:
         raise invalid("Missing required element 'volume_id' in restore.")
@@ -825,7 +566,34 @@ async def restore_backup(call: Call):
                             queued=("waiting_restore", queue_seconds(call))))
     record_operation(call, "restore", call.vaults.get(backup["vault_id"], call.project_id), call.now, backup=backup,
                      target=volume)
-    return empty(202)
+
+
+def record_operation(call: Call, operation_type: str, vault: dict | None, at: float, backup: dict | None = None,
+                     policy_id: str | None = None, target: dict | None = None) -> None:
+    vault = vault or {"id": (backup or {}).get("vault_id"), "name": None}
+    request_id = call.request.scope.get("state", {}).get("request_id") or new_id()
+    extra: dict = {"common": {"progress": 0, "request_id": request_id, "task_id": new_id()}}
+    if backup is not None:
+        extra["resource"] = {"id": backup["resource_id"], "name": backup["resource_name"],
+                             "type": backup["resource_type"]}
+        names = {"backup_id": backup["id"], "backup_name": backup["name"]}
+        if operation_type == "backup":
+            extra["backup"] = names | {"incremental": str(bool(backup["incremental"])).lower()}
+        elif operation_type == "restore":
+            extra["restore"] = names | {"target_resource_id": target["id"], "target_resource_name": target["name"]}
+        else:
+            extra["delete"] = names
+    else:
+        total = len(backups_where(call, vault_id=vault["id"]))
+        extra["vault_delete"] = {"fail_count": 0, "total_count": total}
+    log = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
+           "operation_type": operation_type, "checkpoint_id": (backup or {}).get("checkpoint_id"),
+           "policy_id": policy_id or "", "provider_id": PROVIDERS["disk"], "vault_id": vault["id"],
+           "vault_name": vault.get("name"), "resource_id": (backup or {}).get("resource_id"),
+           "resource_name": (backup or {}).get("resource_name"), "created_at": at, "updated_at": at,
+           "extra_info": extra}
+    call.oplogs.save(begin(log, OPLOG_OPS[OPLOG_TIMINGS[operation_type]], at, call.timings(),
+                           queued=("waiting", queue_seconds(call))))
 
 
 # -- schedules on the clock ------------------------------------------------
@@ -938,200 +706,3 @@ def apply_retention(call: Call, policy: dict, vault_id: str, at: float) -> None:
         for b in mine:
             if b["id"] not in keep:
                 call.emu.store.delete(CBR_BACKUP, b["id"])
-
-
-# -- routing ---------------------------------------------------------------
-# -- operation logs ---------------------------------------------------------
-# CBR API "Querying Tasks" / "Querying a Single Task" (GET /operation-logs[/{id}]; OTC
-# cbr_apis/tasks, Huawei ListOpLogs/ShowOpLog). One log per backup, restore and delete
-# operation, and per vault delete; `running` while the operation runs, then `success`.
-OPLOG_TIMINGS = {"backup": "backup.create", "restore": "backup.restore", "delete": "backup.delete",
-                 "vault_delete": "backup.delete"}
-
-
-def record_operation(call: Call, operation_type: str, vault: dict | None, at: float, backup: dict | None = None,
-                     policy_id: str | None = None, target: dict | None = None) -> None:
-    vault = vault or {"id": (backup or {}).get("vault_id"), "name": None}
-    request_id = call.request.scope.get("state", {}).get("request_id") or new_id()
-    extra: dict = {"common": {"progress": 0, "request_id": request_id, "task_id": new_id()}}
-    if backup is not None:
-        extra["resource"] = {"id": backup["resource_id"], "name": backup["resource_name"],
-                             "type": backup["resource_type"]}
-        names = {"backup_id": backup["id"], "backup_name": backup["name"]}
-        if operation_type == "backup":
-            extra["backup"] = names | {"incremental": str(bool(backup["incremental"])).lower()}
-        elif operation_type == "restore":
-            extra["restore"] = names | {"target_resource_id": target["id"], "target_resource_name": target["name"]}
-        else:
-            extra["delete"] = names
-    else:
-        total = len(backups_where(call, vault_id=vault["id"]))
-        extra["vault_delete"] = {"fail_count": 0, "total_count": total}
-    log = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
-           "operation_type": operation_type, "checkpoint_id": (backup or {}).get("checkpoint_id"),
-           "policy_id": policy_id or "", "provider_id": PROVIDERS["disk"], "vault_id": vault["id"],
-           "vault_name": vault.get("name"), "resource_id": (backup or {}).get("resource_id"),
-           "resource_name": (backup or {}).get("resource_name"), "created_at": at, "updated_at": at,
-           "extra_info": extra}
-    call.oplogs.save(begin(log, OPLOG_OPS[OPLOG_TIMINGS[operation_type]], at, call.timings(),
-                           queued=("waiting", queue_seconds(call))))
-
-
-def oplog_view(log: dict) -> dict:
-    done = log["status"] != "running"
-    extra = {k: dict(v) for k, v in log["extra_info"].items()}
-    extra["common"]["progress"] = 100 if done else 0
-    return {"id": log["id"], "operation_type": log["operation_type"], "status": log["status"],
-            "checkpoint_id": log["checkpoint_id"], "policy_id": log["policy_id"], "provider_id": log["provider_id"],
-            "vault_id": log["vault_id"], "vault_name": log["vault_name"], "project_id": log["project_id"],
-            "created_at": _time(log["created_at"]), "started_at": _time(log["created_at"]),
-            "ended_at": _time(log["updated_at"]) if done else None, "updated_at": _time(log["updated_at"]),
-            "error_info": {"code": "", "message": ""}, "extra_info": extra}
-
-
-@endpoint
-async def list_oplogs(call: Call):
-    query = call.request.query_params
-    logs = [body for _, body in call.oplogs.scan(call.project_id, Selection())]
-    for field, allowed in (("operation_type", OPLOG_TYPES), ("status", OPLOG_STATUSES)):
-        if query.get(field) is not None and query[field] not in allowed:
-            raise invalid(f"Invalid {field} '{query[field]}'.")
-    for field in ("operation_type", "status", "vault_id", "vault_name", "provider_id", "resource_id",
-                  "resource_name"):
-        if query.get(field) is not None:
-            logs = [log for log in logs if log.get(field) == query[field]]
-    for field, keep in (("start_time", lambda log, t: log["created_at"] >= t),
-                        ("end_time", lambda log, t: log["created_at"] <= t)):
-        if query.get(field):
-            try:
-                instant = parse_iso(query[field])
-            except ValueError:
-                raise invalid(f"Invalid {field} '{query[field]}'.") from None
-            logs = [log for log in logs if keep(log, instant)]
-    logs.sort(key=lambda log: (log["created_at"], log["id"]), reverse=True)
-    limit, offset = _paging(query)
-    return json_response({"operation_logs": [oplog_view(log) for log in logs[offset:offset + limit]],
-                          "count": len(logs), "limit": limit, "offset": offset})
-
-
-@endpoint
-async def show_oplog(call: Call):
-    log = call.oplogs.get(call.request.path_params["operation_log_id"], call.project_id)
-    if log is None:
-        raise cbr_error(404, "BackupService.6500", "The operation log does not exist.")
-    return json_response({"operation_log": oplog_view(log)})
-
-
-# -- protectables and the project's vault summary ----------------------------
-# Huawei Cloud CBR API Reference, "Querying Protectable Resources" (api=ListProtectable) and
-# "Querying a Specified Protectable Resource" (api=ShowProtectable): a resource that may be put in
-# a vault, its details, whether it can be backed up now and which vault protects it. The emulator
-# models disks; `server`, `turbo`, `workspace` and `workspace_v2` are documented types it refuses.
-PROTECTABLE_TYPES = ("server", "disk", "turbo", "workspace", "workspace_v2")
-PROTECTABLE_PAGE = 50  # "A maximum of 50 records can be displayed on each page."
-
-
-def _protectable_type(call: Call) -> str:
-    kind = call.request.path_params["protectable_type"]
-    if kind not in PROTECTABLE_TYPES:
-        raise invalid(f"Invalid protectable_type '{kind}': one of {', '.join(PROTECTABLE_TYPES)}.")
-    if kind != "disk":
-        raise invalid(f"protectable_type '{kind}' is not emulated (disks only; see the emulator README).")
-    return kind
-
-
-def protectable_view(call: Call, volume: dict, protecting: dict[str, dict]) -> dict:
-    """A disk as a protectable: `detail` is its Cinder view (links to EVS, as the reference's
-    example), `status` the disk's own status (the example shows the resource's status, `in-use`),
-    `protectable.vault` the vault that holds it (null if none)."""
-    evs_call = SimpleNamespace(emu=call.emu, base_url=call.base_url, project_id=call.project_id,
-                               endpoint=f"{call.base_url}/evs/v2/{call.project_id}")
-    detail = evs.volume_view(evs_call, volume)
-    refusal = backup_refusal(call, volume)
-    vault = protecting.get(volume["id"])
-    result = {"result": refusal is None, "vault": vault_view(call, vault) if vault else None}
-    if refusal is not None:
-        result |= {"code": refusal[0], "reason": refusal[1], "message": refusal[1]}
-    return {"id": volume["id"], "name": volume["name"], "type": DISK_TYPE, "size": volume["size"],
-            "status": detail["status"], "detail": detail, "children": [], "protectable": result}
-
-
-def _protecting(call: Call) -> dict[str, dict]:
-    return {r["id"]: v for v in call.vaults.list(call.project_id) for r in v["resources"]}
-
-
-@endpoint
-async def list_protectables(call: Call):
-    _protectable_type(call)
-    query = call.request.query_params
-    equal = tuple((field, query[field]) for field in ("id", "name") if query.get(field) is not None)
-    disks = [volume for _, volume in call.volumes.scan(call.project_id, Selection(equal=equal))]
-    if query.get("server_id") is not None:
-        disks = [d for d in disks if any(a.get("server_id") == query["server_id"] for a in d["attachments"])]
-    protecting = _protecting(call)
-    items = [protectable_view(call, d, protecting) for d in disks]
-    if query.get("status") is not None:
-        items = [i for i in items if i["status"] == query["status"]]
-    chosen, _, _ = _page(items, query, PROTECTABLE_PAGE)
-    return json_response({"instances": chosen})
-
-
-@endpoint
-async def show_protectable(call: Call):
-    _protectable_type(call)
-    volume = call.volumes.get(call.request.path_params["instance_id"], call.project_id)
-    if volume is None:
-        raise cbr_error(404, "BackupService.6302", f"The resource {call.request.path_params['instance_id']} "
-                                                   f"does not exist.")
-    return json_response({"instance": protectable_view(call, volume, _protecting(call))})
-
-
-@endpoint
-async def show_summary(call: Call):
-    """Huawei Cloud CBR API Reference, "Querying Vault Usage of a Project" (api=ShowSummary): the
-    total capacity and used capacity of the project's vaults, in GB (used rounded up, so a vault
-    holding any backup shows at least 1)."""
-    vaults = call.vaults.list(call.project_id)
-    used_mb = sum(vault_used_mb(call, v["id"]) for v in vaults)
-    return json_response({"size": sum(v["billing"]["size"] for v in vaults), "used_size": math.ceil(used_mb / 1024)})
-
-
-def api_routes(prefix: str = "") -> list:
-    pid = prefix + "/{project_id}"
-    return [
-        Route(f"{pid}/vaults", create_vault, methods=["POST"]),
-        Route(f"{pid}/vaults", list_vaults, methods=["GET"]),
-        Route(f"{pid}/vaults/summary", show_summary, methods=["GET"]),  # before vaults/{vault_id}
-        Route(f"{pid}/vaults/{{vault_id}}", show_vault, methods=["GET"]),
-        Route(f"{pid}/vaults/{{vault_id}}", update_vault, methods=["PUT"]),
-        Route(f"{pid}/vaults/{{vault_id}}", delete_vault, methods=["DELETE"]),
-        Route(f"{pid}/vaults/{{vault_id}}/addresources", add_resources, methods=["POST"]),
-        Route(f"{pid}/vaults/{{vault_id}}/removeresources", remove_resources, methods=["POST"]),
-        Route(f"{pid}/vaults/{{vault_id}}/associatepolicy", associate_policy, methods=["POST"]),
-        Route(f"{pid}/vaults/{{vault_id}}/dissociatepolicy", dissociate_policy, methods=["POST"]),
-        Route(f"{pid}/policies", create_policy, methods=["POST"]),
-        Route(f"{pid}/policies", list_policies, methods=["GET"]),
-        Route(f"{pid}/policies/{{policy_id}}", show_policy, methods=["GET"]),
-        Route(f"{pid}/policies/{{policy_id}}", update_policy, methods=["PUT"]),
-        Route(f"{pid}/policies/{{policy_id}}", delete_policy, methods=["DELETE"]),
-        Route(f"{pid}/checkpoints", create_checkpoint, methods=["POST"]),
-        Route(f"{pid}/checkpoints/{{checkpoint_id}}", show_checkpoint, methods=["GET"]),
-        Route(f"{pid}/backups", list_backups, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", show_backup, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", delete_backup, methods=["DELETE"]),
-        Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
-        Route(f"{pid}/operation-logs", list_oplogs, methods=["GET"]),
-        Route(f"{pid}/operation-logs/{{operation_log_id}}", show_oplog, methods=["GET"]),
-        Route(f"{pid}/protectables/{{protectable_type}}/instances", list_protectables, methods=["GET"]),
-        Route(f"{pid}/protectables/{{protectable_type}}/instances/{{instance_id}}", show_protectable,
-              methods=["GET"]),
-    ]
-
-
-def mounts() -> list:
-    return [Mount(MOUNT, routes=[Mount("/v3", routes=api_routes())])]
-
-
-def unprefixed_routes() -> list:
-    """Plain routes (not a mount, so unmatched paths fall through to the EVS fallback)."""
-    return api_routes("/v3")

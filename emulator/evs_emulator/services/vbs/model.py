@@ -1,8 +1,6 @@
-"""VBS (Volume Backup Service): vendor backup/restore jobs, Cinder-style backups, backup policies.
-
-Canonical URLs: `{base}/vbs/v2/{project_id}` (vendor `cloudbackups`, `backuppolicy`, and the
-Cinder-compatible `backups`), `{base}/vbs/v3/{project_id}/backups...`, jobs at
-`{base}/vbs/v1/{project_id}/jobs/{job_id}` (also under `/vbs/v2/...`, where otcextensions looks).
+"""VBS's model: backups, jobs, backup policies and their tasks as stored, their transitions on
+the emulator clock (manual and scheduled backups, restores, retention), and the checks on
+request values. The HTTP side (routes, bodies, views, lists) is `api.py`.
 
 Error bodies: documented codes answer {"error": {"message", "code": "VolumeBackup.xxxx"}} (or
 `AutoBackup.xxxx` for policies); malformed requests without a documented code answer the
@@ -11,38 +9,24 @@ Cinder wrapper ({"badRequest": {"message", "code": 400}}). See README, "Choices"
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 
 from starlette.requests import Request
-from starlette.routing import Mount, Route
 
-from .. import auth, errors, lifecycle
-from ..clock import cinder_time, iso_millis_z
-from ..context import ProjectCall
-from ..lifecycle import GONE, Operation, begin
-from ..listing import Listed, ListRules, filter_items, filtered_page, page, sort_items
-from ..resources import Repository, new_id
-from ..store import Selection
-from ..web import empty, json_response, query_flag, read_json, required_object
-from . import backup_common as common
-from .backup_common import VBS_BACKUP, VOLUME
+from ... import auth, errors, lifecycle, validators
+from ...context import ProjectCall
+from ...lifecycle import GONE, Operation, begin
+from ...resources import Repository, new_id
+from ...store import Selection
+from .. import backup_common as common
+from ..backup_common import VBS_BACKUP, VOLUME
 
-MOUNT = "/vbs"
-# The real catalog lists VBS twice: type `vbsv2` (with the project id) and type `vbs` named
-# `volume-backup` (without the project id: otcextensions' volume_backup service looks up `vbs`
-# and appends the project id itself). ../shared/api/endpoints.md; issue 16.
-CATALOG = [
-    ("vbsv2", "vbsv2", "/vbs/v2/{project_id}"),
-    ("vbs", "volume-backup", "/vbs/v2"),
-]
 JOB, POLICY, TASK = "vbs_job", "vbs_policy", "vbs_task"
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 POLICY_NAME_RE = NAME_RE
 HOUR_RE = re.compile(r"^([01]\d|2[0-3]):00$")
 WEEK_DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
-
 BACKUP_OPS = lifecycle.operations(
     Operation("backup.create", None, "creating", "available"),
     Operation("backup.delete", frozenset({"available", "error"}), "deleting", GONE),
@@ -57,9 +41,6 @@ JOB_OPS = lifecycle.operations(
 JOB_TYPES = {"backup.create": "bksCreateBackup", "backup.delete": "bksDeleteBackup",
              "backup.restore": "bksRestoreBackup"}
 
-LIST_RULES = ListRules(sort_keys=("id", "name", "status", "size", "created_at"), default_sort_key="created_at")
-TASK_RULES = ListRules(sort_keys=("created_at", "id"), default_sort_key="created_at")
-
 
 def vbs_error(status: int, code: str, message: str) -> errors.ApiError:
     return errors.ApiError(status, {"error": {"message": message, "code": code}})
@@ -67,6 +48,8 @@ def vbs_error(status: int, code: str, message: str) -> errors.ApiError:
 
 # -- context ---------------------------------------------------------------
 class Call(ProjectCall):
+    """A VBS request: the project's backups, jobs, policies and tasks, and VBS's not-found errors."""
+
     def __init__(self, request: Request, principal: auth.Principal):
         super().__init__(request, principal)
         self.backups = Repository(self.emu, VBS_BACKUP)
@@ -99,61 +82,20 @@ class Call(ProjectCall):
         return policy
 
 
-# Authenticate, then bring the project's policy schedules up to the clock, then handle
-# (run_due_policies is defined further down, hence the lambda).
-endpoint = common.scheduled_endpoint(Call, lambda call: run_due_policies(call))
-
-
-# -- views -----------------------------------------------------------------
-def _links(call: Call, rid: str) -> list[dict]:
-    return [{"href": f"{call.endpoint}/backups/{rid}", "rel": "self"},
-            {"href": f"{call.base_url}/vbs/{call.project_id}/backups/{rid}", "rel": "bookmark"}]
-
-
-def backup_view(call: Call, b: dict) -> dict:
-    of_disk = call.backups.scan(call.project_id, Selection(equal=(("volume_id", b["volume_id"]),)))
-    dependents = [o for _, o in of_disk if o["created_at"] > b["created_at"] and o["is_incremental"]]
-    # OTC VBS API "Querying Details About a VBS Backup (Native OpenStack API)": `snapshot_id` is
-    # "ID of the snapshot associated with the backup", the one the backup was read from (the
-    # job's `entities.snapshot_id`, the disk's manualbk_/autobk_snapshot_vbs_*), and the example
-    # carries it in service_metadata too. It stays recorded after the next backup replaces that
-    # snapshot on the disk.
-    snapshot_id = b.get("_snapshot_id")
-    service_metadata = {"DESC": b["description"], "INC": 1 if b["is_incremental"] else 0,
-                        "AZ": b["availability_zone"], "SNAP_ID": snapshot_id, "BACKUP_SIZE": b["_used_mb"],
-                        "SS": 0, "VOL_SIZE": b["size"]}
-    return {
-        "id": b["id"], "name": b["name"], "description": b["description"], "status": b["status"],
-        "volume_id": b["volume_id"], "snapshot_id": snapshot_id, "size": b["size"],
-        "availability_zone": b["availability_zone"], "container": b["id"],
-        "object_count": len(b["_blocks"]), "fail_reason": None,
-        "created_at": cinder_time(b["created_at"]), "updated_at": cinder_time(b["updated_at"]),
-        "data_timestamp": cinder_time(b["created_at"]), "links": _links(call, b["id"]),
-        "os-backup-project-attr:project_id": b["project_id"], "is_incremental": b["is_incremental"],
-        "has_dependent_backups": bool(dependents), "service_metadata": json.dumps(service_metadata),
-        # Huawei Cloud VBS "Querying Details About a VBS Backup (Native OpenStack API)" names the
-        # owner `os-bak-tenant-attr:tenant_id`; it lists no `tags` (they are a create parameter).
-        "os-bak-tenant-attr:tenant_id": b["project_id"],
-    }
-
-
 # -- backups ---------------------------------------------------------------
 def _text(value, field: str, limit: int = 64) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str) or len(value) > limit or "<" in value or ">" in value:
-        raise errors.bad_request(f"Invalid {field}: at most {limit} characters, no '<' or '>'.")
-    return value
+    error = errors.bad_request(f"Invalid {field}: at most {limit} characters, no '<' or '>'.")
+    return validators.optional_text(value, limit, error, forbidden="<>")
 
 
-def _backups_used(call: Call) -> tuple[int, int]:
+def backups_used(call: Call) -> tuple[int, int]:
     """How many backups the project has and their total size (store.usage, not a scan)."""
     totals = call.backups.usage(call.project_id).values()
     return sum(count for count, _ in totals), sum(size for _, size in totals)
 
 
 def _check_quota(call: Call, size: int) -> None:
-    count, used = _backups_used(call)
+    count, used = backups_used(call)
     quotas = call.emu.config.quotas
     if 0 <= int(quotas.get("backups", -1)) < count + 1:
         raise vbs_error(400, "VolumeBackup.0080", "The backup count quota is exceeded.")
@@ -189,7 +131,7 @@ def start_backup(call: Call, volume: dict, name: str, description: str, at: floa
     return backup
 
 
-def _new_job(call: Call, op: str, entities: dict, at: float | None = None) -> dict:
+def new_job(call: Call, op: str, entities: dict, at: float | None = None) -> dict:
     at = call.now if at is None else at
     job = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
            "job_type": JOB_TYPES[op], "begin_time": at, "entities": entities}
@@ -212,9 +154,8 @@ def _no_snapshot_in_progress(call: Call, volume: dict) -> None:
                                                   f"{creating['id']} is being created.")
 
 
-@endpoint
-async def create_cloudbackup(call: Call):
-    spec = required_object(await read_json(call.request), "backup")
+def create_backup(call: Call, spec: dict) -> dict:
+    """A manual backup (`cloudbackups`): its disk must be ready; answers the job."""
     volume_id, name = spec.get("volume_id"), spec.get("name")
     if not volume_id:
         raise errors.bad_request("Missing required element 'volume_id' in backup.")
@@ -233,49 +174,12 @@ async def create_cloudbackup(call: Call):
     _no_snapshot_in_progress(call, volume)
     _check_quota(call, volume["size"])
     backup = start_backup(call, volume, name, description, call.now, full=full, tags=tags)
-    job = _new_job(call, "backup.create", {"backup_id": backup["id"], "volume_id": volume["id"],
-                                           "snapshot_id": backup["_snapshot_id"],
-                                           "bks_create_volume_name": "autobk_volume"})
-    return json_response({"job_id": job["id"]})
+    return new_job(call, "backup.create", {"backup_id": backup["id"], "volume_id": volume["id"],
+                                            "snapshot_id": backup["_snapshot_id"],
+                                            "bks_create_volume_name": "autobk_volume"})
 
 
-# Query filter -> stored column (store.LISTED_COLUMNS); the status is filtered on the views.
-LIST_FILTERS = {"name": "name", "status": None, "volume_id": "volume_id", "availability_zone": "zone"}
-
-
-def _listed(call: Call, collection: str, counted: bool = False) -> Listed:
-    return filtered_page(call.backups, call.project_id, lambda body: backup_view(call, body), LIST_FILTERS,
-                         call.request.query_params, LIST_RULES, f"{call.endpoint}/{collection}", counted=counted)
-
-
-def _list_body(items, links, count=None) -> dict:
-    body = {"backups": items}
-    if links:
-        body["backups_links"] = links
-    if count is not None:
-        body["count"] = count
-    return body
-
-
-@endpoint
-async def list_backups(call: Call):
-    listed = _listed(call, "backups")
-    summaries = [{"id": b["id"], "name": b["name"], "links": b["links"]} for b in listed.items]
-    return json_response(_list_body(summaries, listed.links))
-
-
-@endpoint
-async def list_backups_detail(call: Call):
-    listed = _listed(call, "backups/detail", counted=query_flag(call.request, "with_count"))
-    return json_response(_list_body(listed.items, listed.links, listed.count))
-
-
-@endpoint
-async def show_backup(call: Call):
-    return json_response({"backup": backup_view(call, call.backup(call.request.path_params["backup_id"]))})
-
-
-def _start_delete(call: Call, backup: dict) -> None:
+def delete_backup(call: Call, backup: dict) -> None:
     operation = BACKUP_OPS["backup.delete"]
     if not operation.allows(backup["status"]):
         raise vbs_error(400, "VolumeBackup.0064", f"Invalid backup: backup status must be available or error, "
@@ -283,22 +187,14 @@ def _start_delete(call: Call, backup: dict) -> None:
     call.backups.save(begin(backup, operation, call.now, call.timings()))
 
 
-@endpoint
-async def delete_backup(call: Call):
-    _start_delete(call, call.backup(call.request.path_params["backup_id"]))
-    return empty(202)
+def delete_backup_job(call: Call, backup: dict) -> dict:
+    """The vendor delete (deprecated `POST cloudbackups/{id}`): the delete, and its job."""
+    delete_backup(call, backup)
+    return new_job(call, "backup.delete", {"backup_id": backup["id"]})
 
 
-@endpoint
-async def delete_cloudbackup(call: Call):
-    """Vendor delete (deprecated): `POST /v2/{pid}/cloudbackups/{id}` answers a job."""
-    backup = call.backup(call.request.path_params["backup_id"], "VolumeBackup.0111")
-    _start_delete(call, backup)
-    job = _new_job(call, "backup.delete", {"backup_id": backup["id"]})
-    return json_response({"job_id": job["id"]})
-
-
-def _start_restore(call: Call, backup: dict, spec: dict) -> dict:
+def restore_backup(call: Call, backup: dict, spec: dict) -> dict:
+    """Restore onto the existing disk `volume_id`; answers the disk."""
     volume_id = spec.get("volume_id")
     if not volume_id:
         raise errors.bad_request("Missing required element 'volume_id' in restore (this cloud restores onto an "
@@ -321,52 +217,6 @@ def _start_restore(call: Call, backup: dict, spec: dict) -> dict:
     return volume
 
 
-@endpoint
-async def restore_cloudbackup(call: Call):
-    backup = call.backup(call.request.path_params["backup_id"], "VolumeBackup.0111")
-    spec = required_object(await read_json(call.request), "restore")
-    volume = _start_restore(call, backup, spec)
-    job = _new_job(call, "backup.restore", {"backup_id": backup["id"], "volume_id": volume["id"]})
-    return json_response({"job_id": job["id"]})
-
-
-@endpoint
-async def restore_backup(call: Call):
-    """Cinder-compatible restore: 202 {"restore": {backup_id, volume_id, volume_name}}."""
-    backup = call.backup(call.request.path_params["backup_id"])
-    spec = required_object(await read_json(call.request), "restore")
-    volume = _start_restore(call, backup, spec)
-    return json_response({"restore": {"backup_id": backup["id"], "volume_id": volume["id"],
-                                      "volume_name": volume["name"]}}, 202)
-
-
-@endpoint
-async def show_quota(call: Call):
-    count, used = _backups_used(call)
-    quotas = call.emu.config.quotas
-    resources = [
-        {"type": "backups", "used": count, "quota": int(quotas.get("backups", -1)), "min": 0},
-        {"type": "backup_gigabytes", "used": used,
-         "quota": int(quotas.get("backup_gigabytes", -1)), "min": 0},
-    ]
-    return json_response({"quotas": {"resources": resources}})
-
-
-# -- jobs ------------------------------------------------------------------
-@endpoint
-async def show_job(call: Call):
-    job = call.jobs.get(call.request.path_params["job_id"], call.project_id)
-    if job is None:
-        raise vbs_error(404, "common.0011", f"Querying the task failed: job {call.request.path_params['job_id']} "
-                                            f"does not exist.")
-    done = job["status"] == "SUCCESS"
-    return json_response({
-        "status": job["status"], "job_id": job["id"], "job_type": job["job_type"],
-        "begin_time": iso_millis_z(job["begin_time"]), "end_time": iso_millis_z(job["updated_at"]) if done else "",
-        "error_code": None, "fail_reason": None, "entities": dict(job["entities"]),
-    })
-
-
 # -- backup policies -------------------------------------------------------
 def _schedule(spec: dict, current: dict | None = None) -> dict:
     """Validate a `scheduled_policy` (merged over `current` for updates)."""
@@ -381,7 +231,7 @@ def _schedule(spec: dict, current: dict | None = None) -> dict:
         raise errors.bad_request(f"Invalid start_time '{times}': full UTC hours HH:00, ascending, comma-separated.")
     if merged.get("frequency") is not None:
         frequency = merged["frequency"]
-        if isinstance(frequency, bool) or not isinstance(frequency, int) or not 1 <= frequency <= 30:
+        if not validators.is_whole_number_in(frequency, 1, 30):
             raise errors.bad_request(f"Invalid frequency '{frequency}': an interval of 1..30 days.")
         merged.pop("week_frequency", None)
     elif merged.get("week_frequency") is not None:
@@ -392,12 +242,12 @@ def _schedule(spec: dict, current: dict | None = None) -> dict:
         raise errors.bad_request("One of frequency and week_frequency is required in scheduled_policy.")
     if merged.get("rentention_num") is not None:
         number = merged["rentention_num"]
-        if isinstance(number, bool) or not isinstance(number, int) or not 2 <= number <= 99:
+        if not validators.is_whole_number_in(number, 2, 99):
             raise errors.bad_request(f"Invalid rentention_num '{number}': 2..99.")
         merged.pop("rentention_day", None)
     elif merged.get("rentention_day") is not None:
         days = merged["rentention_day"]
-        if isinstance(days, bool) or not isinstance(days, int) or not 2 <= days <= 99999:
+        if not validators.is_whole_number_in(days, 2, 99999):
             raise errors.bad_request(f"Invalid rentention_day '{days}': 2..99999.")
     else:
         raise errors.bad_request("One of rentention_num and rentention_day is required in scheduled_policy.")
@@ -415,77 +265,41 @@ def _schedule(spec: dict, current: dict | None = None) -> dict:
 
 
 def _policy_name(name) -> str:
-    if not isinstance(name, str) or not POLICY_NAME_RE.match(name):
+    if not validators.is_name(name, POLICY_NAME_RE):
         raise vbs_error(400, "AutoBackup.0101", "Invalid backup_policy_name: 1..64 letters, digits, '_' or '-'.")
     if name.startswith("default"):
         raise vbs_error(400, "AutoBackup.0102", "Invalid backup_policy_name: the prefix 'default' is reserved.")
     return name
 
 
-def policy_view(p: dict) -> dict:
-    return {"backup_policy_id": p["id"], "backup_policy_name": p["name"],
-            "scheduled_policy": dict(p["scheduled_policy"]), "policy_resource_count": len(p["resources"]),
-            "tags": list(p.get("tags", []))}
-
-
-@endpoint
-async def create_policy(call: Call):
-    spec = await read_json(call.request)
-    name = _policy_name(spec.get("backup_policy_name"))
-    if any(p["name"] == name for p in call.policies.list(call.project_id)):
+def _unique_name(call: Call, value, policy_id: str | None = None) -> str:
+    """A policy name no other policy of the project has."""
+    name = _policy_name(value)
+    if any(p["name"] == name and p["id"] != policy_id for p in call.policies.list(call.project_id)):
         raise vbs_error(400, "AutoBackup.0101", f"A backup policy named {name} already exists.")
+    return name
+
+
+def create_policy(call: Call, spec: dict) -> dict:
+    name = _unique_name(call, spec.get("backup_policy_name"))
     if "scheduled_policy" not in spec:
         raise errors.bad_request("Missing required element 'scheduled_policy'.")
     policy = {"id": new_id(), "project_id": call.project_id, "region": call.region, "name": name,
               "scheduled_policy": _schedule(spec["scheduled_policy"]), "tags": list(spec.get("tags") or []),
               "resources": [], "created_at": call.now, "_evaluated_until": call.now}
-    call.policies.save(policy)
-    return json_response({"backup_policy_id": policy["id"]})
+    return call.policies.save(policy)
 
 
-@endpoint
-async def list_policies(call: Call):
-    items = [policy_view(p) for p in call.policies.list(call.project_id)]
-    return json_response({"backup_policies": items, "count": len(items)})
+def update_policy(call: Call, policy: dict, spec: dict) -> dict:
+    changes = validators.changed({}, spec, {
+        "backup_policy_name": lambda value: _unique_name(call, value, policy["id"]),
+        "scheduled_policy": lambda value: _schedule(value, policy["scheduled_policy"])})
+    renamed = {"name": changes.pop("backup_policy_name")} if "backup_policy_name" in changes else {}
+    return call.policies.save(policy | renamed | changes)
 
 
-@endpoint
-async def update_policy(call: Call):
-    policy = call.policy(call.request.path_params["policy_id"])
-    spec = await read_json(call.request)
-    if "backup_policy_name" in spec:
-        name = _policy_name(spec["backup_policy_name"])
-        if any(p["name"] == name and p["id"] != policy["id"] for p in call.policies.list(call.project_id)):
-            raise vbs_error(400, "AutoBackup.0101", f"A backup policy named {name} already exists.")
-        policy = policy | {"name": name}
-    if "scheduled_policy" in spec:
-        policy = policy | {"scheduled_policy": _schedule(spec["scheduled_policy"], policy["scheduled_policy"])}
-    call.policies.save(policy)
-    return json_response(policy_view(policy))
-
-
-@endpoint
-async def delete_policy(call: Call):
-    policy = call.policy(call.request.path_params["policy_id"])
-    call.emu.store.delete(POLICY, policy["id"])
-    return empty(204)
-
-
-@endpoint
-async def execute_policy(call: Call):
-    """Run now: one backup of every bound disk, then the policy's retention."""
-    policy = call.policy(call.request.path_params["policy_id"])
-    run_policy(call, policy, call.now)
-    return empty(200)
-
-
-def _bind_answer(success: list, fail: list):
-    return json_response({"success_resources": success, "fail_resources": fail})
-
-
-@endpoint
-async def bind_resources(call: Call):
-    spec = await read_json(call.request)
+def bind_resources(call: Call, spec: dict) -> tuple[list, list]:
+    """Bind disks to the policy `spec.backup_policy_id`; answers the (success, fail) entries."""
     policy = call.policy(spec.get("backup_policy_id") or "")
     resources = spec.get("resources")
     if not isinstance(resources, list) or not resources:
@@ -510,13 +324,10 @@ async def bind_resources(call: Call):
                             "availability_zone": volume["availability_zone"],
                             "os_vol_host_attr": f"{volume['availability_zone']}#evs"})
     call.policies.save(policy)
-    return _bind_answer(success, fail)
+    return success, fail
 
 
-@endpoint
-async def unbind_resources(call: Call):
-    policy = call.policy(call.request.path_params["policy_id"])
-    spec = await read_json(call.request)
+def unbind_resources(call: Call, policy: dict, spec: dict) -> tuple[list, list]:
     resources = spec.get("resources")
     if not isinstance(resources, list) or not resources:
         raise errors.bad_request("Missing required element 'resources': a non-empty list.")
@@ -530,31 +341,7 @@ async def unbind_resources(call: Call):
             fail.append({"resource_id": rid, "resource_type": "volume", "error_code": "AutoBackup.0301",
                          "error_msg": f"The disk {rid} is not bound to backup policy {policy['id']}."})
     call.policies.save(policy)
-    return _bind_answer(success, fail)
-
-
-def _task_time(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + \
-        f"{int(epoch * 1000) % 1000:03d}"
-
-
-@endpoint
-async def list_tasks(call: Call):
-    policy = call.policy(call.request.path_params["policy_id"])
-    query = call.request.query_params
-    tasks = [t for t in call.tasks.list(call.project_id) if t["policy_id"] == policy["id"]]
-    items = [{"job_id": t["id"], "id": t["id"], "backup_name": t["backup_name"], "resource_id": t["resource_id"],
-              "resource_type": "volume", "status": t["status"], "created_at": t["created_at"],
-              "finished_at": t["finished_at"]} for t in tasks]
-    items = filter_items(items, query, ("status", "job_id"))
-    items = sort_items(items, query, TASK_RULES)
-    count = len(items)
-    chosen, _ = page(items, query, TASK_RULES, f"{call.endpoint}/backuppolicy/{policy['id']}/backuptasks")
-    for item in chosen:
-        item["created_at"] = _task_time(item["created_at"])
-        item["finished_at"] = _task_time(item["finished_at"]) if item["finished_at"] else None
-        item.pop("id")
-    return json_response({"tasks": chosen, "count": count})
+    return success, fail
 
 
 # -- schedules on the clock ------------------------------------------------
@@ -626,42 +413,3 @@ def _apply_retention(call: Call, policy: dict, volume_id: str, at: float) -> Non
             doomed = [b for b in doomed if b["id"] != first]
     for backup in doomed:
         call.emu.store.delete(VBS_BACKUP, backup["id"])
-
-
-# -- routing ---------------------------------------------------------------
-def cinder_routes() -> list:
-    pid = "/{project_id}"
-    return [
-        Route(f"{pid}/backups", list_backups, methods=["GET"]),
-        Route(f"{pid}/backups/detail", list_backups_detail, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", show_backup, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", delete_backup, methods=["DELETE"]),
-        Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
-    ]
-
-
-def v2_routes() -> list:
-    pid = "/{project_id}"
-    return cinder_routes() + [
-        Route(f"{pid}/cloudbackups", create_cloudbackup, methods=["POST"]),
-        Route(f"{pid}/cloudbackups/quota", show_quota, methods=["GET"]),
-        Route(f"{pid}/cloudbackups/{{backup_id}}", delete_cloudbackup, methods=["POST"]),
-        Route(f"{pid}/cloudbackups/{{backup_id}}/restore", restore_cloudbackup, methods=["POST"]),
-        Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"]),
-        Route(f"{pid}/backuppolicy", create_policy, methods=["POST"]),
-        Route(f"{pid}/backuppolicy", list_policies, methods=["GET"]),
-        Route(f"{pid}/backuppolicy/{{policy_id}}", update_policy, methods=["PUT"]),
-        Route(f"{pid}/backuppolicy/{{policy_id}}", delete_policy, methods=["DELETE"]),
-        Route(f"{pid}/backuppolicy/{{policy_id}}/action", execute_policy, methods=["POST"]),
-        Route(f"{pid}/backuppolicy/{{policy_id}}/backuptasks", list_tasks, methods=["GET"]),
-        Route(f"{pid}/backuppolicyresources", bind_resources, methods=["POST"]),
-        Route(f"{pid}/backuppolicyresources/{{policy_id}}/deleted_resources", unbind_resources, methods=["POST"]),
-    ]
-
-
-def mounts() -> list:
-    return [Mount(MOUNT, routes=[
-        Mount("/v2", routes=v2_routes()),
-        Mount("/v3", routes=cinder_routes()),
-        Mount("/v1", routes=[Route("/{project_id}/jobs/{job_id}", show_job, methods=["GET"])]),
-    ])]
