@@ -14,7 +14,7 @@ author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 description:
   - Takes a plan of P(dataprotection.evs.dr_restore_plan#filter) and says what the restore role
-    does with it: create the new disk, write the copy onto the disk, or nothing, and which
+    does with it (create the new disk, write the copy onto the disk, or nothing) and which
     refusal stops it before any change.
   - A new disk (C(target=new)) whose name is taken by a disk a restore made (C(dp_evs_restored_from)
     in its metadata) was made by an earlier run: nothing to do. A disk of that name that no

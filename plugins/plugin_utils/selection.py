@@ -63,6 +63,8 @@ def string_list(value, where, problems):
 SELECTOR_KEYS = ('metadata', 'names', 'ids', 'all_disks')
 EMPTY_SELECTOR = ('give metadata (key/value pairs a disk must all carry), names or ids, or all_disks: true for '
                   'every disk of the project')
+
+
 def _metadata_selector(metadata, where, problems):
     """The metadata pairs a disk must carry, as text. The cloud stores metadata values as text, so
     an integer is compared as its decimal text; a boolean (YAML reads an unquoted yes/no/true/

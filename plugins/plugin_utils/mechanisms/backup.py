@@ -152,6 +152,8 @@ def policy_backups(policy, backups, vaults=None, backup_policies=None):
 # generational periods -> (CBR long-term key, the days one period spans at most)
 LONG_TERM = (('daily', 'day_backups', 1), ('weekly', 'week_backups', 7), ('monthly', 'month_backups', 31),
              ('yearly', 'year_backups', 366))
+
+
 def backup_every(rpo, retention):
     """Seconds between a tier's scheduled backups: its RPO, but at least an hour (CBR policy
     times are at least 1 h apart); for an RPO of 0 (replication keeps it) hourly when the
@@ -238,6 +240,8 @@ BACKUPABLE = ('available', 'in-use')
 # that timed out or a cancelled job leaves it running: the next run waits for it instead of
 # starting a second backup of the disk.
 BACKUP_STARTED = ('creating', 'protecting', 'waiting_protect')
+
+
 def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, backend=DEFAULT_BACKEND, tiers=None,
                 vault_size=0, on_demand=True, pairs=None):
     """For every tier of a checked policy that uses backups (only ``tiers`` when given): the name

@@ -55,9 +55,9 @@ class Replication(registry.Mechanism):
 
     def check_tier(self, where, tier, checked, resource_name, problems):
         if not tier.get('secondary_az'):
+            reason = checked['mechanism_reasons'][self.name]
             problems.append('%s needs replication (%s), which needs secondary_az: an AZ of the region less than '
-                            '%d km from the disks\' AZ' % (where, checked['mechanism_reasons'][self.name],
-                                                          REPLICATION_MAX_KM))
+                            '%d km from the disks\' AZ' % (where, reason, REPLICATION_MAX_KM))
         if resource_name and len(resource_name) > CLOUD_NAME_MAX:
             problems.append('%s: the protection group name %s would be longer than the %d characters SDRS '
                             'allows; shorten the policy or tier name' % (where, resource_name, CLOUD_NAME_MAX))
