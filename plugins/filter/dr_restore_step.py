@@ -17,7 +17,7 @@ description:
     does with it (create the new disk, write the copy onto the disk, or nothing) and which
     refusal stops it before any change.
   - A new disk (C(target=new)) whose name is taken by a disk a restore made (C(dp_evs_restored_from)
-    in its metadata) was made by an earlier run: nothing to do. A disk of that name that no
+    in its metadata) was made by an earlier run, so there is nothing to do. A disk of that name that no
     restore made is refused (RV(name_taken)).
   - Writing onto the disk (C(target=original)) needs O(confirm); without it RV(unconfirmed) names
     the variable. The cloud writes a copy only onto a detached disk, so an attached disk is
