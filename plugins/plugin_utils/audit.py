@@ -16,7 +16,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import (
     PolicyError, human_duration, resource_base, select_disks)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    bulk_records, format_time, parse_time, parse_time_text, require_records)
+    bulk_records, format_time, parse_cloud_time, parse_time, require_records)
 
 SAME_AZ = 'same AZ'
 # what the audit reads of each tier, all added or checked by the dr_policy filter
@@ -49,7 +49,13 @@ def human_age(seconds):
 def _copy(now, mechanism, location, item, policy_name=None, usable=True, owned=False):
     """``owned``: the policy made the copy, as proven by where it lives (``policy_backups``), not
     by the policy's mark, which backups do not carry."""
-    created, text = parse_time_text(item['created_at'])
+    text = item['created_at']
+    created = parse_cloud_time(text)
+    if created is None:
+        created = parse_time(text)
+        text = format_time(created)
+    else:
+        text = text[:19] + 'Z'   # format_time(created), as the cloud wrote it
     age = int((now - created).total_seconds())
     return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
             'created_at': text, 'age': age, 'age_text': human_age(age),
@@ -63,25 +69,30 @@ def _by_disk(items, key):
     """{disk id: [items]}: every disk's copies are then found without reading all of them."""
     found = {}
     for item in items or []:
-        found.setdefault(item.get(key), []).append(item)
+        disk = item.get(key)
+        copies = found.get(disk)
+        if copies is None:
+            found[disk] = [item]
+        else:
+            copies.append(item)
     return found
 
 
 def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones, owned=frozenset()):
     """``snapshots`` and ``backups`` map a disk id to its copies (``_by_disk``); ``zones`` maps
     an AZ to whether it is up (a copy in a zone that is down cannot be used until it is back);
-    ``owned`` holds the ids of the backups the policy's own schedule made (``policy_backups``)."""
-    copies = []
+    ``owned`` holds the ids of the backups the policy's own schedule made (``policy_backups``).
+    Returns the copies and their count per mechanism."""
     disk_az = disk.get('availability_zone')
     zone_up = zones.get(disk_az, True)
     # while a zone is down the cloud lists what lives there with status error: its snapshots
     # still exist, and come back with the zone, but cannot be used now
     shown = ('available',) if zone_up else ('available', 'error')
     location = '%s (%s)' % (SAME_AZ, disk_az)
-    for snap in snapshots.get(disk['id'], ()):
-        # the snapshot a backup left is no copy: it cannot be rolled back or made into a disk
-        if snap.get('status') in shown and snap.get('created_at') and not made_by_backup(snap):
-            copies.append(_copy(now, 'snapshot', location, snap, policy['name'], usable=zone_up))
+    # the snapshot a backup left is no copy: it cannot be rolled back or made into a disk
+    copies = [_copy(now, 'snapshot', location, snap, policy['name'], zone_up) for snap in snapshots.get(disk['id'], ())
+              if snap.get('status') in shown and snap.get('created_at') and not made_by_backup(snap)]
+    snapshot_count = len(copies)
     for backup in backups.get(disk['id'], ()):
         if backup.get('status') == 'available' and backup.get('created_at'):
             copies.append(_copy(now, 'backup', '%s (%s)' % (OBJECT_STORAGE, (backup.get('backend') or 'cbr').upper()),
@@ -99,8 +110,9 @@ def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones, ow
                          'location': 'other AZ (%s)' % dr_az if dr_az and dr_az != disk_az
                          else SAME_AZ, 'live': live, 'group_status': group.get('status'), 'by_policy': False,
                          'usable': zones.get(dr_az, True)})
+    counts = {'snapshot': snapshot_count, 'backup': len(copies) - snapshot_count, 'replication': len(replicas)}
     copies.sort(key=_AGE)
-    return copies + replicas
+    return copies + replicas, counts
 
 
 def _survives(copy, failure):
@@ -128,13 +140,6 @@ def _newest_surviving(failure, copies):
             ages.append(copy['age'])
             break
     return min(ages) if ages else None
-
-
-def _count_mechanisms(copies):
-    counts = {'snapshot': 0, 'backup': 0, 'replication': 0}
-    for copy in copies:
-        counts[copy['mechanism']] += 1
-    return counts
 
 
 def _verdict(tier, disk, copies, zones):
@@ -247,7 +252,7 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
                          'copies_per_mechanism': {'snapshot': 0, 'backup': 0, 'replication': 0},
                          'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
         for disk in covered:
-            copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones, owned)
+            copies, counts = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones, owned)
             verdict, reasons, newest = _verdict(tier, disk, copies, zones)
             az_up = zones.get(disk.get('availability_zone'), True)
             rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
@@ -257,7 +262,7 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
                          'availability_zone_up': az_up,
                          'notes': [] if az_up else [_outage_note(disk, copies)],
                          'copies': copies, 'newest_surviving_age': newest,
-                         'copies_per_mechanism': _count_mechanisms(copies),
+                         'copies_per_mechanism': counts,
                          'verdict': verdict, 'reasons': reasons})
     out = [r for r in rows if r['verdict'] != 'compliant']
     problems = []

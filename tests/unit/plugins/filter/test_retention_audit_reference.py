@@ -72,10 +72,10 @@ def outcome(function, *args, **kwargs):
 @example(value='2026-11-25T10:00:00.1+0000')
 def test_times_parse_as_before(value):
     assert outcome(retention.parse_time, value, 'created_at') == outcome(reference.parse_time, value, 'created_at')
-    text = outcome(retention.parse_time_text, value, 'created_at')
-    before = outcome(lambda: (reference.parse_time(value, 'created_at'),
-                              retention.format_time(reference.parse_time(value, 'created_at'))))
-    assert text == before
+    fast = retention.parse_cloud_time(value)
+    if fast is not None:   # the audit's shortcut: the cloud's text up to the seconds is format_time's
+        assert repr(fast) == repr(reference.parse_time(value))
+        assert value[:19] + 'Z' == retention.format_time(reference.parse_time(value))
 
 
 STATUSES = st.sampled_from(['available', 'available', 'available', 'creating', 'error', 'deleting'])
