@@ -236,7 +236,8 @@ def _plan_disk(copies, retention, now, policy, tier):
     """plan_one_disk's lists, the pruned copies without their (empty) reasons."""
     # newest first, equal times by id; each time is read once (a copy that is in the list twice
     # is planned at both places with one list of reasons, as the rule always did)
-    keys = [(parse_time(c.get('created_at'), 'created_at'), c.get('id') or '') for c in copies]
+    keys = [(parse_cloud_time(c.get('created_at')) or parse_time(c.get('created_at'), 'created_at'), c.get('id') or '')
+            for c in copies]
     reasons = {}   # id(copy) -> why it is kept or ignored, for those copies only
     ignored, candidates, moments = [], [], []
     newest = None   # the newest available copy, whoever made it
