@@ -254,6 +254,7 @@ def _verdict(tier, disk, copies, zones):
                             'replication': 'live replication pair'}[mechanism]))
     return ('compliant' if not reasons else 'out of policy'), reasons, newest
 
+
 def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies):
     moment = parse_time(now, 'now (the cloud time)')
     disks = require_records(disks, 'disks')
