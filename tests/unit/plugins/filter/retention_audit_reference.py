@@ -55,6 +55,7 @@ def parse_time(value, what='time'):
 
 # the period a moment falls in, as a tuple (cheap to compute for every copy); formatted only
 # for the copies a period keeps
+
 _PERIOD_IDS = {
     'hourly': lambda m: (m.year, m.month, m.day, m.hour),
     'daily': lambda m: (m.year, m.month, m.day),
@@ -68,6 +69,7 @@ _PERIOD_FORMATS = {'hourly': '%04d-%02d-%02dT%02d', 'daily': '%04d-%02d-%02d', '
 
 def format_period(period_id, period):
     return _PERIOD_FORMATS[period] % period_id
+
 
 def plan_one_disk(copies, retention, now, policy=None, tier=None):
     """The plan for one disk's copies: ``(keep, prune, ignored)``, each a list of
@@ -124,6 +126,7 @@ def plan_one_disk(copies, retention, now, policy=None, tier=None):
     prune = [(c, []) for c in candidates if not reasons[id(c)]]
     return keep, prune, [(c, reasons[id(c)]) for c in ignored]
 
+
 def _retention_plan(copies, retention, now, policy, tier, group_by, due):
     if copies is None:
         copies = []
@@ -160,6 +163,7 @@ def _retention_plan(copies, retention, now, policy, tier, group_by, due):
                                  ['%s: prune %s' % (label, describe(row[0])) for row in prune])
     return result
 
+
 def human_age(seconds):
     """``2d``, ``1d 23h``, ``5h 3m``, ``59m 59s``, ``30s``: the two largest units, rounded down
     (to the second under an hour, so an age just over a short RPO never reads as equal to it)."""
@@ -188,6 +192,7 @@ def _copy(now, mechanism, location, item, policy_name=None, usable=True, owned=F
             'location': location,
             'by_policy': owned or (bool(policy_name) and meta.get('dp_evs_policy') == policy_name),
             'usable': usable}
+
 
 def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones, owned=frozenset()):
     """``snapshots`` and ``backups`` map a disk id to its copies (``_by_disk``); ``zones`` maps
