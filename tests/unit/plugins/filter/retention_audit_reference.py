@@ -53,9 +53,9 @@ def parse_time(value, what='time'):
     return datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
                              int((micro or '0').ljust(6, '0')))
 
+
 # the period a moment falls in, as a tuple (cheap to compute for every copy); formatted only
 # for the copies a period keeps
-
 _PERIOD_IDS = {
     'hourly': lambda m: (m.year, m.month, m.day, m.hour),
     'daily': lambda m: (m.year, m.month, m.day),
