@@ -246,7 +246,19 @@ def scale_section(r: dict) -> list[str]:
     lin = r["linearity"]
     out += ["", f"Linearity: time per copy at the largest size / at the smallest = {lin['retention']}x (retention), "
             f"{lin['audit']}x (audit); 1.0x is exactly linear. Each copy's time is parsed once, periods are "
-            "compared as numbers, and the audit finds a disk's copies through an index by disk id."]
+            "compared as numbers, and the audit finds a disk's copies through an index by disk id.",
+            "",
+            "Made fast (issue 20), 2026-12-06 19:23 UTC, commit 7b0aff9, load average 2.50 / 1.34 / 1.09 (before: "
+            "18:11 UTC, commit d38b950, load 3.32 / 1.37 / 0.51), 1,000 disks x 1,000 copies: retention 5.40 s -> "
+            "1.17 s (4.6x), audit 5.17 s -> 1.78 s (2.9x); us per copy at 10 / 100 / 1,000 disks: retention 4.3 / 5.6 "
+            "/ 5.4 -> 1.2 / 1.1 / 1.2, audit 4.3 / 4.7 / 5.2 -> 1.7 / 2.0 / 1.8. Old and new code alternating in one "
+            "process (tests/unit/plugins/filter/retention_audit_reference.py, the old code kept as the tests' oracle), "
+            "CPU time at 1,000,000 copies: retention 3.37 s -> 1.68 s (2.0x), audit 4.15 s -> 2.05 s (2.0x). Each "
+            "time is read by datetime's C parser (the pattern only for other forms), the periods a retention keeps are "
+            "found by bisection among the copies in time order, the copies are classified in one pass, the audit "
+            "keeps the cloud's text up to the seconds and counts mechanisms as it makes the copies, and the "
+            "collector no longer walks through the new records when it is enabled again. Outputs are unchanged: "
+            "test_retention_audit_reference.py compares them with the old code's over random copy sets."]
     return out
 
 

@@ -9,18 +9,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import operator
+
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import policy_backups
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
     PolicyError, human_duration, select_disks)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    bulk_records, format_time, parse_time, require_records)
+    bulk_records, format_time, parse_cloud_time, parse_time, require_records)
 
 SAME_AZ = 'same AZ'
 # what the audit reads of each tier, all added or checked by the dr_policy filter
 CHECKED_TIER_KEYS = frozenset(('name', 'failure', 'rpo', 'rpo_text', 'mechanisms', 'disks'))
 OBJECT_STORAGE = 'object storage'
 PROTECTED_GROUP = ('protected', 'reversing', 'reprotecting', 'starting')
+_AGE = operator.itemgetter('age')
 
 
 def human_age(seconds):
@@ -28,28 +31,37 @@ def human_age(seconds):
     (to the second under an hour, so an age just over a short RPO never reads as equal to it)."""
     if seconds is None:
         return '-'
-    days, rest = divmod(max(0, int(seconds)), 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, rest = divmod(rest, 60)
-    if days:
+    seconds = int(seconds)
+    if seconds >= 86400:
+        days, rest = divmod(seconds, 86400)
+        hours = rest // 3600
         return '%dd %dh' % (days, hours) if hours else '%dd' % days
-    if hours:
+    if seconds >= 3600:
+        hours, rest = divmod(seconds, 3600)
+        minutes = rest // 60
         return '%dh %dm' % (hours, minutes) if minutes else '%dh' % hours
-    if minutes:
+    if seconds >= 60:
+        minutes, rest = divmod(seconds, 60)
         return '%dm %ds' % (minutes, rest) if rest else '%dm' % minutes
-    return '%ds' % rest
+    return '%ds' % max(0, seconds)
 
 
 def _copy(now, mechanism, location, item, policy_name=None, usable=True, owned=False):
     """``owned``: the policy made the copy, as proven by where it lives (``policy_backups``), not
     by the policy's mark, which backups do not carry."""
-    meta = item.get('metadata') or {}
-    created = parse_time(item['created_at'])
+    text = item['created_at']
+    created = parse_cloud_time(text)
+    if created is None:
+        created = parse_time(text)
+        text = format_time(created)
+    else:
+        text = text[:19] + 'Z'   # format_time(created), as the cloud wrote it
     age = int((now - created).total_seconds())
     return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
-            'created_at': format_time(created), 'age': age, 'age_text': human_age(age),
+            'created_at': text, 'age': age, 'age_text': human_age(age),
             'location': location,
-            'by_policy': owned or (bool(policy_name) and meta.get('dp_evs_policy') == policy_name),
+            'by_policy': owned or (bool(policy_name)
+                                   and (item.get('metadata') or {}).get('dp_evs_policy') == policy_name),
             'usable': usable}
 
 
@@ -57,24 +69,30 @@ def _by_disk(items, key):
     """{disk id: [items]}: every disk's copies are then found without reading all of them."""
     found = {}
     for item in items or []:
-        found.setdefault(item.get(key), []).append(item)
+        disk = item.get(key)
+        copies = found.get(disk)
+        if copies is None:
+            found[disk] = [item]
+        else:
+            copies.append(item)
     return found
 
 
 def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones, owned=frozenset()):
     """``snapshots`` and ``backups`` map a disk id to its copies (``_by_disk``); ``zones`` maps
     an AZ to whether it is up (a copy in a zone that is down cannot be used until it is back);
-    ``owned`` holds the ids of the backups the policy's own schedule made (``policy_backups``)."""
-    copies = []
+    ``owned`` holds the ids of the backups the policy's own schedule made (``policy_backups``).
+    Returns the copies and their count per mechanism."""
     disk_az = disk.get('availability_zone')
     zone_up = zones.get(disk_az, True)
     # while a zone is down the cloud lists what lives there with status error: its snapshots
     # still exist, and come back with the zone, but cannot be used now
     shown = ('available',) if zone_up else ('available', 'error')
-    for snap in snapshots.get(disk['id'], ()):
-        # the snapshot a backup left is no copy: it cannot be rolled back or made into a disk
-        if snap.get('status') in shown and snap.get('created_at') and not made_by_backup(snap):
-            copies.append(_copy(now, 'snapshot', '%s (%s)' % (SAME_AZ, disk_az), snap, policy['name'], usable=zone_up))
+    location = '%s (%s)' % (SAME_AZ, disk_az)
+    # the snapshot a backup left is no copy: it cannot be rolled back or made into a disk
+    copies = [_copy(now, 'snapshot', location, snap, policy['name'], zone_up) for snap in snapshots.get(disk['id'], ())
+              if snap.get('status') in shown and snap.get('created_at') and not made_by_backup(snap)]
+    snapshot_count = len(copies)
     for backup in backups.get(disk['id'], ()):
         if backup.get('status') == 'available' and backup.get('created_at'):
             copies.append(_copy(now, 'backup', '%s (%s)' % (OBJECT_STORAGE, (backup.get('backend') or 'cbr').upper()),
@@ -92,25 +110,51 @@ def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones, ow
                          'location': 'other AZ (%s)' % dr_az if dr_az and dr_az != disk_az
                          else SAME_AZ, 'live': live, 'group_status': group.get('status'), 'by_policy': False,
                          'usable': zones.get(dr_az, True)})
-    copies.sort(key=lambda c: c['age'])
-    return copies + replicas
+    counts = {'snapshot': snapshot_count, 'backup': len(copies) - snapshot_count, 'replication': len(replicas)}
+    copies.sort(key=_AGE)
+    return copies + replicas, counts
+
+
+def _survives(copy, failure):
+    """Whether the copy can bring the disk back after a ``failure`` of the tier's kind: usable, and
+    outside the disk's AZ when the AZ is what fails."""
+    age = copy['age']
+    return (age is not None and age >= 0 and copy['usable']
+            and (failure == 'disk' or not copy['location'].startswith(SAME_AZ)))
+
+
+def _newest_surviving(failure, copies):
+    """The age of the newest copy that survives ``failure``, None when none does. ``copies`` as
+    ``_disk_copies`` returns them: snapshots and backups by age, then the replicas; of the former
+    only the first that survives can be the newest."""
+    ages = []
+    for copy in reversed(copies):
+        if copy['mechanism'] != 'replication':
+            break
+        if _survives(copy, failure):
+            ages.append(copy['age'])
+    for copy in copies:
+        if copy['mechanism'] == 'replication':
+            break
+        if _survives(copy, failure):
+            ages.append(copy['age'])
+            break
+    return min(ages) if ages else None
 
 
 def _verdict(tier, disk, copies, zones):
     reasons = []
     rpo = tier['rpo']
-    survives = [c for c in copies if c['age'] is not None and c['age'] >= 0 and c['usable'] and
-                (tier['failure'] == 'disk' or not c['location'].startswith(SAME_AZ))]
-    newest = min((c['age'] for c in survives), default=None)
+    newest = _newest_surviving(tier['failure'], copies)
     down = sorted(set(zone for zone, up in zones.items() if not up))
-    if copies and not survives and any(not c['usable'] for c in copies):
+    if copies and newest is None and any(not c['usable'] for c in copies):
         reasons.append('no usable copy: %s %s down, and the copies there cannot be used until it is back%s' % (
             ', '.join(down), 'is' if len(down) == 1 else 'are',
             '' if tier['failure'] == 'az' else "; a tier that must survive the loss of an AZ (failure: az) "
             "keeps backups or replication outside the disk's AZ"))
     if not copies:
         reasons.append('no copy at all')
-    elif tier['failure'] == 'az' and not survives:
+    elif tier['failure'] == 'az' and newest is None:
         reasons.append("its only copies share its AZ (%s); the tier must survive the loss of the AZ, which needs a "
                        "backup or replication" % disk.get('availability_zone'))
     elif newest is None:
@@ -120,7 +164,7 @@ def _verdict(tier, disk, copies, zones):
         reasons.append('stale: the newest copy that survives a %s failure is %s old, the RPO is %s'
                        % (tier['failure'], human_age(newest), human_duration(rpo)))
     for mechanism in tier['mechanisms']:
-        if not [c for c in copies if c['mechanism'] == mechanism and c['age'] is not None]:
+        if not any(c['mechanism'] == mechanism and c['age'] is not None for c in copies):
             reasons.append('the tier uses %s, but the disk has no %s' % (
                 mechanism, {'snapshot': 'available snapshot', 'backup': 'available backup',
                             'replication': 'live replication pair'}[mechanism]))
@@ -189,7 +233,7 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
                          'copies_per_mechanism': {'snapshot': 0, 'backup': 0, 'replication': 0},
                          'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
         for disk in covered:
-            copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones, owned)
+            copies, counts = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones, owned)
             verdict, reasons, newest = _verdict(tier, disk, copies, zones)
             az_up = zones.get(disk.get('availability_zone'), True)
             rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
@@ -199,8 +243,7 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
                          'availability_zone_up': az_up,
                          'notes': [] if az_up else [_outage_note(disk, copies)],
                          'copies': copies, 'newest_surviving_age': newest,
-                         'copies_per_mechanism': dict((m, len([c for c in copies if c['mechanism'] == m]))
-                                                      for m in ('snapshot', 'backup', 'replication')),
+                         'copies_per_mechanism': counts,
                          'verdict': verdict, 'reasons': reasons})
     out = [r for r in rows if r['verdict'] != 'compliant']
     problems = []

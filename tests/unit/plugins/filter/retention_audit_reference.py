@@ -1,0 +1,313 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The retention plan and the DR audit as they were before they were made fast (issue 20,
+commit d38b950), kept verbatim as the oracle that test_retention_audit_reference.py compares
+the fast code with: the same input must give the same output, byte for byte. The functions
+the speed-up did not touch are imported from the collection."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import (
+    OBJECT_STORAGE, PROTECTED_GROUP, SAME_AZ, _by_disk, _outage_note, policy_backups, require_checked_policy)
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import human_duration, select_disks
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
+    PERIODS, POLICY_KEY, TIER_KEY, RetentionError, _TIME_RE, _meta, bulk_records, describe, format_time,
+    normalize_retention, predicted_copies, require_records)
+
+
+def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id', due=None):
+    with bulk_records():
+        return _retention_plan(copies, retention, now, policy, tier, group_by, due)
+
+
+def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None, vaults=None,
+          backup_policies=None):
+    with bulk_records():
+        return _audit(disks, policy, now, snapshots, backups, pairs, groups, zones or {}, vaults, backup_policies)
+
+
+def parse_time(value, what='time'):
+    """A naive UTC datetime from the cloud's ISO 8601 forms (``2026-11-25T10:00:00Z``,
+    ``2026-11-25T10:00:00.123456``, ``+00:00``); a datetime is taken as UTC."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.replace(tzinfo=None) - value.utcoffset()
+        return value
+    text = str(value or '').strip()
+    match = _TIME_RE.match(text)
+    if not match:
+        raise RetentionError('%s %r is not an ISO 8601 UTC time such as 2026-11-25T10:00:00Z' % (what, value))
+    if match.group(6) is not None and text[10] == 'T':
+        # the common form: the C parser of the date and time, then the fraction (seconds are
+        # parsed hundreds of thousands of times by the audit and the retention at scale)
+        moment = datetime.datetime.fromisoformat(text[:19])
+        micro = match.group(7)
+        return moment.replace(microsecond=int(micro.ljust(6, '0'))) if micro else moment
+    year, month, day, hour, minute, second, micro = match.groups()[:7]
+    return datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+                             int((micro or '0').ljust(6, '0')))
+
+
+# the period a moment falls in, as a tuple (cheap to compute for every copy); formatted only
+# for the copies a period keeps
+_PERIOD_IDS = {
+    'hourly': lambda m: (m.year, m.month, m.day, m.hour),
+    'daily': lambda m: (m.year, m.month, m.day),
+    'weekly': lambda m: tuple(m.isocalendar())[:2],
+    'monthly': lambda m: (m.year, m.month),
+    'yearly': lambda m: (m.year,),
+}
+_PERIOD_FORMATS = {'hourly': '%04d-%02d-%02dT%02d', 'daily': '%04d-%02d-%02d', 'weekly': '%04d-W%02d',
+                   'monthly': '%04d-%02d', 'yearly': '%04d'}
+
+
+def format_period(period_id, period):
+    return _PERIOD_FORMATS[period] % period_id
+
+
+def plan_one_disk(copies, retention, now, policy=None, tier=None):
+    """The plan for one disk's copies: ``(keep, prune, ignored)``, each a list of
+    ``(copy, reasons)`` newest first. ``retention`` is normalized, ``now`` a datetime."""
+    moments = dict((id(c), parse_time(c.get('created_at'), 'created_at')) for c in copies)
+    order = sorted(copies, key=lambda c: (moments[id(c)], c.get('id') or ''), reverse=True)
+    reasons = dict((id(c), []) for c in order)
+    ignored = []
+    candidates = []
+    by_backup = set(id(c) for c in order if made_by_backup(c))
+    newest_available = next((c for c in order if c.get('status') == 'available' and id(c) not in by_backup), None)
+    for copy in order:
+        meta = _meta(copy)
+        if id(copy) in by_backup:
+            ignored.append(copy)
+            reasons[id(copy)].append('made by a backup')
+        elif policy is not None and meta.get(POLICY_KEY) != policy:
+            ignored.append(copy)
+            reasons[id(copy)].append('not made by policy %s' % policy)
+        elif tier is not None and meta.get(TIER_KEY) != tier:
+            ignored.append(copy)
+            reasons[id(copy)].append('not made by tier %s' % tier)
+        elif copy.get('status') != 'available':
+            ignored.append(copy)
+            reasons[id(copy)].append('status %s' % copy.get('status'))
+        else:
+            candidates.append(copy)
+    if newest_available is not None and newest_available in candidates:
+        reasons[id(newest_available)].append('newest')
+    for copy in candidates[:retention['last']]:
+        reasons[id(copy)].append('last %d' % retention['last'])
+    for period in PERIODS:
+        wanted = retention[period]
+        if not wanted:
+            continue
+        period_of = _PERIOD_IDS[period]
+        seen = set()
+        for copy in candidates:
+            key = period_of(moments[id(copy)])
+            if key not in seen:
+                seen.add(key)
+                reasons[id(copy)].append('%s %s' % (period, format_period(key, period)))
+                if len(seen) >= wanted:
+                    break
+    if retention['within']:
+        for copy in candidates:
+            age = (now - moments[id(copy)]).total_seconds()
+            if age < retention['within']:
+                reasons[id(copy)].append('within %ds' % retention['within'])
+    for copy in candidates:
+        if moments[id(copy)] > now and not reasons[id(copy)]:
+            reasons[id(copy)].append('dated after the cloud time')
+    keep = [(c, reasons[id(c)]) for c in candidates if reasons[id(c)]]
+    prune = [(c, []) for c in candidates if not reasons[id(c)]]
+    return keep, prune, [(c, reasons[id(c)]) for c in ignored]
+
+
+def _retention_plan(copies, retention, now, policy, tier, group_by, due):
+    if copies is None:
+        copies = []
+    if not isinstance(copies, (list, tuple)):
+        raise RetentionError('the copies must be a list of snapshots or backups, not %r' % type(copies).__name__)
+    # the marks decide which copies may be pruned: without a policy every copy would be a candidate
+    if not isinstance(policy, str) or not policy:
+        raise RetentionError('policy must name the policy whose copies are planned: only copies whose metadata has '
+                             '%s equal to it are ever pruned, not %r' % (POLICY_KEY, policy))
+    if tier is not None and (not isinstance(tier, str) or not tier):
+        raise RetentionError('tier must be the name of a tier (metadata %s), not %r' % (TIER_KEY, tier))
+    retention = normalize_retention(retention)
+    now = parse_time(now, 'now (the cloud time)')
+    copies = list(copies) + predicted_copies(copies, due, now, policy, tier)
+    groups = {}
+    for copy in copies:
+        if not isinstance(copy, dict):
+            raise RetentionError('each copy must be a dict with created_at and status, not %r' % (copy,))
+        groups.setdefault(copy.get(group_by), []).append(copy)
+    result = {'now': format_time(now), 'retention': retention, 'keep': [], 'prune': [], 'ignored': [], 'disks': {},
+              'summary': []}
+    for key in sorted(groups, key=lambda k: '' if k is None else str(k)):
+        keep, prune, ignored = plan_one_disk(groups[key], retention, now, policy, tier)
+        for name, rows in (('keep', keep), ('prune', prune), ('ignored', ignored)):
+            for copy, why in rows:
+                item = dict(copy)
+                item['retention_reasons'] = why
+                result[name].append(item)
+        result['disks'][key] = {'keep': [row[0].get('id') for row in keep], 'prune': [row[0].get('id') for row in prune]}
+        label = 'disk %s' % key
+        if tier is not None:
+            label = 'tier %s, %s' % (tier, label)
+        result['summary'].extend(['%s: keep %s - %s' % (label, describe(c), ', '.join(why)) for c, why in keep] +
+                                 ['%s: prune %s' % (label, describe(row[0])) for row in prune])
+    return result
+
+
+def human_age(seconds):
+    """``2d``, ``1d 23h``, ``5h 3m``, ``59m 59s``, ``30s``: the two largest units, rounded down
+    (to the second under an hour, so an age just over a short RPO never reads as equal to it)."""
+    if seconds is None:
+        return '-'
+    days, rest = divmod(max(0, int(seconds)), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, rest = divmod(rest, 60)
+    if days:
+        return '%dd %dh' % (days, hours) if hours else '%dd' % days
+    if hours:
+        return '%dh %dm' % (hours, minutes) if minutes else '%dh' % hours
+    if minutes:
+        return '%dm %ds' % (minutes, rest) if rest else '%dm' % minutes
+    return '%ds' % rest
+
+
+def _copy(now, mechanism, location, item, policy_name=None, usable=True, owned=False):
+    """``owned``: the policy made the copy, as proven by where it lives (``policy_backups``), not
+    by the policy's mark, which backups do not carry."""
+    meta = item.get('metadata') or {}
+    created = parse_time(item['created_at'])
+    age = int((now - created).total_seconds())
+    return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
+            'created_at': format_time(created), 'age': age, 'age_text': human_age(age),
+            'location': location,
+            'by_policy': owned or (bool(policy_name) and meta.get('dp_evs_policy') == policy_name),
+            'usable': usable}
+
+
+def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones, owned=frozenset()):
+    """``snapshots`` and ``backups`` map a disk id to its copies (``_by_disk``); ``zones`` maps
+    an AZ to whether it is up (a copy in a zone that is down cannot be used until it is back);
+    ``owned`` holds the ids of the backups the policy's own schedule made (``policy_backups``)."""
+    copies = []
+    disk_az = disk.get('availability_zone')
+    zone_up = zones.get(disk_az, True)
+    # while a zone is down the cloud lists what lives there with status error: its snapshots
+    # still exist, and come back with the zone, but cannot be used now
+    shown = ('available',) if zone_up else ('available', 'error')
+    for snap in snapshots.get(disk['id'], ()):
+        # the snapshot a backup left is no copy: it cannot be rolled back or made into a disk
+        if snap.get('status') in shown and snap.get('created_at') and not made_by_backup(snap):
+            copies.append(_copy(now, 'snapshot', '%s (%s)' % (SAME_AZ, disk_az), snap, policy['name'], usable=zone_up))
+    for backup in backups.get(disk['id'], ()):
+        if backup.get('status') == 'available' and backup.get('created_at'):
+            copies.append(_copy(now, 'backup', '%s (%s)' % (OBJECT_STORAGE, (backup.get('backend') or 'cbr').upper()),
+                                backup, owned=backup.get('id') in owned))
+    replicas = []
+    group_by_id = dict((g.get('id'), g) for g in groups or [])
+    for pair in pairs or []:
+        if disk['id'] not in (pair.get('production_volume_id'), ) and disk['id'] not in (pair.get('volume_ids') or []):
+            continue
+        group = group_by_id.get(pair.get('server_group_id')) or {}
+        dr_az = group.get('dr_az') or group.get('target_availability_zone')
+        live = pair.get('status') in ('available', 'protected', 'in-use') and group.get('status') in PROTECTED_GROUP
+        replicas.append({'mechanism': 'replication', 'id': pair.get('id'), 'name': pair.get('name'),
+                         'created_at': None, 'age': 0 if live else None, 'age_text': 'continuous' if live else 'stopped',
+                         'location': 'other AZ (%s)' % dr_az if dr_az and dr_az != disk_az
+                         else SAME_AZ, 'live': live, 'group_status': group.get('status'), 'by_policy': False,
+                         'usable': zones.get(dr_az, True)})
+    copies.sort(key=lambda c: c['age'])
+    return copies + replicas
+
+
+def _verdict(tier, disk, copies, zones):
+    reasons = []
+    rpo = tier['rpo']
+    survives = [c for c in copies if c['age'] is not None and c['age'] >= 0 and c['usable'] and
+                (tier['failure'] == 'disk' or not c['location'].startswith(SAME_AZ))]
+    newest = min((c['age'] for c in survives), default=None)
+    down = sorted(set(zone for zone, up in zones.items() if not up))
+    if copies and not survives and any(not c['usable'] for c in copies):
+        reasons.append('no usable copy: %s %s down, and the copies there cannot be used until it is back%s' % (
+            ', '.join(down), 'is' if len(down) == 1 else 'are',
+            '' if tier['failure'] == 'az' else "; a tier that must survive the loss of an AZ (failure: az) "
+            "keeps backups or replication outside the disk's AZ"))
+    if not copies:
+        reasons.append('no copy at all')
+    elif tier['failure'] == 'az' and not survives:
+        reasons.append("its only copies share its AZ (%s); the tier must survive the loss of the AZ, which needs a "
+                       "backup or replication" % disk.get('availability_zone'))
+    elif newest is None:
+        if not reasons:
+            reasons.append('no usable copy (replication stopped)')
+    elif newest > rpo:
+        reasons.append('stale: the newest copy that survives a %s failure is %s old, the RPO is %s'
+                       % (tier['failure'], human_age(newest), human_duration(rpo)))
+    for mechanism in tier['mechanisms']:
+        if not [c for c in copies if c['mechanism'] == mechanism and c['age'] is not None]:
+            reasons.append('the tier uses %s, but the disk has no %s' % (
+                mechanism, {'snapshot': 'available snapshot', 'backup': 'available backup',
+                            'replication': 'live replication pair'}[mechanism]))
+    return ('compliant' if not reasons else 'out of policy'), reasons, newest
+
+
+def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies):
+    moment = parse_time(now, 'now (the cloud time)')
+    disks = require_records(disks, 'disks')
+    snapshots, backups, pairs, groups, vaults, backup_policies = [
+        require_records(value, what, optional=True) for value, what in (
+            (snapshots, 'snapshots'), (backups, 'backups'), (pairs, 'replication pairs'), (groups, 'protection groups'),
+            (vaults, 'vaults'), (backup_policies, 'backup policies'))]
+    require_checked_policy(policy)
+    owned = policy_backups(policy, backups, vaults, backup_policies)
+    rows, empty = [], []
+    snapshots_of, backups_of = _by_disk(snapshots, 'volume_id'), _by_disk(backups, 'disk_id')
+    for tier in policy['tiers']:
+        missing = []
+        covered = select_disks(disks, tier, policy, pairs, missing)
+        if not covered and not missing:
+            empty.append(tier['name'])
+        for gone in missing:
+            # a disk the policy names and the cloud does not have is unprotected by definition:
+            # reported, so that the rest of the report is still written
+            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
+                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
+                         'disk_id': gone.get('id'), 'disk_name': gone.get('name'),
+                         'availability_zone': None, 'disk_status': 'missing', 'availability_zone_up': True,
+                         'notes': [], 'copies': [], 'newest_surviving_age': None,
+                         'copies_per_mechanism': {'snapshot': 0, 'backup': 0, 'replication': 0},
+                         'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
+        for disk in covered:
+            copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones, owned)
+            verdict, reasons, newest = _verdict(tier, disk, copies, zones)
+            az_up = zones.get(disk.get('availability_zone'), True)
+            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
+                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
+                         'disk_id': disk['id'], 'disk_name': disk.get('name'),
+                         'availability_zone': disk.get('availability_zone'), 'disk_status': disk.get('status'),
+                         'availability_zone_up': az_up,
+                         'notes': [] if az_up else [_outage_note(disk, copies)],
+                         'copies': copies, 'newest_surviving_age': newest,
+                         'copies_per_mechanism': dict((m, len([c for c in copies if c['mechanism'] == m]))
+                                                      for m in ('snapshot', 'backup', 'replication')),
+                         'verdict': verdict, 'reasons': reasons})
+    out = [r for r in rows if r['verdict'] != 'compliant']
+    problems = []
+    if not rows:
+        # nothing covered proves nothing: "0 of 0 disks compliant" is a selector that missed
+        problems.append('policy %s covers no disk: no disk carries the selectors of its tiers (%s), so nothing is '
+                        'protected and nothing could be judged; check the tiers\' disks selectors against the '
+                        "disks' metadata, names and ids" % (policy['name'], ', '.join(empty)))
+    return {'policy': policy['name'], 'cloud_time': format_time(moment), 'disks': rows,
+            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out),
+                        'empty_tiers': empty},
+            'problems': problems, 'compliant': bool(rows) and not out}
