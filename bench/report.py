@@ -342,17 +342,25 @@ def pertask_section(r: dict) -> list[str]:
     return out
 
 
+def table_section(title: str, description: str, columns: list[str]) -> list[str]:
+    """A section's heading, its description and the head of its table; a column name ending in
+    ``:`` is right-aligned (numbers)."""
+    names = [c.rstrip(":") for c in columns]
+    aligns = ["---:" if c.endswith(":") else "---" for c in columns]
+    return [f"## {title}", "", description, "", "| " + " | ".join(names) + " |", "| " + " | ".join(aligns) + " |"]
+
+
 def noop_requests_section(r: dict) -> list[str]:
     """Issue 20's no-op goal: what a second run of each entry playbook sends, against the minimum."""
-    out = ["## 7. Requests of a no-op run", "",
-           "Command: `make bench BENCH=noop_requests` (`bench/noop_requests.py`). The shop policy "
-           "(`docs/policies/shop.yml`) over two disks per tier, protected once; then each playbook run again "
-           f"with nothing to do, {r['rounds']} rounds alternating the token cache off and on (the last round "
-           "shown), counted from the emulator's request log. Minimum = one list per resource type "
-           "the playbook compares, and no token when one is cached (1 when none is). " + machine(r["machine"]), "",
-           "| playbook | changes | requests, cache off | tokens | requests, cache on | tokens | minimum | "
-           "over | read again (cache on) |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    out = table_section(
+        "7. Requests of a no-op run",
+        "Command: `make bench BENCH=noop_requests` (`bench/noop_requests.py`). The shop policy "
+        "(`docs/policies/shop.yml`) over two disks per tier, protected once; then each playbook run again "
+        f"with nothing to do, {r['rounds']} rounds alternating the token cache off and on (the last round "
+        "shown), counted from the emulator's request log. Minimum = one list per resource type "
+        "the playbook compares, and no token when one is cached (1 when none is). " + machine(r["machine"]),
+        ["playbook", "changes:", "requests, cache off:", "tokens:", "requests, cache on:", "tokens:", "minimum:",
+         "over:", "read again (cache on)"])
     for x in r["rows"]:
         off, on = x["cache_off"], x["cache_on"]
         again = ", ".join(f"{k} x{n}" for k, n in sorted(on["repeated"].items())) or "none"
@@ -369,16 +377,16 @@ def noop_requests_section(r: dict) -> list[str]:
 
 def slicing_section(r: dict) -> list[str]:
     """Issue 20's scale-out: AWX-style slices side by side, and what they cover."""
-    out = ["## 8. Scale-out by job slicing", "",
-           "Command: `make bench BENCH=slicing` (`bench/slicing.py`). The per-disk play "
-           "`extensions/awx/playbooks/protect.yml` over the `dataprotection.evs.disks` inventory "
-           f"({r['disks']} disks), run as N slices side by side by ansible-runner (slice k gets hosts k, k+N, ... "
-           f"sorted by name, as AWX slices), {r['forks']} forks each, emulator `snapshot.create` = "
-           f"{r['snapshot_seconds']} s. Coverage from the cloud: every disk must get exactly one snapshot per row. "
-           + machine(r["machine"]), "",
-           "| slices | disks per slice | wall s | per slice s | speed-up vs 1 | cloud floor s | disks with one "
-           "snapshot | with more | failed slices |",
-           "| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |"]
+    out = table_section(
+        "8. Scale-out by job slicing",
+        "Command: `make bench BENCH=slicing` (`bench/slicing.py`). The per-disk play "
+        "`extensions/awx/playbooks/protect.yml` over the `dataprotection.evs.disks` inventory "
+        f"({r['disks']} disks), run as N slices side by side by ansible-runner (slice k gets hosts k, k+N, ... "
+        f"sorted by name, as AWX slices), {r['forks']} forks each, emulator `snapshot.create` = "
+        f"{r['snapshot_seconds']} s. Coverage from the cloud: every disk must get exactly one snapshot per row. "
+        + machine(r["machine"]),
+        ["slices:", "disks per slice", "wall s:", "per slice s", "speed-up vs 1:", "cloud floor s:",
+         "disks with one snapshot:", "with more:", "failed slices"])
     for x in r["rows"]:
         out.append(f"| {x['slices']} | {', '.join(map(str, x['disks_per_slice']))} | {x['wall_s']} | "
                    f"{', '.join(map(str, x['slice_wall_s']))} | {x['speedup']}x | {x['cloud_floor_s']} | "
