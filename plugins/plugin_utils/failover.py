@@ -55,8 +55,8 @@ def _zone_refusal(group, request, to_az, zone_up):
         return ('a planned failover needs both zones and the production zone %s is unavailable; run '
                 'failover_action=failover (unplanned: replication stops until a failback re-protects)'
                 % group['production_az'])
-    return ('a failback re-protects from %s and needs both zones; %s is not back yet'
-            % (group['production_az'], to_az))
+    return ('a failback re-protects from the production zone %s and needs both zones; %s is unavailable'
+            % (group['production_az'], group['production_az']))
 
 
 def _steps_text(case, group, to_az):

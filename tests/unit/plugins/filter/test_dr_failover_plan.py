@@ -63,7 +63,8 @@ def test_the_decision_table(current, asked, zones, action, case, options):
     (group('failed-over', 'target'), 'failback', HOME_DOWN,
      'shop-gold: cannot switch to eu-de-01: that availability zone is unavailable'),
     (group(station='target'), 'failback', DR_DOWN,
-     'shop-gold: a failback re-protects from eu-de-02 and needs both zones'),
+     'shop-gold: a failback re-protects from the production zone eu-de-02 and needs both zones; '
+     'eu-de-02 is unavailable'),
     # a group in an error state: the module's rule, naming the status and the statuses allowed
     (group('error'), 'planned', UP,
      "protection group 'shop-gold': a planned failover to eu-de-02 needs protection; it is error "
