@@ -240,8 +240,16 @@ def test_dr_restore_step_refuses_bad_arguments_cleanly(plan, disk, existing, con
     call_cleanly("dr_restore_step", plan, disk, existing=existing, confirm=confirm, detach=detach)
 
 
+@settings(max_examples=200, **SETTINGS)
+@given(names=st.one_of(st.lists(st.sampled_from(["snapshot", "backup", "replication", "../../etc/x", "{{ 7 }}", ""])),
+                       json_like))
+def test_dr_mechanisms_refuses_bad_names_cleanly(names):
+    # the names pick the protect role's task files: anything the registry does not have is refused
+    call_cleanly("dr_mechanisms", names)
+
+
 def test_every_filter_is_fuzzed():
-    fuzzed = {"dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
+    fuzzed = {"dr_mechanisms", "dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
               "dr_restore_point", "dr_audit", "dr_snapshot_batch", "dr_policy_backups", "dr_policy_replication",
               "dr_restore_plan", "dr_select_disks", "dr_drill_marked", "dr_failover_metadata", "dr_role_variables",
               "dr_failover_plan", "dr_restore_step"}
