@@ -22,7 +22,7 @@ description:
   - A switch already done is C(none) (a rerun changes nothing). A switch the zones or the
     group's status do not allow is C(refused), with the reason. A switch is made only when
     O(confirm) is true; without it the plan says so in RV(_value[].unconfirmed).
-  - This is what the failover role (M(dataprotection.evs.failover) playbook) decides with.
+  - This is what the failover role (and the C(dataprotection.evs.failover) playbook) decides with.
 options:
   _input:
     description: The protection groups (M(dataprotection.evs.protection_group_info)).

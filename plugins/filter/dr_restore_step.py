@@ -18,10 +18,10 @@ description:
     refusal stops it before any change.
   - A new disk (C(target=new)) whose name is taken by a disk a restore made (C(dp_evs_restored_from)
     in its metadata) was made by an earlier run, so there is nothing to do. A disk of that name that no
-    restore made is refused (RV(name_taken)).
-  - Writing onto the disk (C(target=original)) needs O(confirm); without it RV(unconfirmed) names
+    restore made is refused (RV(_value.name_taken)).
+  - Writing onto the disk (C(target=original)) needs O(confirm); without it RV(_value.unconfirmed) names
     the variable. The cloud writes a copy only onto a detached disk, so an attached disk is
-    detached and attached again only with O(detach); without it RV(attached) names the variable.
+    detached and attached again only with O(detach); without it RV(_value.attached) names the variable.
 options:
   _input:
     description: The plan (P(dataprotection.evs.dr_restore_plan#filter)).
