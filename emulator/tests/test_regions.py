@@ -6,12 +6,20 @@ One emulator of its own, started with `--region-projects` (every tenant has a pr
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timezone
+
 import pytest
 
 from evs_emulator.config import Config
 from evs_emulator.testing import EmulatorProcess, http, tenant_token
 
-from test_cbr import DISK, make_vault
+from huaweicloudsdkcbr.v1 import CbrClient
+from huaweicloudsdkcbr.v1 import model as m
+
+from evs_emulator.conformance import huawei_client
+from test_cbr import DISK
+from test_conformance_cbr import conforms
 
 CONFIG = Config.load(region_projects=True)
 TENANT_A, TENANT_B = CONFIG.tenants[0], CONFIG.tenants[1]
@@ -373,3 +381,39 @@ def test_replication_policy_retention_applies_to_the_replicas(admin, de, nl):
     replicas = nl.ok("GET", f"/backups?vault_id={target['id']}")["backups"]
     automatic = [r for r in replicas if r["extend_info"]["auto_trigger"]]
     assert len(automatic) == 2 and len(replicas) == 2
+
+
+def test_huaweicloudsdkcbr_replicates_with_aksk_and_reads_the_records(admin, de, nl, regions_process):
+    """huaweicloudsdkcbr 3.1.219 (AK/SK, its own request and response models): capabilities,
+    CopyBackup, CopyCheckpoint, the source backup's replication_records, the replica, the log.
+    The SDK signs with the wall clock, so the setup runs 4 h before it and ends near it."""
+    admin.set_time(datetime.fromtimestamp(time.time() - 4 * 3600, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _, vault, backup = backed_up(admin, de, {"0": "sdk"})
+    second = disk_with(admin, de, {"0": "two"}, "eu-de-03")
+    de.ok("POST", f"/vaults/{vault['id']}/addresources", {"resources": [{"id": second["id"], "type": DISK}]})
+    de.ok("POST", "/checkpoints", {"checkpoint": {"vault_id": vault["id"], "parameters": {
+        "resources": [second["id"]]}}})
+    admin.advance(3600)
+    admin.zero_timings()
+    target = vault_in(nl, "dst", protect_type="replication")
+    source = huawei_client(CbrClient, regions_process.base_url, TENANT_A, "/cbr")
+    far = huawei_client(CbrClient, regions_process.base_url, TENANT_A, "/cbr", TENANT_A.project_in(FAR))
+    regions = conforms(source.show_replication_capabilities(m.ShowReplicationCapabilitiesRequest()))["regions"]
+    assert regions[0] == {"name": HOME, "replication_destinations": [FAR]}
+    copied = source.copy_backup(m.CopyBackupRequest(backup_id=backup["id"], body=m.BackupReplicateReq(
+        replicate=m.BackupReplicateReqBody(destination_project_id=nl.project_id, destination_region=FAR,
+                                           destination_vault_id=target["id"]))))
+    record_id = conforms(copied)["replication"]["replication_record_id"]
+    admin.advance(1)
+    shown = conforms(source.show_backup(m.ShowBackupRequest(backup_id=backup["id"])))["backup"]
+    assert [r["id"] for r in shown["replication_records"]] == [record_id]
+    replicas = conforms(far.list_backups(m.ListBackupsRequest(image_type="replication")))["backups"]
+    assert [(r["id"], r["status"]) for r in replicas] == [(shown["replication_records"][0]["destination_backup_id"],
+                                                          "available")]
+    logs = conforms(source.list_op_logs(m.ListOpLogsRequest(operation_type="replication")))["operation_logs"]
+    assert logs[0]["extra_info"]["replication"]["source_backup_id"] == backup["id"]
+    checkpoint = source.copy_checkpoint(m.CopyCheckpointRequest(body=m.CheckpointReplicateReq(
+        replicate=m.CheckpointReplicateParam(vault_id=vault["id"], destination_project_id=nl.project_id,
+                                             destination_region=FAR, destination_vault_id=target["id"]))))
+    [only] = conforms(checkpoint)["replication"]["backups"]
+    assert only["backup_id"] != backup["id"]
