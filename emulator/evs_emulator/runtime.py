@@ -92,7 +92,9 @@ class Emulator:
 
     def zone_is_down(self, az: str | None) -> bool:
         """An AZ is down in its own outage and in its region's."""
-        return az in self._zone_outages or self.region_is_down(self.config.region_of_zone(az))
+        if az in self._zone_outages:
+            return True
+        return bool(self._region_outages.places) and self.region_is_down(self.config.region_of_zone(az))
 
     def start_outage(self, az: str) -> None:
         self._zone_outages.start(az)

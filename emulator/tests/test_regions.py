@@ -417,3 +417,21 @@ def test_huaweicloudsdkcbr_replicates_with_aksk_and_reads_the_records(admin, de,
                                              destination_region=FAR, destination_vault_id=target["id"]))))
     [only] = conforms(checkpoint)["replication"]["backups"]
     assert only["backup_id"] != backup["id"]
+
+
+def test_a_long_clock_jump_replicates_the_backups_taken_during_it(admin, de, nl):
+    """The replication policy is older than the backup policy; three days pass in one move."""
+    admin.set_time("2026-03-02T00:00:00Z")
+    volume, vault, _ = backed_up(admin, de)
+    target = vault_in(nl, "dst", size=1000, protect_type="replication")
+    policy = replication_policy(de, nl)
+    de.ok("POST", f"/vaults/{vault['id']}/associatepolicy",
+          {"policy_id": policy["id"], "destination_vault_id": target["id"]})
+    daily = de.ok("POST", "/policies", {"policy": {
+        "name": "daily", "operation_type": "backup",
+        "trigger": {"properties": {"pattern": ["FREQ=DAILY;BYHOUR=02;BYMINUTE=30"]}}}})["policy"]
+    de.ok("POST", f"/vaults/{vault['id']}/associatepolicy", {"policy_id": daily["id"]})
+    admin.advance(3 * 86400)  # days 2, 3, 4: a backup at 02:30, a replication run at 03:00
+    assert de.ok("GET", "/backups?image_type=backup")["count"] == 4  # the first one and three by the policy
+    replicas = nl.ok("GET", f"/backups?vault_id={target['id']}")["backups"]
+    assert len(replicas) == 4 and {r["status"] for r in replicas} == {"available"}

@@ -811,22 +811,29 @@ def run_due_policies(call: Call) -> None:
 
 
 def _run_project_policies(call: Call) -> None:
-    """The project's scheduled checkpoints and replications that fell due, with retention."""
+    """The project's scheduled checkpoints and replications that fell due, with retention, in time
+    order across its policies (a backup policy's run before a replication policy's at the same
+    instant), so a long clock jump replicates the backups taken during it."""
     _auto_bind(call)
+    runs, seen = [], []
     for policy in call.policies.list(call.project_id):
         after = policy["_evaluated_until"]
         if call.now <= after:
             continue
+        seen.append(policy)
         if policy["enabled"]:
             instants = set()
             for pattern in policy["trigger"]["properties"]["pattern"]:
                 rule = parse_pattern(pattern)
                 instants.update(common.due_instants(after, call.now, _matcher(policy, rule), rule["times"]))
-            bound_by, run = POLICY_RUNS[policy["operation_type"]]
-            for instant in sorted(instants):
-                for vault in call.vaults.list(call.project_id):
-                    if vault.get(bound_by) == policy["id"]:
-                        run(call, policy, vault, instant)
+            order = list(POLICY_RUNS).index(policy["operation_type"])
+            runs += [(instant, order, len(seen), policy) for instant in instants]
+    for instant, _, _, policy in sorted(runs, key=lambda run: run[:3]):
+        bound_by, run = POLICY_RUNS[policy["operation_type"]]
+        for vault in call.vaults.list(call.project_id):
+            if vault.get(bound_by) == policy["id"]:
+                run(call, policy, vault, instant)
+    for policy in seen:
         call.policies.save(policy | {"_evaluated_until": call.now})
 
 
