@@ -435,3 +435,21 @@ def test_a_long_clock_jump_replicates_the_backups_taken_during_it(admin, de, nl)
     assert de.ok("GET", "/backups?image_type=backup")["count"] == 4  # the first one and three by the policy
     replicas = nl.ok("GET", f"/backups?vault_id={target['id']}")["backups"]
     assert len(replicas) == 4 and {r["status"] for r in replicas} == {"available"}
+
+
+def test_clouds_yaml_has_an_entry_per_region_project():
+    import yaml
+
+    from evs_emulator.cli import clouds_yaml
+
+    clouds = yaml.safe_load(clouds_yaml(CONFIG, "http://127.0.0.1:1"))["clouds"]
+    far = clouds["tenant-a-eu-nl"]
+    assert far["region_name"] == FAR and far["auth"]["project_id"] == TENANT_A.project_in(FAR)["id"]
+    assert far["auth"]["project_name"] == FAR
+    assert clouds["tenant-a-eu-nl-aksk"]["auth"]["ak"] == TENANT_A.user["access_key"]
+    assert clouds["tenant-a"]["region_name"] == HOME
+    assert set(yaml.safe_load(clouds_yaml(Config.load(), "http://127.0.0.1:1"))["clouds"]) == {
+        "tenant-a", "tenant-a-aksk", "tenant-b", "tenant-b-aksk"}
+    # derived, so the same every run (README "Regions")
+    assert [t.project_in(FAR)["id"] for t in (TENANT_A, TENANT_B)] == ["b003b43b4d4952c1ad6be54a37cd9ad7",
+                                                                     "2f8a1f90d76055f5863af1465c167252"]

@@ -296,7 +296,8 @@ async def list_backups(call: Call):
 @endpoint
 async def show_backup(call: Call):
     backup = call.backup(_path(call, "backup_id"))
-    return json_response({"backup": backup_view(backup, call.emu.config.api_flavour, replication_records(call, backup))})
+    view = backup_view(backup, call.emu.config.api_flavour, replication_records(call, backup))
+    return json_response({"backup": view})
 
 
 @endpoint
@@ -316,7 +317,8 @@ async def restore_backup(call: Call):
 def _replication_answer(call: Call, vault_id: str, record: dict) -> dict:
     """The fields CopyBackup and CopyCheckpoint answer alike (BackupReplicateRespBody,
     CheckpointReplicateRespBody)."""
-    return {"destination_project_id": record["destination_project_id"], "destination_region": record["destination_region"],
+    return {"destination_project_id": record["destination_project_id"],
+            "destination_region": record["destination_region"],
             "destination_vault_id": record["destination_vault_id"], "project_id": call.project_id,
             "provider_id": PROVIDERS["disk"], "source_region": call.region, "vault_id": vault_id}
 
