@@ -181,7 +181,10 @@ def test_copy_backup_takes_its_time_and_restores_byte_exact_in_the_other_region(
     source, vault, backup = backed_up(admin, de, {"0": "as-backed-up", "3": "tail"})
     admin.write_disk(source["id"], {"0": "changed-after-backup"})  # the replica is the backup, not the disk
     target = vault_in(nl, "dst", protect_type="replication")
-    answer = de.ok("POST", f"/backups/{backup['id']}/replicate", replicate_body(nl, target["id"]))["replication"]
+    bad_name = de.call("POST", f"/backups/{backup['id']}/replicate", replicate_body(nl, target["id"], name="a b"))
+    assert bad_name.body["error_code"] == "BackupService.0002"
+    answer = de.ok("POST", f"/backups/{backup['id']}/replicate",
+                   replicate_body(nl, target["id"], name="copy-1", description="to nl"))["replication"]
     assert answer == {"backup_id": backup["id"], "destination_project_id": nl.project_id, "destination_region": FAR,
                       "destination_vault_id": target["id"], "project_id": de.project_id,
                       "provider_id": "d1603440-187d-4516-af25-121250c7cc97", "source_region": HOME,
@@ -192,6 +195,7 @@ def test_copy_backup_takes_its_time_and_restores_byte_exact_in_the_other_region(
     [replica] = nl.ok("GET", f"/backups?vault_id={target['id']}")["backups"]
     assert replica["id"] == record["destination_backup_id"] and replica["image_type"] == "replication"
     assert replica["status"] == "protecting" and replica["project_id"] == nl.project_id
+    assert (replica["name"], replica["description"], replica["resource_id"]) == ("copy-1", "to nl", source["id"])
     assert nl.ok("GET", "/backups?image_type=backup")["count"] == 0
     [log] = de.ok("GET", "/operation-logs?operation_type=replication")["operation_logs"]
     assert log["extra_info"]["replication"]["destination_backup_id"] == replica["id"]

@@ -689,12 +689,16 @@ def _refuse_unreplicable(backup: dict) -> None:
 def copy_backup(call: Call, backup: dict, spec: dict) -> dict:
     """CopyBackup: the backup's own refusals first, then the destination's."""
     _refuse_unreplicable(backup)
-    return replicate_backup(call, backup, replication_target(call, call.vault(backup["vault_id"]), spec), call.now)
+    named = {"name": _name(spec["name"]) if spec.get("name") is not None else backup["name"],
+             "description": _description(spec.get("description", backup["description"]))}
+    return replicate_backup(call, backup, replication_target(call, call.vault(backup["vault_id"]), spec), call.now,
+                            named=named)
 
 
 def replicate_backup(call: Call, backup: dict, target: tuple[Call, dict], at: float, auto: bool = False,
-                     policy_id: str | None = None) -> dict:
-    """Copy `backup` (its blocks as taken) into the target vault; answers the replication record."""
+                     policy_id: str | None = None, named: dict | None = None) -> dict:
+    """Copy `backup` (its blocks as taken) into the target vault, under the source's name and
+    description unless `named` gives others; answers the replication record."""
     _refuse_unreplicable(backup)
     destination, vault = target
     if replica_of(call, backup, destination.region) is not None:
@@ -704,7 +708,7 @@ def replicate_backup(call: Call, backup: dict, target: tuple[Call, dict], at: fl
     vault = _with_room(destination, vault, need)
     checkpoint_id, timings = new_id(), call.timings()
     replica = {key: backup[key] for key in ("name", "description", "resource_id", "resource_name", "resource_type",
-                                            "resource_size", "resource_az", "_size")} | {
+                                            "resource_size", "resource_az", "_size")} | (named or {}) | {
         "id": new_id(), "project_id": destination.project_id, "region": destination.region,
         "checkpoint_id": checkpoint_id, "vault_id": vault["id"], "image_type": "replication", "status": None,
         "created_at": at, "updated_at": at, "auto_trigger": auto, "incremental": False, "expired_at": None,
