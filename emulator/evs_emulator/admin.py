@@ -15,6 +15,7 @@ from .faults import FaultRuleError
 from .lifecycle import settle
 from .runtime import UnknownTiming
 from .services import sdrs
+from .services.cbr import model as cbr
 from .services.evs import VOLUME
 from .web import json_response
 
@@ -143,6 +144,8 @@ class OutageKind:
     names: str  # Emulator methods: list, start, end
     start: str
     end: str
+    # What else happens when it starts, beyond what the clock derives on read (emu, place).
+    on_start: Callable = lambda emu, place: None
 
 
 OUTAGE_KINDS = (
@@ -150,7 +153,7 @@ OUTAGE_KINDS = (
                lambda emu: {z for region in emu.config.regions for z in emu.config.availability_zones(region)},
                "outages", "start_outage", "end_outage"),
     OutageKind("/region-outages", "region", "region", lambda emu: set(emu.config.regions),
-               "region_outages", "start_region_outage", "end_region_outage"),
+               "region_outages", "start_region_outage", "end_region_outage", on_start=cbr.fail_copies_with),
 )
 
 
@@ -161,6 +164,7 @@ def outage_routes(kind: OutageKind) -> list:
         if place not in kind.known(emu):
             raise AdminError(400, f"unknown {kind.field} {place!r}")
         getattr(emu, kind.start)(place)
+        kind.on_start(emu, place)
         return json_response({kind.names: getattr(emu, kind.names)()}, 201)
 
     async def listing(request: Request):

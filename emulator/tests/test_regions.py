@@ -457,3 +457,24 @@ def test_clouds_yaml_has_an_entry_per_region_project():
     # derived, so the same every run (README "Regions")
     assert [t.project_in(FAR)["id"] for t in (TENANT_A, TENANT_B)] == ["b003b43b4d4952c1ad6be54a37cd9ad7",
                                                                      "2f8a1f90d76055f5863af1465c167252"]
+
+
+def test_a_copy_cut_by_a_region_outage_fails_and_may_be_made_again(admin, de, nl):
+    _, _, backup = backed_up(admin, de, {"0": "again"})
+    target = vault_in(nl, "dst", protect_type="replication")
+    first = de.ok("POST", f"/backups/{backup['id']}/replicate", replicate_body(nl, target["id"]))["replication"]
+    admin.advance(QUEUE + COPY // 2)
+    admin.start_region_outage(FAR)
+    admin.advance(COPY)
+    [record] = de.ok("GET", f"/backups/{backup['id']}")["backup"]["replication_records"]
+    assert record["status"] == "failed" and record["extra_info"]["fail_code"] == "BackupService.0003"
+    assert FAR in record["extra_info"]["fail_reason"] and record["extra_info"]["progress"] == 0
+    [log] = de.ok("GET", "/operation-logs?operation_type=replication")["operation_logs"]
+    assert log["status"] == "failed" and log["error_info"]["code"] == "BackupService.0003"
+    admin.end_region_outage(FAR)
+    assert nl.ok("GET", f"/backups/{record['destination_backup_id']}")["backup"]["status"] == "error"
+    again = de.ok("POST", f"/backups/{backup['id']}/replicate", replicate_body(nl, target["id"]))["replication"]
+    assert again["replication_record_id"] != first["replication_record_id"]
+    admin.advance(QUEUE + COPY)
+    records = de.ok("GET", f"/backups/{backup['id']}")["backup"]["replication_records"]
+    assert [r["status"] for r in records] == ["failed", "available"]

@@ -83,10 +83,10 @@ def checkpoint_view(c: dict) -> dict:
 
 def replication_record_view(record: dict) -> dict:
     """huaweicloudsdkcbr ReplicationRecordGet (a source backup's `replication_records`)."""
-    done = record["status"] != "replicating"
     return {key: record[key] for key in (*model.RECORD_ENDS, "id", "status", "vault_id", "destination_vault_id")} | {
         "created_at": cbr_time(record["created_at"]),
-        "extra_info": {"progress": 100 if done else 0, "fail_code": "", "fail_reason": "",
+        "extra_info": {"progress": 100 if record["status"] == "available" else 0,
+                       "fail_code": record.get("fail_code", ""), "fail_reason": record.get("fail_reason", ""),
                        "auto_trigger": record["auto_trigger"], "destination_vault_id": record["destination_vault_id"]}}
 
 
@@ -131,7 +131,7 @@ def oplog_view(log: dict) -> dict:
             "vault_id": log["vault_id"], "vault_name": log["vault_name"], "project_id": log["project_id"],
             "created_at": cbr_time(log["created_at"]), "started_at": cbr_time(log["created_at"]),
             "ended_at": cbr_time(log["updated_at"]) if done else None, "updated_at": cbr_time(log["updated_at"]),
-            "error_info": {"code": "", "message": ""}, "extra_info": extra}
+            "error_info": dict(log.get("error_info") or {"code": "", "message": ""}), "extra_info": extra}
 
 
 # -- vaults ----------------------------------------------------------------

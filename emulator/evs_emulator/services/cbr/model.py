@@ -590,7 +590,7 @@ def restore_backup(call: Call, backup: dict, spec: dict) -> None:
 
 def record_operation(call: Call, operation_type: str, vault: dict | None, at: float, backup: dict | None = None,
                      policy_id: str | None = None, target: dict | None = None,
-                     replication: dict | None = None) -> None:
+                     replication: dict | None = None) -> dict:
     vault = vault or {"id": (backup or {}).get("vault_id"), "name": None}
     request_id = call.request.scope.get("state", {}).get("request_id") or new_id()
     extra: dict = {"common": {"progress": 0, "request_id": request_id, "task_id": new_id()}}
@@ -617,8 +617,8 @@ def record_operation(call: Call, operation_type: str, vault: dict | None, at: fl
            "vault_name": vault.get("name"), "resource_id": (backup or {}).get("resource_id"),
            "resource_name": (backup or {}).get("resource_name"), "created_at": at, "updated_at": at,
            "extra_info": extra}
-    call.oplogs.save(begin(log, OPLOG_OPS[OPLOG_TIMINGS[operation_type]], at, call.timings(),
-                           queued=("waiting", queue_seconds(call))))
+    return call.oplogs.save(begin(log, OPLOG_OPS[OPLOG_TIMINGS[operation_type]], at, call.timings(),
+                                  queued=("waiting", queue_seconds(call))))
 
 
 # -- replication to another region ------------------------------------------
@@ -730,9 +730,34 @@ def replicate_backup(call: Call, backup: dict, target: tuple[Call, dict], at: fl
     record = call.replications.save(begin(record, RECORD_OPS["cbr.replicate"], at, timings,
                                           queued=(None, queue_seconds(call))))
     call.backups.save(backup | {"_replication_record_ids": backup.get("_replication_record_ids", []) + [record["id"]]})
-    record_operation(call, "replication", call.vaults.get(backup["vault_id"], call.project_id), at, backup=backup,
-                     policy_id=policy_id, replication=record)
-    return record
+    log = record_operation(call, "replication", call.vaults.get(backup["vault_id"], call.project_id), at,
+                           backup=backup, policy_id=policy_id, replication=record)
+    return call.replications.save(record | {"_oplog_id": log["id"]})
+
+
+def fail_copies_with(emu, region: str) -> None:
+    """A region going down fails the copies into or out of it still running (the emulator has no
+    partial copy): the record `failed` with its fail code and reason, the replica and its
+    checkpoint `error`, the operation log `failed`. The backup may then be copied again (CopyBackup,
+    or the policy's next run). The code is chosen (README "Regions")."""
+    code, reason = "BackupService.0003", f"Region {region} became unavailable during the replication."
+    for record in Repository(emu, REPLICATION).list(None):
+        if record["status"] != "replicating" or region not in (record["source_region"], record["destination_region"]):
+            continue
+        _stop(emu, REPLICATION, record, "failed", fail_code=code, fail_reason=reason)
+        _stop(emu, CBR_BACKUP, emu.store.get(CBR_BACKUP, record["destination_backup_id"]), "error")
+        _stop(emu, CHECKPOINT, emu.store.get(CHECKPOINT, record["destination_checkpoint_id"]), "error")
+        _stop(emu, OPLOG, emu.store.get(OPLOG, record["_oplog_id"]), "failed", error_info={"code": code,
+                                                                                        "message": reason})
+
+
+def _stop(emu, kind: str, body: dict | None, status: str, **fields) -> None:
+    """End a running operation of a stored resource now, in `status`."""
+    if body is None:
+        return
+    stopped = {k: v for k, v in body.items() if k != lifecycle.PENDING_KEY}
+    stopped |= fields | {"status": status, "updated_at": emu.now()}
+    emu.store.put(kind, body["id"], stopped, body.get("project_id"), body.get("region"))
 
 
 def replicable_backups(call: Call, vault: dict, region: str, at: float) -> list[dict]:
