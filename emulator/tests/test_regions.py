@@ -287,13 +287,19 @@ def test_a_backup_still_being_taken_is_not_replicated(admin, de, nl):
     assert (answer.status, answer.body["error_code"]) == (400, "BackupService.2005")
 
 
-def test_copy_checkpoint_replicates_what_the_region_lacks(admin, de, nl):
+def two_disks_backed_up(admin, de, zone: str):
+    """`backed_up`, and a second disk in the same vault with a backup of its own (available)."""
     first, vault, backup = backed_up(admin, de, {"0": "one"})
-    second = disk_with(admin, de, {"0": "two"}, "eu-de-02")
+    second = disk_with(admin, de, {"0": "two"}, zone)
     de.ok("POST", f"/vaults/{vault['id']}/addresources", {"resources": [{"id": second["id"], "type": DISK}]})
     de.ok("POST", "/checkpoints", {"checkpoint": {"vault_id": vault["id"], "parameters": {
         "resources": [second["id"]]}}})
     admin.advance(3600)
+    return first, second, vault, backup
+
+
+def test_copy_checkpoint_replicates_what_the_region_lacks(admin, de, nl):
+    first, second, vault, backup = two_disks_backed_up(admin, de, "eu-de-02")
     target = vault_in(nl, "dst", protect_type="replication")
     de.ok("POST", f"/backups/{backup['id']}/replicate", replicate_body(nl, target["id"]))
     body = {"replicate": {"vault_id": vault["id"], "destination_region": FAR, "destination_project_id": nl.project_id,
@@ -392,12 +398,7 @@ def test_huaweicloudsdkcbr_replicates_with_aksk_and_reads_the_records(admin, de,
     CopyBackup, CopyCheckpoint, the source backup's replication_records, the replica, the log.
     The SDK signs with the wall clock, so the setup runs 4 h before it and ends near it."""
     admin.set_time(datetime.fromtimestamp(time.time() - 4 * 3600, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    _, vault, backup = backed_up(admin, de, {"0": "sdk"})
-    second = disk_with(admin, de, {"0": "two"}, "eu-de-03")
-    de.ok("POST", f"/vaults/{vault['id']}/addresources", {"resources": [{"id": second["id"], "type": DISK}]})
-    de.ok("POST", "/checkpoints", {"checkpoint": {"vault_id": vault["id"], "parameters": {
-        "resources": [second["id"]]}}})
-    admin.advance(3600)
+    _, _, vault, backup = two_disks_backed_up(admin, de, "eu-de-03")
     admin.zero_timings()
     target = vault_in(nl, "dst", protect_type="replication")
     source = huawei_client(CbrClient, regions_process.base_url, TENANT_A, "/cbr")
