@@ -5,8 +5,10 @@ Capacity: a vault's `used` (MB) is the sum of its backups' stored sizes. A full 
 the disk's size; an incremental one stores 1 GB per block of the disk's block map that changed
 since the previous backup of that disk in the vault (at most the disk's size). See README.
 
-Policies run on the clock (`run_due_policies`, before every CBR request): the checkpoints that
-fell due since the last request are taken, in time order, each followed by its retention.
+Policies run on the clock (`run_due_policies`, before every CBR request): the checkpoints and
+replications that fell due since the last request are made, in time order, each followed by its
+retention. Replication copies a backup into a replication vault of the caller's project in
+another region (see "replication to another region" below and the README's "Regions").
 The HTTP side (routes, request bodies, views) is `api.py`.
 """
 
