@@ -55,8 +55,12 @@ NOTES = {
     ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/restore"): ("partial", "disk backups onto a disk "
                                                                              "(volume_id); no server restore"),
     ("POST", "/cbr/v3/{project_id}/vaults"): ("partial", "disk vaults fully; server/turbo vaults stored only"),
-    ("POST", "/cbr/v3/{project_id}/policies"): ("partial", "replication policies are stored and associated, "
-                                                           "never run"),
+    ("POST", "/cbr/v3/{project_id}/policies"): ("yes", "backup and replication policies, run on the clock"),
+    ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/replicate"): (
+        "partial", "disk backups into a replication vault of the caller's project in another region; "
+                   "enable_acceleration and cross_account_urn ignored"),
+    ("POST", "/cbr/v3/{project_id}/checkpoints/replicate"): (
+        "partial", "every backup of the vault not yet in the destination region; cross_account_urn ignored"),
     ("POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action"): ("partial", "os-extend only"),
     ("GET", "/evs/{v2,v3}/{project_id}/cloudvolumes/detail"): ("partial", "vendor list: Cinder items plus count; "
                                                                          "filters name, status, availability_zone, "
@@ -76,8 +80,8 @@ NOTES = {
                                                                                    "bssParam ignored"),
     ("GET", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of GET snapshot"),
     ("PUT", "/evs/{v2,v3}/{project_id}/cloudsnapshots/{snapshot_id}"): ("yes", "vendor alias of PUT snapshot"),
-    ("GET", "/cbr/v3/{project_id}/operation-logs"): ("partial", "backup, restore, delete and vault_delete logs; "
-                                                               "never replication/copy/sync/remove_resource"),
+    ("GET", "/cbr/v3/{project_id}/operation-logs"): ("partial", "backup, restore, delete, replication and "
+                                                               "vault_delete logs; never copy/sync/remove_resource"),
     ("GET", "/cbr/v3/{project_id}/protectables/{protectable_type}/instances"): (
         "partial", "disks only (server, turbo, workspace refused); filters id, name, status, server_id; limit "
                    "1..50, offset or marker; protectable.vault names the protecting vault"),
@@ -140,7 +144,6 @@ NOT_IMPLEMENTED = [
 ]
 # Notes on vendor SDK operations that are not emulated (vendor_operations.py lists them all).
 VENDOR_NOTES = {
-    "CopyCheckpoint": "replication to another region", "CopyBackup": "replication to another region",
     "AddMember": "backup sharing", "DeleteMember": "backup sharing", "ShowMemberDetail": "backup sharing",
     "ShowMembersDetail": "backup sharing", "UpdateMemberStatus": "backup sharing",
     "BatchCreateProtectedInstances": "batch create", "BatchDeleteProtectedInstances": "batch delete",

@@ -5,8 +5,10 @@ Capacity: a vault's `used` (MB) is the sum of its backups' stored sizes. A full 
 the disk's size; an incremental one stores 1 GB per block of the disk's block map that changed
 since the previous backup of that disk in the vault (at most the disk's size). See README.
 
-Policies run on the clock (`run_due_policies`, before every CBR request): the checkpoints that
-fell due since the last request are taken, in time order, each followed by its retention.
+Policies run on the clock (`run_due_policies`, before every CBR request): the checkpoints and
+replications that fell due since the last request are made, in time order, each followed by its
+retention. Replication copies a backup into a replication vault of the caller's project in
+another region (see "replication to another region" below and the README's "Regions").
 The HTTP side (routes, request bodies, views) is `api.py`.
 """
 
@@ -28,6 +30,7 @@ from ..backup_common import CBR_BACKUP, VOLUME
 
 
 VAULT, POLICY, CHECKPOINT, OPLOG = "cbr_vault", "cbr_policy", "cbr_checkpoint", "cbr_oplog"
+REPLICATION = "cbr_replication"  # a replication record, kept in the source backup's project
 DISK_TYPE = "OS::Cinder::Volume"
 RESOURCE_TYPES = {"server": "OS::Nova::Server", "disk": DISK_TYPE, "turbo": "OS::Sfs::Turbo"}
 PROVIDERS = {"server": "0daac4c5-6707-4851-97ba-169e36266b66", "disk": "d1603440-187d-4516-af25-121250c7cc97",
@@ -44,7 +47,12 @@ BACKUP_OPS = lifecycle.operations(
     Operation("backup.delete", frozenset({"available", "error"}), "deleting", GONE),
     Operation("backup.restore", frozenset({"available"}), "restoring", "available"),
 )
-CHECKPOINT_OPS = lifecycle.operations(Operation("backup.create", None, "protecting", "available"))
+CHECKPOINT_OPS = lifecycle.operations(Operation("backup.create", None, "protecting", "available"),
+                                     Operation("cbr.replicate", None, "protecting", "available"))
+# A replica in the destination vault is `protecting` while it is copied, like a backup being taken;
+# its replication record is `replicating`, then `available` (README "Regions": chosen names).
+REPLICA_OPS = lifecycle.operations(Operation("cbr.replicate", None, "protecting", "available"))
+RECORD_OPS = lifecycle.operations(Operation("cbr.replicate", None, "replicating", "available"))
 
 
 # CBR API "Querying Tasks" / "Querying a Single Task" (GET /operation-logs[/{id}]; OTC
@@ -55,9 +63,10 @@ OPLOG_OPS = lifecycle.operations(
     Operation("backup.create", None, "running", "success"),
     Operation("backup.delete", None, "running", "success"),
     Operation("backup.restore", None, "running", "success"),
+    Operation("cbr.replicate", None, "running", "success"),
 )
 OPLOG_TIMINGS = {"backup": "backup.create", "restore": "backup.restore", "delete": "backup.delete",
-                 "vault_delete": "backup.delete"}
+                 "vault_delete": "backup.delete", "replication": "cbr.replicate"}
 OPLOG_TYPES = ("backup", "restore", "delete", "replication", "copy", "sync", "vault_delete", "remove_resource")
 OPLOG_STATUSES = ("success", "skipped", "failed", "running", "timeout", "waiting")
 PATTERN_KEYS = {"FREQ", "BYDAY", "BYHOUR", "BYMINUTE", "INTERVAL"}
@@ -97,11 +106,12 @@ class Call(ProjectCall):
         self.backups = Repository(self.emu, CBR_BACKUP)
         self.volumes = Repository(self.emu, VOLUME)
         self.oplogs = Repository(self.emu, OPLOG)
+        self.replications = Repository(self.emu, REPLICATION)
 
-    def vault(self, vault_id: str) -> dict:
+    def vault(self, vault_id: str, where: str = "") -> dict:
         vault = self.vaults.get(vault_id, self.project_id)
         if vault is None:
-            raise cbr_error(404, "BackupService.6105", f"The vault {vault_id} does not exist.")
+            raise cbr_error(404, "BackupService.6105", f"The vault {vault_id} does not exist{where}.")
         return vault
 
     def policy(self, policy_id: str) -> dict:
@@ -288,6 +298,7 @@ def associate_policy(call: Call, vault: dict, policy: dict, destination_vault_id
     if policy["operation_type"] == "replication":
         if not destination_vault_id:
             raise invalid("Missing destination_vault_id for a replication policy.")
+        policy_target(call, policy, vault, destination_vault_id)
         vault = vault | {"replication_policy_id": policy["id"], "destination_vault_id": destination_vault_id}
     else:
         vault = vault | {"policy_id": policy["id"]}
@@ -442,6 +453,28 @@ def backup_refusal(call: Call, volume: dict | None) -> tuple[str, str] | None:
     return None
 
 
+def _with_room(call: Call, vault: dict, need_mb: int) -> dict:
+    """The vault, grown if it auto-expands, when `need_mb` more fits in it; else the cloud's refusal."""
+    used = vault_used_mb(call, vault["id"])
+    free = vault["billing"]["size"] * 1024 - used
+    if need_mb <= free:
+        return vault
+    if not vault["auto_expand"]:
+        raise cbr_error(400, "BackupService.6113", f"Backup is not allowed: vault {vault['id']} has "
+                                                   f"{max(free, 0) // 1024} GB free and the backup needs "
+                                                   f"{math.ceil(need_mb / 1024)} GB.")
+    return call.vaults.save(vault | {"billing": vault["billing"] | {"size": math.ceil((used + need_mb) / 1024)}})
+
+
+def _save_checkpoint(call: Call, checkpoint_id: str, vault: dict, name: str, description: str, at: float,
+                     resources: list, skipped: list, operation: Operation) -> dict:
+    checkpoint = {"id": checkpoint_id, "project_id": call.project_id, "region": call.region, "status": None,
+                  "vault_id": vault["id"], "vault_name": vault["name"], "name": name,
+                  "description": description, "created_at": at, "resources": resources,
+                  "skipped_resources": skipped}
+    return call.checkpoints.save(begin(checkpoint, operation, at, call.timings(), queued=(None, queue_seconds(call))))
+
+
 def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool = False,
                     policy: dict | None = None) -> dict:
     """Back up the chosen resources of `vault` at instant `at`; one backup per resource."""
@@ -462,7 +495,6 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
     description = _description(params.get("description"))
     checkpoint_id = new_id()
     plans, skipped = [], []
-    free = vault["billing"]["size"] * 1024 - vault_used_mb(call, vault["id"])
     for rid in chosen:
         volume = call.volumes.get(rid, call.project_id)
         refusal = backup_refusal(call, volume)
@@ -477,14 +509,7 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
         raise cbr_error(400, "BackupService.0001", "No resource available for backup: "
                         + "; ".join(f"{s['id']}: {s['reason']}" for s in skipped or
                                     [{"id": vault["id"], "reason": "the vault has no resources"}]))
-    need_total = sum(need for _, _, need in plans)
-    if need_total > free:
-        if not vault["auto_expand"]:
-            raise cbr_error(400, "BackupService.6113", f"Backup is not allowed: vault {vault['id']} has "
-                                                       f"{max(free, 0) // 1024} GB free and the backup needs "
-                                                       f"{math.ceil(need_total / 1024)} GB.")
-        grown = math.ceil((vault_used_mb(call, vault["id"]) + need_total) / 1024)
-        vault = call.vaults.save(vault | {"billing": vault["billing"] | {"size": grown}})
+    vault = _with_room(call, vault, sum(need for _, _, need in plans))
     retention_days = (policy or {}).get("operation_definition", {}).get("retention_duration_days", -1) or -1
     resources = []
     for volume, is_incremental, need in plans:
@@ -499,8 +524,9 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
             # Its own copy of the disk's blocks, kept apart from the disk (object storage).
             "_blocks": dict(volume["_blocks"]), "_size": volume["size"], "_used_mb": need,
         }
-        backup = call.backups.save(begin(backup, BACKUP_OPS["backup.create"], at, call.timings(),
-                                         queued=("waiting_protect", queue_seconds(call))))
+        backup = begin(backup, BACKUP_OPS["backup.create"], at, call.timings(),
+                       queued=("waiting_protect", queue_seconds(call)))
+        backup["_available_at"] = backup["_pending"]["due"]  # what a replication policy's run may copy
         # The API reference names the prefix only (evs_04_2098 "Creating an EVS Snapshot": a disk
         # backup makes a snapshot named autobk_snapshot_*); the rest of the name is chosen.
         backup["_snapshot_id"] = common.take_backup_snapshot(call.emu, volume, "autobk_snapshot_", backup["id"],
@@ -513,12 +539,8 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
                           "resource_size": str(volume["size"]), "protect_status": "protecting",
                           # strings, as in huaweicloudsdkcbr's CheckpointResourceResp
                           "backup_count": "0", "backup_size": "0", "extra_info": "{}"})
-    checkpoint = {"id": checkpoint_id, "project_id": call.project_id, "region": call.region, "status": None,
-                  "vault_id": vault["id"], "vault_name": vault["name"], "name": base_name,
-                  "description": description, "created_at": at, "resources": resources,
-                  "skipped_resources": skipped}
-    return call.checkpoints.save(begin(checkpoint, CHECKPOINT_OPS["backup.create"], at, call.timings(),
-                                       queued=(None, queue_seconds(call))))
+    return _save_checkpoint(call, checkpoint_id, vault, base_name, description, at, resources, skipped,
+                            CHECKPOINT_OPS["backup.create"])
 
 
 def create_checkpoint(call: Call, spec: dict) -> dict:
@@ -569,7 +591,8 @@ def restore_backup(call: Call, backup: dict, spec: dict) -> None:
 
 
 def record_operation(call: Call, operation_type: str, vault: dict | None, at: float, backup: dict | None = None,
-                     policy_id: str | None = None, target: dict | None = None) -> None:
+                     policy_id: str | None = None, target: dict | None = None,
+                     replication: dict | None = None) -> dict:
     vault = vault or {"id": (backup or {}).get("vault_id"), "name": None}
     request_id = call.request.scope.get("state", {}).get("request_id") or new_id()
     extra: dict = {"common": {"progress": 0, "request_id": request_id, "task_id": new_id()}}
@@ -581,6 +604,10 @@ def record_operation(call: Call, operation_type: str, vault: dict | None, at: fl
             extra["backup"] = names | {"incremental": str(bool(backup["incremental"])).lower()}
         elif operation_type == "restore":
             extra["restore"] = names | {"target_resource_id": target["id"], "target_resource_name": target["name"]}
+        elif operation_type == "replication":
+            # huaweicloudsdkcbr OpExtendInfoReplication
+            extra["replication"] = {key: replication[key] for key in RECORD_ENDS} | {
+                "source_backup_name": backup["name"], "destination_backup_name": backup["name"]}
         else:
             extra["delete"] = names
     else:
@@ -592,8 +619,185 @@ def record_operation(call: Call, operation_type: str, vault: dict | None, at: fl
            "vault_name": vault.get("name"), "resource_id": (backup or {}).get("resource_id"),
            "resource_name": (backup or {}).get("resource_name"), "created_at": at, "updated_at": at,
            "extra_info": extra}
-    call.oplogs.save(begin(log, OPLOG_OPS[OPLOG_TIMINGS[operation_type]], at, call.timings(),
-                           queued=("waiting", queue_seconds(call))))
+    return call.oplogs.save(begin(log, OPLOG_OPS[OPLOG_TIMINGS[operation_type]], at, call.timings(),
+                                  queued=("waiting", queue_seconds(call))))
+
+
+# -- replication to another region ------------------------------------------
+# CopyBackup (`POST /backups/{id}/replicate`), CopyCheckpoint (`POST /checkpoints/replicate`) and
+# replication policies copy a disk backup, as it was when it was taken, into a replication vault
+# of the caller's project in another region. The copy takes the timing `cbr.replicate` (after
+# `cbr.queue`); meanwhile the replica is `protecting` in the destination vault and the record
+# `replicating`. Codes from the CBR error code table (Huawei Cloud api-cbr ErrorCode: .1002,
+# .1005, .1009, .1011); the others are chosen (README "Regions").
+RECORD_ENDS = ("source_backup_id", "source_checkpoint_id", "source_project_id", "source_region",
+               "destination_backup_id", "destination_checkpoint_id", "destination_project_id", "destination_region")
+
+
+def replication_target(call: Call, source_vault: dict, spec: dict) -> tuple[Call, dict]:
+    """The destination of a replication out of `source_vault`: (the call acting in the destination
+    project, the destination vault), after the cloud's checks."""
+    wanted = {field: spec.get(field) for field in ("destination_region", "destination_project_id",
+                                                   "destination_vault_id")}
+    for field, value in wanted.items():
+        if not isinstance(value, str) or not value:
+            raise invalid(f"Missing required element '{field}'.")
+    region = wanted["destination_region"]
+    if region not in call.emu.config.replication_destinations(call.region):
+        raise cbr_error(400, "BackupService.1005", f"The destination region {region} does not support replication "
+                                                   f"from {call.region}.")
+    project = call.principal.tenant.project_in(region)
+    if project is None or project["id"] != wanted["destination_project_id"]:
+        raise cbr_error(400, "BackupService.1011", f"The destination project {wanted['destination_project_id']} "
+                                                   f"does not support replication.")
+    if call.emu.region_is_down(region):
+        raise cbr_error(500, "BackupService.0003", f"Internal error: region {region} is unavailable.")
+    destination = call.in_project(project["id"])
+    vault = destination.vault(wanted["destination_vault_id"], f" in region {region}")
+    kind = source_vault["billing"]["object_type"]
+    if vault["billing"]["protect_type"] != "replication" or vault["billing"]["object_type"] != kind:
+        raise cbr_error(400, "BackupService.6102", f"The destination vault {vault['id']} is not a replication "
+                                                   f"vault for {kind} backups.")
+    return destination, vault
+
+
+def policy_target(call: Call, policy: dict, vault: dict, destination_vault_id) -> tuple[Call, dict]:
+    """The destination of a replication policy bound to `vault` with that destination vault."""
+    definition = policy["operation_definition"]
+    return replication_target(call, vault, {"destination_region": definition.get("destination_region"),
+                                            "destination_project_id": definition.get("destination_project_id"),
+                                            "destination_vault_id": destination_vault_id})
+
+
+def replica_of(call: Call, backup: dict, region: str) -> dict | None:
+    """The record of the backup's replica in `region` that still counts (copying or copied, and
+    the replica not deleted), if any: one replica per backup per destination."""
+    for record_id in backup.get("_replication_record_ids", []):
+        record = call.replications.get(record_id, call.project_id)
+        if record and record["destination_region"] == region and record["status"] != "failed" and \
+                call.backups.get(record["destination_backup_id"], record["destination_project_id"]) is not None:
+            return record
+    return None
+
+
+def _refuse_unreplicable(backup: dict) -> None:
+    if backup.get("image_type", "backup") != "backup":
+        raise cbr_error(400, "BackupService.1002", f"Replication is not allowed for backup {backup['id']}: it is a "
+                                                   f"{backup['image_type']}, not a backup.")
+    if backup["status"] != "available":
+        raise cbr_error(400, "BackupService.2005", f"Replication is not allowed in backup status {backup['status']}.")
+
+
+def copy_backup(call: Call, backup: dict, spec: dict) -> dict:
+    """CopyBackup: the backup's own refusals first, then the destination's."""
+    _refuse_unreplicable(backup)
+    named = {"name": _name(spec["name"]) if spec.get("name") is not None else backup["name"],
+             "description": _description(spec.get("description", backup["description"]))}
+    return replicate_backup(call, backup, replication_target(call, call.vault(backup["vault_id"]), spec), call.now,
+                            named=named)
+
+
+def replicate_backup(call: Call, backup: dict, target: tuple[Call, dict], at: float, auto: bool = False,
+                     policy_id: str | None = None, named: dict | None = None) -> dict:
+    """Copy `backup` (its blocks as taken) into the target vault, under the source's name and
+    description unless `named` gives others; answers the replication record."""
+    _refuse_unreplicable(backup)
+    destination, vault = target
+    if replica_of(call, backup, destination.region) is not None:
+        raise cbr_error(400, "BackupService.1009", f"The backup {backup['id']} is being replicated or has been "
+                                                   f"replicated to region {destination.region}.")
+    need = backup["resource_size"] * 1024  # a replica is a full copy
+    vault = _with_room(destination, vault, need)
+    checkpoint_id, timings = new_id(), call.timings()
+    replica = {key: backup[key] for key in ("name", "description", "resource_id", "resource_name", "resource_type",
+                                            "resource_size", "resource_az", "_size")} | (named or {}) | {
+        "id": new_id(), "project_id": destination.project_id, "region": destination.region,
+        "checkpoint_id": checkpoint_id, "vault_id": vault["id"], "image_type": "replication", "status": None,
+        "created_at": at, "updated_at": at, "auto_trigger": auto, "incremental": False, "expired_at": None,
+        "_blocks": dict(backup["_blocks"]), "_used_mb": need, "_source_backup_id": backup["id"]}
+    destination.backups.save(begin(replica, REPLICA_OPS["cbr.replicate"], at, timings,
+                                   queued=(None, queue_seconds(call))))
+    resource = {"id": backup["resource_id"], "name": backup["resource_name"], "type": DISK_TYPE,
+                "resource_size": str(backup["resource_size"]), "protect_status": "protecting",
+                "backup_count": "0", "backup_size": "0", "extra_info": "{}"}
+    _save_checkpoint(destination, checkpoint_id, vault, replica["name"], replica["description"], at, [resource], [],
+                     CHECKPOINT_OPS["cbr.replicate"])
+    record = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
+              "created_at": at, "updated_at": at, "vault_id": backup["vault_id"], "destination_vault_id": vault["id"],
+              "source_backup_id": backup["id"], "source_checkpoint_id": backup["checkpoint_id"],
+              "source_project_id": call.project_id, "source_region": call.region,
+              "destination_backup_id": replica["id"], "destination_checkpoint_id": checkpoint_id,
+              "destination_project_id": destination.project_id, "destination_region": destination.region,
+              "auto_trigger": auto}
+    record = call.replications.save(begin(record, RECORD_OPS["cbr.replicate"], at, timings,
+                                          queued=(None, queue_seconds(call))))
+    call.backups.save(backup | {"_replication_record_ids": backup.get("_replication_record_ids", []) + [record["id"]]})
+    log = record_operation(call, "replication", call.vaults.get(backup["vault_id"], call.project_id), at,
+                           backup=backup, policy_id=policy_id, replication=record)
+    return call.replications.save(record | {"_oplog_id": log["id"]})
+
+
+def fail_copies_with(emu, region: str) -> None:
+    """A region going down fails the copies into or out of it still running (the emulator has no
+    partial copy): the record `failed` with its fail code and reason, the replica and its
+    checkpoint `error`, the operation log `failed`. The backup may then be copied again (CopyBackup,
+    or the policy's next run). The code is chosen (README "Regions")."""
+    code, reason = "BackupService.0003", f"Region {region} became unavailable during the replication."
+    for record in Repository(emu, REPLICATION).list(None):
+        if record["status"] != "replicating" or region not in (record["source_region"], record["destination_region"]):
+            continue
+        _stop(emu, REPLICATION, record, "failed", fail_code=code, fail_reason=reason)
+        _stop(emu, CBR_BACKUP, emu.store.get(CBR_BACKUP, record["destination_backup_id"]), "error")
+        _stop(emu, CHECKPOINT, emu.store.get(CHECKPOINT, record["destination_checkpoint_id"]), "error")
+        _stop(emu, OPLOG, emu.store.get(OPLOG, record["_oplog_id"]), "failed", error_info={"code": code,
+                                                                                        "message": reason})
+
+
+def _stop(emu, kind: str, body: dict | None, status: str, **fields) -> None:
+    """End a running operation of a stored resource now, in `status`."""
+    if body is None:
+        return
+    stopped = {k: v for k, v in body.items() if k != lifecycle.PENDING_KEY}
+    stopped |= fields | {"status": status, "updated_at": emu.now()}
+    emu.store.put(kind, body["id"], stopped, body.get("project_id"), body.get("region"))
+
+
+def replicable_backups(call: Call, vault: dict, region: str, at: float) -> list[dict]:
+    """The vault's backups that were available at `at` and have no replica in `region`."""
+    return [b for b in backups_where(call, vault_id=vault["id"])
+            if b.get("image_type", "backup") == "backup" and b["status"] == "available"
+            and b.get("_available_at", b["created_at"]) <= at and replica_of(call, b, region) is None]
+
+
+def replicate_checkpoint(call: Call, spec: dict) -> tuple[dict, list[dict]]:
+    """CopyCheckpoint: replicate every backup of the vault `vault_id` not yet in the destination
+    region (the body names a vault, not a checkpoint; chosen reading, README "Regions")."""
+    vault = call.vault(spec.get("vault_id") or "")
+    target = replication_target(call, vault, spec)
+    backups = replicable_backups(call, vault, target[0].region, call.now)
+    if not backups:
+        raise cbr_error(400, "BackupService.1009", f"Every backup of vault {vault['id']} is being replicated or has "
+                                                   f"been replicated to region {target[0].region}.")
+    auto = validators.boolean(spec.get("auto_trigger", False), "auto_trigger", invalid)
+    return vault, [replicate_backup(call, b, target, call.now, auto=auto) for b in backups]
+
+
+def replicate_on_schedule(call: Call, policy: dict, vault: dict, at: float) -> None:
+    """A replication policy's run on a vault: copy what is new since the last run; a run that
+    cannot reach its destination (region down, vault gone or full) copies nothing, and the next
+    run takes what it missed."""
+    try:
+        target = policy_target(call, policy, vault, vault.get("destination_vault_id"))
+        for backup in replicable_backups(call, vault, target[0].region, at):
+            replicate_backup(call, backup, target, at, auto=True, policy_id=policy["id"])
+    except errors.ApiError:
+        return
+    apply_retention(target[0], policy, target[1]["id"], at)
+
+
+def replication_capabilities(config) -> list[dict]:
+    return [{"name": region, "replication_destinations": config.replication_destinations(region)}
+            for region in config.regions]
 
 
 # -- schedules on the clock ------------------------------------------------
@@ -629,21 +833,38 @@ def _auto_bind(call: Call) -> None:
 
 
 def run_due_policies(call: Call) -> None:
-    """Materialise the scheduled checkpoints that fell due since the last request, with retention."""
+    """Materialise the scheduled runs that fell due since the last request, in every project of
+    the caller's domain whose region is up: a replica a policy of another region makes shows in
+    this region without a request there."""
+    for project in call.principal.tenant.projects:
+        if project["id"] == call.project_id or not call.emu.region_is_down(project["region"]):
+            _run_project_policies(call.in_project(project["id"]))
+
+
+def _run_project_policies(call: Call) -> None:
+    """The project's scheduled checkpoints and replications that fell due, with retention, in time
+    order across its policies (a backup policy's run before a replication policy's at the same
+    instant), so a long clock jump replicates the backups taken during it."""
     _auto_bind(call)
+    runs, seen = [], []
     for policy in call.policies.list(call.project_id):
         after = policy["_evaluated_until"]
         if call.now <= after:
             continue
-        if policy["enabled"] and policy["operation_type"] == "backup":
+        seen.append(policy)
+        if policy["enabled"]:
             instants = set()
             for pattern in policy["trigger"]["properties"]["pattern"]:
                 rule = parse_pattern(pattern)
                 instants.update(common.due_instants(after, call.now, _matcher(policy, rule), rule["times"]))
-            for instant in sorted(instants):
-                for vault in call.vaults.list(call.project_id):
-                    if vault.get("policy_id") == policy["id"]:
-                        run_policy_on_vault(call, policy, vault, instant)
+            order = list(POLICY_RUNS).index(policy["operation_type"])
+            runs += [(instant, order, len(seen), policy) for instant in instants]
+    for instant, _, _, policy in sorted(runs, key=lambda run: run[:3]):
+        bound_by, run = POLICY_RUNS[policy["operation_type"]]
+        for vault in call.vaults.list(call.project_id):
+            if vault.get(bound_by) == policy["id"]:
+                run(call, policy, vault, instant)
+    for policy in seen:
         call.policies.save(policy | {"_evaluated_until": call.now})
 
 
@@ -653,6 +874,11 @@ def run_policy_on_vault(call: Call, policy: dict, vault: dict, at: float) -> Non
     except errors.ApiError:
         pass  # nothing to back up or the vault is full: the run fails, like a failed operation log entry
     apply_retention(call, policy, vault["id"], at)
+
+
+# Which vaults a policy runs on (the vault field that binds it), and its run there at an instant.
+POLICY_RUNS = {"backup": ("policy_id", run_policy_on_vault),
+               "replication": ("replication_policy_id", replicate_on_schedule)}
 
 
 def _period_keys(epoch: float, offset: timedelta) -> dict[str, object]:
