@@ -108,6 +108,8 @@ NOTES = {
     ("POST", "/ecs/v2.1/{project_id}/servers"): ("partial", "name, availability_zone, metadata; no networks, "
                                                             "images or flavors checked"),
     ("DELETE", "/ecs/v2.1/{project_id}/servers/{server_id}"): ("yes", "detaches its volumes"),
+    ("POST", "/ecs/v2.1/{project_id}/servers/{server_id}/action"): (
+        "partial", "os-stop, os-start (409 while busy or in another status); no reboot, resize, rebuild"),
     ("POST", "/ecs/v1/{project_id}/cloudservers/{server_id}/attachvolume"): (
         "partial", "ECS API \"Attaching a Disk to an ECS\": job attachVolume; volumeId, device; no dry_run"),
     ("DELETE", "/ecs/v1/{project_id}/cloudservers/{server_id}/detachvolume/{volume_id}"): (
@@ -139,7 +141,6 @@ NOT_IMPLEMENTED = [
     ("evs", "POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action", "os-attach, os-detach, os-reserve "
                                                                              "(deprecated; attach through ECS)"),
     ("identity", "POST", "/identity/v3/auth/tokens", "assume_role (agency) and totp methods"),
-    ("compute", "POST", "/ecs/v2.1/{project_id}/servers/{server_id}/action", "os-stop/os-start (later issue)"),
     ("vbs", "*", "/vbs/v2/{project_id}/backuppolicy/{policy_id}/tags", "policy tags API"),
 ]
 # Notes on vendor SDK operations that are not emulated (vendor_operations.py lists them all).
