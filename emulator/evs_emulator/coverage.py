@@ -43,8 +43,9 @@ NOTES = {
     ("POST", "/vbs/v2/{project_id}/cloudbackups"): ("yes", "job bksCreateBackup; leaves the disk's backup "
                                                            "snapshot manualbk_snapshot_vbs_* (policy runs: "
                                                            "autobk_snapshot_vbs_*)"),
-    ("POST", "/cbr/v3/{project_id}/checkpoints"): ("yes", "one backup per disk, each leaving the disk's backup "
-                                                          "snapshot autobk_snapshot_*"),
+    ("POST", "/cbr/v3/{project_id}/checkpoints"): ("yes", "one backup per disk, or per server with one child "
+                                                          "backup per disk (all at one instant), each leaving the "
+                                                          "disk's backup snapshot autobk_snapshot_*"),
     ("POST", "/vbs/v2/{project_id}/cloudbackups/{backup_id}"): ("yes", "vendor delete (deprecated), job "
                                                                       "bksDeleteBackup"),
     ("GET", "/vbs/v2/{project_id}/jobs/{job_id}"): ("yes", "same as /vbs/v1 (the path otcextensions' Job resource names)"),
@@ -52,9 +53,10 @@ NOTES = {
                                                                              "required); no new-volume restore"),
     ("POST", "/vbs/v3/{project_id}/backups/{backup_id}/restore"): ("partial", "onto an existing disk (volume_id "
                                                                              "required); no new-volume restore"),
-    ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/restore"): ("partial", "disk backups onto a disk "
-                                                                             "(volume_id); no server restore"),
-    ("POST", "/cbr/v3/{project_id}/vaults"): ("partial", "disk vaults fully; server/turbo vaults stored only"),
+    ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/restore"): (
+        "partial", "disk backups onto a disk (volume_id); server backups onto their stopped server (server_id, "
+                   "mappings, power_on); no details (file restore)"),
+    ("POST", "/cbr/v3/{project_id}/vaults"): ("partial", "disk and server vaults fully; turbo vaults stored only"),
     ("POST", "/cbr/v3/{project_id}/policies"): ("yes", "backup and replication policies, run on the clock"),
     ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/replicate"): (
         "partial", "disk backups into a replication vault of the caller's project in another region; "
