@@ -161,6 +161,15 @@ def test_a_server_is_backed_up_whole_or_skipped(fast, alice):
     assert [(s["id"], s["type"], s["code"]) for s in taken["vault"]["skipped_resources"]] == [
         (empty["id"], SERVER, "BackupService.0001")]
     assert alice.call("GET", cbr(alice, f"/vaults/{vault['id']}")).body["vault"]["billing"]["size"] == 30
+    alice.call("DELETE", alice.ecs(f"/servers/{empty['id']}"))
+    fast.advance(1)
+    fast.start_outage("eu-de-01")  # the other server's AZ: it cannot be reached either
+    refused = alice.call("POST", cbr(alice, "/checkpoints"), {"checkpoint": {"vault_id": vault["id"]}})
+    assert refused.status == 400 and refused.body["error_code"] == "BackupService.0001"
+    fast.end_outage("eu-de-01")
+    fast.advance(1)
+    again = checkpoint(alice, vault["id"])
+    assert [(s["id"], s["code"]) for s in again["vault"]["skipped_resources"]] == [(empty["id"], "BackupService.6302")]
     assert [c["resource_id"] for c in backups(alice)["backups"][0]["children"]] == [disks["data"]["id"],
                                                                                   disks["log"]["id"]]
 

@@ -49,7 +49,8 @@ def vault_view(call: Call, v: dict) -> dict:
     resources = []
     for r in v["resources"]:
         mine = [b for b in backups if b["resource_id"] == r["id"]]
-        resources.append({"id": r["id"], "name": r.get("name", ""), "type": r["type"],
+        name = r.get("name") or (call.volumes.get(r["id"], call.project_id) or {}).get("name", "")
+        resources.append({"id": r["id"], "name": name, "type": r["type"],
                           "size": model.resource_size(call, r), "extra_info": r.get("extra_info", {}),
                           "protect_status": "available", "backup_count": len(mine),
                           "backup_size": sum(b["_used_mb"] for b in mine)})
