@@ -46,6 +46,7 @@ __metaclass__ = type
 import copy
 import re
 import traceback
+import types
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -56,7 +57,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter, WaitTimeout, is_failure_status
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
+    Pending, Progress, Waiter, WaitTimeout, is_failure_status)
 
 
 def connection_argument_spec():
@@ -327,6 +329,29 @@ class ResourceModule(EvsModule):
             return current
         return self.waiter().for_status(lambda: self.fetch(current['id']), self.label(current), wanted=self.stable)
 
+    def finish(self, outcome):
+        """Run the waits that ``outcome`` declares and answer the resource: ``outcome`` is what a
+        ``find``, ``create``, ``update`` or ``delete`` returned: a resource (nothing to wait for), a
+        ``Pending`` (its steps run with ``wait: true``, or ``always``), or a generator of those, for
+        requests in a row: each yield gets the answer of what it yielded, the last answer is the result."""
+        if isinstance(outcome, types.GeneratorType):
+            answer = None
+            while True:
+                try:
+                    step = outcome.send(answer)
+                except StopIteration:
+                    return answer
+                answer = self.finish(step)
+        if not isinstance(outcome, Pending):
+            return outcome
+        waiting = bool(self.params.get('wait')) or outcome.always
+        progress = Progress(outcome.resource, self.fetch, self.label)
+        waiter = self.waiter()
+        for step in outcome.steps:
+            if step.runs(waiting):
+                step.run(waiter, progress)
+        return progress.resource
+
     def desired_metadata(self, current, wanted):
         """Put into ``wanted`` the metadata the resource should end with (``metadata`` merged
         into the current keys, or replacing them with ``purge_metadata``)."""
@@ -397,7 +422,7 @@ class ResourceModule(EvsModule):
 
     def run(self):
         state = self.params.get('state', 'present')
-        current = self.find()
+        current = self.finish(self.find())
         if state == 'absent':
             return self.run_absent(current)
         return self.run_present(current)
@@ -414,7 +439,7 @@ class ResourceModule(EvsModule):
         self.check_delete(current)
         if not self.check_mode:
             try:
-                self.delete(current)
+                self.finish(self.delete(current))
             except CloudError as exc:
                 raise self._cloud_failure('deleted', label, exc)
         result = {'changed': True, self.result_key: None}
@@ -437,7 +462,7 @@ class ResourceModule(EvsModule):
             else:
                 recovered = self.client.recovered
                 try:
-                    resource = self.create(desired)
+                    resource = self.finish(self.create(desired))
                 except CloudError as exc:
                     raise self._cloud_failure('created', label, exc)
                 kept = self.settle_race(resource, certain=self.client.recovered == recovered)
@@ -496,7 +521,7 @@ class ResourceModule(EvsModule):
             own = self.waiter().for_status(lambda: self.fetch(own['id']), self.label(own), wanted=self.stable)
         try:
             self.check_delete(own)
-            self.delete(own)
+            self.finish(self.delete(own))
         except (CloudError, ResourceError) as exc:
             self.module.warn('%s (id %s), the copy this run created, could not be deleted: %s' % (
                 self.label(own), own['id'], getattr(exc, 'msg', None) or exc))
@@ -513,7 +538,7 @@ class ResourceModule(EvsModule):
             resource = self.predict_update(current, changes)
         else:
             try:
-                resource = self.update(current, changes)
+                resource = self.finish(self.update(current, changes))
             except CloudError as exc:
                 raise self._cloud_failure('updated', label, exc)
         result = {'changed': True, self.result_key: self.shape(resource)}

@@ -16,6 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Then
 
 SERVICE = 'sdrs'
 
@@ -392,15 +393,10 @@ class SdrsMixin:
         exist is an error), or None when the option is not set (no filter)."""
         return self.find_group_option(required=True) if self.params['protection_group'] else None
 
-    def run_job(self, job_id, label, fetch=None, gone=False, always=False):
-        """Wait (when ``wait`` is on, or ``always``) for a submitted job; for a call whose answer
-        was lost but carried out (no job id), wait on the resource through ``fetch`` instead:
-        until it is gone (``gone``) or stable."""
-        if not (self.params['wait'] or always):
-            return
-        if job_id:
-            self.sdrs.wait_job(self.waiter(), job_id, label)
-        elif fetch is not None and gone:
-            self.waiter().for_deleted(fetch, label)
-        elif fetch is not None:
-            self.waiter().for_status(fetch, label, wanted=self.stable)
+    def submitted(self, job_id, label, resource=None, find=None, lost=None, always=False):
+        """What the engine waits for after a request that answered ``job_id``: the job (``label``
+        names it). ``find()`` then looks the resource up (with or without ``wait``). A request whose
+        answer was lost but that was carried out has no job id: the engine waits with ``lost`` (a
+        step on the resource: ``Gone``, ``Status``) instead. ``always``: a next request needs it done."""
+        return Pending(resource, Job(job_id, self.sdrs.get_job, label),
+                       Then(lambda progress: find()) if find else None, None if job_id else lost, always=always)

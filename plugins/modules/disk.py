@@ -196,6 +196,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk, made_by_backup, refuse_backup_snapshot)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending, Status, Then
 
 FIXED_FIELDS = ('availability_zone', 'volume_type', 'multiattach')
 
@@ -300,10 +301,7 @@ class DiskModule(ResourceModule):
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)
-        volume = self.evs.create_volume(fields)
-        if self.params['wait']:
-            volume = self.waiter().for_status(lambda: self.fetch(volume['id']), self.label(volume))
-        return volume
+        return Pending(self.evs.create_volume(fields), Status())
 
     def check_update(self, current, changes):
         label = self.label(current)
@@ -325,9 +323,7 @@ class DiskModule(ResourceModule):
             self.evs.set_volume_metadata(current['id'], changes['metadata'])
         if 'size' in changes:
             self.evs.extend_volume(current['id'], changes['size'])
-            if self.params['wait']:
-                return self.waiter().for_status(lambda: self.fetch(current['id']), self.label(current),
-                                                wanted=('available', 'in-use'))
+            return Pending(current, Status(self.stable), Then(lambda progress: self.fetch(current['id']), 'not waiting'))
         return self.evs.get_volume(current['id'])
 
     def check_delete(self, current):
@@ -350,8 +346,7 @@ class DiskModule(ResourceModule):
 
     def delete(self, current):
         self.evs.delete_volume(current['id'], cascade=self.cascade)
-        if self.params['wait']:
-            self.waiter().for_deleted(lambda: self.fetch(current['id']), self.label(current))
+        return Pending(current, Gone())
 
 
 def main():

@@ -90,6 +90,7 @@ error:
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, SdrsMixin, describe_group
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
 
 DRILL_DELETABLE = ('available', 'error', 'error-deleting')
 
@@ -138,10 +139,8 @@ class DrDrillModule(SdrsMixin, ResourceModule):
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)
-        job_id = self.sdrs.create_drill(fields)
-        self.run_job(job_id, self.label(None))
-        drill = self.sdrs.find_drill(desired['name'], self.group, required=True)
-        return drill if job_id else self.settle(drill)  # a lost answer: wait on the drill itself
+        return self.submitted(self.sdrs.create_drill(fields), self.label(None), find=lambda: self.sdrs.find_drill(
+            desired['name'], self.group, required=True), lost=Status(self.stable, only_from=self.transitional))
 
     def check_update(self, current, changes):
         if self.params['drill_vpc'] and self.drill_vpc_id() != current.get('drill_vpc_id'):
@@ -153,8 +152,7 @@ class DrDrillModule(SdrsMixin, ResourceModule):
             raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
 
     def delete(self, current):
-        self.run_job(self.sdrs.delete_drill(current['id']), self.label(current),
-                     fetch=lambda: self.fetch(current['id']), gone=True)
+        return self.submitted(self.sdrs.delete_drill(current['id']), self.label(current), current, lost=Gone())
 
 
 def main():

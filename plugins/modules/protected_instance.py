@@ -110,6 +110,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.evs import look
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     INSTANCE_FIELDS, MEMBER_READY, SdrsMixin, describe_group, with_instance_sides)
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
 
 
 class ProtectedInstanceModule(SdrsMixin, ResourceModule):
@@ -174,10 +175,9 @@ class ProtectedInstanceModule(SdrsMixin, ResourceModule):
         fields = dict(server_group_id=self.group['id'], server_id=desired['production_server'], name=desired['name'])
         if desired.get('description'):
             fields['description'] = desired['description']
-        job_id = self.sdrs.create_instance(fields)
-        self.run_job(job_id, self.label(None))
-        instance = with_instance_sides(self.sdrs.find_instance(desired['name'], self.group, required=True))
-        return instance if job_id else self.settle(instance)  # a lost answer: wait on the instance itself
+        return self.submitted(self.sdrs.create_instance(fields), self.label(None), find=lambda: with_instance_sides(
+            self.sdrs.find_instance(desired['name'], self.group, required=True)),
+            lost=Status(self.stable, only_from=self.transitional))
 
     def check_update(self, current, changes):
         server = self.params['server']
@@ -197,8 +197,8 @@ class ProtectedInstanceModule(SdrsMixin, ResourceModule):
             raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
 
     def delete(self, current):
-        self.run_job(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']), self.label(current),
-                     fetch=lambda: self.fetch(current['id']), gone=True)
+        return self.submitted(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']),
+                              self.label(current), current, lost=Gone())
 
 
 def main():

@@ -125,6 +125,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.evs import desc
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     MEMBER_READY, PAIR_FIELDS, SdrsMixin, describe_group, with_pair_sides)
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
 
 PAIR_TRANSITIONAL = ('creating', 'attaching', 'detaching')
 PAIR_STABLE = ('available', 'protected', 'failed-over', 'starting', 'stopping', 'reversing', 'failing-over',
@@ -213,15 +214,13 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
                       name=desired['name'])
         if desired.get('description'):
             fields['description'] = desired['description']
-        job_id = self.sdrs.create_pair(fields)
         attach = desired.get('protected_instance')
-        self.run_job(job_id, self.label(None), always=bool(attach))
-        pair = with_pair_sides(self.sdrs.find_pair(desired['name'], self.group, required=True))
-        if not job_id and (self.params['wait'] or attach):  # a lost answer: wait on the pair itself
-            pair = self.waiter().for_status(lambda: self.fetch(pair['id']), self.label(pair), wanted=self.stable)
+        # a lost answer: wait on the pair itself (for the attach too)
+        pair = yield self.submitted(self.sdrs.create_pair(fields), self.label(None), find=lambda: with_pair_sides(
+            self.sdrs.find_pair(desired['name'], self.group, required=True)), lost=Status(self.stable), always=bool(attach))
         if attach:
-            self.attach(pair, attach, desired['device'])
-        return self.fetch(pair['id'])
+            yield self.attach(pair, attach, desired['device'])
+        yield self.fetch(pair['id'])
 
     def check_update(self, current, changes):
         disk = self.params['disk']
@@ -238,20 +237,22 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
         return resource
 
     def attach(self, pair, instance_id, device):
-        job_id = self.sdrs.attach_pair(instance_id, pair['id'], device)
-        self.run_job(job_id, '%s (attach)' % self.label(pair), fetch=lambda: self.fetch(pair['id']))
+        label = '%s (attach)' % self.label(pair)
+        return self.submitted(self.sdrs.attach_pair(instance_id, pair['id'], device), label, pair,
+                              lost=Status(self.stable, label=label))
 
     def detach(self, pair):
-        job_id = self.sdrs.detach_pair(pair['protected_instance'], pair['id'])
-        self.run_job(job_id, '%s (detach)' % self.label(pair), fetch=lambda: self.fetch(pair['id']), always=True)
+        label = '%s (detach)' % self.label(pair)
+        return self.submitted(self.sdrs.detach_pair(pair['protected_instance'], pair['id']), label, pair,
+                              lost=Status(self.stable, label=label), always=True)
 
     def update(self, current, changes):
         if current.get('protected_instance'):
-            self.detach(current)
+            yield self.detach(current)
         wanted = changes.get('protected_instance', current.get('protected_instance'))
         if wanted:
-            self.attach(current, wanted, changes.get('device') or current.get('device'))
-        return self.fetch(current['id'])
+            yield self.attach(current, wanted, changes.get('device') or current.get('device'))
+        yield self.fetch(current['id'])
 
     def check_delete(self, current):
         status = self.group.get('status')
@@ -260,9 +261,9 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
 
     def delete(self, current):
         if current.get('protected_instance'):
-            self.detach(current)
-        job_id = self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk'])
-        self.run_job(job_id, self.label(current), fetch=lambda: self.fetch(current['id']), gone=True)
+            yield self.detach(current)
+        yield self.submitted(self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk']),
+                             self.label(current), current, lost=Gone())
 
 
 def main():

@@ -132,6 +132,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     DISK_BUSY, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, busy_with, describe_snapshot, refuse_backup_snapshot,
     snapshot_limit_problem, validate_snapshot_options)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending, Status
 
 
 class SnapshotModule(ResourceModule):
@@ -193,13 +194,10 @@ class SnapshotModule(ResourceModule):
 
     def create(self, desired):
         if self.busy:  # the cloud would refuse the snapshot until the disk is free
-            self.disk = self.evs.wait_until_free(self.waiter(), self.disk, self.label(None))
+            self.disk = yield Pending(self.disk, self.evs.until_free(self.disk, self.label(None)))
         fields = dict((k, v) for k, v in desired.items() if k != 'size' and v is not None)
         fields['force'] = self.params['force']
-        snapshot = self.evs.create_snapshot(fields)
-        if self.params['wait']:
-            snapshot = self.waiter().for_status(lambda: self.fetch(snapshot['id']), self.label(snapshot))
-        return snapshot
+        yield Pending(self.evs.create_snapshot(fields), Status())
 
     def update(self, current, changes):
         if 'description' in changes:
@@ -215,8 +213,7 @@ class SnapshotModule(ResourceModule):
 
     def delete(self, current):
         self.evs.delete_snapshot(current['id'])
-        if self.params['wait']:
-            self.waiter().for_deleted(lambda: self.fetch(current['id']), self.label(current))
+        return Pending(current, Gone())
 
 
 def main():
