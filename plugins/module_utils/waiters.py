@@ -227,8 +227,13 @@ class Until(Step):
         self.failed = failed
 
     def run(self, waiter, progress):
-        found = waiter.poll(self.fetch, self.label, self.wanted, status_of=self.status_of, done=self.done,
-                            failed=self.failed)
+        try:
+            found = waiter.poll(self.fetch, self.label, self.wanted, status_of=self.status_of, done=self.done,
+                                failed=self.failed)
+        except ResourceError as exc:
+            # what it read (e.g. a disk and its snapshots) is not the module's resource
+            exc.result.pop('resource', None)
+            raise
         progress.resource = self.answer(found) if self.answer else found
 
 
