@@ -9,6 +9,20 @@ A resource module subclasses ``ResourceModule`` and names its ``argument_spec``,
 ``check_delete``). An ``*_info`` module subclasses ``InfoModule`` and implements ``list``.
 Anything else subclasses ``EvsModule`` and implements ``run``.
 
+Engines wait, modules never do. A module declares what a request started and the base waits
+for it (with ``wait: true``; ``wait: false`` returns at once). ``create``, ``update``,
+``delete`` (and ``find``) return either the resource (nothing to wait for), or a
+``waiters.Pending``: the resource as the cloud answered, then the steps to wait through, in
+order: ``Job`` (an async job, then the next steps), ``Status`` (the resource, read by
+``fetch``, reaches a status), ``Gone`` (``fetch`` answers None), ``Listed`` (a listing shows
+it), ``Until`` (any condition, e.g. ``EVS.until_free``: the disk takes no snapshot), and
+``Then`` (not a wait: read the resource, e.g. by the id the job names). For requests in a row
+(detach, then attach; a precondition before the create) the method is a generator: each
+``yield`` of a Pending gets back the resource its waits ended with; the last one is the
+result. ``Pending(..., always=True)`` waits even with ``wait: false`` (the next request needs it).
+An existing resource in a ``transitional`` status is waited for until ``stable`` before it is
+compared; one in ``deleting`` is waited for until gone with ``state: absent``.
+
 A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
 
     class ThingModule(ResourceModule):
@@ -23,20 +37,37 @@ A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
         def find(self):                    # GETs only; None when missing
             return self.evs.find_thing(self.params['name'])
 
+        def fetch(self, resource_id):      # what the waits read
+            return self.evs.get_thing(resource_id)
+
         def desired(self, current):        # None = the user did not set it: never a change
             return {'name': self.params['name'], 'description': self.params['description']}
 
-        def create(self, desired):         # POST, then wait when self.params['wait']
+        def create(self, desired):         # POST; the base waits until it is available
+            return Pending(self.evs.create_thing(desired), Status())
+
         def update(self, current, changes):  # only the changed updatable fields
-        def delete(self, current):
+            return self.evs.update_thing(current['id'], changes)
+
+        def delete(self, current):         # the base waits until it is gone
+            self.evs.delete_thing(current['id'])
+            return Pending(current, Gone())
+
+        # or, a create with a precondition, then a job, then the resource:
+        def create(self, desired):
+            self.disk = yield Pending(self.disk, self.evs.until_free(self.disk, self.label(None)))
+            job_id = self.service.create_thing(desired)
+            yield Pending(None, Job(job_id, self.service.get_job, 'job of ' + self.label(None)),
+                          Then(lambda progress: self.service.find_thing(desired['name'])), Status())
 
     def main():
         ThingModule.execute()
 
 The base validates (``validate``), resolves the connection settings, calls ``find``, plans,
-refuses through ``check_*`` before any mutating request, predicts in check mode, applies, and
-reports ``changed``, the resource (``result_fields``, snake_case) and, in diff mode, ``diff``.
-A ResourceError's ``msg`` becomes the failure message; a CloudError becomes ``error``.
+refuses through ``check_*`` before any mutating request, predicts in check mode, applies, waits
+(``finish``), and reports ``changed``, the resource (``result_fields``, snake_case) and, in diff
+mode, ``diff``. A ResourceError's ``msg`` becomes the failure message; a CloudError becomes
+``error``; a timeout names what it waited for (the step's label) and the last status.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -400,3 +400,40 @@ class SdrsMixin:
         step on the resource: ``Gone``, ``Status``) instead. ``always``: a next request needs it done."""
         return Pending(resource, Job(job_id, self.sdrs.get_job, label),
                        Then(lambda progress: find()) if find else None, None if job_id else lost, always=always)
+
+
+class GroupMember(SdrsMixin):
+    """A resource module for what lives in a protection group (replication pair, protected
+    instance, DR drill): the group is the ``protection_group`` option; ``find_member(name)``
+    finds the resource in ``self.group``."""
+
+    #: the word between the resource and its group in messages
+    of_group = 'in'
+
+    def find_member(self, name):
+        raise NotImplementedError
+
+    def find(self):
+        self.group = self.find_group_option(required=self.params['state'] == 'present')
+        return None if self.group is None else self.find_member(self.params['name'])
+
+    def label(self, resource):
+        name = (resource or {}).get('name') or self.params['name']
+        return "%s '%s' %s %s" % (self.kind, name, self.of_group, describe_group(self.group))
+
+    def check_group_ready(self, what):
+        """Refuse to add or change a member while the group is busy."""
+        if self.group.get('status') not in MEMBER_READY:
+            raise ResourceError('%s cannot be %s: the protection group is %s (it must be available or protected)'
+                                % (self.label(None), what, self.group.get('status')))
+
+    def check_group_allows_delete(self, current):
+        status = self.group.get('status')
+        if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
+            raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
+
+    def predict_create(self, desired):
+        resource = super(GroupMember, self).predict_create(desired)
+        if 'priority_station' in self.result_fields:
+            resource['priority_station'] = self.group.get('priority_station')
+        return resource

@@ -89,13 +89,13 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, SdrsMixin, describe_group
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, GroupMember
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
 
 DRILL_DELETABLE = ('available', 'error', 'error-deleting')
 
 
-class DrDrillModule(SdrsMixin, ResourceModule):
+class DrDrillModule(GroupMember, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
@@ -104,6 +104,7 @@ class DrDrillModule(SdrsMixin, ResourceModule):
         state=dict(type='str', choices=['present', 'absent'], default='present'),
     )
     kind = 'DR drill'
+    of_group = 'of'
     result_key = 'dr_drill'
     result_fields = DRILL_FIELDS
     server_defaults = {'drill_servers': []}
@@ -111,17 +112,11 @@ class DrDrillModule(SdrsMixin, ResourceModule):
     def validate(self):
         self.validate_text('name', self.params['name'], limit=64, required=True)
 
-    def find(self):
-        self.group = self.find_group_option(required=self.params['state'] == 'present')
-        if self.group is None:
-            return None
-        return self.sdrs.find_drill(self.params['name'], self.group)
+    def find_member(self, name):
+        return self.sdrs.find_drill(name, self.group)
 
     def fetch(self, resource_id):
         return self.sdrs.get_drill(resource_id)
-
-    def label(self, resource):
-        return "DR drill '%s' of %s" % ((resource or {}).get('name') or self.params['name'], describe_group(self.group))
 
     def drill_vpc_id(self):
         return self.sdrs.find_vpc(self.params['drill_vpc'])['id'] if self.params['drill_vpc'] else None

@@ -124,7 +124,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import describe_disk, looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
-    MEMBER_READY, PAIR_FIELDS, SdrsMixin, describe_group, with_pair_sides)
+    PAIR_FIELDS, GroupMember, with_pair_sides)
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
 
 PAIR_TRANSITIONAL = ('creating', 'attaching', 'detaching')
@@ -132,7 +132,7 @@ PAIR_STABLE = ('available', 'protected', 'failed-over', 'starting', 'stopping', 
                'reprotecting')
 
 
-class ReplicationPairModule(SdrsMixin, ResourceModule):
+class ReplicationPairModule(GroupMember, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
@@ -159,18 +159,11 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
             raise ResourceError('device is required to attach the pair to protected instance %s'
                                 % self.params['protected_instance'])
 
-    def find(self):
-        self.group = self.find_group_option(required=self.params['state'] == 'present')
-        if self.group is None:
-            return None
-        return with_pair_sides(self.sdrs.find_pair(self.params['name'], self.group))
+    def find_member(self, name):
+        return with_pair_sides(self.sdrs.find_pair(name, self.group))
 
     def fetch(self, resource_id):
         return with_pair_sides(self.sdrs.get_pair(resource_id))
-
-    def label(self, resource):
-        name = (resource or {}).get('name') or self.params['name']
-        return "replication pair '%s' in %s" % (name, describe_group(self.group))
 
     def desired(self, current):
         wanted = {}
@@ -188,13 +181,8 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
                           server_group_id=self.group['id'], production_volume_id=self.disk['id'])
         return wanted
 
-    def check_ready(self, what):
-        if self.group.get('status') not in MEMBER_READY:
-            raise ResourceError('%s cannot be %s: the protection group is %s (it must be available or protected)'
-                                % (self.label(None), what, self.group.get('status')))
-
     def check_create(self, desired):
-        self.check_ready('created')
+        self.check_group_ready('created')
         production = self.group.get('production_az')
         if self.disk.get('availability_zone') != production:
             raise ResourceError('%s cannot be created: %s is in %s, not in the production zone %s of the group'
@@ -203,7 +191,6 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
 
     def predict_create(self, desired):
         resource = super(ReplicationPairModule, self).predict_create(desired)
-        resource['priority_station'] = self.group.get('priority_station')
         resource['attachment'] = []
         for key in ('protected_instance', 'device'):
             resource[key] = desired.get(key) or None
@@ -228,7 +215,7 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
             raise ResourceError('%s: its disks (%s) cannot be changed; delete and re-create the pair'
                                 % (self.label(current), current.get('volume_ids')))
         if changes:
-            self.check_ready('attached or detached')
+            self.check_group_ready('attached or detached')
 
     def predict_update(self, current, changes):
         resource = dict(current, **changes)
@@ -255,9 +242,7 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
         yield self.fetch(current['id'])
 
     def check_delete(self, current):
-        status = self.group.get('status')
-        if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
-            raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
+        self.check_group_allows_delete(current)
 
     def delete(self, current):
         if current.get('protected_instance'):
