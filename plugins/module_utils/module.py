@@ -337,6 +337,9 @@ class ResourceModule(EvsModule):
     #: an existing resource in this status is already on its way out: ``state: absent`` waits
     #: for it (``wait: true``) and reports no change instead of deleting it again
     deleting = ('deleting',)
+    #: the statuses in which the cloud accepts a delete (None: any); another is refused before any
+    #: request, after ``check_delete``
+    deletable = None
 
     # --- what a subclass implements
     def find(self):
@@ -400,6 +403,11 @@ class ResourceModule(EvsModule):
 
     def check_delete(self, current):
         """Refuse a delete before any request (raise ResourceError)."""
+
+    def refuse_delete(self, current):
+        self.check_delete(current)
+        if self.deletable is not None and current.get('status') not in self.deletable:
+            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
 
     def namesakes(self):
         """Every resource that answers to what this run creates (its name, and its disk or zone),
@@ -467,7 +475,7 @@ class ResourceModule(EvsModule):
                 self.waiter().for_deleted(lambda: self.fetch(current['id']), label)
                 return {'changed': False, self.result_key: None}
             return {'changed': False, self.result_key: self.shape(current)}
-        self.check_delete(current)
+        self.refuse_delete(current)
         if not self.check_mode:
             try:
                 self.finish(self.delete(current))
@@ -551,7 +559,7 @@ class ResourceModule(EvsModule):
         if own.get('status') in self.transitional:
             own = self.waiter().for_status(lambda: self.fetch(own['id']), self.label(own), wanted=self.stable)
         try:
-            self.check_delete(own)
+            self.refuse_delete(own)
             self.finish(self.delete(own))
         except (CloudError, ResourceError) as exc:
             self.module.warn('%s (id %s), the copy this run created, could not be deleted: %s' % (

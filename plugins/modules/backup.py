@@ -184,12 +184,12 @@ class BackupModule(ResourceModule):
         description=dict(type='str'),
         incremental=dict(type='bool', aliases=['is_incremental'], default=True),
     )
-    kind = 'backup'
-    result_key = 'backup'
+    kind = result_key = 'backup'
     result_fields = BACKUP_FIELDS
     server_defaults = {'description': ''}
     transitional = BACKUP_TRANSITIONAL
     deleting = BACKUP_DELETING
+    deletable = BACKUP_DELETABLE
 
     def validate(self):
         params = self.params
@@ -285,10 +285,6 @@ class BackupModule(ResourceModule):
                                  vault=self.vault)
         yield backup_created(self.api, backup, lambda: find_backup(self.api, desired['name'], disk=self.disk),
                              self.label)
-
-    def check_delete(self, current):
-        if current.get('status') not in BACKUP_DELETABLE:
-            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
 
     def delete(self, current):
         self.api.delete(current['id'])

@@ -217,8 +217,7 @@ class DiskModule(ResourceModule):
         **metadata_argument_spec()
     )
     module_kwargs = dict(mutually_exclusive=[('snapshot', 'backup')])
-    kind = 'disk'
-    result_key = 'disk'
+    kind = result_key = 'disk'
     result_fields = VOLUME_FIELDS
     updatable = ('description', 'metadata', 'size')
     server_defaults = {'description': '', 'metadata': {}}

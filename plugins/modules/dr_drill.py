@@ -92,9 +92,6 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, GroupMember
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
 
-DRILL_DELETABLE = ('available', 'error', 'error-deleting')
-
-
 class DrDrillModule(GroupMember, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
@@ -108,6 +105,7 @@ class DrDrillModule(GroupMember, ResourceModule):
     result_key = 'dr_drill'
     result_fields = DRILL_FIELDS
     server_defaults = {'drill_servers': []}
+    deletable = ('available', 'error', 'error-deleting')
 
     def validate(self):
         self.validate_text('name', self.params['name'], limit=64, required=True)
@@ -141,10 +139,6 @@ class DrDrillModule(GroupMember, ResourceModule):
         if self.params['drill_vpc'] and self.drill_vpc_id() != current.get('drill_vpc_id'):
             raise ResourceError('%s runs in VPC %s; its VPC cannot be changed (delete the drill and run a new one)'
                                 % (self.label(current), current.get('drill_vpc_id')))
-
-    def check_delete(self, current):
-        if current.get('status') not in DRILL_DELETABLE:
-            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
 
     def delete(self, current):
         return self.submitted(self.sdrs.delete_drill(current['id']), self.label(current), current, lost=Gone())

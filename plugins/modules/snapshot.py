@@ -145,11 +145,11 @@ class SnapshotModule(ResourceModule):
         force=dict(type='bool', default=False),
         **metadata_argument_spec()
     )
-    kind = 'snapshot'
-    result_key = 'snapshot'
+    kind = result_key = 'snapshot'
     result_fields = SNAPSHOT_FIELDS
     updatable = ('description', 'metadata')
     server_defaults = {'description': '', 'metadata': {}}
+    deletable = SNAPSHOT_DELETABLE
 
     def validate(self):
         validate_snapshot_options(self.validate_text, self.params, self.params['state'])
@@ -208,8 +208,6 @@ class SnapshotModule(ResourceModule):
 
     def check_delete(self, current):
         refuse_backup_snapshot(current, self.label(current), 'deleted')
-        if current.get('status') not in SNAPSHOT_DELETABLE:
-            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
 
     def delete(self, current):
         self.evs.delete_snapshot(current['id'])
