@@ -249,33 +249,31 @@ class DiskModule(ResourceModule):
             for field in FIXED_FIELDS:
                 wanted[field] = self.params[field]
             wanted['name'] = self.params['name']
-            if self.params['snapshot']:
-                snapshot = self.evs.find_snapshot(self.params['snapshot'], required=True)
-                refuse_backup_snapshot(snapshot, "snapshot '%s'" % self.params['snapshot'], 'used to create %s'
-                                       % self.label(None))
-                wanted['snapshot_id'] = snapshot['id']
+            source = self.params['snapshot'] or self.params['backup']
+            if source:
+                kind, found = self.find_source()
+                wanted[kind + '_id'] = found['id']
                 if wanted['size'] is None:
-                    wanted['size'] = snapshot.get('size')
-                elif snapshot.get('size') and wanted['size'] < snapshot['size']:
-                    raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of '
-                                        'snapshot %s' % (self.label(None), wanted['size'],
-                                                         snapshot['size'], self.params['snapshot']))
-            if self.params['backup']:
-                # the backup services' code (the largest module_utils) is compiled from the
-                # AnsiballZ zip in every disk task that imports it: only the tasks naming a backup do
-                from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
-                backup = find_backup_anywhere(self.client, self.params['backup'])
-                wanted['backup_id'] = backup['id']
-                if wanted['size'] is None:
-                    wanted['size'] = backup.get('size')
-                elif backup.get('size') and wanted['size'] < backup['size']:
-                    raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of '
-                                        'backup %s' % (self.label(None), wanted['size'], backup['size'],
-                                                       self.params['backup']))
-                if backup.get('status') != 'available':
+                    wanted['size'] = found.get('size')
+                elif found.get('size') and wanted['size'] < found['size']:
+                    raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of %s %s' % (
+                        self.label(None), wanted['size'], found['size'], kind, source))
+                if kind == 'backup' and found.get('status') != 'available':
                     raise ResourceError('%s cannot be created: backup %s is %s; it must be available' % (
-                        self.label(None), self.params['backup'], backup.get('status')))
+                        self.label(None), source, found.get('status')))
         return wanted
+
+    def find_source(self):
+        """The snapshot or the backup (``kind``, it) that the new disk is made from."""
+        if self.params['snapshot']:
+            snapshot = self.evs.find_snapshot(self.params['snapshot'], required=True)
+            refuse_backup_snapshot(snapshot, "snapshot '%s'" % self.params['snapshot'], 'used to create %s'
+                                   % self.label(None))
+            return 'snapshot', snapshot
+        # the backup services' code (the largest module_utils) is compiled from the
+        # AnsiballZ zip in every disk task that imports it: only the tasks naming a backup do
+        from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
+        return 'backup', find_backup_anywhere(self.client, self.params['backup'])
 
     def check_create(self, desired):
         missing = [o for o in ('availability_zone',) if not desired.get(o)]
