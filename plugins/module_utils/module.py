@@ -17,9 +17,10 @@ order: ``Job`` (an async job, then the next steps), ``Status`` (the resource, re
 ``fetch``, reaches a status), ``Gone`` (``fetch`` answers None), ``Listed`` (a listing shows
 it), ``Until`` (any condition, e.g. ``EVS.until_free``: the disk takes no snapshot), and
 ``Then`` (not a wait: read the resource, e.g. by the id the job names). For requests in a row
-(detach, then attach; a precondition before the create) the method is a generator: each
+(detach, then attach) the method is a generator: each
 ``yield`` of a Pending gets back the resource its waits ended with; the last one is the
-result. ``Pending(..., always=True)`` waits even with ``wait: false`` (the next request needs it).
+result. ``before_create`` declares a precondition the base waits for before the create is sent.
+``Pending(..., always=True)`` waits even with ``wait: false`` (the next request needs it).
 An existing resource in a ``transitional`` status is waited for until ``stable`` before it is
 compared; one in ``deleting`` is waited for until gone with ``state: absent``.
 
@@ -54,11 +55,13 @@ A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
             return Pending(current, Gone())
 
         # or, a create with a precondition, then a job, then the resource:
+        def before_create(self, desired):
+            return Pending(self.disk, self.evs.until_free(self.disk, self.label(None)))
+
         def create(self, desired):
-            self.disk = yield Pending(self.disk, self.evs.until_free(self.disk, self.label(None)))
             job_id = self.service.create_thing(desired)
-            yield Pending(None, Job(job_id, self.service.get_job, 'job of ' + self.label(None)),
-                          Then(lambda progress: self.service.find_thing(desired['name'])), Status())
+            return Pending(None, Job(job_id, self.service.get_job, 'job of ' + self.label(None)),
+                           Then(lambda progress: self.service.find_thing(desired['name'])), Status())
 
     def main():
         ThingModule.execute()
@@ -415,6 +418,11 @@ class ResourceModule(EvsModule):
         the module does not look."""
         return None
 
+    def before_create(self, desired):
+        """What must be waited for before the create is sent (a precondition, e.g. the disk must
+        take no other snapshot): a ``Pending`` the base runs just before ``create``, or None."""
+        return None
+
     def create(self, desired):
         raise NotImplementedError
 
@@ -501,6 +509,7 @@ class ResourceModule(EvsModule):
             else:
                 recovered = self.client.recovered
                 try:
+                    self.finish(self.before_create(desired))
                     resource = self.finish(self.create(desired))
                 except CloudError as exc:
                     raise self._cloud_failure('created', label, exc)

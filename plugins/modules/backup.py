@@ -276,15 +276,16 @@ class BackupModule(ResourceModule):
             raise ResourceError("%s exists in vault %s, not in vault '%s'; backups cannot move between vaults" % (
                 self.label(current), current.get('vault_id'), self.params['vault']))
 
+    def before_create(self, desired):  # the cloud would refuse the backup until the disk is free
+        return Pending(self.disk, self.evs.until_free(self.disk, self.label(None))) if self.busy else None
+
     def create(self, desired):
-        if self.busy:
-            self.disk = yield Pending(self.disk, self.evs.until_free(self.disk, self.label(None)))
         if self.vault is not None and getattr(self, 'holder', None) is None:
             self.api.add_disk(self.vault['id'], self.disk)
         backup = self.api.create(self.disk, desired['name'], desired['description'], self.params['incremental'],
                                  vault=self.vault)
-        yield backup_created(self.api, backup, lambda: find_backup(self.api, desired['name'], disk=self.disk),
-                             self.label)
+        return backup_created(self.api, backup, lambda: find_backup(self.api, desired['name'], disk=self.disk),
+                              self.label)
 
     def delete(self, current):
         self.api.delete(current['id'])

@@ -192,12 +192,13 @@ class SnapshotModule(ResourceModule):
             raise ResourceError('%s cannot be created now: %s, and EVS takes one snapshot of a disk at a time; '
                                 'run again later or with wait: true to wait for it' % (self.label(None), self.busy))
 
+    def before_create(self, desired):  # the cloud would refuse the snapshot until the disk is free
+        return Pending(self.disk, self.evs.until_free(self.disk, self.label(None))) if self.busy else None
+
     def create(self, desired):
-        if self.busy:  # the cloud would refuse the snapshot until the disk is free
-            self.disk = yield Pending(self.disk, self.evs.until_free(self.disk, self.label(None)))
         fields = dict((k, v) for k, v in desired.items() if k != 'size' and v is not None)
         fields['force'] = self.params['force']
-        yield Pending(self.evs.create_snapshot(fields), Status())
+        return Pending(self.evs.create_snapshot(fields), Status())
 
     def update(self, current, changes):
         if 'description' in changes:
