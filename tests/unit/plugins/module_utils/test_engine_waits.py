@@ -207,3 +207,11 @@ def test_toy_delete_waits_until_gone_and_times_out_by_name(toy, run_module):
     toy.clock.now = 0
     deleted = run_module(toy, {'name': 'a', 'state': 'absent'})
     assert deleted['changed'] and deleted['thing'] is None and toy.clock.now >= 7
+
+
+def test_toy_delete_in_a_status_not_declared_deletable_is_refused(toy, run_module, monkeypatch):
+    monkeypatch.setattr(toy, 'deletable', ('available',))
+    toy.store['t1'] = {'id': 't1', 'name': 'a', 'size': 1, 'ready_at': 5, 'busy': 'creating'}
+    refused = run_module(toy, {'name': 'a', 'state': 'absent', 'wait': False})
+    assert refused['failed'] and refused['msg'] == "thing 'a' cannot be deleted: it is creating"
+    assert 'gone_at' not in toy.store['t1']
