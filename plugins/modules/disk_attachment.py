@@ -111,7 +111,7 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (
-    ECS, attachment_of, is_system_disk, next_free_device)
+    ECS, attachment_view, is_system_disk, next_free_device)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Status, Then
@@ -150,18 +150,10 @@ class DiskAttachmentModule(ResourceModule):
         # an attach or detach of an earlier run still runs: decide on its outcome
         self.disk = yield Pending(self.disk, Status(('available', 'in-use'), self.evs.get_volume, self.label(None),
                                                     only_from=MOVING))
-        yield self.view(self.disk)
-
-    def view(self, disk):
-        attachment = attachment_of(disk, self.server['id'])
-        if attachment is None:
-            return None
-        return {'id': disk['id'], 'server_id': self.server['id'], 'server_name': self.server.get('name'),
-                'disk_id': disk['id'], 'disk_name': disk.get('name'), 'device': attachment.get('device'),
-                'status': disk.get('status'), 'attachment_id': attachment.get('attachment_id')}
+        yield attachment_view(self.disk, self.server)
 
     def fetch(self, resource_id):
-        return self.view(self.evs.get_volume(resource_id))
+        return attachment_view(self.evs.get_volume(resource_id), self.server)
 
     def label(self, resource):
         return "disk '%s' on server '%s'" % (self.disk.get('name') or self.disk['id'], self.server.get('name'))
@@ -223,12 +215,9 @@ class DiskAttachmentModule(ResourceModule):
         """The waits for the job, then for the disk; the attachment as it is then (``unwaited``
         without ``wait``)."""
         label = '%s (%s)' % (self.label(None), done)
-
-        def view(progress):
-            self.disk = progress.resource
-            return self.view(self.disk) or unwaited
         return Pending(self.disk, Job(job_id, self.ecs.get_job, label), Status(statuses, self.evs.get_volume, label),
-                       Then(view, 'waiting'), Then(lambda progress: unwaited, 'not waiting'))
+                       Then(lambda progress: attachment_view(progress.resource, self.server) or unwaited, 'waiting'),
+                       Then(lambda progress: unwaited, 'not waiting'))
 
 
 def main():
