@@ -92,7 +92,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
-    Pending, Progress, Waiter, WaitTimeout, is_failure_status)
+    Pending, Progress, Status, Waiter, WaitTimeout, is_failure_status)
 
 
 def connection_argument_spec():
@@ -361,10 +361,14 @@ class ResourceModule(EvsModule):
         """The resource by id (None when gone); needed to wait for a transitional one."""
         return None
 
+    def settled(self):
+        """The wait for a resource in a ``transitional`` status until it is ``stable`` (none for one
+        in another status)."""
+        return Status(self.stable, only_from=self.transitional)
+
     def settle(self, current):
-        if current is None or current.get('status') not in self.transitional or not self.params.get('wait'):
-            return current
-        return self.waiter().for_status(lambda: self.fetch(current['id']), self.label(current), wanted=self.stable)
+        """``current`` once it is ``stable`` (``wait: true``), for an existing resource."""
+        return self.finish(Pending(current, self.settled()))
 
     def finish(self, outcome):
         """Run the waits that ``outcome`` declares and answer the resource: ``outcome`` is what a

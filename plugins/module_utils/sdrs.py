@@ -404,14 +404,20 @@ class SdrsMixin:
 
 class GroupMember(SdrsMixin):
     """A resource module for what lives in a protection group (replication pair, protected
-    instance, DR drill): the group is the ``protection_group`` option; ``find_member(name)``
-    finds the resource in ``self.group``."""
+    instance, DR drill): the group is the ``protection_group`` option; ``find_member(name,
+    required)`` finds the resource in ``self.group``."""
 
     #: the word between the resource and its group in messages
     of_group = 'in'
 
-    def find_member(self, name):
+    def find_member(self, name, required=False):
         raise NotImplementedError
+
+    def created(self, job_id, name, lost=None, always=False):
+        """The waits after a create that answered ``job_id``: the job, then the member by ``name``;
+        a lost answer: the member until it is stable (``lost``: another wait)."""
+        return self.submitted(job_id, self.label(None), find=lambda: self.find_member(name, required=True),
+                              lost=lost or self.settled(), always=always)
 
     def find(self):
         self.group = self.find_group_option(required=self.params['state'] == 'present')

@@ -90,7 +90,7 @@ error:
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, GroupMember
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
 
 class DrDrillModule(GroupMember, ResourceModule):
     waits_in_steps = True
@@ -110,8 +110,8 @@ class DrDrillModule(GroupMember, ResourceModule):
     def validate(self):
         self.validate_text('name', self.params['name'], limit=64, required=True)
 
-    def find_member(self, name):
-        return self.sdrs.find_drill(name, self.group)
+    def find_member(self, name, required=False):
+        return self.sdrs.find_drill(name, self.group, required=required)
 
     def fetch(self, resource_id):
         return self.sdrs.get_drill(resource_id)
@@ -132,8 +132,7 @@ class DrDrillModule(GroupMember, ResourceModule):
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)
-        return self.submitted(self.sdrs.create_drill(fields), self.label(None), find=lambda: self.sdrs.find_drill(
-            desired['name'], self.group, required=True), lost=Status(self.stable, only_from=self.transitional))
+        return self.created(self.sdrs.create_drill(fields), desired['name'])
 
     def check_update(self, current, changes):
         if self.params['drill_vpc'] and self.drill_vpc_id() != current.get('drill_vpc_id'):

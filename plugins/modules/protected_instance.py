@@ -110,7 +110,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.evs import look
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     INSTANCE_FIELDS, GroupMember, with_instance_sides)
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
 
 
 class ProtectedInstanceModule(GroupMember, ResourceModule):
@@ -134,8 +134,8 @@ class ProtectedInstanceModule(GroupMember, ResourceModule):
         self.validate_text('name', self.params['name'], limit=64, required=True)
         self.validate_text('description', self.params['description'], limit=64)
 
-    def find_member(self, name):
-        return with_instance_sides(self.sdrs.find_instance(name, self.group))
+    def find_member(self, name, required=False):
+        return with_instance_sides(self.sdrs.find_instance(name, self.group, required=required))
 
     def fetch(self, resource_id):
         return with_instance_sides(self.sdrs.get_instance(resource_id))
@@ -160,9 +160,7 @@ class ProtectedInstanceModule(GroupMember, ResourceModule):
         fields = dict(server_group_id=self.group['id'], server_id=desired['production_server'], name=desired['name'])
         if desired.get('description'):
             fields['description'] = desired['description']
-        return self.submitted(self.sdrs.create_instance(fields), self.label(None), find=lambda: with_instance_sides(
-            self.sdrs.find_instance(desired['name'], self.group, required=True)),
-            lost=Status(self.stable, only_from=self.transitional))
+        return self.created(self.sdrs.create_instance(fields), desired['name'])
 
     def check_update(self, current, changes):
         server = self.params['server']

@@ -281,7 +281,7 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
             fields['description'] = desired['description']
         job_id = self.sdrs.create_group(fields)
         return self.submitted(job_id, self.label(None), find=lambda: self.own_group(job_id),
-                              lost=Status(self.stable, only_from=self.transitional))
+                              lost=self.settled())
 
     def own_group(self, job_id):
         found = self.namesakes()

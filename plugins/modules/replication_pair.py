@@ -159,8 +159,8 @@ class ReplicationPairModule(GroupMember, ResourceModule):
             raise ResourceError('device is required to attach the pair to protected instance %s'
                                 % self.params['protected_instance'])
 
-    def find_member(self, name):
-        return with_pair_sides(self.sdrs.find_pair(name, self.group))
+    def find_member(self, name, required=False):
+        return with_pair_sides(self.sdrs.find_pair(name, self.group, required=required))
 
     def fetch(self, resource_id):
         return with_pair_sides(self.sdrs.get_pair(resource_id))
@@ -203,8 +203,8 @@ class ReplicationPairModule(GroupMember, ResourceModule):
             fields['description'] = desired['description']
         attach = desired.get('protected_instance')
         # a lost answer: wait on the pair itself (for the attach too)
-        pair = yield self.submitted(self.sdrs.create_pair(fields), self.label(None), find=lambda: with_pair_sides(
-            self.sdrs.find_pair(desired['name'], self.group, required=True)), lost=Status(self.stable), always=bool(attach))
+        pair = yield self.created(self.sdrs.create_pair(fields), desired['name'], lost=Status(self.stable),
+                                  always=bool(attach))
         if attach:
             yield self.attach(pair, attach, desired['device'])
         yield self.fetch(pair['id'])
