@@ -92,6 +92,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, GroupMember
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
 
+
 class DrDrillModule(GroupMember, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
