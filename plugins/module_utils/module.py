@@ -16,13 +16,14 @@ for it (with ``wait: true``; ``wait: false`` returns at once). ``create``, ``upd
 order: ``Job`` (an async job, then the next steps), ``Status`` (the resource, read by
 ``fetch``, reaches a status), ``Gone`` (``fetch`` answers None), ``Listed`` (a listing shows
 it), ``Until`` (any condition, e.g. ``EVS.until_free``: the disk takes no snapshot), and
-``Then`` (not a wait: read the resource, e.g. by the id the job names). For requests in a row
-(detach, then attach) the method is a generator: each
-``yield`` of a Pending gets back the resource its waits ended with; the last one is the
-result. ``before_create`` declares a precondition the base waits for before the create is sent.
-``Pending(..., always=True)`` waits even with ``wait: false`` (the next request needs it).
-An existing resource in a ``transitional`` status is waited for until ``stable`` before it is
-compared; one in ``deleting`` is waited for until gone with ``state: absent``.
+``Then`` (not a wait: read the resource, e.g. by the id the job names). For requests in a
+row (detach, then attach) the method is a generator: each ``yield`` of a Pending gets back the
+resource its waits ended with; the last one is the result. ``before_create`` declares a
+precondition the base waits for before the create is sent. ``Pending(..., always=True)`` waits
+even with ``wait: false`` (the next request needs it). An existing resource in a
+``transitional`` status is waited for until ``stable`` (``settled()``) before it is compared;
+one in ``deleting`` is waited for until gone with ``state: absent``; one whose status is not in
+``deletable`` (when declared) is refused before a delete.
 
 A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
 
@@ -92,7 +93,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
-    Pending, Progress, Status, Waiter, WaitTimeout, is_failure_status)
+    Gone, Pending, Progress, Status, Waiter, WaitTimeout, is_failure_status)
 
 
 def connection_argument_spec():
@@ -484,7 +485,7 @@ class ResourceModule(EvsModule):
         label = self.label(current)
         if current.get('status') in self.deleting:
             if self.params.get('wait'):
-                self.waiter().for_deleted(lambda: self.fetch(current['id']), label)
+                self.finish(Pending(current, Gone()))
                 return {'changed': False, self.result_key: None}
             return {'changed': False, self.result_key: self.shape(current)}
         self.refuse_delete(current)
@@ -569,8 +570,7 @@ class ResourceModule(EvsModule):
     def discard(self, own):
         """Delete ``own``, a resource this run has just created and that a concurrent run's namesake
         replaces; waits until it can be deleted."""
-        if own.get('status') in self.transitional:
-            own = self.waiter().for_status(lambda: self.fetch(own['id']), self.label(own), wanted=self.stable)
+        own = self.finish(Pending(own, self.settled(), always=True))
         try:
             self.refuse_delete(own)
             self.finish(self.delete(own))
