@@ -10,6 +10,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Progress, Until
 
 SERVICE = 'volumev2'
 
@@ -242,18 +243,23 @@ class EVS:
         return only_match(self.list_snapshots(volume_id=volume_id, name=name_or_id), 'snapshot', name_or_id,
                           where, required)
 
-    def wait_until_free(self, waiter, volume, label):
-        """Wait until the disk takes no snapshot or backup (one at a time); answers the disk then."""
+    def until_free(self, volume, label):
+        """The wait until the disk takes no snapshot or backup (one at a time); answers the disk."""
         def fetch():
             disk = self.get_volume(volume['id'])
             return disk, (self.list_snapshots(volume_id=volume['id'], status='creating') if disk else [])
 
-        found = waiter.poll(
+        return Until(
             fetch, '%s (waiting for the disk to finish what it is doing)' % label, 'free',
             status_of=lambda found: busy_with(*found) or (found[0] or {}).get('status') or 'deleted',
             done=lambda found, status: found[0] is not None and busy_with(*found) is None,
-            failed=lambda found, status: found[0] is None)
-        return found[0]
+            failed=lambda found, status: found[0] is None, answer=lambda found: found[0])
+
+    def wait_until_free(self, waiter, volume, label):
+        """``until_free`` run now (for a caller that waits itself, e.g. a batch)."""
+        progress = Progress(volume, self.get_volume, label)
+        self.until_free(volume, label).run(waiter, progress)
+        return progress.resource
 
     def create_snapshot(self, fields):
         return self._create('snapshots', 'snapshot', fields, lambda: self.list_snapshots(
