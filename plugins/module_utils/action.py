@@ -29,8 +29,8 @@ A module subclasses ``RecordedAction`` and declares::
         def check(self, label, source, target):   # refusals before any change
         def start(self, source, target):   # the one mutating request; answers what after_start needs
         def after_start(self, source, target, label, started):   # what to wait for, in order:
-            return [self.wait_status('target', get_disk, 'disk of ...'),
-                    self.wait_status('source', get_snapshot, label)]
+            return [self.until_available('target', get_disk, 'disk of ...'),
+                    self.until_available('source', get_snapshot, label)]
 
 ``started`` is None when the engine waits for a recorded action that still runs (a rerun after
 ``wait: false`` or a timeout; the action plugin's next step, ``plugin_utils/waiting.py``).
@@ -90,12 +90,12 @@ class RecordedAction(EvsModule):
 
     # --- what a subclass declares with
     @staticmethod
-    def wait_status(role, fetch, label):
+    def until_available(role, fetch, label):
         """Wait until ``fetch()`` shows ``available``; its answer replaces ``role``."""
         return Await(role, lambda waiter: waiter.for_status(fetch, label))
 
     @staticmethod
-    def wait_job(api, job_id, label):
+    def until_job_done(api, job_id, label):
         """Wait for the job ``job_id`` of a backup ``api`` (nothing to wait for without a job)."""
         return Await(None, lambda waiter: api.wait_job(waiter, job_id, label) if job_id else None)
 

@@ -155,9 +155,9 @@ class BackupRestoreModule(RecordedAction):
     def after_start(self, backup, disk, label, job_id):
         """The restore's job (VBS), then the disk and the backup available again."""
         api = self.api
-        return [self.wait_job(api, job_id, 'restore of ' + label),
-                self.wait_status('target', lambda: self.evs.get_volume(disk['id']), 'disk of restore of ' + label),
-                self.wait_status('source', lambda: api.get(backup['id']), describe_backup(backup))]
+        return [self.until_job_done(api, job_id, 'restore of ' + label),
+                self.until_available('target', lambda: self.evs.get_volume(disk['id']), 'disk of restore of ' + label),
+                self.until_available('source', lambda: api.get(backup['id']), describe_backup(backup))]
 
 
 def main():

@@ -87,7 +87,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.action import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     SNAPSHOT_FIELDS, VOLUME_ROLLBACKABLE, describe_snapshot, refuse_backup_snapshot)
-from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import ROLLBACK, request_id_argument_spec
+from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import (
+    ROLLBACK, request_id_argument_spec)
 
 
 class SnapshotRollbackModule(RecordedAction):
@@ -134,8 +135,9 @@ class SnapshotRollbackModule(RecordedAction):
 
     def after_start(self, snapshot, disk, label, started):
         """The disk, then the snapshot, available again."""
-        return [self.wait_status('target', lambda: self.evs.get_volume(disk['id']), 'disk of %s (rollback)' % label),
-                self.wait_status('source', lambda: self.evs.get_snapshot(snapshot['id']), label)]
+        disk_label = 'disk of %s (rollback)' % label
+        return [self.until_available('target', lambda: self.evs.get_volume(disk['id']), disk_label),
+                self.until_available('source', lambda: self.evs.get_snapshot(snapshot['id']), label)]
 
 
 def main():
