@@ -8,27 +8,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.action import RecordedAction
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import SNAPSHOT_FIELDS
 from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import (
     ROLLBACK, request_id_argument_spec)
+from ansible_collections.dataprotection.evs.plugins.modules.snapshot_rollback import SnapshotRollbackModule
 
 TRACE = []
 #: the emulator of the running test: the traced reads note how many changes it has seen
 CLOUD = []
 
 
-class TracedRollback(RecordedAction):
-    """A rollback declared with nothing but the engine's hooks, each noting when it is called."""
+class TracedRollback(SnapshotRollbackModule):
+    """The rollback's record and result keys, with hooks of its own that note when the engine calls
+    them, and a confirming option (the rollback module has none)."""
 
     argument_spec = dict(snapshot=dict(type='str', required=True), confirm=dict(type='bool', default=False),
                          **request_id_argument_spec())
-    kind = source_option = source_key = 'snapshot'
-    source_fields = SNAPSHOT_FIELDS
-    record = ROLLBACK
-    at_key = 'rollback_at'
-    content_key = 'content_from_snapshot'
-    done = 'rolled back'
     confirm_option = 'confirm'
 
     def find(self):
