@@ -143,21 +143,21 @@ class BackupRestoreModule(RecordedAction):
                                 % (describe_backup(backup), backup['disk_id'], backup['id']))
         return backup, target
 
-    def label(self, backup, disk):
-        return '%s onto %s' % (describe_backup(backup), describe_disk(disk))
+    def label(self, source, target):
+        return '%s onto %s' % (describe_backup(source), describe_disk(target))
 
-    def check(self, label, backup, disk):
-        refuse_restore(label, backup, disk)
+    def check(self, label, source, target):
+        refuse_restore(label, source, target)
 
-    def start(self, backup, disk):
-        return self.api.restore(backup['id'], disk['id'])
+    def start(self, source, target):
+        return self.api.restore(source['id'], target['id'])
 
-    def after_start(self, backup, disk, label, job_id):
-        """The restore's job (VBS), then the disk and the backup available again."""
+    def after_start(self, source, target, label, started):
+        """The restore's job (VBS; ``started`` is its id), then the disk and the backup available again."""
         api = self.api
-        return [self.until_job_done(api, job_id, 'restore of ' + label),
-                self.until_available('target', lambda: self.evs.get_volume(disk['id']), 'disk of restore of ' + label),
-                self.until_available('source', lambda: api.get(backup['id']), describe_backup(backup))]
+        return [self.until_job_done(api, started, 'restore of ' + label),
+                self.until_available('target', lambda: self.evs.get_volume(target['id']), 'disk of restore of ' + label),
+                self.until_available('source', lambda: api.get(source['id']), describe_backup(source))]
 
 
 def main():

@@ -116,28 +116,28 @@ class SnapshotRollbackModule(RecordedAction):
                 snapshot['volume_id'], self.params['snapshot']))
         return snapshot, disk
 
-    def label(self, snapshot, disk):
-        return describe_snapshot(snapshot, disk)
+    def label(self, source, target):
+        return describe_snapshot(source, target)
 
-    def check(self, label, snapshot, disk):
-        refuse_backup_snapshot(snapshot, label, 'rolled back')
-        if snapshot.get('status') != 'available':
+    def check(self, label, source, target):
+        refuse_backup_snapshot(source, label, 'rolled back')
+        if source.get('status') != 'available':
             raise ResourceError('%s cannot be rolled back: the snapshot is %s; it must be available'
-                                % (label, snapshot.get('status')))
-        status = disk.get('status')
+                                % (label, source.get('status')))
+        status = target.get('status')
         if status == 'in-use':
             raise ResourceError('%s cannot be rolled back: disk is in-use; detach it first' % label)
         if status not in VOLUME_ROLLBACKABLE:
             raise ResourceError('%s cannot be rolled back: disk is %s; it must be available' % (label, status))
 
-    def start(self, snapshot, disk):
-        self.evs.rollback_snapshot(snapshot['id'], disk['id'])
+    def start(self, source, target):
+        self.evs.rollback_snapshot(source['id'], target['id'])
 
-    def after_start(self, snapshot, disk, label, started):
+    def after_start(self, source, target, label, started):
         """The disk, then the snapshot, available again."""
         disk_label = 'disk of %s (rollback)' % label
-        return [self.until_available('target', lambda: self.evs.get_volume(disk['id']), disk_label),
-                self.until_available('source', lambda: self.evs.get_snapshot(snapshot['id']), label)]
+        return [self.until_available('target', lambda: self.evs.get_volume(target['id']), disk_label),
+                self.until_available('source', lambda: self.evs.get_snapshot(source['id']), label)]
 
 
 def main():

@@ -29,23 +29,23 @@ class TracedRollback(SnapshotRollbackModule):
         snapshot = self.evs.find_snapshot(self.params['snapshot'], required=True)
         return snapshot, self.evs.get_volume(snapshot['volume_id'])
 
-    def label(self, snapshot, disk):
-        return "copy '%s'" % snapshot['name']
+    def label(self, source, target):
+        return "copy '%s'" % source['name']
 
-    def check(self, label, snapshot, disk):
+    def check(self, label, source, target):
         TRACE.append('check')
 
-    def start(self, snapshot, disk):
+    def start(self, source, target):
         TRACE.append('start')
-        self.evs.rollback_snapshot(snapshot['id'], disk['id'])
+        self.evs.rollback_snapshot(source['id'], target['id'])
         return 'started'
 
-    def after_start(self, snapshot, disk, label, started):
+    def after_start(self, source, target, label, started):
         TRACE.append(('declare waits', started))
 
         def disk_now():
             TRACE.append(('read disk', len(CLOUD[0].mutating)))
-            return self.evs.get_volume(disk['id'])
+            return self.evs.get_volume(target['id'])
         return [self.until_available('target', disk_now, 'disk of ' + label)]
 
 
