@@ -154,9 +154,9 @@ class BackupRestoreModule(RecordedAction):
 
     def after_start(self, source, target, label, started):
         """The restore's job (VBS; ``started`` is its id), then the disk and the backup available again."""
-        api = self.api
+        api, disk_label = self.api, 'disk of restore of ' + label
         return [self.until_job_done(api, started, 'restore of ' + label),
-                self.until_available('target', lambda: self.evs.get_volume(target['id']), 'disk of restore of ' + label),
+                self.until_available('target', lambda: self.evs.get_volume(target['id']), disk_label),
                 self.until_available('source', lambda: api.get(source['id']), describe_backup(source))]
 
 
