@@ -674,3 +674,21 @@ class VBSPolicies(VBS):
         else:
             self.client.delete(evs.service, '/volumes/%s/metadata/%s' % (disk_id, VBS_POLICY_MARK),
                                ok=(200, 202, 204, 404))
+
+
+def refuse_restore(label, backup, disk):
+    """Refuse a restore of ``backup`` onto ``disk`` that the cloud would refuse, before any change:
+    a backup that is not available, an attached or busy disk, a disk smaller than the backup."""
+    if backup.get('status') != 'available':
+        raise ResourceError('%s cannot be restored: the backup is %s; it must be available'
+                            % (label, backup.get('status')))
+    status = disk.get('status')
+    if status == 'in-use' or disk.get('attachments'):
+        servers = ', '.join(a.get('server_id') or '?' for a in disk.get('attachments') or []) or '(unknown)'
+        raise ResourceError('%s cannot be restored: the disk is in-use (attached to server %s); detach it '
+                            'first' % (label, servers))
+    if status not in DISK_RESTORABLE:
+        raise ResourceError('%s cannot be restored: the disk is %s; it must be available' % (label, status))
+    if backup.get('size') and disk.get('size') and int(disk['size']) < int(backup['size']):
+        raise ResourceError('%s cannot be restored: the disk (%s GB) is smaller than the backup (%s GB)'
+                            % (label, disk['size'], backup['size']))

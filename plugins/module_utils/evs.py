@@ -326,3 +326,60 @@ def merge_metadata(current, wanted, purge):
         return kept
     current.update(wanted)
     return current
+
+
+class SnapshotsOfDisks:
+    """Snapshots as the batch engine (module_utils/batch.py ``ParentedBatchModule``) reaches them:
+    resources that each belong to a disk, that EVS takes one at a time per disk, at most
+    ``SNAPSHOTS_PER_DISK`` manual ones."""
+
+    kind, parent_kind, parent_key = 'snapshot', 'disk', 'volume_id'
+    #: the service that names the one-at-a-time rule in messages
+    service_name = 'EVS'
+
+    def __init__(self, evs):
+        self.evs = evs
+
+    def find_parent(self, ref):
+        return self.evs.find_volume(ref)
+
+    def list_parents(self):
+        return self.evs.list_volumes()
+
+    def get(self, resource_id):
+        return self.evs.get_snapshot(resource_id)
+
+    def list(self, name=None, parent_id=None):
+        return self.evs.list_snapshots(volume_id=parent_id, name=name)
+
+    def describe(self, snapshot, disk):
+        return describe_snapshot(snapshot, disk)
+
+    def planned(self, options, disk):
+        """The fields of a new snapshot (``size``: for the prediction only)."""
+        return {'name': options['name'], 'volume_id': disk['id'], 'description': options['description'],
+                'metadata': options['metadata'], 'size': disk.get('size')}
+
+    def create(self, changes, options):
+        fields = dict((k, v) for k, v in changes.items() if k != 'size' and v is not None)
+        fields['force'] = options['force']
+        return self.evs.create_snapshot(fields)
+
+    def update(self, current, changes):
+        if 'description' in changes:
+            self.evs.update_snapshot(current['id'], {'description': changes['description']})
+        if 'metadata' in changes:
+            self.evs.set_snapshot_metadata(current['id'], changes['metadata'])
+        return self.evs.get_snapshot(current['id'])
+
+    def delete(self, resource_id):
+        self.evs.delete_snapshot(resource_id)
+
+    def limit_problem(self, disk, snapshots, adding):
+        return snapshot_limit_problem(disk, snapshots, adding=adding)
+
+    def busy_with(self, disk, snapshots):
+        return busy_with(disk, snapshots)
+
+    def until_free(self, waiter, disk, label):
+        return self.evs.wait_until_free(waiter, disk, label)
