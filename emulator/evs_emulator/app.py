@@ -133,6 +133,7 @@ class EmulatorMiddleware:
             await send(message)
 
         if service == "admin":
+            self.emulator.store.flush_log()  # every request before an admin call is in the log
             return await self.app(scope, receive, send_stamped)
         state["created"] = []
         store.CREATED.set(state["created"])
@@ -176,13 +177,15 @@ class EmulatorMiddleware:
     def _log(self, scope, state, service, status, request_id):
         now = self.emulator.now()
         method = scope["method"]
-        self.emulator.store.log_request({
+        first_queued = self.emulator.store.log_request({
             "time": iso_z(now), "epoch": now, "method": method, "path": scope["path"],
             "query": scope.get("query_string", b"").decode("latin-1"), "status": status,
             "project_id": state.get("project_id"), "user_id": state.get("user_id"), "service": service,
             "mutating": int(is_mutating(method, scope["path"])), "request_id": request_id,
             "created": state.get("created"),
         })
+        if first_queued:  # written within LOG_FLUSH_SECONDS even if nothing else asks for it
+            asyncio.get_running_loop().call_later(store.LOG_FLUSH_SECONDS, self.emulator.store.flush_log)
 
 
 async def _send_json(send, status: int, body, headers: dict):
