@@ -21,6 +21,7 @@ from starlette.requests import Request
 from . import admin, errors, store
 from .clock import http_date, iso_z
 from .config import Config
+from .routing import CompiledRouter
 from .runtime import Emulator
 from .services.registry import BY_NAME, BY_PREFIX, SERVICES
 from .web import json_response
@@ -94,6 +95,7 @@ def create_app(config: Config, state_dir: str | Path) -> "EmulatorMiddleware":
     app = Starlette(routes=build_routes(),
                     exception_handlers={errors.ApiError: _api_error, admin.AdminError: _admin_error,
                                         404: _no_such_api, 405: _no_such_api, Exception: _internal_error})
+    app.router = CompiledRouter(app.router.routes)
     app.state.emulator = emu
     return EmulatorMiddleware(app, emu)
 
