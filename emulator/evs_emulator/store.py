@@ -280,13 +280,17 @@ class Store:
         return self._db.execute(f"SELECT COUNT(*) FROM resources WHERE {where}", params).fetchone()[0]
 
     def purge_gone(self, kind: str, project_id: str | None, now: float) -> None:
-        """Drop rows whose delete completed, so long sessions do not drag old rows along."""
+        """Drop rows whose delete completed, so long sessions do not drag old rows along. Every list
+        calls it, and most find nothing to drop: they look first (an index read), so that a list
+        writes nothing then."""
+        if project_id is None:
+            where, params = "kind = ? AND gone_at <= ?", (kind, now)
+        else:
+            where, params = "kind = ? AND project_id = ? AND gone_at <= ?", (kind, project_id, now)
+        if self._db.execute(f"SELECT 1 FROM resources WHERE {where} LIMIT 1", params).fetchone() is None:
+            return
         with self.transaction():
-            if project_id is None:
-                self._db.execute("DELETE FROM resources WHERE kind = ? AND gone_at <= ?", (kind, now))
-            else:
-                self._db.execute("DELETE FROM resources WHERE kind = ? AND project_id = ? AND gone_at <= ?",
-                                 (kind, project_id, now))
+            self._db.execute(f"DELETE FROM resources WHERE {where}", params)
 
     def usage(self, kind: str, project_id: str, now: float) -> dict[str | None, tuple[int, int]]:
         """Per volume type: (count, total size) of the rows not gone at `now`, with the size a

@@ -73,12 +73,13 @@ def test_closing_the_store_writes_the_queue(tmp_path):
     reopened.close()
 
 
-def test_a_read_opens_no_transaction_and_a_write_still_runs_in_one(app):
+def test_reads_open_no_transaction_and_a_write_still_runs_in_one(app):
     token = login(app)
     volume_path = f"/evs/v2/{PID}/volumes/{create_volume(app, token)}"
     statements = []
     app.emulator.store._db.set_trace_callback(statements.append)
     asgi_call(app, "GET", volume_path, headers={"X-Auth-Token": token})
+    asgi_call(app, "GET", f"/evs/v2/{PID}/volumes/detail", headers={"X-Auth-Token": token})  # nothing to purge
     assert [s for s in statements if s.split()[0] in ("BEGIN", "COMMIT", "INSERT", "UPDATE", "DELETE")] == []
     statements.clear()
     asgi_call(app, "PUT", volume_path, {"volume": {"name": "renamed"}}, {"X-Auth-Token": token})
@@ -86,3 +87,13 @@ def test_a_read_opens_no_transaction_and_a_write_still_runs_in_one(app):
     # the update, then the log entries (written at once for a change), each in one transaction
     assert verbs == ["BEGIN", "COMMIT", "BEGIN", "COMMIT"]
     assert asgi_call(app, "GET", volume_path, headers={"X-Auth-Token": token})[2]["volume"]["name"] == "renamed"
+
+
+def test_a_list_still_drops_the_rows_whose_delete_completed(app):
+    token = login(app)
+    assert asgi_call(app, "PUT", "/_emulator/timings", {"volume.create": 0, "volume.delete": 0})[0] == 200
+    volume_id = create_volume(app, token)
+    assert asgi_call(app, "DELETE", f"/evs/v2/{PID}/volumes/{volume_id}", headers={"X-Auth-Token": token})[0] == 202
+    assert app.emulator.store.list("volume") != []  # the deleted row waits for the next list
+    listed = asgi_call(app, "GET", f"/evs/v2/{PID}/volumes/detail", headers={"X-Auth-Token": token})[2]
+    assert listed["volumes"] == [] and app.emulator.store.list("volume") == []
