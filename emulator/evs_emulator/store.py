@@ -65,9 +65,9 @@ DB_FILE = "emulator.sqlite3"
 LOG_QUEUE_LIMIT = 512
 #: How long a queued request log entry may wait for a flush (the app's timer).
 LOG_FLUSH_SECONDS = 0.05
-LOG_INSERT = ("INSERT INTO requests (time, epoch, method, path, query, status, project_id, user_id, service,"
-              " mutating, request_id, created) VALUES (:time, :epoch, :method, :path, :query, :status,"
-              " :project_id, :user_id, :service, :mutating, :request_id, :created)")
+LOG_COLUMNS = ("time", "epoch", "method", "path", "query", "status", "project_id", "user_id", "service", "mutating",
+               "request_id", "created")
+LOG_INSERT = f"INSERT INTO requests ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
 
 # Body fields as virtual generated columns (added to an older state dir's table on open).
 # `gone_at`: when a pending delete completes (lifecycle.settle answers None from then on);
@@ -192,7 +192,7 @@ class Store:
         self._lock = threading.RLock()
         self._depth = 0
         self._begun = False  # whether the open transaction has sent BEGIN
-        self._log_queue: list[dict] = []
+        self._log_queue: list[tuple] = []  # rows of the request log, in LOG_COLUMNS order
 
     def close(self) -> None:
         self.flush_log()
@@ -330,7 +330,8 @@ class Store:
         """Queue one entry (written at once when it is mutating or the queue is full); True when
         it is the first one waiting, so the caller can arrange a flush."""
         with self._lock:
-            self._log_queue.append(dict(entry, created=",".join(entry.get("created") or ())))
+            row = dict(entry, created=",".join(entry.get("created") or ()))
+            self._log_queue.append(tuple(row.get(column) for column in LOG_COLUMNS))
             if entry.get("mutating") or len(self._log_queue) >= LOG_QUEUE_LIMIT:
                 self.flush_log()
                 return False

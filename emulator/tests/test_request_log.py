@@ -4,6 +4,7 @@ what makes an authenticated GET cheap must not lose, reorder or hide a logged re
 from __future__ import annotations
 
 import sqlite3
+import uuid
 
 import pytest
 
@@ -97,3 +98,16 @@ def test_a_list_still_drops_the_rows_whose_delete_completed(app):
     assert app.emulator.store.list("volume") != []  # the deleted row waits for the next list
     listed = asgi_call(app, "GET", f"/evs/v2/{PID}/volumes/detail", headers={"X-Auth-Token": token})[2]
     assert listed["volumes"] == [] and app.emulator.store.list("volume") == []
+
+
+def test_request_ids_are_unique_version_4_uuids(app):
+    token = login(app)
+    zones = f"/evs/v2/{PID}/os-availability-zone"
+    answered = [asgi_call(app, "GET", zones, headers={"X-Auth-Token": token})[1][b"x-request-id"].decode()
+                for _ in range(50)]
+    assert len(set(answered)) == 50
+    for request_id in answered:
+        assert request_id.startswith("req-")
+        parsed = uuid.UUID(request_id[4:])
+        assert (str(parsed), parsed.version, parsed.variant) == (request_id[4:], 4, uuid.RFC_4122)
+    assert [r["request_id"] for r in app.emulator.store.requests()][1:] == answered
