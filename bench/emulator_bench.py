@@ -95,16 +95,25 @@ def create_latency(emu: Emulator, cloud: str, n: int = 20) -> dict:
     return {"requests": n, "median_ms": statistics.median(times), "max_ms": max(times)}
 
 
+def measured_load(emu: Emulator, url: str, token: str) -> dict:
+    """`load`, with the emulator's CPU time per answer."""
+    cpu_before = cpu_seconds(emu.pid)
+    x = load(url, token)
+    x["server_cpu_us"] = x["server_cpu_us_min"] = round((cpu_seconds(emu.pid) - cpu_before) / x["requests"] * 1e6, 1)
+    x["load_average"] = round(os.getloadavg()[0], 2)
+    return x
+
+
 def measure(emu: Emulator, label: str, disk_id: str) -> dict:
     token, project = emu.token("tenant-a")
     base = f"{emu.url}/evs/v3/{project}"
     out = {"label": label, "rss_mb_before": round(emu.rss_mb(), 1)}
     log(f"emulator [{label}]: GET one disk by id, {CONNECTIONS} connections, {DURATION} s")
-    out["show_disk"] = load(f"{base}/volumes/{disk_id}", token)
-    log(f"  {out['show_disk']['rps']:.0f} GET/s")
+    out["show_disk"] = measured_load(emu, f"{base}/volumes/{disk_id}", token)
+    log(f"  {out['show_disk']['rps']:.0f} GET/s, server CPU {out['show_disk']['server_cpu_us']:.0f} us/answer")
     log(f"emulator [{label}]: GET /volumes/detail?limit=10 (tenant-a: 100 disks)")
-    out["list_disks"] = load(f"{base}/volumes/detail?limit=10", token)
-    log(f"  {out['list_disks']['rps']:.0f} GET/s")
+    out["list_disks"] = measured_load(emu, f"{base}/volumes/detail?limit=10", token)
+    log(f"  {out['list_disks']['rps']:.0f} GET/s, server CPU {out['list_disks']['server_cpu_us']:.0f} us/answer")
     out["rss_mb_after"] = round(emu.rss_mb(), 1)
     return out
 
