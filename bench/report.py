@@ -67,7 +67,8 @@ def emulator_section(r: dict) -> list[str]:
            "request log, state settled on read). Targets: >= 500 GET/s, aim 2,000.", ""]
     out += side_by_side_table(r)
     out += ["The emulator alone, at 100 disks (its side-by-side figures) and after a restart on 100,100 "
-            "resources (one line each, not side by side: compare the server CPU per answer and the load):", "",
+            "resources (one line each, right after the seeding wrote ~150 MB to the store; not side by side: "
+            "compare the server CPU per answer and the load):", "",
             "| state | request | GET/s | p50 ms | p99 ms | server CPU us/answer | load | errors | vs 500 | vs 2,000 |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for key in ("baseline", "at_100k"):
