@@ -36,7 +36,9 @@ def compile_routes(routes: list) -> Node | None:
             child = compile_routes(inner.routes) if plain else None
             if child is None:
                 return None
-            entries.append((route, route.path_regex, route.param_convertors, child, _first_segment(route.path)))
+            # a Mount at the root ('', Starlette strips a lone '/') takes any path
+            first = _first_segment(route.path) if route.path else None
+            entries.append((route, route.path_regex, route.param_convertors, child, first))
         elif isinstance(route, Route):
             entries.append((route, route.path_regex, route.param_convertors, None, _first_segment(route.path)))
         else:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from starlette.routing import Match, Mount
+from starlette.responses import Response
+from starlette.routing import Match, Mount, Route
 
 from evs_emulator.app import create_app
 from evs_emulator.config import Config
@@ -65,3 +66,19 @@ def test_every_route_is_chosen_as_starlette_chooses_it(router):
             assert (route, params, mounted) == (expected[0], expected[1]["path_params"],
                                                 expected[1].get("root_path", "")), (method, path)
     assert fast > len(paths) / 2  # most requests take the compiled path
+
+
+def test_a_mount_at_the_root_and_routes_after_it_are_chosen_as_starlette_chooses_them():
+    async def endpoint(request):
+        return Response(b"")
+
+    routes = [Mount("/a", routes=[Route("/x", endpoint, methods=["GET"])]),
+              Mount("/", routes=[Route("/b/{item}", endpoint, methods=["GET"]), Route("/", endpoint)]),
+              Route("/c", endpoint)]
+    router = CompiledRouter(routes)
+    router._tree = compile_routes(router.routes)
+    for path in ("/a/x", "/a/y", "/b/1", "/", "/c", "/b", "/x"):
+        found = router._find(path, "GET")
+        expected = starlette_choice(routes, {"type": "http", "path": path, "method": "GET", "root_path": ""})
+        assert (found and found[0]) == (expected and expected[0]), path
+    assert router._find("/b/1", "GET") is not None
