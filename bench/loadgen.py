@@ -22,7 +22,8 @@ class _Connection(asyncio.Protocol):
     """One keep-alive connection: sends the request, parses the answer, sends it again."""
 
     def __init__(self, request: bytes, stop_at: float, latencies: list, statuses: dict, done: asyncio.Future):
-        self.request, self.stop_at, self.latencies, self.statuses, self.done = request, stop_at, latencies, statuses, done
+        self.request, self.stop_at, self.done = request, stop_at, done
+        self.latencies, self.statuses = latencies, statuses  # shared by every connection
         self.buffer = b""
         self.body_left = None  # bytes of the current answer's body still to come; None: in the head
         self.status = 0
