@@ -4,6 +4,8 @@ disk content, reset. No authentication; never faulted; never logged."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Callable
 
 from starlette.requests import Request
 from starlette.routing import Mount, Route
@@ -13,6 +15,7 @@ from .faults import FaultRuleError
 from .lifecycle import settle
 from .runtime import UnknownTiming
 from .services import sdrs
+from .services.cbr import model as cbr
 from .services.evs import VOLUME
 from .web import json_response
 
@@ -129,28 +132,51 @@ async def delete_fault(request: Request):
     return json_response(None, 204)
 
 
-# -- AZ outages ------------------------------------------------------------
-def _known_zones(emu) -> set[str]:
-    return {z for region in emu.config.regions for z in emu.config.availability_zones(region)}
+# -- AZ and region outages ---------------------------------------------------
+@dataclass(frozen=True)
+class OutageKind:
+    """An outage of an AZ (`/outages`, its resources in `error`, its disks unreachable) or of a
+    region (`/region-outages`, every endpoint of the region answers 503, see app.py)."""
+    path: str
+    field: str  # in the POST body
+    what: str  # in errors
+    known: Callable  # emu -> the names that exist
+    names: str  # Emulator methods: list, start, end
+    start: str
+    end: str
+    # What else happens when it starts, beyond what the clock derives on read (emu, place).
+    on_start: Callable = lambda emu, place: None
 
 
-async def start_outage(request: Request):
-    emu = _emu(request)
-    zone = (await _json(request)).get("availability_zone")
-    if zone not in _known_zones(emu):
-        raise AdminError(400, f"unknown availability_zone {zone!r}")
-    emu.start_outage(zone)
-    return json_response({"outages": emu.outages()}, 201)
+OUTAGE_KINDS = (
+    OutageKind("/outages", "availability_zone", "availability zone",
+               lambda emu: {z for region in emu.config.regions for z in emu.config.availability_zones(region)},
+               "outages", "start_outage", "end_outage"),
+    OutageKind("/region-outages", "region", "region", lambda emu: set(emu.config.regions),
+               "region_outages", "start_region_outage", "end_region_outage", on_start=cbr.fail_copies_with),
+)
 
 
-async def list_outages(request: Request):
-    return json_response({"outages": _emu(request).outages()})
+def outage_routes(kind: OutageKind) -> list:
+    async def start(request: Request):
+        emu = _emu(request)
+        place = (await _json(request)).get(kind.field)
+        if place not in kind.known(emu):
+            raise AdminError(400, f"unknown {kind.field} {place!r}")
+        getattr(emu, kind.start)(place)
+        kind.on_start(emu, place)
+        return json_response({kind.names: getattr(emu, kind.names)()}, 201)
 
+    async def listing(request: Request):
+        return json_response({kind.names: getattr(_emu(request), kind.names)()})
 
-async def end_outage(request: Request):
-    if not _emu(request).end_outage(request.path_params["az"]):
-        raise AdminError(404, "no outage in that availability zone")
-    return json_response(None, 204)
+    async def end(request: Request):
+        if not getattr(_emu(request), kind.end)(request.path_params["place"]):
+            raise AdminError(404, f"no outage in that {kind.what}")
+        return json_response(None, 204)
+
+    return [Route(kind.path, start, methods=["POST"]), Route(kind.path, listing, methods=["GET"]),
+            Route(kind.path + "/{place}", end, methods=["DELETE"])]
 
 
 # -- request log -----------------------------------------------------------
@@ -274,9 +300,7 @@ def mounts() -> list:
         Route("/faults", clear_faults, methods=["DELETE"]),
         Route("/faults/seed", seed_faults, methods=["POST"]),
         Route("/faults/{fault_id}", delete_fault, methods=["DELETE"]),
-        Route("/outages", start_outage, methods=["POST"]),
-        Route("/outages", list_outages, methods=["GET"]),
-        Route("/outages/{az}", end_outage, methods=["DELETE"]),
+        *[route for kind in OUTAGE_KINDS for route in outage_routes(kind)],
         Route("/requests", list_requests, methods=["GET"]),
         Route("/requests", clear_requests, methods=["DELETE"]),
         Route("/disks/{volume_id}", show_disk, methods=["GET"]),

@@ -91,6 +91,13 @@ async def _no_such_api(request: Request, exc):
                           "error_code": "APIGW.0101", "request_id": request.scope["state"].get("request_id")}, 404)
 
 
+def region_outage_body(region: str, request_id: str) -> dict:
+    """What every endpoint of a region in an outage answers: the gateway's 503 in its error form;
+    the code is the emulator's own (the cloud documents none for a region down; README "Regions")."""
+    return {"error_msg": f"Service Unavailable: region {region} is unavailable.",
+            "error_code": "EMULATOR.REGION_OUTAGE", "request_id": request_id}
+
+
 def build_routes() -> list:
     """The one router: the admin API, every service under its prefix, then the services' routes
     at the host's root (plain routes, so an unmatched path falls through), the fallback's last."""
@@ -152,6 +159,10 @@ class EmulatorMiddleware:
         state["created"] = []
         store.CREATED.set(state["created"])
         try:
+            down = self._region_down(path)
+            if down is not None:
+                await _send_json(send_stamped, 503, region_outage_body(down, request_id), {})
+                return
             rule = self.emulator.faults.match(method, path)
             if rule is None:
                 await self.app(scope, receive, send_stamped)
@@ -159,6 +170,18 @@ class EmulatorMiddleware:
                 await self._apply_fault(rule, scope, receive, send, send_stamped, request_id)
         finally:
             log_once(0)  # no answer was sent: a dropped connection or a crash
+
+    def _region_down(self, path: str) -> str | None:
+        """The region in an outage whose project the path names (every project-scoped path of
+        every service carries its project id in its first segments), else None. IAM is global
+        and stays up (README "Regions")."""
+        if not self.emulator.region_outages():
+            return None
+        for segment in path.split("/", 6)[1:6]:
+            region = self.emulator.config.region_of_project(segment)
+            if region is not None:
+                return region if self.emulator.region_is_down(region) else None
+        return None
 
     async def _apply_fault(self, rule, scope, receive, send, send_stamped, request_id):
         if rule["latency"]:

@@ -29,7 +29,7 @@ def serve(args) -> int:
     from .app import create_app
 
     state_dir = Path(args.state_dir or tempfile.mkdtemp(prefix="evs-emulator-")).resolve()
-    config = Config.load(args.config)
+    config = Config.load(args.config, args.region_projects)
     app = create_app(config, state_dir)
     # IPPROTO_TCP explicitly: asyncio only turns on TCP_NODELAY for sockets that say they are
     # TCP, and without it every answer waits ~40 ms for a delayed ACK (Nagle).
@@ -79,18 +79,20 @@ def clouds_yaml(config: Config, url: str, cacert: str | None = None) -> str:
     # an https emulator (`serve --tls`): clients verify it with the CA in its state dir
     tls = {"cacert": str(Path(cacert).resolve())} if cacert else {}
     for tenant in config.tenants:
-        region = tenant.project["region"]
-        clouds[tenant.cloud] = {
-            "auth": {"auth_url": auth_url, "username": tenant.user["name"], "password": tenant.user["password"],
-                     "user_domain_name": tenant.domain["name"], "project_name": tenant.project["name"],
-                     "project_id": tenant.project["id"]},
-            "region_name": region, "interface": "public", "identity_api_version": 3, **tls,
-        }
-        clouds[f"{tenant.cloud}-aksk"] = {
-            "auth": {"auth_url": auth_url, "ak": tenant.user["access_key"], "sk": tenant.user["secret_key"],
-                     "project_id": tenant.project["id"], "project_name": tenant.project["name"]},
-            "region_name": region, **tls,
-        }
+        for project in tenant.projects:
+            # the first project's entries keep their names; another region's are `<cloud>-<region>`
+            name = tenant.cloud if project is tenant.project else f"{tenant.cloud}-{project['region']}"
+            clouds[name] = {
+                "auth": {"auth_url": auth_url, "username": tenant.user["name"], "password": tenant.user["password"],
+                         "user_domain_name": tenant.domain["name"], "project_name": project["name"],
+                         "project_id": project["id"]},
+                "region_name": project["region"], "interface": "public", "identity_api_version": 3, **tls,
+            }
+            clouds[f"{name}-aksk"] = {
+                "auth": {"auth_url": auth_url, "ak": tenant.user["access_key"], "sk": tenant.user["secret_key"],
+                         "project_id": project["id"], "project_name": project["name"]},
+                "region_name": project["region"], **tls,
+            }
     header = "# clouds.yaml for the evs-emulator at " + url + "\n"
     return header + yaml.safe_dump({"clouds": clouds}, sort_keys=False)
 
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--port", type=int, default=0, help="0 picks a free port")
     run.add_argument("--state-dir", help="directory of the SQLite state (default: a new temp dir)")
     run.add_argument("--config", help="YAML config (default: the built-in seed)")
+    run.add_argument("--region-projects", action="store_true",
+                     help="give every tenant a project in each other region (config `region_projects`)")
     run.add_argument("--url-file", help="write the base URL here once ready")
     run.add_argument("--log-level", default="warning")
     run.add_argument("--tls", action="store_true",
@@ -110,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     clouds = commands.add_parser("clouds-yaml", help="print a clouds.yaml for the seeded tenants")
     clouds.add_argument("--url", default="http://127.0.0.1:8080", help="the emulator's base URL")
     clouds.add_argument("--config", help="YAML config (default: the built-in seed)")
+    clouds.add_argument("--region-projects", action="store_true",
+                        help="also an entry per tenant and other region, `<cloud>-<region>`")
     clouds.add_argument("--cacert", help="the CA of an https emulator (<state-dir>/tls/ca.pem), as `cacert`")
     clouds.add_argument("--state-dir", help="an https emulator's state dir: its tls/ca.pem becomes `cacert`")
     args = parser.parse_args(argv)
@@ -118,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     cacert = args.cacert
     if cacert is None and args.state_dir and args.url.startswith("https:"):
         cacert = str(Path(args.state_dir) / "tls" / "ca.pem")
-    sys.stdout.write(clouds_yaml(Config.load(args.config), args.url, cacert))
+    sys.stdout.write(clouds_yaml(Config.load(args.config, args.region_projects), args.url, cacert))
     return 0
 
 

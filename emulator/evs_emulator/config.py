@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -29,7 +30,16 @@ class Tenant:
     cloud: str
     domain: dict
     user: dict
-    project: dict
+    project: dict  # the home project, in the first region: what a tenant's clouds.yaml entry scopes to
+    # The domain's projects in the other regions (OTC: one project per region, named after it).
+    other_projects: list = field(default_factory=list)
+
+    @property
+    def projects(self) -> list[dict]:
+        return [self.project, *self.other_projects]
+
+    def project_in(self, region: str) -> dict | None:
+        return next((p for p in self.projects if p["region"] == region), None)
 
 
 class Config:
@@ -38,7 +48,9 @@ class Config:
     def __init__(self, data: dict):
         self.data = data
         self.regions: dict = data["regions"]
-        self.tenants = [Tenant(**t) for t in data["tenants"]]
+        self.tenants = [Tenant(**self._with_region_projects(t, data)) for t in data["tenants"]]
+        # Every authenticated request looks its project up: (tenant, project) by project id.
+        self._projects = {p["id"]: (t, p) for t in self.tenants for p in t.projects}
         self.roles: list = data.get("roles", [])
         self.volume_types: list = data["volume_types"]
         self.default_volume_type: str = data.get("default_volume_type", self.volume_types[0]["name"])
@@ -52,10 +64,25 @@ class Config:
         # The real cloud's rules (README "Limits of the real cloud"); a config may switch one off.
         self.limits: dict = DEFAULT_LIMITS | dict(data.get("limits") or {})
 
+    @staticmethod
+    def _with_region_projects(tenant: dict, data: dict) -> dict:
+        """With `region_projects`, a tenant that lists no `other_projects` gets one project in each
+        other region: named after the region (OTC's project names), its id derived from the
+        first project's, so every run of a config has the same ids."""
+        if not data.get("region_projects") or tenant.get("other_projects"):
+            return tenant
+        home = tenant["project"]
+        others = [{"id": uuid.uuid5(uuid.UUID(home["id"]), region).hex, "name": region, "region": region}
+                  for region in data["regions"] if region != home["region"]]
+        return tenant | {"other_projects": others}
+
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Config":
+    def load(cls, path: str | Path | None = None, region_projects: bool = False) -> "Config":
         text = Path(path).read_text() if path else load_default_text()
-        return cls(yaml.safe_load(text))
+        data = yaml.safe_load(text)
+        if region_projects:
+            data["region_projects"] = True
+        return cls(data)
 
     def copy(self) -> "Config":
         return Config(copy.deepcopy(self.data))
@@ -76,14 +103,36 @@ class Config:
         return next((t for t in self.tenants if t.user.get("access_key") == ak), None)
 
     def tenant_by_project_id(self, project_id: str) -> Tenant | None:
-        return next((t for t in self.tenants if t.project["id"] == project_id), None)
+        return self._projects.get(project_id, (None, None))[0]
+
+    def project_by_id(self, project_id: str) -> dict | None:
+        return self._projects.get(project_id, (None, None))[1]
+
+    def region_of_project(self, project_id: str) -> str | None:
+        project = self.project_by_id(project_id)
+        return project["region"] if project else None
 
     def projects_of_domain(self, domain_id: str) -> list[dict]:
-        return [t.project | {"domain_id": t.domain["id"]} for t in self.tenants if t.domain["id"] == domain_id]
+        return [p | {"domain_id": t.domain["id"]} for t in self.tenants if t.domain["id"] == domain_id
+                for p in t.projects]
 
     # -- regions and zones ------------------------------------------------
     def availability_zones(self, region: str) -> list[str]:
         return list(self.regions.get(region, {}).get("availability_zones", []))
+
+    def project_regions(self) -> list[str]:
+        """The regions some tenant has a project in, in config order: the ones with endpoints."""
+        used = {p["region"] for t in self.tenants for p in t.projects}
+        return [r for r in self.regions if r in used]
+
+    def region_of_zone(self, az: str | None) -> str | None:
+        return next((r for r in self.regions if az in self.availability_zones(r)), None)
+
+    def replication_destinations(self, region: str) -> list[str]:
+        """The regions CBR replicates to from `region` (`replication_destinations`; default: every
+        other region of the config)."""
+        configured = self.regions.get(region, {}).get("replication_destinations")
+        return list(configured) if configured is not None else [r for r in self.regions if r != region]
 
     def distance_km(self, region: str, az1: str, az2: str) -> float | None:
         if az1 == az2:

@@ -133,12 +133,14 @@ def assert_resource_conforms(resource_class: type, data, extras: Mapping[str, st
     assert not problems, f"{resource_class.__name__}:\n  " + "\n  ".join(problems)
 
 
-def huawei_client(client_class, base_url: str, tenant, service_prefix: str):
-    """A huaweicloudsdk client signing with the tenant's AK/SK. The SDKs keep only scheme and
-    host of an endpoint and send `/v2/{project_id}/...` themselves (see README)."""
+def huawei_client(client_class, base_url: str, tenant, service_prefix: str, project: dict | None = None):
+    """A huaweicloudsdk client signing with the tenant's AK/SK, for its first project or `project`
+    (one of its projects in another region). The SDKs keep only scheme and host of an endpoint
+    and send `/v2/{project_id}/...` themselves (see README)."""
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
 
-    credentials = BasicCredentials(tenant.user["access_key"], tenant.user["secret_key"], tenant.project["id"])
+    credentials = BasicCredentials(tenant.user["access_key"], tenant.user["secret_key"],
+                                   (project or tenant.project)["id"])
     return client_class.new_builder().with_credentials(credentials).with_endpoints(
         [f"{base_url}{service_prefix}"]).build()
 

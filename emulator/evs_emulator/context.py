@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 
 from starlette.requests import Request
@@ -36,7 +37,16 @@ class ProjectCall:
 
     @property
     def region(self) -> str:
-        return self.principal.tenant.project["region"]
+        """The region of the project in the path (a project lives in one region)."""
+        return self.emu.config.region_of_project(self.project_id)
+
+    def in_project(self, project_id: str) -> "ProjectCall":
+        """The same request acting in another project of the caller's domain (its project in
+        another region): CBR replication writes the replica where it lands."""
+        other = copy.copy(self)
+        other.__dict__.pop("endpoint", None)  # cached per project
+        other.project_id = project_id
+        return other
 
     def timings(self) -> dict:
         return self.emu.timings()

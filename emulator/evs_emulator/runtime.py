@@ -17,10 +17,36 @@ class UnknownTiming(ValueError):
     pass
 
 
+class Outages:
+    """Places (AZs or regions) in an outage, persisted in the store's meta under `key` and kept
+    in memory (read on every request; this process is the state dir's only writer)."""
+
+    def __init__(self, store: Store, key: str):
+        self.store, self.key = store, key
+        self.places: list[str] = store.meta_get(key, [])
+
+    def __contains__(self, place: str | None) -> bool:
+        return place in self.places
+
+    def _set(self, places: list[str]) -> None:
+        self.store.meta_set(self.key, places)
+        self.places = places
+
+    def start(self, place: str) -> None:
+        self._set(sorted(set(self.places) | {place}))
+
+    def end(self, place: str) -> bool:
+        if place not in self.places:
+            return False
+        self._set([p for p in self.places if p != place])
+        return True
+
+
 class Emulator:
     TIMINGS_KEY = "timings"
     TOKEN_RECORDS_KEPT = 10_000
     OUTAGES_KEY = "outages"
+    REGION_OUTAGES_KEY = "region_outages"
 
     def __init__(self, config: Config, state_dir: str | Path, catalog_templates: list | None = None):
         self.config = config
@@ -38,7 +64,8 @@ class Emulator:
         # Every authenticated request looks its token up: the records read from the store are kept
         # here (a token's record changes only when it is revoked, which forgets it).
         self.token_records: dict[str, dict] = {}
-        self._outages = self.store.meta_get(self.OUTAGES_KEY, [])
+        self._zone_outages = Outages(self.store, self.OUTAGES_KEY)
+        self._region_outages = Outages(self.store, self.REGION_OUTAGES_KEY)
 
     def now(self) -> float:
         return self.clock.now()
@@ -59,25 +86,33 @@ class Emulator:
         self._timing_overrides = overrides
         return self.timings()
 
-    # -- AZ outages -------------------------------------------------------
+    # -- AZ and region outages ---------------------------------------------
     def outages(self) -> list[str]:
-        return list(self._outages)
+        return list(self._zone_outages.places)
 
     def zone_is_down(self, az: str | None) -> bool:
-        return az in self._outages
-
-    def _set_outages(self, zones: list[str]) -> None:
-        self.store.meta_set(self.OUTAGES_KEY, zones)
-        self._outages = zones
+        """An AZ is down in its own outage and in its region's."""
+        if az in self._zone_outages:
+            return True
+        return bool(self._region_outages.places) and self.region_is_down(self.config.region_of_zone(az))
 
     def start_outage(self, az: str) -> None:
-        self._set_outages(sorted(set(self._outages) | {az}))
+        self._zone_outages.start(az)
 
     def end_outage(self, az: str) -> bool:
-        if az not in self._outages:
-            return False
-        self._set_outages([z for z in self._outages if z != az])
-        return True
+        return self._zone_outages.end(az)
+
+    def region_outages(self) -> list[str]:
+        return list(self._region_outages.places)
+
+    def region_is_down(self, region: str | None) -> bool:
+        return region in self._region_outages
+
+    def start_region_outage(self, region: str) -> None:
+        self._region_outages.start(region)
+
+    def end_region_outage(self, region: str) -> bool:
+        return self._region_outages.end(region)
 
     def remember_token(self, key: str, record: dict) -> None:
         if len(self.token_records) >= self.TOKEN_RECORDS_KEPT:

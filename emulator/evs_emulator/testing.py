@@ -116,6 +116,12 @@ class AdminClient:
     def end_outage(self, zone: str) -> None:
         self._call("DELETE", f"/outages/{zone}")
 
+    def start_region_outage(self, region: str) -> None:
+        self._call("POST", "/region-outages", {"region": region})
+
+    def end_region_outage(self, region: str) -> None:
+        self._call("DELETE", f"/region-outages/{region}")
+
     def requests(self, **filters) -> list:
         query = "&".join(f"{k}={urllib.request.quote(str(v).lower() if isinstance(v, bool) else str(v))}"
                          for k, v in filters.items() if v is not None)
@@ -139,13 +145,14 @@ class EmulatorProcess:
     """
 
     def __init__(self, state_dir: str | Path | None = None, config: str | Path | None = None,
-                 startup_timeout: float = 10.0, port: int = 0, tls: bool = False):
+                 startup_timeout: float = 10.0, port: int = 0, tls: bool = False, region_projects: bool = False):
         self._own_dir = state_dir is None
         self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="evs-emulator-"))
         self.config = config
         self.startup_timeout = startup_timeout
         self.port = port
         self.tls = tls
+        self.region_projects = region_projects  # `serve --region-projects`
         self.process: subprocess.Popen | None = None
         self.base_url: str | None = None
 
@@ -157,6 +164,8 @@ class EmulatorProcess:
                    "--state-dir", str(self.state_dir), "--url-file", str(url_file)]
         if self.tls:
             command.append("--tls")
+        if self.region_projects:
+            command.append("--region-projects")
         if self.config:
             command += ["--config", str(self.config)]
         # Output goes to files, not pipes: a pipe nobody reads would block a chatty server.
@@ -206,16 +215,18 @@ class EmulatorProcess:
         self.cleanup()
 
 
-def tenant_token(base_url: str, cloud: str = "tenant-a", config=None) -> tuple[str, str]:
-    """(token, project_id) of a seeded tenant, by password auth."""
+def tenant_token(base_url: str, cloud: str = "tenant-a", config=None, region: str | None = None) -> tuple[str, str]:
+    """(token, project_id) of a seeded tenant, by password auth, scoped to its project in
+    `region` (default: its home project, in the first region)."""
     from .config import Config
     config = config or Config.load(os.environ.get("EVS_EMULATOR_CONFIG"))
     tenant = next(t for t in config.tenants if t.cloud == cloud)
+    project = tenant.project_in(region) if region else tenant.project
     answer = http("POST", f"{base_url}/identity/v3/auth/tokens?nocatalog", {"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
             "name": tenant.user["name"], "password": tenant.user["password"],
             "domain": {"name": tenant.domain["name"]}}}},
-        "scope": {"project": {"id": tenant.project["id"]}}}})
+        "scope": {"project": {"id": project["id"]}}}})
     if answer.status != 201:
         raise AssertionError(f"login failed: {answer.status} {answer.body}")
-    return answer.header("x-subject-token"), tenant.project["id"]
+    return answer.header("x-subject-token"), project["id"]

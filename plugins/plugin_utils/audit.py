@@ -11,108 +11,29 @@ __metaclass__ = type
 
 import operator
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import policy_backups
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import SAME_AZ, human_age
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
     PolicyError, human_duration, select_disks)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    bulk_records, format_time, parse_cloud_time, parse_time, require_records)
+    bulk_records, format_time, parse_time, require_records)
 
-SAME_AZ = 'same AZ'
 # what the audit reads of each tier, all added or checked by the dr_policy filter
 CHECKED_TIER_KEYS = frozenset(('name', 'failure', 'rpo', 'rpo_text', 'mechanisms', 'disks'))
-OBJECT_STORAGE = 'object storage'
-PROTECTED_GROUP = ('protected', 'reversing', 'reprotecting', 'starting')
 _AGE = operator.itemgetter('age')
 
 
-def human_age(seconds):
-    """``2d``, ``1d 23h``, ``5h 3m``, ``59m 59s``, ``30s``: the two largest units, rounded down
-    (to the second under an hour, so an age just over a short RPO never reads as equal to it)."""
-    if seconds is None:
-        return '-'
-    seconds = int(seconds)
-    if seconds >= 86400:
-        days, rest = divmod(seconds, 86400)
-        hours = rest // 3600
-        return '%dd %dh' % (days, hours) if hours else '%dd' % days
-    if seconds >= 3600:
-        hours, rest = divmod(seconds, 3600)
-        minutes = rest // 60
-        return '%dh %dm' % (hours, minutes) if minutes else '%dh' % hours
-    if seconds >= 60:
-        minutes, rest = divmod(seconds, 60)
-        return '%dm %ds' % (minutes, rest) if rest else '%dm' % minutes
-    return '%ds' % max(0, seconds)
-
-
-def _copy(now, mechanism, location, item, policy_name=None, usable=True, owned=False):
-    """``owned``: the policy made the copy, as proven by where it lives (``policy_backups``), not
-    by the policy's mark, which backups do not carry."""
-    text = item['created_at']
-    created = parse_cloud_time(text)
-    if created is None:
-        created = parse_time(text)
-        text = format_time(created)
-    else:
-        text = text[:19] + 'Z'   # format_time(created), as the cloud wrote it
-    age = int((now - created).total_seconds())
-    return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
-            'created_at': text, 'age': age, 'age_text': human_age(age),
-            'location': location,
-            'by_policy': owned or (bool(policy_name)
-                                   and (item.get('metadata') or {}).get('dp_evs_policy') == policy_name),
-            'usable': usable}
-
-
-def _by_disk(items, key):
-    """{disk id: [items]}: every disk's copies are then found without reading all of them."""
-    found = {}
-    for item in items or []:
-        disk = item.get(key)
-        copies = found.get(disk)
-        if copies is None:
-            found[disk] = [item]
-        else:
-            copies.append(item)
-    return found
-
-
-def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones, owned=frozenset()):
-    """``snapshots`` and ``backups`` map a disk id to its copies (``_by_disk``); ``zones`` maps
-    an AZ to whether it is up (a copy in a zone that is down cannot be used until it is back);
-    ``owned`` holds the ids of the backups the policy's own schedule made (``policy_backups``).
-    Returns the copies and their count per mechanism."""
-    disk_az = disk.get('availability_zone')
-    zone_up = zones.get(disk_az, True)
-    # while a zone is down the cloud lists what lives there with status error: its snapshots
-    # still exist, and come back with the zone, but cannot be used now
-    shown = ('available',) if zone_up else ('available', 'error')
-    location = '%s (%s)' % (SAME_AZ, disk_az)
-    # the snapshot a backup left is no copy: it cannot be rolled back or made into a disk
-    copies = [_copy(now, 'snapshot', location, snap, policy['name'], zone_up) for snap in snapshots.get(disk['id'], ())
-              if snap.get('status') in shown and snap.get('created_at') and not made_by_backup(snap)]
-    snapshot_count = len(copies)
-    for backup in backups.get(disk['id'], ()):
-        if backup.get('status') == 'available' and backup.get('created_at'):
-            copies.append(_copy(now, 'backup', '%s (%s)' % (OBJECT_STORAGE, (backup.get('backend') or 'cbr').upper()),
-                                backup, owned=backup.get('id') in owned))
-    replicas = []
-    group_by_id = dict((g.get('id'), g) for g in groups or [])
-    for pair in pairs or []:
-        if disk['id'] not in (pair.get('production_volume_id'), ) and disk['id'] not in (pair.get('volume_ids') or []):
-            continue
-        group = group_by_id.get(pair.get('server_group_id')) or {}
-        dr_az = group.get('dr_az') or group.get('target_availability_zone')
-        live = pair.get('status') in ('available', 'protected', 'in-use') and group.get('status') in PROTECTED_GROUP
-        replicas.append({'mechanism': 'replication', 'id': pair.get('id'), 'name': pair.get('name'),
-                         'created_at': None, 'age': 0 if live else None, 'age_text': 'continuous' if live else 'stopped',
-                         'location': 'other AZ (%s)' % dr_az if dr_az and dr_az != disk_az
-                         else SAME_AZ, 'live': live, 'group_status': group.get('status'), 'by_policy': False,
-                         'usable': zones.get(dr_az, True)})
-    counts = {'snapshot': snapshot_count, 'backup': len(copies) - snapshot_count, 'replication': len(replicas)}
-    copies.sort(key=_AGE)
-    return copies + replicas, counts
+def _disk_copies(now, disk, policy, indexes, zones):
+    """The disk's copies, every mechanism asked (``indexes``: each with what its ``audit_index``
+    prepared): the points in time by age, newest first, then the continuous replicas; and their
+    count per mechanism. ``zones`` maps an AZ to whether it is up."""
+    points, replicas, counts = [], [], {}
+    for mechanism, index in indexes:
+        found = mechanism.audit_copies(index, disk, now, policy, zones)
+        counts[mechanism.name] = len(found)
+        (replicas if mechanism.continuous else points).extend(found)
+    points.sort(key=_AGE)
+    return points, replicas, counts
 
 
 def _survives(copy, failure):
@@ -123,29 +44,21 @@ def _survives(copy, failure):
             and (failure == 'disk' or not copy['location'].startswith(SAME_AZ)))
 
 
-def _newest_surviving(failure, copies):
-    """The age of the newest copy that survives ``failure``, None when none does. ``copies`` as
-    ``_disk_copies`` returns them: snapshots and backups by age, then the replicas; of the former
-    only the first that survives can be the newest."""
-    ages = []
-    for copy in reversed(copies):
-        if copy['mechanism'] != 'replication':
-            break
-        if _survives(copy, failure):
-            ages.append(copy['age'])
-    for copy in copies:
-        if copy['mechanism'] == 'replication':
-            break
-        if _survives(copy, failure):
-            ages.append(copy['age'])
-            break
+def _newest_surviving(failure, points, replicas):
+    """The age of the newest copy that survives ``failure``, None when none does. ``points`` by
+    age: only the first that survives can be the newest."""
+    ages = [copy['age'] for copy in replicas if _survives(copy, failure)]
+    newest_point = next((copy for copy in points if _survives(copy, failure)), None)
+    if newest_point is not None:
+        ages.append(newest_point['age'])
     return min(ages) if ages else None
 
 
-def _verdict(tier, disk, copies, zones):
+def _verdict(tier, disk, points, replicas, zones):
     reasons = []
     rpo = tier['rpo']
-    newest = _newest_surviving(tier['failure'], copies)
+    newest = _newest_surviving(tier['failure'], points, replicas)
+    copies = points + replicas
     down = sorted(set(zone for zone, up in zones.items() if not up))
     if copies and newest is None and any(not c['usable'] for c in copies):
         reasons.append('no usable copy: %s %s down, and the copies there cannot be used until it is back%s' % (
@@ -166,19 +79,15 @@ def _verdict(tier, disk, copies, zones):
     for mechanism in tier['mechanisms']:
         if not any(c['mechanism'] == mechanism and c['age'] is not None for c in copies):
             reasons.append('the tier uses %s, but the disk has no %s' % (
-                mechanism, {'snapshot': 'available snapshot', 'backup': 'available backup',
-                            'replication': 'live replication pair'}[mechanism]))
+                mechanism, registry.get(mechanism).missing_copy()))
     return ('compliant' if not reasons else 'out of policy'), reasons, newest
 
 
 def _outage_note(disk, copies):
     """What still helps a disk whose AZ is down, from the copies it has."""
     zone = disk.get('availability_zone')
-    helps = []
-    if any(c['mechanism'] == 'backup' and c['usable'] for c in copies):
-        helps.append('its backups can be restored into another AZ (dataprotection.evs.restore)')
-    if any(c['mechanism'] == 'replication' and c['usable'] for c in copies):
-        helps.append('its replication pair can fail over (dataprotection.evs.failover)')
+    usable = set(c['mechanism'] for c in copies if c['usable'])
+    helps = [m.outage_help for m in registry.all_mechanisms() if m.outage_help and m.name in usable]
     return "disk %s: its AZ %s is down, the disk and its snapshots are unavailable until it is back; %s" % (
         disk.get('name') or disk.get('id'), zone,
         ' and '.join(helps) if helps else 'no copy outside that AZ can bring it back elsewhere')
@@ -214,9 +123,11 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
             (snapshots, 'snapshots'), (backups, 'backups'), (pairs, 'replication pairs'), (groups, 'protection groups'),
             (vaults, 'vaults'), (backup_policies, 'backup policies'))]
     require_checked_policy(policy)
-    owned = policy_backups(policy, backups, vaults, backup_policies)
+    sources = dict(snapshots=snapshots, backups=backups, pairs=pairs, groups=groups, vaults=vaults,
+                   backup_policies=backup_policies)
+    indexes = [(m, m.audit_index(sources, policy)) for m in registry.all_mechanisms()]
+    no_copies = dict((m.name, 0) for m, _index in indexes)
     rows, empty = [], []
-    snapshots_of, backups_of = _by_disk(snapshots, 'volume_id'), _by_disk(backups, 'disk_id')
     for tier in policy['tiers']:
         missing = []
         covered = select_disks(disks, tier, policy, pairs, missing)
@@ -230,11 +141,12 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
                          'disk_id': gone.get('id'), 'disk_name': gone.get('name'),
                          'availability_zone': None, 'disk_status': 'missing', 'availability_zone_up': True,
                          'notes': [], 'copies': [], 'newest_surviving_age': None,
-                         'copies_per_mechanism': {'snapshot': 0, 'backup': 0, 'replication': 0},
+                         'copies_per_mechanism': dict(no_copies),
                          'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
         for disk in covered:
-            copies, counts = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones, owned)
-            verdict, reasons, newest = _verdict(tier, disk, copies, zones)
+            points, replicas, counts = _disk_copies(moment, disk, policy, indexes, zones)
+            verdict, reasons, newest = _verdict(tier, disk, points, replicas, zones)
+            copies = points + replicas
             az_up = zones.get(disk.get('availability_zone'), True)
             rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
                          'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],

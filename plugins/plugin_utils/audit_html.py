@@ -13,9 +13,8 @@ import json
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import human_age
-
-COLOURS = {'snapshot': '#2b7bb9', 'backup': '#3a9d5d', 'replication': '#8e44ad'}
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import human_age
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 
 # Inside <script> the HTML parser ends the element at "</script" and, after "<!--<script", only at
 # a second one, whatever the JSON says; these characters are escaped so that no string in the
@@ -68,27 +67,26 @@ th{background:#f6f8fa}td.n{text-align:right}td:first-child{overflow-wrap:anywher
 <div class="{{ 'bad' if report.summary.out_of_policy else 'ok' }}"><b>{{ report.summary.out_of_policy }}</b>out of policy</div></div>
 {% for problem in report.problems or [] %}<p class="bad">{{ problem }}</p>
 {% endfor %}
-<table><thead><tr><th>disk</th><th>tier</th><th>must survive</th><th>RPO</th><th>snapshots</th><th>backups</th>
-<th>replication</th><th>newest surviving copy</th><th>where copies live</th><th>verdict</th></tr></thead><tbody>
+<table><thead><tr><th>disk</th><th>tier</th><th>must survive</th><th>RPO</th>{% for m in mechanisms %}<th>{{ m.column }}</th>
+{% endfor %}<th>newest surviving copy</th><th>where copies live</th><th>verdict</th></tr></thead><tbody>
 {% for row in rows %}<tr>
 <td data-label="disk"><span>{{ row.disk_name or '' }}<br><small>{{ row.disk_id or '-' }}, {{ row.availability_zone or '?' }}</small></span></td>
 <td data-label="tier">{{ row.tier }}</td><td data-label="must survive">{{ row.failure }}</td><td data-label="RPO">{{ row.rpo_text }}</td>
-<td class="n" data-label="snapshots">{{ row.copies_per_mechanism.snapshot }}</td><td class="n" data-label="backups">{{ row.copies_per_mechanism.backup }}</td>
-<td class="n" data-label="replication">{{ row.copies_per_mechanism.replication }}</td>
-<td data-label="newest surviving">{{ row.newest }}</td><td data-label="where">{{ row.locations }}</td>
+{% for m in mechanisms %}<td class="n" data-label="{{ m.column }}">{{ row.copies_per_mechanism.get(m.name, 0) }}</td>
+{% endfor %}<td data-label="newest surviving">{{ row.newest }}</td><td data-label="where">{{ row.locations }}</td>
 <td data-label="verdict"
  class="{{ 'ok' if row.verdict == 'compliant' else 'bad' }}"><span>{{ row.verdict }}{% for reason in
  row.reasons %}<br><small>{{ reason }}</small>{% endfor %}</span></td></tr>
 {% endfor %}</tbody></table>
 <h2>Copies against the RPO</h2>
-<p class="legend">{% for mechanism, colour in colours %}<span><span class="dot" style="background:{{ colour }}"></span>{{ mechanism }}</span>{% endfor %}
+<p class="legend">{% for m in mechanisms %}<span><span class="dot" style="background:{{ m.colour }}"></span>{{ m.name }}</span>{% endfor %}
 <span><span class="dot hollow"></span>not made by the policy</span><span><span class="dot" style="background:#fff3cd"></span>within the RPO</span></p>
 {% for row in rows %}<h3>{{ row.disk_name or row.disk_id }} <small>(tier {{ row.tier }}, RPO {{ row.rpo_text }}, {{ row.verdict }})</small></h3>
 <svg class="timeline" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="copies of {{ row.disk_name or row.disk_id }}">
 <rect x="{{ row.rpo_x }}%" y="6" width="{{ 98 - row.rpo_x }}%" height="26" fill="#fff3cd"><title>within the RPO ({{ row.rpo_text or '0' }})</title></rect>
 <line x1="{{ row.rpo_x }}%" y1="4" x2="{{ row.rpo_x }}%" y2="34" stroke="#d4a72c" stroke-dasharray="3 2"/>
 <line x1="2%" y1="19" x2="98%" y2="19" stroke="#8c959f"/>
-{% for mark in row.marks %}{% if mark.mechanism == 'replication' %}<rect x="{{ mark.x }}%" y="13" width="8" height="12" fill="{{ mark.colour }}"
+{% for mark in row.marks %}{% if mark.continuous %}<rect x="{{ mark.x }}%" y="13" width="8" height="12" fill="{{ mark.colour }}"
  opacity="{{ mark.opacity }}"><title>{{ mark.title }}</title></rect>
 {% else %}<circle cx="{{ mark.x }}%" cy="19" r="6" fill="{{ mark.colour if mark.by_policy else '#fff' }}" stroke="{{ mark.colour }}" stroke-width="2"
  opacity="{{ mark.opacity }}"><title>{{ mark.title }}</title></circle>
@@ -107,7 +105,7 @@ def _position(age, span):
     return round(98 - 96.0 * min(max(age, 0), span) / span, 2)
 
 
-def _row_view(row):
+def _row_view(row, mechanisms):
     rpo = row['rpo'] or 0
     ages = [c['age'] for c in row['copies'] if c['age'] is not None and c['age'] >= 0]
     # the RPO and every copy on one scale: at least 4 RPOs, so the window is never the whole line
@@ -117,10 +115,12 @@ def _row_view(row):
         if copy['age'] is None:
             continue
         made = 'made by the policy' if copy.get('by_policy') else 'not made by the policy'
+        mechanism = mechanisms.get(copy['mechanism']) or registry.Mechanism()
         marks.append({
-            'mechanism': copy['mechanism'], 'colour': COLOURS.get(copy['mechanism'], '#59636e'),
-            'x': 96.5 if copy['mechanism'] == 'replication' else _position(copy['age'], span),
-            'by_policy': copy.get('by_policy') or copy['mechanism'] == 'replication',
+            'mechanism': copy['mechanism'], 'colour': mechanism.colour, 'continuous': mechanism.continuous,
+            # a replica is current: drawn at "now", and never hollow (no policy mark to carry)
+            'x': 96.5 if mechanism.continuous else _position(copy['age'], span),
+            'by_policy': copy.get('by_policy') or mechanism.continuous,
             'opacity': 1 if copy.get('usable', True) else .35,
             'title': '%s %s, %s old, %s, %s%s' % (
                 copy['mechanism'], copy['name'] or copy['id'], copy['age_text'], copy['location'], made,
@@ -134,5 +134,8 @@ def _row_view(row):
 
 def audit_html(report):
     """A self-contained HTML page (inline CSS and SVG, no external assets)."""
-    return _PAGE.render(report=report, rows=[_row_view(row) for row in report['disks']],
-                        colours=sorted(COLOURS.items()))
+    mechanisms = registry.all_mechanisms()
+    by_name = dict((m.name, m) for m in mechanisms)
+    shown = [m for m in mechanisms if m.column]
+    return _PAGE.render(report=report, rows=[_row_view(row, by_name) for row in report['disks']],
+                        mechanisms=shown)

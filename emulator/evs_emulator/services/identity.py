@@ -35,10 +35,11 @@ def version_document(request: Request) -> dict:
 
 def catalog_for(emu, request: Request, project_id: str | None) -> list[dict]:
     """Service catalog of a project; endpoints point back at this emulator."""
-    tenant = emu.config.tenant_by_project_id(project_id) if project_id else None
-    if tenant is None:
+    # A project lives in one region (OTC: a project per region), and its endpoints' URLs carry
+    # its id, so its catalog lists every service's endpoint in that region (README "Regions").
+    region = emu.config.region_of_project(project_id) if project_id else None
+    if region is None:
         return []
-    region = tenant.project["region"]
     entries = []
     for service_type, name, template in emu.catalog_templates:
         url = base_url(request) + template.format(project_id=project_id)
@@ -67,7 +68,8 @@ def token_document(emu, request: Request, record: dict, with_catalog: bool) -> d
                  "domain": _domain_ref(tenant)},
     }
     if record.get("project_id"):
-        token["project"] = {"id": tenant.project["id"], "name": tenant.project["name"], "domain": _domain_ref(tenant)}
+        project = emu.config.project_by_id(record["project_id"])
+        token["project"] = {"id": project["id"], "name": project["name"], "domain": _domain_ref(tenant)}
     elif record.get("scope_domain_id"):
         token["domain"] = _domain_ref(tenant)
     if record.get("project_id") or record.get("scope_domain_id"):
@@ -145,16 +147,17 @@ def _resolve_scope(emu, tenant, scope) -> dict:
                 raise errors.keystone_error(404, f"Could not find project: {ref['id']}.")
         elif ref.get("name"):
             domain = ref.get("domain") or {"id": tenant.domain["id"]}
-            candidates = [t for t in emu.config.tenants if t.project["name"] == ref["name"]
+            candidates = [(t, p) for t in emu.config.tenants for p in t.projects if p["name"] == ref["name"]
                           and (domain.get("id") == t.domain["id"] or domain.get("name") == t.domain["name"])]
             if not candidates:
                 raise errors.keystone_error(404, f"Could not find project: {ref['name']}.")
-            target = candidates[0]
+            target, project = candidates[0]
+            ref = {"id": project["id"]}
         else:
             raise _invalid("Expecting to find id or name in project.")
         if target.domain["id"] != tenant.domain["id"]:
             raise errors.keystone_error(403, "The user has no access to the requested project.")
-        return {"project_id": target.project["id"]}
+        return {"project_id": ref["id"]}
     if "domain" in scope:
         ref = scope["domain"] or {}
         if ref.get("id") != tenant.domain["id"] and ref.get("name") != tenant.domain["name"]:
@@ -285,13 +288,14 @@ async def list_services(request: Request):
 async def list_endpoints(request: Request):
     """KeystoneListEndpoints: the endpoint templates, not a project's catalog, so a project id
     in a URL is Keystone's `$(tenant_id)s` placeholder (../shared/api/keystone.md: "Keystone
-    templates use $(tenant_id)s"); filters `interface` and `service_id`."""
+    templates use $(tenant_id)s"); filters `interface` and `service_id`. Only the regions a
+    project of the config lives in have endpoints (README "Regions")."""
     emu = request.app.state.emulator
     await _keystone_caller(request)
     interface = request.query_params.get("interface")
     service_id = request.query_params.get("service_id")
     endpoints = []
-    for region in emu.config.regions:
+    for region in emu.config.project_regions():
         for service_type, _, template in emu.catalog_templates:
             endpoint_id = uuid.uuid5(CATALOG_NAMESPACE, f"{service_type}/{region}/template").hex
             if (interface not in (None, "public")) or service_id not in (None, _service_id(service_type)):

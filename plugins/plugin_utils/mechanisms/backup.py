@@ -12,6 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
     LONG_TERM_MAX, RESERVED_NAME_PREFIXES, RETENTION_LIMITS, VAULT_SIZE, retention_problem)
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, by_disk, point_in_time_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import parse_time
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
@@ -108,6 +109,11 @@ class Backup(registry.Mechanism):
     preflight_tasks = 'mechanisms/backup_preflight.yml'
     tier_output = (('backup', None),)
     survival_hint = 'backup (copies in object storage, restorable in any AZ)'
+    copies_live = "which live in the object storage of the disk's region"
+    copy_noun = 'available backup'
+    outage_help = 'its backups can be restored into another AZ (dataprotection.evs.restore)'
+    column = 'backups'
+    colour = '#3a9d5d'
 
     def derive(self, tier, failure, rpo, rto):
         if failure == 'az' and rpo >= BACKUP_MIN_RPO and (rto is None or rto >= STANDBY_RTO):
@@ -130,6 +136,18 @@ class Backup(registry.Mechanism):
         if checked['rpo'] is None or checked['retention'] is None:
             return {'backup': None}
         return {'backup': backup_settings(checked['rpo'], checked['retention'])}
+
+    def audit_index(self, sources, policy):
+        return by_disk(sources['backups'], 'disk_id'), policy_backups(
+            policy, sources['backups'], sources['vaults'], sources['backup_policies'])
+
+    def audit_copies(self, index, disk, now, policy, zones):
+        backups, owned = index
+        # a record of another backend (an extra mechanism's) is that mechanism's copy
+        return [point_in_time_copy(now, NAME, '%s (%s)' % (OBJECT_STORAGE, backend.upper()), backup,
+                                   owned=backup.get('id') in owned)
+                for backup, backend in ((b, b.get('backend') or DEFAULT_BACKEND) for b in backups.get(disk['id'], ()))
+                if backend in BACKENDS and backup.get('status') == 'available' and backup.get('created_at')]
 
 
 MECHANISMS = [Backup()]

@@ -55,6 +55,12 @@ class Mechanism(object):
     tier's secondary_az (selection then prefers the disk outside it).
     ``tasks``/``preflight_tasks``: the protect role's task files that apply it / check it from
     reads only; relative to roles/protect/tasks (an extra mechanism may give an absolute path).
+
+    For the audit (plugin_utils/audit.py): ``audit_index`` and ``audit_copies`` find a disk's
+    copies (plugin_utils/copies.py); ``copy_noun`` names one in a verdict ("the disk has no
+    available snapshot"); ``continuous``: its copies are replicas kept up to date, not points in
+    time; ``outage_help``: what its usable copies still offer while the disk's AZ is down;
+    ``column``/``colour``: its column and its marks on the audit's HTML page.
     """
 
     name = None
@@ -70,6 +76,11 @@ class Mechanism(object):
     copies_live = 'whose copies do not survive it'
     preflight_tasks = None
     tasks = None
+    copy_noun = None
+    continuous = False
+    outage_help = None
+    column = None
+    colour = '#59636e'
 
     def task_file(self):
         return self.tasks or 'mechanisms/%s.yml' % self.name
@@ -106,6 +117,19 @@ class Mechanism(object):
     def covered_problems(self, where, tier, disks, policy):
         """Problems with the disks a tier that uses it covers (``disks``: the selected ones)."""
         return []
+
+    def audit_index(self, sources, policy):
+        """What ``audit_copies`` needs, prepared once per audit from ``sources`` (the records
+        the audit was given: snapshots, backups, pairs, groups, vaults, backup_policies)."""
+        return None
+
+    def audit_copies(self, index, disk, now, policy, zones):
+        """The disk's copies made by this mechanism (``now``: the cloud's time, ``zones``: {AZ:
+        up}); an extra mechanism the audit cannot see copies of has none."""
+        return []
+
+    def missing_copy(self):
+        return self.copy_noun or 'copy made by %s' % self.name
 
     def describe(self):
         return {'name': self.name, 'survives': list(self.survives), 'min_rpo': self.min_rpo,

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import SAME_AZ, by_disk, continuous_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 # replication is derived where backups, the other copy outside the AZ, cannot keep the tier
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import BACKUP_MIN_RPO, STANDBY_RTO
@@ -20,6 +21,9 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection impor
 
 NAME = 'replication'
 REPLICATION_MAX_KM = 100       # SDRS active-active domains are same-city pairs
+# the protection group states in which its pairs keep the DR disks in sync
+PROTECTED_GROUP = ('protected', 'reversing', 'reprotecting', 'starting')
+LIVE_PAIR = ('available', 'protected', 'in-use')
 
 
 class Replication(registry.Mechanism):
@@ -30,6 +34,12 @@ class Replication(registry.Mechanism):
     writes_dr_replicas = True
     preflight_tasks = 'mechanisms/replication_preflight.yml'
     survival_hint = 'replication (DR disks in secondary_az)'
+    copies_live = 'whose DR disks are in another AZ of the same region, less than 100 km away'
+    copy_noun = 'live replication pair'
+    continuous = True
+    outage_help = 'its replication pair can fail over (dataprotection.evs.failover)'
+    column = 'replication'
+    colour = '#8e44ad'
 
     def derive(self, tier, failure, rpo, rto):
         if failure == 'az' and (rpo == 0 or (rto is not None and rto < STANDBY_RTO) or rpo < BACKUP_MIN_RPO):
@@ -83,7 +93,32 @@ class Replication(registry.Mechanism):
         return problems
 
 
+    def audit_index(self, sources, policy):
+        groups = dict((g.get('id'), g) for g in sources['groups'] or [])
+        return by_disk(sources['pairs'], _replicated_disks), groups
+
+    def audit_copies(self, index, disk, now, policy, zones):
+        pairs, groups = index
+        replicas = []
+        for pair in pairs.get(disk['id'], ()):
+            group = groups.get(pair.get('server_group_id')) or {}
+            dr_az = group.get('dr_az') or group.get('target_availability_zone')
+            live = pair.get('status') in LIVE_PAIR and group.get('status') in PROTECTED_GROUP
+            location = 'other AZ (%s)' % dr_az if dr_az and dr_az != disk.get('availability_zone') else SAME_AZ
+            replicas.append(continuous_copy(NAME, pair, live, location, zones.get(dr_az, True),
+                                            group_status=group.get('status')))
+        return replicas
+
+
 MECHANISMS = [Replication()]
+
+
+def _replicated_disks(pair):
+    """The production disks a pair replicates (its ``production_volume_id``, or its ``volume_ids``
+    as older answers list them), each once."""
+    disks = [pair.get('production_volume_id')]
+    disks.extend(d for d in pair.get('volume_ids') or [] if d not in disks)
+    return disks
 
 
 def _one(values):

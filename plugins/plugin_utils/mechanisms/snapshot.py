@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import SAME_AZ, by_disk, point_in_time_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import PERIODS, RETENTION_KEYS
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
@@ -38,6 +40,9 @@ class Snapshot(registry.Mechanism):
     policy_keys = ('snapshots_per_disk',)
     preflight_tasks = 'mechanisms/snapshot_preflight.yml'
     copies_live = "which live in the disk's AZ"
+    copy_noun = 'available snapshot'
+    column = 'snapshots'
+    colour = '#2b7bb9'
 
     def derive(self, tier, failure, rpo, rto):
         if rpo > 0 or tier.get('retention') is not None or tier.get('snapshot_retention') is not None:
@@ -80,6 +85,21 @@ class Snapshot(registry.Mechanism):
             if 0 < every < SLOT_MIN:
                 problems.append(_below_slot_min(where, tier, rpo, every, mechanisms))
         return {'snapshot_retention': snapshot_retention, 'snapshot_every': every}
+
+    def audit_index(self, sources, policy):
+        return by_disk(sources['snapshots'], 'volume_id')
+
+    def audit_copies(self, index, disk, now, policy, zones):
+        zone = disk.get('availability_zone')
+        zone_up = zones.get(zone, True)
+        # while a zone is down the cloud lists what lives there with status error: its snapshots
+        # still exist, and come back with the zone, but cannot be used now
+        shown = ('available',) if zone_up else ('available', 'error')
+        location = '%s (%s)' % (SAME_AZ, zone)
+        # the snapshot a backup left is no copy: it cannot be rolled back or made into a disk
+        return [point_in_time_copy(now, NAME, location, snap, policy['name'], zone_up)
+                for snap in index.get(disk['id'], ())
+                if snap.get('status') in shown and snap.get('created_at') and not made_by_backup(snap)]
 
     def policy_options(self, policy, problems):
         return {'snapshots_per_disk': _snapshots_per_disk(policy, problems)}

@@ -49,9 +49,9 @@ def vault_view(call: Call, v: dict) -> dict:
     resources = []
     for r in v["resources"]:
         mine = [b for b in backups if b["resource_id"] == r["id"]]
-        volume = call.volumes.get(r["id"], call.project_id)
-        resources.append({"id": r["id"], "name": r.get("name") or (volume or {}).get("name", ""), "type": r["type"],
-                          "size": (volume or {}).get("size", r.get("size", 0)), "extra_info": r.get("extra_info", {}),
+        name = r.get("name") or (call.volumes.get(r["id"], call.project_id) or {}).get("name", "")
+        resources.append({"id": r["id"], "name": name, "type": r["type"],
+                          "size": model.resource_size(call, r), "extra_info": r.get("extra_info", {}),
                           "protect_status": "available", "backup_count": len(mine),
                           "backup_size": sum(b["_used_mb"] for b in mine)})
     billing = dict(v["billing"])
@@ -81,18 +81,39 @@ def checkpoint_view(c: dict) -> dict:
                       "skipped_resources": c["skipped_resources"]}}
 
 
-def backup_view(b: dict, api_flavour: str = "otc") -> dict:
+def replication_record_view(record: dict) -> dict:
+    """huaweicloudsdkcbr ReplicationRecordGet (a source backup's `replication_records`)."""
+    return {key: record[key] for key in (*model.RECORD_ENDS, "id", "status", "vault_id", "destination_vault_id")} | {
+        "created_at": cbr_time(record["created_at"]),
+        "extra_info": {"progress": 100 if record["status"] == "available" else 0,
+                       "fail_code": record.get("fail_code", ""), "fail_reason": record.get("fail_reason", ""),
+                       "auto_trigger": record["auto_trigger"], "destination_vault_id": record["destination_vault_id"]}}
+
+
+def replication_records(call: Call, b: dict) -> list[dict]:
+    records = (call.replications.get(rid, call.project_id) for rid in b.get("_replication_record_ids", []))
+    return [replication_record_view(r) for r in records if r is not None]
+
+
+def backup_view(b: dict, api_flavour: str = "otc", records: list | None = None, children: list | None = None) -> dict:
+    """A backup as CBR answers it; a server backup lists its disk backups in `children`, each
+    naming it as `parent_id`."""
+    server = b["resource_type"] == model.SERVER_TYPE
     view = {
         "id": b["id"], "name": b["name"], "description": b["description"], "checkpoint_id": b["checkpoint_id"],
-        "vault_id": b["vault_id"], "project_id": b["project_id"], "provider_id": PROVIDERS["disk"],
+        "vault_id": b["vault_id"], "project_id": b["project_id"], "provider_id": model.provider_of(b),
         "resource_id": b["resource_id"], "resource_name": b["resource_name"], "resource_type": b["resource_type"],
-        "resource_size": b["resource_size"], "resource_az": b["resource_az"], "image_type": "backup",
+        "resource_size": b["resource_size"], "resource_az": b["resource_az"],
+        "image_type": b.get("image_type", "backup"),
         "status": b["status"], "created_at": cbr_time(b["created_at"]), "updated_at": cbr_time(b["updated_at"]),
         "expired_at": cbr_time(b["expired_at"]) if b.get("expired_at") else None,
-        "protected_at": cbr_time(b["created_at"]), "parent_id": None, "children": [], "replication_records": [],
+        "protected_at": cbr_time(b["created_at"]), "parent_id": b.get("parent_id"),
+        "children": [backup_view(c, api_flavour) for c in children or []],
+        "replication_records": records or [],
         "enterprise_project_id": "0",
         "extend_info": {"auto_trigger": b["auto_trigger"], "bootable": False, "incremental": b["incremental"],
-                        "snapshot_id": b.get("_snapshot_id"), "support_lld": False, "supported_restore_mode": "backup",
+                        "snapshot_id": None if server else b.get("_snapshot_id"), "support_lld": False,
+                        "supported_restore_mode": "backup",
                         "system_disk": False, "contain_system_disk": False, "encrypted": False,
                         "os_images_data": None, "progress": 100 if b["status"] == "available" else 0},
     }
@@ -115,7 +136,7 @@ def oplog_view(log: dict) -> dict:
             "vault_id": log["vault_id"], "vault_name": log["vault_name"], "project_id": log["project_id"],
             "created_at": cbr_time(log["created_at"]), "started_at": cbr_time(log["created_at"]),
             "ended_at": cbr_time(log["updated_at"]) if done else None, "updated_at": cbr_time(log["updated_at"]),
-            "error_info": {"code": "", "message": ""}, "extra_info": extra}
+            "error_info": dict(log.get("error_info") or {"code": "", "message": ""}), "extra_info": extra}
 
 
 # -- vaults ----------------------------------------------------------------
@@ -261,24 +282,29 @@ async def list_backups(call: Call):
     items = sorted(backups_where(call, **stored), key=lambda b: b["id"])
     items = filter_items(items, query, ("vault_id", "resource_id", "resource_name", "resource_type", "resource_az",
                                         "checkpoint_id", "name"), as_text=False)
-    if query.get("parent_id") is not None:
-        items = []  # disk backups have no parent
-    if query.get("image_type") not in (None, "backup"):
-        items = []
+    # The disk backups of a server backup are listed with `parent_id`, otherwise in their parent's `children`.
+    items = [b for b in items if b.get("parent_id") == query.get("parent_id")]
+    if query.get("image_type") is not None:
+        items = [b for b in items if b.get("image_type", "backup") == query["image_type"]]
     statuses = query.getlist("status")
     if statuses:
         items = [b for b in items if b["status"] in statuses]
     items = time_window(items, query, "created_at", invalid)
     items = sort_by_clauses(items, query.get("sort"), BACKUP_SORT_KEYS, "created_at:desc", invalid)
     page = offset_page(items, query, PAGING)
-    flavour = call.emu.config.api_flavour
-    return json_response({"backups": [backup_view(b, flavour) for b in page.items], "count": len(items),
+    return json_response({"backups": [full_backup_view(call, b) for b in page.items],
+                          "count": len(items),
                           "limit": page.limit, "offset": page.offset})
+
+
+def full_backup_view(call: Call, backup: dict) -> dict:
+    return backup_view(backup, call.emu.config.api_flavour, replication_records(call, backup),
+                       model.children_of(call, backup))
 
 
 @endpoint
 async def show_backup(call: Call):
-    return json_response({"backup": backup_view(call.backup(_path(call, "backup_id")), call.emu.config.api_flavour)})
+    return json_response({"backup": full_backup_view(call, call.backup(_path(call, "backup_id")))})
 
 
 @endpoint
@@ -292,6 +318,41 @@ async def restore_backup(call: Call):
     backup = call.backup(_path(call, "backup_id"))
     model.restore_backup(call, backup, await _body(call, "restore"))
     return empty(202)
+
+
+# -- replication -------------------------------------------------------------
+def _replication_answer(call: Call, vault_id: str, record: dict) -> dict:
+    """The fields CopyBackup and CopyCheckpoint answer alike (BackupReplicateRespBody,
+    CheckpointReplicateRespBody)."""
+    return {"destination_project_id": record["destination_project_id"],
+            "destination_region": record["destination_region"],
+            "destination_vault_id": record["destination_vault_id"], "project_id": call.project_id,
+            "provider_id": PROVIDERS["disk"], "source_region": call.region, "vault_id": vault_id}
+
+
+@endpoint
+async def replicate_backup(call: Call):
+    """CopyBackup: 200 {"replication": {..., "backup_id", "replication_record_id"}}."""
+    backup = call.backup(_path(call, "backup_id"))
+    spec = await _body(call, "replicate")
+    record = model.copy_backup(call, backup, spec)
+    answer = _replication_answer(call, backup["vault_id"], record)
+    del answer["vault_id"]  # not in BackupReplicateRespBody
+    return json_response({"replication": answer | {"backup_id": backup["id"], "replication_record_id": record["id"]}})
+
+
+@endpoint
+async def replicate_checkpoint(call: Call):
+    """CopyCheckpoint: 200 {"replication": {..., "backups": [{"backup_id", "replication_record_id"}]}}."""
+    vault, records = model.replicate_checkpoint(call, await _body(call, "replicate"))
+    backups = [{"backup_id": r["source_backup_id"], "replication_record_id": r["id"]} for r in records]
+    return json_response({"replication": _replication_answer(call, vault["id"], records[0]) | {"backups": backups}})
+
+
+@endpoint
+async def replication_capabilities(call: Call):
+    """ShowReplicationCapabilities: every region and where it replicates to."""
+    return json_response({"regions": model.replication_capabilities(call.emu.config)})
 
 
 # -- operation logs ---------------------------------------------------------
@@ -399,11 +460,14 @@ def api_routes(prefix: str = "") -> list:
         Route(f"{pid}/policies/{{policy_id}}", update_policy, methods=["PUT"]),
         Route(f"{pid}/policies/{{policy_id}}", delete_policy, methods=["DELETE"]),
         Route(f"{pid}/checkpoints", create_checkpoint, methods=["POST"]),
+        Route(f"{pid}/checkpoints/replicate", replicate_checkpoint, methods=["POST"]),
         Route(f"{pid}/checkpoints/{{checkpoint_id}}", show_checkpoint, methods=["GET"]),
         Route(f"{pid}/backups", list_backups, methods=["GET"]),
         Route(f"{pid}/backups/{{backup_id}}", show_backup, methods=["GET"]),
         Route(f"{pid}/backups/{{backup_id}}", delete_backup, methods=["DELETE"]),
         Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
+        Route(f"{pid}/backups/{{backup_id}}/replicate", replicate_backup, methods=["POST"]),
+        Route(f"{pid}/replication-capabilities", replication_capabilities, methods=["GET"]),
         Route(f"{pid}/operation-logs", list_oplogs, methods=["GET"]),
         Route(f"{pid}/operation-logs/{{operation_log_id}}", show_oplog, methods=["GET"]),
         Route(f"{pid}/protectables/{{protectable_type}}/instances", list_protectables, methods=["GET"]),

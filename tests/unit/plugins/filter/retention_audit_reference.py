@@ -13,8 +13,10 @@ __metaclass__ = type
 import datetime
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import (
-    OBJECT_STORAGE, PROTECTED_GROUP, SAME_AZ, _by_disk, _outage_note, policy_backups, require_checked_policy)
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import _outage_note, require_checked_policy
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, SAME_AZ, by_disk as _by_disk
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import policy_backups
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.replication import PROTECTED_GROUP
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import human_duration, select_disks
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     PERIODS, POLICY_KEY, TIER_KEY, RetentionError, _TIME_RE, _meta, bulk_records, describe, format_time,

@@ -139,3 +139,58 @@ def test_an_extra_mechanism_names_yaml_task_files_only(extra, tmp_path):
     extra(extra_module(tmp_path, 'tape', "survives = ()\n    min_rpo = 0\n    tasks = '/etc/passwd'"))
     with pytest.raises(registry.MechanismError, match='task files must be .yml files'):
         registry.names()
+
+
+TAPE_AUDIT = '''survives = ('disk', 'az')
+    min_rpo = 86400
+    copy_noun = 'tape copy'
+    column = 'tapes'
+    colour = '#123456'
+
+    def audit_index(self, sources, policy):
+        return [b for b in sources['backups'] or [] if b.get('backend') == 'tape']
+
+    def audit_copies(self, index, disk, now, policy, zones):
+        return [copies.point_in_time_copy(now, self.name, 'vault (tape)', b) for b in index if b['disk_id'] == disk['id']]
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils import copies'''
+
+
+def test_the_audit_asks_every_mechanism_for_its_copies(extra, tmp_path):
+    """An extra mechanism's copies are counted, aged and judged, and get their own column and
+    colour on the HTML page, from its module alone."""
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_audit_html import dr_audit_html
+    extra(extra_module(tmp_path, 'tape', TAPE_AUDIT))
+    gold = checked(tier('gold', failure='az', rpo='1d', mechanisms=['tape'], retention=None,
+                        disks={'metadata': {'tier': 'gold'}}))
+    disks = DISKS + [dict(DISKS[0], id='id-db02', name='db02')]
+    tape = {'id': 't1', 'name': 'weekly', 'disk_id': 'id-db01', 'backend': 'tape', 'status': 'available',
+            'created_at': '2026-11-25T04:00:00Z'}
+    report = dr_audit(disks, gold, '2026-11-25T10:00:00Z', backups=[tape])
+    rows = dict((row['disk_name'], row) for row in report['disks'])
+    assert (rows['db01']['verdict'], rows['db01']['newest_surviving_age']) == ('compliant', 6 * 3600)
+    assert rows['db01']['copies_per_mechanism'] == {'snapshot': 0, 'backup': 0, 'replication': 0, 'tape': 1}
+    assert rows['db01']['copies'][0]['location'] == 'vault (tape)'
+    assert 'the tier uses tape, but the disk has no tape copy' in rows['db02']['reasons']
+    page = dr_audit_html(report)
+    assert '<th>tapes</th>' in page and 'background:#123456' in page
+    assert '<td class="n" data-label="tapes">1</td>' in page
+
+
+def test_a_tier_may_ask_to_survive_what_a_registered_mechanism_survives(extra, tmp_path):
+    """failure: region is refused while no mechanism survives the loss of a region, and is a tier
+    like any other once one is registered (the cross-region mechanism will be one module)."""
+    region_tier = tier('far', failure='region', rpo='1d', mechanisms=['vault_copy'], retention={'last': 3})
+    assert "failure 'region' cannot be met by these mechanisms" in refused(policy(dict(region_tier, mechanisms=None)))
+    extra(extra_module(tmp_path, 'vault_copy', "survives = ('disk', 'az', 'region')\n    min_rpo = 7200"))
+    (checked_tier,) = checked(region_tier)['tiers']
+    assert (checked_tier['failure'], checked_tier['mechanisms']) == ('region', ['vault_copy'])
+    reason = refused(policy(dict(region_tier, mechanisms=['backup'])))
+    assert 'surviving the loss of a region cannot be met with backups only' in reason
+    assert 'add vault_copy' in reason
+    assert 'failure must be disk (lost or corrupted data on the disk) or az (the loss of an AZ) or region' in refused(
+        policy(dict(region_tier, failure='planet')))
+    # a mechanism that is never derived by itself must be named: snapshots alone are no answer
+    assert ('no mechanism is chosen by itself for surviving the loss of a region at RPO 1d; name one in '
+            'mechanisms: vault_copy') in refused(policy(dict(region_tier, mechanisms=None)))
