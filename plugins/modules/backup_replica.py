@@ -195,8 +195,8 @@ class BackupReplicaModule(ResourceModule):
         raw = self.source_api.get_raw(self.source['id'])
         self.source_image_type = (raw or {}).get('image_type', 'backup')
         for record in reversed(replica_records(raw, self.params['destination_region'])):
-            replica = self.destination_api.get_raw(record['destination_backup_id'] or '-')
-            if replica is not None:
+            replica = record['destination_backup_id'] and self.destination_api.get_raw(record['destination_backup_id'])
+            if replica:
                 self.record = record
                 return replica_view(replica, self.params['destination_region'], record)
         return None

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils import basic
 
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica import BackupReplicaModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_restore import BackupRestoreModule
@@ -119,14 +119,16 @@ def test_check_mode_predicts_the_copy_then_it_is_made_once(regions, backed_up, r
     assert not checked['changed'] and checked['replica'] == replica
 
 
-def test_a_second_copy_is_never_made_even_into_another_vault(regions, backed_up, run_module):
+def test_a_second_copy_is_never_made_even_into_another_vault(regions, backed_up, run_module, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, text: warnings.append(text))
     assert run_module(BackupReplicaModule, replica_args())['changed']
     regions.nl('POST', '/cbr/v3/{nl}/vaults', vault_body('other', 'replication'))
     sent = len(regions.cloud.requests)
     again = run_module(BackupReplicaModule, replica_args(destination_vault='other'))
     assert not again['changed'] and not again['failed'], again
     assert again['replica']['vault_id'] == backed_up['target']['id']
-    assert [w for w in ansible_warnings.get_warning_messages() if 'left where it is' in w]
+    assert [w for w in warnings if 'left where it is' in w], warnings
     assert not [r for r in regions.cloud.requests[sent:] if r.mutating]
     assert len(replicas_in_nl(regions)) == 1
 
@@ -167,9 +169,17 @@ def test_bad_input_is_refused_before_any_request(regions, run_module, args, mess
 
 def test_refusals_before_any_mutating_request(regions, backed_up, run_module):
     regions.nl('POST', '/cbr/v3/{nl}/vaults', vault_body('plain', 'backup'))
-    for vault, message in (('plain', "it is a backup vault for disk, not a replication vault"),
-                           ('missing', "vault 'missing' not found")):
-        result = run_module(BackupReplicaModule, replica_args(destination_vault=vault))
+    regions.nl('POST', '/cbr/v3/{nl}/vaults', vault_body('tiny', 'replication', size=10))
+    big = regions.cloud.add_volume('big', size=20)
+    regions.de('POST', '/cbr/v3/{pid}/vaults/%s/addresources' % backed_up['vault']['id'],
+               {'resources': [{'id': big['id'], 'type': DISK_TYPE}]})
+    regions.de('POST', '/cbr/v3/{pid}/checkpoints', {'checkpoint': {'vault_id': backed_up['vault']['id'], 'parameters': {
+        'name': 'big-b1', 'resources': [big['id']]}}})
+    for backup, vault, message in (
+            ('db01-b1', 'plain', "it is a backup vault for disk, not a replication vault"),
+            ('db01-b1', 'missing', "vault 'missing' not found"),
+            ('big-b1', 'tiny', 'a full copy of the 20 GB disk and the vault has 10240 MB free')):
+        result = run_module(BackupReplicaModule, replica_args(backup=backup, destination_vault=vault))
         assert result['failed'] and message in result['msg'], result
     assert not regions.cloud.mutating
     assert replicas_in_nl(regions) == []
@@ -276,6 +286,16 @@ def test_replication_policy_check_mode_idempotency_and_update(regions, backed_up
     changed = run_module(BackupReplicationPolicyModule, dict(POLICY, max_backups=3, enabled=False), diff=True)
     assert changed['changed'] and changed['diff']['after'] == {'max_backups': 3, 'enabled': False}, changed
     assert (changed['policy']['max_backups'], changed['policy']['enabled']) == (3, False)
+    # another destination vault: unbound from the first, bound to the second
+    other = regions.nl('POST', '/cbr/v3/{nl}/vaults', vault_body('other', 'replication'))['vault']
+    moved = run_module(BackupReplicationPolicyModule, dict(POLICY, destination_vault='other'))
+    assert moved['changed'] and moved['policy']['associated_vaults'] == [
+        {'vault_id': backed_up['vault']['id'], 'destination_vault_id': other['id']}], moved
+    # a vault has one replication policy: a second one is refused before any request
+    sent = len(cloud.requests)
+    second = run_module(BackupReplicationPolicyModule, dict(POLICY, name='to-nl-2'))
+    assert second['failed'] and "replication policy 'to-nl' is, and a vault has one" in second['msg'], second
+    assert not [r for r in cloud.requests[sent:] if r.mutating]
     gone = run_module(BackupReplicationPolicyModule, dict(name='to-nl', destination_region='eu-nl', state='absent'))
     assert gone['changed'] and gone['policy'] is None
     assert regions.de('GET', '/cbr/v3/{pid}/policies?operation_type=replication')['policies'] == []
