@@ -273,6 +273,12 @@ class BackupReplicaModule(ResourceModule):
             return replica
         return waiter.for_status(lambda: self.fetch(replica['id']), self.label(replica))
 
+    def fail(self, msg, error=None, **result):
+        # the base counts the changes of the source region's client; a delete is sent to the other region
+        if getattr(getattr(self, 'destination', None), 'changes', 0):
+            result['changed'] = True
+        super(BackupReplicaModule, self).fail(msg, error, **result)
+
     def check_delete(self, current):
         if current.get('status') not in BACKUP_DELETABLE:
             raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))

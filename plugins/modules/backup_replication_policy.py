@@ -65,7 +65,7 @@ options:
     type: str
   destination_vault:
     description:
-      - The vault in the destination region (name or id) that takes the copies of O(vault): a
+      - The vault in the destination region (name or id) that takes the copies of O(vault), a
         replication vault (C(protect_type) C(replication)) for disks.
     type: str
 extends_documentation_fragment:

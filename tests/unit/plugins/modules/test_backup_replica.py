@@ -151,7 +151,12 @@ def test_absent_deletes_the_replica_only(regions, backed_up, run_module):
     again = run_module(BackupReplicaModule, replica_args(state='absent'))
     assert not again['changed'] and not [r for r in cloud.requests[sent:] if r.mutating]
     # once deleted, the backup may be copied there again
-    assert run_module(BackupReplicaModule, replica_args())['changed']
+    again = run_module(BackupReplicaModule, replica_args())['replica']
+    # a delete whose wait times out changed the cloud all the same
+    cloud.taking('backup.delete', 3600)
+    timed_out = run_module(BackupReplicaModule, replica_args(state='absent', wait_timeout=60))
+    assert timed_out['failed'] and timed_out['changed'], timed_out
+    assert regions.nl('GET', '/cbr/v3/{nl}/backups/%s' % again['id'])['backup']['status'] == 'deleting'
 
 
 @pytest.mark.parametrize('args, message', [
@@ -312,3 +317,13 @@ def test_replication_policy_refuses_bad_input_before_any_request(regions, run_mo
     result = run_module(BackupReplicationPolicyModule, args)
     assert result['failed'] and message in result['msg'], result
     assert regions.cloud.requests == []
+
+
+def test_aksk_reaches_the_destination_project_by_the_regions_name(regions, backed_up, run_module):
+    aksk = {'auth': {'auth_url': IAM, 'ak': 'AKALICE0000000000001', 'sk': 'skAlice000000000000000000000000000000001',
+                     'project_name': 'eu-de'}, 'region': 'eu-de'}
+    made = run_module(BackupReplicaModule, dict(aksk, **replica_args()), connection=False)
+    assert made['changed'] and not made['failed'], made
+    assert made['replica']['project_id'] == regions.nl_project and made['replica']['status'] == 'available'
+    again = run_module(BackupReplicaModule, dict(aksk, **replica_args()), connection=False)
+    assert not again['changed'] and again['replica'] == made['replica']
