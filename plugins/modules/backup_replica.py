@@ -227,6 +227,11 @@ class BackupReplicaModule(ResourceModule):
                 'project_id': self.destination.project_id, 'source_backup_id': source['id'],
                 'source_region': self.client.region}
 
+    def predict_create(self, desired):
+        replica = super(BackupReplicaModule, self).predict_create(desired)
+        replica['status'] = 'available' if self.params['wait'] else 'protecting'  # the copy runs on
+        return replica
+
     def check_create(self, desired):
         label, source, vault = self.label(None), self.source, self.destination_vault
         if self.source_image_type != 'backup':

@@ -242,7 +242,9 @@ def test_backup_restore_writes_a_replica_onto_a_disk_of_the_destination_region(r
 
 def test_info_lists_replicas_with_their_records(regions, backed_up, run_module):
     regions.cloud.taking('cbr.replicate', 120)
-    run_module(BackupReplicaModule, replica_args(wait=False))
+    predicted = run_module(BackupReplicaModule, replica_args(wait=False), check=True)
+    made = run_module(BackupReplicaModule, replica_args(wait=False))
+    assert made['replica']['status'] == predicted['replica']['status'] == 'protecting'
     sent = len(regions.cloud.requests)
     by_backup = run_module(BackupReplicaInfoModule, dict(backup='db01-b1', vault='src', destination_region='eu-nl'))
     assert not by_backup['failed'] and not by_backup['changed'], by_backup
