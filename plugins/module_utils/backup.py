@@ -737,8 +737,8 @@ class CBRReplication(CBR):
         if vault_id:
             params['vault_id'] = vault_id
         found = self.client.paginate_offset(self.service, '/backups', 'backups', params, limit=1000)
-        return [b for b in found if b.get('image_type') == 'replication' and (not vault_id or
-                                                                             b.get('vault_id') == vault_id)]
+        return [b for b in found
+                if b.get('image_type') == 'replication' and (not vault_id or b.get('vault_id') == vault_id)]
 
     def replicate(self, backup_id, region, project_id, vault_id, name=None, description=None):
         """CopyBackup; answers the replication (``replication_record_id``, ...)."""

@@ -209,9 +209,8 @@ class BackupReplicaModule(ResourceModule):
         return [found] if found else []
 
     def label(self, resource):
-        return "replica in region '%s' of %s" % (self.params['destination_region'],
-                                                  describe_backup(getattr(self, 'source', None)
-                                                                  or {'name': self.params['backup']}))
+        source = getattr(self, 'source', None) or {'name': self.params['backup']}
+        return "replica in region '%s' of %s" % (self.params['destination_region'], describe_backup(source))
 
     def desired(self, current):
         if current is not None:
@@ -262,8 +261,8 @@ class BackupReplicaModule(ResourceModule):
             vault = self.destination_api.find_vault(wanted)
             if vault is None or vault['id'] != current.get('vault_id'):
                 self.module.warn("%s exists in vault %s, not in vault '%s'; the cloud keeps one replica per backup "
-                                 "per region, so it is left where it is" % (self.label(current),
-                                                                          current.get('vault_id'), wanted))
+                                 "per region, so it is left where it is"
+                                 % (self.label(current), current.get('vault_id'), wanted))
 
     def create(self, desired):
         source, waiter = self.source, self.waiter()
