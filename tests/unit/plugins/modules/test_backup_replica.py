@@ -290,7 +290,11 @@ def test_replication_policy_check_mode_idempotency_and_update(regions, backed_up
     # the policy replicates when it fires, on the emulator clock
     cloud.advance(18 * 3600)  # 10:00 -> 04:00 next day
     assert len(replicas_in_nl(regions)) == 1
+    sent = len(cloud.requests)
+    predicted = run_module(BackupReplicationPolicyModule, dict(POLICY, max_backups=3, enabled=False), check=True)
+    assert predicted['changed'] and not [r for r in cloud.requests[sent:] if r.mutating]
     changed = run_module(BackupReplicationPolicyModule, dict(POLICY, max_backups=3, enabled=False), diff=True)
+    assert changed['policy'] == predicted['policy']
     assert changed['changed'] and changed['diff']['after'] == {'max_backups': 3, 'enabled': False}, changed
     assert (changed['policy']['max_backups'], changed['policy']['enabled']) == (3, False)
     # another destination vault: unbound from the first, bound to the second
@@ -302,6 +306,10 @@ def test_replication_policy_check_mode_idempotency_and_update(regions, backed_up
     sent = len(cloud.requests)
     second = run_module(BackupReplicationPolicyModule, dict(POLICY, name='to-nl-2'))
     assert second['failed'] and "replication policy 'to-nl' is, and a vault has one" in second['msg'], second
+    assert not [r for r in cloud.requests[sent:] if r.mutating]
+    regions.nl('POST', '/cbr/v3/{nl}/vaults', vault_body('plain', 'backup'))
+    plain = run_module(BackupReplicationPolicyModule, dict(POLICY, destination_vault='plain'))
+    assert plain['failed'] and "cannot copy into vault 'plain': it is a backup vault" in plain['msg'], plain
     assert not [r for r in cloud.requests[sent:] if r.mutating]
     gone = run_module(BackupReplicationPolicyModule, dict(name='to-nl', destination_region='eu-nl', state='absent'))
     assert gone['changed'] and gone['policy'] is None
