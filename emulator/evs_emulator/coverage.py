@@ -43,8 +43,9 @@ NOTES = {
     ("POST", "/vbs/v2/{project_id}/cloudbackups"): ("yes", "job bksCreateBackup; leaves the disk's backup "
                                                            "snapshot manualbk_snapshot_vbs_* (policy runs: "
                                                            "autobk_snapshot_vbs_*)"),
-    ("POST", "/cbr/v3/{project_id}/checkpoints"): ("yes", "one backup per disk, each leaving the disk's backup "
-                                                          "snapshot autobk_snapshot_*"),
+    ("POST", "/cbr/v3/{project_id}/checkpoints"): ("yes", "one backup per disk, or per server with one child "
+                                                          "backup per disk (all at one instant), each leaving the "
+                                                          "disk's backup snapshot autobk_snapshot_*"),
     ("POST", "/vbs/v2/{project_id}/cloudbackups/{backup_id}"): ("yes", "vendor delete (deprecated), job "
                                                                       "bksDeleteBackup"),
     ("GET", "/vbs/v2/{project_id}/jobs/{job_id}"): ("yes", "same as /vbs/v1 (the path otcextensions' Job resource names)"),
@@ -52,9 +53,10 @@ NOTES = {
                                                                              "required); no new-volume restore"),
     ("POST", "/vbs/v3/{project_id}/backups/{backup_id}/restore"): ("partial", "onto an existing disk (volume_id "
                                                                              "required); no new-volume restore"),
-    ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/restore"): ("partial", "disk backups onto a disk "
-                                                                             "(volume_id); no server restore"),
-    ("POST", "/cbr/v3/{project_id}/vaults"): ("partial", "disk vaults fully; server/turbo vaults stored only"),
+    ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/restore"): (
+        "partial", "disk backups onto a disk (volume_id); server backups onto their stopped server (server_id, "
+                   "mappings, power_on); no details (file restore)"),
+    ("POST", "/cbr/v3/{project_id}/vaults"): ("partial", "disk and server vaults fully; turbo vaults stored only"),
     ("POST", "/cbr/v3/{project_id}/policies"): ("yes", "backup and replication policies, run on the clock"),
     ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/replicate"): (
         "partial", "disk backups into a replication vault of the caller's project in another region; "
@@ -108,6 +110,8 @@ NOTES = {
     ("POST", "/ecs/v2.1/{project_id}/servers"): ("partial", "name, availability_zone, metadata; no networks, "
                                                             "images or flavors checked"),
     ("DELETE", "/ecs/v2.1/{project_id}/servers/{server_id}"): ("yes", "detaches its volumes"),
+    ("POST", "/ecs/v2.1/{project_id}/servers/{server_id}/action"): (
+        "partial", "os-stop, os-start (409 while busy or in another status); no reboot, resize, rebuild"),
     ("POST", "/ecs/v1/{project_id}/cloudservers/{server_id}/attachvolume"): (
         "partial", "ECS API \"Attaching a Disk to an ECS\": job attachVolume; volumeId, device; no dry_run"),
     ("DELETE", "/ecs/v1/{project_id}/cloudservers/{server_id}/detachvolume/{volume_id}"): (
@@ -139,7 +143,6 @@ NOT_IMPLEMENTED = [
     ("evs", "POST", "/evs/{v2,v3}/{project_id}/volumes/{volume_id}/action", "os-attach, os-detach, os-reserve "
                                                                              "(deprecated; attach through ECS)"),
     ("identity", "POST", "/identity/v3/auth/tokens", "assume_role (agency) and totp methods"),
-    ("compute", "POST", "/ecs/v2.1/{project_id}/servers/{server_id}/action", "os-stop/os-start (later issue)"),
     ("vbs", "*", "/vbs/v2/{project_id}/backuppolicy/{policy_id}/tags", "policy tags API"),
 ]
 # Notes on vendor SDK operations that are not emulated (vendor_operations.py lists them all).

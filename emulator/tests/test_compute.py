@@ -200,3 +200,26 @@ def test_nova_attach_refuses_a_device_in_use(fast, alice):
                        {"volumeAttachment": {"volumeId": second["id"], "device": "/dev/vdd"}})
     assert taken.status == 400 and "in use" in taken.body["badRequest"]["message"]
     assert alice.volume(second["id"])["status"] == "available"
+
+
+def test_stop_and_start_on_the_clock(admin, alice):
+    """Nova os-stop / os-start: the status stays while the task runs (`OS-EXT-STS:task_state`),
+    then changes; a busy server or one in the wrong status answers 409."""
+    admin.freeze()
+    admin.set_timings({"server.create": 0, "server.stop": 5, "server.start": 5})
+    server = alice.create_server()
+    url = alice.ecs(f"/servers/{server['id']}/action")
+    assert alice.call("POST", url, {"os-start": None}).status == 409  # not stopped
+    assert alice.call("POST", url, {"os-stop": None}).status == 202
+    shown = alice.call("GET", alice.ecs(f"/servers/{server['id']}")).body["server"]
+    assert (shown["status"], shown["OS-EXT-STS:task_state"]) == ("ACTIVE", "powering-off")
+    busy = alice.call("POST", url, {"os-stop": None})
+    assert busy.status == 409 and "powering-off" in busy.body["conflictingRequest"]["message"]
+    admin.advance(5)
+    shown = alice.call("GET", alice.ecs(f"/servers/{server['id']}")).body["server"]
+    assert (shown["status"], shown["OS-EXT-STS:task_state"]) == ("SHUTOFF", None)
+    assert alice.call("POST", url, {"os-stop": None}).status == 409
+    assert alice.call("POST", url, {"reboot": {"type": "SOFT"}}).status == 400
+    assert alice.call("POST", url, {"os-start": None}).status == 202
+    admin.advance(5)
+    assert alice.call("GET", alice.ecs(f"/servers/{server['id']}")).body["server"]["status"] == "ACTIVE"

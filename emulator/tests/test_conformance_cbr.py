@@ -354,3 +354,50 @@ def test_vault_summary_adds_up_the_projects_vaults(client, alice, fast):
                 vault_id=made.vault.id, parameters=m.CheckpointParam(name="sum-cp")))))
     summary = client.show_summary(m.ShowSummaryRequest())
     assert (summary.size, summary.used_size) == (65, 10)  # a full backup stores the 10 GB disk
+
+
+def test_server_vault_backup_and_whole_server_restore(client, alice, fast):
+    """huaweicloudsdkcbr drives a server vault: CreateVault (object_type server, exclude_volumes),
+    CreateCheckpoint, ListBackups (with parent_id), ShowBackup with `children`, RestoreBackup of
+    the whole server (server_id, mappings, power_on) with the bytes checked, and the refusal of a
+    running server as the SDK raises it."""
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+
+    server = alice.create_server(name="db")
+    disks = [alice.create_volume(size=10, name=name) for name in ("data", "log", "scratch")]
+    fast.advance(1)
+    for disk, blocks in zip(disks, ({"0": "data"}, {"0": "log"}, {"0": "scratch"})):
+        fast.write_disk(disk["id"], blocks)
+        alice.call("POST", alice.ecs(f"/servers/{server['id']}/os-volume_attachments"),
+                   {"volumeAttachment": {"volumeId": disk["id"]}})
+    fast.advance(1)
+    resource = m.ResourceCreate(id=server["id"], type="OS::Nova::Server",
+                                extra_info=m.ResourceExtraInfo(exclude_volumes=[disks[2]["id"]]))
+    created = client.create_vault(m.CreateVaultRequest(body=m.VaultCreateReq(vault=m.VaultCreate(
+        name="servers", billing=m.BillingCreate(**{**BILLING, "object_type": "server"}), resources=[resource]))))
+    vault = conforms(created)["vault"]
+    assert (vault["resources"][0]["size"], vault["billing"]["spec_code"]) == (20, "vault.backup.server.normal")
+    checkpoint = client.create_checkpoint(m.CreateCheckpointRequest(body=m.VaultBackupReq(checkpoint=m.VaultBackup(
+        vault_id=vault["id"], parameters=m.CheckpointParam(name="server-cp")))))
+    conforms(checkpoint)
+    fast.advance(1)
+    (listed,) = conforms(client.list_backups(m.ListBackupsRequest(vault_id=vault["id"])))["backups"]
+    shown = conforms(client.show_backup(m.ShowBackupRequest(backup_id=listed["id"])))["backup"]
+    children = shown["children"]
+    assert [c["resource_id"] for c in children] == [disks[0]["id"], disks[1]["id"]]
+    by_parent = conforms(client.list_backups(m.ListBackupsRequest(parent_id=shown["id"])))
+    assert sorted(b["id"] for b in by_parent["backups"]) == sorted(c["id"] for c in children)
+    for disk in disks:
+        fast.write_disk(disk["id"], {"0": "overwritten"})
+    mappings = [m.BackupRestoreServerMapping(backup_id=c["id"], volume_id=c["resource_id"]) for c in children]
+    whole = m.BackupRestore(server_id=server["id"], mappings=mappings, power_on=True)
+    with pytest.raises(ClientRequestException) as running:
+        client.restore_backup(m.RestoreBackupRequest(backup_id=shown["id"], body=m.BackupRestoreReq(restore=whole)))
+    assert (running.value.status_code, running.value.error_code) == (400, "BackupService.2008")
+    alice.call("POST", alice.ecs(f"/servers/{server['id']}/action"), {"os-stop": None})
+    fast.advance(1)
+    conforms(client.restore_backup(m.RestoreBackupRequest(backup_id=shown["id"], body=m.BackupRestoreReq(
+        restore=whole))))
+    fast.advance(1)
+    assert [fast.disk(d["id"]) for d in disks] == [{"0": "data"}, {"0": "log"}, {"0": "overwritten"}]
+    assert alice.call("GET", alice.ecs(f"/servers/{server['id']}")).body["server"]["status"] == "ACTIVE"

@@ -21,7 +21,8 @@ description:
     1 hour or more); C(replication) (SDRS) when the RPO is 0, or a tier must survive an AZ with an
     RPO under 1 hour or an RTO under 1 hour (standing DR disks and servers, in an AZ less than
     100 km away)."
-  - "Refused: C(failure: region) (no mechanism leaves the region); RPO 0 without replication;
+  - "Refused: C(failure: region) while no registered mechanism leaves the region (none of the
+    built-in ones does); RPO 0 without replication;
     surviving an AZ with snapshots only; backups for an RPO under 1 hour; snapshots more often than
     once a minute (an RPO or O(_input.tiers[].snapshot_every) under C(1m)); replication without
     O(_input.tiers[].secondary_az); a tier without a retention when it keeps copies; a tier name
@@ -93,7 +94,8 @@ options:
             required: true
           failure:
             description: The failure the tier must survive, C(disk) (lost or corrupted data on
-              the disk) or C(az) (the loss of the disk's AZ). C(region) is refused.
+              the disk) or C(az) (the loss of the disk's AZ). C(region) is refused until a registered
+              mechanism survives the loss of a region (a tier may ask only for what one survives).
             type: str
             required: true
             choices: [disk, az, region]

@@ -16,7 +16,8 @@ import re
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import JOB_FAILURE
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
+    JOB_FAILURE, Job, Listed, Pending, Status, Then)
 
 BACKENDS = ('cbr', 'vbs')
 BACKUP_FIELDS = (
@@ -133,8 +134,12 @@ class VBS:
         # the one request outside the v2 endpoint (same auth, retries and errors)
         return self.client.request_url('GET', self.job_url(job_id), operation='GET vbs job %s' % job_id).body
 
+    def job(self, job_id, label):
+        """The wait for a job to succeed (its ``entities`` name the backup and disk)."""
+        return Job(job_id, self.get_job, '%s (VBS job %s)' % (label, job_id))
+
     def wait_job(self, waiter, job_id, label):
-        """Wait for a job to succeed; answers it (its ``entities`` name the backup and disk)."""
+        """``job`` run now: answers the job."""
         return waiter.for_job(lambda: self.get_job(job_id), '%s (VBS job %s)' % (label, job_id))
 
     def check_job(self, job_id, label):
@@ -245,6 +250,9 @@ class CBR:
                          {'restore': {'volume_id': volume_id}}, ok=(200, 202), recover=recover)
         return None  # CBR restores have no job: the backup and the disk show the progress
 
+    def job(self, job_id, label):
+        return None
+
     def wait_job(self, waiter, job_id, label):
         return None
 
@@ -254,6 +262,27 @@ class CBR:
 
 def backup_api(client, backend):
     return {'cbr': CBR, 'vbs': VBS}[backend](client)
+
+
+def backup_created(api, backup, find, label):
+    """What the engine waits for after ``api.create`` answered ``backup``: a VBS backup that is not
+    listed yet has a job that names it; else it is looked up (``find``) until the cloud lists it;
+    then until it is available; a VBS job has the last word (a failed job fails with its reason).
+    ``label(backup)`` names it in messages."""
+    job_id = backup.get('job_id')
+
+    def named_by_job(progress):
+        if progress.job is None:
+            return progress.resource
+        return dict(progress.resource, id=(progress.job.get('entities') or {}).get('backup_id'))
+
+    def verdict(progress):
+        api.check_job(job_id, label(progress.resource))
+        return progress.resource
+
+    return Pending(backup, api.job(job_id, label(backup)) if backup.get('id') is None else None,
+                   Then(named_by_job, 'waiting'), Listed(find, label(None)), Status(),
+                   Then(verdict, 'waiting') if job_id else None)
 
 
 def find_backup(api, name_or_id, disk=None, vault=None, required=False):
@@ -645,6 +674,24 @@ class VBSPolicies(VBS):
         else:
             self.client.delete(evs.service, '/volumes/%s/metadata/%s' % (disk_id, VBS_POLICY_MARK),
                                ok=(200, 202, 204, 404))
+
+
+def refuse_restore(label, backup, disk):
+    """Refuse a restore of ``backup`` onto ``disk`` that the cloud would refuse, before any change:
+    a backup that is not available, an attached or busy disk, a disk smaller than the backup."""
+    if backup.get('status') != 'available':
+        raise ResourceError('%s cannot be restored: the backup is %s; it must be available'
+                            % (label, backup.get('status')))
+    status = disk.get('status')
+    if status == 'in-use' or disk.get('attachments'):
+        servers = ', '.join(a.get('server_id') or '?' for a in disk.get('attachments') or []) or '(unknown)'
+        raise ResourceError('%s cannot be restored: the disk is in-use (attached to server %s); detach it '
+                            'first' % (label, servers))
+    if status not in DISK_RESTORABLE:
+        raise ResourceError('%s cannot be restored: the disk is %s; it must be available' % (label, status))
+    if backup.get('size') and disk.get('size') and int(disk['size']) < int(backup['size']):
+        raise ResourceError('%s cannot be restored: the disk (%s GB) is smaller than the backup (%s GB)'
+                            % (label, disk['size'], backup['size']))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -12,6 +12,13 @@ A subclass names ``items_option``, ``kind``, ``result_fields`` and implements ``
 only: ``item.current`` for every item), ``plan`` (the action and the changes, or a refusal),
 ``apply`` (the mutating requests of one item), ``poll`` (one read of all watched resources)
 and ``label``.
+
+``ParentedBatchModule`` does all of that for resources that each belong to a parent (a snapshot
+of a disk; later a backup of a disk): a subclass declares ``resource_type`` (how the engine reaches
+the resources: ``evs.SnapshotsOfDisks`` is the interface), ``validate_item`` and the refusals
+``refuse_create`` and ``refuse_delete``. The engine reads with one request per distinct name or
+one listing, plans, creates once the parent is free (the cloud takes one at a time per parent),
+waits for all together with one read per round and settles races with concurrent runs.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,11 +28,16 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
+    looks_like_id, merge_metadata, metadata_matches, only_match)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule, survivor
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import WaitTimeout, is_failure_status
 
 #: how many failed or pending items a message names before it says "and N more"
 NAMED_IN_MESSAGES = 10
+#: up to this many distinct names (or ids), each is read with its own request; above it, one
+#: listing of the project's parents (or resources) takes fewer requests
+READ_ONE_BY_ONE = 10
 
 
 class BatchItem:
@@ -281,3 +293,209 @@ class BatchModule(EvsModule):
                 'changed': item.changed and (self.check_mode or item.applied),
                 'failed': bool(item.error), 'msg': item.error,
                 self.kind: self.shape(item.result)}
+
+
+class ParentedBatchModule(BatchModule):
+    """present/absent for a list of resources that each belong to a parent (``parent_option``),
+    all of the same ``name``, ``description``, ``metadata``, ``force`` and ``owner_metadata``
+    unless an element gives its own (``parents_option``: the short form, a list of parents)."""
+
+    parent_option = 'disk'
+    parents_option = 'disks'
+    shared_options = ('description', 'metadata', 'force', 'owner_metadata')
+    #: the class that reaches the resources (``evs.SnapshotsOfDisks``), built with the EVS client
+    resource_type = None
+
+    # --- what a subclass implements
+    def refuse_create(self, item):
+        """Why the item's resource cannot be created on ``item.parent`` (None: it can)."""
+
+    def refuse_delete(self, current):
+        """Why ``current`` cannot be deleted now (None: it can)."""
+
+    @property
+    def resources(self):
+        if getattr(self, '_resources', None) is None:
+            self._resources = self.resource_type(self.evs)
+        return self._resources
+
+    # --- validate: the short form and the shared options filled in, every element once
+    def validate(self):
+        params = self.params
+        if params[self.parents_option] is not None:
+            params[self.items_option] = [{self.parent_option: parent, 'name': params['name']}
+                                         for parent in params[self.parents_option]]
+        for element in params[self.items_option]:
+            for option in self.shared_options:
+                if element.get(option) is None:
+                    element[option] = params[option]
+            owner = dict((str(k), str(v)) for k, v in (element['owner_metadata'] or {}).items())
+            element['owner_metadata'] = owner
+            if owner and params['state'] == 'present':
+                element['metadata'] = dict(element['metadata'] or {})
+                element['metadata'].update(owner)
+        super(ParentedBatchModule, self).validate()
+        seen = {}
+        for item in self.items:
+            key = (item.params[self.parent_option], item.params['name'])
+            if key in seen:
+                raise ResourceError("%s[%d] and %s[%d] both name %s '%s' of %s '%s'; nothing was changed" % (
+                    self.items_option, seen[key], self.items_option, item.index, self.kind, key[1],
+                    self.parent_option, key[0]))
+            seen[key] = item.index
+
+    # --- read
+    def read(self, items):
+        parents = self.read_parents(set(item.params[self.parent_option] for item in items))
+        for item in items:
+            item.parent = parents[item.params[self.parent_option]]
+        found = self.read_named(set(item.params['name'] for item in items if item.parent is not None))
+        for item in items:
+            if item.parent is not None:
+                item.current = self.match(found, item.params['name'], item.parent)
+        creating_on = set(item.parent['id'] for item in items if item.parent is not None and item.current is None)
+        self.siblings = self.read_siblings(creating_on) if self.params['state'] == 'present' else {}
+        self.planned = {}
+
+    def read_parents(self, refs):
+        """{parent name or id: the parent or None}; an ambiguous name is an error."""
+        if len(refs) <= READ_ONE_BY_ONE:
+            return dict((ref, self.resources.find_parent(ref)) for ref in refs)
+        parents = self.resources.list_parents()
+        by_id = dict((p['id'], p) for p in parents)
+        return dict((ref, by_id.get(ref) or only_match([p for p in parents if p.get('name') == ref],
+                                                       self.resources.parent_kind, ref)) for ref in refs)
+
+    def read_named(self, refs):
+        """The resources with one of these names or ids: one request per name or id, or one
+        listing of the project when there are more."""
+        resources = self.resources
+        if len(refs) > READ_ONE_BY_ONE:
+            return resources.list()
+        found = []
+        for ref in sorted(refs):
+            resource = resources.get(ref) if looks_like_id(ref) else None
+            found.extend([resource] if resource else resources.list(name=ref))
+        return found
+
+    def read_siblings(self, parent_ids):
+        """{parent id: its resources} for the parents that get a new one (the per-parent limit and
+        the one-at-a-time rule): one request per parent, or one listing of the project."""
+        resources = self.resources
+        if len(parent_ids) <= READ_ONE_BY_ONE:
+            return dict((parent_id, resources.list(parent_id=parent_id)) for parent_id in sorted(parent_ids))
+        everything = resources.list()
+        return dict((parent_id, [r for r in everything if r.get(resources.parent_key) == parent_id])
+                    for parent_id in parent_ids)
+
+    def match(self, found, ref, parent):
+        mine = [r for r in found if r.get(self.resources.parent_key) == parent['id']]
+        by_id = [r for r in mine if r['id'] == ref]
+        return by_id[0] if by_id else only_match([r for r in mine if r.get('name') == ref], self.kind, ref,
+                                                 " of %s '%s'" % (self.resources.parent_kind, parent.get('name')))
+
+    # --- plan
+    def foreign(self, item):
+        """Why the existing resource is not the owner's (None when it is, or no owner is given)."""
+        owner = item.params['owner_metadata']
+        metadata = (item.current or {}).get('metadata') or {}
+        wrong = sorted(k for k, v in owner.items() if k not in metadata or str(metadata[k]) != v) if item.current else []
+        if not wrong:
+            return None
+        return ('%s was not made by its owner: it lacks the marks %s (it has %s), so it is left untouched, never '
+                'adopted, re-marked or deleted; rename or delete it by hand' % (
+                    self.label(item), ', '.join('%s=%s' % (k, owner[k]) for k in wrong),
+                    ', '.join('%s=%s' % (k, metadata[k]) if k in metadata else 'no %s' % k for k in wrong)))
+
+    def plan(self, item):
+        current = item.current
+        item.error = self.foreign(item)
+        if item.error:
+            return None
+        if self.params['state'] == 'absent':
+            if current is None:
+                return None
+            if current.get('status') in self.deleting:
+                item.action = 'wait'
+                return None
+            item.action = 'delete'
+            return self.refuse_delete(current)
+        if item.parent is None:
+            return 'the %s does not exist' % self.resources.parent_kind
+        if current is None:
+            item.action = 'create'
+            item.changes = self.resources.planned(item.params, item.parent)
+            return self.refuse_create(item) or self.plan_parent_rules(item)
+        if current.get('status') in self.transitional:
+            item.action = 'wait'
+        wanted = {}
+        if item.params['description'] is not None and item.params['description'] != (current.get('description') or ''):
+            wanted['description'] = item.params['description']
+        if item.params['metadata'] is not None:
+            metadata = merge_metadata(current.get('metadata'), item.params['metadata'], False)
+            if metadata != dict((k, str(v)) for k, v in (current.get('metadata') or {}).items()):
+                wanted['metadata'] = metadata
+        if wanted:
+            item.action, item.changes = 'update', wanted
+        return None
+
+    def plan_parent_rules(self, item):
+        """The cloud's per-parent rules for a new resource: a limit, and one at a time (a parent
+        still busy, or given twice in this batch, is waited for)."""
+        resources, parent_id = self.resources, item.parent['id']
+        self.planned[parent_id] = self.planned.get(parent_id, 0) + 1
+        siblings = self.siblings.get(parent_id, [])
+        problem = resources.limit_problem(item.parent, siblings, self.planned[parent_id])
+        if problem:
+            return problem + (' (this batch adds %d)' % self.planned[parent_id] if self.planned[parent_id] > 1 else '')
+        busy = resources.busy_with(item.parent, siblings) if self.planned[parent_id] == 1 else \
+            'this batch takes another %s of the %s first' % (self.kind, resources.parent_kind)
+        item.wait_free = busy is not None
+        if busy and not self.params['wait']:
+            return ('%s, and %s takes one %s of a %s at a time; run again later or with wait: true to wait for it'
+                    % (busy, resources.service_name, self.kind, resources.parent_kind))
+        return None
+
+    # --- apply
+    def apply(self, item):
+        resources = self.resources
+        if item.action == 'create':
+            if item.wait_free:  # the cloud would refuse it until the parent is free
+                resources.until_free(self.waiter(), item.parent, self.label(item))
+            return resources.create(item.changes, item.params)
+        if item.action == 'update':
+            return resources.update(item.current, item.changes)
+        resources.delete(item.current['id'])
+        return item.current
+
+    def namesakes(self, items):
+        """The resources of each item's name on its parent that its owner made (a foreign one is
+        never taken, as in ``plan``)."""
+        found = self.read_named(set(item.params['name'] for item in items))
+        parent_key = self.resources.parent_key
+        return dict((item.index, [r for r in found if r.get(parent_key) == item.parent['id']
+                                  and r.get('name') == item.params['name']
+                                  and metadata_matches(r.get('metadata'), item.params.get('owner_metadata'))])
+                    for item in items)
+
+    def discard(self, item, own):
+        if own.get('status') in self.transitional:
+            own = self.waiter().for_status(lambda: self.resources.get(own['id']), self.label(item),
+                                           wanted=self.stable)
+        self.resources.delete(own['id'])
+
+    def poll(self, items):
+        ids = dict(((item.result or item.current)['id'], item.index) for item in items)
+        names = set((item.result or item.current).get('name') for item in items)
+        resources = self.resources
+        if len(ids) <= READ_ONE_BY_ONE:
+            found = [r for r in (resources.get(i) for i in ids) if r]
+        elif len(names) <= READ_ONE_BY_ONE:
+            found = [r for name in sorted(names) for r in resources.list(name=name)]
+        else:
+            found = resources.list()
+        return dict((ids[r['id']], r) for r in found if r['id'] in ids)
+
+    def label(self, item):
+        return self.resources.describe(item.current or {'name': item.params['name']},
+                                       getattr(item, 'parent', None) or {'name': item.params[self.parent_option]})

@@ -9,9 +9,11 @@ __metaclass__ = type
 
 import datetime
 import email.utils
+import importlib.util
 import json
 import random
 import re
+import sys
 import time
 
 try:
@@ -20,17 +22,18 @@ except ImportError:  # pragma: no cover
     from urlparse import urlsplit, parse_qsl  # type: ignore
     from urllib import urlencode  # type: ignore
 
+# requests is imported for the first change (or proxied request) only: reads go through
+# lean_http, so a run with nothing to change never pays for importing it
 try:
-    import requests
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - depends on the host
-    requests = None
+    HAS_REQUESTS = importlib.util.find_spec('requests') is not None
+    REQUESTS_IMPORT_ERROR = None if HAS_REQUESTS else ImportError('No module named requests')
+except (ImportError, ValueError) as exc:  # pragma: no cover - depends on the host
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
 from ansible.module_utils.common.warnings import warn
 
+from ansible_collections.dataprotection.evs.plugins.module_utils import lean_http
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import auth_method, secrets_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, LostAnswerError, clock_skew_message, redact)
@@ -212,19 +215,12 @@ class Client:
         if session is None:
             if not HAS_REQUESTS:
                 raise ConfigError('the python library requests is needed')
-            session = requests.Session()
             # validate_certs: false wins over a ca_cert (as in openstacksdk: cacert only
-            # matters when verifying)
-            if not settings.get('validate_certs', True):
-                session.verify = False
-                # warned once by _warn_insecure, not by urllib3 per request
-                requests.packages.urllib3.disable_warnings(
-                    requests.packages.urllib3.exceptions.InsecureRequestWarning)
-            else:
-                session.verify = settings.get('ca_cert') or True
-            # per request: a REQUESTS_CA_BUNDLE in the environment would otherwise win over
-            # the session's ca_cert / validate_certs
-            self._request_options['verify'] = session.verify
+            # matters when verifying); per request: a REQUESTS_CA_BUNDLE in the environment
+            # would otherwise win over the session's ca_cert / validate_certs
+            self._request_options['verify'] = (settings.get('ca_cert') or True) if settings.get(
+                'validate_certs', True) else False
+            session = Transport(self._request_options['verify'])
         self.session = session
         self.sleep = time.sleep if sleeper is None else sleeper
         self.rng = random.random if rng is None else rng
@@ -700,6 +696,37 @@ def _lifetime(expires_at, headers):
     return (expires - cloud_now).total_seconds()
 
 
+def _requests():
+    import requests
+    return requests
+
+
+class Transport:
+    """The client's own HTTP: reads through lean_http (no import of requests), everything else
+    through a requests session made at the first request that needs one."""
+
+    def __init__(self, verify):
+        self.verify = verify
+        self.lean = lean_http.LeanSession() if lean_http.usable() else None
+        self._session = None
+
+    @property
+    def full(self):
+        if self._session is None:
+            requests = _requests()
+            self._session = requests.Session()
+            self._session.verify = self.verify
+            if self.verify is False:
+                # warned once by Client._warn_insecure, not by urllib3 per request
+                requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
+        return self._session
+
+    def request(self, method, url, **kwargs):
+        if self.lean is not None and method.upper() in lean_http.READ_METHODS:
+            return self.lean.request(method, url, **kwargs)
+        return self.full.request(method, url, **kwargs)
+
+
 def _json_or_none(response):
     if not getattr(response, 'content', None):
         return None
@@ -709,8 +736,14 @@ def _json_or_none(response):
         return None
 
 
+def _requests_if_imported():
+    """requests when this process imported it (else no exception can be one of its own)."""
+    return sys.modules.get('requests')
+
+
 def _is_transport_error(exc):
-    if HAS_REQUESTS and isinstance(exc, requests.exceptions.RequestException):
+    requests = _requests_if_imported()
+    if requests is not None and isinstance(exc, requests.exceptions.RequestException):
         return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                                 requests.exceptions.ChunkedEncodingError))
     return isinstance(exc, (IOError, OSError))
@@ -730,12 +763,14 @@ def _certificate_message(url, message):
 
 def _unresolvable(exc):
     text = str(exc)
-    return 'NameResolutionError' in text or 'Name or service not known' in text or 'nodename nor servname' in text
+    return ('NameResolutionError' in text or 'Failed to resolve' in text or 'Name or service not known' in text
+            or 'nodename nor servname' in text)
 
 
 def _never_sent(exc):
     """True when the request certainly did not reach the server (connect phase failed)."""
-    if HAS_REQUESTS:
+    requests = _requests_if_imported()
+    if requests is not None:
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return True
         if isinstance(exc, requests.exceptions.ConnectionError) and not isinstance(exc, requests.exceptions.ReadTimeout):

@@ -29,6 +29,17 @@ def attachment_of(volume, server_id):
     return None
 
 
+def attachment_view(volume, server):
+    """The disk's attachment to ``server`` as the disk_attachment module shows it (None when the
+    disk is not attached there)."""
+    attachment = attachment_of(volume, server['id'])
+    if attachment is None:
+        return None
+    return {'id': volume['id'], 'server_id': server['id'], 'server_name': server.get('name'),
+            'disk_id': volume['id'], 'disk_name': volume.get('name'), 'device': attachment.get('device'),
+            'status': volume.get('status'), 'attachment_id': attachment.get('attachment_id')}
+
+
 def next_free_device(used):
     """The device the cloud picks when none is asked for: the first free /dev/vdX."""
     for device in DATA_DEVICES:

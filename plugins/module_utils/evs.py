@@ -10,6 +10,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Progress, Until
 
 SERVICE = 'volumev2'
 
@@ -242,18 +243,23 @@ class EVS:
         return only_match(self.list_snapshots(volume_id=volume_id, name=name_or_id), 'snapshot', name_or_id,
                           where, required)
 
-    def wait_until_free(self, waiter, volume, label):
-        """Wait until the disk takes no snapshot or backup (one at a time); answers the disk then."""
+    def until_free(self, volume, label):
+        """The wait until the disk takes no snapshot or backup (one at a time); answers the disk."""
         def fetch():
             disk = self.get_volume(volume['id'])
             return disk, (self.list_snapshots(volume_id=volume['id'], status='creating') if disk else [])
 
-        found = waiter.poll(
+        return Until(
             fetch, '%s (waiting for the disk to finish what it is doing)' % label, 'free',
             status_of=lambda found: busy_with(*found) or (found[0] or {}).get('status') or 'deleted',
             done=lambda found, status: found[0] is not None and busy_with(*found) is None,
-            failed=lambda found, status: found[0] is None)
-        return found[0]
+            failed=lambda found, status: found[0] is None, answer=lambda found: found[0])
+
+    def wait_until_free(self, waiter, volume, label):
+        """``until_free`` run now (for a caller that waits itself, e.g. a batch)."""
+        progress = Progress(volume, self.get_volume, label)
+        self.until_free(volume, label).run(waiter, progress)
+        return progress.resource
 
     def create_snapshot(self, fields):
         return self._create('snapshots', 'snapshot', fields, lambda: self.list_snapshots(
@@ -320,3 +326,60 @@ def merge_metadata(current, wanted, purge):
         return kept
     current.update(wanted)
     return current
+
+
+class SnapshotsOfDisks:
+    """Snapshots as the batch engine (module_utils/batch.py ``ParentedBatchModule``) reaches them:
+    resources that each belong to a disk, that EVS takes one at a time per disk, at most
+    ``SNAPSHOTS_PER_DISK`` manual ones."""
+
+    kind, parent_kind, parent_key = 'snapshot', 'disk', 'volume_id'
+    #: the service that names the one-at-a-time rule in messages
+    service_name = 'EVS'
+
+    def __init__(self, evs):
+        self.evs = evs
+
+    def find_parent(self, ref):
+        return self.evs.find_volume(ref)
+
+    def list_parents(self):
+        return self.evs.list_volumes()
+
+    def get(self, resource_id):
+        return self.evs.get_snapshot(resource_id)
+
+    def list(self, name=None, parent_id=None):
+        return self.evs.list_snapshots(volume_id=parent_id, name=name)
+
+    def describe(self, snapshot, disk):
+        return describe_snapshot(snapshot, disk)
+
+    def planned(self, options, disk):
+        """The fields of a new snapshot (``size``: for the prediction only)."""
+        return {'name': options['name'], 'volume_id': disk['id'], 'description': options['description'],
+                'metadata': options['metadata'], 'size': disk.get('size')}
+
+    def create(self, changes, options):
+        fields = dict((k, v) for k, v in changes.items() if k != 'size' and v is not None)
+        fields['force'] = options['force']
+        return self.evs.create_snapshot(fields)
+
+    def update(self, current, changes):
+        if 'description' in changes:
+            self.evs.update_snapshot(current['id'], {'description': changes['description']})
+        if 'metadata' in changes:
+            self.evs.set_snapshot_metadata(current['id'], changes['metadata'])
+        return self.evs.get_snapshot(current['id'])
+
+    def delete(self, resource_id):
+        self.evs.delete_snapshot(resource_id)
+
+    def limit_problem(self, disk, snapshots, adding):
+        return snapshot_limit_problem(disk, snapshots, adding=adding)
+
+    def busy_with(self, disk, snapshots):
+        return busy_with(disk, snapshots)
+
+    def until_free(self, waiter, disk, label):
+        return self.evs.wait_until_free(waiter, disk, label)

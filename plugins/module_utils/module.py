@@ -9,6 +9,22 @@ A resource module subclasses ``ResourceModule`` and names its ``argument_spec``,
 ``check_delete``). An ``*_info`` module subclasses ``InfoModule`` and implements ``list``.
 Anything else subclasses ``EvsModule`` and implements ``run``.
 
+Engines wait, modules never do. A module declares what a request started and the base waits
+for it (with ``wait: true``; ``wait: false`` returns at once). ``create``, ``update``,
+``delete`` (and ``find``) return either the resource (nothing to wait for), or a
+``waiters.Pending``: the resource as the cloud answered, then the steps to wait through, in
+order: ``Job`` (an async job, then the next steps), ``Status`` (the resource, read by
+``fetch``, reaches a status), ``Gone`` (``fetch`` answers None), ``Listed`` (a listing shows
+it), ``Until`` (any condition, e.g. ``EVS.until_free``: the disk takes no snapshot), and
+``Then`` (not a wait: read the resource, e.g. by the id the job names). For requests in a
+row (detach, then attach) the method is a generator: each ``yield`` of a Pending gets back the
+resource its waits ended with; the last one is the result. ``before_create`` declares a
+precondition the base waits for before the create is sent. ``Pending(..., always=True)`` waits
+even with ``wait: false`` (the next request needs it). An existing resource in a
+``transitional`` status is waited for until ``stable`` (``settled()``) before it is compared;
+one in ``deleting`` is waited for until gone with ``state: absent``; one whose status is not in
+``deletable`` (when declared) is refused before a delete.
+
 A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
 
     class ThingModule(ResourceModule):
@@ -23,20 +39,39 @@ A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
         def find(self):                    # GETs only; None when missing
             return self.evs.find_thing(self.params['name'])
 
+        def fetch(self, resource_id):      # what the waits read
+            return self.evs.get_thing(resource_id)
+
         def desired(self, current):        # None = the user did not set it: never a change
             return {'name': self.params['name'], 'description': self.params['description']}
 
-        def create(self, desired):         # POST, then wait when self.params['wait']
+        def create(self, desired):         # POST; the base waits until it is available
+            return Pending(self.evs.create_thing(desired), Status())
+
         def update(self, current, changes):  # only the changed updatable fields
-        def delete(self, current):
+            return self.evs.update_thing(current['id'], changes)
+
+        def delete(self, current):         # the base waits until it is gone
+            self.evs.delete_thing(current['id'])
+            return Pending(current, Gone())
+
+        # or, a create with a precondition, then a job, then the resource:
+        def before_create(self, desired):
+            return Pending(self.disk, self.evs.until_free(self.disk, self.label(None)))
+
+        def create(self, desired):
+            job_id = self.service.create_thing(desired)
+            return Pending(None, Job(job_id, self.service.get_job, 'job of ' + self.label(None)),
+                           Then(lambda progress: self.service.find_thing(desired['name'])), Status())
 
     def main():
         ThingModule.execute()
 
 The base validates (``validate``), resolves the connection settings, calls ``find``, plans,
-refuses through ``check_*`` before any mutating request, predicts in check mode, applies, and
-reports ``changed``, the resource (``result_fields``, snake_case) and, in diff mode, ``diff``.
-A ResourceError's ``msg`` becomes the failure message; a CloudError becomes ``error``.
+refuses through ``check_*`` before any mutating request, predicts in check mode, applies, waits
+(``finish``), and reports ``changed``, the resource (``result_fields``, snake_case) and, in diff
+mode, ``diff``. A ResourceError's ``msg`` becomes the failure message; a CloudError becomes
+``error``; a timeout names what it waited for (the step's label) and the last status.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -46,6 +81,7 @@ __metaclass__ = type
 import copy
 import re
 import traceback
+import types
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -56,7 +92,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter, WaitTimeout, is_failure_status
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
+    Gone, Pending, Progress, Status, Waiter, WaitTimeout, is_failure_status)
 
 
 def connection_argument_spec():
@@ -304,6 +341,9 @@ class ResourceModule(EvsModule):
     #: an existing resource in this status is already on its way out: ``state: absent`` waits
     #: for it (``wait: true``) and reports no change instead of deleting it again
     deleting = ('deleting',)
+    #: the statuses in which the cloud accepts a delete (None: any); another is refused before any
+    #: request, after ``check_delete``
+    deletable = None
 
     # --- what a subclass implements
     def find(self):
@@ -322,10 +362,37 @@ class ResourceModule(EvsModule):
         """The resource by id (None when gone); needed to wait for a transitional one."""
         return None
 
+    def settled(self):
+        """The wait for a resource in a ``transitional`` status until it is ``stable`` (none for one
+        in another status)."""
+        return Status(self.stable, only_from=self.transitional)
+
     def settle(self, current):
-        if current is None or current.get('status') not in self.transitional or not self.params.get('wait'):
-            return current
-        return self.waiter().for_status(lambda: self.fetch(current['id']), self.label(current), wanted=self.stable)
+        """``current`` once it is ``stable`` (``wait: true``), for an existing resource."""
+        return self.finish(Pending(current, self.settled()))
+
+    def finish(self, outcome):
+        """Run the waits that ``outcome`` declares and answer the resource: ``outcome`` is what a
+        ``find``, ``create``, ``update`` or ``delete`` returned: a resource (nothing to wait for), a
+        ``Pending`` (its steps run with ``wait: true``, or ``always``), or a generator of those, for
+        requests in a row: each yield gets the answer of what it yielded, the last answer is the result."""
+        if isinstance(outcome, types.GeneratorType):
+            answer = None
+            while True:
+                try:
+                    step = outcome.send(answer)
+                except StopIteration:
+                    return answer
+                answer = self.finish(step)
+        if not isinstance(outcome, Pending):
+            return outcome
+        waiting = bool(self.params.get('wait')) or outcome.always
+        progress = Progress(outcome.resource, self.fetch, self.label)
+        waiter = self.waiter()
+        for step in outcome.steps:
+            if step.runs(waiting):
+                step.run(waiter, progress)
+        return progress.resource
 
     def desired_metadata(self, current, wanted):
         """Put into ``wanted`` the metadata the resource should end with (``metadata`` merged
@@ -345,10 +412,20 @@ class ResourceModule(EvsModule):
     def check_delete(self, current):
         """Refuse a delete before any request (raise ResourceError)."""
 
+    def refuse_delete(self, current):
+        self.check_delete(current)
+        if self.deletable is not None and current.get('status') not in self.deletable:
+            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
+
     def namesakes(self):
         """Every resource that answers to what this run creates (its name, and its disk or zone),
         GETs only, to find one that a concurrent run created at the same time; None (the default):
         the module does not look."""
+        return None
+
+    def before_create(self, desired):
+        """What must be waited for before the create is sent (a precondition, e.g. the disk must
+        take no other snapshot): a ``Pending`` the base runs just before ``create``, or None."""
         return None
 
     def create(self, desired):
@@ -397,7 +474,7 @@ class ResourceModule(EvsModule):
 
     def run(self):
         state = self.params.get('state', 'present')
-        current = self.find()
+        current = self.finish(self.find())
         if state == 'absent':
             return self.run_absent(current)
         return self.run_present(current)
@@ -408,13 +485,13 @@ class ResourceModule(EvsModule):
         label = self.label(current)
         if current.get('status') in self.deleting:
             if self.params.get('wait'):
-                self.waiter().for_deleted(lambda: self.fetch(current['id']), label)
+                self.finish(Pending(current, Gone()))
                 return {'changed': False, self.result_key: None}
             return {'changed': False, self.result_key: self.shape(current)}
-        self.check_delete(current)
+        self.refuse_delete(current)
         if not self.check_mode:
             try:
-                self.delete(current)
+                self.finish(self.delete(current))
             except CloudError as exc:
                 raise self._cloud_failure('deleted', label, exc)
         result = {'changed': True, self.result_key: None}
@@ -437,7 +514,8 @@ class ResourceModule(EvsModule):
             else:
                 recovered = self.client.recovered
                 try:
-                    resource = self.create(desired)
+                    self.finish(self.before_create(desired))
+                    resource = self.finish(self.create(desired))
                 except CloudError as exc:
                     raise self._cloud_failure('created', label, exc)
                 kept = self.settle_race(resource, certain=self.client.recovered == recovered)
@@ -492,11 +570,10 @@ class ResourceModule(EvsModule):
     def discard(self, own):
         """Delete ``own``, a resource this run has just created and that a concurrent run's namesake
         replaces; waits until it can be deleted."""
-        if own.get('status') in self.transitional:
-            own = self.waiter().for_status(lambda: self.fetch(own['id']), self.label(own), wanted=self.stable)
+        own = self.finish(Pending(own, self.settled(), always=True))
         try:
-            self.check_delete(own)
-            self.delete(own)
+            self.refuse_delete(own)
+            self.finish(self.delete(own))
         except (CloudError, ResourceError) as exc:
             self.module.warn('%s (id %s), the copy this run created, could not be deleted: %s' % (
                 self.label(own), own['id'], getattr(exc, 'msg', None) or exc))
@@ -513,7 +590,7 @@ class ResourceModule(EvsModule):
             resource = self.predict_update(current, changes)
         else:
             try:
-                resource = self.update(current, changes)
+                resource = self.finish(self.update(current, changes))
             except CloudError as exc:
                 raise self._cloud_failure('updated', label, exc)
         result = {'changed': True, self.result_key: self.shape(resource)}

@@ -16,6 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Then
 
 SERVICE = 'sdrs'
 
@@ -392,15 +393,53 @@ class SdrsMixin:
         exist is an error), or None when the option is not set (no filter)."""
         return self.find_group_option(required=True) if self.params['protection_group'] else None
 
-    def run_job(self, job_id, label, fetch=None, gone=False, always=False):
-        """Wait (when ``wait`` is on, or ``always``) for a submitted job; for a call whose answer
-        was lost but carried out (no job id), wait on the resource through ``fetch`` instead:
-        until it is gone (``gone``) or stable."""
-        if not (self.params['wait'] or always):
-            return
-        if job_id:
-            self.sdrs.wait_job(self.waiter(), job_id, label)
-        elif fetch is not None and gone:
-            self.waiter().for_deleted(fetch, label)
-        elif fetch is not None:
-            self.waiter().for_status(fetch, label, wanted=self.stable)
+    def submitted(self, job_id, label, resource=None, find=None, lost=None, always=False):
+        """What the engine waits for after a request that answered ``job_id``: the job (``label``
+        names it). ``find()`` then looks the resource up (with or without ``wait``). A request whose
+        answer was lost but that was carried out has no job id: the engine waits with ``lost`` (a
+        step on the resource: ``Gone``, ``Status``) instead. ``always``: a next request needs it done."""
+        return Pending(resource, Job(job_id, self.sdrs.get_job, label),
+                       Then(lambda progress: find()) if find else None, None if job_id else lost, always=always)
+
+
+class GroupMember(SdrsMixin):
+    """A resource module for what lives in a protection group (replication pair, protected
+    instance, DR drill): the group is the ``protection_group`` option; ``find_member(name,
+    required)`` finds the resource in ``self.group``."""
+
+    #: the word between the resource and its group in messages
+    of_group = 'in'
+
+    def find_member(self, name, required=False):
+        raise NotImplementedError
+
+    def created(self, job_id, name, lost=None, always=False):
+        """The waits after a create that answered ``job_id``: the job, then the member by ``name``;
+        a lost answer: the member until it is stable (``lost``: another wait)."""
+        return self.submitted(job_id, self.label(None), find=lambda: self.find_member(name, required=True),
+                              lost=lost or self.settled(), always=always)
+
+    def find(self):
+        self.group = self.find_group_option(required=self.params['state'] == 'present')
+        return None if self.group is None else self.find_member(self.params['name'])
+
+    def label(self, resource):
+        name = (resource or {}).get('name') or self.params['name']
+        return "%s '%s' %s %s" % (self.kind, name, self.of_group, describe_group(self.group))
+
+    def check_group_ready(self, what):
+        """Refuse to add or change a member while the group is busy."""
+        if self.group.get('status') not in MEMBER_READY:
+            raise ResourceError('%s cannot be %s: the protection group is %s (it must be available or protected)'
+                                % (self.label(None), what, self.group.get('status')))
+
+    def check_group_allows_delete(self, current):
+        status = self.group.get('status')
+        if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
+            raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
+
+    def predict_create(self, desired):
+        resource = super(GroupMember, self).predict_create(desired)
+        if 'priority_station' in self.result_fields:
+            resource['priority_station'] = self.group.get('priority_station')
+        return resource

@@ -166,10 +166,11 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
     BACKUP_DELETABLE, BACKUP_DELETING, BACKUP_FIELDS, BACKUP_TRANSITIONAL, DISK_BACKUPABLE, backup_api,
-    check_backup_name, describe_backup, find_backup)
+    backup_created, check_backup_name, describe_backup, find_backup)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import DISK_BUSY, busy_with, looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending
 
 
 class BackupModule(ResourceModule):
@@ -183,12 +184,12 @@ class BackupModule(ResourceModule):
         description=dict(type='str'),
         incremental=dict(type='bool', aliases=['is_incremental'], default=True),
     )
-    kind = 'backup'
-    result_key = 'backup'
+    kind = result_key = 'backup'
     result_fields = BACKUP_FIELDS
     server_defaults = {'description': ''}
     transitional = BACKUP_TRANSITIONAL
     deleting = BACKUP_DELETING
+    deletable = BACKUP_DELETABLE
 
     def validate(self):
         params = self.params
@@ -275,39 +276,20 @@ class BackupModule(ResourceModule):
             raise ResourceError("%s exists in vault %s, not in vault '%s'; backups cannot move between vaults" % (
                 self.label(current), current.get('vault_id'), self.params['vault']))
 
-    def create(self, desired):
-        api = self.api
-        if self.busy:
-            self.disk = self.evs.wait_until_free(self.waiter(), self.disk, self.label(None))
-        if self.vault is not None and getattr(self, 'holder', None) is None:
-            api.add_disk(self.vault['id'], self.disk)
-        backup = api.create(self.disk, desired['name'], desired['description'], self.params['incremental'],
-                            vault=self.vault)
-        if not self.params['wait']:
-            return backup
-        waiter = self.waiter()
-        job_id = backup.get('job_id')
-        if backup.get('id') is None and job_id:  # VBS, not listed yet: its job names the backup
-            job = api.wait_job(waiter, job_id, self.label(backup))
-            backup = dict(backup, id=((job or {}).get('entities') or {}).get('backup_id'))
-        if backup.get('id') is None:  # the cloud does not list it yet
-            found = waiter.poll(lambda: find_backup(api, desired['name'], disk=self.disk), self.label(None),
-                                'listed', status_of=lambda b: (b or {}).get('status') or 'not listed yet',
-                                done=lambda b, status: b is not None, failed=lambda b, status: False)
-            backup = found
-        done = waiter.for_status(lambda: self.fetch(backup['id']), self.label(backup))
-        if job_id:  # VBS: the job has the last word (a failed job fails with its reason)
-            api.check_job(job_id, self.label(done))
-        return done
+    def before_create(self, desired):  # the cloud would refuse the backup until the disk is free
+        return Pending(self.disk, self.evs.until_free(self.disk, self.label(None))) if self.busy else None
 
-    def check_delete(self, current):
-        if current.get('status') not in BACKUP_DELETABLE:
-            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
+    def create(self, desired):
+        if self.vault is not None and getattr(self, 'holder', None) is None:
+            self.api.add_disk(self.vault['id'], self.disk)
+        backup = self.api.create(self.disk, desired['name'], desired['description'], self.params['incremental'],
+                                 vault=self.vault)
+        return backup_created(self.api, backup, lambda: find_backup(self.api, desired['name'], disk=self.disk),
+                              self.label)
 
     def delete(self, current):
         self.api.delete(current['id'])
-        if self.params['wait']:
-            self.waiter().for_deleted(lambda: self.fetch(current['id']), self.label(current))
+        return Pending(current, Gone())
 
     def run_present(self, current):
         result = super(BackupModule, self).run_present(current)

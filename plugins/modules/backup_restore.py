@@ -99,17 +99,18 @@ error:
   type: dict
 '''
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.action import RecordedAction
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    BACKUP_FIELDS, DISK_RESTORABLE, backup_api, describe_backup, find_backup)
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import VOLUME_FIELDS, describe_disk
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
+    BACKUP_FIELDS, backup_api, describe_backup, find_backup, refuse_restore)
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import describe_disk
 from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import (
-    BACKUP_RESTORE as RECORD, DONE, RUNNING, request_id_argument_spec)
+    BACKUP_RESTORE, request_id_argument_spec)
 
 
-class BackupRestoreModule(EvsModule):
-    waits_in_steps = True
+class BackupRestoreModule(RecordedAction):
+    """A restore: the action engine (module_utils/action.py) with the backup as the source."""
+
     argument_spec = dict(
         backup=dict(type='str', required=True),
         backend=dict(type='str', choices=['cbr', 'vbs'], default='cbr'),
@@ -118,95 +119,45 @@ class BackupRestoreModule(EvsModule):
         overwrite=dict(type='bool', default=False),
         **request_id_argument_spec()
     )
-    kind = 'backup'
-    result_fields = VOLUME_FIELDS
+    kind = source_option = source_key = 'backup'
+    source_fields = BACKUP_FIELDS
+    record = BACKUP_RESTORE
+    at_key = 'restored_at'
+    content_key = 'content_from_backup'
+    done = 'restored'
+    confirm_option = 'overwrite'
 
-    def validate(self):
-        self.validate_text('backup', self.params['backup'], required=True)
-        RECORD.validate_request_id(self.params['request_id'])
+    @property
+    def api(self):
+        return backup_api(self.client, self.params['backend'])
 
-    def run(self):
+    def find(self):
         params, evs = self.params, self.evs
-        api = backup_api(self.client, params['backend'])
         target = evs.find_volume(params['disk'], required=True) if params['disk'] else None
-        source = target
-        if params['source_disk']:
-            source = evs.find_volume(params['source_disk'], required=True)
-        backup = find_backup(api, params['backup'], disk=source, required=True)
+        source = evs.find_volume(params['source_disk'], required=True) if params['source_disk'] else target
+        backup = find_backup(self.api, params['backup'], disk=source, required=True)
+        target = target or evs.get_volume(backup['disk_id'])
         if target is None:
-            target = evs.get_volume(backup['disk_id'])
-            if target is None:
-                raise ResourceError("%s cannot be restored onto its disk %s: the disk no longer exists; create a "
-                                    "new disk from the backup (dataprotection.evs.disk, backup: %s)"
-                                    % (describe_backup(backup), backup['disk_id'], backup['id']))
-        label = '%s onto %s' % (describe_backup(backup), describe_disk(target))
-        metadata = target.get('metadata') or {}
-        result = {'changed': False, 'backup': self.shape(backup, BACKUP_FIELDS)}
-        request_id = params['request_id']
-        decision = RECORD.decide(metadata, backup['id'], target.get('status'), request_id, params['force'], label)
-        if decision in (DONE, RUNNING):
-            if decision == RUNNING and params['wait']:
-                # the restore the record stands for still runs (a rerun after wait: false or a timeout)
-                backup, target = self.wait_restored(api, backup, target, label)
-            result.update(disk=self.shape(target), backup=self.shape(backup, BACKUP_FIELDS),
-                          restored_at=metadata.get(RECORD.at_key))
-            return result
-        self.check_restore(label, backup, target)
+            raise ResourceError("%s cannot be restored onto its disk %s: the disk no longer exists; create a "
+                                "new disk from the backup (dataprotection.evs.disk, backup: %s)"
+                                % (describe_backup(backup), backup['disk_id'], backup['id']))
+        return backup, target
 
-        restored_at = self.cloud_time()
-        marks = RECORD.marks(backup['id'], restored_at, request_id)
-        if self.check_mode:
-            target = self.predict(target, marks)
-        else:
-            try:
-                job_id = api.restore(backup['id'], target['id'])
-            except CloudError as exc:
-                raise ResourceError('%s cannot be restored: %s' % (label, exc.message or exc), cause=exc)
-            # recorded as soon as the cloud accepted it, so that no rerun of this request starts it a second time
-            evs.update_volume_metadata(target['id'], marks)
-            if params['wait']:
-                # the waited-for disk already holds the record written above
-                backup, target = self.wait_restored(api, backup, target, label, job_id)
-            else:
-                target = evs.get_volume(target['id'])
-        result.update(changed=True, disk=self.shape(target), backup=self.shape(backup, BACKUP_FIELDS),
-                      restored_at=restored_at)
-        if self.diff_mode:
-            result['diff'] = RECORD.diff(metadata, marks, 'content_from_backup', predicted=self.check_mode)
-        return result
+    def label(self, source, target):
+        return '%s onto %s' % (describe_backup(source), describe_disk(target))
 
-    def wait_restored(self, api, backup, disk, label, job_id=None):
-        """Wait for the restore (VBS: its job first), then for the disk and the backup to be available."""
-        waiter = self.waiter()
-        if job_id:
-            api.wait_job(waiter, job_id, 'restore of ' + label)
-        disk = waiter.for_status(lambda: self.evs.get_volume(disk['id']), 'disk of restore of ' + label)
-        backup = waiter.for_status(lambda: api.get(backup['id']), describe_backup(backup))
-        return backup, disk
+    def check(self, label, source, target):
+        refuse_restore(label, source, target)
 
-    def check_restore(self, label, backup, disk):
-        """Refuse what the cloud would refuse, and an unconfirmed overwrite, before any change."""
-        if backup.get('status') != 'available':
-            raise ResourceError('%s cannot be restored: the backup is %s; it must be available'
-                                % (label, backup.get('status')))
-        status = disk.get('status')
-        if status == 'in-use' or disk.get('attachments'):
-            servers = ', '.join(a.get('server_id') or '?' for a in disk.get('attachments') or []) or '(unknown)'
-            raise ResourceError('%s cannot be restored: the disk is in-use (attached to server %s); detach it '
-                                'first' % (label, servers))
-        if status not in DISK_RESTORABLE:
-            raise ResourceError('%s cannot be restored: the disk is %s; it must be available' % (label, status))
-        if backup.get('size') and disk.get('size') and int(disk['size']) < int(backup['size']):
-            raise ResourceError('%s cannot be restored: the disk (%s GB) is smaller than the backup (%s GB)'
-                                % (label, disk['size'], backup['size']))
-        if not self.params['overwrite']:
-            raise ResourceError('%s would replace all data on the disk; set overwrite: true to confirm' % label)
+    def start(self, source, target):
+        return self.api.restore(source['id'], target['id'])
 
-    def predict(self, disk, marks):
-        predicted = dict(disk)
-        predicted['metadata'] = dict(disk.get('metadata') or {}, **marks)
-        predicted['status'] = 'available' if self.params['wait'] else 'restoring-backup'
-        return predicted
+    def after_start(self, source, target, label, started):
+        """The restore's job (VBS; ``started`` is its id), then the disk and the backup available again."""
+        api, disk_label = self.api, 'disk of restore of ' + label
+        return [self.until_job_done(api, started, 'restore of ' + label),
+                self.until_available('target', lambda: self.evs.get_volume(target['id']), disk_label),
+                self.until_available('source', lambda: api.get(source['id']), describe_backup(source))]
 
 
 def main():

@@ -196,6 +196,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk, made_by_backup, refuse_backup_snapshot)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending, Status, Then
 
 FIXED_FIELDS = ('availability_zone', 'volume_type', 'multiattach')
 
@@ -216,8 +217,7 @@ class DiskModule(ResourceModule):
         **metadata_argument_spec()
     )
     module_kwargs = dict(mutually_exclusive=[('snapshot', 'backup')])
-    kind = 'disk'
-    result_key = 'disk'
+    kind = result_key = 'disk'
     result_fields = VOLUME_FIELDS
     updatable = ('description', 'metadata', 'size')
     server_defaults = {'description': '', 'metadata': {}}
@@ -249,33 +249,31 @@ class DiskModule(ResourceModule):
             for field in FIXED_FIELDS:
                 wanted[field] = self.params[field]
             wanted['name'] = self.params['name']
-            if self.params['snapshot']:
-                snapshot = self.evs.find_snapshot(self.params['snapshot'], required=True)
-                refuse_backup_snapshot(snapshot, "snapshot '%s'" % self.params['snapshot'], 'used to create %s'
-                                       % self.label(None))
-                wanted['snapshot_id'] = snapshot['id']
+            source = self.params['snapshot'] or self.params['backup']
+            if source:
+                kind, found = self.find_source()
+                wanted[kind + '_id'] = found['id']
                 if wanted['size'] is None:
-                    wanted['size'] = snapshot.get('size')
-                elif snapshot.get('size') and wanted['size'] < snapshot['size']:
-                    raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of '
-                                        'snapshot %s' % (self.label(None), wanted['size'],
-                                                         snapshot['size'], self.params['snapshot']))
-            if self.params['backup']:
-                # the backup services' code (the largest module_utils) is compiled from the
-                # AnsiballZ zip in every disk task that imports it: only the tasks naming a backup do
-                from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
-                backup = find_backup_anywhere(self.client, self.params['backup'])
-                wanted['backup_id'] = backup['id']
-                if wanted['size'] is None:
-                    wanted['size'] = backup.get('size')
-                elif backup.get('size') and wanted['size'] < backup['size']:
-                    raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of '
-                                        'backup %s' % (self.label(None), wanted['size'], backup['size'],
-                                                       self.params['backup']))
-                if backup.get('status') != 'available':
+                    wanted['size'] = found.get('size')
+                elif found.get('size') and wanted['size'] < found['size']:
+                    raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of %s %s' % (
+                        self.label(None), wanted['size'], found['size'], kind, source))
+                if kind == 'backup' and found.get('status') != 'available':
                     raise ResourceError('%s cannot be created: backup %s is %s; it must be available' % (
-                        self.label(None), self.params['backup'], backup.get('status')))
+                        self.label(None), source, found.get('status')))
         return wanted
+
+    def find_source(self):
+        """The snapshot or the backup (``kind``, it) that the new disk is made from."""
+        if self.params['snapshot']:
+            snapshot = self.evs.find_snapshot(self.params['snapshot'], required=True)
+            refuse_backup_snapshot(snapshot, "snapshot '%s'" % self.params['snapshot'], 'used to create %s'
+                                   % self.label(None))
+            return 'snapshot', snapshot
+        # the backup services' code (the largest module_utils) is compiled from the
+        # AnsiballZ zip in every disk task that imports it: only the tasks naming a backup do
+        from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
+        return 'backup', find_backup_anywhere(self.client, self.params['backup'])
 
     def check_create(self, desired):
         missing = [o for o in ('availability_zone',) if not desired.get(o)]
@@ -300,10 +298,7 @@ class DiskModule(ResourceModule):
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)
-        volume = self.evs.create_volume(fields)
-        if self.params['wait']:
-            volume = self.waiter().for_status(lambda: self.fetch(volume['id']), self.label(volume))
-        return volume
+        return Pending(self.evs.create_volume(fields), Status())
 
     def check_update(self, current, changes):
         label = self.label(current)
@@ -325,9 +320,7 @@ class DiskModule(ResourceModule):
             self.evs.set_volume_metadata(current['id'], changes['metadata'])
         if 'size' in changes:
             self.evs.extend_volume(current['id'], changes['size'])
-            if self.params['wait']:
-                return self.waiter().for_status(lambda: self.fetch(current['id']), self.label(current),
-                                                wanted=('available', 'in-use'))
+            return Pending(current, Status(self.stable), Then(lambda progress: self.fetch(current['id']), 'not waiting'))
         return self.evs.get_volume(current['id'])
 
     def check_delete(self, current):
@@ -350,8 +343,7 @@ class DiskModule(ResourceModule):
 
     def delete(self, current):
         self.evs.delete_volume(current['id'], cascade=self.cascade)
-        if self.params['wait']:
-            self.waiter().for_deleted(lambda: self.fetch(current['id']), self.label(current))
+        return Pending(current, Gone())
 
 
 def main():

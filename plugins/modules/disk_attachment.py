@@ -111,9 +111,10 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (
-    ECS, attachment_of, is_system_disk, next_free_device)
+    ECS, attachment_view, is_system_disk, next_free_device)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Status, Then
 
 MOVING = ('attaching', 'detaching')
 
@@ -146,22 +147,13 @@ class DiskAttachmentModule(ResourceModule):
     def find(self):
         self.server = self.ecs.find_server(self.params['server'])
         self.disk = self.evs.find_volume(self.params['disk'], required=True)
-        if self.disk.get('status') in MOVING and self.params['wait']:
-            # an attach or detach of an earlier run still runs: decide on its outcome
-            self.disk = self.waiter().for_status(lambda: self.evs.get_volume(self.disk['id']), self.label(None),
-                                                 wanted=('available', 'in-use'))
-        return self.view(self.disk)
-
-    def view(self, disk):
-        attachment = attachment_of(disk, self.server['id'])
-        if attachment is None:
-            return None
-        return {'id': disk['id'], 'server_id': self.server['id'], 'server_name': self.server.get('name'),
-                'disk_id': disk['id'], 'disk_name': disk.get('name'), 'device': attachment.get('device'),
-                'status': disk.get('status'), 'attachment_id': attachment.get('attachment_id')}
+        # an attach or detach of an earlier run still runs: decide on its outcome
+        self.disk = yield Pending(self.disk, Status(('available', 'in-use'), self.evs.get_volume, self.label(None),
+                                                    only_from=MOVING))
+        yield attachment_view(self.disk, self.server)
 
     def fetch(self, resource_id):
-        return self.view(self.evs.get_volume(resource_id))
+        return attachment_view(self.evs.get_volume(resource_id), self.server)
 
     def label(self, resource):
         return "disk '%s' on server '%s'" % (self.disk.get('name') or self.disk['id'], self.server.get('name'))
@@ -208,7 +200,7 @@ class DiskAttachmentModule(ResourceModule):
     def create(self, desired):
         job_id = self.ecs.attach_volume(self.server['id'], self.disk['id'], self.params['device'],
                                         self.evs.get_volume)
-        return self.finish(job_id, 'attached', ('in-use',)) or self.predict_create(desired)
+        return self.moved(job_id, 'attached', ('in-use',), self.predict_create(desired))
 
     def check_delete(self, current):
         if is_system_disk(self.disk, current['device']) and not self.params['detach_system_disk']:
@@ -217,17 +209,15 @@ class DiskAttachmentModule(ResourceModule):
 
     def delete(self, current):
         job_id = self.ecs.detach_volume(self.server['id'], self.disk['id'], self.evs.get_volume)
-        self.finish(job_id, 'detached', ('available', 'in-use'))
+        return self.moved(job_id, 'detached', ('available', 'in-use'), None)
 
-    def finish(self, job_id, done, statuses):
-        """Wait (with ``wait``) for the job, then for the disk; the attachment as it is then."""
+    def moved(self, job_id, done, statuses, unwaited):
+        """The waits for the job, then for the disk; the attachment as it is then (``unwaited``
+        without ``wait``)."""
         label = '%s (%s)' % (self.label(None), done)
-        if self.params['wait']:
-            if job_id:
-                self.waiter().for_job(lambda: self.ecs.get_job(job_id), label)
-            self.disk = self.waiter().for_status(lambda: self.evs.get_volume(self.disk['id']), label, wanted=statuses)
-            return self.view(self.disk)
-        return None
+        return Pending(self.disk, Job(job_id, self.ecs.get_job, label), Status(statuses, self.evs.get_volume, label),
+                       Then(lambda progress: attachment_view(progress.resource, self.server) or unwaited, 'waiting'),
+                       Then(lambda progress: unwaited, 'not waiting'))
 
 
 def main():

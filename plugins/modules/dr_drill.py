@@ -89,12 +89,11 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, SdrsMixin, describe_group
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, GroupMember
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
 
-DRILL_DELETABLE = ('available', 'error', 'error-deleting')
 
-
-class DrDrillModule(SdrsMixin, ResourceModule):
+class DrDrillModule(GroupMember, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
@@ -103,24 +102,20 @@ class DrDrillModule(SdrsMixin, ResourceModule):
         state=dict(type='str', choices=['present', 'absent'], default='present'),
     )
     kind = 'DR drill'
+    of_group = 'of'
     result_key = 'dr_drill'
     result_fields = DRILL_FIELDS
     server_defaults = {'drill_servers': []}
+    deletable = ('available', 'error', 'error-deleting')
 
     def validate(self):
         self.validate_text('name', self.params['name'], limit=64, required=True)
 
-    def find(self):
-        self.group = self.find_group_option(required=self.params['state'] == 'present')
-        if self.group is None:
-            return None
-        return self.sdrs.find_drill(self.params['name'], self.group)
+    def find_member(self, name, required=False):
+        return self.sdrs.find_drill(name, self.group, required=required)
 
     def fetch(self, resource_id):
         return self.sdrs.get_drill(resource_id)
-
-    def label(self, resource):
-        return "DR drill '%s' of %s" % ((resource or {}).get('name') or self.params['name'], describe_group(self.group))
 
     def drill_vpc_id(self):
         return self.sdrs.find_vpc(self.params['drill_vpc'])['id'] if self.params['drill_vpc'] else None
@@ -138,23 +133,15 @@ class DrDrillModule(SdrsMixin, ResourceModule):
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)
-        job_id = self.sdrs.create_drill(fields)
-        self.run_job(job_id, self.label(None))
-        drill = self.sdrs.find_drill(desired['name'], self.group, required=True)
-        return drill if job_id else self.settle(drill)  # a lost answer: wait on the drill itself
+        return self.created(self.sdrs.create_drill(fields), desired['name'])
 
     def check_update(self, current, changes):
         if self.params['drill_vpc'] and self.drill_vpc_id() != current.get('drill_vpc_id'):
             raise ResourceError('%s runs in VPC %s; its VPC cannot be changed (delete the drill and run a new one)'
                                 % (self.label(current), current.get('drill_vpc_id')))
 
-    def check_delete(self, current):
-        if current.get('status') not in DRILL_DELETABLE:
-            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
-
     def delete(self, current):
-        self.run_job(self.sdrs.delete_drill(current['id']), self.label(current),
-                     fetch=lambda: self.fetch(current['id']), gone=True)
+        return self.submitted(self.sdrs.delete_drill(current['id']), self.label(current), current, lost=Gone())
 
 
 def main():

@@ -109,10 +109,11 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
-    INSTANCE_FIELDS, MEMBER_READY, SdrsMixin, describe_group, with_instance_sides)
+    INSTANCE_FIELDS, GroupMember, with_instance_sides)
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
 
 
-class ProtectedInstanceModule(SdrsMixin, ResourceModule):
+class ProtectedInstanceModule(GroupMember, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
@@ -133,18 +134,11 @@ class ProtectedInstanceModule(SdrsMixin, ResourceModule):
         self.validate_text('name', self.params['name'], limit=64, required=True)
         self.validate_text('description', self.params['description'], limit=64)
 
-    def find(self):
-        self.group = self.find_group_option(required=self.params['state'] == 'present')
-        if self.group is None:
-            return None
-        return with_instance_sides(self.sdrs.find_instance(self.params['name'], self.group))
+    def find_member(self, name, required=False):
+        return with_instance_sides(self.sdrs.find_instance(name, self.group, required=required))
 
     def fetch(self, resource_id):
         return with_instance_sides(self.sdrs.get_instance(resource_id))
-
-    def label(self, resource):
-        name = (resource or {}).get('name') or self.params['name']
-        return "protected instance '%s' in %s" % (name, describe_group(self.group))
 
     def desired(self, current):
         if current is not None:
@@ -156,28 +150,17 @@ class ProtectedInstanceModule(SdrsMixin, ResourceModule):
                     server_group_id=self.group['id'], production_server=self.server['id'])
 
     def check_create(self, desired):
-        label = self.label(None)
-        if self.group.get('status') not in MEMBER_READY:
-            raise ResourceError('%s cannot be created: the protection group is %s (it must be available or '
-                                'protected)' % (label, self.group.get('status')))
+        self.check_group_ready('created')
         zone = self.server.get('OS-EXT-AZ:availability_zone')
         if zone and zone != self.group.get('production_az'):
             raise ResourceError("%s cannot be created: server '%s' is in %s, not in the production zone %s of the "
-                                "group" % (label, self.server.get('name'), zone, self.group.get('production_az')))
-
-    def predict_create(self, desired):
-        resource = super(ProtectedInstanceModule, self).predict_create(desired)
-        resource['priority_station'] = self.group.get('priority_station')
-        return resource
+                                "group" % (self.label(None), self.server.get('name'), zone, self.group.get('production_az')))
 
     def create(self, desired):
         fields = dict(server_group_id=self.group['id'], server_id=desired['production_server'], name=desired['name'])
         if desired.get('description'):
             fields['description'] = desired['description']
-        job_id = self.sdrs.create_instance(fields)
-        self.run_job(job_id, self.label(None))
-        instance = with_instance_sides(self.sdrs.find_instance(desired['name'], self.group, required=True))
-        return instance if job_id else self.settle(instance)  # a lost answer: wait on the instance itself
+        return self.created(self.sdrs.create_instance(fields), desired['name'])
 
     def check_update(self, current, changes):
         server = self.params['server']
@@ -192,13 +175,11 @@ class ProtectedInstanceModule(SdrsMixin, ResourceModule):
                                 '(replication_pair with protected_instance: "" or state: absent)' % (
                                     self.label(current), ', '.join(a.get('replication', '?')
                                                                    for a in current['attachment'])))
-        status = self.group.get('status')
-        if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
-            raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
+        self.check_group_allows_delete(current)
 
     def delete(self, current):
-        self.run_job(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']), self.label(current),
-                     fetch=lambda: self.fetch(current['id']), gone=True)
+        return self.submitted(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']),
+                              self.label(current), current, lost=Gone())
 
 
 def main():

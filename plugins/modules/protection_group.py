@@ -192,6 +192,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     GROUP_DELETABLE, GROUP_FIELDS, GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, group_steps,
     with_group_state)
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
 
 CREATE_ONLY = ('source_availability_zone', 'target_availability_zone')
 # after a lost answer, does the re-read group show that the action was carried out?
@@ -279,13 +280,15 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
         if desired.get('description'):
             fields['description'] = desired['description']
         job_id = self.sdrs.create_group(fields)
-        self.run_job(job_id, self.label(None))
+        return self.submitted(job_id, self.label(None), find=lambda: self.own_group(job_id),
+                              lost=self.settled())
+
+    def own_group(self, job_id):
         found = self.namesakes()
         if len(found) > 1 and job_id:  # a concurrent run created one too: the job names ours
             own = ((self.sdrs.get_job(job_id) or {}).get('entities') or {}).get('server_group_id')
             found = [g for g in found if g['id'] == own] or found
-        group = with_group_state(only_match(found, 'protection group', self.params['name']))
-        return group if job_id else self.settle(group)  # a lost answer: wait on the group itself
+        return with_group_state(only_match(found, 'protection group', self.params['name']))
 
     # ------------------------------------------------------------ update: plan the actions
     def check_update(self, current, changes):
@@ -322,10 +325,11 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
         label, group_id = self.label(current), current['id']
         for index, (action, body, _status, station) in enumerate(self.steps):
             job_id = self.sdrs.group_action(group_id, action, body, accepted=ACCEPTED[action](station))
+            step_label = '%s (%s)' % (label, action)
             # the next action needs this one done
-            self.run_job(job_id, '%s (%s)' % (label, action), fetch=lambda: self.fetch(group_id),
-                         always=index < len(self.steps) - 1)
-        return self.fetch(group_id)
+            yield self.submitted(job_id, step_label, current, lost=Status(self.stable, label=step_label),
+                                 always=index < len(self.steps) - 1)
+        yield self.fetch(group_id)
 
     # ------------------------------------------------------------ delete
     def check_delete(self, current):
@@ -341,8 +345,7 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
                                 % (label, current.get('status')))
 
     def delete(self, current):
-        self.run_job(self.sdrs.delete_group(current['id']), self.label(current),
-                     fetch=lambda: self.fetch(current['id']), gone=True)
+        return self.submitted(self.sdrs.delete_group(current['id']), self.label(current), current, lost=Gone())
 
 
 def main():

@@ -124,14 +124,15 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import describe_disk, looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
-    MEMBER_READY, PAIR_FIELDS, SdrsMixin, describe_group, with_pair_sides)
+    PAIR_FIELDS, GroupMember, with_pair_sides)
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
 
 PAIR_TRANSITIONAL = ('creating', 'attaching', 'detaching')
 PAIR_STABLE = ('available', 'protected', 'failed-over', 'starting', 'stopping', 'reversing', 'failing-over',
                'reprotecting')
 
 
-class ReplicationPairModule(SdrsMixin, ResourceModule):
+class ReplicationPairModule(GroupMember, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True),
@@ -158,18 +159,11 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
             raise ResourceError('device is required to attach the pair to protected instance %s'
                                 % self.params['protected_instance'])
 
-    def find(self):
-        self.group = self.find_group_option(required=self.params['state'] == 'present')
-        if self.group is None:
-            return None
-        return with_pair_sides(self.sdrs.find_pair(self.params['name'], self.group))
+    def find_member(self, name, required=False):
+        return with_pair_sides(self.sdrs.find_pair(name, self.group, required=required))
 
     def fetch(self, resource_id):
         return with_pair_sides(self.sdrs.get_pair(resource_id))
-
-    def label(self, resource):
-        name = (resource or {}).get('name') or self.params['name']
-        return "replication pair '%s' in %s" % (name, describe_group(self.group))
 
     def desired(self, current):
         wanted = {}
@@ -187,13 +181,8 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
                           server_group_id=self.group['id'], production_volume_id=self.disk['id'])
         return wanted
 
-    def check_ready(self, what):
-        if self.group.get('status') not in MEMBER_READY:
-            raise ResourceError('%s cannot be %s: the protection group is %s (it must be available or protected)'
-                                % (self.label(None), what, self.group.get('status')))
-
     def check_create(self, desired):
-        self.check_ready('created')
+        self.check_group_ready('created')
         production = self.group.get('production_az')
         if self.disk.get('availability_zone') != production:
             raise ResourceError('%s cannot be created: %s is in %s, not in the production zone %s of the group'
@@ -202,7 +191,6 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
 
     def predict_create(self, desired):
         resource = super(ReplicationPairModule, self).predict_create(desired)
-        resource['priority_station'] = self.group.get('priority_station')
         resource['attachment'] = []
         for key in ('protected_instance', 'device'):
             resource[key] = desired.get(key) or None
@@ -213,15 +201,13 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
                       name=desired['name'])
         if desired.get('description'):
             fields['description'] = desired['description']
-        job_id = self.sdrs.create_pair(fields)
         attach = desired.get('protected_instance')
-        self.run_job(job_id, self.label(None), always=bool(attach))
-        pair = with_pair_sides(self.sdrs.find_pair(desired['name'], self.group, required=True))
-        if not job_id and (self.params['wait'] or attach):  # a lost answer: wait on the pair itself
-            pair = self.waiter().for_status(lambda: self.fetch(pair['id']), self.label(pair), wanted=self.stable)
+        # a lost answer: wait on the pair itself (for the attach too)
+        pair = yield self.created(self.sdrs.create_pair(fields), desired['name'], lost=Status(self.stable),
+                                  always=bool(attach))
         if attach:
-            self.attach(pair, attach, desired['device'])
-        return self.fetch(pair['id'])
+            yield self.attach(pair, attach, desired['device'])
+        yield self.fetch(pair['id'])
 
     def check_update(self, current, changes):
         disk = self.params['disk']
@@ -229,7 +215,7 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
             raise ResourceError('%s: its disks (%s) cannot be changed; delete and re-create the pair'
                                 % (self.label(current), current.get('volume_ids')))
         if changes:
-            self.check_ready('attached or detached')
+            self.check_group_ready('attached or detached')
 
     def predict_update(self, current, changes):
         resource = dict(current, **changes)
@@ -238,31 +224,31 @@ class ReplicationPairModule(SdrsMixin, ResourceModule):
         return resource
 
     def attach(self, pair, instance_id, device):
-        job_id = self.sdrs.attach_pair(instance_id, pair['id'], device)
-        self.run_job(job_id, '%s (attach)' % self.label(pair), fetch=lambda: self.fetch(pair['id']))
+        label = '%s (attach)' % self.label(pair)
+        return self.submitted(self.sdrs.attach_pair(instance_id, pair['id'], device), label, pair,
+                              lost=Status(self.stable, label=label))
 
     def detach(self, pair):
-        job_id = self.sdrs.detach_pair(pair['protected_instance'], pair['id'])
-        self.run_job(job_id, '%s (detach)' % self.label(pair), fetch=lambda: self.fetch(pair['id']), always=True)
+        label = '%s (detach)' % self.label(pair)
+        return self.submitted(self.sdrs.detach_pair(pair['protected_instance'], pair['id']), label, pair,
+                              lost=Status(self.stable, label=label), always=True)
 
     def update(self, current, changes):
         if current.get('protected_instance'):
-            self.detach(current)
+            yield self.detach(current)
         wanted = changes.get('protected_instance', current.get('protected_instance'))
         if wanted:
-            self.attach(current, wanted, changes.get('device') or current.get('device'))
-        return self.fetch(current['id'])
+            yield self.attach(current, wanted, changes.get('device') or current.get('device'))
+        yield self.fetch(current['id'])
 
     def check_delete(self, current):
-        status = self.group.get('status')
-        if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
-            raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
+        self.check_group_allows_delete(current)
 
     def delete(self, current):
         if current.get('protected_instance'):
-            self.detach(current)
-        job_id = self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk'])
-        self.run_job(job_id, self.label(current), fetch=lambda: self.fetch(current['id']), gone=True)
+            yield self.detach(current)
+        yield self.submitted(self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk']),
+                             self.label(current), current, lost=Gone())
 
 
 def main():

@@ -132,6 +132,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     DISK_BUSY, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, busy_with, describe_snapshot, refuse_backup_snapshot,
     snapshot_limit_problem, validate_snapshot_options)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending, Status
 
 
 class SnapshotModule(ResourceModule):
@@ -144,11 +145,11 @@ class SnapshotModule(ResourceModule):
         force=dict(type='bool', default=False),
         **metadata_argument_spec()
     )
-    kind = 'snapshot'
-    result_key = 'snapshot'
+    kind = result_key = 'snapshot'
     result_fields = SNAPSHOT_FIELDS
     updatable = ('description', 'metadata')
     server_defaults = {'description': '', 'metadata': {}}
+    deletable = SNAPSHOT_DELETABLE
 
     def validate(self):
         validate_snapshot_options(self.validate_text, self.params, self.params['state'])
@@ -191,15 +192,13 @@ class SnapshotModule(ResourceModule):
             raise ResourceError('%s cannot be created now: %s, and EVS takes one snapshot of a disk at a time; '
                                 'run again later or with wait: true to wait for it' % (self.label(None), self.busy))
 
+    def before_create(self, desired):  # the cloud would refuse the snapshot until the disk is free
+        return Pending(self.disk, self.evs.until_free(self.disk, self.label(None))) if self.busy else None
+
     def create(self, desired):
-        if self.busy:  # the cloud would refuse the snapshot until the disk is free
-            self.disk = self.evs.wait_until_free(self.waiter(), self.disk, self.label(None))
         fields = dict((k, v) for k, v in desired.items() if k != 'size' and v is not None)
         fields['force'] = self.params['force']
-        snapshot = self.evs.create_snapshot(fields)
-        if self.params['wait']:
-            snapshot = self.waiter().for_status(lambda: self.fetch(snapshot['id']), self.label(snapshot))
-        return snapshot
+        return Pending(self.evs.create_snapshot(fields), Status())
 
     def update(self, current, changes):
         if 'description' in changes:
@@ -210,13 +209,10 @@ class SnapshotModule(ResourceModule):
 
     def check_delete(self, current):
         refuse_backup_snapshot(current, self.label(current), 'deleted')
-        if current.get('status') not in SNAPSHOT_DELETABLE:
-            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
 
     def delete(self, current):
         self.evs.delete_snapshot(current['id'])
-        if self.params['wait']:
-            self.waiter().for_deleted(lambda: self.fetch(current['id']), self.label(current))
+        return Pending(current, Gone())
 
 
 def main():

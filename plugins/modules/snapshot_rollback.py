@@ -83,29 +83,30 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.action import RecordedAction
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    SNAPSHOT_FIELDS, VOLUME_FIELDS, VOLUME_ROLLBACKABLE, describe_snapshot, refuse_backup_snapshot)
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
+    SNAPSHOT_FIELDS, VOLUME_ROLLBACKABLE, describe_snapshot, refuse_backup_snapshot)
 from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import (
-    ROLLBACK as RECORD, DONE, RUNNING, request_id_argument_spec)
+    ROLLBACK, request_id_argument_spec)
 
 
-class SnapshotRollbackModule(EvsModule):
-    waits_in_steps = True
+class SnapshotRollbackModule(RecordedAction):
+    """A rollback: the action engine (module_utils/action.py) with the snapshot as the source."""
+
     argument_spec = dict(
         snapshot=dict(type='str', required=True),
         disk=dict(type='str', aliases=['volume']),
         **request_id_argument_spec()
     )
-    kind = 'snapshot'
-    result_fields = VOLUME_FIELDS
+    kind = source_option = source_key = 'snapshot'
+    source_fields = SNAPSHOT_FIELDS
+    record = ROLLBACK
+    at_key = 'rollback_at'
+    content_key = 'content_from_snapshot'
+    done = 'rolled back'
 
-    def validate(self):
-        self.validate_text('snapshot', self.params['snapshot'], required=True)
-        RECORD.validate_request_id(self.params['request_id'])
-
-    def run(self):
+    def find(self):
         evs = self.evs
         disk = evs.find_volume(self.params['disk'], required=True) if self.params['disk'] else None
         snapshot = evs.find_snapshot(self.params['snapshot'], volume=disk, required=True)
@@ -113,69 +114,30 @@ class SnapshotRollbackModule(EvsModule):
         if disk is None:
             raise ResourceError("the disk %s of snapshot '%s' no longer exists" % (
                 snapshot['volume_id'], self.params['snapshot']))
-        label = describe_snapshot(snapshot, disk)
-        metadata = disk.get('metadata') or {}
-        result = {'changed': False, 'snapshot': self.snapshot_result(snapshot)}
-        request_id = self.params['request_id']
-        decision = RECORD.decide(metadata, snapshot['id'], disk.get('status'), request_id, self.params['force'], label)
-        if decision in (DONE, RUNNING):
-            if decision == RUNNING and self.params['wait']:
-                # the rollback the record stands for still runs (a rerun after wait: false or a timeout)
-                snapshot, disk = self.wait_rolled_back(snapshot, disk, label)
-            result.update(disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
-                          rollback_at=metadata.get(RECORD.at_key))
-            return result
-        self.check_rollback(label, snapshot, disk)
+        return snapshot, disk
 
-        rollback_at = self.cloud_time()
-        marks = RECORD.marks(snapshot['id'], rollback_at, request_id)
-        if self.check_mode:
-            disk = self.predict(disk, marks)
-        else:
-            try:
-                evs.rollback_snapshot(snapshot['id'], disk['id'])
-            except CloudError as exc:
-                raise ResourceError('%s cannot be rolled back: %s' % (label, exc.message or exc), cause=exc)
-            # recorded as soon as the cloud accepted it, so that no rerun of this request starts it a second time
-            evs.update_volume_metadata(disk['id'], marks)
-            if self.params['wait']:
-                # the waited-for disk already holds the record written above
-                snapshot, disk = self.wait_rolled_back(snapshot, disk, label)
-            else:
-                disk = evs.get_volume(disk['id'])
-        result.update(changed=True, disk=self.shape(disk), snapshot=self.snapshot_result(snapshot),
-                      rollback_at=rollback_at)
-        if self.diff_mode:
-            result['diff'] = RECORD.diff(metadata, marks, 'content_from_snapshot', predicted=self.check_mode)
-        return result
+    def label(self, source, target):
+        return describe_snapshot(source, target)
 
-    def check_rollback(self, label, snapshot, disk):
-        """Refuse what the cloud would refuse, before any change is requested."""
-        refuse_backup_snapshot(snapshot, label, 'rolled back')
-        if snapshot.get('status') != 'available':
+    def check(self, label, source, target):
+        refuse_backup_snapshot(source, label, 'rolled back')
+        if source.get('status') != 'available':
             raise ResourceError('%s cannot be rolled back: the snapshot is %s; it must be available'
-                                % (label, snapshot.get('status')))
-        status = disk.get('status')
+                                % (label, source.get('status')))
+        status = target.get('status')
         if status == 'in-use':
             raise ResourceError('%s cannot be rolled back: disk is in-use; detach it first' % label)
         if status not in VOLUME_ROLLBACKABLE:
             raise ResourceError('%s cannot be rolled back: disk is %s; it must be available' % (label, status))
 
-    def wait_rolled_back(self, snapshot, disk, label):
-        """Wait for the disk, then the snapshot, to be available again after a rollback."""
-        waiter = self.waiter()
-        disk = waiter.for_status(lambda: self.evs.get_volume(disk['id']), 'disk of ' + label + ' (rollback)')
-        snapshot = waiter.for_status(lambda: self.evs.get_snapshot(snapshot['id']), label)
-        return snapshot, disk
+    def start(self, source, target):
+        self.evs.rollback_snapshot(source['id'], target['id'])
 
-    def predict(self, disk, marks):
-        predicted = dict(disk)
-        predicted['metadata'] = dict(disk.get('metadata') or {}, **marks)
-        predicted['status'] = 'available' if self.params['wait'] else 'rollbacking'
-        return predicted
-
-    def snapshot_result(self, snapshot):
-        return self.shape(snapshot, SNAPSHOT_FIELDS)
+    def after_start(self, source, target, label, started):
+        """The disk, then the snapshot, available again."""
+        disk_label = 'disk of %s (rollback)' % label
+        return [self.until_available('target', lambda: self.evs.get_volume(target['id']), disk_label),
+                self.until_available('source', lambda: self.evs.get_snapshot(source['id']), label)]
 
 
 def main():

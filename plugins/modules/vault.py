@@ -190,8 +190,7 @@ class VaultModule(ResourceModule):
         policy=dict(type='str'),
         delete_backups=dict(type='bool', default=False),
     )
-    kind = 'vault'
-    result_key = 'vault'
+    kind = result_key = 'vault'
     result_fields = VAULT_RESULT_FIELDS
     updatable = ('size', 'auto_expand', 'auto_bind', 'bind_rules', 'resource_ids', 'policy_id')
     server_defaults = {'description': '', 'auto_expand': False, 'auto_bind': False, 'bind_rules': {},

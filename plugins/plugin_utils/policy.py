@@ -13,7 +13,8 @@ The mapping (the seed's table):
 | backup      | object storage (region)       | point in time, >= 1 h  | the loss of an AZ     |
 | replication | DR disks in another AZ <100km | 0 (continuous)         | the loss of an AZ     |
 
-None of them survives the loss of a region.
+None of them survives the loss of a region: a tier may ask to survive only the failures a
+registered mechanism survives (``survivable_failures``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,10 +27,9 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms impo
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
     PolicyError, check_selector, human_duration, resource_base, string_list, tier_duration, tier_retention)
 
-# the failures a tier can ask to survive (registry.FAILURES also has region, which no mechanism survives)
-FAILURES = ('disk', 'az')
-# what each failure a tier may have to survive is, in the refusals' words
-FAILURE_TEXT = {'disk': 'lost or corrupted data on the disk', 'az': 'the loss of an AZ'}
+# what each failure a tier may have to survive is, in the refusals' words (registry.FAILURES)
+FAILURE_TEXT = {'disk': 'lost or corrupted data on the disk', 'az': 'the loss of an AZ',
+                'region': 'the loss of a region'}
 _NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$')
 # no '-' in a tier name: resources are named <policy>-<tier>[-<slot>], read from the right, so
 # policy 'db' tier 'prod-daily' and policy 'db-prod' tier 'daily' can never name the same copy
@@ -38,11 +38,26 @@ _TIER_NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_]{0,39}$')
 COMMON_TIER_KEYS = ('name', 'failure', 'rpo', 'rto', 'retention', 'disks', 'mechanisms', 'secondary_az', 'force',
                     'description')
 COMMON_POLICY_KEYS = ('name', 'tiers', 'description', 'az_distances_km')
-REGION_REFUSAL = ("failure 'region' cannot be met by these mechanisms: snapshots stay in the disk's AZ, "
-                  "backups in the region's object storage, and replication pairs two AZs of one region "
-                  "less than 100 km apart; a copy in another region (for example CBR replication to a "
-                  "second region) is outside this collection. Use failure: az for the strongest protection "
-                  "these mechanisms give")
+
+
+def survivable_failures():
+    """The failures a tier may ask to survive: those a registered mechanism's copies survive."""
+    return tuple(f for f in registry.FAILURES if any(f in m.survives for m in registry.all_mechanisms()))
+
+
+def _failure_problem(where, failure):
+    """Why the tier's ``failure`` cannot be asked for, or None."""
+    survivable = survivable_failures()
+    if failure in survivable:
+        return None
+    if failure in registry.FAILURES:
+        # a failure no registered mechanism survives: say where each one's copies live
+        return ("%s: failure '%s' cannot be met by these mechanisms: %s. Use failure: %s for the strongest "
+                "protection these mechanisms give" % (
+                    where, failure, '; '.join('%s copies, %s' % (m.name, m.copies_live)
+                                              for m in registry.all_mechanisms()), survivable[-1]))
+    return '%s.failure must be %s, not %r' % (
+        where, ' or '.join('%s (%s)' % (f, FAILURE_TEXT[f]) for f in survivable), failure)
 
 
 def _mechanisms(tier, where, failure, rpo, rto, problems):
@@ -60,11 +75,18 @@ def _mechanisms(tier, where, failure, rpo, rto, problems):
         if not chosen:
             problems.append('%s.mechanisms is empty; leave it out to derive it from rpo and failure' % where)
             return {}
-    if rpo is None or failure not in FAILURES:
+    if rpo is None or failure not in survivable_failures():
         return {}
     reasons = dict((m.name, m.derive(tier, failure, rpo, rto)) for m in registry.all_mechanisms())
     if chosen is None:
-        return dict((name, reason) for name, reason in reasons.items() if reason)
+        derived = dict((name, reason) for name, reason in reasons.items() if reason)
+        if not any(failure in registry.get(name).survives for name in derived):
+            # a mechanism that survives the failure but is never derived must be named
+            problems.append('%s: no mechanism is chosen by itself for surviving %s at RPO %s; name one in '
+                            'mechanisms: %s' % (where, FAILURE_TEXT[failure], human_duration(rpo), ' or '.join(
+                                m.name for m in registry.all_mechanisms() if failure in m.survives)))
+            return {}
+        return derived
     # the user named the mechanisms: check that they can meet the tier
     if not any(failure in registry.get(m).survives for m in chosen):
         named = [registry.get(m) for m in registry.ordered(chosen)]
@@ -106,11 +128,9 @@ def check_tier(tier, where, policy_name, seen, problems):
     if unknown:
         problems.append('%s has unknown keys %s; the keys are %s' % (where, ', '.join(unknown), ', '.join(tier_keys)))
     failure = tier.get('failure')
-    if failure == 'region':
-        problems.append('%s: %s' % (where, REGION_REFUSAL))
-    elif failure not in FAILURES:
-        problems.append("%s.failure must be disk (lost or corrupted data on the disk) or az (the loss of the "
-                        "disk's AZ), not %r" % (where, failure))
+    refusal = _failure_problem(where, failure)
+    if refusal:
+        problems.append(refusal)
     rpo = tier_duration(tier, 'rpo', where, problems, required=True)
     rto = tier_duration(tier, 'rto', where, problems)
     retention = tier_retention(tier, 'retention', where, problems)

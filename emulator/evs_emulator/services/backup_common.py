@@ -31,6 +31,15 @@ DISK_OPS = lifecycle.operations(
     Operation("backup.create", frozenset({"available", "in-use"}), "backing-up", PREVIOUS),
     Operation("backup.restore", frozenset({"available"}), "restoring-backup", "available"),
 )
+# A CBR restore of a whole server writes its disks while they stay attached to the stopped server.
+ATTACHED_DISK_OPS = lifecycle.operations(
+    Operation("backup.restore", frozenset({"in-use"}), "restoring-backup", PREVIOUS),
+)
+
+
+def restore_operation(attached: bool = False) -> Operation:
+    """The disk side of a restore: onto a detached disk, or onto a disk of a stopped server."""
+    return (ATTACHED_DISK_OPS if attached else DISK_OPS)["backup.restore"]
 
 MAX_RUNS_PER_READ = 20000  # a clock moved by years does not hang the emulator
 
@@ -85,10 +94,10 @@ def take_backup_snapshot(emu, volume: dict, name_prefix: str, backup_id: str, at
     return snapshots.save(begin(snapshot, BACKUP_SNAPSHOT_OPS["backup.create"], at, emu.timings()))
 
 
-def start_disk_restore(emu, volume: dict, blocks: dict, now: float, queued: float = 0) -> dict:
+def start_disk_restore(emu, volume: dict, blocks: dict, now: float, queued: float = 0, attached: bool = False) -> dict:
     """The disk shows `restoring-backup` (also while the job is queued); the backup's blocks land
     on it when the restore completes."""
-    return volumes(emu).save(begin(volume, DISK_OPS["backup.restore"], now, emu.timings(),
+    return volumes(emu).save(begin(volume, restore_operation(attached), now, emu.timings(),
                                    on_done={"_blocks": dict(blocks)}, queued=(None, queued)))
 
 
@@ -135,6 +144,9 @@ def source_for_new_volume(emu, project_id: str, backup_id: str, region: str) -> 
     backup = find_backup_source(emu, project_id, backup_id)
     if backup is None or backup.get("region") != region:
         raise errors.evs_error(400, "EVS.1016", f"Invalid backup_id {backup_id}: no such backup.")
+    if backup.get("_children") is not None:  # a CBR server backup: its disks are its children
+        raise errors.evs_error(400, "EVS.1016", f"Invalid backup_id {backup_id}: a server backup; create the disk "
+                                                f"from one of its disk backups (children).")
     if backup["status"] != "available":
         raise errors.evs_error(400, "EVS.1016", f"Backup {backup_id} status must be available, but current "
                                                 f"status is: {backup['status']}.")

@@ -30,7 +30,15 @@ SERVER_OPS = lifecycle.operations(
     Operation("server.create", None, "BUILD", "ACTIVE"),
     # ECS shows DELETED while a server is being removed, then it is gone (404).
     Operation("server.delete", frozenset({"ACTIVE", "BUILD", "SHUTOFF", "ERROR"}), "DELETED", GONE),
+    # Nova keeps the status while a stop or start runs and shows the task in
+    # `OS-EXT-STS:task_state` (`powering-off`, `powering-on`); "Stopping an ECS (Native OpenStack API)".
+    Operation("server.stop", frozenset({"ACTIVE"}), "ACTIVE", "SHUTOFF"),
+    Operation("server.start", frozenset({"SHUTOFF"}), "SHUTOFF", "ACTIVE"),
+    # A CBR restore of the whole server (services/cbr): the server stays stopped while its disks
+    # are written, then is started unless the restore said `power_on: false`.
+    Operation("backup.restore", frozenset({"SHUTOFF"}), "SHUTOFF", "ACTIVE"),
 )
+TASK_STATES = {"server.stop": "powering-off", "server.start": "powering-on", "backup.restore": "restoring"}
 # An ECS job runs exactly as long as the volume operation it stands for (ECS API reference,
 # "Querying Job Execution Status": INIT, RUNNING, then SUCCESS or FAIL).
 JOB_OPS = lifecycle.operations(
@@ -99,8 +107,14 @@ def server_view(call: Call, s: dict) -> dict:
         "OS-EXT-AZ:availability_zone": s["availability_zone"], "links": _links(call, s["id"]),
         "os-extended-volumes:volumes_attached": volumes, "image": "", "flavor": {"id": s["flavor"]},
         "addresses": {}, "accessIPv4": "", "accessIPv6": "", "hostId": "", "OS-EXT-STS:vm_state":
-            s["status"].lower(), "key_name": None,
+            s["status"].lower(), "OS-EXT-STS:task_state": task_state(s), "key_name": None,
     }
+
+
+def task_state(server: dict) -> str | None:
+    """The task a server is busy with (a stop, start or restore still running), or None."""
+    pending = server.get(lifecycle.PENDING_KEY) or {}
+    return TASK_STATES.get(pending.get("op"))
 
 
 def flavor_view(call: Call, name: str) -> dict:
@@ -173,6 +187,27 @@ async def delete_server(call: Call):
             _start_detach(call, volume, server["id"])
     call.servers.save(begin(server, SERVER_OPS["server.delete"], call.now, call.timings()))
     return empty(204)
+
+
+# Nova "Stop Server (os-stop Action)" / "Start Server (os-start Action)": 202, empty body; a
+# server in another status, or busy with a task, answers 409 conflictingRequest.
+SERVER_ACTIONS = {"os-stop": "server.stop", "os-start": "server.start"}
+
+
+@endpoint
+async def server_action(call: Call):
+    server = call.server(call.request.path_params["server_id"])
+    body = await read_json(call.request)
+    actions = [name for name in SERVER_ACTIONS if isinstance(body, dict) and name in body]
+    if len(actions) != 1:
+        raise errors.bad_request(f"Invalid server action: one of {', '.join(SERVER_ACTIONS)} is expected.")
+    operation = SERVER_OPS[SERVER_ACTIONS[actions[0]]]
+    busy = task_state(server)
+    if busy is not None or not operation.allows(server["status"]):
+        state = f"task_state {busy}" if busy else f"vm_state {server['status'].lower()}"
+        raise errors.fault(409, f"Cannot '{actions[0][3:]}' instance {server['id']} while it is in {state}.")
+    call.servers.save(begin(server, operation, call.now, call.timings()))
+    return empty(202)
 
 
 # -- flavors (read only) ----------------------------------------------------
@@ -399,6 +434,7 @@ def mounts() -> list:
         Route(f"{pid}/servers/detail", list_servers_detail, methods=["GET"]),
         Route(f"{pid}/servers/{{server_id}}", show_server, methods=["GET"]),
         Route(f"{pid}/servers/{{server_id}}", delete_server, methods=["DELETE"]),
+        Route(f"{pid}/servers/{{server_id}}/action", server_action, methods=["POST"]),
         Route(f"{pid}/flavors", list_flavors, methods=["GET"]),
         Route(f"{pid}/flavors/detail", list_flavors_detail, methods=["GET"]),
         Route(f"{pid}/flavors/{{flavor_id}}", show_flavor, methods=["GET"]),

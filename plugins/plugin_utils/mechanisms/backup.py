@@ -109,6 +109,7 @@ class Backup(registry.Mechanism):
     preflight_tasks = 'mechanisms/backup_preflight.yml'
     tier_output = (('backup', None),)
     survival_hint = 'backup (copies in object storage, restorable in any AZ)'
+    copies_live = "which live in the object storage of the disk's region"
     copy_noun = 'available backup'
     outage_help = 'its backups can be restored into another AZ (dataprotection.evs.restore)'
     column = 'backups'

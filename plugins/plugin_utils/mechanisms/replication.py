@@ -34,6 +34,7 @@ class Replication(registry.Mechanism):
     writes_dr_replicas = True
     preflight_tasks = 'mechanisms/replication_preflight.yml'
     survival_hint = 'replication (DR disks in secondary_az)'
+    copies_live = 'whose DR disks are in another AZ of the same region, less than 100 km away'
     copy_noun = 'live replication pair'
     continuous = True
     outage_help = 'its replication pair can fail over (dataprotection.evs.failover)'

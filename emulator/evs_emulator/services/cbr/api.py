@@ -49,9 +49,9 @@ def vault_view(call: Call, v: dict) -> dict:
     resources = []
     for r in v["resources"]:
         mine = [b for b in backups if b["resource_id"] == r["id"]]
-        volume = call.volumes.get(r["id"], call.project_id)
-        resources.append({"id": r["id"], "name": r.get("name") or (volume or {}).get("name", ""), "type": r["type"],
-                          "size": (volume or {}).get("size", r.get("size", 0)), "extra_info": r.get("extra_info", {}),
+        name = r.get("name") or (call.volumes.get(r["id"], call.project_id) or {}).get("name", "")
+        resources.append({"id": r["id"], "name": name, "type": r["type"],
+                          "size": model.resource_size(call, r), "extra_info": r.get("extra_info", {}),
                           "protect_status": "available", "backup_count": len(mine),
                           "backup_size": sum(b["_used_mb"] for b in mine)})
     billing = dict(v["billing"])
@@ -95,20 +95,25 @@ def replication_records(call: Call, b: dict) -> list[dict]:
     return [replication_record_view(r) for r in records if r is not None]
 
 
-def backup_view(b: dict, api_flavour: str = "otc", records: list | None = None) -> dict:
+def backup_view(b: dict, api_flavour: str = "otc", records: list | None = None, children: list | None = None) -> dict:
+    """A backup as CBR answers it; a server backup lists its disk backups in `children`, each
+    naming it as `parent_id`."""
+    server = b["resource_type"] == model.SERVER_TYPE
     view = {
         "id": b["id"], "name": b["name"], "description": b["description"], "checkpoint_id": b["checkpoint_id"],
-        "vault_id": b["vault_id"], "project_id": b["project_id"], "provider_id": PROVIDERS["disk"],
+        "vault_id": b["vault_id"], "project_id": b["project_id"], "provider_id": model.provider_of(b),
         "resource_id": b["resource_id"], "resource_name": b["resource_name"], "resource_type": b["resource_type"],
         "resource_size": b["resource_size"], "resource_az": b["resource_az"],
         "image_type": b.get("image_type", "backup"),
         "status": b["status"], "created_at": cbr_time(b["created_at"]), "updated_at": cbr_time(b["updated_at"]),
         "expired_at": cbr_time(b["expired_at"]) if b.get("expired_at") else None,
-        "protected_at": cbr_time(b["created_at"]), "parent_id": None, "children": [],
+        "protected_at": cbr_time(b["created_at"]), "parent_id": b.get("parent_id"),
+        "children": [backup_view(c, api_flavour) for c in children or []],
         "replication_records": records or [],
         "enterprise_project_id": "0",
         "extend_info": {"auto_trigger": b["auto_trigger"], "bootable": False, "incremental": b["incremental"],
-                        "snapshot_id": b.get("_snapshot_id"), "support_lld": False, "supported_restore_mode": "backup",
+                        "snapshot_id": None if server else b.get("_snapshot_id"), "support_lld": False,
+                        "supported_restore_mode": "backup",
                         "system_disk": False, "contain_system_disk": False, "encrypted": False,
                         "os_images_data": None, "progress": 100 if b["status"] == "available" else 0},
     }
@@ -277,8 +282,8 @@ async def list_backups(call: Call):
     items = sorted(backups_where(call, **stored), key=lambda b: b["id"])
     items = filter_items(items, query, ("vault_id", "resource_id", "resource_name", "resource_type", "resource_az",
                                         "checkpoint_id", "name"), as_text=False)
-    if query.get("parent_id") is not None:
-        items = []  # disk backups have no parent
+    # The disk backups of a server backup are listed with `parent_id`, otherwise in their parent's `children`.
+    items = [b for b in items if b.get("parent_id") == query.get("parent_id")]
     if query.get("image_type") is not None:
         items = [b for b in items if b.get("image_type", "backup") == query["image_type"]]
     statuses = query.getlist("status")
@@ -287,17 +292,19 @@ async def list_backups(call: Call):
     items = time_window(items, query, "created_at", invalid)
     items = sort_by_clauses(items, query.get("sort"), BACKUP_SORT_KEYS, "created_at:desc", invalid)
     page = offset_page(items, query, PAGING)
-    flavour = call.emu.config.api_flavour
-    return json_response({"backups": [backup_view(b, flavour, replication_records(call, b)) for b in page.items],
+    return json_response({"backups": [full_backup_view(call, b) for b in page.items],
                           "count": len(items),
                           "limit": page.limit, "offset": page.offset})
 
 
+def full_backup_view(call: Call, backup: dict) -> dict:
+    return backup_view(backup, call.emu.config.api_flavour, replication_records(call, backup),
+                       model.children_of(call, backup))
+
+
 @endpoint
 async def show_backup(call: Call):
-    backup = call.backup(_path(call, "backup_id"))
-    view = backup_view(backup, call.emu.config.api_flavour, replication_records(call, backup))
-    return json_response({"backup": view})
+    return json_response({"backup": full_backup_view(call, call.backup(_path(call, "backup_id")))})
 
 
 @endpoint

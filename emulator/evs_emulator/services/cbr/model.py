@@ -27,12 +27,13 @@ from ...resources import Repository, new_id
 from ...store import Selection
 from .. import backup_common as common
 from ..backup_common import CBR_BACKUP, VOLUME
+from ..compute import SERVER, SERVER_OPS, task_state
 
 
 VAULT, POLICY, CHECKPOINT, OPLOG = "cbr_vault", "cbr_policy", "cbr_checkpoint", "cbr_oplog"
 REPLICATION = "cbr_replication"  # a replication record, kept in the source backup's project
-DISK_TYPE = "OS::Cinder::Volume"
-RESOURCE_TYPES = {"server": "OS::Nova::Server", "disk": DISK_TYPE, "turbo": "OS::Sfs::Turbo"}
+DISK_TYPE, SERVER_TYPE = "OS::Cinder::Volume", "OS::Nova::Server"
+RESOURCE_TYPES = {"server": SERVER_TYPE, "disk": DISK_TYPE, "turbo": "OS::Sfs::Turbo"}
 PROVIDERS = {"server": "0daac4c5-6707-4851-97ba-169e36266b66", "disk": "d1603440-187d-4516-af25-121250c7cc97",
              "turbo": "d1603440-187d-4516-af25-121250c7cc98"}
 SPEC_CODES = {"server": "vault.backup.server.normal", "disk": "vault.backup.volume.normal",
@@ -105,6 +106,7 @@ class Call(ProjectCall):
         self.checkpoints = Repository(self.emu, CHECKPOINT)
         self.backups = Repository(self.emu, CBR_BACKUP)
         self.volumes = Repository(self.emu, VOLUME)
+        self.servers = Repository(self.emu, SERVER)
         self.oplogs = Repository(self.emu, OPLOG)
         self.replications = Repository(self.emu, REPLICATION)
 
@@ -127,13 +129,19 @@ class Call(ProjectCall):
         return backup
 
     def volume(self, volume_id: str) -> dict:
-        volume = self.volumes.get(volume_id, self.project_id)
-        if volume is None:
-            raise cbr_error(404, "BackupService.6302", f"The resource {volume_id} does not exist.")
-        if self.emu.zone_is_down(volume["availability_zone"]):
+        return self.reachable(self.volumes.get(volume_id, self.project_id), volume_id)
+
+    def server(self, server_id: str) -> dict:
+        return self.reachable(self.servers.get(server_id, self.project_id), server_id)
+
+    def reachable(self, resource: dict | None, resource_id: str) -> dict:
+        """A disk or server of the project whose AZ answers, else CBR's not-found or AZ-down error."""
+        if resource is None:
+            raise cbr_error(404, "BackupService.6302", f"The resource {resource_id} does not exist.")
+        if self.emu.zone_is_down(resource["availability_zone"]):
             raise cbr_error(500, "BackupService.0003", f"Internal error: availability zone "
-                                                       f"{volume['availability_zone']} is unavailable.")
-        return volume
+                                                       f"{resource['availability_zone']} is unavailable.")
+        return resource
 
 
 # -- vaults ----------------------------------------------------------------
@@ -146,6 +154,23 @@ def backups_where(call: Call, **equal: str) -> list[dict]:
 
 def vault_used_mb(call: Call, vault_id: str) -> int:
     return sum(b["_used_mb"] for b in backups_where(call, vault_id=vault_id))
+
+
+def server_disks(call: Call, server_id: str, extra_info: dict) -> list[dict]:
+    """The disks a backup of the server takes: those attached to it (attachments completed), in
+    device order, without the resource's `extra_info.exclude_volumes`."""
+    excluded = set(extra_info.get("exclude_volumes") or [])
+    attached = [(a["device"], volume) for volume in call.volumes.list(call.project_id) if volume["id"] not in excluded
+                for a in volume["attachments"] if a["server_id"] == server_id]
+    return [volume for _, volume in sorted(attached, key=lambda pair: pair[0])]
+
+
+def resource_size(call: Call, resource: dict) -> int:
+    """A vault resource's size in GB: the disk's, or the sum of the disks a server backup takes."""
+    if resource["type"] == SERVER_TYPE:
+        return sum(v["size"] for v in server_disks(call, resource["id"], resource.get("extra_info") or {}))
+    volume = call.volumes.get(resource["id"], call.project_id)
+    return (volume or {}).get("size", resource.get("size", 0))
 
 
 # -- checks on request values ---------------------------------------------
@@ -197,17 +222,25 @@ def _with_resources(call: Call, vault: dict, entries) -> tuple[dict, list[str]]:
             raise invalid("Invalid resources: each entry needs id and type.")
         if entry["type"] != wanted_type:
             raise cbr_error(400, "BackupService.6102", f"The vault does not support resource type {entry['type']}.")
-        if entry["type"] == DISK_TYPE:
-            volume = call.volume(entry["id"])
-            name = entry.get("name") or volume["name"]
+        if entry["type"] in (DISK_TYPE, SERVER_TYPE):
+            found = (call.volume if entry["type"] == DISK_TYPE else call.server)(entry["id"])
+            name = entry.get("name") or found["name"]
         else:
             name = entry.get("name", "")
         if entry["id"] in elsewhere:
             raise cbr_error(400, "BackupService.6103", f"The resource {entry['id']} is already in vault "
                                                        f"{elsewhere[entry['id']]}.")
-        added.append({"id": entry["id"], "type": entry["type"], "name": name,
-                      "extra_info": entry.get("extra_info") or {}})
+        added.append({"id": entry["id"], "type": entry["type"], "name": name, "extra_info": _extra_info(entry)})
     return vault | {"resources": vault["resources"] + added}, [a["id"] for a in added]
+
+
+def _extra_info(entry: dict) -> dict:
+    """A resource's `extra_info`; for a server, `exclude_volumes` is a list of disk ids."""
+    extra = entry.get("extra_info") or {}
+    excluded = extra.get("exclude_volumes", []) if isinstance(extra, dict) else None
+    if not isinstance(excluded, list) or not all(isinstance(v, str) for v in excluded):
+        raise invalid("Invalid extra_info: an object, its exclude_volumes a list of disk ids.")
+    return extra
 
 
 def _choice(value, field: str, allowed: tuple[str, ...], hint: str | None = None):
@@ -475,9 +508,79 @@ def _save_checkpoint(call: Call, checkpoint_id: str, vault: dict, name: str, des
     return call.checkpoints.save(begin(checkpoint, operation, at, call.timings(), queued=(None, queue_seconds(call))))
 
 
+def _backup_plan(call: Call, vault: dict, entry: dict) -> tuple[dict | None, list[dict], tuple[str, str] | None]:
+    """What a checkpoint backs up for one vault resource: (the disk or server, its disks, why it
+    is skipped or None). A server is backed up whole or not at all: every disk it would take
+    must be backup-able, or the server is skipped with the first disk's reason."""
+    if entry["type"] == DISK_TYPE:
+        volume = call.volumes.get(entry["id"], call.project_id)
+        return volume, [volume], backup_refusal(call, volume)
+    server = call.servers.get(entry["id"], call.project_id)
+    if server is None or call.emu.zone_is_down(server["availability_zone"]) or \
+            server["status"] not in ("ACTIVE", "SHUTOFF"):
+        return server, [], ("BackupService.6302", "The resource is not available.")
+    disks = server_disks(call, server["id"], entry.get("extra_info") or {})
+    if not disks:
+        return server, [], ("BackupService.0001", "The server has no disk to back up.")
+    for volume in disks:
+        refusal = backup_refusal(call, volume)
+        if refusal is not None:
+            return server, [], (refusal[0], f"Disk {volume['id']}: {refusal[1]}")
+    return server, disks, None
+
+
+def _checkpoint_resource(resource_id: str, name: str, kind: str, size: int) -> dict:
+    # backup_count/backup_size are strings, as in huaweicloudsdkcbr's CheckpointResourceResp
+    return {"id": resource_id, "name": name, "type": kind, "resource_size": str(size), "protect_status": "protecting",
+            "backup_count": "0", "backup_size": "0", "extra_info": "{}"}
+
+
+def _new_backup(call: Call, taken: dict, resource: dict, kind: str, size: int, fields: dict) -> dict:
+    """A backup row of the checkpoint `taken` (its shared values) for a disk or a server, started."""
+    at = taken["created_at"]
+    backup = taken | {
+        "id": new_id(), "project_id": call.project_id, "region": resource["region"], "resource_id": resource["id"],
+        "resource_name": resource["name"], "resource_type": kind, "resource_size": size,
+        "resource_az": resource["availability_zone"], "status": None, "updated_at": at, "parent_id": None} | fields
+    backup = begin(backup, BACKUP_OPS["backup.create"], at, call.timings(),
+                   queued=("waiting_protect", queue_seconds(call)))
+    backup["_available_at"] = backup["_pending"]["due"]  # what a replication policy's run may copy
+    return backup
+
+
+def _disk_backup(call: Call, taken: dict, volume: dict, is_incremental: bool, need: int,
+                 parent_id: str | None = None) -> dict:
+    """The backup of one disk: its own copy of the disk's blocks as they are at the checkpoint's
+    instant, kept apart from the disk (object storage), and the snapshot it leaves on the disk."""
+    at = taken["created_at"]
+    backup = _new_backup(call, taken, volume, DISK_TYPE, volume["size"], {
+        "incremental": is_incremental, "parent_id": parent_id, "_blocks": dict(volume["_blocks"]),
+        "_size": volume["size"], "_used_mb": need})
+    # The API reference names the prefix only (evs_04_2098 "Creating an EVS Snapshot": a disk
+    # backup makes a snapshot named autobk_snapshot_*); the rest of the name is chosen.
+    backup["_snapshot_id"] = common.take_backup_snapshot(call.emu, volume, "autobk_snapshot_", backup["id"], at)["id"]
+    backup = call.backups.save(backup)
+    if at == call.now or backup["_pending"]["due"] > call.now:
+        common.start_disk_backup(call.emu, volume, at, queued=queue_seconds(call))
+    return backup
+
+
+def _server_backup(call: Call, taken: dict, server: dict, disks: list[tuple[dict, bool, int]]) -> dict:
+    """A server backup and its `children`, one disk backup per disk, all captured in this one
+    transaction at the checkpoint's instant: crash-consistent across the server's disks. The
+    server backup holds the capacity its children use (they count 0, so the vault counts it once)."""
+    parent_id = new_id()
+    children = [_disk_backup(call, taken, volume, is_incremental, 0, parent_id) for volume, is_incremental, _ in disks]
+    server_backup = _new_backup(call, taken, server, SERVER_TYPE, sum(v["size"] for v, _, _ in disks), {
+        "incremental": all(c["incremental"] for c in children), "_children": [c["id"] for c in children],
+        "_used_mb": sum(need for _, _, need in disks)})
+    return call.backups.save(server_backup | {"id": parent_id})
+
+
 def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool = False,
                     policy: dict | None = None) -> dict:
-    """Back up the chosen resources of `vault` at instant `at`; one backup per resource."""
+    """Back up the chosen resources of `vault` at instant `at`: one backup per disk, or per
+    server (with one child backup per disk)."""
     chosen = params.get("resources")
     in_vault = {r["id"]: r for r in vault["resources"]}
     if chosen is None:
@@ -496,49 +599,31 @@ def take_checkpoint(call: Call, vault: dict, params: dict, at: float, auto: bool
     checkpoint_id = new_id()
     plans, skipped = [], []
     for rid in chosen:
-        volume = call.volumes.get(rid, call.project_id)
-        refusal = backup_refusal(call, volume)
+        found, disks, refusal = _backup_plan(call, vault, in_vault[rid])
         if refusal is not None:
             code, reason = refusal
-            skipped.append({"id": rid, "name": (volume or in_vault[rid])["name"], "type": DISK_TYPE,
+            skipped.append({"id": rid, "name": (found or in_vault[rid])["name"], "type": in_vault[rid]["type"],
                             "code": code, "reason": reason})
             continue
-        is_incremental, need = _backup_need_mb(call, vault, volume, bool(incremental))
-        plans.append((volume, is_incremental, need))
+        plans.append((found, [(volume, *_backup_need_mb(call, vault, volume, bool(incremental))) for volume in disks]))
     if not plans:
         raise cbr_error(400, "BackupService.0001", "No resource available for backup: "
                         + "; ".join(f"{s['id']}: {s['reason']}" for s in skipped or
                                     [{"id": vault["id"], "reason": "the vault has no resources"}]))
-    vault = _with_room(call, vault, sum(need for _, _, need in plans))
+    vault = _with_room(call, vault, sum(need for _, disks in plans for _, _, need in disks))
     retention_days = (policy or {}).get("operation_definition", {}).get("retention_duration_days", -1) or -1
+    taken = {"name": base_name, "description": description, "checkpoint_id": checkpoint_id, "vault_id": vault["id"],
+             "created_at": at, "auto_trigger": auto, "_policy_id": (policy or {}).get("id"),
+             "expired_at": at + retention_days * 86400 if retention_days > 0 else None}
     resources = []
-    for volume, is_incremental, need in plans:
-        backup = {
-            "id": new_id(), "project_id": call.project_id, "region": volume["region"],
-            "name": base_name, "description": description, "checkpoint_id": checkpoint_id,
-            "vault_id": vault["id"], "resource_id": volume["id"], "resource_name": volume["name"],
-            "resource_type": DISK_TYPE, "resource_size": volume["size"], "resource_az": volume["availability_zone"],
-            "status": None, "created_at": at, "updated_at": at, "auto_trigger": auto,
-            "incremental": is_incremental, "_policy_id": (policy or {}).get("id"),
-            "expired_at": at + retention_days * 86400 if retention_days > 0 else None,
-            # Its own copy of the disk's blocks, kept apart from the disk (object storage).
-            "_blocks": dict(volume["_blocks"]), "_size": volume["size"], "_used_mb": need,
-        }
-        backup = begin(backup, BACKUP_OPS["backup.create"], at, call.timings(),
-                       queued=("waiting_protect", queue_seconds(call)))
-        backup["_available_at"] = backup["_pending"]["due"]  # what a replication policy's run may copy
-        # The API reference names the prefix only (evs_04_2098 "Creating an EVS Snapshot": a disk
-        # backup makes a snapshot named autobk_snapshot_*); the rest of the name is chosen.
-        backup["_snapshot_id"] = common.take_backup_snapshot(call.emu, volume, "autobk_snapshot_", backup["id"],
-                                                             at)["id"]
-        backup = call.backups.save(backup)
+    for found, disks in plans:
+        if in_vault[found["id"]]["type"] == SERVER_TYPE:
+            backup = _server_backup(call, taken, found, disks)
+        else:
+            backup = _disk_backup(call, taken, *disks[0])
         record_operation(call, "backup", vault, at, backup=backup, policy_id=(policy or {}).get("id"))
-        if at == call.now or backup["_pending"]["due"] > call.now:
-            common.start_disk_backup(call.emu, volume, at, queued=queue_seconds(call))
-        resources.append({"id": volume["id"], "name": volume["name"], "type": DISK_TYPE,
-                          "resource_size": str(volume["size"]), "protect_status": "protecting",
-                          # strings, as in huaweicloudsdkcbr's CheckpointResourceResp
-                          "backup_count": "0", "backup_size": "0", "extra_info": "{}"})
+        resources.append(_checkpoint_resource(found["id"], found["name"], backup["resource_type"],
+                                              backup["resource_size"]))
     return _save_checkpoint(call, checkpoint_id, vault, base_name, description, at, resources, skipped,
                             CHECKPOINT_OPS["backup.create"])
 
@@ -557,37 +642,124 @@ def create_checkpoint(call: Call, spec: dict) -> dict:
     return take_checkpoint(call, vault, params, call.now, auto=bool(params.get("auto_trigger", False)))
 
 
+def children_of(call: Call, backup: dict) -> list[dict]:
+    """The disk backups of a server backup (none for a disk backup)."""
+    found = (call.backups.get(child_id, call.project_id) for child_id in backup.get("_children", []))
+    return [child for child in found if child is not None]
+
+
 def delete_backup(call: Call, backup: dict) -> None:
+    """A server backup is deleted with its disk backups; a disk backup of a server backup is not
+    deleted alone (it belongs to the server backup, restored as a whole: chosen, README)."""
     operation = BACKUP_OPS["backup.delete"]
     if not operation.allows(backup["status"]):
         raise cbr_error(400, "BackupService.2006", f"The backup cannot be deleted in status {backup['status']}.")
-    call.backups.save(begin(backup, operation, call.now, call.timings(),
-                            queued=("waiting_delete", queue_seconds(call))))
+    if backup.get("parent_id"):
+        raise cbr_error(400, "BackupService.2006", f"The backup {backup['id']} is a disk backup of server backup "
+                                                   f"{backup['parent_id']}; delete the server backup.")
+    for doomed in [backup] + children_of(call, backup):
+        call.backups.save(begin(doomed, operation, call.now, call.timings(),
+                                queued=("waiting_delete", queue_seconds(call))))
     record_operation(call, "delete", call.vaults.get(backup["vault_id"], call.project_id), call.now, backup=backup)
 
 
-def restore_backup(call: Call, backup: dict, spec: dict) -> None:
-    """Restore onto the disk `volume_id` (or `resource_id`): detached, outside SDRS, large enough."""
-    volume_id = spec.get("volume_id") or spec.get("resource_id")
-    if not volume_id:
-        raise invalid("Missing required element 'volume_id' in restore.")
+def _restorable(backup: dict) -> None:
     if not BACKUP_OPS["backup.restore"].allows(backup["status"]):
         raise cbr_error(400, "BackupService.2005", f"Restoring is not allowed in backup status {backup['status']}.")
-    volume = call.volume(volume_id)
-    if not common.DISK_OPS["backup.restore"].allows(volume["status"]):
+
+
+def _check_restore_target(call: Call, backup: dict, volume: dict, attached: bool) -> None:
+    """A disk a disk backup may be written onto: detached (or, for a server restore, attached to
+    the stopped server; a disk being restored is in neither status), outside SDRS, large enough."""
+    if not common.restore_operation(attached).allows(volume["status"]):
+        wanted = "in-use (attached to the server)" if attached else "available (detached)"
         raise cbr_error(400, "BackupService.2011", f"Restoring is not allowed in disk status {volume['status']}; "
-                                                   f"the disk must be available (detached).")
+                                                   f"the disk must be {wanted}.")
     if common.in_replication_pair(call.emu, volume):
         raise cbr_error(400, "BackupService.2011", f"Restoring is not allowed: the disk {volume['id']} is in an "
                                                    f"SDRS replication pair.")
     if volume["size"] < backup["resource_size"]:
         raise cbr_error(400, "BackupService.2001", f"The disk ({volume['size']} GB) is smaller than the backup "
                                                    f"({backup['resource_size']} GB).")
+
+
+def restore_backup(call: Call, backup: dict, spec: dict) -> None:
+    """Restore a disk backup (also one of a server backup's children) onto the disk `volume_id`
+    (or `resource_id`); a server backup onto its server (`restore_server_backup`)."""
+    if backup.get("_children") is not None:
+        return restore_server_backup(call, backup, spec)
+    volume_id = spec.get("volume_id") or spec.get("resource_id")
+    if not volume_id:
+        raise invalid("Missing required element 'volume_id' in restore.")
+    _restorable(backup)
+    volume = call.volume(volume_id)
+    _check_restore_target(call, backup, volume, attached=False)
     common.start_disk_restore(call.emu, volume, backup["_blocks"], call.now, queued=queue_seconds(call))
+    _start_restore(call, backup, volume)
+
+
+def _start_restore(call: Call, backup: dict, target: dict) -> None:
     call.backups.save(begin(backup, BACKUP_OPS["backup.restore"], call.now, call.timings(),
                             queued=("waiting_restore", queue_seconds(call))))
     record_operation(call, "restore", call.vaults.get(backup["vault_id"], call.project_id), call.now, backup=backup,
-                     target=volume)
+                     target=target)
+
+
+def _mapped_disks(call: Call, backup: dict, server: dict, mappings) -> list[tuple[dict, dict]]:
+    """(disk backup, target disk) for every child of the server backup: the mappings must name
+    each child once, each onto a different disk attached to the server."""
+    if not isinstance(mappings, list) or not all(isinstance(m, dict) and isinstance(m.get("backup_id"), str)
+                                                 and isinstance(m.get("volume_id"), str) for m in mappings):
+        raise invalid("Invalid mappings: a list of {backup_id, volume_id} is expected for a server restore.")
+    children = children_of(call, backup)
+    onto = {m["backup_id"]: m["volume_id"] for m in mappings}
+    if len(onto) != len(mappings) or set(onto) != {c["id"] for c in children} or \
+            len(set(onto.values())) != len(mappings):
+        raise invalid(f"Invalid mappings: each disk backup of server backup {backup['id']} "
+                      f"({', '.join(c['id'] for c in children)}) must be mapped once, each onto another disk.")
+    attached = {v["id"] for v in server_disks(call, server["id"], {})}
+    pairs = []
+    for child in children:
+        volume = call.volume(onto[child["id"]])
+        if volume["id"] not in attached:
+            raise cbr_error(400, "BackupService.2012", f"Restoring disk {volume['id']} is not allowed: it is not "
+                                                       f"attached to server {server['id']}.")
+        _check_restore_target(call, child, volume, attached=True)
+        pairs.append((child, volume))
+    return pairs
+
+
+def restore_server_backup(call: Call, backup: dict, spec: dict) -> None:
+    """RestoreBackup of a whole server backup onto its own server (`server_id`), which must be
+    stopped (`SHUTOFF`), each disk backup onto the disk `mappings` names. The disks show
+    `restoring-backup` and the server its `restoring` task until the restore completes; the
+    server is then started unless `power_on` is false."""
+    server_id = spec.get("server_id")
+    if not isinstance(server_id, str) or not server_id:
+        raise invalid("Missing required element 'server_id' in restore: a server backup is restored onto a server.")
+    power_on = _bool(spec.get("power_on", True), "power_on")
+    _restorable(backup)
+    if server_id != backup["resource_id"]:
+        raise cbr_error(400, "BackupService.2003", f"Restoration to a different server is not allowed: backup "
+                                                   f"{backup['id']} is of server {backup['resource_id']}.")
+    if call.servers.get(server_id, call.project_id) is None:
+        raise cbr_error(400, "BackupService.2007", f"The server {server_id} has been deleted and cannot be restored.")
+    server = call.server(server_id)
+    busy = task_state(server)
+    if server["status"] != "SHUTOFF" or busy:
+        raise cbr_error(400, "BackupService.2008", f"Restoration is not allowed in server status {server['status']}"
+                                                   + (f" (task {busy})" if busy else "") + "; stop the server first.")
+    for child, volume in _mapped_disks(call, backup, server, spec.get("mappings")):
+        common.start_disk_restore(call.emu, volume, child["_blocks"], call.now, queued=queue_seconds(call),
+                                  attached=True)
+    call.servers.save(begin(server, SERVER_OPS["backup.restore"], call.now, call.timings(),
+                            final_status="ACTIVE" if power_on else "SHUTOFF", queued=(None, queue_seconds(call))))
+    _start_restore(call, backup, server)
+
+
+def provider_of(backup: dict | None) -> str:
+    """The provider id of a backup's resource type (a vault delete's log: disk's)."""
+    return PROVIDERS["server" if (backup or {}).get("resource_type") == SERVER_TYPE else "disk"]
 
 
 def record_operation(call: Call, operation_type: str, vault: dict | None, at: float, backup: dict | None = None,
@@ -615,7 +787,7 @@ def record_operation(call: Call, operation_type: str, vault: dict | None, at: fl
         extra["vault_delete"] = {"fail_count": 0, "total_count": total}
     log = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
            "operation_type": operation_type, "checkpoint_id": (backup or {}).get("checkpoint_id"),
-           "policy_id": policy_id or "", "provider_id": PROVIDERS["disk"], "vault_id": vault["id"],
+           "policy_id": policy_id or "", "provider_id": provider_of(backup), "vault_id": vault["id"],
            "vault_name": vault.get("name"), "resource_id": (backup or {}).get("resource_id"),
            "resource_name": (backup or {}).get("resource_name"), "created_at": at, "updated_at": at,
            "extra_info": extra}
@@ -637,6 +809,10 @@ RECORD_ENDS = ("source_backup_id", "source_checkpoint_id", "source_project_id", 
 def replication_target(call: Call, source_vault: dict, spec: dict) -> tuple[Call, dict]:
     """The destination of a replication out of `source_vault`: (the call acting in the destination
     project, the destination vault), after the cloud's checks."""
+    kind = source_vault["billing"]["object_type"]
+    if kind != "disk":  # CBR's code for it; replicating server backups is not modelled (README)
+        raise cbr_error(400, "BackupService.6122", f"The resource type of vault {source_vault['id']} ({kind}) does "
+                                                   f"not support replication here.")
     wanted = {field: spec.get(field) for field in ("destination_region", "destination_project_id",
                                                    "destination_vault_id")}
     for field, value in wanted.items():
@@ -717,9 +893,7 @@ def replicate_backup(call: Call, backup: dict, target: tuple[Call, dict], at: fl
         "_blocks": dict(backup["_blocks"]), "_used_mb": need, "_source_backup_id": backup["id"]}
     destination.backups.save(begin(replica, REPLICA_OPS["cbr.replicate"], at, timings,
                                    queued=(None, queue_seconds(call))))
-    resource = {"id": backup["resource_id"], "name": backup["resource_name"], "type": DISK_TYPE,
-                "resource_size": str(backup["resource_size"]), "protect_status": "protecting",
-                "backup_count": "0", "backup_size": "0", "extra_info": "{}"}
+    resource = _checkpoint_resource(backup["resource_id"], backup["resource_name"], DISK_TYPE, backup["resource_size"])
     _save_checkpoint(destination, checkpoint_id, vault, replica["name"], replica["description"], at, [resource], [],
                      CHECKPOINT_OPS["cbr.replicate"])
     record = {"id": new_id(), "project_id": call.project_id, "region": call.region, "status": None,
@@ -911,7 +1085,8 @@ def apply_retention(call: Call, policy: dict, vault_id: str, at: float) -> None:
     if max_backups == -1 and days == -1:
         return
     offset = _tz_offset(definition.get("timezone"))
-    auto = [b for b in backups_where(call, vault_id=vault_id) if b["auto_trigger"] and b["status"] != "deleting"]
+    auto = [b for b in backups_where(call, vault_id=vault_id)
+            if b["auto_trigger"] and b["status"] != "deleting" and not b.get("parent_id")]
     for resource_id in {b["resource_id"] for b in auto}:
         mine = sorted((b for b in auto if b["resource_id"] == resource_id),
                       key=lambda b: (b["created_at"], b["id"]), reverse=True)
@@ -931,4 +1106,5 @@ def apply_retention(call: Call, policy: dict, vault_id: str, at: float) -> None:
                         keep.add(b["id"])
         for b in mine:
             if b["id"] not in keep:
-                call.emu.store.delete(CBR_BACKUP, b["id"])
+                for doomed in [b] + children_of(call, b):
+                    call.emu.store.delete(CBR_BACKUP, doomed["id"])

@@ -176,3 +176,21 @@ def test_the_audit_asks_every_mechanism_for_its_copies(extra, tmp_path):
     page = dr_audit_html(report)
     assert '<th>tapes</th>' in page and 'background:#123456' in page
     assert '<td class="n" data-label="tapes">1</td>' in page
+
+
+def test_a_tier_may_ask_to_survive_what_a_registered_mechanism_survives(extra, tmp_path):
+    """failure: region is refused while no mechanism survives the loss of a region, and is a tier
+    like any other once one is registered (the cross-region mechanism will be one module)."""
+    region_tier = tier('far', failure='region', rpo='1d', mechanisms=['vault_copy'], retention={'last': 3})
+    assert "failure 'region' cannot be met by these mechanisms" in refused(policy(dict(region_tier, mechanisms=None)))
+    extra(extra_module(tmp_path, 'vault_copy', "survives = ('disk', 'az', 'region')\n    min_rpo = 7200"))
+    (checked_tier,) = checked(region_tier)['tiers']
+    assert (checked_tier['failure'], checked_tier['mechanisms']) == ('region', ['vault_copy'])
+    reason = refused(policy(dict(region_tier, mechanisms=['backup'])))
+    assert 'surviving the loss of a region cannot be met with backups only' in reason
+    assert 'add vault_copy' in reason
+    assert 'failure must be disk (lost or corrupted data on the disk) or az (the loss of an AZ) or region' in refused(
+        policy(dict(region_tier, failure='planet')))
+    # a mechanism that is never derived by itself must be named: snapshots alone are no answer
+    assert ('no mechanism is chosen by itself for surviving the loss of a region at RPO 1d; name one in '
+            'mechanisms: vault_copy') in refused(policy(dict(region_tier, mechanisms=None)))

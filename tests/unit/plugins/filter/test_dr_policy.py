@@ -62,7 +62,8 @@ def test_normalized_values():
 
 
 @pytest.mark.parametrize('overrides, reason', [
-    ({'failure': 'region'}, "failure 'region' cannot be met by these mechanisms.*a copy in another region"),
+    ({'failure': 'region'}, "failure 'region' cannot be met by these mechanisms: snapshot copies, which live in the "
+                            "disk's AZ; backup copies, which live in the object storage of the disk's region"),
     ({'failure': 'rack'}, 'failure must be disk .* or az'),
     ({'rpo': None}, 'rpo is missing'),
     ({'rpo': 'soon'}, 'rpo must be a number of seconds or a string like 15m'),

@@ -6,7 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dataprotection.evs.plugins.modules.snapshot_batch import READ_ONE_BY_ONE, SnapshotBatchModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE
+from ansible_collections.dataprotection.evs.plugins.modules.snapshot_batch import SnapshotBatchModule
 
 
 def _batch(disks, name='daily', **extra):
