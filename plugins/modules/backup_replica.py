@@ -141,6 +141,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Listed, Pending, Status
 
 
 class BackupReplicaModule(ResourceModule):
@@ -159,6 +160,7 @@ class BackupReplicaModule(ResourceModule):
     result_fields = REPLICA_FIELDS
     transitional = BACKUP_TRANSITIONAL
     deleting = BACKUP_DELETING
+    deletable = BACKUP_DELETABLE
 
     def validate(self):
         params = self.params
@@ -264,18 +266,15 @@ class BackupReplicaModule(ResourceModule):
                                  "per region, so it is left where it is"
                                  % (self.label(current), current.get('vault_id'), wanted))
 
+    def before_create(self, desired):  # a backup still being taken is copied once it is available
+        if self.source['status'] == 'available':
+            return None
+        return Pending(self.source, Status(fetch=self.source_api.get, label=describe_backup(self.source)))
+
     def create(self, desired):
-        source, waiter = self.source, self.waiter()
-        if source['status'] != 'available':
-            self.source = waiter.for_status(lambda: self.source_api.get(source['id']), describe_backup(source))
-        self.source_api.replicate(source['id'], desired['region'], desired['project_id'], desired['vault_id'],
+        self.source_api.replicate(self.source['id'], desired['region'], desired['project_id'], desired['vault_id'],
                                   name=self.params['name'], description=self.params['description'])
-        replica = waiter.poll(self.replica_found, self.label(None), 'listed',
-                              status_of=lambda r: (r or {}).get('status') or 'not listed yet',
-                              done=lambda r, status: r is not None, failed=lambda r, status: False)
-        if not self.params['wait']:
-            return replica
-        return waiter.for_status(lambda: self.fetch(replica['id']), self.label(replica))
+        return Pending(self.replica_found() or {'id': None}, Listed(self.replica_found, self.label(None)), Status())
 
     def fail(self, msg, error=None, **result):
         # the base counts the changes of the source region's client; a delete is sent to the other region
@@ -283,14 +282,9 @@ class BackupReplicaModule(ResourceModule):
             result['changed'] = True
         super(BackupReplicaModule, self).fail(msg, error, **result)
 
-    def check_delete(self, current):
-        if current.get('status') not in BACKUP_DELETABLE:
-            raise ResourceError('%s cannot be deleted: it is %s' % (self.label(current), current.get('status')))
-
     def delete(self, current):
         self.destination_api.delete(current['id'])
-        if self.params['wait']:
-            self.waiter().for_deleted(lambda: self.fetch(current['id']), self.label(current))
+        return Pending(current, Gone())
 
 
 def main():
