@@ -773,8 +773,9 @@ def replica_view(raw_replica, region, record=None):
     return view
 
 
-class CBRReplication(CBR):
-    """CopyBackup, replication records, and replication policies bound with a destination vault."""
+class CBRReplication(CBRPolicies):
+    """CopyBackup, replication records, and replication policies bound with a destination vault
+    (reads, updates and deletes of a policy are those of CBRPolicies)."""
 
     def get_raw(self, backup_id):
         return self.client.get_or_none(self.service, '/backups/%s' % backup_id, 'backup')
@@ -808,25 +809,12 @@ class CBRReplication(CBR):
         body = self.client.get(self.service, '/policies', params={'operation_type': 'replication'}) or {}
         return [p for p in body.get('policies') or [] if p.get('operation_type') == 'replication']
 
-    def find_replication_policy(self, name):
-        found = [p for p in self.list_replication_policies() if p.get('name') == name]
-        return only_match(found, 'CBR replication policy', name)
-
-    def get_policy(self, policy_id):
-        return self.client.get_or_none(self.service, '/policies/%s' % policy_id, 'policy')
-
     def create_policy(self, fields):
         def recover():
             found = [p for p in self.list_replication_policies() if p.get('name') == fields['name']]
             return {'policy': found[0]} if len(found) == 1 else None
 
         return self.client.post(self.service, '/policies', {'policy': fields}, recover=recover)['policy']
-
-    def update_policy(self, policy_id, fields):
-        return self.client.put(self.service, '/policies/%s' % policy_id, {'policy': fields})['policy']
-
-    def delete_policy(self, policy_id):
-        self.client.delete(self.service, '/policies/%s' % policy_id, ok=(200, 202, 204, 404))
 
     def bind(self, policy_id, vault_id, destination_vault_id):
         """Associate the replication policy with the source vault, copying into the destination vault."""

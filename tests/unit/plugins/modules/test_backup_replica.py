@@ -22,7 +22,7 @@ from ansible_collections.dataprotection.evs.plugins.modules.backup_replication_p
     BackupReplicationPolicyModule)
 from ansible_collections.dataprotection.evs.plugins.modules.disk import DiskModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import (
-    AUTH, DOMAIN, IAM, PASSWORD, use_emulator)
+    AUTH, DOMAIN, IAM, PASSWORD, drop_answer, use_emulator)
 
 DISK_TYPE = 'OS::Cinder::Volume'
 NL = dict(AUTH, region='eu-nl', auth=dict(AUTH['auth'], project_name='eu-nl'))
@@ -337,3 +337,11 @@ def test_aksk_reaches_the_destination_project_by_the_regions_name(regions, backe
     assert made['replica']['project_id'] == regions.nl_project and made['replica']['status'] == 'available'
     again = run_module(BackupReplicaModule, dict(aksk, **replica_args()), connection=False)
     assert not again['changed'] and again['replica'] == made['replica']
+
+
+def test_a_lost_answer_to_the_copy_is_recovered_without_a_second_copy(regions, backed_up, run_module, monkeypatch):
+    lost = drop_answer(regions.cloud, monkeypatch, 'POST', '/replicate')
+    made = run_module(BackupReplicaModule, replica_args())
+    assert made['changed'] and not made['failed'] and lost['dropped'] == 1, made
+    assert [r['id'] for r in replicas_in_nl(regions)] == [made['replica']['id']]
+    assert made['replica']['status'] == 'available'
