@@ -1,0 +1,365 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The backup resource types (backup policy, vault, backup) as the module base consumes them.
+
+A module names its options and documentation; what a backup policy, a vault or a backup is
+(how it is found, compared, predicted, refused, created, changed and deleted) lives here. What
+differs between CBR and VBS for a policy is one adapter per service (``POLICY_BACKENDS``), the
+way the policy plugins keep theirs (``plugin_utils/mechanisms/backup.py`` ``BACKENDS``).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
+    LONG_TERM_KEYS, LONG_TERM_MAX, POLICY_FIELDS, TIMEZONE_RE, VBS_POLICY_MARK, CBRPolicies, VBSPolicies,
+    canonical_schedule, cbr_policy_view, check_name, check_schedule, retention_problem, schedule_to_vbs,
+    vbs_policy_view)
+from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+
+RETENTION = ('max_backups', 'retention_duration_days')
+
+
+# ------------------------------------------------------------------------------------------------
+# Backup policies: one adapter per service
+
+class PolicyBackend:
+    """What a backup policy of one service is. ``options``: the options only this service has
+    (the other service refuses them); ``api``: its calls (module_utils/backup.py)."""
+
+    name = None
+    options = ()
+    api = None
+    updatable = ()
+
+    # refusals of this service beyond the common ones (raise ResourceError), in the order the
+    # policy is checked: its name, its options, its schedule, its retention
+    def validate_name(self, name):
+        pass
+
+    def validate_options(self, params):
+        pass
+
+    def validate_schedule(self, patterns):
+        pass
+
+    def validate_retention(self, params):
+        pass
+
+    def view(self, module, raw):
+        raise NotImplementedError
+
+    def list_view(self, raw):
+        raise NotImplementedError
+
+    def schedule_key(self, patterns):
+        """A schedule in the form two schedules are compared in."""
+        return canonical_schedule(patterns)
+
+    def desired(self, module, current, wanted):
+        """Put this service's own fields into ``wanted``."""
+
+    def check_create(self, label, desired):
+        """Refuse a create this service would refuse (raise ResourceError)."""
+
+    def predicted(self, desired):
+        """The fields a new policy shows beyond those asked for."""
+        return {}
+
+    def create(self, module, desired):
+        raise NotImplementedError
+
+    def update(self, module, current, changes):
+        raise NotImplementedError
+
+    def delete(self, module, current):
+        module.api.delete_policy(current['id'])
+
+
+class CbrPolicy(PolicyBackend):
+    """A CBR policy: a trigger (RRULE patterns) and an ``operation_definition`` (retention);
+    it backs up the disks of the vaults associated with it."""
+
+    name = 'cbr'
+    options = ('long_term_retention',)
+    api = CBRPolicies
+
+    def validate_options(self, params):
+        if params['purge_disks']:
+            raise ResourceError('purge_disks is a VBS option; a CBR policy backs up the disks of its vaults')
+
+    def view(self, module, raw):
+        return cbr_policy_view(raw)
+
+    def list_view(self, raw):
+        return cbr_policy_view(raw)
+
+    def desired(self, module, current, wanted):
+        given = module.params['long_term_retention']
+        if given is None:
+            wanted['long_term_retention'] = None
+            return
+        merged = dict((current or {}).get('long_term_retention') or dict((k, 0) for k in LONG_TERM_KEYS))
+        merged.setdefault('timezone', None)
+        merged.update((k, v) for k, v in given.items() if v is not None)
+        if any(merged.get(k) for k in LONG_TERM_KEYS) and not merged.get('timezone'):
+            merged['timezone'] = 'UTC+00:00'
+        wanted['long_term_retention'] = merged
+
+    def predicted(self, desired):
+        return dict(vault_ids=[], long_term_retention=desired['long_term_retention'] or dict(
+            [(k, 0) for k in LONG_TERM_KEYS] + [('timezone', None)]))
+
+    @staticmethod
+    def definition(definition, changes, creating=False):
+        """The ``operation_definition``: ``definition`` with the retention ``changes``."""
+        definition = dict(definition or {})
+        for key in RETENTION:
+            if changes.get(key) is not None:
+                definition[key] = changes[key]
+        if changes.get('long_term_retention') is not None:
+            definition.update((k, v) for k, v in changes['long_term_retention'].items() if v is not None)
+        if creating:  # a new policy: leave out what is not limited
+            definition = dict((k, v) for k, v in definition.items() if v != -1)
+        return definition
+
+    def create(self, module, desired):
+        fields = {'name': desired['name'], 'operation_type': 'backup',
+                  'trigger': {'properties': {'pattern': list(desired['schedule'])}},
+                  'operation_definition': self.definition({}, desired, creating=True)}
+        if desired['enabled'] is not None:
+            fields['enabled'] = desired['enabled']
+        return cbr_policy_view(module.api.create_policy(fields))
+
+    def update(self, module, current, changes):
+        fields = {}
+        if 'enabled' in changes:
+            fields['enabled'] = changes['enabled']
+        if 'schedule' in changes:
+            fields['trigger'] = {'properties': {'pattern': list(changes['schedule'])}}
+        if any(k in changes for k in RETENTION + ('long_term_retention',)):
+            fields['operation_definition'] = self.definition(current.get('operation_definition'), changes)
+        return cbr_policy_view(module.api.update_policy(current['id'], fields))
+
+
+class VbsPolicy(PolicyBackend):
+    """A VBS policy: a ``scheduled_policy`` (full UTC hours, retention by number or days), bound
+    to disks; the API counts a policy's disks only, so the bound disks carry a metadata mark."""
+
+    name = 'vbs'
+    options = ('keep_first_backup_of_month', 'disks')
+    api = VBSPolicies
+
+    def validate_name(self, name):
+        if name.startswith('default'):
+            raise ResourceError("VBS backup policy name '%s' is invalid: the prefix default is reserved" % name)
+
+    def validate_schedule(self, patterns):
+        schedule_to_vbs(patterns)
+
+    def validate_retention(self, params):
+        if params['max_backups'] and params['retention_duration_days']:
+            raise ResourceError('a VBS policy keeps backups by number (max_backups) or by days '
+                                '(retention_duration_days), not both')
+
+    def view(self, module, raw):
+        policy = vbs_policy_view(raw)
+        if policy is not None:
+            marked = sorted(d['id'] for d in module.evs.list_volumes(metadata={VBS_POLICY_MARK: policy['id']}))
+            policy['disk_ids'] = marked if len(marked) == (policy['disk_count'] or 0) else None
+        return policy
+
+    def list_view(self, raw):
+        return vbs_policy_view(raw)
+
+    def schedule_key(self, patterns):
+        return schedule_to_vbs(patterns)
+
+    def desired(self, module, current, wanted):
+        params = module.params
+        wanted['keep_first_backup_of_month'] = params['keep_first_backup_of_month']
+        wanted['disk_ids'] = None
+        if params['disks'] is None:
+            return
+        module.disks = {}
+        for entry in params['disks']:
+            disk = module.evs.find_volume(entry, required=True)
+            module.disks[disk['id']] = disk
+        disk_ids = set(module.disks)
+        if not params['purge_disks']:
+            disk_ids |= set((current or {}).get('disk_ids') or ())
+        wanted['disk_ids'] = sorted(disk_ids)
+
+    def check_create(self, label, desired):
+        if not any((desired.get(k) or -1) > 0 for k in RETENTION):
+            raise ResourceError('%s cannot be created: a VBS policy needs max_backups or retention_duration_days'
+                                % label)
+
+    def predicted(self, desired):
+        return dict(disk_count=len(desired['disk_ids'] or ()), disk_ids=desired['disk_ids'] or [],
+                    keep_first_backup_of_month=bool(desired['keep_first_backup_of_month']),
+                    schedule=[canonical_schedule(desired['schedule'])[0]] if len(desired['schedule']) == 1
+                    else desired['schedule'])
+
+    @staticmethod
+    def fields(changes, creating=False):
+        """The ``scheduled_policy`` fields of ``changes`` (of all the fields of a new policy)."""
+        scheduled = {}
+        if 'schedule' in changes:
+            scheduled.update(schedule_to_vbs(changes['schedule']))
+            if not creating:  # the cloud keeps frequency over week_frequency: clear the other one
+                scheduled.setdefault('frequency', None)
+                scheduled.setdefault('week_frequency', None)
+        for key, field in (('max_backups', 'rentention_num'), ('retention_duration_days', 'rentention_day')):
+            if key in changes:
+                scheduled[field] = changes[key] if changes[key] > 0 else None
+        if creating:
+            scheduled = dict((k, v) for k, v in scheduled.items() if v is not None)
+        if changes.get('enabled') is not None:
+            scheduled['status'] = 'ON' if changes['enabled'] else 'OFF'
+        if changes.get('keep_first_backup_of_month') is not None:
+            scheduled['remain_first_backup_of_curMonth'] = 'Y' if changes['keep_first_backup_of_month'] else 'N'
+        return scheduled
+
+    def bind(self, module, policy_id, wanted, held):
+        api, label = module.api, module.label(None)
+        failed = api.bind_disks(policy_id, sorted(wanted)) if wanted else []
+        failed += api.unbind_disks(policy_id, sorted(set(held) - set(wanted))) if set(held) - set(wanted) else []
+        for disk_id in sorted(set(wanted) - set(f.get('resource_id') for f in failed)):
+            api.mark_disk(module.evs, disk_id, policy_id)
+        for disk_id in sorted(set(held) - set(wanted)):
+            api.mark_disk(module.evs, disk_id, None)
+        if failed:
+            raise ResourceError('%s: %s' % (label, '; '.join('disk %s: %s (%s)' % (
+                f.get('resource_id'), f.get('error_msg'), f.get('error_code')) for f in failed)))
+
+    def create(self, module, desired):
+        scheduled = self.fields(dict((k, v) for k, v in desired.items() if v is not None), creating=True)
+        policy_id = module.api.create_policy(desired['name'], scheduled)
+        if desired['disk_ids']:
+            self.bind(module, policy_id, desired['disk_ids'], [])
+        return module.fetch(policy_id)
+
+    def update(self, module, current, changes):
+        scheduled = self.fields(changes)
+        if scheduled:
+            module.api.update_policy(current['id'], scheduled)
+        if 'disk_ids' in changes:
+            self.bind(module, current['id'], changes['disk_ids'], current.get('disk_ids') or [])
+        return module.fetch(current['id'])
+
+    def delete(self, module, current):
+        if current.get('disk_ids'):
+            self.bind(module, current['id'], [], current['disk_ids'])
+        module.api.delete_policy(current['id'])
+
+
+POLICY_BACKENDS = dict((backend.name, backend) for backend in (CbrPolicy(), VbsPolicy()))
+
+
+class BackupPolicyResource(ResourceModule):
+    """A backup policy of the service ``backend`` names (CBR or VBS), in one shape (POLICY_FIELDS)."""
+
+    kind = 'backup policy'
+    result_key = 'policy'
+    result_fields = POLICY_FIELDS
+    updatable = ('enabled', 'schedule', 'max_backups', 'retention_duration_days', 'long_term_retention',
+                 'keep_first_backup_of_month', 'disk_ids')
+    server_defaults = {'enabled': True, 'max_backups': -1, 'retention_duration_days': -1}
+    transitional = ()
+    # the request bodies of each service, under the names they had in the module
+    cbr_definition = staticmethod(CbrPolicy.definition)
+    vbs_fields = staticmethod(VbsPolicy.fields)
+
+    @property
+    def backend(self):
+        return POLICY_BACKENDS[self.params['backend']]
+
+    @property
+    def api(self):
+        return self.backend.api(self.client)
+
+    def validate(self):
+        params, backend = self.params, self.backend
+        if params['state'] != 'present':
+            return
+        check_name(params['name'], '%s backup policy' % backend.name.upper())
+        backend.validate_name(params['name'])
+        for other in POLICY_BACKENDS.values():
+            for option in other.options if other is not backend else ():
+                if params[option] is not None:
+                    raise ResourceError('%s is a %s option; this policy is %s (backend: %s)' % (
+                        option, other.name.upper(), backend.name.upper(), backend.name))
+        backend.validate_options(params)
+        if params['schedule'] is not None:
+            backend.validate_schedule(check_schedule(params['schedule']))
+        for option in RETENTION:
+            problem = retention_problem(backend.name, option, params[option])
+            if problem:
+                raise ResourceError(problem)
+        backend.validate_retention(params)
+        long_term = params['long_term_retention'] or {}
+        for key in LONG_TERM_KEYS:
+            self.validate_range('long_term_retention.%s' % key, long_term.get(key), 0, LONG_TERM_MAX)
+        if long_term.get('timezone') is not None and not TIMEZONE_RE.match(long_term['timezone']):
+            raise ResourceError("long_term_retention.timezone '%s' is invalid: like UTC+01:00" % long_term['timezone'])
+
+    def find(self):
+        return self.backend.view(self, self.api.find_policy(self.params['name']))
+
+    def fetch(self, resource_id):
+        return self.backend.view(self, self.api.get_policy(resource_id))
+
+    def namesakes(self):
+        found = (self.backend.list_view(raw) for raw in self.api.list_policies())
+        return [p for p in found if p['name'] == self.params['name']]
+
+    def label(self, resource):
+        return "%s backup policy '%s'" % (self.params['backend'].upper(), self.params['name'])
+
+    def normalise(self, field, value):
+        if field == 'schedule' and value is not None:
+            return self.backend.schedule_key(value)
+        return super(BackupPolicyResource, self).normalise(field, value)
+
+    def desired(self, current):
+        params = self.params
+        wanted = dict((k, params[k]) for k in ('enabled', 'schedule') + RETENTION)
+        given = [k for k in RETENTION if params[k] is not None]
+        if len(given) == 1:  # keep by one criterion: the other one is not limited
+            other = [k for k in RETENTION if k not in given][0]
+            wanted[other] = -1
+        self.backend.desired(self, current, wanted)
+        if current is None:
+            wanted.update(name=params['name'], backend=params['backend'])
+        return wanted
+
+    def plan_changes(self, current, desired):
+        changes = super(BackupPolicyResource, self).plan_changes(current, desired)
+        if 'disk_ids' in desired and desired['disk_ids'] is not None and current.get('disk_ids') is None:
+            changes['disk_ids'] = desired['disk_ids']  # unknown bindings: bind again
+        return changes
+
+    def check_create(self, desired):
+        label = self.label(None)
+        if desired.get('schedule') is None:
+            raise ResourceError('%s cannot be created: schedule is required' % label)
+        self.backend.check_create(label, desired)
+
+    def predict_create(self, desired):
+        policy = super(BackupPolicyResource, self).predict_create(desired)
+        policy.pop('status', None)
+        policy.update(self.backend.predicted(desired))
+        return policy
+
+    def create(self, desired):
+        return self.backend.create(self, desired)
+
+    def update(self, current, changes):
+        return self.backend.update(self, current, changes)
+
+    def delete(self, current):
+        self.backend.delete(self, current)
