@@ -14,9 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    LONG_TERM_KEYS, LONG_TERM_MAX, POLICY_FIELDS, TIMEZONE_RE, VBS_POLICY_MARK, CBRPolicies, VBSPolicies,
-    canonical_schedule, cbr_policy_view, check_name, check_schedule, retention_problem, schedule_to_vbs,
-    vbs_policy_view)
+    DISK_TYPE, LONG_TERM_KEYS, LONG_TERM_MAX, POLICY_FIELDS, TIMEZONE_RE, VAULT_RESULT_FIELDS, VAULT_SIZE,
+    VBS_POLICY_MARK, CBRPolicies, VBSPolicies, canonical_schedule, cbr_policy_view, check_name, check_schedule,
+    retention_problem, schedule_to_vbs, vault_view, vbs_policy_view)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 
@@ -363,3 +363,179 @@ class BackupPolicyResource(ResourceModule):
 
     def delete(self, current):
         self.backend.delete(self, current)
+
+
+# ------------------------------------------------------------------------------------------------
+# Vaults (CBR only)
+
+class VaultResource(ResourceModule):
+    """A CBR vault: a size (GB), the disks it holds, its bind rules and at most one backup policy."""
+
+    kind = result_key = 'vault'
+    result_fields = VAULT_RESULT_FIELDS
+    updatable = ('size', 'auto_expand', 'auto_bind', 'bind_rules', 'resource_ids', 'policy_id')
+    server_defaults = {'description': '', 'auto_expand': False, 'auto_bind': False, 'bind_rules': {},
+                       'resource_ids': [], 'policy_id': '', 'used_mb': 0, 'resources': []}
+    transitional = ()
+
+    def validate(self):
+        params = self.params
+        if params['state'] == 'present':
+            check_name(params['name'], 'vault')
+            self.validate_range('size', params['size'], VAULT_SIZE[0], VAULT_SIZE[1])
+            for entry in params['resources'] or ():
+                self.validate_text('resources', entry, required=True)
+
+    @property
+    def cbr(self):
+        return CBRPolicies(self.client)
+
+    def fetch(self, resource_id):
+        raw = self.cbr.get_vault(resource_id)
+        return vault_view(raw, self.cbr.policy_of_vault(resource_id)) if raw else None
+
+    def find(self):
+        found = self.cbr.list_vaults(self.params['name'])
+        if len(found) > 1:
+            raise ResourceError("%d vaults are named '%s' (ids: %s); rename one" % (
+                len(found), self.params['name'], ', '.join(sorted(v['id'] for v in found))))
+        if not found:
+            return None
+        return vault_view(found[0], self.cbr.policy_of_vault(found[0]['id']))
+
+    def label(self, resource):
+        return "vault '%s'" % self.params['name']
+
+    def namesakes(self):
+        return self.cbr.list_vaults(self.params['name'])
+
+    def resolve_disks(self, current):
+        """The declared disks by id; each must exist and be in no other vault (GETs only)."""
+        self.disks = {}
+        held = set((current or {}).get('resource_ids') or ())
+        for entry in self.params['resources']:
+            if entry in held:
+                # already in the vault: nothing to check, and no request to the disk, whose AZ
+                # may be down (the vault and its backups are regional)
+                self.disks[entry] = {'id': entry}
+                continue
+            disk = self.evs.find_volume(entry, required=True)
+            self.disks[disk['id']] = disk
+        for disk_id, disk in sorted(self.disks.items()):
+            if disk_id in held:
+                continue
+            holder = self.cbr.vault_of_disk(disk_id)
+            if holder is not None and holder.get('id') != (current or {}).get('id'):
+                raise ResourceError("%s cannot take disk '%s': it is in vault '%s' (a disk can be in one vault "
+                                    "only)" % (self.label(current), disk.get('name') or disk_id, holder.get('name')))
+        wanted = set(self.disks)
+        if not self.params['purge_resources']:
+            wanted |= held
+        return sorted(wanted)
+
+    def desired(self, current):
+        params = self.params
+        wanted = {'size': params['size'], 'auto_expand': params['auto_expand'], 'auto_bind': params['auto_bind'],
+                  'bind_rules': params['bind_rules'], 'resource_ids': None, 'policy_id': None}
+        if params['bind_rules'] is not None:
+            wanted['bind_rules'] = dict((str(k), '' if v is None else str(v)) for k, v in params['bind_rules'].items())
+        if params['resources'] is not None:
+            wanted['resource_ids'] = self.resolve_disks(current)
+        self.policy = None
+        if params['policy'] is not None:
+            if params['policy'] == '':
+                wanted['policy_id'] = ''
+            else:
+                self.policy = self.cbr.find_policy(params['policy'], required=True)
+                wanted['policy_id'] = self.policy['id']
+        if current is None:
+            wanted.update(name=params['name'], object_type=params['object_type'],
+                          policy_name=(self.policy or {}).get('name'))
+        return wanted
+
+    def plan_changes(self, current, desired):
+        changes = super(VaultResource, self).plan_changes(current, desired)
+        if changes.get('policy_id') == '' and not current.get('policy_id'):
+            del changes['policy_id']
+        return changes
+
+    def check_create(self, desired):
+        if desired.get('size') is None:
+            raise ResourceError('%s cannot be created: size (GB) is required' % self.label(None))
+
+    def check_update(self, current, changes):
+        label = self.label(current)
+        if current.get('object_type') != self.params['object_type']:
+            raise ResourceError('%s is a %s vault, not a %s vault' % (label, current.get('object_type'),
+                                                                      self.params['object_type']))
+        size = changes.get('size')
+        if size is not None and size * 1024 < (current.get('used_mb') or 0):
+            raise ResourceError('%s cannot shrink to %d GB: its backups use %d MB; delete backups first or keep '
+                                'at least %d GB' % (label, size, current['used_mb'], -(-current['used_mb'] // 1024)))
+
+    def create(self, desired):
+        fields = {
+            'name': desired['name'], 'resources': [
+                {'id': d, 'type': DISK_TYPE, 'name': self.disks[d].get('name')} for d in desired['resource_ids'] or ()],
+            'billing': {'object_type': desired['object_type'], 'protect_type': 'backup', 'size': desired['size'],
+                        'cloud_type': 'public', 'consistent_level': 'crash_consistent',
+                        'charging_mode': 'post_paid'}}
+        for field in ('auto_expand', 'auto_bind'):
+            if desired[field] is not None:
+                fields[field] = desired[field]
+        if desired['bind_rules'] is not None:
+            fields['bind_rules'] = self.bind_rules_body(desired['bind_rules'])
+        if desired['policy_id']:
+            fields['backup_policy_id'] = desired['policy_id']
+        vault = self.cbr.create_vault(fields)
+        return self.fetch(vault['id'])
+
+    @staticmethod
+    def bind_rules_body(rules):
+        return {'tags': [{'key': k, 'value': v} for k, v in sorted(rules.items())]}
+
+    def update(self, current, changes):
+        cbr, vault_id = self.cbr, current['id']
+        fields = dict((k, changes[k]) for k in ('auto_expand', 'auto_bind') if k in changes)
+        if 'bind_rules' in changes:
+            fields['bind_rules'] = self.bind_rules_body(changes['bind_rules'])
+        if 'size' in changes:
+            fields['billing'] = {'size': changes['size']}
+        if fields:
+            cbr.update_vault(vault_id, fields)
+        if 'resource_ids' in changes:
+            held, wanted = set(current['resource_ids']), set(changes['resource_ids'])
+            if wanted - held:
+                cbr.add_disks(vault_id, [self.disks[d] for d in sorted(wanted - held)])
+            if held - wanted:
+                cbr.remove_disks(vault_id, sorted(held - wanted))
+        if 'policy_id' in changes:
+            if current.get('policy_id'):
+                cbr.dissociate_policy(vault_id, current['policy_id'])
+            if changes['policy_id']:
+                cbr.associate_policy(vault_id, changes['policy_id'])
+        return self.fetch(vault_id)
+
+    def predict_create(self, desired):
+        resource = super(VaultResource, self).predict_create(desired)
+        resource.update(status='available', policy_id=desired.get('policy_id') or None,
+                        resources=[{'id': d, 'name': self.disks[d].get('name'), 'type': DISK_TYPE}
+                                   for d in desired.get('resource_ids') or ()])
+        return resource
+
+    def predict_update(self, current, changes):
+        resource = super(VaultResource, self).predict_update(current, changes)
+        if 'policy_id' in changes:
+            resource.update(policy_id=changes['policy_id'] or None, policy_name=(self.policy or {}).get('name'))
+        return resource
+
+    def check_delete(self, current):
+        if self.params['delete_backups']:
+            return
+        count = self.cbr.count_backups(current['id'])
+        if count:
+            raise ResourceError('%s cannot be deleted: it holds %d backup%s; set delete_backups: true to delete '
+                                'them with it' % (self.label(current), count, '' if count == 1 else 's'))
+
+    def delete(self, current):
+        self.cbr.delete_vault(current['id'])
