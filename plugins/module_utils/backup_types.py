@@ -37,20 +37,16 @@ class PolicyBackend:
     name = None
     options = ()
     api = None
-    updatable = ()
+    #: a policy name may not start with it (the service's own policies do)
+    reserved_prefix = None
+    #: a policy keeps backups by number or by days, not by both
+    one_retention = False
 
-    # refusals of this service beyond the common ones (raise ResourceError), in the order the
-    # policy is checked: its name, its options, its schedule, its retention
-    def validate_name(self, name):
-        pass
-
+    # refusals of this service beyond the declared ones (raise ResourceError)
     def validate_options(self, params):
         pass
 
     def validate_schedule(self, patterns):
-        pass
-
-    def validate_retention(self, params):
         pass
 
     def view(self, module, raw):
@@ -156,18 +152,11 @@ class VbsPolicy(PolicyBackend):
     name = 'vbs'
     options = ('keep_first_backup_of_month', 'disks')
     api = VBSPolicies
-
-    def validate_name(self, name):
-        if name.startswith('default'):
-            raise ResourceError("VBS backup policy name '%s' is invalid: the prefix default is reserved" % name)
+    reserved_prefix = 'default'
+    one_retention = True
 
     def validate_schedule(self, patterns):
-        schedule_to_vbs(patterns)
-
-    def validate_retention(self, params):
-        if params['max_backups'] and params['retention_duration_days']:
-            raise ResourceError('a VBS policy keeps backups by number (max_backups) or by days '
-                                '(retention_duration_days), not both')
+        schedule_to_vbs(patterns)  # refuses what VBS cannot run
 
     def view(self, module, raw):
         policy = vbs_policy_view(raw)
@@ -290,13 +279,17 @@ class BackupPolicyResource(ResourceModule):
         params, backend = self.params, self.backend
         if params['state'] != 'present':
             return
-        check_name(params['name'], '%s backup policy' % backend.name.upper())
-        backend.validate_name(params['name'])
-        for other in POLICY_BACKENDS.values():
-            for option in other.options if other is not backend else ():
-                if params[option] is not None:
-                    raise ResourceError('%s is a %s option; this policy is %s (backend: %s)' % (
-                        option, other.name.upper(), backend.name.upper(), backend.name))
+        what = '%s backup policy' % backend.name.upper()
+        check_name(params['name'], what)
+        if backend.reserved_prefix and params['name'].startswith(backend.reserved_prefix):
+            raise ResourceError("%s name '%s' is invalid: the prefix %s is reserved" % (
+                what, params['name'], backend.reserved_prefix))
+        foreign = [(option, other) for other in POLICY_BACKENDS.values() if other is not backend
+                   for option in other.options]
+        for option, owner in foreign:
+            if params[option] is not None:
+                raise ResourceError('%s is a %s option; this policy is %s (backend: %s)' % (
+                    option, owner.name.upper(), backend.name.upper(), backend.name))
         backend.validate_options(params)
         if params['schedule'] is not None:
             backend.validate_schedule(check_schedule(params['schedule']))
@@ -304,7 +297,9 @@ class BackupPolicyResource(ResourceModule):
             problem = retention_problem(backend.name, option, params[option])
             if problem:
                 raise ResourceError(problem)
-        backend.validate_retention(params)
+        if backend.one_retention and params['max_backups'] and params['retention_duration_days']:
+            raise ResourceError('a %s policy keeps backups by number (max_backups) or by days '
+                                '(retention_duration_days), not both' % backend.name.upper())
         long_term = params['long_term_retention'] or {}
         for key in LONG_TERM_KEYS:
             self.validate_range('long_term_retention.%s' % key, long_term.get(key), 0, LONG_TERM_MAX)
