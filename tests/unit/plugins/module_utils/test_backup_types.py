@@ -27,8 +27,9 @@ def validated(**params):
 
 
 def test_each_service_owns_its_own_options():
-    assert sorted(option for _, option in OWNED) == sorted(set(option for _, option in OWNED))
-    assert all(option in BackupPolicyModule.argument_spec for _, option in OWNED)
+    options = [option for owner, option in OWNED]
+    assert sorted(options) == sorted(set(options))
+    assert all(option in BackupPolicyModule.argument_spec for option in options)
 
 
 @pytest.mark.parametrize('owner, option', OWNED)
