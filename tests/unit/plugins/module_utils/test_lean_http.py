@@ -99,7 +99,9 @@ def test_a_connection_the_server_closed_is_opened_again_at_once(server):
     session = lean_http.LeanSession(environ={})
     server.close_after_answer = True  # the server closes without saying so (no Connection: close)
     assert session.request('GET', url(server, '/a'), timeout=5).json() == {'path': '/a'}
-    (kept,) = session._connections.values()
+    kept = list(session._connections.values())
+    assert len(kept) == 1
+    kept = kept[0]
     # the server thread closes its end after answering: the test waits for that (polling the
     # socket, not sleeping a guess), so the next request finds the connection closed
     deadline = time.monotonic() + 5
