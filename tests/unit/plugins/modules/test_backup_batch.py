@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
+from ansible.module_utils import basic
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE
 from ansible_collections.dataprotection.evs.plugins.modules.backup_batch import BackupBatchModule
@@ -188,3 +189,30 @@ def test_a_backup_in_another_vault_is_refused(cloud, run_module):
     _vault(cloud, 'v1')
     refused = run_module(BackupBatchModule, _args('cbr', [disk]))
     assert refused['failed'] and 'backups cannot move between vaults' in refused['msg']
+
+
+def test_two_runs_at_once_keep_the_first_backup_made(cloud, run_module, monkeypatch):
+    disks = [cloud.add_volume('d0'), cloud.add_volume('d1')]
+    vault = _vault(cloud, 'v1', disks)
+    original = cloud.request
+
+    def another_run_first(method, url, *args, **kwargs):
+        if method == 'POST' and url.endswith('/checkpoints'):
+            # the other run's start of the same backup of d0 reaches the cloud just before ours
+            monkeypatch.setattr(cloud, 'request', original)
+            cloud.api('POST', '/cbr/v3/{pid}/checkpoints', {'checkpoint': {'vault_id': vault['id'], 'parameters': {
+                'name': 'daily', 'incremental': True, 'resources': [disks[0]['id']]}}})
+            cloud.advance(1)
+        return original(method, url, *args, **kwargs)
+
+    warned = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, message: warned.append(message))
+    monkeypatch.setattr(cloud, 'request', another_run_first)
+    result = run_module(BackupBatchModule, _args('cbr', disks))
+    assert not result.get('failed'), result
+    assert len(warned) == 1 and "backup 'daily' of disk 'd0' was also created by another run" in warned[0]
+    assert 'this run deleted its own copy' in warned[0]
+    kept = cloud.api('GET', '/cbr/v3/{pid}/backups?name=daily')['backups']
+    assert sorted(b['resource_id'] for b in kept) == sorted(d['id'] for d in disks)
+    assert [r['action'] for r in result['backups']] == ['none', 'create']
+    assert [r.method for r in cloud.mutating if r.method == 'DELETE'] == ['DELETE']
