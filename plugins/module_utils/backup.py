@@ -15,7 +15,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import busy_with, looks_like_id, only_match
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
     JOB_FAILURE, Job, Listed, Pending, Status, Then)
 
@@ -871,3 +871,69 @@ def replication_policy_view(raw):
                                           'destination_vault_id': v.get('destination_vault_id')}
                                          for v in raw.get('associated_vaults') or []],
                                         key=lambda v: v['vault_id'] or '')}
+
+
+class BackupsOfDisks:
+    """Backups as the batch engine (module_utils/batch.py ``ParentedBatchModule``) reaches them:
+    resources that each belong to a disk, on one service (``backend``). A backup starts with a
+    snapshot of the disk, and EVS takes one at a time: a disk that is ``backing-up`` or takes a
+    snapshot is busy. There is no per-disk limit."""
+
+    kind, parent_kind, parent_key = 'backup', 'disk', 'disk_id'
+    #: the service that names the one-at-a-time rule in messages
+    service_name = 'EVS'
+
+    def __init__(self, evs, backend):
+        self.evs = evs
+        self.backend = backend
+        self.api = CBRPolicies(evs.client) if backend == 'cbr' else VBS(evs.client)
+        self._creating_snapshots = None
+
+    def find_parent(self, ref):
+        return self.evs.find_volume(ref)
+
+    def list_parents(self):
+        return self.evs.list_volumes()
+
+    def get(self, resource_id):
+        return self.api.get(resource_id)
+
+    def list(self, name=None, parent_id=None):
+        return self.api.list(disk_id=parent_id, name=name)
+
+    def describe(self, backup, disk):
+        return describe_backup(backup, disk)
+
+    def vaults(self):
+        """Every CBR vault of the project (one listing): the batch's vaults and the vault that
+        holds each disk (a disk is in one vault only) without a request per disk."""
+        return self.api.list_vaults()
+
+    def planned(self, options, disk, vault=None, previous=()):
+        """The fields of a new backup; ``previous``: the disk's available backups (in ``vault``),
+        without which the cloud takes a full backup whatever ``incremental`` says."""
+        return {'name': options['name'], 'description': options['description'], 'backend': self.backend,
+                'disk_id': disk['id'], 'disk_name': disk.get('name') if self.backend == 'cbr' else None,
+                'size': disk.get('size'), 'availability_zone': disk.get('availability_zone'),
+                'vault_id': (vault or {}).get('id'), 'incremental': bool(options['incremental'] and previous)}
+
+    def create(self, changes, options):
+        disk = {'id': changes['disk_id'], 'name': changes['disk_name']}
+        vault = {'id': changes['vault_id']} if changes['vault_id'] else None
+        return self.api.create(disk, changes['name'], changes['description'], options['incremental'], vault=vault)
+
+    def delete(self, resource_id):
+        self.api.delete(resource_id)
+
+    def limit_problem(self, disk, backups, adding):
+        return None
+
+    def busy_with(self, disk, backups):
+        """What the disk is busy with (``backing-up``, a snapshot being created), or None: the rule
+        of the backup module. The snapshots being created are read once for the whole batch."""
+        if self._creating_snapshots is None:
+            self._creating_snapshots = self.evs.list_snapshots(status='creating')
+        return busy_with(disk, [s for s in self._creating_snapshots if s.get('volume_id') == disk['id']])
+
+    def until_free(self, waiter, disk, label):
+        return self.evs.wait_until_free(waiter, disk, label)
