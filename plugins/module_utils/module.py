@@ -196,6 +196,10 @@ class EvsModule:
     #: the module's action plugin waits in steps of ``progress_interval`` (plugin_utils/waiting.py):
     #: only for a module whose rerun resumes a wait it gave up on
     waits_in_steps = False
+    #: option checks the base runs before ``validate`` (and before any request): text options as
+    #: ``(option, most UTF-8 bytes, required)``, integer options as ``(option, lowest, highest)``
+    checked_texts = ()
+    checked_ranges = ()
 
     def __init__(self):
         spec = connection_argument_spec()
@@ -265,8 +269,16 @@ class EvsModule:
         self.module.fail_json(msg=msg, **result)
 
     # ----------------------------------------------------------- lifecycle
+    def validate_declared(self):
+        """The checks ``checked_texts`` and ``checked_ranges`` declare, in that order."""
+        for option, limit, required in self.checked_texts:
+            self.validate_text(option, self.params[option], limit=limit, required=required)
+        for option, low, high in self.checked_ranges:
+            self.validate_range(option, self.params[option], low, high)
+
     def validate(self):
-        """Check option values before any request; raise ResourceError to refuse."""
+        """Check option values before any request (after the declared checks); raise
+        ResourceError to refuse."""
 
     def run(self):
         """Do the work and return the result dict (without ``changed`` for info modules)."""
@@ -280,6 +292,7 @@ class EvsModule:
             if (self.params.get('progress_interval') or 0) < 0:
                 raise ResourceError('progress_interval must be 0 (no progress lines) or more seconds, not %d'
                                     % self.params['progress_interval'])
+            self.validate_declared()
             self.validate()
             self.settings = resolve_settings(self.params)
             result = self.run()
