@@ -10,7 +10,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Progress, Until
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending, Progress, Until
 
 SERVICE = 'volumev2'
 
@@ -94,6 +94,16 @@ def validate_snapshot_options(validate_text, options, state):
         refuse_backup_snapshot(options, "snapshot '%s'" % options['name'], 'deleted')
 
 
+def snapshot_disk_problem(volume, force):
+    """Why the disk ``volume`` cannot take a snapshot now (``force``: even while attached), or None."""
+    status = volume.get('status')
+    if status == 'in-use' and not force:
+        return 'the disk is in-use (attached to a server); set force: true to snapshot it anyway'
+    if status not in ('available', 'in-use') + DISK_BUSY:
+        return 'the disk is %s' % status
+    return None
+
+
 def manual_snapshots(snapshots):
     """The snapshots that count against the per-disk limit (not the ones backups make)."""
     return [s for s in snapshots if not made_by_backup(s)]
@@ -160,6 +170,14 @@ class EVS:
         return body[key]
 
     # ------------------------------------------------------------ volumes
+    def update_text_and_metadata(self, kind, resource_id, changes):
+        """Send the ``description`` and ``metadata`` of ``changes`` to the ``kind`` (``volume``,
+        ``snapshot``) ``resource_id``: two requests, each only when its field changes."""
+        if 'description' in changes:
+            getattr(self, 'update_' + kind)(resource_id, {'description': changes['description']})
+        if 'metadata' in changes:
+            getattr(self, 'set_%s_metadata' % kind)(resource_id, changes['metadata'])
+
     def get_volume(self, volume_id):
         return self._get('volumes', 'volume', volume_id)
 
@@ -328,6 +346,24 @@ def merge_metadata(current, wanted, purge):
     return current
 
 
+class EvsResource:
+    """A resource module for an EVS volume or snapshot: ``evs_kind`` (``volume``, ``snapshot``) names the
+    EVS calls its ``fetch``, ``update`` (description and metadata) and ``delete`` go through."""
+
+    evs_kind = None
+
+    def fetch(self, resource_id):
+        return getattr(self.evs, 'get_' + self.evs_kind)(resource_id)
+
+    def update(self, current, changes):
+        self.evs.update_text_and_metadata(self.evs_kind, current['id'], changes)
+        return self.fetch(current['id'])
+
+    def delete(self, current):  # the base waits until it is gone
+        getattr(self.evs, 'delete_' + self.evs_kind)(current['id'])
+        return Pending(current, Gone())
+
+
 class SnapshotsOfDisks:
     """Snapshots as the batch engine (module_utils/batch.py ``ParentedBatchModule``) reaches them:
     resources that each belong to a disk, that EVS takes one at a time per disk, at most
@@ -366,10 +402,7 @@ class SnapshotsOfDisks:
         return self.evs.create_snapshot(fields)
 
     def update(self, current, changes):
-        if 'description' in changes:
-            self.evs.update_snapshot(current['id'], {'description': changes['description']})
-        if 'metadata' in changes:
-            self.evs.set_snapshot_metadata(current['id'], changes['metadata'])
+        self.evs.update_text_and_metadata('snapshot', current['id'], changes)
         return self.evs.get_snapshot(current['id'])
 
     def delete(self, resource_id):
