@@ -130,6 +130,45 @@ def busy_with(volume, snapshots):
     return None
 
 
+def _snapshot_source(evs, name, label):
+    snapshot = evs.find_snapshot(name, required=True)
+    refuse_backup_snapshot(snapshot, "snapshot '%s'" % name, 'used to create %s' % label)
+    return snapshot
+
+
+def _backup_source(evs, name, label):
+    # the backup services' code (the largest module_utils) is compiled from the
+    # AnsiballZ zip in every disk task that imports it: only the tasks naming a backup do
+    from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
+    return find_backup_anywhere(evs.client, name)
+
+
+#: what a new disk can be made from: the option (and the ``<option>_id`` field of the create) that
+#: names it, how it is found, and the statuses it must be in (None: any)
+DISK_SOURCES = (('snapshot', _snapshot_source, None), ('backup', _backup_source, ('available',)))
+
+
+def disk_source_fields(evs, options, size, label):
+    """The fields of the new disk ``label`` that its source gives (``<kind>_id``, and its ``size``
+    when ``size`` is None): the snapshot or backup ``options`` names; refuses a smaller ``size`` or a
+    source not ready."""
+    for kind, find, ready in DISK_SOURCES:
+        name = options.get(kind)
+        if not name:
+            continue
+        found = find(evs, name, label)
+        if size is None:
+            size = found.get('size')
+        elif found.get('size') and size < found['size']:
+            raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of %s %s' % (
+                label, size, found['size'], kind, name))
+        if ready is not None and found.get('status') not in ready:
+            raise ResourceError('%s cannot be created: %s %s is %s; it must be %s' % (
+                label, kind, name, found.get('status'), ' or '.join(ready)))
+        return {kind + '_id': found['id'], 'size': size}
+    return {}
+
+
 class EVS:
     """Calls of the EVS (Cinder v2 compatible + vendor) API through one ``Client``."""
 
@@ -244,6 +283,38 @@ class EVS:
         return sorted(t.get('name') for t in body.get('volume_types') or [] if t.get('name'))
 
     # ---------------------------------------------------------- snapshots
+    def placement_problem(self, zone, volume_type):
+        """Why no disk can be made in ``zone`` (with ``volume_type``, when set), or None; a cloud that
+        does not list its zones or types refuses nothing here."""
+        zones = self.list_availability_zones()
+        if zones is not None and zone not in zones:
+            return 'availability zone %s does not exist (known: %s)' % (zone, ', '.join(sorted(zones)))
+        if zones is not None and not zones[zone]:
+            return 'availability zone %s is not available' % zone
+        types = self.list_volume_types() if volume_type else None
+        if types is not None and volume_type not in types:
+            return 'volume type %s does not exist (known: %s)' % (volume_type, ', '.join(types))
+        return None
+
+    def disk_deletion(self, volume, delete_snapshots, label):
+        """Whether the delete of the disk ``volume`` must cascade (take its snapshots); refuses one
+        attached, in a status the cloud deletes nothing in, or with snapshots not to be deleted."""
+        servers = [a.get('server_id') for a in volume.get('attachments') or []]
+        if volume.get('status') == 'in-use' or servers:
+            raise ResourceError('%s cannot be deleted: it is attached to server %s; detach it first' % (
+                label, ', '.join(s for s in servers if s) or '(unknown)'))
+        if volume.get('status') not in VOLUME_DELETABLE:
+            raise ResourceError('%s cannot be deleted: it is %s' % (label, volume.get('status')))
+        snapshots = self.list_snapshots(volume_id=volume['id'])
+        own = manual_snapshots(snapshots)
+        if own and not delete_snapshots:
+            raise ResourceError('%s cannot be deleted: it has %d snapshot(s) (%s); delete them first or set '
+                                'delete_snapshots: true' % (label, len(own), ', '.join(
+                                    sorted(s.get('name') or s['id'] for s in own))))
+        # The cloud counts the snapshot a backup left as a dependent one, and only a cascade delete
+        # takes it (nobody can delete it alone); it is the backup service's, not a copy the user kept.
+        return bool(delete_snapshots or len(own) < len(snapshots))
+
     def get_snapshot(self, snapshot_id):
         return self._get('snapshots', 'snapshot', snapshot_id)
 

@@ -357,6 +357,9 @@ class ResourceModule(EvsModule):
     #: the statuses in which the cloud accepts a delete (None: any); another is refused before any
     #: request, after ``check_delete``
     deletable = None
+    #: the options set only at the create: one that differs from the existing resource's field of
+    #: the same name is refused (before ``check_update``)
+    fixed = ()
 
     # --- what a subclass implements
     def find(self):
@@ -424,6 +427,13 @@ class ResourceModule(EvsModule):
 
     def check_delete(self, current):
         """Refuse a delete before any request (raise ResourceError)."""
+
+    def refuse_fixed(self, current):
+        for field in self.fixed:
+            wanted = self.params[field]
+            if wanted is not None and current.get(field) is not None and wanted != current.get(field):
+                raise ResourceError('%s cannot be updated: %s is %s and cannot be changed to %s' % (
+                    self.label(current), field, current.get(field), wanted))
 
     def refuse_delete(self, current):
         self.check_delete(current)
@@ -596,6 +606,7 @@ class ResourceModule(EvsModule):
         desired = self.desired(current)
         changes = self.plan_changes(current, desired)
         label = self.label(current)
+        self.refuse_fixed(current)
         self.check_update(current, changes)
         if not changes:
             return {'changed': False, self.result_key: self.shape(current)}
