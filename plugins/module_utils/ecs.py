@@ -40,6 +40,27 @@ def attachment_view(volume, server):
             'status': volume.get('status'), 'attachment_id': attachment.get('attachment_id')}
 
 
+def attach_refusal(volume, server, device, used):
+    """Why the disk ``volume`` cannot be attached to ``server`` at ``device`` (``used``: the server's
+    devices), as the words after the attachment's label, or None."""
+    server_zone = server.get('OS-EXT-AZ:availability_zone')
+    if volume.get('availability_zone') != server_zone:
+        return ('cannot be attached: the disk is in %s, the server in %s; a disk can only be attached to a server '
+                'in its own availability zone' % (volume.get('availability_zone'), server_zone))
+    if server.get('status') != 'ACTIVE':
+        return 'cannot be attached: the server is %s; it must be ACTIVE' % server.get('status')
+    if volume.get('status') == 'in-use' and not volume.get('multiattach'):
+        return ('cannot be attached: the disk is attached to server %s and is not shareable; detach it there first'
+                % ', '.join(a.get('server_id') for a in volume.get('attachments') or ()))
+    if volume.get('status') not in ('available', 'in-use'):
+        return 'cannot be attached: the disk is %s; it must be available' % volume.get('status')
+    if device in used:
+        return 'cannot be attached at %s: another disk of the server has that device' % device
+    if device is None:
+        return 'cannot be attached: the server has no free device name left'
+    return None
+
+
 def next_free_device(used):
     """The device the cloud picks when none is asked for: the first free /dev/vdX."""
     for device in DATA_DEVICES:

@@ -111,7 +111,7 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (
-    ECS, attachment_view, is_system_disk, next_free_device)
+    ECS, attach_refusal, attachment_view, is_system_disk, next_free_device)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Status, Then
@@ -121,21 +121,18 @@ MOVING = ('attaching', 'detaching')
 
 class DiskAttachmentModule(ResourceModule):
     argument_spec = dict(
-        server=dict(type='str', required=True),
-        disk=dict(type='str', required=True, aliases=['volume']),
-        device=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        detach_system_disk=dict(type='bool', default=False),
-    )
+        server=dict(type='str', required=True), disk=dict(type='str', required=True, aliases=['volume']),
+        device=dict(type='str'), state=dict(type='str', choices=['present', 'absent'], default='present'),
+        detach_system_disk=dict(type='bool', default=False))
     kind = 'disk attachment'
     result_key = 'attachment'
     result_fields = ('server_id', 'server_name', 'disk_id', 'disk_name', 'device', 'status', 'attachment_id')
     updatable = ('device',)
     transitional, stable, deleting = ('attaching',), ('in-use',), ('detaching',)
 
+    checked_texts = (('server', 255, True), ('disk', 255, True))
+
     def validate(self):
-        self.validate_text('server', self.params['server'], required=True)
-        self.validate_text('disk', self.params['disk'], required=True)
         device = self.params['device']
         if device is not None and not (device.startswith('/dev/') and len(device) > 5):
             raise ResourceError("device must be a device path like /dev/vdb, not '%s'" % device)
@@ -171,26 +168,9 @@ class DiskAttachmentModule(ResourceModule):
                                 'another device' % (self.label(current), current['device'], changes['device']))
 
     def check_create(self, desired):
-        label, disk, server = self.label(None), self.disk, self.server
-        if disk.get('availability_zone') != server.get('OS-EXT-AZ:availability_zone'):
-            raise ResourceError('%s cannot be attached: the disk is in %s, the server in %s; a disk can only be '
-                                'attached to a server in its own availability zone' % (
-                                    label, disk.get('availability_zone'), server.get('OS-EXT-AZ:availability_zone')))
-        if server.get('status') != 'ACTIVE':
-            raise ResourceError('%s cannot be attached: the server is %s; it must be ACTIVE' % (
-                label, server.get('status')))
-        others = [a.get('server_id') for a in disk.get('attachments') or ()]
-        if disk.get('status') == 'in-use' and not disk.get('multiattach'):
-            raise ResourceError('%s cannot be attached: the disk is attached to server %s and is not shareable; '
-                                'detach it there first' % (label, ', '.join(others)))
-        if disk.get('status') not in ('available', 'in-use'):
-            raise ResourceError('%s cannot be attached: the disk is %s; it must be available' % (
-                label, disk.get('status')))
-        if desired['device'] in self.used:
-            raise ResourceError('%s cannot be attached at %s: another disk of the server has that device' % (
-                label, desired['device']))
-        if desired['device'] is None:
-            raise ResourceError('%s cannot be attached: the server has no free device name left' % label)
+        refusal = attach_refusal(self.disk, self.server, desired['device'], self.used)
+        if refusal:
+            raise ResourceError('%s %s' % (self.label(None), refusal))
 
     def predict_create(self, desired):
         return {'server_id': self.server['id'], 'server_name': self.server.get('name'), 'disk_id': self.disk['id'],
