@@ -61,6 +61,13 @@ def attach_refusal(volume, server, device, used):
     return None
 
 
+def predicted_attachment(volume, server, device, wait):
+    """The attachment a check-mode attach predicts (the cloud names its ``attachment_id``)."""
+    attached = dict(volume, status='in-use' if wait else 'attaching', attachments=[
+        {'server_id': server['id'], 'device': device}])
+    return attachment_view(attached, server)
+
+
 def next_free_device(used):
     """The device the cloud picks when none is asked for: the first free /dev/vdX."""
     for device in DATA_DEVICES:

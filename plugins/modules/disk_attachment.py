@@ -111,7 +111,7 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (
-    ECS, attach_refusal, attachment_view, is_system_disk, next_free_device)
+    ECS, attach_refusal, attachment_view, is_system_disk, next_free_device, predicted_attachment)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Status, Then
@@ -173,9 +173,7 @@ class DiskAttachmentModule(ResourceModule):
             raise ResourceError('%s %s' % (self.label(None), refusal))
 
     def predict_create(self, desired):
-        return {'server_id': self.server['id'], 'server_name': self.server.get('name'), 'disk_id': self.disk['id'],
-                'disk_name': self.disk.get('name'), 'device': desired['device'],
-                'status': 'in-use' if self.params['wait'] else 'attaching', 'attachment_id': None}
+        return predicted_attachment(self.disk, self.server, desired['device'], self.params['wait'])
 
     def create(self, desired):
         job_id = self.ecs.attach_volume(self.server['id'], self.disk['id'], self.params['device'],
