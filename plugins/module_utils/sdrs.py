@@ -16,7 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Status, Then
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Job, Pending, Status, Then
 
 SERVICE = 'sdrs'
 
@@ -463,6 +463,11 @@ class SdrsMixin:
         return Pending(resource, Job(job_id, self.sdrs.get_job, label),
                        Then(lambda progress: find()) if find else None, None if job_id else lost, always=always)
 
+    def deleted(self, job_id, resource):
+        """The waits after the delete of ``resource`` that answered ``job_id``: its job, or, when the
+        answer was lost, until it is gone."""
+        return self.submitted(job_id, self.label(resource), resource, lost=Gone())
+
     def acted(self, job_id, action, resource, always=False):
         """The waits after ``action`` on ``resource`` (an attach, a failover): its job, or, when the
         answer was lost, the resource until it is stable again."""
@@ -490,6 +495,10 @@ class GroupMember(SdrsMixin):
     of_group = 'in'
     api = None
     sides = staticmethod(lambda member: member)
+    #: fields a check-mode prediction shows as None when empty (the cloud answers no value)
+    cleared = ()
+    #: whether a delete waits for no group operation (a drill declares the statuses it is deleted in)
+    delete_needs_settled_group = True
 
     def find_member(self, name, required=False):
         return self.sides(getattr(self.sdrs, 'find_' + self.api)(name, self.group, required=required))
@@ -545,8 +554,24 @@ class GroupMember(SdrsMixin):
         if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
             raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
 
+    def needed_to_create(self, option):
+        """The value of ``option``, which a member that does not exist yet needs."""
+        if not self.params[option]:
+            raise ResourceError('%s does not exist; %s is needed to create it' % (self.label(None), option))
+        return self.params[option]
+
+    def refuse_delete(self, current):
+        super(GroupMember, self).refuse_delete(current)
+        if self.delete_needs_settled_group:
+            self.check_group_allows_delete(current)
+
     def predict_create(self, desired):
         resource = super(GroupMember, self).predict_create(desired)
         if 'priority_station' in self.result_fields:
             resource['priority_station'] = self.group.get('priority_station')
+        return self.predict_update(resource, {})
+
+    def predict_update(self, current, changes):
+        resource = dict(current, **changes)
+        resource.update((key, resource.get(key) or None) for key in self.cleared)
         return resource

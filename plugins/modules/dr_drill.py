@@ -91,7 +91,6 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     DRILL_FIELDS, GroupMember, member_argument_spec)
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
 
 
 class DrDrillModule(GroupMember, ResourceModule):
@@ -104,6 +103,7 @@ class DrDrillModule(GroupMember, ResourceModule):
     deletable = ('available', 'error', 'error-deleting')
     checked_texts = (('name', 64, True),)
     api = 'drill'
+    delete_needs_settled_group = False
 
 
     def drill_vpc_id(self):
@@ -130,7 +130,7 @@ class DrDrillModule(GroupMember, ResourceModule):
                                 % (self.label(current), current.get('drill_vpc_id')))
 
     def delete(self, current):
-        return self.submitted(self.sdrs.delete_drill(current['id']), self.label(current), current, lost=Gone())
+        return self.deleted(self.sdrs.delete_drill(current['id']), current)
 
 
 def main():

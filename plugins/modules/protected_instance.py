@@ -109,7 +109,6 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     INSTANCE_FIELDS, MEMBER_STABLE, GroupMember, member_argument_spec, with_instance_sides)
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
 
 
 class ProtectedInstanceModule(GroupMember, ResourceModule):
@@ -124,9 +123,7 @@ class ProtectedInstanceModule(GroupMember, ResourceModule):
     def desired(self, current):
         if current is not None:
             return {}
-        if not self.params['server']:
-            raise ResourceError('%s does not exist; server is needed to create it' % self.label(None))
-        self.server = self.sdrs.find_server(self.params['server'])
+        self.server = self.sdrs.find_server(self.needed_to_create('server'))
         return self.desired_member(production_server=self.server['id'])
 
     def check_create(self, desired):
@@ -150,11 +147,9 @@ class ProtectedInstanceModule(GroupMember, ResourceModule):
                                 '(replication_pair with protected_instance: "" or state: absent)' % (
                                     self.label(current), ', '.join(a.get('replication', '?')
                                                                    for a in current['attachment'])))
-        self.check_group_allows_delete(current)
 
     def delete(self, current):
-        return self.submitted(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']),
-                              self.label(current), current, lost=Gone())
+        return self.deleted(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']), current)
 
 
 def main():

@@ -191,7 +191,6 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.module import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     GROUP_FIELDS, GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, group_steps, predict_group_steps,
     refuse_group_delete, with_group_state)
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
 
 CREATE_ONLY = ('source_availability_zone', 'target_availability_zone')
 
@@ -278,7 +277,7 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
         refuse_group_delete(current, self.label(current))
 
     def delete(self, current):
-        return self.submitted(self.sdrs.delete_group(current['id']), self.label(current), current, lost=Gone())
+        return self.deleted(self.sdrs.delete_group(current['id']), current)
 
 
 def main():

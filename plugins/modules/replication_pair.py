@@ -125,7 +125,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.evs import desc
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     MEMBER_STABLE, PAIR_FIELDS, PAIR_TRANSITIONAL, GroupMember, member_argument_spec, with_pair_sides)
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Status
 
 class ReplicationPairModule(GroupMember, ResourceModule):
     argument_spec = member_argument_spec(
@@ -134,7 +134,8 @@ class ReplicationPairModule(GroupMember, ResourceModule):
     kind, result_key = 'replication pair', 'replication_pair'
     result_fields = PAIR_FIELDS
     updatable = ('protected_instance', 'device')
-    server_defaults = {'description': '', 'protected_instance': '', 'device': ''}
+    server_defaults = {'description': '', 'protected_instance': '', 'device': '', 'attachment': []}
+    cleared = ('protected_instance', 'device')
     transitional, stable = PAIR_TRANSITIONAL, MEMBER_STABLE
     api, sides = 'pair', staticmethod(with_pair_sides)
 
@@ -152,19 +153,13 @@ class ReplicationPairModule(GroupMember, ResourceModule):
         elif instance == '':
             wanted.update(protected_instance='', device='')
         if current is None:
-            if not self.params['disk']:
-                raise ResourceError('%s does not exist; disk is needed to create it' % self.label(None))
-            self.disk = self.evs.find_volume(self.params['disk'], required=True)
+            self.disk = self.evs.find_volume(self.needed_to_create('disk'), required=True)
             wanted.update(self.desired_member(production_volume_id=self.disk['id']))
         return wanted
 
     def check_create(self, desired):
         self.check_group_ready('created')
         self.refuse_outside_production(describe_disk(self.disk), self.disk.get('availability_zone'))
-
-    def predict_create(self, desired):
-        resource = super(ReplicationPairModule, self).predict_create(desired)
-        return self.predict_update(dict(resource, attachment=[]), {})
 
     def create(self, desired):
         fields = self.create_fields(desired, volume_id=desired['production_volume_id'])
@@ -183,12 +178,6 @@ class ReplicationPairModule(GroupMember, ResourceModule):
         if changes:
             self.check_group_ready('attached or detached')
 
-    def predict_update(self, current, changes):
-        resource = dict(current, **changes)
-        for key in ('protected_instance', 'device'):
-            resource[key] = resource.get(key) or None
-        return resource
-
     def attach(self, pair, instance_id, device):
         return self.acted(self.sdrs.attach_pair(instance_id, pair['id'], device), 'attach', pair)
 
@@ -203,14 +192,11 @@ class ReplicationPairModule(GroupMember, ResourceModule):
             yield self.attach(current, wanted, changes.get('device') or current.get('device'))
         yield self.fetch(current['id'])
 
-    def check_delete(self, current):
-        self.check_group_allows_delete(current)
-
     def delete(self, current):
         if current.get('protected_instance'):
             yield self.detach(current)
-        yield self.submitted(self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk']),
-                             self.label(current), current, lost=Gone())
+        yield self.deleted(self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk']),
+                           current)
 
 
 def main():
