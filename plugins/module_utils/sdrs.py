@@ -197,6 +197,31 @@ def predict_group_steps(group, steps):
     return with_group_state(group)
 
 
+#: the options of a group set only when it is created (a failover changes production_az)
+GROUP_CREATE_ONLY = ('source_availability_zone', 'target_availability_zone')
+
+
+def refuse_group_create(desired, label):
+    """Refuse a new group (``desired``) with protection on or production on the target side."""
+    if desired['protection'] == 'enabled':
+        raise ResourceError('%s cannot be created with protection enabled: a new group has no replication '
+                            'pairs; add pairs, then set protection: enabled' % label)
+    if desired['production_az'] not in (None, desired['source_availability_zone']):
+        raise ResourceError('%s: production_az %s must be the source_availability_zone %s when the group '
+                            'is created' % (label, desired['production_az'], desired['source_availability_zone']))
+
+
+def refuse_group_change(group, options, find_vpc, label):
+    """Refuse ``options`` that would change what a group keeps from its create (its zones, its VPC:
+    ``find_vpc(name)`` resolves the ``vpc`` option, read only when set)."""
+    for option in GROUP_CREATE_ONLY:
+        if options[option] and options[option] != group.get(option):
+            raise ResourceError('%s: %s is %s and cannot be changed (a failover changes production_az); '
+                                'delete and re-create the group to change it' % (label, option, group.get(option)))
+    if options['vpc'] and find_vpc(options['vpc'])['id'] != group.get('source_vpc_id'):
+        raise ResourceError('%s: its VPC cannot be changed' % label)
+
+
 def refuse_group_delete(group, label):
     """Refuse to delete a group that still has members or whose status the cloud does not delete."""
     left = ['%d %s' % (group.get(count), what) for count, what in GROUP_MEMBER_COUNTS if group.get(count)]
@@ -440,6 +465,18 @@ class SdrsMixin:
         if self._zones is None:
             self._zones = self.evs.list_availability_zones() or {}
         return self._zones.get(zone) is False
+
+    def new_group(self, options, label):
+        """The fields of the group ``options`` describe (``label`` does not exist yet): its zones, the
+        active-active domain spanning them, its VPC."""
+        zones = [options['source_availability_zone'], options['target_availability_zone']]
+        if None in zones or not options['vpc']:
+            raise ResourceError('%s does not exist; source_availability_zone, target_availability_zone '
+                                'and vpc are needed to create it' % label)
+        domain = self.sdrs.find_domain(options['domain'], zones)
+        return dict(name=options['name'], description=options['description'], source_availability_zone=zones[0],
+                    target_availability_zone=zones[1], domain_id=domain['id'], domain_name=domain.get('name'),
+                    source_vpc_id=self.sdrs.find_vpc(options['vpc'])['id'])
 
     def run_group_steps(self, group, steps):
         """Send the group actions ``steps`` (``group_steps``) in order, each waited for before the next

@@ -186,14 +186,10 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     GROUP_FIELDS, GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, group_steps, predict_group_steps,
-    refuse_group_delete, with_group_state)
-
-CREATE_ONLY = ('source_availability_zone', 'target_availability_zone')
-
+    refuse_group_change, refuse_group_create, refuse_group_delete, with_group_state)
 
 class ProtectionGroupModule(SdrsMixin, ResourceModule):
     waits_in_steps = True
@@ -225,26 +221,11 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
     def desired(self, current):
         wanted = {'protection': self.params['protection'], 'production_az': self.params['production_az']}
         if current is None:
-            params = self.params
-            zones = [params['source_availability_zone'], params['target_availability_zone']]
-            if None in zones or not params['vpc']:
-                raise ResourceError('%s does not exist; source_availability_zone, target_availability_zone '
-                                    'and vpc are needed to create it' % self.label(None))
-            domain = self.sdrs.find_domain(params['domain'], zones)
-            wanted.update(name=params['name'], description=params['description'],
-                          source_availability_zone=zones[0], target_availability_zone=zones[1],
-                          domain_id=domain['id'], domain_name=domain.get('name'),
-                          source_vpc_id=self.sdrs.find_vpc(params['vpc'])['id'])
+            wanted.update(self.new_group(self.params, self.label(None)))
         return wanted
 
     def check_create(self, desired):
-        if desired['protection'] == 'enabled':
-            raise ResourceError('%s cannot be created with protection enabled: a new group has no replication '
-                                'pairs; add pairs, then set protection: enabled' % self.label(None))
-        if desired['production_az'] not in (None, desired['source_availability_zone']):
-            raise ResourceError('%s: production_az %s must be the source_availability_zone %s when the group '
-                                'is created' % (self.label(None), desired['production_az'],
-                                                desired['source_availability_zone']))
+        refuse_group_create(desired, self.label(None))
 
     def predict_create(self, desired):
         resource = super(ProtectionGroupModule, self).predict_create(desired)
@@ -258,13 +239,7 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
                               lost=self.settled())
 
     def check_update(self, current, changes):
-        for option in CREATE_ONLY:
-            if self.params[option] and self.params[option] != current.get(option):
-                raise ResourceError('%s: %s is %s and cannot be changed (a failover changes production_az); '
-                                    'delete and re-create the group to change it'
-                                    % (self.label(current), option, current.get(option)))
-        if self.params['vpc'] and self.sdrs.find_vpc(self.params['vpc'])['id'] != current.get('source_vpc_id'):
-            raise ResourceError('%s: its VPC cannot be changed' % self.label(current))
+        refuse_group_change(current, self.params, self.sdrs.find_vpc, self.label(current))
         self.steps = group_steps(current, changes, self.params['allow_unplanned_failover'], self.zone_down)
 
     def predict_update(self, current, changes):
