@@ -612,3 +612,25 @@ class GroupMember(SdrsMixin):
         resource = dict(current, **changes)
         resource.update((key, resource.get(key) or None) for key in self.cleared)
         return resource
+
+
+class AttachedMember(GroupMember):
+    """A group member attached to a protected instance at a device (a replication pair): an update
+    re-attaches it (detach, then attach); a delete detaches it first (``detach``)."""
+
+    transitional, stable = PAIR_TRANSITIONAL, MEMBER_STABLE
+    cleared = ('protected_instance', 'device')
+
+    def attach(self, pair, instance_id, device):
+        return self.acted(self.sdrs.attach_pair(instance_id, pair['id'], device), 'attach', pair)
+
+    def detach(self, pair):
+        return self.acted(self.sdrs.detach_pair(pair['protected_instance'], pair['id']), 'detach', pair, always=True)
+
+    def update(self, current, changes):
+        if current.get('protected_instance'):
+            yield self.detach(current)
+        wanted = changes.get('protected_instance', current.get('protected_instance'))
+        if wanted:
+            yield self.attach(current, wanted, changes.get('device') or current.get('device'))
+        yield self.fetch(current['id'])

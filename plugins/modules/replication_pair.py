@@ -124,10 +124,10 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import describe_disk
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
-    MEMBER_STABLE, PAIR_FIELDS, PAIR_TRANSITIONAL, GroupMember, member_argument_spec, with_pair_sides)
+    PAIR_FIELDS, AttachedMember, member_argument_spec, with_pair_sides)
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Status
 
-class ReplicationPairModule(GroupMember, ResourceModule):
+class ReplicationPairModule(AttachedMember, ResourceModule):
     argument_spec = member_argument_spec(
         disk=dict(type='str'), description=dict(type='str'), protected_instance=dict(type='str'),
         device=dict(type='str'), delete_dr_disk=dict(type='bool', default=False))
@@ -135,8 +135,6 @@ class ReplicationPairModule(GroupMember, ResourceModule):
     result_fields = PAIR_FIELDS
     updatable = ('protected_instance', 'device')
     server_defaults = {'description': '', 'protected_instance': '', 'device': '', 'attachment': []}
-    cleared = ('protected_instance', 'device')
-    transitional, stable = PAIR_TRANSITIONAL, MEMBER_STABLE
     api, sides = 'pair', staticmethod(with_pair_sides)
 
     def validate(self):
@@ -177,20 +175,6 @@ class ReplicationPairModule(GroupMember, ResourceModule):
                                 % (self.label(current), current.get('volume_ids')))
         if changes:
             self.check_group_ready('attached or detached')
-
-    def attach(self, pair, instance_id, device):
-        return self.acted(self.sdrs.attach_pair(instance_id, pair['id'], device), 'attach', pair)
-
-    def detach(self, pair):
-        return self.acted(self.sdrs.detach_pair(pair['protected_instance'], pair['id']), 'detach', pair, always=True)
-
-    def update(self, current, changes):
-        if current.get('protected_instance'):
-            yield self.detach(current)
-        wanted = changes.get('protected_instance', current.get('protected_instance'))
-        if wanted:
-            yield self.attach(current, wanted, changes.get('device') or current.get('device'))
-        yield self.fetch(current['id'])
 
     def delete(self, current):
         if current.get('protected_instance'):
