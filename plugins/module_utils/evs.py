@@ -148,6 +148,15 @@ def _backup_source(evs, name, label):
 DISK_SOURCES = (('snapshot', _snapshot_source, None), ('backup', _backup_source, ('available',)))
 
 
+def refuse_disk_resize(volume, size, label):
+    """Refuse to make the disk ``volume`` ``size`` GB: disks only grow, and only when idle."""
+    if size < volume.get('size', 0):
+        raise ResourceError('%s cannot be shrunk from %s GB to %s GB; disks can only grow' % (
+            label, volume.get('size'), size))
+    if volume.get('status') not in ('available', 'in-use'):
+        raise ResourceError('%s cannot be extended: it is %s' % (label, volume.get('status')))
+
+
 def disk_source_fields(evs, options, size, label):
     """The fields of the new disk ``label`` that its source gives (``<kind>_id``, and its ``size``
     when ``size`` is None): the snapshot or backup ``options`` names; refuses a smaller ``size`` or a
@@ -283,6 +292,17 @@ class EVS:
         return sorted(t.get('name') for t in body.get('volume_types') or [] if t.get('name'))
 
     # ---------------------------------------------------------- snapshots
+    def refuse_disk_create(self, desired, label):
+        """Refuse the new disk ``label`` (``desired``) without a zone or a size, or where none can be made."""
+        missing = [o for o in ('availability_zone',) if not desired.get(o)]
+        if desired.get('size') is None:
+            missing.append('size (or snapshot or backup)')
+        if missing:
+            raise ResourceError('%s does not exist and cannot be created without %s' % (label, ' and '.join(missing)))
+        problem = self.placement_problem(desired['availability_zone'], desired.get('volume_type'))
+        if problem:
+            raise ResourceError('%s cannot be created: %s' % (label, problem))
+
     def placement_problem(self, zone, volume_type):
         """Why no disk can be made in ``zone`` (with ``volume_type``, when set), or None; a cloud that
         does not list its zones or types refuses nothing here."""
@@ -422,6 +442,8 @@ class EvsResource:
     EVS calls its ``fetch``, ``update`` (description and metadata) and ``delete`` go through."""
 
     evs_kind = None
+    #: the options of the delete request (a disk's ``cascade``, decided by its ``check_delete``)
+    delete_options = {}
 
     def fetch(self, resource_id):
         return getattr(self.evs, 'get_' + self.evs_kind)(resource_id)
@@ -431,7 +453,7 @@ class EvsResource:
         return self.fetch(current['id'])
 
     def delete(self, current):  # the base waits until it is gone
-        getattr(self.evs, 'delete_' + self.evs_kind)(current['id'])
+        getattr(self.evs, 'delete_' + self.evs_kind)(current['id'], **self.delete_options)
         return Pending(current, Gone())
 
 

@@ -192,11 +192,10 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    VOLUME_FIELDS, EvsResource, describe_disk, disk_source_fields)
+    VOLUME_FIELDS, EvsResource, describe_disk, disk_source_fields, refuse_disk_resize)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending, Status, Then
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Pending, Status, Then
 
 class DiskModule(EvsResource, ResourceModule):
     waits_in_steps = True
@@ -211,7 +210,6 @@ class DiskModule(EvsResource, ResourceModule):
     result_fields = VOLUME_FIELDS
     updatable = ('description', 'metadata', 'size')
     server_defaults = {'description': '', 'metadata': {}}
-    cascade = False  # set by check_delete
     transitional = ('creating', 'downloading', 'extending', 'attaching', 'detaching')
     stable = ('available', 'in-use')
     checked_texts = (('name', 255, True), ('description', 255, False))
@@ -237,27 +235,15 @@ class DiskModule(EvsResource, ResourceModule):
         return wanted
 
     def check_create(self, desired):
-        missing = [o for o in ('availability_zone',) if not desired.get(o)]
-        if desired.get('size') is None:
-            missing.append('size (or snapshot or backup)')
-        if missing:
-            raise ResourceError('%s does not exist and cannot be created without %s' % (
-                self.label(None), ' and '.join(missing)))
-        problem = self.evs.placement_problem(desired['availability_zone'], desired.get('volume_type'))
-        if problem:
-            raise ResourceError('%s cannot be created: %s' % (self.label(None), problem))
+        self.evs.refuse_disk_create(desired, self.label(None))
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)
         return Pending(self.evs.create_volume(fields), Status())
 
     def check_update(self, current, changes):
-        label = self.label(current)
-        if 'size' in changes and changes['size'] < current.get('size', 0):
-            raise ResourceError('%s cannot be shrunk from %s GB to %s GB; disks can only grow' % (
-                label, current.get('size'), changes['size']))
-        if 'size' in changes and current.get('status') not in ('available', 'in-use'):
-            raise ResourceError('%s cannot be extended: it is %s' % (label, current.get('status')))
+        if 'size' in changes:
+            refuse_disk_resize(current, changes['size'], self.label(current))
 
     def update(self, current, changes):
         if 'size' not in changes:
@@ -267,11 +253,8 @@ class DiskModule(EvsResource, ResourceModule):
         return Pending(current, Status(self.stable), Then(lambda progress: self.fetch(current['id']), 'not waiting'))
 
     def check_delete(self, current):
-        self.cascade = self.evs.disk_deletion(current, self.params['delete_snapshots'], self.label(current))
-
-    def delete(self, current):
-        self.evs.delete_volume(current['id'], cascade=self.cascade)
-        return Pending(current, Gone())
+        cascade = self.evs.disk_deletion(current, self.params['delete_snapshots'], self.label(current))
+        self.delete_options = {'cascade': cascade}
 
 
 def main():
