@@ -111,35 +111,30 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (
-    ECS, attach_refusal, attachment_view, is_system_disk, next_free_device, predicted_attachment)
+    ATTACHMENT_FIELDS, ECS, MOVING, attach_refusal, attachment_view, next_free_device, predicted_attachment,
+    refuse_device_path, refuse_system_disk_detach)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Status, Then
-
-MOVING = ('attaching', 'detaching')
-
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Pending, Status
 
 class DiskAttachmentModule(ResourceModule):
     argument_spec = dict(
         server=dict(type='str', required=True), disk=dict(type='str', required=True, aliases=['volume']),
         device=dict(type='str'), state=dict(type='str', choices=['present', 'absent'], default='present'),
         detach_system_disk=dict(type='bool', default=False))
-    kind = 'disk attachment'
-    result_key = 'attachment'
-    result_fields = ('server_id', 'server_name', 'disk_id', 'disk_name', 'device', 'status', 'attachment_id')
+    kind, result_key = 'disk attachment', 'attachment'
+    result_fields = ATTACHMENT_FIELDS
     updatable = ('device',)
     transitional, stable, deleting = ('attaching',), ('in-use',), ('detaching',)
 
     checked_texts = (('server', 255, True), ('disk', 255, True))
 
     def validate(self):
-        device = self.params['device']
-        if device is not None and not (device.startswith('/dev/') and len(device) > 5):
-            raise ResourceError("device must be a device path like /dev/vdb, not '%s'" % device)
+        refuse_device_path(self.params['device'])
 
     @property
     def ecs(self):
-        return ECS(self.client)
+        return ECS(self.client, self.evs.get_volume)
 
     def find(self):
         self.server = self.ecs.find_server(self.params['server'])
@@ -176,26 +171,14 @@ class DiskAttachmentModule(ResourceModule):
         return predicted_attachment(self.disk, self.server, desired['device'], self.params['wait'])
 
     def create(self, desired):
-        job_id = self.ecs.attach_volume(self.server['id'], self.disk['id'], self.params['device'],
-                                        self.evs.get_volume)
-        return self.moved(job_id, 'attached', ('in-use',), self.predict_create(desired))
+        return self.ecs.attach(self.disk, self.server, self.params['device'], self.label(None),
+                               self.predict_create(desired))
 
     def check_delete(self, current):
-        if is_system_disk(self.disk, current['device']) and not self.params['detach_system_disk']:
-            raise ResourceError('%s is the system disk of the server (%s); detaching it is refused unless '
-                                'detach_system_disk is true' % (self.label(current), current['device']))
+        refuse_system_disk_detach(self.disk, current['device'], self.params['detach_system_disk'], self.label(current))
 
     def delete(self, current):
-        job_id = self.ecs.detach_volume(self.server['id'], self.disk['id'], self.evs.get_volume)
-        return self.moved(job_id, 'detached', ('available', 'in-use'), None)
-
-    def moved(self, job_id, done, statuses, unwaited):
-        """The waits for the job, then for the disk; the attachment as it is then (``unwaited``
-        without ``wait``)."""
-        label = '%s (%s)' % (self.label(None), done)
-        return Pending(self.disk, Job(job_id, self.ecs.get_job, label), Status(statuses, self.evs.get_volume, label),
-                       Then(lambda progress: attachment_view(progress.resource, self.server) or unwaited, 'waiting'),
-                       Then(lambda progress: unwaited, 'not waiting'))
+        return self.ecs.detach(self.disk, self.server, self.label(None))
 
 
 def main():
