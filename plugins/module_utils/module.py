@@ -67,7 +67,14 @@ A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
     def main():
         ThingModule.execute()
 
-The base validates (``validate``), resolves the connection settings, calls ``find``, plans,
+Option checks are declared where they can be: ``checked_texts`` (length in UTF-8 bytes, not
+empty), ``checked_ranges`` (an integer's bounds), ``fixed`` (options set only at the create, refused
+when they differ from the existing resource); ``validate`` adds what a declaration cannot say. The
+per-service declarations live next to their API layer: ``evs.EvsResource`` (fetch/update/delete of a
+volume or snapshot by its EVS kind), ``sdrs.GroupMember`` and ``sdrs.AttachedMember`` (what lives in
+a protection group), ``sdrs.group_steps`` and ``GROUP_ACTION_CARRIED_OUT`` (the group actions).
+
+The base validates (declared checks, then ``validate``), resolves the connection settings, calls ``find``, plans,
 refuses through ``check_*`` before any mutating request, predicts in check mode, applies, waits
 (``finish``), and reports ``changed``, the resource (``result_fields``, snake_case) and, in diff
 mode, ``diff``. A ResourceError's ``msg`` becomes the failure message; a CloudError becomes
