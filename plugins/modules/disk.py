@@ -197,6 +197,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Pending, Status, Then
 
+
 class DiskModule(EvsResource, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(

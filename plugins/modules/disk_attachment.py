@@ -117,6 +117,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Pending, Status
 
+
 class DiskAttachmentModule(ResourceModule):
     argument_spec = dict(
         server=dict(type='str', required=True), disk=dict(type='str', required=True, aliases=['volume']),

@@ -105,7 +105,6 @@ class DrDrillModule(GroupMember, ResourceModule):
     api = 'drill'
     delete_needs_settled_group = False
 
-
     def drill_vpc_id(self):
         return self.sdrs.find_vpc(self.params['drill_vpc'])['id'] if self.params['drill_vpc'] else None
 

@@ -191,6 +191,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     GROUP_FIELDS, GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, group_steps, predict_group_steps,
     refuse_group_change, refuse_group_create, refuse_group_delete, with_group_state)
 
+
 class ProtectionGroupModule(SdrsMixin, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(

@@ -127,6 +127,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     PAIR_FIELDS, AttachedMember, member_argument_spec, with_pair_sides)
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Status
 
+
 class ReplicationPairModule(AttachedMember, ResourceModule):
     argument_spec = member_argument_spec(
         disk=dict(type='str'), description=dict(type='str'), protected_instance=dict(type='str'),
