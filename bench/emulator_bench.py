@@ -1,6 +1,12 @@
 """The emulator: authenticated GETs per second from 8 concurrent keep-alive clients, p50/p99
 latency, start time and memory (RSS), with 100 disks and again with 100,000 resources.
 
+Side by side first, in rounds that alternate the apps (so machine load hits them alike): the
+emulator, a bare Starlette + SQLite app serving the same disk answers (`bare_app.py`, the floor),
+and with a baseline commit (`BENCH_BASELINE=<commit>` or `--baseline`) the emulator at that commit
+(its `emulator/` taken with `git archive`), each with 100 disks: GET one disk by id and a page of
+10, and the ratios emulator/bare and emulator/baseline.
+
 The 100,000 resources are written into the emulator's SQLite store in one transaction while the
 emulator is stopped (copies of a disk the API created, with new ids, in tenant-b; and 2,000
 snapshots, half of them marked with the metadata of one batch, as the collection's batch snapshot
@@ -11,24 +17,33 @@ filter), the 1,000 snapshots of one batch by metadata filter, and creates throug
 
 from __future__ import annotations
 
-import http.client
+import argparse
+import importlib.util
 import json
+import os
 import re
 import shutil
 import sqlite3
 import statistics
 import subprocess
-import threading
+import sys
+import tarfile
+import tempfile
 import time
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from benchlib import Emulator, log, save_result
+import loadgen
+from bare_app import write_db
+from benchlib import BENCH, ROOT, Emulator, log, save_result
 
 CONNECTIONS = 8
 DURATION = 10  # seconds per load run
 SEED = 100_000
 SNAPSHOT_BATCH = 1_000  # snapshots per batch; two batches are seeded
+SIDE_BY_SIDE_ROUNDS = 2
 
 
 def parse_latency(text: str) -> float:
@@ -51,41 +66,12 @@ def wrk(url: str, token: str, duration: int = DURATION) -> dict:
 
 
 def python_load(url: str, token: str, duration: int = DURATION) -> dict:
-    """Fallback without wrk: 8 threads, one keep-alive connection each (the client shares the GIL,
-    so this understates the server)."""
-    parts = urlsplit(url)
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    latencies, errors = [], [0]
-    stop_at = time.monotonic() + duration
-
-    def worker():
-        conn = http.client.HTTPConnection(parts.hostname, parts.port)
-        mine = []
-        while time.monotonic() < stop_at:
-            t0 = time.perf_counter()
-            conn.request("GET", target, headers={"X-Auth-Token": token})
-            response = conn.getresponse()
-            response.read()
-            mine.append((time.perf_counter() - t0) * 1000)
-            if response.status != 200:
-                errors[0] += 1
-        latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
-    t0 = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - t0
-    latencies.sort()
-    return {"tool": "python threads x8", "rps": len(latencies) / elapsed, "requests": len(latencies),
-            "p50_ms": statistics.median(latencies), "p99_ms": latencies[int(len(latencies) * 0.99)],
-            "errors": errors[0]}
+    """Fallback without wrk: one asyncio client process, 8 keep-alive connections (loadgen.py)."""
+    return loadgen.load(url, {"X-Auth-Token": token}, CONNECTIONS, duration)
 
 
-def load(url: str, token: str) -> dict:
-    return wrk(url, token) if shutil.which("wrk") else python_load(url, token)
+def load(url: str, token: str, duration: int = DURATION) -> dict:
+    return wrk(url, token, duration) if shutil.which("wrk") else python_load(url, token, duration)
 
 
 def single_latency(emu: Emulator, path: str, token: str, n: int = 5) -> dict:
@@ -109,16 +95,25 @@ def create_latency(emu: Emulator, cloud: str, n: int = 20) -> dict:
     return {"requests": n, "median_ms": statistics.median(times), "max_ms": max(times)}
 
 
+def measured_load(emu: Emulator, url: str, token: str) -> dict:
+    """`load`, with the emulator's CPU time per answer."""
+    cpu_before = cpu_seconds(emu.pid)
+    x = load(url, token)
+    x["server_cpu_us"] = x["server_cpu_us_min"] = round((cpu_seconds(emu.pid) - cpu_before) / x["requests"] * 1e6, 1)
+    x["load_average"] = round(os.getloadavg()[0], 2)
+    return x
+
+
 def measure(emu: Emulator, label: str, disk_id: str) -> dict:
     token, project = emu.token("tenant-a")
     base = f"{emu.url}/evs/v3/{project}"
     out = {"label": label, "rss_mb_before": round(emu.rss_mb(), 1)}
     log(f"emulator [{label}]: GET one disk by id, {CONNECTIONS} connections, {DURATION} s")
-    out["show_disk"] = load(f"{base}/volumes/{disk_id}", token)
-    log(f"  {out['show_disk']['rps']:.0f} GET/s")
+    out["show_disk"] = measured_load(emu, f"{base}/volumes/{disk_id}", token)
+    log(f"  {out['show_disk']['rps']:.0f} GET/s, server CPU {out['show_disk']['server_cpu_us']:.0f} us/answer")
     log(f"emulator [{label}]: GET /volumes/detail?limit=10 (tenant-a: 100 disks)")
-    out["list_disks"] = load(f"{base}/volumes/detail?limit=10", token)
-    log(f"  {out['list_disks']['rps']:.0f} GET/s")
+    out["list_disks"] = measured_load(emu, f"{base}/volumes/detail?limit=10", token)
+    log(f"  {out['list_disks']['rps']:.0f} GET/s, server CPU {out['list_disks']['server_cpu_us']:.0f} us/answer")
     out["rss_mb_after"] = round(emu.rss_mb(), 1)
     return out
 
@@ -143,21 +138,149 @@ def seed_store(db_path, template: dict, project_id: str, count: int, snapshot: d
     return time.monotonic() - t0
 
 
-def main() -> dict:
+# -- side by side: the emulator, the bare app, the emulator at a baseline commit ---------------
+def with_100_disks(emu: Emulator) -> str:
+    """100 disks in tenant-a, all timings 0; the id of the first (settled)."""
+    emu.admin.zero_timings()
+    ids = emu.create_disks(100, "load", {"backup": "daily"})
+    emu.api("GET", f"/evs/v3/{{pid}}/volumes/{ids[0]}")  # settles it
+    return ids[0]
+
+
+@contextmanager
+def emulator_at(commit: str):
+    """An emulator started from `emulator/` at `commit` (PYTHONPATH puts it before the installed one)."""
+    with tempfile.TemporaryDirectory(prefix="emulator-baseline-") as tree:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "emulator"], check=True,
+                                 capture_output=True).stdout
+        with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+            tar.extractall(tree, filter="data")
+        before = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = str(Path(tree) / "emulator")
+        try:
+            emu = Emulator(f"emulator-{commit}").start()
+        finally:
+            os.environ.pop("PYTHONPATH") if before is None else os.environ.update(PYTHONPATH=before)
+        try:
+            yield emu
+        finally:
+            emu.stop()
+
+
+class BareApp:
+    """bare_app.py in a subprocess, serving the emulator's answers for the given disks."""
+
+    def __init__(self, directory: Path, token: str, project_id: str, volumes: list[dict]):
+        directory.mkdir(parents=True, exist_ok=True)
+        write_db(directory / "bare.sqlite3", {token: project_id}, volumes)
+        url_file = directory / "bare.url"
+        url_file.unlink(missing_ok=True)
+        self.process = subprocess.Popen([sys.executable, str(BENCH / "bare_app.py"), "--db",
+                                         str(directory / "bare.sqlite3"), "--url-file", str(url_file)])
+        deadline = time.monotonic() + 30
+        while not url_file.exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("bare_app.py did not start")
+            time.sleep(0.02)
+        self.url = url_file.read_text().strip()
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+        return float("nan")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def side_by_side(apps: dict, rounds: int, duration: int) -> dict:
+    """`apps`: name -> (base URL of /evs/v3/{project}, token, disk id, server pid). Each round loads
+    every app in turn with GET by id, then every app with a page of 10; per app and request the
+    round with the most requests/s is kept (load from other processes only ever slows a round
+    down), and the least server CPU time per answer of any round: on a busy machine it moves
+    much less than requests/s do."""
+    best = {name: {} for name in apps}
+    for round_no in range(1, rounds + 1):
+        for request, path in (("show_disk", "/volumes/{id}"), ("list_disks", "/volumes/detail?limit=10")):
+            for name, (base, token, disk_id, pid) in apps.items():
+                cpu_before = cpu_seconds(pid)
+                x = load(base + path.format(id=disk_id), token, duration)
+                x["server_cpu_us"] = round((cpu_seconds(pid) - cpu_before) / x["requests"] * 1e6, 1)
+                x["load_average"] = round(os.getloadavg()[0], 2)
+                log(f"  round {round_no} {name:>9} {request}: {x['rps']:.0f}/s p50 {x['p50_ms']:.2f} ms "
+                    f"p99 {x['p99_ms']:.2f} ms, server CPU {x['server_cpu_us']:.0f} us/answer, "
+                    f"errors {x['errors']}, load {x['load_average']}")
+                least_cpu = min(x["server_cpu_us"], best[name].get(request, {}).get("server_cpu_us_min", float("inf")))
+                if x["rps"] > best[name].get(request, {}).get("rps", 0):
+                    best[name][request] = x
+                best[name][request]["server_cpu_us_min"] = least_cpu
+    return best
+
+
+def compare(emu: Emulator, disk_id: str, baseline: str | None, rounds: int, duration: int) -> dict:
+    token, project = emu.token("tenant-a")
+    volumes = emu.api("GET", "/evs/v3/{pid}/volumes/detail?limit=100")["volumes"]
+    apps = {"emulator": (f"{emu.url}/evs/v3/{project}", token, disk_id, emu.pid)}
+    bare = BareApp(emu.dir / "bare", token, project, volumes)
+    with (emulator_at(baseline) if baseline else _nothing()) as before:
+        apps["bare"] = (f"{bare.url}/evs/v3/{project}", token, disk_id, bare.process.pid)
+        if before is not None:
+            before_disk = with_100_disks(before)
+            before_token, before_project = before.token("tenant-a")
+            apps["baseline"] = (f"{before.url}/evs/v3/{before_project}", before_token, before_disk, before.pid)
+        log(f"emulator: side by side ({', '.join(apps)}), {rounds} rounds of {duration} s per line")
+        try:
+            best = side_by_side(apps, rounds, duration)
+        finally:
+            bare.stop()
+    out = {"apps": best, "rounds": rounds, "baseline_commit": baseline, "tool": best["emulator"]["show_disk"]["tool"]}
+    for request in ("show_disk", "list_disks"):
+        for other in ("bare", "baseline") if baseline else ("bare",):
+            mine, theirs = best["emulator"][request], best[other][request]
+            out[f"{request}_vs_{other}"] = round(mine["rps"] / theirs["rps"], 3)
+            out[f"{request}_cpu_vs_{other}"] = round(mine["server_cpu_us_min"] / theirs["server_cpu_us_min"], 3)
+    return out
+
+
+@contextmanager
+def _nothing():
+    yield None
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default=os.environ.get("BENCH_BASELINE") or None,
+                        help="a commit whose emulator runs side by side (the 'before')")
+    parser.add_argument("--rounds", type=int, default=SIDE_BY_SIDE_ROUNDS)
+    parser.add_argument("--duration", type=int, default=DURATION, help="seconds per load line")
+    parser.add_argument("--side-by-side-only", action="store_true", help="skip the 100,000 resources part")
+    args = parser.parse_args(argv or [])
     emu = Emulator("emulator").start()
     result = {"start_seconds_empty": round(emu.start_seconds, 3)}
     try:
-        emu.admin.zero_timings()
-        ids = emu.create_disks(100, "load", {"backup": "daily"})
-        emu.api("GET", f"/evs/v3/{{pid}}/volumes/{ids[0]}")  # settles it
+        disk_id = with_100_disks(emu)
+        ids = [disk_id]
         snapshot_id = emu.api("POST", "/evs/v2/{pid}/snapshots", {"snapshot": {"volume_id": ids[0]}})["snapshot"]["id"]
         emu.api("GET", f"/evs/v2/{{pid}}/snapshots/{snapshot_id}")  # settles it
         result["rss_mb_idle_100_disks"] = round(emu.rss_mb(), 1)
-        result["baseline"] = measure(emu, "100 disks", ids[0])
+        result["side_by_side"] = compare(emu, disk_id, args.baseline, args.rounds, args.duration)
+        result["baseline"] = {"label": "100 disks", **result["side_by_side"]["apps"]["emulator"]}
         emu.admin.clear_requests()
         _, project_b = emu.token("tenant-b")
     finally:
         emu.stop()
+    if args.side_by_side_only:
+        save_result("emulator_side_by_side", result)
+        return result
     db_path = emu.dir / "data" / "emulator.sqlite3"
     db = sqlite3.connect(db_path)
     template, snapshot = (json.loads(db.execute("SELECT body FROM resources WHERE kind=? AND id=?",
@@ -194,6 +317,7 @@ def main() -> dict:
         result["rss_mb_after_all_100k"] = round(emu.rss_mb(), 1)
     finally:
         emu.stop()
+    result["http_parser"] = "httptools" if importlib.util.find_spec("httptools") else "h11"  # uvicorn's choice
     result["connections"] = CONNECTIONS
     result["duration_s"] = DURATION
     save_result("emulator", result)

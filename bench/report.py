@@ -31,20 +31,57 @@ def ms(single: dict) -> str:
     return f"{single['median_ms']:.1f} ms (median of {single['requests']}, max {single['max_ms']:.1f} ms)"
 
 
+def side_by_side_table(r: dict) -> list[str]:
+    """The emulator, the bare Starlette + SQLite app and the baseline commit, measured in turn."""
+    sbs = r.get("side_by_side")
+    if not sbs:
+        return []
+    names = {"emulator": f"emulator ({r['machine'].get('commit')})", "bare": "bare Starlette + SQLite",
+             "baseline": f"emulator at {sbs.get('baseline_commit')} (before)"}
+    out = [f"Side by side, one after the other in {sbs['rounds']} rounds (each app's best round; server CPU: "
+           "the least of any round), 100 disks, the same answers from each app (`bare_app.py` serves the "
+           "emulator's disk views from SQLite, token checked, nothing else):", "",
+           "| app | GET /volumes/{id} /s | p50 ms | p99 ms | server CPU us/answer | lists/s (limit=10) | p50 ms | "
+           "p99 ms | server CPU us/answer | errors |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, apps in sbs["apps"].items():
+        show, page = apps["show_disk"], apps["list_disks"]
+        out.append(f"| {names[name]} | {show['rps']:.0f} | {show['p50_ms']:.1f} | {show['p99_ms']:.1f} | "
+                   f"{show['server_cpu_us_min']:.0f} | {page['rps']:.0f} | {page['p50_ms']:.1f} | "
+                   f"{page['p99_ms']:.1f} | {page['server_cpu_us_min']:.0f} | {show['errors'] + page['errors']} |")
+    ratios = [f"emulator / bare: **{sbs['show_disk_vs_bare']:.2f}x** GET/s by id, **{sbs['list_disks_vs_bare']:.2f}x** "
+              f"lists/s (server CPU per answer {sbs['show_disk_cpu_vs_bare']:.2f}x and "
+              f"{sbs['list_disks_cpu_vs_bare']:.2f}x)"]
+    if "show_disk_vs_baseline" in sbs:
+        ratios.append(f"emulator / before: **{sbs['show_disk_vs_baseline']:.2f}x** GET/s by id, "
+                      f"**{sbs['list_disks_vs_baseline']:.2f}x** lists/s (server CPU per answer "
+                      f"{sbs['show_disk_cpu_vs_baseline']:.2f}x and {sbs['list_disks_cpu_vs_baseline']:.2f}x)")
+    loads = [x["load_average"] for apps in sbs["apps"].values() for x in apps.values()]
+    return out + ["", "- " + "; ".join(ratios) + f". Load average during these lines: {min(loads)} to {max(loads)}.",
+                  ""]
+
+
 def emulator_section(r: dict) -> list[str]:
     out = ["## 1. The emulator: authenticated GETs from 8 concurrent clients", "",
-           "Command: `make bench BENCH=emulator`. " + machine(r["machine"]), "",
+           "Command: `make bench BENCH=emulator` (`BENCH_BASELINE=<commit>` adds that commit's emulator side by "
+           "side). " + machine(r["machine"]), "",
            f"Load: `{r['baseline']['show_disk']['tool']}`, {r['duration_s']} s per line, keep-alive, "
            "token auth (`X-Auth-Token`), every request through the full stack (auth, fault rules, "
-           "request log written to SQLite, state settled on read). Targets: >= 500 GET/s, aim 2,000.", "",
-           "| state | request | GET/s | p50 ms | p99 ms | errors | vs 500 | vs 2,000 |",
-           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+           "request log, state settled on read). Targets: >= 500 GET/s, aim 2,000.", ""]
+    out += side_by_side_table(r)
+    out += ["The emulator alone, at 100 disks (its side-by-side figures) and after a restart on 100,100 "
+            "resources (one line each, right after the seeding wrote ~150 MB to the store; not side by side: "
+            "compare the server CPU per answer and the load):", "",
+            "| state | request | GET/s | p50 ms | p99 ms | server CPU us/answer | load | errors | vs 500 | vs 2,000 |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for key in ("baseline", "at_100k"):
         block = r[key]
         for req, label in (("show_disk", "`GET /volumes/{id}`"), ("list_disks", "`GET /volumes/detail?limit=10` (100 disks)")):
             x = block[req]
+            cpu = f"{x['server_cpu_us_min']:.0f}" if "server_cpu_us_min" in x else "-"
             out.append(f"| {block['label']} | {label} | {x['rps']:.0f} | {x['p50_ms']:.1f} | {x['p99_ms']:.1f} | "
-                       f"{x['errors']} | {x['rps'] / 500:.1f}x | {x['rps'] / 2000:.2f}x |")
+                       f"{cpu} | {x.get('load_average', '-')} | {x['errors']} | {x['rps'] / 500:.1f}x | "
+                       f"{x['rps'] / 2000:.2f}x |")
     out += ["",
             f"- Start time (process start to accepting connections): {r['start_seconds_empty']} s empty, "
             f"{r['start_seconds_100k']} s with 100,100 resources.",
@@ -66,8 +103,11 @@ def emulator_section(r: dict) -> list[str]:
             f"{r['snapshots_by_metadata']['rps']:.0f}/s from 8 connections (p50 "
             f"{r['snapshots_by_metadata']['p50_ms']:.0f} ms). RSS after all of it: "
             f"{r['rss_mb_after_all_100k']} MB.",
-            "- Reference, not side by side: the tooling notes measured a bare Starlette + SQLite app at "
-            "~9,300 GET/s on these machines (wrk -t2 -c8)."]
+            "- Issue 20's starting point (commit 2c5ff91, 2026-11-25, `wrk -t2 -c8`, load 7.3): 1,954 GET/s by id "
+            "and 1,398 lists/s at 100,100 resources, 1,692 and 1,280 at 100 disks.",
+            "- The tooling notes measured a bare Starlette + SQLite app at ~9,300 GET/s on these machines "
+            f"(wrk -t2 -c8), not side by side; uvicorn here parses HTTP with {r.get('http_parser', 'h11')} "
+            "(httptools is not a dependency), which costs both apps alike."]
     return out
 
 

@@ -66,8 +66,10 @@ def serve(args) -> int:
     # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal to the handler
     # that was installed before it; make that one a normal exit, so SIGTERM means status 0.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    server.run(sockets=[sock])
-    app.emulator.store.close()
+    try:
+        server.run(sockets=[sock])
+    finally:  # also on SIGTERM's exit: close writes the request log entries still queued
+        app.emulator.store.close()
     return 0
 
 

@@ -11,6 +11,7 @@ from . import auth, errors
 from .web import base_url, mount_url
 
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 class ProjectCall:
@@ -64,7 +65,8 @@ def project_endpoint(call_class: type[ProjectCall]):
     """Authenticate, build the call context, run the handler in one store transaction.
 
     The transaction commits before the answer is sent, so an acknowledged change survives a
-    crash. The body is read first: nothing awaits while the transaction is open.
+    crash. The body is read first: nothing awaits while the transaction is open. A read (GET,
+    HEAD) opens it lazily: it costs a BEGIN only if the handler writes.
     """
     def decorate(handler):
         async def wrapper(request: Request):
@@ -72,7 +74,7 @@ def project_endpoint(call_class: type[ProjectCall]):
             principal = await auth.authenticate(request, emu, request.path_params["project_id"])
             await request.body()
             call = call_class(request, principal)
-            with emu.store.transaction():
+            with emu.store.transaction(lazy=request.method in SAFE_METHODS):
                 return await handler(call)
         wrapper.__name__ = handler.__name__
         wrapper.__doc__ = handler.__doc__

@@ -78,7 +78,8 @@ def settle(body: dict | None, now: float) -> dict | None:
         return body
     if pending["to"] is GONE:
         return None
-    done = {k: v for k, v in body.items() if k != PENDING_KEY}
+    done = dict(body)  # a copy, then a delete: a comprehension over the fields is several times slower
+    del done[PENDING_KEY]
     done.update(pending["set"])
     done["status"] = pending["to"]
     done["updated_at"] = pending["due"]

@@ -6,6 +6,13 @@ changes. Lists and quota counts read the few body fields they filter, order and 
 through generated columns (`LISTED_COLUMNS`): SQLite derives them from the body itself, so every
 writer keeps them right, and indexes on them let a list read only the rows of its page. Each mutating request runs in one transaction that commits before the answer is
 sent; with WAL a crash of the process (kill -9) loses nothing that was committed.
+
+The request log is written behind: entries queue in memory, in the order the answers started,
+and are written in one transaction when anything reads or clears the log, when a mutating
+request is logged (so its entry is as durable as its change), when the queue is long, and at
+the latest `LOG_FLUSH_SECONDS` after the first queued entry (the app's timer) or at close. A
+read of the log therefore always sees every request answered before it; a kill -9 can lose only
+the entries of reads answered in the last moments.
 """
 
 from __future__ import annotations
@@ -53,6 +60,14 @@ CREATE TABLE IF NOT EXISTS requests (
 CREATED = contextvars.ContextVar("created", default=None)
 
 DB_FILE = "emulator.sqlite3"
+
+#: Queued request log entries written at once when this many wait (a timer flushes fewer).
+LOG_QUEUE_LIMIT = 512
+#: How long a queued request log entry may wait for a flush (the app's timer).
+LOG_FLUSH_SECONDS = 0.05
+LOG_COLUMNS = ("time", "epoch", "method", "path", "query", "status", "project_id", "user_id", "service", "mutating",
+               "request_id", "created")
+LOG_INSERT = f"INSERT INTO requests ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
 
 # Body fields as virtual generated columns (added to an older state dir's table on open).
 # `gone_at`: when a pending delete completes (lifecycle.settle answers None from then on);
@@ -176,27 +191,40 @@ class Store:
             self._db.executescript("BEGIN IMMEDIATE;" + USAGE_TOTALS + "COMMIT;")
         self._lock = threading.RLock()
         self._depth = 0
+        self._begun = False  # whether the open transaction has sent BEGIN
+        self._log_queue: list[tuple] = []  # rows of the request log, in LOG_COLUMNS order
 
     def close(self) -> None:
+        self.flush_log()
         self._db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator["Store"]:
-        """One atomic unit; nested calls join the outer transaction."""
+    def transaction(self, lazy: bool = False) -> Iterator["Store"]:
+        """One atomic unit; nested calls join the outer transaction.
+
+        `lazy`: BEGIN only when a nested call opens (every write of the store opens one), so a
+        request that only reads costs no BEGIN/COMMIT. Its reads before that run on their own; they
+        see the same rows, since this connection is the only writer and the lock is held throughout.
+        """
         with self._lock:
             outer = self._depth == 0
             if outer:
+                self._begun = not lazy
+                if self._begun:
+                    self._db.execute("BEGIN IMMEDIATE")
+            elif not self._begun:
                 self._db.execute("BEGIN IMMEDIATE")
+                self._begun = True
             self._depth += 1
             try:
                 yield self
             except BaseException:
                 self._depth -= 1
-                if outer:
+                if outer and self._begun:
                     self._db.execute("ROLLBACK")
                 raise
             self._depth -= 1
-            if outer:
+            if outer and self._begun:
                 self._db.execute("COMMIT")
 
     # -- resources --------------------------------------------------------
@@ -252,13 +280,17 @@ class Store:
         return self._db.execute(f"SELECT COUNT(*) FROM resources WHERE {where}", params).fetchone()[0]
 
     def purge_gone(self, kind: str, project_id: str | None, now: float) -> None:
-        """Drop rows whose delete completed, so long sessions do not drag old rows along."""
+        """Drop rows whose delete completed, so long sessions do not drag old rows along. Every list
+        calls it, and most find nothing to drop: they look first (an index read), so that a list
+        writes nothing then."""
+        if project_id is None:
+            where, params = "kind = ? AND gone_at <= ?", (kind, now)
+        else:
+            where, params = "kind = ? AND project_id = ? AND gone_at <= ?", (kind, project_id, now)
+        if self._db.execute(f"SELECT 1 FROM resources WHERE {where} LIMIT 1", params).fetchone() is None:
+            return
         with self.transaction():
-            if project_id is None:
-                self._db.execute("DELETE FROM resources WHERE kind = ? AND gone_at <= ?", (kind, now))
-            else:
-                self._db.execute("DELETE FROM resources WHERE kind = ? AND project_id = ? AND gone_at <= ?",
-                                 (kind, project_id, now))
+            self._db.execute(f"DELETE FROM resources WHERE {where}", params)
 
     def usage(self, kind: str, project_id: str, now: float) -> dict[str | None, tuple[int, int]]:
         """Per volume type: (count, total size) of the rows not gone at `now`, with the size a
@@ -294,25 +326,39 @@ class Store:
             )
 
     # -- request log ------------------------------------------------------
-    def log_request(self, entry: dict) -> None:
-        with self.transaction():
-            self._db.execute(
-                "INSERT INTO requests (time, epoch, method, path, query, status, project_id, user_id, service,"
-                " mutating, request_id, created) VALUES (:time, :epoch, :method, :path, :query, :status,"
-                " :project_id, :user_id, :service, :mutating, :request_id, :created)",
-                dict(entry, created=",".join(entry.get("created") or ())),
-            )
+    def log_request(self, entry: dict) -> bool:
+        """Queue one entry (written at once when it is mutating or the queue is full); True when
+        it is the first one waiting, so the caller can arrange a flush."""
+        with self._lock:
+            row = dict(entry, created=",".join(entry.get("created") or ()))
+            self._log_queue.append(tuple(row.get(column) for column in LOG_COLUMNS))
+            if entry.get("mutating") or len(self._log_queue) >= LOG_QUEUE_LIMIT:
+                self.flush_log()
+                return False
+            return len(self._log_queue) == 1
+
+    def flush_log(self) -> None:
+        """Write the queued request log entries, in their order, in one transaction."""
+        with self._lock:
+            if not self._log_queue:
+                return
+            queued, self._log_queue = self._log_queue, []
+            with self.transaction():
+                self._db.executemany(LOG_INSERT, queued)
 
     def requests(self, since_seq: int = 0) -> list[dict]:
+        self.flush_log()
         cur = self._db.execute("SELECT * FROM requests WHERE seq > ? ORDER BY seq", (since_seq,))
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur]
 
     def clear_requests(self) -> None:
+        self.flush_log()  # the cleared entries take their sequence numbers, as written ones did
         with self.transaction():
             self._db.execute("DELETE FROM requests")
 
     def clear_all(self) -> None:
+        self.flush_log()
         with self.transaction():
             for table in ("resources", "usage_totals", "meta", "requests"):
                 self._db.execute(f"DELETE FROM {table}")

@@ -692,3 +692,162 @@ def refuse_restore(label, backup, disk):
     if backup.get('size') and disk.get('size') and int(disk['size']) < int(backup['size']):
         raise ResourceError('%s cannot be restored: the disk (%s GB) is smaller than the backup (%s GB)'
                             % (label, disk['size'], backup['size']))
+
+
+# ------------------------------------------------------------------------------------------------
+# Cross-region replication of CBR backups (modules backup_replica, backup_replica_info,
+# backup_replication_policy). A replica lives in a replication vault of the caller's project in
+# another region; the source backup lists it in its ``replication_records``.
+
+REPLICA_FIELDS = BACKUP_FIELDS + (
+    'region', 'project_id', 'source_backup_id', 'source_region', 'replication_record_id')
+RECORD_FIELDS = (
+    'id', 'status', 'progress', 'auto_trigger', 'source_backup_id', 'source_region', 'source_project_id',
+    'vault_id', 'destination_backup_id', 'destination_region', 'destination_project_id', 'destination_vault_id',
+    'created_at', 'fail_code', 'fail_reason')
+REPLICATION_POLICY_FIELDS = (
+    'id', 'name', 'enabled', 'schedule', 'max_backups', 'retention_duration_days', 'destination_region',
+    'destination_project_id', 'associated_vaults')
+# a record in this status does not count as a replica: the backup may be copied again
+RECORD_FAILED = ('failed',)
+
+
+def client_for_region(client, region, project_id=None, endpoints=None):
+    """A client of the same user, HTTP session and settings, acting in its project of ``region``
+    (``project_id``, else the project named after the region, as the cloud names them). The
+    ``endpoints`` overrides of the source region are not carried over: they name its hosts."""
+    settings = dict(client.settings)
+    auth = dict((k, v) for k, v in (settings.get('auth') or {}).items() if k not in ('project_id', 'project_name'))
+    if project_id:
+        auth['project_id'] = project_id
+    else:
+        auth['project_name'] = region
+    identity = (settings.get('endpoints') or {}).get('identity')
+    settings.update(auth=auth, region=region, endpoints=dict(endpoints or {}))
+    if identity and 'identity' not in settings['endpoints']:
+        settings['endpoints']['identity'] = identity
+    sibling = type(client)(settings, session=client.session, sleeper=client.sleep, rng=client.rng,
+                           monotonic=client.monotonic, retry=client.retry, utcnow=client.utcnow,
+                           token_cache=client.token_cache)
+    # the session's TLS settings win over REQUESTS_CA_BUNDLE for this client too
+    sibling._request_options = dict(client._request_options)
+    return sibling
+
+
+def replication_destinations(client):
+    """The regions CBR replicates to from the client's region (``GET /replication-capabilities``)."""
+    body = client.get('cbr', '/replication-capabilities') or {}
+    for region in body.get('regions') or []:
+        if region.get('name') == client.region:
+            return list(region.get('replication_destinations') or [])
+    return []
+
+
+def record_view(raw):
+    """A replication record (a source backup's ``replication_records`` entry) in RECORD_FIELDS."""
+    extra = raw.get('extra_info') or {}
+    view = dict((field, raw.get(field)) for field in RECORD_FIELDS)
+    view.update(progress=extra.get('progress'), auto_trigger=extra.get('auto_trigger'),
+                fail_code=extra.get('fail_code') or None, fail_reason=extra.get('fail_reason') or None,
+                destination_vault_id=raw.get('destination_vault_id') or extra.get('destination_vault_id'))
+    return view
+
+
+def replica_records(raw_backup, region):
+    """The records of the backup's copies to ``region`` that still count (not failed), newest last."""
+    records = [record_view(r) for r in (raw_backup or {}).get('replication_records') or []]
+    return sorted([r for r in records if r['destination_region'] == region and r['status'] not in RECORD_FAILED],
+                  key=time_key)
+
+
+def replica_view(raw_replica, region, record=None):
+    """A replica (a backup in the destination region) in REPLICA_FIELDS; ``record``: the source's
+    record of it, which names the source backup."""
+    if raw_replica is None:
+        return None
+    view = CBR.normalise(raw_replica)
+    record = record or {}
+    view.update(region=region, project_id=raw_replica.get('project_id'),
+                source_backup_id=record.get('source_backup_id'), source_region=record.get('source_region'),
+                replication_record_id=record.get('id'))
+    return view
+
+
+class CBRReplication(CBRPolicies):
+    """CopyBackup, replication records, and replication policies bound with a destination vault
+    (reads, updates and deletes of a policy are those of CBRPolicies)."""
+
+    def get_raw(self, backup_id):
+        return self.client.get_or_none(self.service, '/backups/%s' % backup_id, 'backup')
+
+    def list_replicas(self, vault_id=None):
+        params = {'image_type': 'replication'}
+        if vault_id:
+            params['vault_id'] = vault_id
+        found = self.client.paginate_offset(self.service, '/backups', 'backups', params, limit=1000)
+        return [b for b in found
+                if b.get('image_type') == 'replication' and (not vault_id or b.get('vault_id') == vault_id)]
+
+    def replicate(self, backup_id, region, project_id, vault_id, name=None, description=None):
+        """CopyBackup; answers the replication (``replication_record_id``, ...)."""
+        body = {'destination_region': region, 'destination_project_id': project_id, 'destination_vault_id': vault_id}
+        if name:
+            body['name'] = name
+        if description:
+            body['description'] = description
+
+        def recover():  # a lost answer: the copy started if the backup lists a record to the region
+            records = replica_records(self.get_raw(backup_id), region)
+            return {'replication': {'replication_record_id': records[-1]['id']}} if records else None
+
+        answer = self.client.post(self.service, '/backups/%s/replicate' % backup_id, {'replicate': body},
+                                  recover=recover)
+        return (answer or {}).get('replication') or {}
+
+    # -------------------------------------------------------------- policies
+    def list_replication_policies(self):
+        body = self.client.get(self.service, '/policies', params={'operation_type': 'replication'}) or {}
+        return [p for p in body.get('policies') or [] if p.get('operation_type') == 'replication']
+
+    def create_policy(self, fields):
+        def recover():
+            found = [p for p in self.list_replication_policies() if p.get('name') == fields['name']]
+            return {'policy': found[0]} if len(found) == 1 else None
+
+        return self.client.post(self.service, '/policies', {'policy': fields}, recover=recover)['policy']
+
+    def bind(self, policy_id, vault_id, destination_vault_id):
+        """Associate the replication policy with the source vault, copying into the destination vault."""
+        def recover():
+            bound = [v for v in (self.get_policy(policy_id) or {}).get('associated_vaults') or []
+                     if v.get('vault_id') == vault_id and v.get('destination_vault_id') == destination_vault_id]
+            return {} if bound else None
+
+        self.client.post(self.service, '/vaults/%s/associatepolicy' % vault_id,
+                         {'policy_id': policy_id, 'destination_vault_id': destination_vault_id}, recover=recover)
+
+    def unbind(self, policy_id, vault_id):
+        def recover():
+            bound = [v for v in (self.get_policy(policy_id) or {}).get('associated_vaults') or []
+                     if v.get('vault_id') == vault_id]
+            return None if bound else {}
+
+        self.client.post(self.service, '/vaults/%s/dissociatepolicy' % vault_id, {'policy_id': policy_id},
+                         recover=recover)
+
+
+def replication_policy_view(raw):
+    """A CBR replication policy in REPLICATION_POLICY_FIELDS."""
+    if raw is None:
+        return None
+    definition = raw.get('operation_definition') or {}
+    return {'id': raw.get('id'), 'name': raw.get('name'), 'enabled': raw.get('enabled', True),
+            'schedule': list(((raw.get('trigger') or {}).get('properties') or {}).get('pattern') or []),
+            'max_backups': _limit(definition.get('max_backups')),
+            'retention_duration_days': _limit(definition.get('retention_duration_days')),
+            'destination_region': definition.get('destination_region'),
+            'destination_project_id': definition.get('destination_project_id'),
+            'associated_vaults': sorted([{'vault_id': v.get('vault_id'),
+                                          'destination_vault_id': v.get('destination_vault_id')}
+                                         for v in raw.get('associated_vaults') or []],
+                                        key=lambda v: v['vault_id'] or '')}

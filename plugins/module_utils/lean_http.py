@@ -71,7 +71,7 @@ class Headers(object):
         return name.lower() in self._by_name
 
     def items(self):
-        return [pair for pair in self._by_name.values()]
+        return list(self._by_name.values())
 
     def __iter__(self):
         return iter([name for name, _value in self._by_name.values()])

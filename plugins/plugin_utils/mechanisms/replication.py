@@ -92,7 +92,6 @@ class Replication(registry.Mechanism):
                                                       REPLICATION_MAX_KM, zone))
         return problems
 
-
     def audit_index(self, sources, policy):
         groups = dict((g.get('id'), g) for g in sources['groups'] or [])
         return by_disk(sources['pairs'], _replicated_disks), groups
