@@ -66,6 +66,17 @@ class VBS:
 
     backend = 'vbs'
     service = 'vbsv2'
+    #: a backup of this service lives in a vault (``vault`` is required, else refused)
+    uses_vault = False
+    #: a backup shows the name its disk had (found by it once the disk is gone)
+    keeps_disk_name = False
+
+    @staticmethod
+    def description_problem(description):
+        """Why the cloud would refuse ``description`` (beyond its 255 bytes), or None."""
+        if description and (len(description) > 64 or set(description) & set('<>')):
+            return 'description is invalid for VBS: at most 64 characters, no < or >'
+        return None
 
     def __init__(self, client):
         self.client = client
@@ -156,6 +167,12 @@ class CBR:
 
     backend = 'cbr'
     service = 'cbr'
+    uses_vault = True
+    keeps_disk_name = True
+
+    @staticmethod
+    def description_problem(description):
+        return None
 
     def __init__(self, client):
         self.client = client
@@ -260,8 +277,11 @@ class CBR:
         return None
 
 
+BACKUP_SERVICES = {'cbr': CBR, 'vbs': VBS}
+
+
 def backup_api(client, backend):
-    return {'cbr': CBR, 'vbs': VBS}[backend](client)
+    return BACKUP_SERVICES[backend](client)
 
 
 def backup_created(api, backup, find, label):

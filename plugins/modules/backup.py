@@ -164,17 +164,10 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    BACKUP_DELETABLE, BACKUP_DELETING, BACKUP_FIELDS, BACKUP_TRANSITIONAL, DISK_BACKUPABLE, backup_api,
-    backup_created, check_backup_name, describe_backup, find_backup)
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import DISK_BUSY, busy_with, looks_like_id
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import BackupResource
 
 
-class BackupModule(ResourceModule):
-    waits_in_steps = True
+class BackupModule(BackupResource):
     argument_spec = dict(
         name=dict(type='str', required=True),
         disk=dict(type='str', aliases=['volume'], required=True),
@@ -184,119 +177,6 @@ class BackupModule(ResourceModule):
         description=dict(type='str'),
         incremental=dict(type='bool', aliases=['is_incremental'], default=True),
     )
-    kind = result_key = 'backup'
-    result_fields = BACKUP_FIELDS
-    server_defaults = {'description': ''}
-    transitional = BACKUP_TRANSITIONAL
-    deleting = BACKUP_DELETING
-    deletable = BACKUP_DELETABLE
-
-    def validate(self):
-        params = self.params
-        self.validate_text('name', params['name'], required=True)
-        self.validate_text('disk', params['disk'], required=True)
-        if params['state'] == 'present':
-            check_backup_name(params['name'], params['backend'])
-            if params['backend'] == 'cbr' and not params['vault']:
-                raise ResourceError('vault is required to take a CBR backup (backend: cbr)')
-            if params['backend'] == 'vbs' and params['vault']:
-                raise ResourceError('vault is a CBR option; VBS backups have no vault')
-            if params['backend'] == 'vbs' and params['description'] and (
-                    len(params['description']) > 64 or set(params['description']) & set('<>')):
-                raise ResourceError('description is invalid for VBS: at most 64 characters, no < or >')
-        self.validate_text('description', params['description'])
-
-    @property
-    def api(self):
-        return backup_api(self.client, self.params['backend'])
-
-    def find(self):
-        params = self.params
-        present = params['state'] == 'present'
-        self.vault = None
-        if params['backend'] == 'cbr' and params['vault']:
-            self.vault = self.api.find_vault(params['vault'], required=present)
-        self.disk = self.evs.find_volume(params['disk'], required=present and not looks_like_id(params['disk']))
-        if self.disk is None:
-            if present:
-                raise ResourceError("disk '%s' not found" % params['disk'])
-            if looks_like_id(params['disk']):  # a deleted disk: its backups are still there
-                self.disk = {'id': params['disk'], 'name': None}
-            else:  # CBR remembers the name the disk had
-                found = [b for b in self.api.list(name=params['name']) if b.get('disk_name') == params['disk']]
-                return found[0] if len(found) == 1 else None
-        return find_backup(self.api, params['name'], disk=self.disk)
-
-    def fetch(self, resource_id):
-        return self.api.get(resource_id)
-
-    def namesakes(self):
-        return self.api.list(disk_id=self.disk['id'], name=self.params['name'],
-                             vault_id=self.vault['id'] if self.vault else None)
-
-    def label(self, resource):
-        return describe_backup(resource or {'name': self.params['name']},
-                               getattr(self, 'disk', None) or {'name': self.params['disk']})
-
-    def desired(self, current):
-        if current is not None:
-            return {}
-        disk = self.disk
-        previous = self.api.list(disk_id=disk['id'], status='available',
-                                 vault_id=self.vault['id'] if self.vault else None)
-        return {'name': self.params['name'], 'description': self.params['description'],
-                'backend': self.params['backend'], 'disk_id': disk['id'], 'disk_name': (
-                    disk.get('name') if self.params['backend'] == 'cbr' else None),
-                'size': disk.get('size'), 'availability_zone': disk.get('availability_zone'),
-                'vault_id': self.vault['id'] if self.vault else None,
-                'incremental': bool(self.params['incremental'] and previous)}
-
-    def check_create(self, desired):
-        label = self.label(None)
-        status = self.disk.get('status')
-        if status not in DISK_BACKUPABLE + DISK_BUSY:
-            raise ResourceError('%s cannot be taken: the disk is %s; it must be available or in-use' % (label, status))
-        # the cloud refuses a backup while the disk takes a snapshot or another backup
-        self.busy = busy_with(self.disk, self.evs.list_snapshots(volume_id=self.disk['id'], status='creating'))
-        if self.busy and not self.params['wait']:
-            raise ResourceError('%s cannot be taken now: %s, and a disk takes one snapshot or backup at a time; run '
-                                'again later or with wait: true to wait for it' % (label, self.busy))
-        if self.vault is not None:
-            self.holder = self.api.vault_of_disk(self.disk['id'])
-            if self.holder is not None and self.holder['id'] != self.vault['id']:
-                raise ResourceError("%s cannot be taken in vault '%s': the disk belongs to vault '%s' (a disk can "
-                                    "be in one vault only)" % (label, self.vault.get('name'), self.holder.get('name')))
-            billing = self.vault.get('billing') or {}
-            if billing.get('object_type') not in (None, 'disk'):
-                raise ResourceError("%s cannot be taken in vault '%s': it is a %s vault, not a disk vault" % (
-                    label, self.vault.get('name'), billing.get('object_type')))
-
-    def check_update(self, current, changes):
-        if self.vault is not None and current.get('vault_id') not in (None, self.vault['id']):
-            raise ResourceError("%s exists in vault %s, not in vault '%s'; backups cannot move between vaults" % (
-                self.label(current), current.get('vault_id'), self.params['vault']))
-
-    def before_create(self, desired):  # the cloud would refuse the backup until the disk is free
-        return Pending(self.disk, self.evs.until_free(self.disk, self.label(None))) if self.busy else None
-
-    def create(self, desired):
-        if self.vault is not None and getattr(self, 'holder', None) is None:
-            self.api.add_disk(self.vault['id'], self.disk)
-        backup = self.api.create(self.disk, desired['name'], desired['description'], self.params['incremental'],
-                                 vault=self.vault)
-        return backup_created(self.api, backup, lambda: find_backup(self.api, desired['name'], disk=self.disk),
-                              self.label)
-
-    def delete(self, current):
-        self.api.delete(current['id'])
-        return Pending(current, Gone())
-
-    def run_present(self, current):
-        result = super(BackupModule, self).run_present(current)
-        existing = current is not None and self.params['description'] is not None
-        if existing and self.params['description'] != (current.get('description') or ''):
-            self.module.warn('%s exists with another description; a backup is never changed' % self.label(current))
-        return result
 
 
 def main():
