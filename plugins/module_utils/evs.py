@@ -10,7 +10,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Progress, Until
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending, Progress, Until
 
 SERVICE = 'volumev2'
 
@@ -94,6 +94,16 @@ def validate_snapshot_options(validate_text, options, state):
         refuse_backup_snapshot(options, "snapshot '%s'" % options['name'], 'deleted')
 
 
+def snapshot_disk_problem(volume, force):
+    """Why the disk ``volume`` cannot take a snapshot now (``force``: even while attached), or None."""
+    status = volume.get('status')
+    if status == 'in-use' and not force:
+        return 'the disk is in-use (attached to a server); set force: true to snapshot it anyway'
+    if status not in ('available', 'in-use') + DISK_BUSY:
+        return 'the disk is %s' % status
+    return None
+
+
 def manual_snapshots(snapshots):
     """The snapshots that count against the per-disk limit (not the ones backups make)."""
     return [s for s in snapshots if not made_by_backup(s)]
@@ -118,6 +128,54 @@ def busy_with(volume, snapshots):
     if creating:
         return "snapshot '%s' of the disk is being created" % (creating[0].get('name') or creating[0].get('id'))
     return None
+
+
+def _snapshot_source(evs, name, label):
+    snapshot = evs.find_snapshot(name, required=True)
+    refuse_backup_snapshot(snapshot, "snapshot '%s'" % name, 'used to create %s' % label)
+    return snapshot
+
+
+def _backup_source(evs, name, label):
+    # the backup services' code (the largest module_utils) is compiled from the
+    # AnsiballZ zip in every disk task that imports it: only the tasks naming a backup do
+    from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
+    return find_backup_anywhere(evs.client, name)
+
+
+#: what a new disk can be made from: the option (and the ``<option>_id`` field of the create) that
+#: names it, how it is found, and the statuses it must be in (None: any)
+DISK_SOURCES = (('snapshot', _snapshot_source, None), ('backup', _backup_source, ('available',)))
+
+
+def refuse_disk_resize(volume, size, label):
+    """Refuse to make the disk ``volume`` ``size`` GB: disks only grow, and only when idle."""
+    if size < volume.get('size', 0):
+        raise ResourceError('%s cannot be shrunk from %s GB to %s GB; disks can only grow' % (
+            label, volume.get('size'), size))
+    if volume.get('status') not in ('available', 'in-use'):
+        raise ResourceError('%s cannot be extended: it is %s' % (label, volume.get('status')))
+
+
+def disk_source_fields(evs, options, size, label):
+    """The fields of the new disk ``label`` that its source gives (``<kind>_id``, and its ``size``
+    when ``size`` is None): the snapshot or backup ``options`` names; refuses a smaller ``size`` or a
+    source not ready."""
+    for kind, find, ready in DISK_SOURCES:
+        name = options.get(kind)
+        if not name:
+            continue
+        found = find(evs, name, label)
+        if size is None:
+            size = found.get('size')
+        elif found.get('size') and size < found['size']:
+            raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of %s %s' % (
+                label, size, found['size'], kind, name))
+        if ready is not None and found.get('status') not in ready:
+            raise ResourceError('%s cannot be created: %s %s is %s; it must be %s' % (
+                label, kind, name, found.get('status'), ' or '.join(ready)))
+        return {kind + '_id': found['id'], 'size': size}
+    return {}
 
 
 class EVS:
@@ -160,6 +218,14 @@ class EVS:
         return body[key]
 
     # ------------------------------------------------------------ volumes
+    def update_text_and_metadata(self, kind, resource_id, changes):
+        """Send the ``description`` and ``metadata`` of ``changes`` to the ``kind`` (``volume``,
+        ``snapshot``) ``resource_id``: two requests, each only when its field changes."""
+        if 'description' in changes:
+            getattr(self, 'update_' + kind)(resource_id, {'description': changes['description']})
+        if 'metadata' in changes:
+            getattr(self, 'set_%s_metadata' % kind)(resource_id, changes['metadata'])
+
     def get_volume(self, volume_id):
         return self._get('volumes', 'volume', volume_id)
 
@@ -226,6 +292,49 @@ class EVS:
         return sorted(t.get('name') for t in body.get('volume_types') or [] if t.get('name'))
 
     # ---------------------------------------------------------- snapshots
+    def refuse_disk_create(self, desired, label):
+        """Refuse the new disk ``label`` (``desired``) without a zone or a size, or where none can be made."""
+        missing = [o for o in ('availability_zone',) if not desired.get(o)]
+        if desired.get('size') is None:
+            missing.append('size (or snapshot or backup)')
+        if missing:
+            raise ResourceError('%s does not exist and cannot be created without %s' % (label, ' and '.join(missing)))
+        problem = self.placement_problem(desired['availability_zone'], desired.get('volume_type'))
+        if problem:
+            raise ResourceError('%s cannot be created: %s' % (label, problem))
+
+    def placement_problem(self, zone, volume_type):
+        """Why no disk can be made in ``zone`` (with ``volume_type``, when set), or None; a cloud that
+        does not list its zones or types refuses nothing here."""
+        zones = self.list_availability_zones()
+        if zones is not None and zone not in zones:
+            return 'availability zone %s does not exist (known: %s)' % (zone, ', '.join(sorted(zones)))
+        if zones is not None and not zones[zone]:
+            return 'availability zone %s is not available' % zone
+        types = self.list_volume_types() if volume_type else None
+        if types is not None and volume_type not in types:
+            return 'volume type %s does not exist (known: %s)' % (volume_type, ', '.join(types))
+        return None
+
+    def disk_deletion(self, volume, delete_snapshots, label):
+        """Whether the delete of the disk ``volume`` must cascade (take its snapshots); refuses one
+        attached, in a status the cloud deletes nothing in, or with snapshots not to be deleted."""
+        servers = [a.get('server_id') for a in volume.get('attachments') or []]
+        if volume.get('status') == 'in-use' or servers:
+            raise ResourceError('%s cannot be deleted: it is attached to server %s; detach it first' % (
+                label, ', '.join(s for s in servers if s) or '(unknown)'))
+        if volume.get('status') not in VOLUME_DELETABLE:
+            raise ResourceError('%s cannot be deleted: it is %s' % (label, volume.get('status')))
+        snapshots = self.list_snapshots(volume_id=volume['id'])
+        own = manual_snapshots(snapshots)
+        if own and not delete_snapshots:
+            raise ResourceError('%s cannot be deleted: it has %d snapshot(s) (%s); delete them first or set '
+                                'delete_snapshots: true' % (label, len(own), ', '.join(
+                                    sorted(s.get('name') or s['id'] for s in own))))
+        # The cloud counts the snapshot a backup left as a dependent one, and only a cascade delete
+        # takes it (nobody can delete it alone); it is the backup service's, not a copy the user kept.
+        return bool(delete_snapshots or len(own) < len(snapshots))
+
     def get_snapshot(self, snapshot_id):
         return self._get('snapshots', 'snapshot', snapshot_id)
 
@@ -328,6 +437,26 @@ def merge_metadata(current, wanted, purge):
     return current
 
 
+class EvsResource:
+    """A resource module for an EVS volume or snapshot: ``evs_kind`` (``volume``, ``snapshot``) names the
+    EVS calls its ``fetch``, ``update`` (description and metadata) and ``delete`` go through."""
+
+    evs_kind = None
+    #: the options of the delete request (a disk's ``cascade``, decided by its ``check_delete``)
+    delete_options = {}
+
+    def fetch(self, resource_id):
+        return getattr(self.evs, 'get_' + self.evs_kind)(resource_id)
+
+    def update(self, current, changes):
+        self.evs.update_text_and_metadata(self.evs_kind, current['id'], changes)
+        return self.fetch(current['id'])
+
+    def delete(self, current):  # the base waits until it is gone
+        getattr(self.evs, 'delete_' + self.evs_kind)(current['id'], **self.delete_options)
+        return Pending(current, Gone())
+
+
 class SnapshotsOfDisks:
     """Snapshots as the batch engine (module_utils/batch.py ``ParentedBatchModule``) reaches them:
     resources that each belong to a disk, that EVS takes one at a time per disk, at most
@@ -366,10 +495,7 @@ class SnapshotsOfDisks:
         return self.evs.create_snapshot(fields)
 
     def update(self, current, changes):
-        if 'description' in changes:
-            self.evs.update_snapshot(current['id'], {'description': changes['description']})
-        if 'metadata' in changes:
-            self.evs.set_snapshot_metadata(current['id'], changes['metadata'])
+        self.evs.update_text_and_metadata('snapshot', current['id'], changes)
         return self.evs.get_snapshot(current['id'])
 
     def delete(self, resource_id):

@@ -67,7 +67,14 @@ A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
     def main():
         ThingModule.execute()
 
-The base validates (``validate``), resolves the connection settings, calls ``find``, plans,
+Option checks are declared where they can be: ``checked_texts`` (length in UTF-8 bytes, not
+empty), ``checked_ranges`` (an integer's bounds), ``fixed`` (options set only at the create, refused
+when they differ from the existing resource); ``validate`` adds what a declaration cannot say. The
+per-service declarations live next to their API layer: ``evs.EvsResource`` (fetch/update/delete of a
+volume or snapshot by its EVS kind), ``sdrs.GroupMember`` and ``sdrs.AttachedMember`` (what lives in
+a protection group), ``sdrs.group_steps`` and ``GROUP_ACTION_CARRIED_OUT`` (the group actions).
+
+The base validates (declared checks, then ``validate``), resolves the connection settings, calls ``find``, plans,
 refuses through ``check_*`` before any mutating request, predicts in check mode, applies, waits
 (``finish``), and reports ``changed``, the resource (``result_fields``, snake_case) and, in diff
 mode, ``diff``. A ResourceError's ``msg`` becomes the failure message; a CloudError becomes
@@ -196,6 +203,10 @@ class EvsModule:
     #: the module's action plugin waits in steps of ``progress_interval`` (plugin_utils/waiting.py):
     #: only for a module whose rerun resumes a wait it gave up on
     waits_in_steps = False
+    #: option checks the base runs before ``validate`` (and before any request): text options as
+    #: ``(option, most UTF-8 bytes, required)``, integer options as ``(option, lowest, highest)``
+    checked_texts = ()
+    checked_ranges = ()
 
     def __init__(self):
         spec = connection_argument_spec()
@@ -265,8 +276,16 @@ class EvsModule:
         self.module.fail_json(msg=msg, **result)
 
     # ----------------------------------------------------------- lifecycle
+    def validate_declared(self):
+        """The checks ``checked_texts`` and ``checked_ranges`` declare, in that order."""
+        for option, limit, required in self.checked_texts:
+            self.validate_text(option, self.params[option], limit=limit, required=required)
+        for option, low, high in self.checked_ranges:
+            self.validate_range(option, self.params[option], low, high)
+
     def validate(self):
-        """Check option values before any request; raise ResourceError to refuse."""
+        """Check option values before any request (after the declared checks); raise
+        ResourceError to refuse."""
 
     def run(self):
         """Do the work and return the result dict (without ``changed`` for info modules)."""
@@ -280,6 +299,7 @@ class EvsModule:
             if (self.params.get('progress_interval') or 0) < 0:
                 raise ResourceError('progress_interval must be 0 (no progress lines) or more seconds, not %d'
                                     % self.params['progress_interval'])
+            self.validate_declared()
             self.validate()
             self.settings = resolve_settings(self.params)
             result = self.run()
@@ -344,6 +364,9 @@ class ResourceModule(EvsModule):
     #: the statuses in which the cloud accepts a delete (None: any); another is refused before any
     #: request, after ``check_delete``
     deletable = None
+    #: the options set only at the create: one that differs from the existing resource's field of
+    #: the same name is refused (before ``check_update``)
+    fixed = ()
 
     # --- what a subclass implements
     def find(self):
@@ -411,6 +434,13 @@ class ResourceModule(EvsModule):
 
     def check_delete(self, current):
         """Refuse a delete before any request (raise ResourceError)."""
+
+    def refuse_fixed(self, current):
+        for field in self.fixed:
+            wanted = self.params[field]
+            if wanted is not None and current.get(field) is not None and wanted != current.get(field):
+                raise ResourceError('%s cannot be updated: %s is %s and cannot be changed to %s' % (
+                    self.label(current), field, current.get(field), wanted))
 
     def refuse_delete(self, current):
         self.check_delete(current)
@@ -583,6 +613,7 @@ class ResourceModule(EvsModule):
         desired = self.desired(current)
         changes = self.plan_changes(current, desired)
         label = self.label(current)
+        self.refuse_fixed(current)
         self.check_update(current, changes)
         if not changes:
             return {'changed': False, self.result_key: self.shape(current)}

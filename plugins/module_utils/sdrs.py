@@ -16,7 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Then
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Job, Pending, Status, Then
 
 SERVICE = 'sdrs'
 
@@ -48,6 +48,22 @@ CAN_STOP = ('protected', 'error-stopping')
 CAN_REVERSE = ('protected', 'error-reversing')
 CAN_FAILOVER = ('protected', 'error-failing-over', 'error-reversing')
 MEMBER_READY = ('available', 'protected')
+# the members a group must lose before it can be deleted: the group's count of them, their name
+GROUP_MEMBER_COUNTS = (('protected_instance_num', 'protected instances'), ('replication_num', 'replication pairs'),
+                       ('disaster_recovery_drill_num', 'DR drills'))
+# after a lost answer to a group action (``group_steps``), does the re-read group show that it was
+# carried out? ``station``: the priority station the action leaves
+GROUP_ACTION_CARRIED_OUT = {
+    'start-server-group': lambda station: lambda g: g.get('status') in ('starting', 'reprotecting', 'protected'),
+    'stop-server-group': lambda station: lambda g: g.get('status') in ('stopping', 'available'),
+    'failover-server-group': lambda station: lambda g: g.get('status') in ('failing-over', 'failed-over'),
+    'reverse-server-group': lambda station: lambda g: g.get('status') == 'reversing' or (
+        g.get('status') == 'protected' and g.get('priority_station') == station),
+}
+# a pair or a protected instance is settled whatever its group does; a pair moves while it is attached
+MEMBER_STABLE = ('available', 'protected', 'failed-over', 'starting', 'stopping', 'reversing', 'failing-over',
+                 'reprotecting')
+PAIR_TRANSITIONAL = ('creating', 'attaching', 'detaching')
 
 
 def describe_group(group):
@@ -171,6 +187,51 @@ def group_steps(current, changes, allow_unplanned_failover, zone_down):
     return steps
 
 
+def predict_group_steps(group, steps):
+    """The group (``with_group_state``) as ``steps`` (``group_steps``) leave it."""
+    group = dict(group)
+    for _action, _body, status, station in steps:
+        group['status'] = status
+        if station:
+            group['priority_station'] = station
+    return with_group_state(group)
+
+
+#: the options of a group set only when it is created (a failover changes production_az)
+GROUP_CREATE_ONLY = ('source_availability_zone', 'target_availability_zone')
+
+
+def refuse_group_create(desired, label):
+    """Refuse a new group (``desired``) with protection on or production on the target side."""
+    if desired['protection'] == 'enabled':
+        raise ResourceError('%s cannot be created with protection enabled: a new group has no replication '
+                            'pairs; add pairs, then set protection: enabled' % label)
+    if desired['production_az'] not in (None, desired['source_availability_zone']):
+        raise ResourceError('%s: production_az %s must be the source_availability_zone %s when the group '
+                            'is created' % (label, desired['production_az'], desired['source_availability_zone']))
+
+
+def refuse_group_change(group, options, find_vpc, label):
+    """Refuse ``options`` that would change what a group keeps from its create (its zones, its VPC:
+    ``find_vpc(name)`` resolves the ``vpc`` option, read only when set)."""
+    for option in GROUP_CREATE_ONLY:
+        if options[option] and options[option] != group.get(option):
+            raise ResourceError('%s: %s is %s and cannot be changed (a failover changes production_az); '
+                                'delete and re-create the group to change it' % (label, option, group.get(option)))
+    if options['vpc'] and find_vpc(options['vpc'])['id'] != group.get('source_vpc_id'):
+        raise ResourceError('%s: its VPC cannot be changed' % label)
+
+
+def refuse_group_delete(group, label):
+    """Refuse to delete a group that still has members or whose status the cloud does not delete."""
+    left = ['%d %s' % (group.get(count), what) for count, what in GROUP_MEMBER_COUNTS if group.get(count)]
+    if left:
+        raise ResourceError('%s cannot be deleted: it still has %s; delete them first' % (label, ', '.join(left)))
+    if group.get('status') not in GROUP_DELETABLE:
+        raise ResourceError('%s cannot be deleted in status %s; set protection: disabled first'
+                            % (label, group.get('status')))
+
+
 class SDRS:
     """Calls of the SDRS v1 API (and a VPC / server lookup) through one ``Client``."""
 
@@ -269,6 +330,15 @@ class SDRS:
     def create_group(self, fields):
         return self.submit('POST', '/server-groups', {'server_group': fields},
                            lookup=lambda: self.list_groups(name=fields['name']))
+
+    def own_group(self, name, job_id):
+        """The group named ``name`` that the create job ``job_id`` made (when a concurrent run made a
+        namesake too, the job names ours)."""
+        found = self.list_groups(name=name)
+        if len(found) > 1 and job_id:
+            own = ((self.get_job(job_id) or {}).get('entities') or {}).get('server_group_id')
+            found = [g for g in found if g['id'] == own] or found
+        return with_group_state(only_match(found, 'protection group', name))
 
     def group_action(self, group_id, action, body=None, accepted=None):
         """``accepted(group)`` tells from a re-read group whether a lost action was carried out."""
@@ -388,6 +458,35 @@ class SdrsMixin:
         """The group named by the ``protection_group`` option (None when missing and not required)."""
         return with_group_state(self.sdrs.find_group(self.params['protection_group'], required=required))
 
+    _zones = None
+
+    def zone_down(self, zone):
+        """True when EVS lists ``zone`` as unavailable (read once; it is not the production side)."""
+        if self._zones is None:
+            self._zones = self.evs.list_availability_zones() or {}
+        return self._zones.get(zone) is False
+
+    def new_group(self, options, label):
+        """The fields of the group ``options`` describe (``label`` does not exist yet): its zones, the
+        active-active domain spanning them, its VPC."""
+        zones = [options['source_availability_zone'], options['target_availability_zone']]
+        if None in zones or not options['vpc']:
+            raise ResourceError('%s does not exist; source_availability_zone, target_availability_zone '
+                                'and vpc are needed to create it' % label)
+        domain = self.sdrs.find_domain(options['domain'], zones)
+        return dict(name=options['name'], description=options['description'], source_availability_zone=zones[0],
+                    target_availability_zone=zones[1], domain_id=domain['id'], domain_name=domain.get('name'),
+                    source_vpc_id=self.sdrs.find_vpc(options['vpc'])['id'])
+
+    def run_group_steps(self, group, steps):
+        """Send the group actions ``steps`` (``group_steps``) in order, each waited for before the next
+        one; the last answer is the group as it is then."""
+        for index, (action, body, _status, station) in enumerate(steps):
+            job_id = self.sdrs.group_action(group['id'], action, body,
+                                            accepted=GROUP_ACTION_CARRIED_OUT[action](station))
+            yield self.acted(job_id, action, group, always=index < len(steps) - 1)
+        yield with_group_state(self.sdrs.get_group(group['id']))
+
     def group_filter(self):
         """For *_info modules: the group the ``protection_group`` option names (one that does not
         exist is an error), or None when the option is not set (no filter)."""
@@ -401,17 +500,48 @@ class SdrsMixin:
         return Pending(resource, Job(job_id, self.sdrs.get_job, label),
                        Then(lambda progress: find()) if find else None, None if job_id else lost, always=always)
 
+    def deleted(self, job_id, resource):
+        """The waits after the delete of ``resource`` that answered ``job_id``: its job, or, when the
+        answer was lost, until it is gone."""
+        return self.submitted(job_id, self.label(resource), resource, lost=Gone())
+
+    def acted(self, job_id, action, resource, always=False):
+        """The waits after ``action`` on ``resource`` (an attach, a failover): its job, or, when the
+        answer was lost, the resource until it is stable again."""
+        label = '%s (%s)' % (self.label(resource), action)
+        return self.submitted(job_id, label, resource, lost=Status(self.stable, label=label), always=always)
+
+
+def member_argument_spec(**options):
+    """The options of a group member module: ``name``, ``protection_group``, ``state`` (and ``options``)."""
+    spec = dict(name=dict(type='str', required=True), protection_group=dict(type='str', required=True),
+                state=dict(type='str', choices=['present', 'absent'], default='present'))
+    spec.update(options)
+    return spec
+
 
 class GroupMember(SdrsMixin):
     """A resource module for what lives in a protection group (replication pair, protected
     instance, DR drill): the group is the ``protection_group`` option; ``find_member(name,
-    required)`` finds the resource in ``self.group``."""
+    required)`` finds the resource in ``self.group`` through the declared ``api`` (``pair`` calls
+    ``SDRS.find_pair`` and ``SDRS.get_pair``), and ``sides`` adds the derived fields to it."""
 
+    waits_in_steps = True
+    checked_texts = (('name', 64, True), ('description', 64, False))
     #: the word between the resource and its group in messages
     of_group = 'in'
+    api = None
+    sides = staticmethod(lambda member: member)
+    #: fields a check-mode prediction shows as None when empty (the cloud answers no value)
+    cleared = ()
+    #: whether a delete waits for no group operation (a drill declares the statuses it is deleted in)
+    delete_needs_settled_group = True
 
     def find_member(self, name, required=False):
-        raise NotImplementedError
+        return self.sides(getattr(self.sdrs, 'find_' + self.api)(name, self.group, required=required))
+
+    def fetch(self, resource_id):
+        return self.sides(getattr(self.sdrs, 'get_' + self.api)(resource_id))
 
     def created(self, job_id, name, lost=None, always=False):
         """The waits after a create that answered ``job_id``: the job, then the member by ``name``;
@@ -427,6 +557,29 @@ class GroupMember(SdrsMixin):
         name = (resource or {}).get('name') or self.params['name']
         return "%s '%s' %s %s" % (self.kind, name, self.of_group, describe_group(self.group))
 
+    def desired_member(self, **ids):
+        """What a new member is made of: its name, description, group and ``ids`` (what it protects)."""
+        return dict(name=self.params['name'], description=self.params.get('description'),
+                    server_group_id=self.group['id'], **ids)
+
+    def create_fields(self, desired, **ids):
+        """The body of the create: the group, ``ids``, the name, and the description when set."""
+        fields = dict(server_group_id=self.group['id'], name=desired['name'], **ids)
+        if desired.get('description'):
+            fields['description'] = desired['description']
+        return fields
+
+    def refuse_outside_production(self, what, zone):
+        """Refuse a create whose disk or server (``what``) is in ``zone``, not the group's production zone."""
+        if zone != self.group.get('production_az'):
+            raise ResourceError('%s cannot be created: %s is in %s, not in the production zone %s of the group'
+                                % (self.label(None), what, zone, self.group.get('production_az')))
+
+    def asks_other(self, option, targets):
+        """Whether ``option`` names by id something not in ``targets`` (a member keeps what it protects)."""
+        wanted = self.params[option]
+        return bool(wanted and looks_like_id(wanted) and wanted not in targets)
+
     def check_group_ready(self, what):
         """Refuse to add or change a member while the group is busy."""
         if self.group.get('status') not in MEMBER_READY:
@@ -438,8 +591,46 @@ class GroupMember(SdrsMixin):
         if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
             raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
 
+    def needed_to_create(self, option):
+        """The value of ``option``, which a member that does not exist yet needs."""
+        if not self.params[option]:
+            raise ResourceError('%s does not exist; %s is needed to create it' % (self.label(None), option))
+        return self.params[option]
+
+    def refuse_delete(self, current):
+        super(GroupMember, self).refuse_delete(current)
+        if self.delete_needs_settled_group:
+            self.check_group_allows_delete(current)
+
     def predict_create(self, desired):
         resource = super(GroupMember, self).predict_create(desired)
         if 'priority_station' in self.result_fields:
             resource['priority_station'] = self.group.get('priority_station')
+        return self.predict_update(resource, {})
+
+    def predict_update(self, current, changes):
+        resource = dict(current, **changes)
+        resource.update((key, resource.get(key) or None) for key in self.cleared)
         return resource
+
+
+class AttachedMember(GroupMember):
+    """A group member attached to a protected instance at a device (a replication pair): an update
+    re-attaches it (detach, then attach); a delete detaches it first (``detach``)."""
+
+    transitional, stable = PAIR_TRANSITIONAL, MEMBER_STABLE
+    cleared = ('protected_instance', 'device')
+
+    def attach(self, pair, instance_id, device):
+        return self.acted(self.sdrs.attach_pair(instance_id, pair['id'], device), 'attach', pair)
+
+    def detach(self, pair):
+        return self.acted(self.sdrs.detach_pair(pair['protected_instance'], pair['id']), 'detach', pair, always=True)
+
+    def update(self, current, changes):
+        if current.get('protected_instance'):
+            yield self.detach(current)
+        wanted = changes.get('protected_instance', current.get('protected_instance'))
+        if wanted:
+            yield self.attach(current, wanted, changes.get('device') or current.get('device'))
+        yield self.fetch(current['id'])

@@ -192,49 +192,34 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    VOLUME_DELETABLE, VOLUME_FIELDS, describe_disk, made_by_backup, refuse_backup_snapshot)
+    VOLUME_FIELDS, EvsResource, describe_disk, disk_source_fields, refuse_disk_resize)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending, Status, Then
-
-FIXED_FIELDS = ('availability_zone', 'volume_type', 'multiattach')
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Pending, Status, Then
 
 
-class DiskModule(ResourceModule):
+class DiskModule(EvsResource, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        availability_zone=dict(type='str'),
-        size=dict(type='int'),
-        volume_type=dict(type='str'),
-        description=dict(type='str'),
-        snapshot=dict(type='str'),
-        backup=dict(type='str'),
-        multiattach=dict(type='bool', aliases=['is_multiattach']),
-        delete_snapshots=dict(type='bool', default=False),
-        **metadata_argument_spec()
-    )
+        name=dict(type='str', required=True), state=dict(type='str', choices=['present', 'absent'], default='present'),
+        availability_zone=dict(type='str'), size=dict(type='int'), volume_type=dict(type='str'),
+        description=dict(type='str'), snapshot=dict(type='str'), backup=dict(type='str'),
+        multiattach=dict(type='bool', aliases=['is_multiattach']), delete_snapshots=dict(type='bool', default=False),
+        **metadata_argument_spec())
     module_kwargs = dict(mutually_exclusive=[('snapshot', 'backup')])
     kind = result_key = 'disk'
     result_fields = VOLUME_FIELDS
     updatable = ('description', 'metadata', 'size')
     server_defaults = {'description': '', 'metadata': {}}
-    cascade = False  # set by check_delete
     transitional = ('creating', 'downloading', 'extending', 'attaching', 'detaching')
     stable = ('available', 'in-use')
-
-    def validate(self):
-        self.validate_text('name', self.params['name'], required=True)
-        self.validate_text('description', self.params['description'])
-        self.validate_range('size', self.params['size'], 1, 32768)
+    checked_texts = (('name', 255, True), ('description', 255, False))
+    checked_ranges = (('size', 1, 32768),)
+    evs_kind = 'volume'
+    fixed = ('availability_zone', 'volume_type', 'multiattach')
 
     def find(self):
         return self.evs.find_volume(self.params['name'], availability_zone=self.params['availability_zone'])
-
-    def fetch(self, resource_id):
-        return self.evs.get_volume(resource_id)
 
     def namesakes(self):
         return self.evs.list_volumes(name=self.params['name'], availability_zone=self.params['availability_zone'])
@@ -246,104 +231,31 @@ class DiskModule(ResourceModule):
         wanted = {'description': self.params['description'], 'size': self.params['size']}
         self.desired_metadata(current, wanted)
         if current is None:
-            for field in FIXED_FIELDS:
-                wanted[field] = self.params[field]
-            wanted['name'] = self.params['name']
-            source = self.params['snapshot'] or self.params['backup']
-            if source:
-                kind, found = self.find_source()
-                wanted[kind + '_id'] = found['id']
-                if wanted['size'] is None:
-                    wanted['size'] = found.get('size')
-                elif found.get('size') and wanted['size'] < found['size']:
-                    raise ResourceError('%s cannot be created: size %s GB is smaller than the %s GB of %s %s' % (
-                        self.label(None), wanted['size'], found['size'], kind, source))
-                if kind == 'backup' and found.get('status') != 'available':
-                    raise ResourceError('%s cannot be created: backup %s is %s; it must be available' % (
-                        self.label(None), source, found.get('status')))
+            wanted.update((field, self.params[field]) for field in self.fixed + ('name',))
+            wanted.update(disk_source_fields(self.evs, self.params, wanted['size'], self.label(None)))
         return wanted
 
-    def find_source(self):
-        """The snapshot or the backup (``kind``, it) that the new disk is made from."""
-        if self.params['snapshot']:
-            snapshot = self.evs.find_snapshot(self.params['snapshot'], required=True)
-            refuse_backup_snapshot(snapshot, "snapshot '%s'" % self.params['snapshot'], 'used to create %s'
-                                   % self.label(None))
-            return 'snapshot', snapshot
-        # the backup services' code (the largest module_utils) is compiled from the
-        # AnsiballZ zip in every disk task that imports it: only the tasks naming a backup do
-        from ansible_collections.dataprotection.evs.plugins.module_utils.backup import find_backup_anywhere
-        return 'backup', find_backup_anywhere(self.client, self.params['backup'])
-
     def check_create(self, desired):
-        missing = [o for o in ('availability_zone',) if not desired.get(o)]
-        if desired.get('size') is None:
-            missing.append('size (or snapshot or backup)')
-        if missing:
-            raise ResourceError('%s does not exist and cannot be created without %s' % (
-                self.label(None), ' and '.join(missing)))
-        label = self.label(None)
-        zones = self.evs.list_availability_zones()
-        zone = desired['availability_zone']
-        if zones is not None and zone not in zones:
-            raise ResourceError('%s cannot be created: availability zone %s does not exist (known: %s)' % (
-                label, zone, ', '.join(sorted(zones))))
-        if zones is not None and not zones[zone]:
-            raise ResourceError('%s cannot be created: availability zone %s is not available' % (label, zone))
-        if desired.get('volume_type'):
-            types = self.evs.list_volume_types()
-            if types is not None and desired['volume_type'] not in types:
-                raise ResourceError('%s cannot be created: volume type %s does not exist (known: %s)' % (
-                    label, desired['volume_type'], ', '.join(types)))
+        self.evs.refuse_disk_create(desired, self.label(None))
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)
         return Pending(self.evs.create_volume(fields), Status())
 
     def check_update(self, current, changes):
-        label = self.label(current)
-        for field in FIXED_FIELDS:
-            wanted = self.params[field]
-            if wanted is not None and current.get(field) is not None and wanted != current.get(field):
-                raise ResourceError('%s cannot be updated: %s is %s and cannot be changed to %s' % (
-                    label, field, current.get(field), wanted))
-        if 'size' in changes and changes['size'] < current.get('size', 0):
-            raise ResourceError('%s cannot be shrunk from %s GB to %s GB; disks can only grow' % (
-                label, current.get('size'), changes['size']))
-        if 'size' in changes and current.get('status') not in ('available', 'in-use'):
-            raise ResourceError('%s cannot be extended: it is %s' % (label, current.get('status')))
+        if 'size' in changes:
+            refuse_disk_resize(current, changes['size'], self.label(current))
 
     def update(self, current, changes):
-        if 'description' in changes:
-            self.evs.update_volume(current['id'], {'description': changes['description']})
-        if 'metadata' in changes:
-            self.evs.set_volume_metadata(current['id'], changes['metadata'])
-        if 'size' in changes:
-            self.evs.extend_volume(current['id'], changes['size'])
-            return Pending(current, Status(self.stable), Then(lambda progress: self.fetch(current['id']), 'not waiting'))
-        return self.evs.get_volume(current['id'])
+        if 'size' not in changes:
+            return super(DiskModule, self).update(current, changes)
+        self.evs.update_text_and_metadata('volume', current['id'], changes)
+        self.evs.extend_volume(current['id'], changes['size'])
+        return Pending(current, Status(self.stable), Then(lambda progress: self.fetch(current['id']), 'not waiting'))
 
     def check_delete(self, current):
-        label = self.label(current)
-        servers = [a.get('server_id') for a in current.get('attachments') or []]
-        if current.get('status') == 'in-use' or servers:
-            raise ResourceError('%s cannot be deleted: it is attached to server %s; detach it first' % (
-                label, ', '.join(s for s in servers if s) or '(unknown)'))
-        if current.get('status') not in VOLUME_DELETABLE:
-            raise ResourceError('%s cannot be deleted: it is %s' % (label, current.get('status')))
-        snapshots = self.evs.list_snapshots(volume_id=current['id'])
-        own = [s for s in snapshots if not made_by_backup(s)]
-        if own and not self.params['delete_snapshots']:
-            raise ResourceError('%s cannot be deleted: it has %d snapshot(s) (%s); delete them first or set '
-                                'delete_snapshots: true' % (label, len(own), ', '.join(
-                                    sorted(s.get('name') or s['id'] for s in own))))
-        # The cloud counts the snapshot a backup left as a dependent one, and only a cascade delete
-        # takes it (nobody can delete it alone); it is the backup service's, not a copy the user kept.
-        self.cascade = self.params['delete_snapshots'] or len(own) < len(snapshots)
-
-    def delete(self, current):
-        self.evs.delete_volume(current['id'], cascade=self.cascade)
-        return Pending(current, Gone())
+        cascade = self.evs.disk_deletion(current, self.params['delete_snapshots'], self.label(current))
+        self.delete_options = {'cascade': cascade}
 
 
 def main():

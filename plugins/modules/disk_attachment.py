@@ -111,38 +111,31 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (
-    ECS, attachment_view, is_system_disk, next_free_device)
+    ATTACHMENT_FIELDS, ECS, MOVING, attach_refusal, attachment_view, next_free_device, predicted_attachment,
+    refuse_device_path, refuse_system_disk_detach)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Job, Pending, Status, Then
-
-MOVING = ('attaching', 'detaching')
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Pending, Status
 
 
 class DiskAttachmentModule(ResourceModule):
     argument_spec = dict(
-        server=dict(type='str', required=True),
-        disk=dict(type='str', required=True, aliases=['volume']),
-        device=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        detach_system_disk=dict(type='bool', default=False),
-    )
-    kind = 'disk attachment'
-    result_key = 'attachment'
-    result_fields = ('server_id', 'server_name', 'disk_id', 'disk_name', 'device', 'status', 'attachment_id')
+        server=dict(type='str', required=True), disk=dict(type='str', required=True, aliases=['volume']),
+        device=dict(type='str'), state=dict(type='str', choices=['present', 'absent'], default='present'),
+        detach_system_disk=dict(type='bool', default=False))
+    kind, result_key = 'disk attachment', 'attachment'
+    result_fields = ATTACHMENT_FIELDS
     updatable = ('device',)
     transitional, stable, deleting = ('attaching',), ('in-use',), ('detaching',)
 
+    checked_texts = (('server', 255, True), ('disk', 255, True))
+
     def validate(self):
-        self.validate_text('server', self.params['server'], required=True)
-        self.validate_text('disk', self.params['disk'], required=True)
-        device = self.params['device']
-        if device is not None and not (device.startswith('/dev/') and len(device) > 5):
-            raise ResourceError("device must be a device path like /dev/vdb, not '%s'" % device)
+        refuse_device_path(self.params['device'])
 
     @property
     def ecs(self):
-        return ECS(self.client)
+        return ECS(self.client, self.evs.get_volume)
 
     def find(self):
         self.server = self.ecs.find_server(self.params['server'])
@@ -171,53 +164,22 @@ class DiskAttachmentModule(ResourceModule):
                                 'another device' % (self.label(current), current['device'], changes['device']))
 
     def check_create(self, desired):
-        label, disk, server = self.label(None), self.disk, self.server
-        if disk.get('availability_zone') != server.get('OS-EXT-AZ:availability_zone'):
-            raise ResourceError('%s cannot be attached: the disk is in %s, the server in %s; a disk can only be '
-                                'attached to a server in its own availability zone' % (
-                                    label, disk.get('availability_zone'), server.get('OS-EXT-AZ:availability_zone')))
-        if server.get('status') != 'ACTIVE':
-            raise ResourceError('%s cannot be attached: the server is %s; it must be ACTIVE' % (
-                label, server.get('status')))
-        others = [a.get('server_id') for a in disk.get('attachments') or ()]
-        if disk.get('status') == 'in-use' and not disk.get('multiattach'):
-            raise ResourceError('%s cannot be attached: the disk is attached to server %s and is not shareable; '
-                                'detach it there first' % (label, ', '.join(others)))
-        if disk.get('status') not in ('available', 'in-use'):
-            raise ResourceError('%s cannot be attached: the disk is %s; it must be available' % (
-                label, disk.get('status')))
-        if desired['device'] in self.used:
-            raise ResourceError('%s cannot be attached at %s: another disk of the server has that device' % (
-                label, desired['device']))
-        if desired['device'] is None:
-            raise ResourceError('%s cannot be attached: the server has no free device name left' % label)
+        refusal = attach_refusal(self.disk, self.server, desired['device'], self.used)
+        if refusal:
+            raise ResourceError('%s %s' % (self.label(None), refusal))
 
     def predict_create(self, desired):
-        return {'server_id': self.server['id'], 'server_name': self.server.get('name'), 'disk_id': self.disk['id'],
-                'disk_name': self.disk.get('name'), 'device': desired['device'],
-                'status': 'in-use' if self.params['wait'] else 'attaching', 'attachment_id': None}
+        return predicted_attachment(self.disk, self.server, desired['device'], self.params['wait'])
 
     def create(self, desired):
-        job_id = self.ecs.attach_volume(self.server['id'], self.disk['id'], self.params['device'],
-                                        self.evs.get_volume)
-        return self.moved(job_id, 'attached', ('in-use',), self.predict_create(desired))
+        return self.ecs.attach(self.disk, self.server, self.params['device'], self.label(None),
+                               self.predict_create(desired))
 
     def check_delete(self, current):
-        if is_system_disk(self.disk, current['device']) and not self.params['detach_system_disk']:
-            raise ResourceError('%s is the system disk of the server (%s); detaching it is refused unless '
-                                'detach_system_disk is true' % (self.label(current), current['device']))
+        refuse_system_disk_detach(self.disk, current['device'], self.params['detach_system_disk'], self.label(current))
 
     def delete(self, current):
-        job_id = self.ecs.detach_volume(self.server['id'], self.disk['id'], self.evs.get_volume)
-        return self.moved(job_id, 'detached', ('available', 'in-use'), None)
-
-    def moved(self, job_id, done, statuses, unwaited):
-        """The waits for the job, then for the disk; the attachment as it is then (``unwaited``
-        without ``wait``)."""
-        label = '%s (%s)' % (self.label(None), done)
-        return Pending(self.disk, Job(job_id, self.ecs.get_job, label), Status(statuses, self.evs.get_volume, label),
-                       Then(lambda progress: attachment_view(progress.resource, self.server) or unwaited, 'waiting'),
-                       Then(lambda progress: unwaited, 'not waiting'))
+        return self.ecs.detach(self.disk, self.server, self.label(None))
 
 
 def main():

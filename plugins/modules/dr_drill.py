@@ -89,33 +89,21 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, GroupMember
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
+    DRILL_FIELDS, GroupMember, member_argument_spec)
 
 
 class DrDrillModule(GroupMember, ResourceModule):
-    waits_in_steps = True
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        protection_group=dict(type='str', required=True),
-        drill_vpc=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-    )
+    argument_spec = member_argument_spec(drill_vpc=dict(type='str'))
     kind = 'DR drill'
     of_group = 'of'
     result_key = 'dr_drill'
     result_fields = DRILL_FIELDS
     server_defaults = {'drill_servers': []}
     deletable = ('available', 'error', 'error-deleting')
-
-    def validate(self):
-        self.validate_text('name', self.params['name'], limit=64, required=True)
-
-    def find_member(self, name, required=False):
-        return self.sdrs.find_drill(name, self.group, required=required)
-
-    def fetch(self, resource_id):
-        return self.sdrs.get_drill(resource_id)
+    checked_texts = (('name', 64, True),)
+    api = 'drill'
+    delete_needs_settled_group = False
 
     def drill_vpc_id(self):
         return self.sdrs.find_vpc(self.params['drill_vpc'])['id'] if self.params['drill_vpc'] else None
@@ -141,7 +129,7 @@ class DrDrillModule(GroupMember, ResourceModule):
                                 % (self.label(current), current.get('drill_vpc_id')))
 
     def delete(self, current):
-        return self.submitted(self.sdrs.delete_drill(current['id']), self.label(current), current, lost=Gone())
+        return self.deleted(self.sdrs.delete_drill(current['id']), current)
 
 
 def main():

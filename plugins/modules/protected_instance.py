@@ -106,66 +106,38 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
-    INSTANCE_FIELDS, GroupMember, with_instance_sides)
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone
+    INSTANCE_FIELDS, MEMBER_STABLE, GroupMember, member_argument_spec, with_instance_sides)
 
 
 class ProtectedInstanceModule(GroupMember, ResourceModule):
-    waits_in_steps = True
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        protection_group=dict(type='str', required=True),
-        server=dict(type='str'),
-        description=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        delete_dr_server=dict(type='bool', default=False),
-    )
-    kind = 'protected instance'
-    result_key = 'protected_instance'
+    argument_spec = member_argument_spec(server=dict(type='str'), description=dict(type='str'),
+                                         delete_dr_server=dict(type='bool', default=False))
+    kind, result_key = 'protected instance', 'protected_instance'
     result_fields = INSTANCE_FIELDS
     server_defaults = {'description': '', 'attachment': [], 'tags': []}
-    stable = ('available', 'protected', 'failed-over', 'starting', 'stopping', 'reversing', 'failing-over',
-              'reprotecting')
-
-    def validate(self):
-        self.validate_text('name', self.params['name'], limit=64, required=True)
-        self.validate_text('description', self.params['description'], limit=64)
-
-    def find_member(self, name, required=False):
-        return with_instance_sides(self.sdrs.find_instance(name, self.group, required=required))
-
-    def fetch(self, resource_id):
-        return with_instance_sides(self.sdrs.get_instance(resource_id))
+    stable = MEMBER_STABLE
+    api, sides = 'instance', staticmethod(with_instance_sides)
 
     def desired(self, current):
         if current is not None:
             return {}
-        if not self.params['server']:
-            raise ResourceError('%s does not exist; server is needed to create it' % self.label(None))
-        self.server = self.sdrs.find_server(self.params['server'])
-        return dict(name=self.params['name'], description=self.params['description'],
-                    server_group_id=self.group['id'], production_server=self.server['id'])
+        self.server = self.sdrs.find_server(self.needed_to_create('server'))
+        return self.desired_member(production_server=self.server['id'])
 
     def check_create(self, desired):
         self.check_group_ready('created')
         zone = self.server.get('OS-EXT-AZ:availability_zone')
-        if zone and zone != self.group.get('production_az'):
-            raise ResourceError("%s cannot be created: server '%s' is in %s, not in the production zone %s of the "
-                                "group" % (self.label(None), self.server.get('name'), zone, self.group.get('production_az')))
+        if zone:
+            self.refuse_outside_production("server '%s'" % self.server.get('name'), zone)
 
     def create(self, desired):
-        fields = dict(server_group_id=self.group['id'], server_id=desired['production_server'], name=desired['name'])
-        if desired.get('description'):
-            fields['description'] = desired['description']
+        fields = self.create_fields(desired, server_id=desired['production_server'])
         return self.created(self.sdrs.create_instance(fields), desired['name'])
 
     def check_update(self, current, changes):
-        server = self.params['server']
-        if server and looks_like_id(server) and server not in (current.get('source_server'),
-                                                               current.get('target_server')):
+        if self.asks_other('server', (current.get('source_server'), current.get('target_server'))):
             raise ResourceError('%s protects server %s; its server cannot be changed'
                                 % (self.label(current), current.get('production_server')))
 
@@ -175,11 +147,9 @@ class ProtectedInstanceModule(GroupMember, ResourceModule):
                                 '(replication_pair with protected_instance: "" or state: absent)' % (
                                     self.label(current), ', '.join(a.get('replication', '?')
                                                                    for a in current['attachment'])))
-        self.check_group_allows_delete(current)
 
     def delete(self, current):
-        return self.submitted(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']),
-                              self.label(current), current, lost=Gone())
+        return self.deleted(self.sdrs.delete_instance(current['id'], self.params['delete_dr_server']), current)
 
 
 def main():

@@ -186,50 +186,26 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import only_match
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
-    GROUP_DELETABLE, GROUP_FIELDS, GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, group_steps,
-    with_group_state)
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
-
-CREATE_ONLY = ('source_availability_zone', 'target_availability_zone')
-# after a lost answer, does the re-read group show that the action was carried out?
-ACCEPTED = {
-    'start-server-group': lambda station: lambda g: g.get('status') in ('starting', 'reprotecting', 'protected'),
-    'stop-server-group': lambda station: lambda g: g.get('status') in ('stopping', 'available'),
-    'failover-server-group': lambda station: lambda g: g.get('status') in ('failing-over', 'failed-over'),
-    'reverse-server-group': lambda station: lambda g: g.get('status') == 'reversing' or (
-        g.get('status') == 'protected' and g.get('priority_station') == station),
-}
+    GROUP_FIELDS, GROUP_STABLE, GROUP_TRANSITIONAL, SdrsMixin, describe_group, group_steps, predict_group_steps,
+    refuse_group_change, refuse_group_create, refuse_group_delete, with_group_state)
 
 
 class ProtectionGroupModule(SdrsMixin, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        description=dict(type='str'),
-        source_availability_zone=dict(type='str'),
-        target_availability_zone=dict(type='str'),
-        domain=dict(type='str'),
-        vpc=dict(type='str'),
-        protection=dict(type='str', choices=['enabled', 'disabled']),
-        production_az=dict(type='str'),
-        allow_unplanned_failover=dict(type='bool', default=False),
-    )
-    kind = 'protection group'
-    result_key = 'protection_group'
+        name=dict(type='str', required=True), state=dict(type='str', choices=['present', 'absent'], default='present'),
+        description=dict(type='str'), source_availability_zone=dict(type='str'),
+        target_availability_zone=dict(type='str'), domain=dict(type='str'), vpc=dict(type='str'),
+        protection=dict(type='str', choices=['enabled', 'disabled']), production_az=dict(type='str'),
+        allow_unplanned_failover=dict(type='bool', default=False))
+    kind, result_key = 'protection group', 'protection_group'
     result_fields = GROUP_FIELDS
     updatable = ('protection', 'production_az')
     server_defaults = {'description': ''}
-    transitional = GROUP_TRANSITIONAL
-    stable = GROUP_STABLE
-
-    def validate(self):
-        self.validate_text('name', self.params['name'], limit=64, required=True)
-        self.validate_text('description', self.params['description'], limit=64)
+    transitional, stable = GROUP_TRANSITIONAL, GROUP_STABLE
+    checked_texts = (('name', 64, True), ('description', 64, False))
 
     def find(self):
         return with_group_state(self.sdrs.find_group(self.params['name']))
@@ -246,106 +222,38 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
     def desired(self, current):
         wanted = {'protection': self.params['protection'], 'production_az': self.params['production_az']}
         if current is None:
-            params = self.params
-            zones = [params['source_availability_zone'], params['target_availability_zone']]
-            if None in zones or not params['vpc']:
-                raise ResourceError('%s does not exist; source_availability_zone, target_availability_zone '
-                                    'and vpc are needed to create it' % self.label(None))
-            domain = self.sdrs.find_domain(params['domain'], zones)
-            wanted.update(name=params['name'], description=params['description'],
-                          source_availability_zone=zones[0], target_availability_zone=zones[1],
-                          domain_id=domain['id'], domain_name=domain.get('name'),
-                          source_vpc_id=self.sdrs.find_vpc(params['vpc'])['id'])
+            wanted.update(self.new_group(self.params, self.label(None)))
         return wanted
 
-    # ------------------------------------------------------------ create
     def check_create(self, desired):
-        if desired['protection'] == 'enabled':
-            raise ResourceError('%s cannot be created with protection enabled: a new group has no replication '
-                                'pairs; add pairs, then set protection: enabled' % self.label(None))
-        if desired['production_az'] not in (None, desired['source_availability_zone']):
-            raise ResourceError('%s: production_az %s must be the source_availability_zone %s when the group '
-                                'is created' % (self.label(None), desired['production_az'],
-                                                desired['source_availability_zone']))
+        refuse_group_create(desired, self.label(None))
 
     def predict_create(self, desired):
         resource = super(ProtectionGroupModule, self).predict_create(desired)
-        resource.update(priority_station='source', production_az=desired['source_availability_zone'],
-                        dr_az=desired['target_availability_zone'], protection='disabled')
-        return resource
+        return with_group_state(dict(resource, priority_station='source'))
 
     def create(self, desired):
         fields = dict((k, desired[k]) for k in ('name', 'source_availability_zone', 'target_availability_zone',
-                                                'domain_id', 'source_vpc_id'))
-        if desired.get('description'):
-            fields['description'] = desired['description']
+                                                'domain_id', 'source_vpc_id', 'description') if desired.get(k))
         job_id = self.sdrs.create_group(fields)
-        return self.submitted(job_id, self.label(None), find=lambda: self.own_group(job_id),
+        return self.submitted(job_id, self.label(None), find=lambda: self.sdrs.own_group(fields['name'], job_id),
                               lost=self.settled())
 
-    def own_group(self, job_id):
-        found = self.namesakes()
-        if len(found) > 1 and job_id:  # a concurrent run created one too: the job names ours
-            own = ((self.sdrs.get_job(job_id) or {}).get('entities') or {}).get('server_group_id')
-            found = [g for g in found if g['id'] == own] or found
-        return with_group_state(only_match(found, 'protection group', self.params['name']))
-
-    # ------------------------------------------------------------ update: plan the actions
     def check_update(self, current, changes):
-        for option in CREATE_ONLY:
-            if self.params[option] and self.params[option] != current.get(option):
-                raise ResourceError('%s: %s is %s and cannot be changed (a failover changes production_az); '
-                                    'delete and re-create the group to change it'
-                                    % (self.label(current), option, current.get(option)))
-        if self.params['vpc'] and self.sdrs.find_vpc(self.params['vpc'])['id'] != current.get('source_vpc_id'):
-            raise ResourceError('%s: its VPC cannot be changed' % self.label(current))
-        self.steps = self.plan_steps(current, changes)
-
-    _zones = None
-
-    def zone_down(self, zone):
-        """True when EVS lists ``zone`` as unavailable (read once; it is not the production side)."""
-        if self._zones is None:
-            self._zones = self.evs.list_availability_zones() or {}
-        return self._zones.get(zone) is False
-
-    def plan_steps(self, current, changes):
-        """The group actions, in order, that bring ``current`` to ``changes``; refuses impossible ones."""
-        return group_steps(current, changes, self.params['allow_unplanned_failover'], self.zone_down)
+        refuse_group_change(current, self.params, self.sdrs.find_vpc, self.label(current))
+        self.steps = group_steps(current, changes, self.params['allow_unplanned_failover'], self.zone_down)
 
     def predict_update(self, current, changes):
-        resource = dict(current)
-        for _action, _body, status, station in self.steps:
-            resource['status'] = status
-            if station:
-                resource['priority_station'] = station
-        return with_group_state(resource)
+        return predict_group_steps(current, self.steps)
 
     def update(self, current, changes):
-        label, group_id = self.label(current), current['id']
-        for index, (action, body, _status, station) in enumerate(self.steps):
-            job_id = self.sdrs.group_action(group_id, action, body, accepted=ACCEPTED[action](station))
-            step_label = '%s (%s)' % (label, action)
-            # the next action needs this one done
-            yield self.submitted(job_id, step_label, current, lost=Status(self.stable, label=step_label),
-                                 always=index < len(self.steps) - 1)
-        yield self.fetch(group_id)
+        return self.run_group_steps(current, self.steps)
 
-    # ------------------------------------------------------------ delete
     def check_delete(self, current):
-        label = self.label(current)
-        members = [(current.get('protected_instance_num'), 'protected instances'),
-                   (current.get('replication_num'), 'replication pairs'),
-                   (current.get('disaster_recovery_drill_num'), 'DR drills')]
-        left = ['%d %s' % (n, what) for n, what in members if n]
-        if left:
-            raise ResourceError('%s cannot be deleted: it still has %s; delete them first' % (label, ', '.join(left)))
-        if current.get('status') not in GROUP_DELETABLE:
-            raise ResourceError('%s cannot be deleted in status %s; set protection: disabled first'
-                                % (label, current.get('status')))
+        refuse_group_delete(current, self.label(current))
 
     def delete(self, current):
-        return self.submitted(self.sdrs.delete_group(current['id']), self.label(current), current, lost=Gone())
+        return self.deleted(self.sdrs.delete_group(current['id']), current)
 
 
 def main():

@@ -121,49 +121,27 @@ error:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import describe_disk, looks_like_id
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import describe_disk
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
-    PAIR_FIELDS, GroupMember, with_pair_sides)
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Status
-
-PAIR_TRANSITIONAL = ('creating', 'attaching', 'detaching')
-PAIR_STABLE = ('available', 'protected', 'failed-over', 'starting', 'stopping', 'reversing', 'failing-over',
-               'reprotecting')
+    PAIR_FIELDS, AttachedMember, member_argument_spec, with_pair_sides)
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Status
 
 
-class ReplicationPairModule(GroupMember, ResourceModule):
-    waits_in_steps = True
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        protection_group=dict(type='str', required=True),
-        disk=dict(type='str'),
-        description=dict(type='str'),
-        protected_instance=dict(type='str'),
-        device=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        delete_dr_disk=dict(type='bool', default=False),
-    )
-    kind = 'replication pair'
-    result_key = 'replication_pair'
+class ReplicationPairModule(AttachedMember, ResourceModule):
+    argument_spec = member_argument_spec(
+        disk=dict(type='str'), description=dict(type='str'), protected_instance=dict(type='str'),
+        device=dict(type='str'), delete_dr_disk=dict(type='bool', default=False))
+    kind, result_key = 'replication pair', 'replication_pair'
     result_fields = PAIR_FIELDS
     updatable = ('protected_instance', 'device')
-    server_defaults = {'description': '', 'protected_instance': '', 'device': ''}
-    transitional = PAIR_TRANSITIONAL
-    stable = PAIR_STABLE
+    server_defaults = {'description': '', 'protected_instance': '', 'device': '', 'attachment': []}
+    api, sides = 'pair', staticmethod(with_pair_sides)
 
     def validate(self):
-        self.validate_text('name', self.params['name'], limit=64, required=True)
-        self.validate_text('description', self.params['description'], limit=64)
         if self.params['protected_instance'] and not self.params['device']:
             raise ResourceError('device is required to attach the pair to protected instance %s'
                                 % self.params['protected_instance'])
-
-    def find_member(self, name, required=False):
-        return with_pair_sides(self.sdrs.find_pair(name, self.group, required=required))
-
-    def fetch(self, resource_id):
-        return with_pair_sides(self.sdrs.get_pair(resource_id))
 
     def desired(self, current):
         wanted = {}
@@ -174,33 +152,16 @@ class ReplicationPairModule(GroupMember, ResourceModule):
         elif instance == '':
             wanted.update(protected_instance='', device='')
         if current is None:
-            if not self.params['disk']:
-                raise ResourceError('%s does not exist; disk is needed to create it' % self.label(None))
-            self.disk = self.evs.find_volume(self.params['disk'], required=True)
-            wanted.update(name=self.params['name'], description=self.params['description'],
-                          server_group_id=self.group['id'], production_volume_id=self.disk['id'])
+            self.disk = self.evs.find_volume(self.needed_to_create('disk'), required=True)
+            wanted.update(self.desired_member(production_volume_id=self.disk['id']))
         return wanted
 
     def check_create(self, desired):
         self.check_group_ready('created')
-        production = self.group.get('production_az')
-        if self.disk.get('availability_zone') != production:
-            raise ResourceError('%s cannot be created: %s is in %s, not in the production zone %s of the group'
-                                % (self.label(None), describe_disk(self.disk), self.disk.get('availability_zone'),
-                                   production))
-
-    def predict_create(self, desired):
-        resource = super(ReplicationPairModule, self).predict_create(desired)
-        resource['attachment'] = []
-        for key in ('protected_instance', 'device'):
-            resource[key] = desired.get(key) or None
-        return resource
+        self.refuse_outside_production(describe_disk(self.disk), self.disk.get('availability_zone'))
 
     def create(self, desired):
-        fields = dict(server_group_id=self.group['id'], volume_id=desired['production_volume_id'],
-                      name=desired['name'])
-        if desired.get('description'):
-            fields['description'] = desired['description']
+        fields = self.create_fields(desired, volume_id=desired['production_volume_id'])
         attach = desired.get('protected_instance')
         # a lost answer: wait on the pair itself (for the attach too)
         pair = yield self.created(self.sdrs.create_pair(fields), desired['name'], lost=Status(self.stable),
@@ -210,45 +171,17 @@ class ReplicationPairModule(GroupMember, ResourceModule):
         yield self.fetch(pair['id'])
 
     def check_update(self, current, changes):
-        disk = self.params['disk']
-        if disk and looks_like_id(disk) and disk not in (current.get('volume_ids') or '').split(','):
+        if self.asks_other('disk', (current.get('volume_ids') or '').split(',')):
             raise ResourceError('%s: its disks (%s) cannot be changed; delete and re-create the pair'
                                 % (self.label(current), current.get('volume_ids')))
         if changes:
             self.check_group_ready('attached or detached')
 
-    def predict_update(self, current, changes):
-        resource = dict(current, **changes)
-        for key in ('protected_instance', 'device'):
-            resource[key] = resource.get(key) or None
-        return resource
-
-    def attach(self, pair, instance_id, device):
-        label = '%s (attach)' % self.label(pair)
-        return self.submitted(self.sdrs.attach_pair(instance_id, pair['id'], device), label, pair,
-                              lost=Status(self.stable, label=label))
-
-    def detach(self, pair):
-        label = '%s (detach)' % self.label(pair)
-        return self.submitted(self.sdrs.detach_pair(pair['protected_instance'], pair['id']), label, pair,
-                              lost=Status(self.stable, label=label), always=True)
-
-    def update(self, current, changes):
-        if current.get('protected_instance'):
-            yield self.detach(current)
-        wanted = changes.get('protected_instance', current.get('protected_instance'))
-        if wanted:
-            yield self.attach(current, wanted, changes.get('device') or current.get('device'))
-        yield self.fetch(current['id'])
-
-    def check_delete(self, current):
-        self.check_group_allows_delete(current)
-
     def delete(self, current):
         if current.get('protected_instance'):
             yield self.detach(current)
-        yield self.submitted(self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk']),
-                             self.label(current), current, lost=Gone())
+        yield self.deleted(self.sdrs.delete_pair(current['id'], self.group['id'], self.params['delete_dr_disk']),
+                           current)
 
 
 def main():

@@ -129,27 +129,24 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    DISK_BUSY, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, busy_with, describe_snapshot, refuse_backup_snapshot,
-    snapshot_limit_problem, validate_snapshot_options)
+    SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, EvsResource, busy_with, describe_snapshot, refuse_backup_snapshot,
+    snapshot_disk_problem, snapshot_limit_problem, validate_snapshot_options)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, metadata_argument_spec
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending, Status
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Pending, Status
 
 
-class SnapshotModule(ResourceModule):
+class SnapshotModule(EvsResource, ResourceModule):
     waits_in_steps = True
     argument_spec = dict(
-        name=dict(type='str', required=True),
-        disk=dict(type='str', aliases=['volume'], required=True),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        description=dict(type='str'),
-        force=dict(type='bool', default=False),
-        **metadata_argument_spec()
-    )
+        name=dict(type='str', required=True), disk=dict(type='str', aliases=['volume'], required=True),
+        state=dict(type='str', choices=['present', 'absent'], default='present'), description=dict(type='str'),
+        force=dict(type='bool', default=False), **metadata_argument_spec())
     kind = result_key = 'snapshot'
     result_fields = SNAPSHOT_FIELDS
     updatable = ('description', 'metadata')
     server_defaults = {'description': '', 'metadata': {}}
     deletable = SNAPSHOT_DELETABLE
+    evs_kind = 'snapshot'
 
     def validate(self):
         validate_snapshot_options(self.validate_text, self.params, self.params['state'])
@@ -159,9 +156,6 @@ class SnapshotModule(ResourceModule):
         if self.disk is None:
             return None
         return self.evs.find_snapshot(self.params['name'], volume=self.disk)
-
-    def fetch(self, resource_id):
-        return self.evs.get_snapshot(resource_id)
 
     def namesakes(self):
         return self.evs.list_snapshots(volume_id=self.disk['id'], name=self.params['name'])
@@ -177,14 +171,9 @@ class SnapshotModule(ResourceModule):
         return wanted
 
     def check_create(self, desired):
-        status = self.disk.get('status')
-        if status == 'in-use' and not self.params['force']:
-            raise ResourceError('%s cannot be created: the disk is in-use (attached to a server); '
-                                'set force: true to snapshot it anyway' % self.label(None))
-        if status not in ('available', 'in-use') + DISK_BUSY:
-            raise ResourceError('%s cannot be created: the disk is %s' % (self.label(None), status))
-        snapshots = self.evs.list_snapshots(volume_id=self.disk['id'])
-        problem = snapshot_limit_problem(self.disk, snapshots)
+        problem = snapshot_disk_problem(self.disk, self.params['force'])
+        snapshots = [] if problem else self.evs.list_snapshots(volume_id=self.disk['id'])
+        problem = problem or snapshot_limit_problem(self.disk, snapshots)
         if problem:
             raise ResourceError('%s cannot be created: %s' % (self.label(None), problem))
         self.busy = busy_with(self.disk, snapshots)
@@ -200,19 +189,8 @@ class SnapshotModule(ResourceModule):
         fields['force'] = self.params['force']
         return Pending(self.evs.create_snapshot(fields), Status())
 
-    def update(self, current, changes):
-        if 'description' in changes:
-            self.evs.update_snapshot(current['id'], {'description': changes['description']})
-        if 'metadata' in changes:
-            self.evs.set_snapshot_metadata(current['id'], changes['metadata'])
-        return self.evs.get_snapshot(current['id'])
-
     def check_delete(self, current):
         refuse_backup_snapshot(current, self.label(current), 'deleted')
-
-    def delete(self, current):
-        self.evs.delete_snapshot(current['id'])
-        return Pending(current, Gone())
 
 
 def main():

@@ -200,8 +200,8 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import ParentedBatchModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    BACKUP_SNAPSHOT_NOTE, DISK_BUSY, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, SnapshotsOfDisks, made_by_backup,
-    validate_snapshot_options)
+    BACKUP_SNAPSHOT_NOTE, SNAPSHOT_DELETABLE, SNAPSHOT_FIELDS, SnapshotsOfDisks, made_by_backup,
+    snapshot_disk_problem, validate_snapshot_options)
 
 
 class SnapshotBatchModule(ParentedBatchModule):
@@ -237,12 +237,7 @@ class SnapshotBatchModule(ParentedBatchModule):
         validate_snapshot_options(self.validate_text, item.params, self.params['state'])
 
     def refuse_create(self, item):
-        status = item.parent.get('status')
-        if status == 'in-use' and not item.params['force']:
-            return 'the disk is in-use (attached to a server); set force: true to snapshot it anyway'
-        if status not in ('available', 'in-use') + DISK_BUSY:
-            return 'the disk is %s' % status
-        return None
+        return snapshot_disk_problem(item.parent, item.params['force'])
 
     def refuse_delete(self, current):
         if made_by_backup(current):
