@@ -110,6 +110,18 @@ CASES = [
                        "max_backups": 7, "disks": ["no-such-disk"]}, r"no-such-disk"),
     ("backup_policy", {"name": "p" * 300, "schedule": ["FREQ=DAILY;BYHOUR=2;BYMINUTE=0"], "max_backups": 7},
      r"name"),
+    # ----- batches and cross-region replication
+    ("backup_batch", {"disks": ["bi-one", "no-such-disk"], "name": "b", "vault": "bi-vault"}, r"no-such-disk"),
+    ("backup_batch", {"disks": ["bi-one", "bi-twin"], "name": "b", "vault": "bi-vault"}, ambiguous("bi-twin")),
+    ("backup_batch", {"backups": [{"disk": "bi-one", "name": "b" * 300}], "vault": "bi-vault"}, r"name"),
+    ("backup_batch", {"disks": ["bi-one"], "name": "b", "backend": "vbs", "vault": "bi-vault"}, r"vault"),
+    ("backup_replica", {"backup": "bi-bk", "destination_region": "eu-de", "destination_vault": "far"},
+     r"destination_region|region"),
+    ("backup_replica", {"backup": "", "destination_region": "eu-nl", "destination_vault": "far"}, r"backup"),
+    ("backup_replica", {"backup": "bi-bk", "destination_region": "eu-nl", "destination_vault": " "},
+     r"destination_vault"),
+    ("backup_replication_policy", {"name": "p" * 300, "destination_region": "eu-nl",
+                                   "schedule": ["FREQ=DAILY;BYHOUR=2;BYMINUTE=0"]}, r"name"),
     # ----- info modules: a filter that names something that is not there (backup_info takes
     # the name of a deleted disk on purpose: its backups outlive it)
     ("snapshot_info", {"disk": "no-such-disk"}, r"no-such-disk"),

@@ -1,11 +1,13 @@
 """The client's TLS behaviour without a server: a certificate that cannot be verified fails at
 once (not retried as a connection error), `validate_certs: false` warns once per client (one
 task) however many https requests it sends, never for http, and a ca_cert is passed with every
-request so that REQUESTS_CA_BUNDLE in the environment cannot override it. The https emulator
-proves the same end to end (tests/integration/targets/tls)."""
+request so that REQUESTS_CA_BUNDLE in the environment cannot override it. Each for both of the
+client's transports: requests (changes, and every request behind a proxy) and lean_http (reads).
+The https emulator proves the same end to end (tests/integration/targets/tls)."""
 
 from __future__ import annotations
 
+import ssl
 import sys
 
 import pytest
@@ -18,6 +20,8 @@ if str(SOURCE_TREE) not in sys.path:
 
 from ansible.module_utils.common import warnings as ansible_warnings  # noqa: E402
 
+from ansible_collections.dataprotection.evs.plugins.module_utils import client as client_module  # noqa: E402
+from ansible_collections.dataprotection.evs.plugins.module_utils import lean_http  # noqa: E402
 from ansible_collections.dataprotection.evs.plugins.module_utils.client import Client  # noqa: E402
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError  # noqa: E402
 
@@ -40,6 +44,19 @@ class Answer:
         return {"volumes": []}
 
 
+REFUSED = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)"
+
+
+@pytest.fixture(params=["requests", "lean_http"])
+def transport(request, monkeypatch):
+    """(the session class the client's GETs go through, the error it raises for a refused
+    certificate); with requests, lean_http is turned off (as with a proxy set)."""
+    if request.param == "requests":
+        monkeypatch.setattr(client_module.lean_http, "usable", lambda environ=None: False)
+        return requests.Session, requests.exceptions.SSLError(REFUSED)
+    return lean_http.LeanSession, ssl.SSLCertVerificationError(1, REFUSED)
+
+
 @pytest.fixture
 def warnings_seen(monkeypatch):
     seen = []
@@ -47,14 +64,14 @@ def warnings_seen(monkeypatch):
     return seen
 
 
-def test_a_refused_certificate_fails_at_once_and_says_what_to_do(monkeypatch):
+def test_a_refused_certificate_fails_at_once_and_says_what_to_do(monkeypatch, transport):
+    session_class, refusal = transport
     calls = []
 
     def refuse(self, method, url, **kwargs):
         calls.append(url)
-        raise requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-                                           "unable to get local issuer certificate (_ssl.c:1006)")
-    monkeypatch.setattr(requests.Session, "request", refuse)
+        raise refusal
+    monkeypatch.setattr(session_class, "request", refuse)
     client = Client(settings(), sleeper=lambda s: pytest.fail("a certificate error was retried"))
     with pytest.raises(CloudError) as error:
         client._send("GET", "https://evs.test/v2/p/volumes")
@@ -62,9 +79,9 @@ def test_a_refused_certificate_fails_at_once_and_says_what_to_do(monkeypatch):
     assert "unable to get local issuer certificate" in str(error.value) and "ca_cert" in str(error.value)
 
 
-def test_validate_certs_false_warns_once_per_client_and_only_for_https(monkeypatch, warnings_seen):
+def test_validate_certs_false_warns_once_per_client_and_only_for_https(monkeypatch, warnings_seen, transport):
     sent = []
-    monkeypatch.setattr(requests.Session, "request", lambda self, method, url, **kw: sent.append(kw) or Answer())
+    monkeypatch.setattr(transport[0], "request", lambda self, method, url, **kw: sent.append(kw) or Answer())
     client = Client(settings(validate_certs=False, ca_cert="/some/ca.pem"))
     for _ in range(3):
         client._send("GET", "https://evs.test/v2/p/volumes", authenticated=False)
@@ -76,9 +93,9 @@ def test_validate_certs_false_warns_once_per_client_and_only_for_https(monkeypat
     assert len(warnings_seen) == 1
 
 
-def test_a_ca_cert_goes_with_every_request_and_no_warning(monkeypatch, warnings_seen):
+def test_a_ca_cert_goes_with_every_request_and_no_warning(monkeypatch, warnings_seen, transport):
     sent = []
-    monkeypatch.setattr(requests.Session, "request", lambda self, method, url, **kw: sent.append(kw) or Answer())
+    monkeypatch.setattr(transport[0], "request", lambda self, method, url, **kw: sent.append(kw) or Answer())
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
     client = Client(settings(ca_cert="/run/emulator/ca.pem"))
     client._send("GET", "https://evs.test/v2/p/volumes", authenticated=False)
