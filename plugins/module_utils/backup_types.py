@@ -27,6 +27,16 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import 
 RETENTION = ('max_backups', 'retention_duration_days')
 
 
+def wanted_schedule_and_retention(params):
+    """What a backup or replication policy asks for of ``enabled``, ``schedule`` and its retention:
+    kept by one criterion, the other one is not limited (-1)."""
+    wanted = dict((k, params[k]) for k in ('enabled', 'schedule') + RETENTION)
+    given = [k for k in RETENTION if params[k] is not None]
+    if len(given) == 1:
+        wanted[[k for k in RETENTION if k not in given][0]] = -1
+    return wanted
+
+
 # ------------------------------------------------------------------------------------------------
 # Backup policies: one adapter per service
 
@@ -326,11 +336,7 @@ class BackupPolicyResource(ResourceModule):
 
     def desired(self, current):
         params = self.params
-        wanted = dict((k, params[k]) for k in ('enabled', 'schedule') + RETENTION)
-        given = [k for k in RETENTION if params[k] is not None]
-        if len(given) == 1:  # keep by one criterion: the other one is not limited
-            other = [k for k in RETENTION if k not in given][0]
-            wanted[other] = -1
+        wanted = wanted_schedule_and_retention(params)
         self.backend.desired(self, current, wanted)
         if current is None:
             wanted.update(name=params['name'], backend=params['backend'])

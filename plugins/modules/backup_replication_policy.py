@@ -144,9 +144,9 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
     replication_policy_view, retention_problem)
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import (
+    RETENTION, wanted_schedule_and_retention)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-
-RETENTION = ('max_backups', 'retention_duration_days')
 
 
 class BackupReplicationPolicyModule(ResourceModule):
@@ -215,10 +215,7 @@ class BackupReplicationPolicyModule(ResourceModule):
 
     def desired(self, current):
         params = self.params
-        wanted = dict((k, params[k]) for k in ('enabled', 'schedule') + RETENTION)
-        given = [k for k in RETENTION if params[k] is not None]
-        if len(given) == 1:  # keep by one criterion: the other one is not limited
-            wanted[[k for k in RETENTION if k not in given][0]] = -1
+        wanted = wanted_schedule_and_retention(params)
         destination = client_for_region(self.client, params['destination_region'], params['destination_project_id'])
         wanted.update(destination_region=params['destination_region'], destination_project_id=destination.project_id)
         self.destination = dict((k, wanted[k]) for k in ('destination_region', 'destination_project_id'))
