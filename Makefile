@@ -124,7 +124,7 @@ lint: venv collection-copy
 # At -vvvv, the whole output kept in $(RUN_DIR)/integration, then scanned for the run's secrets
 # (tests/tools/run-integration.sh says what and how).
 integration: venv collection-copy
-	tools/with-emulator $(RUN_DIR)/emulator-integration bash -c '\
+	EVS_EMULATOR_REGION_PROJECTS=1 tools/with-emulator $(RUN_DIR)/emulator-integration bash -c '\
 	  tools/integration-config $(COLLECTION_COPY)/tests/integration/integration_config.yml && \
 	  tests/tools/run-integration.sh $(COLLECTION_COPY) $(RUN_DIR)/integration $(RUN_DIR)/emulator-integration $(TARGETS)'
 
