@@ -123,6 +123,7 @@ class EmulatorMiddleware:
     def __init__(self, app, emu: Emulator):
         self.app = app
         self.emulator = emu
+        self._barriers = {}  # fault rule id -> opened once its barrier-th request arrived
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -171,6 +172,18 @@ class EmulatorMiddleware:
         finally:
             log_once(0)  # no answer was sent: a dropped connection or a crash
 
+    async def _wait_at_barrier(self, rule) -> None:
+        """Hold this request until the rule's ``barrier``-th request arrived (its ``hits``
+        count the arrivals), or its ``barrier_timeout`` passed: then every held one goes on."""
+        opened = self._barriers.setdefault(rule["id"], asyncio.Event())
+        if rule["hits"] >= rule["barrier"]:
+            opened.set()
+            return
+        try:
+            await asyncio.wait_for(opened.wait(), rule["barrier_timeout"])
+        except asyncio.TimeoutError:
+            opened.set()
+
     def _region_down(self, path: str) -> str | None:
         """The region in an outage whose project the path names (every project-scoped path of
         every service carries its project id in its first segments), else None. IAM is global
@@ -184,6 +197,8 @@ class EmulatorMiddleware:
         return None
 
     async def _apply_fault(self, rule, scope, receive, send, send_stamped, request_id):
+        if rule.get("barrier"):
+            await self._wait_at_barrier(rule)
         if rule["latency"]:
             await asyncio.sleep(rule["latency"])
         if rule["drop"]:

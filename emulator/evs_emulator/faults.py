@@ -7,7 +7,7 @@ import re
 import uuid
 
 RULE_FIELDS = {"method", "path", "status", "body", "retry_after", "latency", "drop", "drop_answer", "count",
-               "probability"}
+               "probability", "barrier", "barrier_timeout"}
 
 
 class FaultRuleError(ValueError):
@@ -31,6 +31,11 @@ def validate_rule(spec: dict) -> dict:
         "drop_answer": bool(spec.get("drop_answer", False)),
         "count": spec.get("count"),
         "probability": float(spec.get("probability", 1.0)),
+        # Hold each matching request until `barrier` of them have arrived (or barrier_timeout
+        # seconds passed): two clients racing for one create both get there before either
+        # is served, however late the second one starts.
+        "barrier": spec.get("barrier"),
+        "barrier_timeout": spec.get("barrier_timeout", 30),
     }
     try:
         re.compile(rule["path"])
@@ -38,8 +43,14 @@ def validate_rule(spec: dict) -> dict:
         raise FaultRuleError(f"invalid path regex: {exc}") from None
     if rule["status"] is not None and not (isinstance(rule["status"], int) and 100 <= rule["status"] <= 599):
         raise FaultRuleError("status must be an HTTP status code")
-    if rule["status"] is None and not (rule["drop"] or rule["drop_answer"] or rule["latency"]):
-        raise FaultRuleError("a fault needs status, drop, drop_answer or latency")
+    if rule["status"] is None and not (rule["drop"] or rule["drop_answer"] or rule["latency"] or rule["barrier"]):
+        raise FaultRuleError("a fault needs status, drop, drop_answer, latency or barrier")
+    if rule["barrier"] is not None and (isinstance(rule["barrier"], bool) or not isinstance(rule["barrier"], int)
+                                        or rule["barrier"] < 2):
+        raise FaultRuleError("barrier must be a whole number of requests, at least 2")
+    timeout = rule["barrier_timeout"]
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
+        raise FaultRuleError("barrier_timeout must be within 0..600 seconds")
     if rule["count"] is not None and (not isinstance(rule["count"], int) or rule["count"] < 1):
         raise FaultRuleError("count must be a positive integer")
     if not 0.0 <= rule["probability"] <= 1.0:

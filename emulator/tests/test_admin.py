@@ -74,6 +74,27 @@ def test_fault_latency_passes_the_request_through(admin, alice):
     assert time.monotonic() - started >= 0.2
 
 
+def test_fault_barrier_holds_requests_until_the_last_one_arrives(admin, alice):
+    import threading
+    admin.add_fault(method="GET", path="/volumes$", barrier=2, count=2)
+    answers = []
+    first = threading.Thread(target=lambda: answers.append(alice.call("GET", alice.evs("/volumes")).status))
+    first.start()
+    first.join(0.5)  # allowed-sleep: proving a request is held, not waiting for a cloud timing
+    assert first.is_alive() and answers == [], "the first request was answered before the second arrived"
+    assert alice.call("GET", alice.evs("/volumes")).status == 200
+    first.join(10)
+    assert answers == [200]
+    assert alice.call("GET", alice.evs("/volumes")).status == 200  # the rule is used up
+
+
+def test_fault_barrier_lets_a_lone_request_go_after_its_timeout(admin, alice):
+    admin.add_fault(method="GET", path="/volumes$", barrier=2, barrier_timeout=0.2)
+    started = time.monotonic()
+    assert alice.call("GET", alice.evs("/volumes")).status == 200
+    assert time.monotonic() - started >= 0.2
+
+
 def test_fault_drop_closes_the_connection_without_an_answer(admin, alice):
     admin.add_fault(path="/volumes", drop=True, count=1)
     target = urlparse(alice.evs("/volumes"))
@@ -92,6 +113,9 @@ def test_invalid_fault_rules_are_refused(admin):
     assert call("POST", base, {"path": "("}).status == 400
     assert call("POST", base, {"path": "x"}).status == 400
     assert call("POST", base, {"status": 503, "colour": "red"}).status == 400
+    for barrier in (1, True, "2", 2.5):
+        assert call("POST", base, {"barrier": barrier}).status == 400, barrier
+    assert call("POST", base, {"barrier": 2, "barrier_timeout": 0}).status == 400
 
 
 def test_az_outage(admin, alice):

@@ -93,15 +93,20 @@ def run_together(calls: list[tuple[str, dict]]) -> list[dict]:
         return [future.result(timeout=120) for future in futures]
 
 
-def interleave(admin, seed: int, lists: str, creates: str, reads: int = 4) -> None:
+def interleave(admin, seed: int, lists: str, creates: str, reads: int = 4, meet: bool = False) -> None:
     """Seeded latency: the k-th list (path regex ``lists``) and the k-th create (POST ``creates``)
-    that arrive wait the k-th latency drawn from ``seed``."""
+    that arrive wait the k-th latency drawn from ``seed``. With ``meet``, the first two creates
+    are instead held until both have arrived (an emulator barrier): runs that start seconds
+    apart on a loaded machine still race for the same create."""
     rng = random.Random(seed)
     admin.clear_faults()
     for index in range(reads):
         # the first two lists (each run's look before its create) overlap, so both may find nothing
         low, high = (0.2, 0.6) if index < 2 else (0.01, 0.4)
         admin.add_fault(method="GET", path=lists, latency=round(rng.uniform(low, high), 3), count=1)
+    if meet:
+        admin.add_fault(method="POST", path=creates, barrier=2, barrier_timeout=60, count=2)
+        return
     for _ in range(2):
         admin.add_fault(method="POST", path=creates, latency=round(rng.uniform(0.01, 0.6), 3), count=1)
 
@@ -297,7 +302,7 @@ def test_two_protect_runs_of_one_policy_at_once_leave_one_snapshot_per_disk(clou
             assert answer.status == 202, answer.body
             disks.append(answer.body["volume"]["id"])
         admin.clear_requests()
-        interleave(admin, seed, r"/snapshots/detail", r"/snapshots$", reads=6)
+        interleave(admin, seed, r"/snapshots/detail", r"/snapshots$", reads=6, meet=True)
         outcomes = {}
 
         def protect(name):
