@@ -9,7 +9,7 @@ source ../setup_emulator/files/runme_env.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 run wait_progress.yml "$@" | tee "$log"
-lines=$(grep -c "^\[localhost\] waiting for .*restore of backup 'wp-good' onto disk 'wp-db01'.* to become .* after .* (up to 6s)$" "$log" || true)
+lines=$(grep -c "^\[localhost\] waiting for .*restore of backup 'wp-good' onto disk 'wp-db01'.* to become .* after .* (up to 12s)$" "$log" || true)
 if [ "$lines" -lt 2 ]; then
   echo "wait_progress: $lines lines of progress while the restore ran, expected at least 2"
   exit 1
