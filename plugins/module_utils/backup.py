@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.client import client_for_region  # noqa: F401 (its former home)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import busy_with, looks_like_id, only_match
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
@@ -730,28 +731,6 @@ REPLICATION_POLICY_FIELDS = (
     'destination_project_id', 'associated_vaults')
 # a record in this status does not count as a replica: the backup may be copied again
 RECORD_FAILED = ('failed',)
-
-
-def client_for_region(client, region, project_id=None, endpoints=None):
-    """A client of the same user, HTTP session and settings, acting in its project of ``region``
-    (``project_id``, else the project named after the region, as the cloud names them). The
-    ``endpoints`` overrides of the source region are not carried over: they name its hosts."""
-    settings = dict(client.settings)
-    auth = dict((k, v) for k, v in (settings.get('auth') or {}).items() if k not in ('project_id', 'project_name'))
-    if project_id:
-        auth['project_id'] = project_id
-    else:
-        auth['project_name'] = region
-    identity = (settings.get('endpoints') or {}).get('identity')
-    settings.update(auth=auth, region=region, endpoints=dict(endpoints or {}))
-    if identity and 'identity' not in settings['endpoints']:
-        settings['endpoints']['identity'] = identity
-    sibling = type(client)(settings, session=client.session, sleeper=client.sleep, rng=client.rng,
-                           monotonic=client.monotonic, retry=client.retry, utcnow=client.utcnow,
-                           token_cache=client.token_cache)
-    # the session's TLS settings win over REQUESTS_CA_BUNDLE for this client too
-    sibling._request_options = dict(client._request_options)
-    return sibling
 
 
 def replication_destinations(client):
