@@ -41,6 +41,21 @@ def wanted_schedule_and_retention(params):
 # ------------------------------------------------------------------------------------------------
 # Backup policies: one adapter per service
 
+def policy_argument_spec(**options):
+    """The options of every backup or replication policy module (its name, state, schedule and
+    retention), and the module's own ``options``."""
+    spec = dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        enabled=dict(type='bool'),
+        schedule=dict(type='list', elements='str'),
+        max_backups=dict(type='int'),
+        retention_duration_days=dict(type='int'),
+    )
+    spec.update(options)
+    return spec
+
+
 class PolicyBackend:
     """What a backup policy of one service is. ``options``: the options only this service has
     (the other service refuses them); ``api``: its calls (module_utils/backup.py)."""

@@ -139,19 +139,14 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import ReplicationPolicyResource
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import (
+    ReplicationPolicyResource, policy_argument_spec)
 
 
 class BackupReplicationPolicyModule(ReplicationPolicyResource):
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
+    argument_spec = policy_argument_spec(
         destination_region=dict(type='str'),
         destination_project_id=dict(type='str'),
-        enabled=dict(type='bool'),
-        schedule=dict(type='list', elements='str'),
-        max_backups=dict(type='int'),
-        retention_duration_days=dict(type='int'),
         vault=dict(type='str'),
         destination_vault=dict(type='str'),
     )
