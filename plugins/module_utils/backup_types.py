@@ -1,12 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dataprotection.evs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The backup resource types (backup policy, vault, backup) as the module base consumes them.
+"""The backup resource types (backup and replication policy, vault, backup, replica) as the
+module base consumes them.
 
 A module names its options and documentation; what a backup policy, a vault or a backup is
 (how it is found, compared, predicted, refused, created, changed and deleted) lives here. What
-differs between CBR and VBS for a policy is one adapter per service (``POLICY_BACKENDS``), the
-way the policy plugins keep theirs (``plugin_utils/mechanisms/backup.py`` ``BACKENDS``).
+differs between the kinds of policy (a CBR or a VBS backup policy, a CBR replication policy) is
+one adapter per kind (``POLICY_BACKENDS``), the way the policy plugins keep theirs
+(``plugin_utils/mechanisms/backup.py`` ``BACKENDS``); the flow, the checks and the comparison
+are ``BackupPolicyResource``'s for all of them. A backup and its replica in another region share
+``BackupKind`` (statuses, fetch, delete); the rules of a new backup (``check_new_backup``,
+``backup_disk_problem``) serve the backup and backup_batch modules alike.
 """
 
 from __future__ import absolute_import, division, print_function
