@@ -14,7 +14,6 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.client import client_for_region  # noqa: F401 (its former home)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import busy_with, looks_like_id, only_match
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
