@@ -39,8 +39,8 @@ def wait_calls(path):
 
 def main(paths):
     for path in paths:
-        print('%4d %s%s' % (own_lines(path), path, ''.join('\n     wait call at %d: %s' % call
-                                                          for call in wait_calls(path))))
+        calls = ''.join('\n     wait call at %d: %s' % call for call in wait_calls(path))
+        print('%4d %s%s' % (own_lines(path), path, calls))
 
 
 if __name__ == '__main__':

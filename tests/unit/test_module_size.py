@@ -21,12 +21,12 @@ MODULES = sorted(glob.glob(os.path.join(HERE, '..', '..', 'plugins', 'modules', 
 MOST_OWN_LINES = 60
 
 
-@pytest.mark.parametrize('path', MODULES, ids=lambda path: os.path.basename(path))
+@pytest.mark.parametrize('path', MODULES, ids=os.path.basename)
 def test_a_module_is_mostly_its_documentation(path):
     assert own_lines.own_lines(path) <= MOST_OWN_LINES
 
 
-@pytest.mark.parametrize('path', MODULES, ids=lambda path: os.path.basename(path))
+@pytest.mark.parametrize('path', MODULES, ids=os.path.basename)
 def test_a_module_never_waits_itself(path):
     assert own_lines.wait_calls(path) == []
 
