@@ -1,12 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dataprotection.evs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The backup resource types (backup policy, vault, backup) as the module base consumes them.
+"""The backup resource types (backup and replication policy, vault, backup, replica) as the
+module base consumes them.
 
 A module names its options and documentation; what a backup policy, a vault or a backup is
 (how it is found, compared, predicted, refused, created, changed and deleted) lives here. What
-differs between CBR and VBS for a policy is one adapter per service (``POLICY_BACKENDS``), the
-way the policy plugins keep theirs (``plugin_utils/mechanisms/backup.py`` ``BACKENDS``).
+differs between the kinds of policy (a CBR or a VBS backup policy, a CBR replication policy) is
+one adapter per kind (``POLICY_BACKENDS``), the way the policy plugins keep theirs
+(``plugin_utils/mechanisms/backup.py`` ``BACKENDS``); the flow, the checks and the comparison
+are ``BackupPolicyResource``'s for all of them. A backup and its replica in another region share
+``BackupKind`` (statuses, fetch, delete); the rules of a new backup (``check_new_backup``,
+``backup_disk_problem``) serve the backup and backup_batch modules alike.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,14 +20,15 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
     BACKUP_DELETABLE, BACKUP_DELETING, BACKUP_FIELDS, BACKUP_SERVICES, BACKUP_TRANSITIONAL, DISK_BACKUPABLE, DISK_TYPE,
-    LONG_TERM_KEYS, LONG_TERM_MAX, POLICY_FIELDS, TIMEZONE_RE, VAULT_RESULT_FIELDS, VAULT_SIZE, VBS_POLICY_MARK,
-    CBRPolicies, VBSPolicies, backup_api, backup_created, canonical_schedule, cbr_policy_view, check_backup_name,
-    check_name, check_schedule, describe_backup, find_backup, retention_problem, schedule_to_vbs, vault_view,
-    vbs_policy_view)
+    LONG_TERM_KEYS, LONG_TERM_MAX, POLICY_FIELDS, REPLICA_FIELDS, REPLICATION_POLICY_FIELDS, TIMEZONE_RE,
+    VAULT_RESULT_FIELDS, VAULT_SIZE, VBS_POLICY_MARK, CBRPolicies, CBRReplication, VBSPolicies, backup_api,
+    backup_created, canonical_schedule, cbr_policy_view, check_backup_name, check_name, check_schedule,
+    describe_backup, find_backup, replica_records, replica_view, replication_destinations, replication_policy_view,
+    retention_problem, schedule_to_vbs, vault_view, vbs_policy_view)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import DISK_BUSY, busy_with, looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Pending
+from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Listed, Pending, Status
 
 RETENTION = ('max_backups', 'retention_duration_days')
 
@@ -40,11 +46,30 @@ def wanted_schedule_and_retention(params):
 # ------------------------------------------------------------------------------------------------
 # Backup policies: one adapter per service
 
+def policy_argument_spec(**options):
+    """The options of every backup or replication policy module (its name, state, schedule and
+    retention), and the module's own ``options``."""
+    spec = dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        enabled=dict(type='bool'),
+        schedule=dict(type='list', elements='str'),
+        max_backups=dict(type='int'),
+        retention_duration_days=dict(type='int'),
+    )
+    spec.update(options)
+    return spec
+
+
 class PolicyBackend:
     """What a backup policy of one service is. ``options``: the options only this service has
     (the other service refuses them); ``api``: its calls (module_utils/backup.py)."""
 
     name = None
+    #: the service whose limits apply (retention)
+    service = None
+    #: the policy in messages: "CBR backup policy 'nightly'"
+    what = None
     options = ()
     api = None
     #: a policy name may not start with it (the service's own policies do)
@@ -65,6 +90,12 @@ class PolicyBackend:
     def list_view(self, raw):
         raise NotImplementedError
 
+    def list_policies(self, module):
+        return module.api.list_policies()
+
+    def find(self, module):
+        return self.view(module, module.api.find_policy(module.params['name']))
+
     def schedule_key(self, patterns):
         """A schedule in the form two schedules are compared in."""
         return canonical_schedule(patterns)
@@ -72,8 +103,11 @@ class PolicyBackend:
     def desired(self, module, current, wanted):
         """Put this service's own fields into ``wanted``."""
 
-    def check_create(self, label, desired):
+    def check_create(self, module, label, desired):
         """Refuse a create this service would refuse (raise ResourceError)."""
+
+    def check_update(self, module, current, changes):
+        """Refuse an update this service would refuse (raise ResourceError)."""
 
     def predicted(self, desired):
         """The fields a new policy shows beyond those asked for."""
@@ -93,9 +127,11 @@ class CbrPolicy(PolicyBackend):
     """A CBR policy: a trigger (RRULE patterns) and an ``operation_definition`` (retention);
     it backs up the disks of the vaults associated with it."""
 
-    name = 'cbr'
+    name = service = 'cbr'
+    what = 'CBR backup policy'
     options = ('long_term_retention',)
     api = CBRPolicies
+    operation_type = 'backup'
 
     def validate_options(self, params):
         if params['purge_disks']:
@@ -136,20 +172,26 @@ class CbrPolicy(PolicyBackend):
             definition = dict((k, v) for k, v in definition.items() if v != -1)
         return definition
 
+    @staticmethod
+    def fields(changes, **fields):
+        """The request fields of ``enabled`` and ``schedule`` in ``changes``, besides ``fields``."""
+        if changes.get('enabled') is not None:
+            fields['enabled'] = changes['enabled']
+        if changes.get('schedule') is not None:
+            fields['trigger'] = {'properties': {'pattern': list(changes['schedule'])}}
+        return fields
+
+    def create_fields(self, desired, **definition):
+        """The request fields of a new policy (``definition``: beyond the retention)."""
+        definition.update(self.definition({}, desired, creating=True))
+        return self.fields(desired, name=desired['name'], operation_type=self.operation_type,
+                           operation_definition=definition)
+
     def create(self, module, desired):
-        fields = {'name': desired['name'], 'operation_type': 'backup',
-                  'trigger': {'properties': {'pattern': list(desired['schedule'])}},
-                  'operation_definition': self.definition({}, desired, creating=True)}
-        if desired['enabled'] is not None:
-            fields['enabled'] = desired['enabled']
-        return cbr_policy_view(module.api.create_policy(fields))
+        return cbr_policy_view(module.api.create_policy(self.create_fields(desired)))
 
     def update(self, module, current, changes):
-        fields = {}
-        if 'enabled' in changes:
-            fields['enabled'] = changes['enabled']
-        if 'schedule' in changes:
-            fields['trigger'] = {'properties': {'pattern': list(changes['schedule'])}}
+        fields = self.fields(changes)
         if any(k in changes for k in RETENTION + ('long_term_retention',)):
             fields['operation_definition'] = self.definition(current.get('operation_definition'), changes)
         return cbr_policy_view(module.api.update_policy(current['id'], fields))
@@ -159,7 +201,8 @@ class VbsPolicy(PolicyBackend):
     """A VBS policy: a ``scheduled_policy`` (full UTC hours, retention by number or days), bound
     to disks; the API counts a policy's disks only, so the bound disks carry a metadata mark."""
 
-    name = 'vbs'
+    name = service = 'vbs'
+    what = 'VBS backup policy'
     options = ('keep_first_backup_of_month', 'disks')
     api = VBSPolicies
     reserved_prefix = 'default'
@@ -196,7 +239,7 @@ class VbsPolicy(PolicyBackend):
             disk_ids |= set((current or {}).get('disk_ids') or ())
         wanted['disk_ids'] = sorted(disk_ids)
 
-    def check_create(self, label, desired):
+    def check_create(self, module, label, desired):
         if not any((desired.get(k) or -1) > 0 for k in RETENTION):
             raise ResourceError('%s cannot be created: a VBS policy needs max_backups or retention_duration_days'
                                 % label)
@@ -260,7 +303,107 @@ class VbsPolicy(PolicyBackend):
         module.api.delete_policy(current['id'])
 
 
-POLICY_BACKENDS = dict((backend.name, backend) for backend in (CbrPolicy(), VbsPolicy()))
+class CbrReplicationPolicy(CbrPolicy):
+    """A CBR replication policy: a CBR policy whose operation copies the backups of the vaults bound
+    to it (each with the vault of ``destination_region`` that takes the copies) to that region,
+    which cannot change. A vault has one replication policy."""
+
+    name = 'replication'
+    what = 'CBR replication policy'
+    options = ()
+    api = CBRReplication
+    operation_type = 'replication'
+    destination = ('destination_region', 'destination_project_id')
+
+    def validate_options(self, params):
+        pass
+
+    def view(self, module, raw):
+        return replication_policy_view(raw)
+
+    def list_view(self, raw):
+        return replication_policy_view(raw)
+
+    def list_policies(self, module):
+        return module.api.list_replication_policies()
+
+    def find(self, module):
+        module.policies = self.list_policies(module)
+        found = [p for p in module.policies if p.get('name') == module.params['name']]
+        if len(found) > 1:
+            raise ResourceError("%d CBR replication policies are named '%s' (ids: %s)" % (
+                len(found), module.params['name'], ', '.join(sorted(p['id'] for p in found))))
+        return replication_policy_view(found[0]) if found else None
+
+    def desired(self, module, current, wanted):
+        params = module.params
+        destination = module.client_for_region(params['destination_region'], params['destination_project_id'])
+        wanted.update(destination_region=params['destination_region'], destination_project_id=destination.project_id)
+        module.desired_destination = dict((k, wanted[k]) for k in self.destination)
+        module.binding = None
+        if params['vault']:
+            vault = module.api.find_vault(params['vault'], required=True)
+            target = CBRReplication(destination).find_vault(params['destination_vault'], required=True)
+            module.binding = {'vault_id': vault['id'], 'destination_vault_id': target['id'],
+                              'vault': vault, 'target': target}
+            held = [v for v in (current or {}).get('associated_vaults') or [] if v['vault_id'] != vault['id']]
+            wanted['associated_vaults'] = sorted(held + [{'vault_id': vault['id'], 'destination_vault_id': target['id']}],
+                                                 key=lambda v: v['vault_id'])
+
+    def check_binding(self, module, current):
+        """Refuse a destination vault the cloud would refuse, and a source vault another replication
+        policy holds (a vault has one)."""
+        if module.binding is None:
+            return
+        label, target = module.label(current), module.binding['target']
+        problem = replication_vault_problem(target)
+        if problem:
+            raise ResourceError("%s cannot copy into vault '%s': %s" % (label, target.get('name'), problem))
+        others = [p.get('name') for p in module.policies if p.get('id') != (current or {}).get('id') and any(
+            v.get('vault_id') == module.binding['vault_id'] for v in p.get('associated_vaults') or [])]
+        if others:
+            raise ResourceError("%s cannot be bound to vault '%s': replication policy '%s' is, and a vault has one "
+                                "replication policy" % (label, module.binding['vault'].get('name'), others[0]))
+
+    def check_create(self, module, label, desired):
+        self.check_binding(module, None)
+
+    def check_update(self, module, current, changes):
+        for field in self.destination:
+            wanted = module.desired_destination[field]
+            if current.get(field) != wanted:
+                raise ResourceError('%s copies to %s %s, not %s; a destination cannot change: delete the policy and '
+                                    'create it again' % (module.label(current), field.replace('_', ' '),
+                                                         current.get(field), wanted))
+        self.check_binding(module, current)
+
+    def predicted(self, desired):
+        return {'associated_vaults': desired.get('associated_vaults') or []}
+
+    def create(self, module, desired):
+        policy = module.api.create_policy(self.create_fields(desired, **dict((k, desired[k]) for k in self.destination)))
+        if module.binding:
+            module.api.bind(policy['id'], module.binding['vault_id'], module.binding['destination_vault_id'])
+        return module.fetch(policy['id'])
+
+    def update(self, module, current, changes):
+        api, fields = module.api, self.fields(changes)
+        if any(k in changes for k in RETENTION):
+            # the view has no operation_definition: read it, and keep only what stays limited
+            definition = self.definition((api.get_policy(current['id']) or {}).get('operation_definition'), changes)
+            fields['operation_definition'] = dict(((k, v) for k, v in definition.items() if v != -1), **dict(
+                (k, -1) for k in RETENTION if changes.get(k) == -1))
+        if fields:
+            api.update_policy(current['id'], fields)
+        if 'associated_vaults' in changes:
+            vault_id = module.binding['vault_id']
+            if any(v['vault_id'] == vault_id for v in current.get('associated_vaults') or []):
+                api.unbind(current['id'], vault_id)  # bound with another destination vault
+            api.bind(current['id'], vault_id, module.binding['destination_vault_id'])
+        return module.fetch(current['id'])
+
+
+POLICY_BACKENDS = dict((backend.name, backend) for backend in (CbrPolicy(), VbsPolicy(), CbrReplicationPolicy()))
 
 
 class BackupPolicyResource(ResourceModule):
@@ -289,7 +432,7 @@ class BackupPolicyResource(ResourceModule):
         params, backend = self.params, self.backend
         if params['state'] != 'present':
             return
-        what = '%s backup policy' % backend.name.upper()
+        what = backend.what
         check_name(params['name'], what)
         if backend.reserved_prefix and params['name'].startswith(backend.reserved_prefix):
             raise ResourceError("%s name '%s' is invalid: the prefix %s is reserved" % (
@@ -297,37 +440,37 @@ class BackupPolicyResource(ResourceModule):
         foreign = [(option, other) for other in POLICY_BACKENDS.values() if other is not backend
                    for option in other.options]
         for option, owner in foreign:
-            if params[option] is not None:
+            if params.get(option) is not None:
                 raise ResourceError('%s is a %s option; this policy is %s (backend: %s)' % (
                     option, owner.name.upper(), backend.name.upper(), backend.name))
         backend.validate_options(params)
         if params['schedule'] is not None:
             backend.validate_schedule(check_schedule(params['schedule']))
         for option in RETENTION:
-            problem = retention_problem(backend.name, option, params[option])
+            problem = retention_problem(backend.service, option, params[option])
             if problem:
                 raise ResourceError(problem)
         if backend.one_retention and params['max_backups'] and params['retention_duration_days']:
             raise ResourceError('a %s policy keeps backups by number (max_backups) or by days '
                                 '(retention_duration_days), not both' % backend.name.upper())
-        long_term = params['long_term_retention'] or {}
+        long_term = params.get('long_term_retention') or {}
         for key in LONG_TERM_KEYS:
             self.validate_range('long_term_retention.%s' % key, long_term.get(key), 0, LONG_TERM_MAX)
         if long_term.get('timezone') is not None and not TIMEZONE_RE.match(long_term['timezone']):
             raise ResourceError("long_term_retention.timezone '%s' is invalid: like UTC+01:00" % long_term['timezone'])
 
     def find(self):
-        return self.backend.view(self, self.api.find_policy(self.params['name']))
+        return self.backend.find(self)
 
     def fetch(self, resource_id):
         return self.backend.view(self, self.api.get_policy(resource_id))
 
     def namesakes(self):
-        found = (self.backend.list_view(raw) for raw in self.api.list_policies())
+        found = (self.backend.list_view(raw) for raw in self.backend.list_policies(self))
         return [p for p in found if p['name'] == self.params['name']]
 
     def label(self, resource):
-        return "%s backup policy '%s'" % (self.params['backend'].upper(), self.params['name'])
+        return "%s '%s'" % (self.backend.what, self.params['name'])
 
     def normalise(self, field, value):
         if field == 'schedule' and value is not None:
@@ -339,7 +482,7 @@ class BackupPolicyResource(ResourceModule):
         wanted = wanted_schedule_and_retention(params)
         self.backend.desired(self, current, wanted)
         if current is None:
-            wanted.update(name=params['name'], backend=params['backend'])
+            wanted.update(name=params['name'], backend=params.get('backend'))
         return wanted
 
     def plan_changes(self, current, desired):
@@ -352,7 +495,10 @@ class BackupPolicyResource(ResourceModule):
         label = self.label(None)
         if desired.get('schedule') is None:
             raise ResourceError('%s cannot be created: schedule is required' % label)
-        self.backend.check_create(label, desired)
+        self.backend.check_create(self, label, desired)
+
+    def check_update(self, current, changes):
+        self.backend.check_update(self, current, changes)
 
     def predict_create(self, desired):
         policy = super(BackupPolicyResource, self).predict_create(desired)
@@ -368,6 +514,25 @@ class BackupPolicyResource(ResourceModule):
 
     def delete(self, current):
         self.backend.delete(self, current)
+
+
+class ReplicationPolicyResource(BackupPolicyResource):
+    """A CBR replication policy (``CbrReplicationPolicy``): a backup policy's rules and flow, with
+    its destination (``destination_region``, ``destination_project_id``) and bound vaults
+    (``vault`` with ``destination_vault``) instead of a service's own options."""
+
+    kind = 'replication policy'
+    result_fields = REPLICATION_POLICY_FIELDS
+    updatable = ('enabled', 'schedule', 'max_backups', 'retention_duration_days', 'associated_vaults')
+    checked_when_present = True
+    checked_texts = (('destination_region', 255, True),)
+    checked_together = ((('vault', 'destination_vault'), 'the source vault to bind and the vault of the '
+                                                         'destination region that takes its copies'),)
+    checked_other_region = ('destination_region', 'a replication policy copies to another region')
+
+    @property
+    def backend(self):
+        return POLICY_BACKENDS['replication']
 
 
 # ------------------------------------------------------------------------------------------------
@@ -549,33 +714,65 @@ class VaultResource(ResourceModule):
 # ------------------------------------------------------------------------------------------------
 # Backups (CBR or VBS, behind module_utils/backup.py backup_api)
 
-class BackupResource(ResourceModule):
-    """A backup of one disk, by CBR (in a vault) or VBS; it is taken once and never changed."""
+def check_new_backup(params, backend):
+    """Refuse the options of a new backup that the cloud would refuse (its name, vault and
+    description on ``backend``), before any request: the backup and backup_batch modules' rule."""
+    service = BACKUP_SERVICES[backend]
+    check_backup_name(params['name'], backend)
+    if service.uses_vault and not params['vault']:
+        raise ResourceError('vault is required to take a %s backup (backend: %s)' % (
+            service.backend.upper(), service.backend))
+    if not service.uses_vault and params['vault']:
+        raise ResourceError('vault is a CBR option; %s backups have no vault' % service.backend.upper())
+    problem = service.description_problem(params['description'])
+    if problem:
+        raise ResourceError(problem)
 
-    waits_in_steps = True  # a rerun resumes the wait for a backup that is still being taken
-    kind = result_key = 'backup'
+
+def backup_disk_problem(disk):
+    """Why the cloud would refuse a backup of ``disk`` now (its status), or None."""
+    if disk.get('status') not in DISK_BACKUPABLE + DISK_BUSY:
+        return 'the disk is %s; it must be available or in-use' % disk.get('status')
+    return None
+
+
+def replication_vault_problem(vault):
+    """Why ``vault`` cannot take replicas (CBR copies disk backups into replication vaults), or None."""
+    billing = vault.get('billing') or {}
+    if billing.get('protect_type') != 'replication' or billing.get('object_type') not in (None, 'disk'):
+        return 'it is a %s vault for %s, not a replication vault for disks' % (
+            billing.get('protect_type'), billing.get('object_type'))
+    return None
+
+
+class BackupKind(ResourceModule):
+    """What a backup and a replica (a backup in another region) share: their statuses, how one is
+    fetched and deleted (``api``: the backup service of its region)."""
+
     result_fields = BACKUP_FIELDS
     server_defaults = {'description': ''}
     transitional = BACKUP_TRANSITIONAL
     deleting = BACKUP_DELETING
     deletable = BACKUP_DELETABLE
 
+    def fetch(self, resource_id):
+        return self.api.get(resource_id)
+
+    def delete(self, current):
+        self.api.delete(current['id'])
+        return Pending(current, Gone())
+
+
+class BackupResource(BackupKind):
+    """A backup of one disk, by CBR (in a vault) or VBS; it is taken once and never changed."""
+
+    waits_in_steps = True  # a rerun resumes the wait for a backup that is still being taken
+    kind = result_key = 'backup'
+    checked_texts = (('name', 255, True), ('disk', 255, True), ('description', 255, False))
+
     def validate(self):
-        params = self.params
-        self.validate_text('name', params['name'], required=True)
-        self.validate_text('disk', params['disk'], required=True)
-        service = BACKUP_SERVICES[params['backend']]
-        if params['state'] == 'present':
-            check_backup_name(params['name'], params['backend'])
-            if service.uses_vault and not params['vault']:
-                raise ResourceError('vault is required to take a %s backup (backend: %s)' % (
-                    service.backend.upper(), service.backend))
-            if not service.uses_vault and params['vault']:
-                raise ResourceError('vault is a CBR option; %s backups have no vault' % service.backend.upper())
-            problem = service.description_problem(params['description'])
-            if problem:
-                raise ResourceError(problem)
-        self.validate_text('description', params['description'])
+        if self.params['state'] == 'present':
+            check_new_backup(self.params, self.params['backend'])
 
     @property
     def api(self):
@@ -597,9 +794,6 @@ class BackupResource(ResourceModule):
                 found = [b for b in self.api.list(name=params['name']) if b.get('disk_name') == params['disk']]
                 return found[0] if len(found) == 1 else None
         return find_backup(self.api, params['name'], disk=self.disk)
-
-    def fetch(self, resource_id):
-        return self.api.get(resource_id)
 
     def namesakes(self):
         return self.api.list(disk_id=self.disk['id'], name=self.params['name'],
@@ -624,9 +818,9 @@ class BackupResource(ResourceModule):
 
     def check_create(self, desired):
         label = self.label(None)
-        status = self.disk.get('status')
-        if status not in DISK_BACKUPABLE + DISK_BUSY:
-            raise ResourceError('%s cannot be taken: the disk is %s; it must be available or in-use' % (label, status))
+        problem = backup_disk_problem(self.disk)
+        if problem:
+            raise ResourceError('%s cannot be taken: %s' % (label, problem))
         # the cloud refuses a backup while the disk takes a snapshot or another backup
         self.busy = busy_with(self.disk, self.evs.list_snapshots(volume_id=self.disk['id'], status='creating'))
         if self.busy and not self.params['wait']:
@@ -658,13 +852,126 @@ class BackupResource(ResourceModule):
         return backup_created(self.api, backup, lambda: find_backup(self.api, desired['name'], disk=self.disk),
                               self.label)
 
-    def delete(self, current):
-        self.api.delete(current['id'])
-        return Pending(current, Gone())
-
     def run_present(self, current):
         result = super(BackupResource, self).run_present(current)
         existing = current is not None and self.params['description'] is not None
         if existing and self.params['description'] != (current.get('description') or ''):
             self.module.warn('%s exists with another description; a backup is never changed' % self.label(current))
         return result
+
+
+# ------------------------------------------------------------------------------------------------
+# Replicas: a CBR backup's copy in another region (module_utils/backup.py CBRReplication)
+
+class ReplicaResource(BackupKind):
+    """The replica of a CBR backup in ``destination_region``: found through the source backup's
+    replication records, made by a copy (CopyBackup) from the source region, never changed, deleted
+    in its own region. ``api`` is the destination region's, ``source_api`` the connection's."""
+
+    kind = result_key = 'replica'
+    result_fields = REPLICA_FIELDS
+    checked_texts = (('backup', 255, True), ('destination_region', 255, True), ('description', 255, False))
+    checked_present = (('destination_vault', "to replicate a backup: a replication vault in region "
+                                             "'%(destination_region)s'"),)
+    checked_other_region = ('destination_region', 'CBR replicates a backup to another region')
+
+    def validate(self):
+        if self.params['state'] == 'present' and self.params['name'] is not None:
+            check_backup_name(self.params['name'], 'cbr')
+
+    def find(self):
+        params = self.params
+        self.source_api = CBRReplication(self.client)
+        vault = self.source_api.find_vault(params['vault'], required=True) if params['vault'] else None
+        self.source = find_backup(self.source_api, params['backup'], vault=vault,
+                                  required=params['state'] == 'present')
+        if self.source is None:
+            self.module.warn("backup '%s' not found: a replica of it cannot be found through it" % params['backup'])
+            return None
+        self.destination = self.client_for_region(params['destination_region'], params['destination_project_id'])
+        self.api = CBRReplication(self.destination)
+        self.record = None
+        return self.replica_found()
+
+    def replica_found(self):
+        """The backup's replica in the destination region, through its newest record whose replica is there."""
+        raw = self.source_api.get_raw(self.source['id'])
+        self.source_image_type = (raw or {}).get('image_type', 'backup')
+        for record in reversed(replica_records(raw, self.params['destination_region'])):
+            replica = record['destination_backup_id'] and self.api.get_raw(record['destination_backup_id'])
+            if replica:
+                self.record = record
+                return replica_view(replica, self.params['destination_region'], record)
+        return None
+
+    def fetch(self, resource_id):
+        return replica_view(self.api.get_raw(resource_id), self.params['destination_region'], self.record)
+
+    def namesakes(self):  # a copy a concurrent run started is the backup's one replica there
+        found = self.replica_found()
+        return [found] if found else []
+
+    def label(self, resource):
+        source = getattr(self, 'source', None) or {'name': self.params['backup']}
+        return "replica in region '%s' of %s" % (self.params['destination_region'], describe_backup(source))
+
+    def desired(self, current):
+        if current is not None:
+            return {}
+        source, region = self.source, self.params['destination_region']
+        self.destination_vault = self.api.find_vault(self.params['destination_vault'], required=True)
+        description = self.params['description']
+        return {'name': self.params['name'] or source['name'],
+                'description': source['description'] if description is None else description,
+                'backend': 'cbr', 'disk_id': source['disk_id'], 'disk_name': source['disk_name'],
+                'size': source['size'], 'availability_zone': source['availability_zone'],
+                'vault_id': self.destination_vault['id'], 'incremental': False, 'region': region,
+                'project_id': self.destination.project_id, 'source_backup_id': source['id'],
+                'source_region': self.client.region}
+
+    def predict_create(self, desired):
+        replica = super(ReplicaResource, self).predict_create(desired)
+        replica['status'] = 'available' if self.params['wait'] else 'protecting'  # the copy runs on
+        return replica
+
+    def check_create(self, desired):
+        label, source, vault = self.label(None), self.source, self.destination_vault
+        if self.source_image_type != 'backup':
+            raise ResourceError('%s cannot be made: %s is itself a replica; CBR replicates backups only'
+                                % (label, describe_backup(source)))
+        status = source['status']
+        if status != 'available' and not (status in self.transitional and self.params['wait']):
+            raise ResourceError('%s cannot be made now: the backup is %s; it must be available (or, while it is '
+                                'being taken, run with wait: true)' % (label, status))
+        reachable = replication_destinations(self.client)
+        if desired['region'] not in reachable:
+            raise ResourceError("%s cannot be made: CBR in region '%s' replicates to %s only" % (
+                label, self.client.region, ', '.join(reachable) or 'no region'))
+        problem = replication_vault_problem(vault)
+        if problem:
+            raise ResourceError("%s cannot be made in vault '%s': %s" % (label, vault.get('name'), problem))
+        billing = vault.get('billing') or {}
+        free_mb = (billing.get('size') or 0) * 1024 - (billing.get('used') or 0)
+        if not vault.get('auto_expand') and free_mb < (source['size'] or 0) * 1024:
+            raise ResourceError("%s cannot be made in vault '%s': a replica is a full copy of the %s GB disk and the "
+                                "vault has %d MB free (it does not expand automatically)" % (
+                                    label, vault.get('name'), source['size'], free_mb))
+
+    def check_update(self, current, changes):
+        wanted = self.params['destination_vault']
+        if wanted and wanted not in (current.get('vault_id'), None):
+            vault = self.api.find_vault(wanted)
+            if vault is None or vault['id'] != current.get('vault_id'):
+                self.module.warn("%s exists in vault %s, not in vault '%s'; the cloud keeps one replica per backup "
+                                 "per region, so it is left where it is"
+                                 % (self.label(current), current.get('vault_id'), wanted))
+
+    def before_create(self, desired):  # a backup still being taken is copied once it is available
+        if self.source['status'] == 'available':
+            return None
+        return Pending(self.source, Status(fetch=self.source_api.get, label=describe_backup(self.source)))
+
+    def create(self, desired):
+        self.source_api.replicate(self.source['id'], desired['region'], desired['project_id'], desired['vault_id'],
+                                  name=self.params['name'], description=self.params['description'])
+        return Pending(self.replica_found() or {'id': None}, Listed(self.replica_found, self.label(None)), Status())

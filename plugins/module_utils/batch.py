@@ -274,7 +274,7 @@ class BatchModule(EvsModule):
         failed = [item for item in self.items if item.error]
         if failed:
             # what was sent stays reported: the items that did not fail are done
-            result['changed'] = bool(self._client is not None and self._client.changes)
+            result['changed'] = self.changed_anything
             raise ResourceError('%d of %d %s failed: %s' % (
                 len(failed), len(self.items), self.items_option, summarise(failed, lambda item: item.error)), **result)
         return result

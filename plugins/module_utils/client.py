@@ -777,3 +777,25 @@ def _never_sent(exc):
             text = str(exc)
             return 'NewConnectionError' in text or 'Failed to establish' in text or 'Name or service' in text
     return isinstance(exc, ConnectionRefusedError)
+
+
+def client_for_region(client, region, project_id=None, endpoints=None):
+    """A client of the same user, HTTP session and settings, acting in its project of ``region``
+    (``project_id``, else the project named after the region, as the cloud names them). The
+    ``endpoints`` overrides of the source region are not carried over: they name its hosts."""
+    settings = dict(client.settings)
+    auth = dict((k, v) for k, v in (settings.get('auth') or {}).items() if k not in ('project_id', 'project_name'))
+    if project_id:
+        auth['project_id'] = project_id
+    else:
+        auth['project_name'] = region
+    identity = (settings.get('endpoints') or {}).get('identity')
+    settings.update(auth=auth, region=region, endpoints=dict(endpoints or {}))
+    if identity and 'identity' not in settings['endpoints']:
+        settings['endpoints']['identity'] = identity
+    sibling = type(client)(settings, session=client.session, sleeper=client.sleep, rng=client.rng,
+                           monotonic=client.monotonic, retry=client.retry, utcnow=client.utcnow,
+                           token_cache=client.token_cache)
+    # the session's TLS settings win over REQUESTS_CA_BUNDLE for this client too
+    sibling._request_options = dict(client._request_options)
+    return sibling

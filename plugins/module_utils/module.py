@@ -68,8 +68,12 @@ A sketch (see ``plugins/modules/snapshot.py`` for the real thing)::
         ThingModule.execute()
 
 Option checks are declared where they can be: ``checked_texts`` (length in UTF-8 bytes, not
-empty), ``checked_ranges`` (an integer's bounds), ``fixed`` (options set only at the create, refused
-when they differ from the existing resource); ``validate`` adds what a declaration cannot say. The
+empty), ``checked_ranges`` (an integer's bounds), ``checked_together`` (options given both or
+neither), ``checked_present`` (required with ``state: present``), ``checked_other_region`` (a region
+other than the connection's), ``fixed`` (options set only at the create, refused when they differ
+from the existing resource); ``validate`` adds what a declaration cannot say. A module that works
+in a second region asks ``client_for_region`` for its client: the base counts that client's changes
+too (a failed run that changed something there reports ``changed``). The
 per-service declarations live next to their API layer: ``evs.EvsResource`` (fetch/update/delete of a
 volume or snapshot by its EVS kind), ``sdrs.GroupMember`` and ``sdrs.AttachedMember`` (what lives in
 a protection group), ``sdrs.group_steps`` and ``GROUP_ACTION_CARRIED_OUT`` (the group actions).
@@ -93,7 +97,7 @@ import types
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.client import (
-    Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
+    Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, client_for_region)
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
@@ -207,6 +211,15 @@ class EvsModule:
     #: ``(option, most UTF-8 bytes, required)``, integer options as ``(option, lowest, highest)``
     checked_texts = ()
     checked_ranges = ()
+    #: options that go together (both given, or neither): ``((option, other), why)``
+    checked_together = ()
+    #: options required with ``state: present`` (a blank text is missing): ``(option, why)``; ``why``
+    #: may name other options' values as ``%(option)s``
+    checked_present = ()
+    #: an option naming a region that must not be the connection's: ``(option, why)``
+    checked_other_region = None
+    #: the declared checks run only with ``state: present`` (what ``state: absent`` ignores)
+    checked_when_present = False
 
     def __init__(self):
         spec = connection_argument_spec()
@@ -219,6 +232,7 @@ class EvsModule:
         self.diff_mode = getattr(self.module, '_diff', False)
         self.settings = None
         self._client = None
+        self._region_clients = {}
         self._evs = None
 
     # -------------------------------------------------------------- helpers
@@ -238,6 +252,21 @@ class EvsModule:
                 self.settings = resolve_settings(self.params)
             self._client = Client(self.settings, token_cache=TokenCache.from_environment())
         return self._client
+
+    def client_for_region(self, region, project_id=None):
+        """The same user's client in its project of ``region`` (one per region and project); the
+        changes it sends count as this run's, like those of ``client``."""
+        key = (region, project_id)
+        if key not in self._region_clients:
+            self._region_clients[key] = client_for_region(self.client, region, project_id)
+        return self._region_clients[key]
+
+    @property
+    def changed_anything(self):
+        """Whether the cloud accepted a change of this run, in any region: a run that fails after
+        that did change something."""
+        clients = ([self._client] if self._client is not None else []) + list(self._region_clients.values())
+        return any(client.changes for client in clients)
 
     @property
     def evs(self):
@@ -277,11 +306,27 @@ class EvsModule:
 
     # ----------------------------------------------------------- lifecycle
     def validate_declared(self):
-        """The checks ``checked_texts`` and ``checked_ranges`` declare, in that order."""
+        """The checks ``checked_texts``, ``checked_ranges``, ``checked_together``, ``checked_present``
+        and ``checked_other_region`` declare, in that order."""
+        params = self.params
+        present = params.get('state', 'present') == 'present'
+        if self.checked_when_present and not present:
+            return
         for option, limit, required in self.checked_texts:
-            self.validate_text(option, self.params[option], limit=limit, required=required)
+            self.validate_text(option, params[option], limit=limit, required=required)
         for option, low, high in self.checked_ranges:
-            self.validate_range(option, self.params[option], low, high)
+            self.validate_range(option, params[option], low, high)
+        for options, why in self.checked_together:
+            if len(set(bool(params[option]) for option in options)) > 1:
+                raise ResourceError('%s go together: %s' % (' and '.join(options), why))
+        for option, why in self.checked_present if present else ():
+            if not (params[option] or '').strip():
+                raise ResourceError('%s is required %s' % (option, why % params))
+        if self.checked_other_region:
+            option, why = self.checked_other_region
+            region = resolve_settings(params).get('region')
+            if params[option] == region:
+                raise ResourceError("%s '%s' is the region of the connection: %s" % (option, region, why))
 
     def validate(self):
         """Check option values before any request (after the declared checks); raise
@@ -318,8 +363,7 @@ class EvsModule:
         # fail outside the except blocks: ansible-core 2.19 would otherwise report every
         # expected refusal as "An exception occurred during task execution"
         if failure is not None:
-            # a run that failed after the cloud accepted a change did change something
-            failure['changed'] = bool(self._client is not None and self._client.changes)
+            failure['changed'] = self.changed_anything
             self.fail(**failure)
         self.module.exit_json(**result)
 

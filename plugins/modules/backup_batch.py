@@ -177,19 +177,10 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    BACKUP_DELETING, BACKUP_FIELDS, BACKUP_TRANSITIONAL, DISK_BACKUPABLE, BackupsOfDisks, check_backup_name,
-    time_key)
-from ansible_collections.dataprotection.evs.plugins.module_utils.batch import ParentedBatchModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import DISK_BUSY, looks_like_id
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_batch import BackupBatchResource
 
 
-class BackupBatchModule(ParentedBatchModule):
-    """Backups of disks: the batch engine (module_utils/batch.py) reads, plans, starts each backup
-    once its disk is free, waits for all together and settles races; this declares the backup's
-    rules (those of the backup module: names, vaults, the disk's status)."""
-
+class BackupBatchModule(BackupBatchResource):
     argument_spec = dict(
         backups=dict(type='list', elements='dict', options=dict(
             disk=dict(type='str', required=True),
@@ -207,138 +198,6 @@ class BackupBatchModule(ParentedBatchModule):
     )
     module_kwargs = dict(mutually_exclusive=[('backups', 'disks')], required_one_of=[('backups', 'disks')],
                          required_by={'disks': 'name'})
-    items_option = 'backups'
-    kind = 'backup'
-    result_fields = BACKUP_FIELDS
-    server_defaults = {'description': ''}
-    transitional = BACKUP_TRANSITIONAL
-    deleting = BACKUP_DELETING
-    # backups have no metadata and no owner marks: the engine's options stay empty
-    shared_options = ('vault', 'description', 'incremental', 'metadata', 'owner_metadata')
-
-    @property
-    def resources(self):
-        if getattr(self, '_resources', None) is None:
-            self._resources = BackupsOfDisks(self.evs, self.params['backend'])
-        return self._resources
-
-    def validate(self):
-        # the engine also deletes (state: absent); this module only takes backups
-        self.params.update(state='present', metadata=None, owner_metadata=None)
-        super(BackupBatchModule, self).validate()
-
-    def validate_item(self, item):
-        params, backend = item.params, self.params['backend']
-        self.validate_text('name', params['name'], required=True)
-        self.validate_text('disk', params['disk'], required=True)
-        self.validate_text('description', params['description'])
-        check_backup_name(params['name'], backend)
-        if backend == 'cbr' and not params['vault']:
-            raise ResourceError('vault is required to take a CBR backup (backend: cbr)')
-        if backend == 'vbs' and params['vault']:
-            raise ResourceError('vault is a CBR option; VBS backups have no vault')
-        if backend == 'vbs' and params['description'] and (
-                len(params['description']) > 64 or set(params['description']) & set('<>')):
-            raise ResourceError('description is invalid for VBS: at most 64 characters, no < or >')
-
-    # --- read: the engine's reads, plus (CBR) one listing of the vaults
-    def read(self, items):
-        super(BackupBatchModule, self).read(items)
-        self.holders = {}
-        if self.params['backend'] != 'cbr':
-            return
-        vaults = self.resources.vaults()
-        for vault in vaults:
-            for resource in vault.get('resources') or []:
-                self.holders[resource.get('id')] = vault
-        for item in items:
-            ref = item.params['vault']
-            named = [v for v in vaults if v['id'] == ref] if looks_like_id(ref) else []
-            named = named or [v for v in vaults if v.get('name') == ref]
-            if len(named) > 1:
-                raise ResourceError("vault '%s' is ambiguous: %d vaults have this name (ids %s); give its id" % (
-                    ref, len(named), ', '.join(sorted(v['id'] for v in named))))
-            item.vault = named[0] if named else None
-
-    # --- plan
-    def plan(self, item):
-        item.vault = getattr(item, 'vault', None)
-        refusal = super(BackupBatchModule, self).plan(item)
-        if item.action == 'create' and not refusal:
-            previous = [b for b in self.siblings.get(item.parent['id'], []) if b.get('status') == 'available'
-                        and (item.vault is None or b.get('vault_id') == item.vault['id'])]
-            item.changes = self.resources.planned(item.params, item.parent, item.vault, previous)
-        elif item.action == 'update':  # a backup is a point in time: it is never changed
-            self.module.warn('%s exists with another description; a backup is never changed' % self.label(item))
-            item.action = 'wait' if item.current.get('status') in self.transitional else 'none'
-            item.changes = {}
-        if item.current is not None and item.vault is not None and \
-                item.current.get('vault_id') not in (None, item.vault['id']):
-            return "it exists in vault %s, not in vault '%s'; backups cannot move between vaults" % (
-                item.current.get('vault_id'), item.params['vault'])
-        return refusal
-
-    def refuse_create(self, item):
-        status = item.parent.get('status')
-        if status not in DISK_BACKUPABLE + DISK_BUSY:
-            return 'the disk is %s; it must be available or in-use' % status
-        if self.params['backend'] != 'cbr':
-            return None
-        vault = item.vault
-        if vault is None:
-            return "vault '%s' not found" % item.params['vault']
-        holder = self.holders.get(item.parent['id'])
-        if holder is not None and holder['id'] != vault['id']:
-            return "the disk belongs to vault '%s', not to vault '%s' (a disk can be in one vault only)" % (
-                holder.get('name'), vault.get('name'))
-        billing = vault.get('billing') or {}
-        if billing.get('object_type') not in (None, 'disk'):
-            return "vault '%s' is a %s vault, not a disk vault" % (vault.get('name'), billing.get('object_type'))
-        return None
-
-    def predict(self, item):
-        predicted = super(BackupBatchModule, self).predict(item)
-        if item.action == 'create' and not self.params['wait']:
-            predicted['status'] = 'protecting' if self.params['backend'] == 'cbr' else 'creating'
-        return predicted
-
-    # --- apply: the disks that are in no vault yet join theirs first, one request per vault
-    def apply(self, item):
-        if item.action == 'create' and not getattr(self, 'vaults_joined', False):
-            self.vaults_joined = True
-            self.join_vaults([i for i in self.items if i.action == 'create'])
-        return super(BackupBatchModule, self).apply(item)
-
-    def join_vaults(self, items):
-        joining = {}
-        for item in items:
-            if item.vault is not None and item.parent['id'] not in self.holders:
-                joining.setdefault(item.vault['id'], {})[item.parent['id']] = item.parent
-                self.holders[item.parent['id']] = item.vault
-        for vault_id, disks in sorted(joining.items()):
-            self.resources.api.add_disks(vault_id, list(disks.values()))
-
-    # --- poll: one listing per round (a started backup may not have an id yet: it is found by name)
-    def poll(self, items):
-        names = set(item.params['name'] for item in items)
-        listed = self.resources.list(name=names.pop() if len(names) == 1 else None)
-        found = {}
-        for item in items:
-            own = item.result or item.current
-            mine = [b for b in listed if b['id'] == own.get('id')] if own.get('id') else \
-                sorted((b for b in listed if b.get('disk_id') == item.parent['id']
-                        and b.get('name') == item.params['name']), key=time_key)
-            if mine:
-                found[item.index] = mine[0]
-            elif not own.get('id'):  # started, not listed yet (a VBS job that has not made it)
-                found[item.index] = own
-        return found
-
-    def namesakes(self, items):
-        # a backup whose id is still unknown cannot be told apart from another run's: kept as it is
-        found = super(BackupBatchModule, self).namesakes([item for item in items if item.result.get('id')])
-        found.update((item.index, []) for item in items if not item.result.get('id'))
-        return found
 
 
 def main():

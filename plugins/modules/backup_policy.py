@@ -205,18 +205,13 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import BackupPolicyResource
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import (
+    BackupPolicyResource, policy_argument_spec)
 
 
 class BackupPolicyModule(BackupPolicyResource):
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
+    argument_spec = policy_argument_spec(
         backend=dict(type='str', choices=['cbr', 'vbs'], default='cbr'),
-        enabled=dict(type='bool'),
-        schedule=dict(type='list', elements='str'),
-        max_backups=dict(type='int'),
-        retention_duration_days=dict(type='int'),
         long_term_retention=dict(type='dict', options=dict(
             day_backups=dict(type='int'), week_backups=dict(type='int'), month_backups=dict(type='int'),
             year_backups=dict(type='int'), timezone=dict(type='str'))),

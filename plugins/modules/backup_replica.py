@@ -135,16 +135,10 @@ error:
   type: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    BACKUP_DELETABLE, BACKUP_DELETING, BACKUP_TRANSITIONAL, REPLICA_FIELDS, CBRReplication, check_backup_name,
-    client_for_region, describe_backup, find_backup, replica_records, replica_view, replication_destinations)
-from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Listed, Pending, Status
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import ReplicaResource
 
 
-class BackupReplicaModule(ResourceModule):
+class BackupReplicaModule(ReplicaResource):
     argument_spec = dict(
         backup=dict(type='str', required=True),
         vault=dict(type='str'),
@@ -155,136 +149,6 @@ class BackupReplicaModule(ResourceModule):
         description=dict(type='str'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
     )
-    kind = 'replica'
-    result_key = 'replica'
-    result_fields = REPLICA_FIELDS
-    transitional = BACKUP_TRANSITIONAL
-    deleting = BACKUP_DELETING
-    deletable = BACKUP_DELETABLE
-
-    def validate(self):
-        params = self.params
-        self.validate_text('backup', params['backup'], required=True)
-        self.validate_text('destination_region', params['destination_region'], required=True)
-        region = resolve_settings(params).get('region')
-        if params['destination_region'] == region:
-            raise ResourceError("destination_region '%s' is the region of the connection: CBR replicates a backup "
-                                "to another region" % region)
-        if params['state'] == 'present':
-            if not (params['destination_vault'] or '').strip():
-                raise ResourceError("destination_vault is required to replicate a backup: a replication vault in "
-                                    "region '%s'" % params['destination_region'])
-            if params['name'] is not None:
-                check_backup_name(params['name'], 'cbr')
-        self.validate_text('description', params['description'])
-
-    def find(self):
-        params, region = self.params, self.params['destination_region']
-        self.source_api = CBRReplication(self.client)
-        vault = self.source_api.find_vault(params['vault'], required=True) if params['vault'] else None
-        self.source = find_backup(self.source_api, params['backup'], vault=vault,
-                                  required=params['state'] == 'present')
-        if self.source is None:
-            self.module.warn("backup '%s' not found: a replica of it cannot be found through it" % params['backup'])
-            return None
-        self.destination = client_for_region(self.client, region, params['destination_project_id'])
-        self.destination_api = CBRReplication(self.destination)
-        self.record = None
-        return self.replica_found()
-
-    def replica_found(self):
-        """The backup's replica in the destination region, through its newest record whose replica is there."""
-        raw = self.source_api.get_raw(self.source['id'])
-        self.source_image_type = (raw or {}).get('image_type', 'backup')
-        for record in reversed(replica_records(raw, self.params['destination_region'])):
-            replica = record['destination_backup_id'] and self.destination_api.get_raw(record['destination_backup_id'])
-            if replica:
-                self.record = record
-                return replica_view(replica, self.params['destination_region'], record)
-        return None
-
-    def fetch(self, resource_id):
-        return replica_view(self.destination_api.get_raw(resource_id), self.params['destination_region'], self.record)
-
-    def namesakes(self):  # a copy a concurrent run started is the backup's one replica there
-        found = self.replica_found()
-        return [found] if found else []
-
-    def label(self, resource):
-        source = getattr(self, 'source', None) or {'name': self.params['backup']}
-        return "replica in region '%s' of %s" % (self.params['destination_region'], describe_backup(source))
-
-    def desired(self, current):
-        if current is not None:
-            return {}
-        source, region = self.source, self.params['destination_region']
-        self.destination_vault = self.destination_api.find_vault(self.params['destination_vault'], required=True)
-        description = self.params['description']
-        return {'name': self.params['name'] or source['name'],
-                'description': source['description'] if description is None else description,
-                'backend': 'cbr', 'disk_id': source['disk_id'], 'disk_name': source['disk_name'],
-                'size': source['size'], 'availability_zone': source['availability_zone'],
-                'vault_id': self.destination_vault['id'], 'incremental': False, 'region': region,
-                'project_id': self.destination.project_id, 'source_backup_id': source['id'],
-                'source_region': self.client.region}
-
-    def predict_create(self, desired):
-        replica = super(BackupReplicaModule, self).predict_create(desired)
-        replica['status'] = 'available' if self.params['wait'] else 'protecting'  # the copy runs on
-        return replica
-
-    def check_create(self, desired):
-        label, source, vault = self.label(None), self.source, self.destination_vault
-        if self.source_image_type != 'backup':
-            raise ResourceError('%s cannot be made: %s is itself a replica; CBR replicates backups only'
-                                % (label, describe_backup(source)))
-        status = source['status']
-        if status != 'available' and not (status in BACKUP_TRANSITIONAL and self.params['wait']):
-            raise ResourceError('%s cannot be made now: the backup is %s; it must be available (or, while it is '
-                                'being taken, run with wait: true)' % (label, status))
-        reachable = replication_destinations(self.client)
-        if desired['region'] not in reachable:
-            raise ResourceError("%s cannot be made: CBR in region '%s' replicates to %s only" % (
-                label, self.client.region, ', '.join(reachable) or 'no region'))
-        billing = vault.get('billing') or {}
-        if billing.get('protect_type') != 'replication' or billing.get('object_type') not in (None, 'disk'):
-            raise ResourceError("%s cannot be made in vault '%s': it is a %s vault for %s, not a replication vault "
-                                "for disks" % (label, vault.get('name'), billing.get('protect_type'),
-                                               billing.get('object_type')))
-        free_mb = (billing.get('size') or 0) * 1024 - (billing.get('used') or 0)
-        if not vault.get('auto_expand') and free_mb < (source['size'] or 0) * 1024:
-            raise ResourceError("%s cannot be made in vault '%s': a replica is a full copy of the %s GB disk and the "
-                                "vault has %d MB free (it does not expand automatically)" % (
-                                    label, vault.get('name'), source['size'], free_mb))
-
-    def check_update(self, current, changes):
-        wanted = self.params['destination_vault']
-        if wanted and wanted not in (current.get('vault_id'), None):
-            vault = self.destination_api.find_vault(wanted)
-            if vault is None or vault['id'] != current.get('vault_id'):
-                self.module.warn("%s exists in vault %s, not in vault '%s'; the cloud keeps one replica per backup "
-                                 "per region, so it is left where it is"
-                                 % (self.label(current), current.get('vault_id'), wanted))
-
-    def before_create(self, desired):  # a backup still being taken is copied once it is available
-        if self.source['status'] == 'available':
-            return None
-        return Pending(self.source, Status(fetch=self.source_api.get, label=describe_backup(self.source)))
-
-    def create(self, desired):
-        self.source_api.replicate(self.source['id'], desired['region'], desired['project_id'], desired['vault_id'],
-                                  name=self.params['name'], description=self.params['description'])
-        return Pending(self.replica_found() or {'id': None}, Listed(self.replica_found, self.label(None)), Status())
-
-    def fail(self, msg, error=None, **result):
-        # the base counts the changes of the source region's client; a delete is sent to the other region
-        if getattr(getattr(self, 'destination', None), 'changes', 0):
-            result['changed'] = True
-        super(BackupReplicaModule, self).fail(msg, error, **result)
-
-    def delete(self, current):
-        self.destination_api.delete(current['id'])
-        return Pending(current, Gone())
 
 
 def main():

@@ -97,9 +97,7 @@ records:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    REPLICA_FIELDS, CBRReplication, client_for_region, find_backup, record_view, replica_view, time_key)
-from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
+    REPLICA_FIELDS, CBRReplication, find_backup, record_view, replica_view, time_key)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
 
 
@@ -114,13 +112,8 @@ class BackupReplicaInfoModule(InfoModule):
     kind = 'replica'
     result_key = 'replicas'
     result_fields = REPLICA_FIELDS + ('replication',)
-
-    def validate(self):
-        self.validate_text('destination_region', self.params['destination_region'], required=True)
-        region = resolve_settings(self.params).get('region')
-        if self.params['destination_region'] == region:
-            raise ResourceError("destination_region '%s' is the region of the connection: replicas are in "
-                                "another region" % region)
+    checked_texts = (('destination_region', 255, True),)
+    checked_other_region = ('destination_region', 'replicas are in another region')
 
     def source_records(self):
         """The records to the destination region of the source backups asked for (GETs in the source region)."""
@@ -139,7 +132,7 @@ class BackupReplicaInfoModule(InfoModule):
         params, region = self.params, self.params['destination_region']
         asked = bool(params['backup'] or params['vault'])
         records = self.source_records() if asked else []
-        destination = CBRReplication(client_for_region(self.client, region, params['destination_project_id']))
+        destination = CBRReplication(self.client_for_region(region, params['destination_project_id']))
         vault_id = None
         if params['destination_vault']:
             vault_id = destination.find_vault(params['destination_vault'], required=True)['id']

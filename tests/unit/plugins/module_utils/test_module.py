@@ -185,3 +185,53 @@ def test_snake_case_keys():
     assert snake_key('volumeType') == 'volume_type'
     assert snake_resource({'Extra-Field': 1, 'metadata': {'Keep-Me': 'x'}}) == {
         'extra_field': 1, 'metadata': {'Keep-Me': 'x'}}
+
+
+class Declared(Toy):
+    """A toy whose option checks are all declarations."""
+    argument_spec = dict(Toy.argument_spec, source=dict(type='str'), target=dict(type='str'),
+                         elsewhere=dict(type='str'))
+    checked_together = ((('source', 'target'), 'the one to copy and where it goes'),)
+    checked_present = (('target', "to copy '%(name)s'"),)
+    checked_other_region = ('elsewhere', 'a copy goes to another region')
+
+    def validate(self):
+        self.calls.append('validate')
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'source': 's'}, 'source and target go together: the one to copy and where it goes'),
+    ({}, "target is required to copy 'a'"),
+    ({'source': 's', 'target': ' '}, "target is required to copy 'a'"),
+    ({'source': 's', 'target': 't', 'elsewhere': 'eu-de'},
+     "elsewhere 'eu-de' is the region of the connection: a copy goes to another region"),
+])
+def test_declared_checks_refuse_before_validate_and_any_request(toy, run_module, args, message):
+    result = run_module(Declared, dict(args, name='a'))
+    assert result['failed'] and result['msg'] == message, result
+    assert Declared.calls == []
+
+
+def test_declared_checks_that_hold_only_for_present_skip_absent(toy, run_module, monkeypatch):
+    # checked_present never holds for absent; the others do unless checked_when_present
+    refused = run_module(Declared, {'name': 'a', 'state': 'absent', 'elsewhere': 'eu-de'})
+    assert refused['failed'] and 'is the region of the connection' in refused['msg']
+    monkeypatch.setattr(Declared, 'checked_when_present', True)
+    gone = run_module(Declared, {'name': 'a', 'state': 'absent', 'source': 's', 'elsewhere': 'eu-de'})
+    assert not gone['failed'] and not gone['changed'] and Declared.calls == ['validate', 'find']
+
+
+class TwoRegions(Toy):
+    """A toy whose create sends a change through another region's client, then fails."""
+
+    def create(self, desired):
+        other = self.client_for_region('eu-nl')
+        assert self.client_for_region('eu-nl') is other and self.client_for_region('eu-nl', 'p-2') is not other
+        assert other.region == 'eu-nl' and self._client.changes == 0
+        other.changes += 1  # what the client counts when the cloud accepts a request
+        raise CloudError(500, 'X', 'the answer was lost')
+
+
+def test_a_change_in_another_region_counts_as_a_change_of_a_failed_run(toy, run_module):
+    result = run_module(TwoRegions, {'name': 'a'})
+    assert result['failed'] and result['changed'], result

@@ -11,6 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.dataprotection.evs.plugins.modules.backup_info import BackupInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_info import BackupReplicaInfoModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import AUTH, api, use_emulator
 
 BILLING = {'object_type': 'disk', 'protect_type': 'backup', 'size': 40, 'consistent_level': 'crash_consistent',
@@ -36,3 +37,14 @@ def test_cbr_incremental_is_read_from_either_place(monkeypatch, tmp_path, run_mo
                         connection=False)
     assert not result['failed'], result
     assert [(b['name'], b['incremental']) for b in result['backups']] == [('full', False), ('changes', True)]
+
+
+@pytest.mark.parametrize('region, message', [
+    ('eu-de', "destination_region 'eu-de' is the region of the connection: replicas are in another region"),
+    (' ', 'destination_region must not be empty')])
+def test_replicas_are_read_in_another_region_only(run_module, monkeypatch, region, message):
+    sent = []
+    monkeypatch.setattr(BackupReplicaInfoModule, 'run', lambda self: sent.append('run'))
+    refused = run_module(BackupReplicaInfoModule, {'destination_region': region, 'destination_vault': 'far'})
+    assert refused['failed'] and refused['msg'] == message, refused
+    assert sent == []
