@@ -328,9 +328,10 @@ def restore_step(plan, disk, existing=None, confirm=False, detach=False, request
     if region:
         source = plan.get('source_disk') or {}
         step['summary'] = (
-            'restore disk %s (%s, of region %s) in region %s from replica %s (%s) made %s, the newest at or before '
+            'restore disk %s (%s, of %s) in region %s from replica %s (%s) made %s, the newest at or before '
             '%s; RPO achieved: the replica is %s s old, %s.%s'
-            % (source.get('name'), source.get('id'), source.get('region') or 'unknown', region, copy.get('name'),
+            % (source.get('name'), source.get('id'),
+               'region %s' % source['region'] if source.get('region') else 'another region', region, copy.get('name'),
                copy.get('id'), copy.get('created'), plan.get('restore_before'), plan.get('copy_age_seconds'),
                happens, notes))
         return step

@@ -112,9 +112,11 @@ def test_the_step_of_a_region_plan_says_rpo_and_what_happens():
     chosen = plan()
     step = dr_restore_step(chosen, chosen['source_disk'], existing=[])
     assert step['create'] and not step['write'] and step['unconfirmed'] is None
-    assert 'restore disk db01 (d1, of region unknown) in region eu-nl from replica bk-r2 (r2)' in step['summary']
+    assert 'restore disk db01 (d1, of another region) in region eu-nl from replica bk-r2 (r2)' in step['summary']
     assert 'RPO achieved: the replica is 21600 s old' in step['summary']
     assert 'into a new disk db01-restored-20261120T0400Z in eu-nl-02' in step['summary']
+    known = dict(chosen, source_disk=dict(chosen['source_disk'], region='eu-de'))
+    assert 'restore disk db01 (d1, of region eu-de) in region eu-nl' in dr_restore_step(known, known['source_disk'])['summary']
     earlier = {'id': 'n9', 'name': chosen['new_disk_name'], 'availability_zone': 'eu-nl-02',
                'metadata': {'dp_evs_restored_from': 'r2'}}
     again = dr_restore_step(chosen, chosen['source_disk'], existing=[earlier])
