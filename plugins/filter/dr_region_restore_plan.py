@@ -15,8 +15,8 @@ author:
 description:
   - Chooses the newest C(available) replica of a disk (a CBR backup copied to O(region),
     M(dataprotection.evs.backup_replica_info)) created at or before O(before), and where it comes back in
-    O(region): a new disk in O(new_disk_availability_zone) (default the first available zone of
-    O(region)), or the existing disk O(onto) of O(region).
+    O(region), either a new disk in O(new_disk_availability_zone) (default the first available zone
+    of O(region)) or the existing disk O(onto) of O(region).
   - Needs nothing of the source region, so it plans a restore while that region is down. The disk
     is named as its replicas record it (C(disk_id), or C(disk_name) when no replica has that id).
   - The plan has the keys of P(dataprotection.evs.dr_restore_plan#filter) (C(mechanism=backup);
