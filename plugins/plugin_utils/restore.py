@@ -419,7 +419,7 @@ def region_restore_plan(disk, replicas=None, region=None, now=None, zones=None, 
             raise RetentionError('%s: no availability zone of region %s is available for the new disk' % (label, region))
         result_zone = up[0]
         notes.append('the new disk goes to %s, the first available zone of %s (set '
-                      'restore_new_disk_availability_zone to choose)' % (result_zone, region))
+                     'restore_new_disk_availability_zone to choose)' % (result_zone, region))
     result = {
         'mechanism': 'backup',
         'action': ACTIONS[('backup', target)],
