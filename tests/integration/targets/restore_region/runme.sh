@@ -32,7 +32,7 @@ verify new
 # target's own time, at most half an hour on a loaded machine): RPO 7200 s and a little more
 rpo=$(sed -n 's/.*RPO achieved \([0-9]*\) s.*/\1/p' restore.log | head -1)
 rto=$(sed -n 's/.*RTO \([0-9]*\) s (this run.*/\1/p' restore.log | head -1)
-[ -n "$rpo" ] && [ "$rpo" -ge 7200 ] && [ "$rpo" -lt 9000 ] || { echo "RPO '$rpo' is not the replica's age"; exit 1; }
+if [ -z "$rpo" ] || [ "$rpo" -lt 7200 ] || [ "$rpo" -ge 9000 ]; then echo "RPO '$rpo' is not the replica's age"; exit 1; fi
 [ -n "$rto" ] || { echo "no RTO printed"; exit 1; }
 echo "restore_region: RPO achieved ${rpo} s, RTO ${rto} s"
 

@@ -13,9 +13,13 @@ import pytest
 
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica import BackupReplicaModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_restore import BackupRestoreModule
+from ansible_collections.dataprotection.evs.tests.unit.plugins.modules import test_backup_replica as replication
+from ansible_collections.dataprotection.evs.tests.unit.plugins.modules.test_backup_replica import (
+    NL, replica_args, vault_body)
+
 # the fixtures of the replication tests: the emulator with eu-nl projects, db01 backed up in eu-de
-from ansible_collections.dataprotection.evs.tests.unit.plugins.modules.test_backup_replica import (  # noqa: F401
-    NL, backed_up, regions, replica_args, vault_body)
+regions = replication.regions
+backed_up = replication.backed_up
 
 DE_DOWN = {'region': 'eu-de'}
 
