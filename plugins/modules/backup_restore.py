@@ -22,6 +22,9 @@ description:
   - To bring a backup back as a new disk (in any availability zone of the region, for example
     after the original disk or its zone is lost), use M(dataprotection.evs.disk) with
     O(dataprotection.evs.disk#module:backup).
+  - A replica (a CBR backup copied from another region, M(dataprotection.evs.backup_replica)) is
+    restored onto a disk of its own region, the connection's, with O(replica_source_disk_id) naming
+    the disk it is a copy of. Nothing is asked of the source region, so this works while it is down.
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
@@ -45,6 +48,18 @@ options:
       - The disk the backup was taken of (name or id), to find a backup by name when restoring
         onto another disk. Default O(disk).
     type: str
+  replica_source_disk_id:
+    description:
+      - Restore a replica (O(backup) is a CBR backup copied here from another region) onto O(disk), a
+        disk of the connection's region. The id of the disk in the source region that the replica is a
+        copy of (the replica's C(disk_id), as M(dataprotection.evs.backup_replica_info) lists it).
+      - A replica restored onto a disk replaces that disk's data with another disk's, so the module
+        restores a replica only when this option names the replica's recorded source disk; a replica of
+        any other disk, or a replica without this option, is refused before any change. O(backup) by
+        name is looked up among the replicas of that disk.
+      - Needs O(disk); excludes O(source_disk); CBR only.
+    type: str
+    version_added: 1.1.0
   overwrite:
     description:
       - Confirm that the target disk's current data is to be replaced by the backup's. Without
@@ -66,6 +81,15 @@ EXAMPLES = r'''
     backup: db01-2026-11-25
     overwrite: true
     request_id: INC-2211
+
+- name: While eu-de is down, write the eu-nl replica of db01's backup onto a disk in eu-nl
+  dataprotection.evs.backup_restore:
+    cloud: otc-eu-nl
+    backup: 0e2b6b4c-9d1c-4f0a-8c53-2f4f3d7a9e11
+    replica_source_disk_id: 5b1c3a0e-7f8d-4c2e-9a61-0d4e8f2b7c35
+    disk: db01-nl
+    overwrite: true
+    request_id: INC-2212
 
 - name: Restore a VBS backup onto a spare disk
   dataprotection.evs.backup_restore:
@@ -101,9 +125,9 @@ error:
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.action import RecordedAction
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    BACKUP_FIELDS, backup_api, describe_backup, find_backup, refuse_restore)
+    BACKUP_FIELDS, CBRReplication, backup_api, describe_backup, find_backup, refuse_restore)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import describe_disk
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import describe_disk, looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import (
     BACKUP_RESTORE, request_id_argument_spec)
 
@@ -116,6 +140,7 @@ class BackupRestoreModule(RecordedAction):
         backend=dict(type='str', choices=['cbr', 'vbs'], default='cbr'),
         disk=dict(type='str', aliases=['volume']),
         source_disk=dict(type='str'),
+        replica_source_disk_id=dict(type='str'),
         overwrite=dict(type='bool', default=False),
         **request_id_argument_spec()
     )
@@ -131,17 +156,74 @@ class BackupRestoreModule(RecordedAction):
     def api(self):
         return backup_api(self.client, self.params['backend'])
 
+    def validate(self):
+        super(BackupRestoreModule, self).validate()
+        params = self.params
+        if params['replica_source_disk_id'] is None:
+            return
+        self.validate_text('replica_source_disk_id', params['replica_source_disk_id'], required=True)
+        if params['backend'] != 'cbr':
+            raise ResourceError('replica_source_disk_id restores a CBR replica; VBS has no replicas')
+        if not params['disk']:
+            raise ResourceError('replica_source_disk_id needs disk: the disk of this region to restore the replica '
+                                'onto (the replica\'s own disk is in its source region)')
+        if params['source_disk']:
+            raise ResourceError('replica_source_disk_id and source_disk exclude each other: a replica\'s disk is in '
+                                'its source region, named by replica_source_disk_id')
+
     def find(self):
         params, evs = self.params, self.evs
         target = evs.find_volume(params['disk'], required=True) if params['disk'] else None
+        if params['replica_source_disk_id']:
+            return self.find_replica(target), target
         source = evs.find_volume(params['source_disk'], required=True) if params['source_disk'] else target
-        backup = find_backup(self.api, params['backup'], disk=source, required=True)
+        try:
+            backup = find_backup(self.api, params['backup'], disk=source, required=True)
+        except ResourceError:
+            self.refuse_unnamed_replica(target)
+            raise
         target = target or evs.get_volume(backup['disk_id'])
         if target is None:
+            self.refuse_unnamed_replica(None)
             raise ResourceError("%s cannot be restored onto its disk %s: the disk no longer exists; create a "
                                 "new disk from the backup (dataprotection.evs.disk, backup: %s)"
                                 % (describe_backup(backup), backup['disk_id'], backup['id']))
         return backup, target
+
+    def find_replica(self, target):
+        """The replica ``backup`` of the disk ``replica_source_disk_id``; a replica of another disk, or a
+        backup that is not a replica, is refused (GETs only)."""
+        params = self.params
+        origin = params['replica_source_disk_id']
+        replicas = CBRReplication(self.client)
+        raw = replicas.get_raw(params['backup']) if looks_like_id(params['backup']) else None
+        if raw is None:  # by name, among the copies of that disk
+            raw = replicas.get_raw(find_backup(self.api, params['backup'], disk={'id': origin, 'name': origin},
+                                               required=True)['id'])
+        backup = self.api.normalise(raw)
+        if raw.get('resource_id') != origin:
+            raise ResourceError(
+                "%s is a copy of disk %s ('%s'), not of disk %s (replica_source_disk_id): restoring it onto %s "
+                "would replace that disk's data with another disk's; nothing was changed"
+                % (describe_backup(backup), raw.get('resource_id'), raw.get('resource_name'), origin,
+                   describe_disk(target)))
+        if raw.get('image_type', 'backup') != 'replication':
+            raise ResourceError('%s is not a replica (a backup copied from another region): replica_source_disk_id '
+                                'is for replicas; restore a backup of this region with source_disk; nothing was '
+                                'changed' % describe_backup(backup))
+        return backup
+
+    def refuse_unnamed_replica(self, target):
+        """A replica given by id without replica_source_disk_id: say what it is and how to confirm."""
+        if self.params['backend'] != 'cbr' or not looks_like_id(self.params['backup']):
+            return
+        raw = CBRReplication(self.client).get_raw(self.params['backup'])
+        if raw and raw.get('image_type') == 'replication':
+            raise ResourceError(
+                "%s is a replica of disk %s ('%s') of another region: restoring it onto %s replaces that disk's data "
+                "with the data of disk %s; set replica_source_disk_id: %s to confirm; nothing was changed"
+                % (describe_backup(self.api.normalise(raw)), raw.get('resource_id'), raw.get('resource_name'),
+                   describe_disk(target) if target else 'a disk', raw.get('resource_id'), raw.get('resource_id')))
 
     def label(self, source, target):
         return '%s onto %s' % (describe_backup(source), describe_disk(target))

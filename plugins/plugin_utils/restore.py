@@ -255,18 +255,18 @@ def _attached_to(attachments):
     return ', '.join('%s at %s' % (a.get('server_id'), a.get('device')) for a in attachments)
 
 
-def _what_happens(plan, existing, confirm, request_id):
-    """The restore role's plan in words: what this run does with the copy."""
+def _what_happens(plan, existing, confirm, request_id, onto='the original disk'):
+    """The restore role's plan in words: what this run does with the copy (``onto``: the disk written onto)."""
     record = plan.get('record')
     if record == 'done':
-        return ('onto the original disk: already done, request %s wrote this copy onto it; nothing to do'
-                % request_id)
+        return ('onto %s: already done, request %s wrote this copy onto it; nothing to do'
+                % (onto, request_id))
     if record == 'running':
-        return ('onto the original disk: the restore of this copy recorded on the disk still runs; %s'
-                % ('waiting for it' if confirm else 'nothing to do'))
+        return ('onto %s: the restore of this copy recorded on the disk still runs; %s'
+                % (onto, 'waiting for it' if confirm else 'nothing to do'))
     if plan['target'] == 'original':
-        return 'onto the original disk by %s%s' % (
-            'snapshot rollback' if plan['mechanism'] == 'snapshot' else 'backup restore',
+        return 'onto %s by %s%s' % (
+            onto, 'snapshot rollback' if plan['mechanism'] == 'snapshot' else 'backup restore',
             ', overwriting what it holds now' if confirm
             else ', which would overwrite what it holds now; NOT DONE: restore_confirm is not true')
     if existing:
@@ -307,20 +307,137 @@ def restore_step(plan, disk, existing=None, confirm=False, detach=False, request
         step['name_taken'] = ('a disk named %s exists and was not made by a restore (no %s in its metadata); choose '
                               'another name with restore_new_disk_name; nothing was changed'
                               % (plan['new_disk_name'], RESTORED_FROM))
+    region = plan.get('region')
+    onto = 'disk %s (%s) of region %s' % (label, disk['id'], region) if region else 'the original disk'
     if overwrite and not is_confirmed:
-        step['unconfirmed'] = ('restoring disk %s onto itself from %s %s overwrites what it holds now and needs '
-                               'restore_confirm=true (it is %s); nothing was changed'
-                               % (label, plan['mechanism'], copy.get('name'), confirm))
-    if step['needs_detach'] and not confirmed(detach):
+        step['unconfirmed'] = ('restoring %s from %s %s overwrites what it holds now and needs restore_confirm=true '
+                               '(it is %s); nothing was changed'
+                               % (onto if region else 'disk %s onto itself' % label, 'replica' if region
+                                  else plan['mechanism'], copy.get('name'), confirm))
+    if step['needs_detach'] and region:
+        step['attached'] = ('%s is attached to %s; the cloud writes a replica only onto a detached disk: detach it '
+                            'first (restore_detach works on the original disk only); nothing was changed'
+                            % (onto, step['attached_to']))
+    elif step['needs_detach'] and not confirmed(detach):
         step['attached'] = ('disk %s is attached to %s; the cloud writes a %s back only onto a detached disk: set '
                             'restore_detach=true to detach it, restore it and attach it again at the same device '
                             '(stop what uses the disk first); nothing was changed'
                             % (label, step['attached_to'], plan['mechanism']))
+    happens = _what_happens(plan, step['existing'], is_confirmed, request_id, onto)
+    notes = (' ' + '. '.join(plan['notes'])) if plan.get('notes') else ''
+    if region:
+        source = plan.get('source_disk') or {}
+        step['summary'] = (
+            'restore disk %s (%s, of %s) in region %s from replica %s (%s) made %s, the newest at or before '
+            '%s; RPO achieved: the replica is %s s old, %s.%s'
+            % (source.get('name'), source.get('id'),
+               'region %s' % source['region'] if source.get('region') else 'another region', region, copy.get('name'),
+               copy.get('id'), copy.get('created'), plan.get('restore_before'), plan.get('copy_age_seconds'),
+               happens, notes))
+        return step
     step['summary'] = (
         'restore disk %s (%s, %s%s) from %s %s (%s) taken %s, the newest usable copy at or before %s (%s s old), %s.%s'
         % (label, disk['id'], disk.get('availability_zone'), '' if plan.get('disk_zone_up') else ', zone unavailable',
            plan['mechanism'], copy.get('name'), copy.get('backend', 'evs'), copy.get('created'),
-           plan.get('restore_before'), plan.get('copy_age_seconds'),
-           _what_happens(plan, step['existing'], is_confirmed, request_id),
-           (' ' + '. '.join(plan['notes'])) if plan.get('notes') else ''))
+           plan.get('restore_before'), plan.get('copy_age_seconds'), happens, notes))
     return step
+
+
+def _replicas_of(reference, replicas, label):
+    """The replicas of the source disk ``reference`` (its id, or its name as the replicas record
+    it); a name that several source disks had is refused with their ids."""
+    replicas = require_records(replicas, 'the replicas', optional=True)
+    by_id = [r for r in replicas if r.get('disk_id') == reference]
+    if by_id:
+        return by_id
+    by_name = [r for r in replicas if r.get('disk_name') == reference]
+    disk_ids = sorted(set(r.get('disk_id') or '?' for r in by_name))
+    if len(disk_ids) > 1:
+        raise RetentionError('%s: replicas of %d disks named %s are there (%s); give the disk id'
+                             % (label, len(disk_ids), reference, ', '.join(disk_ids)))
+    return by_name
+
+
+def region_restore_plan(disk, replicas=None, region=None, now=None, zones=None, before=None,
+                        new_disk_availability_zone=None, new_disk_name=None, onto=None, request_id=None):
+    """How to bring ``disk`` (the source disk's id or name, as its replicas record it) back in
+    ``region`` from its newest replica there at or before ``before`` (default ``now``, the cloud's
+    time in that region), while its own region may be down: into a new disk in
+    ``new_disk_availability_zone`` (default the first available zone of ``region``), or onto the
+    existing disk ``onto`` of ``region`` (as disk_info returns it). The plan has the keys of
+    ``restore_plan`` (mechanism ``backup``; target ``new``, or ``original`` for the disk written
+    onto), plus ``region`` and ``source_disk``; ``copy_age_seconds`` is the replica's age on the
+    cloud's clock. Raises RetentionError saying why it cannot be done."""
+    if not isinstance(disk, str) or not disk.strip():
+        raise RetentionError('the disk must be the source disk\'s id or name (as its replicas record it), not %r'
+                             % (disk,))
+    if not isinstance(region, str) or not region:
+        raise RetentionError('the region the replicas are in must be given, not %r' % (region,))
+    zones = zones or {}
+    if not isinstance(zones, dict):
+        raise RetentionError('zones must be a dict of zone name to availability (disk_info zones), not %r' % (zones,))
+    label = 'disk %s' % disk
+    limit_text = before or now
+    if not limit_text:
+        raise RetentionError('give a point in time (before) or the cloud time (now)')
+    limit = parse_time(limit_text, 'the point in time')
+    own = _replicas_of(disk, replicas, label)
+    if not own:
+        raise RetentionError('%s has no replica in region %s: replicate its backups there (backup_replica, or the '
+                             'protect role\'s region tier) to be able to restore it while its region is down'
+                             % (label, region))
+    copy, why_not = _newest_at_or_before(own, limit, '%s (replicas in %s)' % (label, region))
+    if copy is None:
+        raise RetentionError('%s cannot be restored in region %s: %s' % (label, region, why_not))
+    source_disk = {'id': copy.get('disk_id'), 'name': copy.get('disk_name') or copy.get('disk_id'),
+                   'availability_zone': copy.get('availability_zone'), 'region': copy.get('source_region')}
+    notes = ['the replica is the source backup copied to %s; its data is that of the backup, taken at or before '
+             'the replica was made' % region]
+    target = 'new'
+    if onto is not None:
+        if not isinstance(onto, dict) or not onto.get('id'):
+            raise RetentionError('the disk to write onto must be a dict with an id (as disk_info returns it), not %r'
+                                 % (onto,))
+        target, result_zone = 'original', onto.get('availability_zone')
+        onto_label = 'disk %s' % (onto.get('name') or onto['id'])
+        if _zone_state(zones, result_zone) is False:
+            raise RetentionError('%s is in %s, which is unavailable: nothing can be written onto it now'
+                                 % (onto_label, result_zone))
+        if copy.get('size') and onto.get('size') and int(onto['size']) < int(copy['size']):
+            raise RetentionError('%s (%s GB) is smaller than the replica of %s (%s GB): the cloud restores only '
+                                 'onto a disk at least as large' % (onto_label, onto['size'], label, copy['size']))
+    elif new_disk_availability_zone:
+        result_zone = new_disk_availability_zone
+        if zones and result_zone not in zones:
+            raise RetentionError('the new disk cannot go to %s: region %s has the availability zones %s'
+                                 % (result_zone, region, ', '.join(sorted(zones))))
+        if _zone_state(zones, result_zone) is False:
+            raise RetentionError('the new disk cannot go to %s: that availability zone is unavailable' % result_zone)
+    else:
+        up = sorted(z for z, available in zones.items() if available)
+        if not up:
+            raise RetentionError('%s: no availability zone of region %s is available for the new disk' % (label, region))
+        result_zone = up[0]
+        notes.append('the new disk goes to %s, the first available zone of %s (set '
+                     'restore_new_disk_availability_zone to choose)' % (result_zone, region))
+    result = {
+        'mechanism': 'backup',
+        'action': ACTIONS[('backup', target)],
+        'target': target,
+        'source_copy': copy,
+        'availability_zone': result_zone,
+        'disk_zone_up': _zone_state(zones, result_zone) is not False,
+        'restore_before': format_time(limit),
+        'notes': notes,
+        'region': region,
+        'source_disk': source_disk,
+        'new_disk_name': new_disk_name or '%s-restored-%s' % (
+            source_disk['name'], parse_time(copy['created']).strftime('%Y%m%dT%H%MZ')),
+    }
+    if target == 'original':
+        result['record'] = restore_record_decision(onto, 'backup', copy, request_id)
+    else:
+        result['new_disk_metadata'] = {RESTORED_FROM: copy['id']}
+    if now:
+        result['copy_age_seconds'] = int((parse_time(now, 'the cloud time') - parse_time(copy['created'])).total_seconds())
+    return result

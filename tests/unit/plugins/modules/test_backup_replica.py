@@ -224,17 +224,14 @@ def test_the_disk_module_restores_a_replica_in_the_destination_region_byte_exact
     assert not again['changed'] and not again['failed'], again
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    'backup_restore looks a backup id up among the backups of source_disk (default the target disk), and '
-    "a replica's disk is in the source region: it finds no backup. Restoring onto a new disk (the disk "
-    'module) works; backup_restore needs to accept a backup id whatever its disk'))
 def test_backup_restore_writes_a_replica_onto_a_disk_of_the_destination_region(regions, backed_up, run_module):
     replica = run_module(BackupReplicaModule, replica_args())['replica']
     target = regions.nl('POST', '/evs/v2/{nl}/volumes', {'volume': {
         'name': 'db01-nl', 'size': 10, 'availability_zone': 'eu-nl-01'}})['volume']
     regions.cloud.admin('PUT', '/disks/%s' % target['id'], {'blocks': {'0': 'stale'}})
     regions.cloud.admin('POST', '/region-outages', {'region': 'eu-de'})
-    restored = run_module(BackupRestoreModule, dict(NL, backup=replica['id'], disk='db01-nl', overwrite=True),
+    restored = run_module(BackupRestoreModule, dict(NL, backup=replica['id'], disk='db01-nl', overwrite=True,
+                                                    replica_source_disk_id=backed_up['disk']['id']),
                           connection=False)
     assert restored['changed'] and not restored['failed'], restored
     assert regions.cloud.admin('GET', '/disks/%s' % target['id'])['blocks'] == {'0': 'as-backed-up', '7': 'tail'}
