@@ -40,4 +40,7 @@ attributes:
     description: Target OS/families that can be operated against.
     support: N/A
     platforms: all
+notes:
+  - The result's RV(cloud_time) is taken from the C(Date) header of the cloud's answers. Compute
+    ages (for example of snapshots or backups) against it, not against the controller's clock.
 '''
