@@ -152,17 +152,14 @@ _value:
       type: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, retention_plan as plan
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
+@refusing(RetentionError, named=True)
 def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id', due=None):
-    try:
-        return plan(copies, retention, now, policy=policy, tier=tier, group_by=group_by, due=due)
-    except RetentionError as exc:
-        raise AnsibleFilterError('retention_plan: %s' % exc)
+    return plan(copies, retention, now, policy=policy, tier=tier, group_by=group_by, due=due)
 
 
 class FilterModule(object):
