@@ -9,12 +9,16 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # modules whose create is re-checked for a namesake that a concurrent run made
-    DOCUMENTATION = r'''
+    # what both variants promise; each says how far it keeps the promise
+    _CONCURRENT_RUNS = r'''
 attributes:
   concurrent_runs:
     description:
       - Two runs at once (an AWX schedule, a cron job and a person can overlap) leave one resource, not two.
+'''
+
+    # modules whose create is re-checked for a namesake that a concurrent run made
+    DOCUMENTATION = _CONCURRENT_RUNS + r'''
     support: full
     details:
       - After a create the module lists the resources of the same name (on the same disk, or in the same
@@ -28,11 +32,7 @@ attributes:
 '''
 
     # the cloud shows no creation time: a concurrent duplicate is reported, not removed
-    NO_CREATION_TIME = r'''
-attributes:
-  concurrent_runs:
-    description:
-      - Two runs at once (an AWX schedule, a cron job and a person can overlap) leave one resource, not two.
+    NO_CREATION_TIME = _CONCURRENT_RUNS + r'''
     support: partial
     details:
       - After a create the module lists the resources of the same name. The cloud shows no creation time
