@@ -37,7 +37,10 @@ options:
     elements: dict
     required: true
   retention:
-    description: How many copies to keep; at least one count must be above 0.
+    description:
+      - How many copies to keep; at least one count must be above 0.
+      - Each of the period counts (O(retention.hourly) to O(retention.yearly)) keeps the newest copy
+        of each of the N most recent periods that hold one.
     type: dict
     required: true
     suboptions:
@@ -45,26 +48,11 @@ options:
         description: Keep the N newest copies.
         type: int
         default: 0
-      hourly:
-        description: Keep the newest copy of each of the N most recent hours that hold one.
-        type: int
-        default: 0
-      daily:
-        description: Keep the newest copy of each of the N most recent days that hold one.
-        type: int
-        default: 0
-      weekly:
-        description: Keep the newest copy of each of the N most recent ISO weeks that hold one.
-        type: int
-        default: 0
-      monthly:
-        description: Keep the newest copy of each of the N most recent months that hold one.
-        type: int
-        default: 0
-      yearly:
-        description: Keep the newest copy of each of the N most recent years that hold one.
-        type: int
-        default: 0
+      hourly: {description: N hours (a period count)., type: int, default: 0}
+      daily: {description: N days (a period count)., type: int, default: 0}
+      weekly: {description: N ISO weeks (a period count)., type: int, default: 0}
+      monthly: {description: N months (a period count)., type: int, default: 0}
+      yearly: {description: N years (a period count)., type: int, default: 0}
       within:
         description: Keep every copy younger than this duration (C(36h), C(7d), C(2w) or seconds).
         type: raw
