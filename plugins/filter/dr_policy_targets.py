@@ -32,9 +32,7 @@ options:
     default: snapshot
 extends_documentation_fragment:
   - dataprotection.evs.filter_errors
-  - dataprotection.evs.policy_filter
-  - dataprotection.evs.policy_filter.now
-  - dataprotection.evs.policy_filter.pairs
+  - dataprotection.evs.policy_filter.applied_now
 '''
 
 EXAMPLES = r'''
