@@ -115,7 +115,7 @@ _value:
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import audit
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import POLICY_REFUSALS, refusing
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(POLICY_REFUSALS)
@@ -124,6 +124,4 @@ def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, group
     return audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_audit': dr_audit})
+FilterModule = filter_module(dr_audit)

@@ -77,7 +77,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import serving_disk_metadata
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(RetentionError)
@@ -87,6 +87,4 @@ def dr_failover_metadata(pairs, disks, serving_az):
     return serving_disk_metadata(pairs, disks, serving_az)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_failover_metadata': dr_failover_metadata})
+FilterModule = filter_module(dr_failover_metadata)

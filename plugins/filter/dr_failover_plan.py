@@ -126,7 +126,7 @@ _value:
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.failover import failover_plan
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(RetentionError)
@@ -134,6 +134,4 @@ def dr_failover_plan(groups, name, action, confirm=False, zones=None):
     return failover_plan(groups, name, action, confirm, zones)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_failover_plan': dr_failover_plan})
+FilterModule = filter_module(dr_failover_plan)

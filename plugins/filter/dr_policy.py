@@ -200,7 +200,7 @@ _value:
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, check_policy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(PolicyError)
@@ -208,6 +208,4 @@ def dr_policy(policy):
     return check_policy(policy)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy': dr_policy})
+FilterModule = filter_module(dr_policy)

@@ -87,7 +87,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import backup_plan
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import POLICY_REFUSALS, refusing
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(POLICY_REFUSALS, malformed=(KeyError, TypeError, ValueError))
@@ -99,6 +99,4 @@ def dr_policy_backups(disks, policy, now, vaults=None, policies=None, backups=No
                        tiers=tiers, vault_size=int(vault_size or 0), on_demand=bool(on_demand), pairs=pairs)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy_backups': dr_policy_backups})
+FilterModule = filter_module(dr_policy_backups)

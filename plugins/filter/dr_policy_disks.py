@@ -55,7 +55,7 @@ _value:
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError, select_disks
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(PolicyError, malformed=(KeyError, TypeError), source='the tier must come from the dr_policy filter')
@@ -63,6 +63,4 @@ def dr_policy_disks(disks, tier, policy=None, pairs=None):
     return select_disks(disks, tier, policy, pairs)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy_disks': dr_policy_disks})
+FilterModule = filter_module(dr_policy_disks)

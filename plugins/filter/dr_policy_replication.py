@@ -83,7 +83,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.replication import replication_plan
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(PolicyError, malformed=(KeyError, TypeError))
@@ -95,6 +95,4 @@ def dr_policy_replication(disks, policy, groups=None, instances=None, pairs=None
                             region_zones=zones)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy_replication': dr_policy_replication})
+FilterModule = filter_module(dr_policy_replication)

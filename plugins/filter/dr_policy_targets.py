@@ -52,7 +52,7 @@ _value:
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.snapshot import policy_targets
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import POLICY_REFUSALS, refusing
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(POLICY_REFUSALS, malformed=(KeyError, TypeError))
@@ -60,6 +60,4 @@ def dr_policy_targets(disks, policy, now, mechanism='snapshot', pairs=None):
     return policy_targets(disks, policy, now, mechanism, pairs=pairs)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy_targets': dr_policy_targets})
+FilterModule = filter_module(dr_policy_targets)

@@ -139,7 +139,7 @@ _value:
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import restore_plan
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(RetentionError)
@@ -150,6 +150,4 @@ def dr_restore_plan(disk, snapshots=None, backups=None, before=None, now=None, z
                         new_disk_availability_zone, same_time_window, new_disk_name, request_id)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_restore_plan': dr_restore_plan})
+FilterModule = filter_module(dr_restore_plan)

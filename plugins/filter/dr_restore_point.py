@@ -54,7 +54,7 @@ _value:
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import restore_point
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(RetentionError)
@@ -62,6 +62,4 @@ def dr_restore_point(copies, before=None, now=None, what='disk'):
     return restore_point(copies, before, now, what)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_restore_point': dr_restore_point})
+FilterModule = filter_module(dr_restore_point)

@@ -105,7 +105,7 @@ _value:
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import restore_step
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(RetentionError)
@@ -113,6 +113,4 @@ def dr_restore_step(plan, disk, existing=None, confirm=False, detach=False, requ
     return restore_step(plan, disk, existing, confirm, detach, request_id)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_restore_step': dr_restore_step})
+FilterModule = filter_module(dr_restore_step)

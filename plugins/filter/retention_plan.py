@@ -142,7 +142,7 @@ _value:
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, retention_plan as plan
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(RetentionError, named=True)
@@ -150,6 +150,4 @@ def retention_plan(copies, retention, now, policy=None, tier=None, group_by='vol
     return plan(copies, retention, now, policy=policy, tier=tier, group_by=group_by, due=due)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'retention_plan': retention_plan})
+FilterModule = filter_module(retention_plan)

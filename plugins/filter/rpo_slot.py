@@ -56,7 +56,7 @@ _value:
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import rpo_slot as slot
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 @refusing(RetentionError, named=True)
@@ -64,6 +64,4 @@ def rpo_slot(now, rpo):
     return slot(now, rpo)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'rpo_slot': rpo_slot})
+FilterModule = filter_module(rpo_slot)
