@@ -9,7 +9,9 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    _INPUT_AND_POLICY = r'''
+    # the input of the filters that apply a checked DR policy to the project's disks
+    DOCUMENTATION = r'''
+options:
   _input:
     description: All disks of the project (C(disks) of M(dataprotection.evs.disk_info)).
     type: list
@@ -21,14 +23,18 @@ class ModuleDocFragment(object):
     required: true
 '''
 
-    _NOW = r'''
+    # ... and that judge it on the cloud's clock
+    NOW = r'''
+options:
   now:
     description: The cloud's time (C(cloud_time) of an info module).
     type: str
     required: true
 '''
 
-    _PAIRS = r'''
+    # ... and that leave out the DR replicas of replication pairs
+    PAIRS = r'''
+options:
   pairs:
     description:
       - The project's replication pairs (C(replication_pairs) of
@@ -38,16 +44,3 @@ class ModuleDocFragment(object):
     type: list
     elements: dict
 '''
-
-    # the input of the filters that apply a checked DR policy to the project's disks
-    DOCUMENTATION = 'options:' + _INPUT_AND_POLICY
-
-    # ... and that judge it on the cloud's clock
-    NOW = 'options:' + _NOW
-
-    # ... and that leave out the DR replicas of replication pairs
-    PAIRS = 'options:' + _PAIRS
-
-    # all three: the filters that apply the policy's tiers now (dr_policy_targets, dr_policy_backups,
-    # dr_audit)
-    APPLIED_NOW = 'options:' + _INPUT_AND_POLICY + _NOW + _PAIRS

@@ -69,7 +69,9 @@ options:
     type: dict
 extends_documentation_fragment:
   - dataprotection.evs.filter_errors
-  - dataprotection.evs.policy_filter.applied_now
+  - dataprotection.evs.policy_filter
+  - dataprotection.evs.policy_filter.now
+  - dataprotection.evs.policy_filter.pairs
 '''
 
 EXAMPLES = r'''

@@ -32,7 +32,9 @@ options:
     default: snapshot
 extends_documentation_fragment:
   - dataprotection.evs.filter_errors
-  - dataprotection.evs.policy_filter.applied_now
+  - dataprotection.evs.policy_filter
+  - dataprotection.evs.policy_filter.now
+  - dataprotection.evs.policy_filter.pairs
 '''
 
 EXAMPLES = r'''
