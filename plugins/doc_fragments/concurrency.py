@@ -9,16 +9,12 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # what both variants promise; each says how far it keeps the promise
-    _CONCURRENT_RUNS = r'''
+    # modules whose create is re-checked for a namesake that a concurrent run made
+    DOCUMENTATION = r'''
 attributes:
   concurrent_runs:
     description:
       - Two runs at once (an AWX schedule, a cron job and a person can overlap) leave one resource, not two.
-'''
-
-    # modules whose create is re-checked for a namesake that a concurrent run made
-    DOCUMENTATION = _CONCURRENT_RUNS + r'''
     support: full
     details:
       - After a create the module lists the resources of the same name (on the same disk, or in the same
@@ -32,7 +28,11 @@ attributes:
 '''
 
     # the cloud shows no creation time: a concurrent duplicate is reported, not removed
-    NO_CREATION_TIME = _CONCURRENT_RUNS + r'''
+    NO_CREATION_TIME = r'''
+attributes:
+  concurrent_runs:
+    description:
+      - Two runs at once (an AWX schedule, a cron job and a person can overlap) leave one resource, not two.
     support: partial
     details:
       - After a create the module lists the resources of the same name. The cloud shows no creation time
