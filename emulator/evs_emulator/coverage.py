@@ -18,6 +18,7 @@ import re
 
 from starlette.routing import Mount, Route
 
+from .routing import walk_routes
 from .vendor_operations import VENDOR_OPERATIONS
 
 # (method, path) -> (implemented, note); paths as printed in the table.
@@ -184,16 +185,6 @@ def _vendor_operations() -> dict[tuple[str, str, str], list[str]]:
     return operations
 
 
-def _walk(routes, prefix=""):
-    for route in routes:
-        if isinstance(route, Mount):
-            yield from _walk(route.routes, prefix + route.path)
-        elif isinstance(route, Route):
-            # Starlette answers HEAD wherever GET is routed; the table lists GET only.
-            for method in sorted(route.methods - {"HEAD"}):
-                yield method, prefix + route.path
-
-
 def implemented_rows() -> list[tuple[str, str, str, str, str, str]]:
     from .app import build_routes, service_of
     from .services import evs
@@ -208,7 +199,7 @@ def implemented_rows() -> list[tuple[str, str, str, str, str, str]]:
     routes = [r for r in routes if not (isinstance(r, Route) and (r.path.startswith("/v1/") or r.path == "/v1"))]
     vendor = _vendor_operations()
     matched = set()
-    for method, path in _walk(routes):
+    for method, path, _ in walk_routes(routes):  # GET only: HEAD is answered wherever GET is
         shown = re.sub(r"^/evs/v[23](/\{project_id\})", r"/evs/{v2,v3}\1", path)
         if (method, shown) in seen:
             continue

@@ -26,6 +26,17 @@ def _first_segment(path: str) -> str | None:
     return None if "{" in first else first
 
 
+def walk_routes(routes: list, prefix: str = ""):
+    """(method, full path template, endpoint) of every route below `routes`, mounts followed.
+    Starlette answers HEAD wherever GET is routed, so HEAD is left out."""
+    for route in routes:
+        if isinstance(route, Mount):
+            yield from walk_routes(route.routes, prefix + route.path)
+        elif isinstance(route, Route):
+            for method in sorted(route.methods - {"HEAD"}):
+                yield method, prefix + route.path, route.endpoint
+
+
 def compile_routes(routes: list) -> Node | None:
     """The tree of `routes`; None when a route is of a kind only Starlette's walk handles."""
     entries = []

@@ -10,6 +10,7 @@ Only the standard library is used, so any test suite can import this.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,35 @@ def http(method: str, url: str, body=None, headers: dict | None = None, timeout:
     headers_lower = {k.lower(): v for k, v in hdrs.items()}
     parsed = json.loads(raw) if raw else None
     return Answer(status, headers_lower, parsed)
+
+
+def asgi_call(app, method: str, path: str, raw: bytes = b"", query: str = "", headers: dict | None = None):
+    """Call the ASGI `app` in this process, without a server: (status, response headers as bytes,
+    body as bytes, the exception the app raised or None). Starlette re-raises a handler's crash
+    after answering it, so a crash still has its answer; the status is 0 when nothing was sent."""
+    scope = {"type": "http", "method": method, "path": path,
+             "raw_path": urllib.parse.quote(path).encode(), "query_string": query.encode(),
+             "headers": [(b"host", b"emulator.test")]
+                        + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+             "scheme": "http", "server": ("emulator.test", 80), "client": ("127.0.0.1", 1), "root_path": "",
+             "http_version": "1.1"}
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    crash = None
+    try:
+        asyncio.run(app(scope, receive, send))
+    except Exception as exc:
+        crash = exc
+    if not sent:
+        return 0, {}, b"", crash
+    content = b"".join(m.get("body", b"") for m in sent[1:])
+    return sent[0]["status"], dict(sent[0]["headers"]), content, crash
 
 
 class AdminClient:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evs_emulator.config import Config
+from evs_emulator.conformance import use_clouds_yaml
 from evs_emulator.testing import EmulatorProcess, http, tenant_token
 
 CONFIG = Config.load()
@@ -27,33 +28,39 @@ class Tenant:
     def call(self, method: str, url: str, body=None, headers=None):
         return http(method, url, body, {"X-Auth-Token": self.token, **(headers or {})})
 
+    def expect(self, status: int, key: str, method: str, url: str, body=None):
+        """The answer's `key`, after checking that the call answered `status`."""
+        answer = self.call(method, url, body)
+        assert answer.status == status, answer.body
+        return answer.body[key]
+
     # -- shortcuts used by many tests ---------------------------------
     def create_volume(self, size: int = 10, zone: str = "eu-de-01", **fields) -> dict:
-        answer = self.call("POST", self.evs("/volumes"), {"volume": {"size": size, "availability_zone": zone,
-                                                                     **fields}})
-        assert answer.status == 202, answer.body
-        return answer.body["volume"]
+        volume = {"size": size, "availability_zone": zone, **fields}
+        return self.expect(202, "volume", "POST", self.evs("/volumes"), {"volume": volume})
 
     def volume(self, volume_id: str) -> dict:
-        answer = self.call("GET", self.evs(f"/volumes/{volume_id}"))
-        assert answer.status == 200, answer.body
-        return answer.body["volume"]
+        return self.expect(200, "volume", "GET", self.evs(f"/volumes/{volume_id}"))
 
     def create_snapshot(self, volume_id: str, **fields) -> dict:
-        answer = self.call("POST", self.evs("/snapshots"), {"snapshot": {"volume_id": volume_id, **fields}})
-        assert answer.status == 202, answer.body
-        return answer.body["snapshot"]
+        snapshot = {"volume_id": volume_id, **fields}
+        return self.expect(202, "snapshot", "POST", self.evs("/snapshots"), {"snapshot": snapshot})
 
     def snapshot(self, snapshot_id: str) -> dict:
-        answer = self.call("GET", self.evs(f"/snapshots/{snapshot_id}"))
-        assert answer.status == 200, answer.body
-        return answer.body["snapshot"]
+        return self.expect(200, "snapshot", "GET", self.evs(f"/snapshots/{snapshot_id}"))
 
     def create_server(self, name: str = "srv", zone: str = "eu-de-01") -> dict:
-        answer = self.call("POST", self.ecs("/servers"), {"server": {"name": name, "availability_zone": zone,
-                                                                     "flavorRef": "s3.medium.1", "imageRef": "x"}})
-        assert answer.status == 202, answer.body
-        return answer.body["server"]
+        server = {"name": name, "availability_zone": zone, "flavorRef": "s3.medium.1", "imageRef": "x"}
+        return self.expect(202, "server", "POST", self.ecs("/servers"), {"server": server})
+
+
+def available_volume(admin, tenant, blocks=None, **fields) -> dict:
+    """A new volume of `tenant`, once available, holding `blocks` (admin.write_disk) when given."""
+    volume = tenant.create_volume(**fields)
+    admin.advance(3600)
+    if blocks:
+        admin.write_disk(volume["id"], blocks)
+    return tenant.volume(volume["id"])
 
 
 @pytest.fixture(scope="session")
@@ -91,3 +98,17 @@ def alice(admin, base_url) -> Tenant:
 @pytest.fixture
 def bob(admin, base_url) -> Tenant:
     return Tenant(base_url, TENANT_B.cloud)
+
+
+@pytest.fixture
+def conn(fast, base_url, tmp_path, monkeypatch):
+    """Tenant A's openstacksdk connection (clouds.yaml as `evs-emulator clouds-yaml` writes it), with
+    otcextensions' proxies; they find VBS under the catalog type `vbs` and CBR under `cbr`, as the
+    real catalog lists them."""
+    import openstack
+    from otcextensions import sdk
+
+    use_clouds_yaml(base_url, tmp_path, monkeypatch)
+    connection = openstack.connect(cloud=TENANT_A.cloud)
+    sdk.register_otc_extensions(connection)
+    return connection

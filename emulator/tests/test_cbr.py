@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+from conftest import available_volume
+
 DISK = "OS::Cinder::Volume"
 
 
 def cbr(tenant, path: str, prefix: str = "/cbr") -> str:
     return f"{tenant.base_url}{prefix}/v3/{tenant.project_id}{path}"
-
-
-def available_volume(admin, tenant, blocks=None, **fields) -> dict:
-    volume = tenant.create_volume(**fields)
-    admin.advance(3600)
-    if blocks:
-        admin.write_disk(volume["id"], blocks)
-    return tenant.volume(volume["id"])
 
 
 def make_vault(tenant, name="v1", size=100, resources=(), **fields) -> dict:

@@ -11,8 +11,7 @@ from huaweicloudsdkcbr.v1 import model as m
 
 from conftest import TENANT_A, Tenant
 from evs_emulator.config import Config, load_default_text
-from evs_emulator.conformance import (assert_answer_conforms, assert_resource_conforms, huawei_client,
-                                      use_clouds_yaml)
+from evs_emulator.conformance import (assert_answer_conforms, assert_resource_conforms, huawei_client)
 from evs_emulator.testing import EmulatorProcess
 
 DISK = "OS::Cinder::Volume"
@@ -185,17 +184,6 @@ def test_operation_log_runs_as_long_as_its_backup(fast, alice, base_url):
 
 
 # -- otcextensions' cbr proxy (password), the resources it declares ------------
-@pytest.fixture
-def conn(fast, base_url, tmp_path, monkeypatch):
-    import openstack
-    from otcextensions import sdk
-
-    use_clouds_yaml(base_url, tmp_path, monkeypatch)
-    connection = openstack.connect(cloud=TENANT_A.cloud)
-    sdk.register_otc_extensions(connection)
-    return connection
-
-
 def test_otcextensions_cbr_resources_know_every_field(conn, alice, fast):
     from otcextensions.sdk.cbr.v3 import backup, checkpoint, policy, task, vault
 

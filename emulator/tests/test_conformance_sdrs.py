@@ -10,8 +10,7 @@ from huaweicloudsdksdrs.v1 import SdrsClient
 from huaweicloudsdksdrs.v1 import model as m
 
 from conftest import TENANT_A
-from evs_emulator.conformance import (assert_answer_conforms, assert_resource_conforms, huawei_client, mismatches,
-                                      use_clouds_yaml)
+from evs_emulator.conformance import (assert_answer_conforms, assert_resource_conforms, huawei_client, mismatches)
 from evs_emulator.testing import http
 
 HUAWEI_ONLY = "Huawei Cloud only; not in OTC's documented object (../shared/api/sdrs.md)"
@@ -151,17 +150,6 @@ def test_api_versions(client, base_url):
 
 
 # -- otcextensions' sdrs proxy (password) ----------------------------------------
-@pytest.fixture
-def conn(fast, base_url, tmp_path, monkeypatch):
-    import openstack
-    from otcextensions import sdk
-
-    use_clouds_yaml(base_url, tmp_path, monkeypatch)
-    connection = openstack.connect(cloud=TENANT_A.cloud)
-    sdk.register_otc_extensions(connection)
-    return connection
-
-
 def test_otcextensions_sdrs_task_center(conn, alice, fast):
     from otcextensions.sdk.sdrs.v1 import task_center
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from conftest import TENANT_A
-from evs_emulator.conformance import assert_resource_conforms, use_clouds_yaml
+from evs_emulator.conformance import assert_resource_conforms
 
 # Fields of OTC's VBS/IAM answers that the generic resources do not declare, and where OTC documents them.
 VBS_DOC = "OTC VBS API (../shared/api/vbs.md)"
@@ -23,17 +22,6 @@ EXTRAS = {
     "Backup.os-bak-tenant-attr:tenant_id": "Huawei Cloud VBS API, Querying Details About a VBS Backup",
     "Backup.service_metadata": VBS_DOC + ", backup object (JSON string with DESC, INC, ...)",
 }
-
-
-@pytest.fixture
-def conn(fast, base_url, tmp_path, monkeypatch):
-    import openstack
-    from otcextensions import sdk
-
-    use_clouds_yaml(base_url, tmp_path, monkeypatch)
-    connection = openstack.connect(cloud=TENANT_A.cloud)
-    sdk.register_otc_extensions(connection)
-    return connection
 
 
 def test_otcextensions_finds_vbs_in_the_catalog(conn, base_url):

@@ -20,29 +20,21 @@ import urllib.parse
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from starlette.routing import Mount, Route
 
+from evs_emulator import testing
 from evs_emulator.app import build_routes, create_app
 from evs_emulator.config import Config
+from evs_emulator.routing import walk_routes
 
 CONFIG = Config.load()
 TENANT = CONFIG.tenants[0]
 MISSING_ID = "0123456789abcdef0123456789abcdef"
 
 
-def _walk(routes, prefix=""):
-    for route in routes:
-        if isinstance(route, Mount):
-            yield from _walk(route.routes, prefix + route.path)
-        elif isinstance(route, Route):
-            for method in sorted(route.methods - {"HEAD"}):
-                yield method, prefix + route.path, route.endpoint
-
-
 def routes() -> list[tuple[str, str]]:
     """(method, path template) of every handler once (the unprefixed aliases share handlers)."""
     seen, found = set(), []
-    for method, path, endpoint in _walk(build_routes()):
+    for method, path, endpoint in walk_routes(build_routes()):
         if (method, endpoint) in seen or (method, path) == ("POST", "/_emulator/reset"):
             continue
         seen.add((method, endpoint))
@@ -56,27 +48,9 @@ ADMIN_ROUTES = [r for r in ROUTES if r[1].startswith("/_emulator")]
 
 
 def asgi_call(app, method: str, path: str, raw: bytes = b"", query: str = "", headers=None):
-    scope = {"type": "http", "method": method, "path": path,
-             "raw_path": urllib.parse.quote(path).encode(), "query_string": query.encode(),
-             "headers": [(b"host", b"emulator.test"), (b"content-type", b"application/json")]
-                        + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-             "scheme": "http", "server": ("emulator.test", 80), "client": ("127.0.0.1", 1), "root_path": "",
-             "http_version": "1.1"}
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": raw, "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    crash = None
-    try:
-        asyncio.run(app(scope, receive, send))
-    except Exception as exc:  # Starlette re-raises a handler's crash after answering it
-        crash = exc
-    status = sent[0]["status"] if sent else 0
-    content = b"".join(m.get("body", b"") for m in sent[1:])
+    """(status, body bytes, the app's exception or None) of a JSON request."""
+    status, _, content, crash = testing.asgi_call(app, method, path, raw, query,
+                                                  {"content-type": "application/json", **(headers or {})})
     return status, content, crash
 
 

@@ -6,37 +6,14 @@ huaweicloudsdkcbr (AK/SK, through the unprefixed CBR paths) drive the VBS and CB
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 
 from conftest import TENANT_A
 
-BIN = Path(sys.executable).parent
 DISK = "OS::Cinder::Volume"
 BILLING = {"object_type": "disk", "protect_type": "backup", "size": 40, "consistent_level": "crash_consistent",
            "cloud_type": "public", "charging_mode": "post_paid"}
-
-
-@pytest.fixture
-def conn(fast, base_url, tmp_path, monkeypatch):
-    import openstack
-    from otcextensions import sdk
-
-    path = tmp_path / "clouds.yaml"
-    path.write_text(subprocess.run([str(BIN / "evs-emulator"), "clouds-yaml", "--url", base_url],
-                                   capture_output=True, text=True, check=True).stdout)
-    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(path))
-    for name in [k for k in os.environ if k.startswith("OS_") and k != "OS_CLIENT_CONFIG_FILE"]:
-        monkeypatch.delenv(name)
-    # otcextensions finds VBS under the catalog type `vbs` and CBR under `cbr`, as the real catalog lists them
-    connection = openstack.connect(cloud=TENANT_A.cloud)
-    sdk.register_otc_extensions(connection)
-    return connection
 
 
 def disk_with_bytes(conn, admin, blocks: dict, size: int = 10):

@@ -7,17 +7,10 @@ drive protection groups, pairs, protected instances, failover and drills.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 
 from conftest import TENANT_A
-
-BIN = Path(sys.executable).parent
 
 
 def vpc_id(alice) -> str:
@@ -25,22 +18,6 @@ def vpc_id(alice) -> str:
 
 
 # -- otcextensions -------------------------------------------------------------
-@pytest.fixture
-def conn(fast, base_url, tmp_path, monkeypatch):
-    import openstack
-    from otcextensions import sdk
-
-    path = tmp_path / "clouds.yaml"
-    path.write_text(subprocess.run([str(BIN / "evs-emulator"), "clouds-yaml", "--url", base_url],
-                                   capture_output=True, text=True, check=True).stdout)
-    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(path))
-    for name in [k for k in os.environ if k.startswith("OS_") and k != "OS_CLIENT_CONFIG_FILE"]:
-        monkeypatch.delenv(name)
-    connection = openstack.connect(cloud=TENANT_A.cloud)
-    sdk.register_otc_extensions(connection)
-    return connection
-
-
 def test_otcextensions_sdrs_group_pair_instance_protect_and_fail_over(conn, fast, alice):
     # get_domains() yields the whole answer as one resource whose `domains` are the domains
     domains = [d for answer in conn.sdrs.get_domains() for d in answer.domains]

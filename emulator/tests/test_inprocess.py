@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
 
+from evs_emulator import testing
 from evs_emulator.app import create_app
 from evs_emulator.config import Config
 from evs_emulator.services import evs
@@ -16,27 +16,13 @@ TENANT = CONFIG.tenants[0]
 
 
 def asgi_call(app, method: str, path: str, body=None, headers=None):
+    """(status, headers, decoded JSON body) of a request with the JSON `body`; a handler's crash
+    (RuntimeError) is answered, any other exception fails the test."""
     raw = json.dumps(body).encode() if body is not None else b""
-    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"",
-             "headers": [(b"host", b"emulator.test")] + [(k.lower().encode(), v.encode())
-                                                         for k, v in (headers or {}).items()],
-             "scheme": "http", "server": ("emulator.test", 80), "client": ("127.0.0.1", 1), "root_path": "",
-             "http_version": "1.1"}
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": raw, "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    try:
-        asyncio.run(app(scope, receive, send))
-    except RuntimeError:
-        pass  # Starlette re-raises a handler's crash after answering it
-    start = sent[0]
-    content = b"".join(m.get("body", b"") for m in sent[1:])
-    return start["status"], dict(start["headers"]), json.loads(content) if content else None
+    status, answer_headers, content, crash = testing.asgi_call(app, method, path, raw, headers=headers)
+    if crash is not None and not isinstance(crash, RuntimeError):
+        raise crash
+    return status, answer_headers, json.loads(content) if content else None
 
 
 @pytest.fixture

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import available_volume
+
 
 def vbs(tenant, path: str, version: str = "v2") -> str:
     return f"{tenant.base_url}/vbs/{version}/{tenant.project_id}{path}"
-
-
-def available_volume(admin, tenant, blocks=None, **fields) -> dict:
-    volume = tenant.create_volume(**fields)
-    admin.advance(3600)
-    if blocks:
-        admin.write_disk(volume["id"], blocks)
-    return tenant.volume(volume["id"])
 
 
 def job(tenant, job_id: str, version: str = "v1") -> dict:

@@ -24,6 +24,10 @@ attributes:
     description: Target OS/families that can be operated against.
     support: N/A
     platforms: all
+notes:
+  - When a request to the cloud fails, the result has C(error) with C(status) (HTTP), C(code) (the
+    cloud's, for example C(EVS.1047), C(VolumeBackup.0012) or C(SDRS.1002)), C(message) and
+    C(request_id), besides C(msg).
 '''
 
     # modules that only read
@@ -40,4 +44,7 @@ attributes:
     description: Target OS/families that can be operated against.
     support: N/A
     platforms: all
+notes:
+  - The result's RV(cloud_time) is taken from the C(Date) header of the cloud's answers. Compute
+    ages (for example of snapshots or backups) against it, not against the controller's clock.
 '''

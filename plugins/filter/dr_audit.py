@@ -115,22 +115,15 @@ _value:
       elements: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import audit
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import POLICY_REFUSALS, refusing
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(POLICY_REFUSALS)
 def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None, vaults=None,
              backup_policies=None):
-    try:
-        return audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies)
-    except (PolicyError, RetentionError) as exc:
-        raise AnsibleFilterError(str(exc))
+    return audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_audit': dr_audit})
+FilterModule = filter_module(dr_audit)

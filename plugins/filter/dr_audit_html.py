@@ -53,7 +53,7 @@ from ansible.errors import AnsibleFilterError
 from jinja2.exceptions import UndefinedError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit_html import audit_html
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 def dr_audit_html(report):
@@ -63,6 +63,4 @@ def dr_audit_html(report):
         raise AnsibleFilterError('dr_audit_html: the input must be a dr_audit report (%s)' % exc)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_audit_html': dr_audit_html})
+FilterModule = filter_module(dr_audit_html)

@@ -100,7 +100,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     RetentionError, format_time, parse_time, require_records)
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 RUN = re.compile(r'^[a-z0-9]{1,20}$')
 DRILL_NAME = re.compile(r'^dp-drill-([a-z0-9]{1,20})-([0-9a-f]{10})$')
@@ -169,6 +169,4 @@ def dr_drill_marked(disks, drills=None, disks_of=None, groups=None, now=None, le
     return found
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_drill_marked': dr_drill_marked})
+FilterModule = filter_module(dr_drill_marked)

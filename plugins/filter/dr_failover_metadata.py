@@ -74,20 +74,17 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import serving_disk_metadata
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(RetentionError)
 def dr_failover_metadata(pairs, disks, serving_az):
     if not serving_az or not isinstance(serving_az, str):
         raise AnsibleFilterError('dr_failover_metadata needs the availability zone that serves (serving_az)')
-    try:
-        return serving_disk_metadata(pairs, disks, serving_az)
-    except RetentionError as exc:
-        raise AnsibleFilterError(str(exc))
+    return serving_disk_metadata(pairs, disks, serving_az)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_failover_metadata': dr_failover_metadata})
+FilterModule = filter_module(dr_failover_metadata)

@@ -123,20 +123,15 @@ _value:
       type: str
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.failover import failover_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(RetentionError)
 def dr_failover_plan(groups, name, action, confirm=False, zones=None):
-    try:
-        return failover_plan(groups, name, action, confirm, zones)
-    except RetentionError as exc:
-        raise AnsibleFilterError(str(exc))
+    return failover_plan(groups, name, action, confirm, zones)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_failover_plan': dr_failover_plan})
+FilterModule = filter_module(dr_failover_plan)

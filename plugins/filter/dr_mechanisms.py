@@ -53,7 +53,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 def dr_mechanisms(names):
@@ -65,6 +65,4 @@ def dr_mechanisms(names):
         raise AnsibleFilterError('dr_mechanisms: %s' % exc)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_mechanisms': dr_mechanisms})
+FilterModule = filter_module(dr_mechanisms)

@@ -198,19 +198,14 @@ _value:
   type: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.policy import PolicyError, check_policy
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(PolicyError)
 def dr_policy(policy):
-    try:
-        return check_policy(policy)
-    except PolicyError as exc:
-        raise AnsibleFilterError(str(exc))
+    return check_policy(policy)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy': dr_policy})
+FilterModule = filter_module(dr_policy)

@@ -88,24 +88,17 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import backup_plan
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import POLICY_REFUSALS, refusing
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(POLICY_REFUSALS, malformed=(KeyError, TypeError, ValueError))
 def dr_policy_backups(disks, policy, now, vaults=None, policies=None, backups=None, backend='cbr', tiers=None,
                       vault_size=0, on_demand=True, pairs=None):
     if backend not in ('cbr', 'vbs'):
         raise AnsibleFilterError('dr_policy_backups: backend must be cbr or vbs, not %r' % (backend,))
-    try:
-        return backup_plan(disks, policy, now, vaults=vaults, policies=policies, backups=backups, backend=backend,
-                           tiers=tiers, vault_size=int(vault_size or 0), on_demand=bool(on_demand), pairs=pairs)
-    except (PolicyError, RetentionError) as exc:
-        raise AnsibleFilterError(str(exc))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise AnsibleFilterError('dr_policy_backups: the policy must come from the dr_policy filter (%s)' % exc)
+    return backup_plan(disks, policy, now, vaults=vaults, policies=policies, backups=backups, backend=backend,
+                       tiers=tiers, vault_size=int(vault_size or 0), on_demand=bool(on_demand), pairs=pairs)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy_backups': dr_policy_backups})
+FilterModule = filter_module(dr_policy_backups)

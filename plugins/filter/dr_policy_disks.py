@@ -53,21 +53,14 @@ _value:
   elements: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError, select_disks
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(PolicyError, malformed=(KeyError, TypeError), source='the tier must come from the dr_policy filter')
 def dr_policy_disks(disks, tier, policy=None, pairs=None):
-    try:
-        return select_disks(disks, tier, policy, pairs)
-    except PolicyError as exc:
-        raise AnsibleFilterError(str(exc))
-    except (KeyError, TypeError) as exc:
-        raise AnsibleFilterError('dr_policy_disks: the tier must come from the dr_policy filter (%s)' % exc)
+    return select_disks(disks, tier, policy, pairs)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy_disks': dr_policy_disks})
+FilterModule = filter_module(dr_policy_disks)

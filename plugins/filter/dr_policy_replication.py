@@ -81,23 +81,18 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.replication import replication_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(PolicyError, malformed=(KeyError, TypeError))
 def dr_policy_replication(disks, policy, groups=None, instances=None, pairs=None, tiers=None, zones=None):
     if zones is not None and not isinstance(zones, dict):
         raise AnsibleFilterError('dr_policy_replication: zones must map each availability zone to whether it is up '
                                  '(disk_info zones: true), not %r' % (zones,))
-    try:
-        return replication_plan(disks, policy, groups=groups, instances=instances, pairs=pairs, tiers=tiers,
-                                region_zones=zones)
-    except PolicyError as exc:
-        raise AnsibleFilterError(str(exc))
-    except (KeyError, TypeError) as exc:
-        raise AnsibleFilterError('dr_policy_replication: the policy must come from the dr_policy filter (%s)' % exc)
+    return replication_plan(disks, policy, groups=groups, instances=instances, pairs=pairs, tiers=tiers,
+                            region_zones=zones)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy_replication': dr_policy_replication})
+FilterModule = filter_module(dr_policy_replication)

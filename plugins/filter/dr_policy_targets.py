@@ -52,23 +52,14 @@ _value:
   elements: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.snapshot import policy_targets
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import POLICY_REFUSALS, refusing
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(POLICY_REFUSALS, malformed=(KeyError, TypeError))
 def dr_policy_targets(disks, policy, now, mechanism='snapshot', pairs=None):
-    try:
-        return policy_targets(disks, policy, now, mechanism, pairs=pairs)
-    except (PolicyError, RetentionError) as exc:
-        raise AnsibleFilterError(str(exc))
-    except (KeyError, TypeError) as exc:
-        raise AnsibleFilterError('dr_policy_targets: the policy must come from the dr_policy filter (%s)' % exc)
+    return policy_targets(disks, policy, now, mechanism, pairs=pairs)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy_targets': dr_policy_targets})
+FilterModule = filter_module(dr_policy_targets)

@@ -136,23 +136,18 @@ _value:
       elements: str
 '''
 
-from ansible.errors import AnsibleFilterError
-
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import restore_plan
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(RetentionError)
 def dr_restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zones=None, source='auto',
                     target='new', new_disk_availability_zone=None, same_time_window=0, new_disk_name=None,
                     request_id=None):
-    try:
-        return restore_plan(disk, snapshots, backups, before, now, zones, source, target,
-                            new_disk_availability_zone, same_time_window, new_disk_name, request_id)
-    except RetentionError as exc:
-        raise AnsibleFilterError(str(exc))
+    return restore_plan(disk, snapshots, backups, before, now, zones, source, target,
+                        new_disk_availability_zone, same_time_window, new_disk_name, request_id)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_restore_plan': dr_restore_plan})
+FilterModule = filter_module(dr_restore_plan)

@@ -51,20 +51,15 @@ _value:
   type: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import restore_point
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(RetentionError)
 def dr_restore_point(copies, before=None, now=None, what='disk'):
-    try:
-        return restore_point(copies, before, now, what)
-    except RetentionError as exc:
-        raise AnsibleFilterError(str(exc))
+    return restore_point(copies, before, now, what)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_restore_point': dr_restore_point})
+FilterModule = filter_module(dr_restore_point)

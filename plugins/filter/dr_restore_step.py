@@ -102,20 +102,15 @@ _value:
       type: str
 '''
 
-from ansible.errors import AnsibleFilterError
-
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import restore_step
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(RetentionError)
 def dr_restore_step(plan, disk, existing=None, confirm=False, detach=False, request_id=None):
-    try:
-        return restore_step(plan, disk, existing, confirm, detach, request_id)
-    except RetentionError as exc:
-        raise AnsibleFilterError(str(exc))
+    return restore_step(plan, disk, existing, confirm, detach, request_id)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_restore_step': dr_restore_step})
+FilterModule = filter_module(dr_restore_step)

@@ -69,7 +69,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.parsing.utils.yaml import from_yaml
 from ansible.utils.display import Display
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 TASK_FACT_ACTIONS = ('set_fact', 'ansible.builtin.set_fact', 'ansible.legacy.set_fact')
 NESTED_TASK_KEYS = ('block', 'rescue', 'always')
@@ -161,6 +161,4 @@ def dr_role_variables(names, role_path, prefix=None):
             'the run stops here; nothing was changed' % (role, 's' if len(problems) > 1 else '', ', '.join(problems)))
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_role_variables': dr_role_variables})
+FilterModule = filter_module(dr_role_variables)

@@ -77,7 +77,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError, check_selector, select_by
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, require_records
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 def dr_select_disks(disks, selector, pairs=None, what='selector'):
@@ -96,6 +96,4 @@ def dr_select_disks(disks, selector, pairs=None, what='selector'):
     return selected
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_select_disks': dr_select_disks})
+FilterModule = filter_module(dr_select_disks)

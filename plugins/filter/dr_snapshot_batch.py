@@ -71,7 +71,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import POLICY_KEY, TIER_KEY
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
 def _marks(record, required=True):
@@ -102,6 +102,4 @@ def dr_snapshot_batch(targets, snapshots=None, state='present'):
         raise AnsibleFilterError('dr_snapshot_batch: the targets must come from the dr_policy_targets filter (%s)' % exc)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_snapshot_batch': dr_snapshot_batch})
+FilterModule = filter_module(dr_snapshot_batch)

@@ -37,7 +37,10 @@ options:
     elements: dict
     required: true
   retention:
-    description: How many copies to keep; at least one count must be above 0.
+    description:
+      - How many copies to keep; at least one count must be above 0.
+      - Each of the period counts (O(retention.hourly) to O(retention.yearly)) keeps the newest copy
+        of each of the N most recent periods that hold one.
     type: dict
     required: true
     suboptions:
@@ -45,26 +48,11 @@ options:
         description: Keep the N newest copies.
         type: int
         default: 0
-      hourly:
-        description: Keep the newest copy of each of the N most recent hours that hold one.
-        type: int
-        default: 0
-      daily:
-        description: Keep the newest copy of each of the N most recent days that hold one.
-        type: int
-        default: 0
-      weekly:
-        description: Keep the newest copy of each of the N most recent ISO weeks that hold one.
-        type: int
-        default: 0
-      monthly:
-        description: Keep the newest copy of each of the N most recent months that hold one.
-        type: int
-        default: 0
-      yearly:
-        description: Keep the newest copy of each of the N most recent years that hold one.
-        type: int
-        default: 0
+      hourly: {description: N hours (a period count)., type: int, default: 0}
+      daily: {description: N days (a period count)., type: int, default: 0}
+      weekly: {description: N ISO weeks (a period count)., type: int, default: 0}
+      monthly: {description: N months (a period count)., type: int, default: 0}
+      yearly: {description: N years (a period count)., type: int, default: 0}
       within:
         description: Keep every copy younger than this duration (C(36h), C(7d), C(2w) or seconds).
         type: raw
@@ -152,19 +140,14 @@ _value:
       type: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, retention_plan as plan
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(RetentionError, named=True)
 def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id', due=None):
-    try:
-        return plan(copies, retention, now, policy=policy, tier=tier, group_by=group_by, due=due)
-    except RetentionError as exc:
-        raise AnsibleFilterError('retention_plan: %s' % exc)
+    return plan(copies, retention, now, policy=policy, tier=tier, group_by=group_by, due=due)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'retention_plan': retention_plan})
+FilterModule = filter_module(retention_plan)

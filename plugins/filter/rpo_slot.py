@@ -53,20 +53,15 @@ _value:
       type: str
 '''
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import rpo_slot as slot
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import rpo_slot as slot
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(RetentionError, named=True)
 def rpo_slot(now, rpo):
-    try:
-        return slot(now, rpo)
-    except RetentionError as exc:
-        raise AnsibleFilterError('rpo_slot: %s' % exc)
+    return slot(now, rpo)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'rpo_slot': rpo_slot})
+FilterModule = filter_module(rpo_slot)

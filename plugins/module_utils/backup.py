@@ -61,39 +61,57 @@ def time_key(backup):
     return (text, backup.get('id') or '')
 
 
-class VBS:
-    """VBS: ``cloudbackups`` (jobs) to back up and restore, Cinder-style ``backups`` to read and delete."""
+class BackupService(object):
+    """What VBS and CBR share: the client, and backups in one shape (``normalise``)."""
 
-    backend = 'vbs'
-    service = 'vbsv2'
+    backend = None
+    service = None
     #: a backup of this service lives in a vault (``vault`` is required, else refused)
     uses_vault = False
     #: a backup shows the name its disk had (found by it once the disk is gone)
     keeps_disk_name = False
 
-    @staticmethod
-    def description_problem(description):
-        """Why the cloud would refuse ``description`` (beyond its 255 bytes), or None."""
-        if description and (len(description) > 64 or set(description) & set('<>')):
-            return 'description is invalid for VBS: at most 64 characters, no < or >'
-        return None
-
     def __init__(self, client):
         self.client = client
 
     @staticmethod
-    def normalise(raw):
-        if raw is None:
-            return None
+    def description_problem(description):
+        """Why the cloud would refuse ``description`` (beyond its 255 bytes), or None."""
+        return None
+
+    @classmethod
+    def normalise(cls, raw):
+        """The service's backup ``raw`` in the shape both services share (None stays None)."""
+        return None if raw is None else cls.backup_view(raw)
+
+    @staticmethod
+    def backup_view(raw):
+        raise NotImplementedError
+
+    def get(self, backup_id):
+        return self.normalise(self.client.get_or_none(self.service, '/backups/%s' % backup_id, 'backup'))
+
+
+class VBS(BackupService):
+    """VBS: ``cloudbackups`` (jobs) to back up and restore, Cinder-style ``backups`` to read and delete."""
+
+    backend = 'vbs'
+    service = 'vbsv2'
+
+    @staticmethod
+    def description_problem(description):
+        if description and (len(description) > 64 or set(description) & set('<>')):
+            return 'description is invalid for VBS: at most 64 characters, no < or >'
+        return None
+
+    @staticmethod
+    def backup_view(raw):
         return {
             'id': raw.get('id'), 'name': raw.get('name'), 'description': raw.get('description'),
             'status': raw.get('status'), 'backend': 'vbs', 'disk_id': raw.get('volume_id'), 'disk_name': None,
             'size': raw.get('size'), 'availability_zone': raw.get('availability_zone'), 'vault_id': None,
             'checkpoint_id': None, 'incremental': raw.get('is_incremental'), 'created_at': raw.get('created_at'),
             'updated_at': raw.get('updated_at')}
-
-    def get(self, backup_id):
-        return self.normalise(self.client.get_or_none(self.service, '/backups/%s' % backup_id, 'backup'))
 
     def list(self, disk_id=None, name=None, status=None, vault_id=None):
         if vault_id:
@@ -162,7 +180,7 @@ class VBS:
         return job
 
 
-class CBR:
+class CBR(BackupService):
     """CBR: vaults hold disks; a checkpoint backs up a vault's disks (one backup per disk)."""
 
     backend = 'cbr'
@@ -171,16 +189,7 @@ class CBR:
     keeps_disk_name = True
 
     @staticmethod
-    def description_problem(description):
-        return None
-
-    def __init__(self, client):
-        self.client = client
-
-    @staticmethod
-    def normalise(raw):
-        if raw is None:
-            return None
+    def backup_view(raw):
         # Open Telekom Cloud documents `incremental` in `extend_info`; Huawei Cloud answers it at
         # the top level of the backup (huaweicloudsdkcbr BackupResp). Read whichever is there.
         incremental = (raw.get('extend_info') or {}).get('incremental')
@@ -224,9 +233,6 @@ class CBR:
                          recover=recover)
 
     # ------------------------------------------------------------- backups
-    def get(self, backup_id):
-        return self.normalise(self.client.get_or_none(self.service, '/backups/%s' % backup_id, 'backup'))
-
     def list(self, disk_id=None, name=None, status=None, vault_id=None, checkpoint_id=None):
         params = dict((k, v) for k, v in (('resource_id', disk_id), ('name', name), ('status', status),
                                           ('vault_id', vault_id), ('checkpoint_id', checkpoint_id)) if v)

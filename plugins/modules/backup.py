@@ -156,12 +156,7 @@ backup:
     updated_at:
       description: Last update time (UTC).
       type: str
-error:
-  description:
-    - The cloud's error when a request failed; C(status) (HTTP), C(code) (the cloud's, for example
-      C(BackupService.6113) or C(VolumeBackup.0012)), C(message), C(request_id).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import BackupResource

@@ -38,13 +38,9 @@ options:
   vault:
     description: Only backups in this CBR vault (name or id); implies O(backend=cbr).
     type: str
-  sort:
-    description: Order by creation time.
-    type: str
-    choices: [newest_first, oldest_first]
-    default: newest_first
 extends_documentation_fragment:
   - dataprotection.evs.connection
+  - dataprotection.evs.info_filters.sort
   - dataprotection.evs.attributes.info_module
 '''
 
@@ -64,13 +60,7 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-cloud_time:
-  description:
-    - The cloud's current time (UTC, ISO 8601), from the C(Date) header of its answers. Compute
-      backup ages against it, not against the controller's clock.
-  returned: always
-  type: str
-  sample: "2026-11-25T10:00:00Z"
+cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 backups:
   description: The matching backups, each with the keys of the C(backup) result of M(dataprotection.evs.backup).
   returned: always

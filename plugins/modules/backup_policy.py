@@ -199,10 +199,7 @@ policy:
     disk_count:
       description: Number of disks bound to a VBS policy as the cloud counts them (C(null) for CBR).
       type: int
-error:
-  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import (

@@ -53,11 +53,7 @@ policies:
   returned: always
   type: list
   elements: dict
-cloud_time:
-  description: The cloud's current time (UTC, ISO 8601).
-  returned: always
-  type: str
-  sample: "2026-11-25T10:00:00Z"
+cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (

@@ -104,10 +104,7 @@ attachment:
     attachment_id:
       description: The cloud's id of the attachment (null in check mode).
       type: str
-error:
-  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import (

@@ -59,13 +59,7 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-cloud_time:
-  description:
-    - The cloud's current time (UTC, ISO 8601), taken from the C(Date) header of its answers.
-      Compute ages (for example of snapshots) against it, not against the controller's clock.
-  returned: always
-  type: str
-  sample: "2026-11-25T10:00:00Z"
+cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 disks:
   description:
     - The matching disks (newest first), each with the keys of the C(disk) result of M(dataprotection.evs.disk).

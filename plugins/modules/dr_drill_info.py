@@ -12,18 +12,14 @@ module: dr_drill_info
 short_description: List SDRS DR drills
 version_added: 1.0.0
 description:
-  - Lists SDRS DR drills, optionally of one protection group.
+  - Lists SDRS DR drills, optionally of one protection group. A drill is a set of drill servers
+    booted in the DR zone from clones of the replicated disks; list them to find drills that
+    were left running.
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
-options:
-  protection_group:
-    description: Only the DR drills of this protection group (name or id). A group that does not exist is an error.
-    type: str
-  name:
-    description: Only the DR drill with this name.
-    type: str
 extends_documentation_fragment:
   - dataprotection.evs.connection
+  - dataprotection.evs.info_filters.protection_group
   - dataprotection.evs.attributes.info_module
 '''
 
@@ -36,11 +32,7 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-cloud_time:
-  description: The cloud's current time (UTC, ISO 8601), from the C(Date) header of its answers.
-  returned: always
-  type: str
-  sample: "2026-11-25T10:00:00Z"
+cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 dr_drills:
   description:
     - The matching DR drills, each with the keys of the C(dr_drill) result of M(dataprotection.evs.dr_drill).
@@ -49,22 +41,17 @@ dr_drills:
   elements: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS, SdrsMixin
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import GroupMembersInfoModule
 
 
-class DrDrillInfoModule(SdrsMixin, InfoModule):
-    argument_spec = dict(
-        protection_group=dict(type='str'),
-        name=dict(type='str'),
-    )
+class DrDrillInfoModule(GroupMembersInfoModule):
     kind = 'DR drill'
     result_key = 'dr_drills'
     result_fields = DRILL_FIELDS
 
-    def list(self):
-        group = self.group_filter()
-        return self.sdrs.list_drills(group_id=group['id'] if group else None, name=self.params['name'])
+    def list_members(self, group, name):
+        return self.sdrs.list_drills(group_id=group and group['id'], name=name)
 
 
 def main():

@@ -99,10 +99,7 @@ protected_instance:
       description: The attached replication pairs (C(replication), C(device)).
       type: list
       elements: dict
-error:
-  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError

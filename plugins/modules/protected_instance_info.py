@@ -12,35 +12,31 @@ module: protected_instance_info
 short_description: List SDRS protected instances
 version_added: 1.0.0
 description:
-  - Lists SDRS protected instances, optionally of one protection group.
+  - Lists SDRS protected instances (a production server and its stopped DR server), optionally of
+    one protection group.
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
-options:
-  protection_group:
-    description: Only the protected instances of this protection group (name or id). A group that does not exist is an error.
-    type: str
-  name:
-    description: Only the protected instance with this name.
-    type: str
 extends_documentation_fragment:
   - dataprotection.evs.connection
+  - dataprotection.evs.info_filters.protection_group
   - dataprotection.evs.attributes.info_module
 '''
 
 EXAMPLES = r'''
-- name: The protected instances of the shop group
+- name: The DR server of web01 in the shop group
   dataprotection.evs.protected_instance_info:
     cloud: otc
     protection_group: shop
-  register: found
+    name: web01
+  register: web01
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "{{ web01.protected_instances[0] }}"
 '''
 
 RETURN = r'''
-cloud_time:
-  description: The cloud's current time (UTC, ISO 8601), from the C(Date) header of its answers.
-  returned: always
-  type: str
-  sample: "2026-11-25T10:00:00Z"
+cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 protected_instances:
   description:
     - The matching protected instances, each with the keys of the C(protected_instance) result of M(dataprotection.evs.protected_instance).
@@ -49,23 +45,17 @@ protected_instances:
   elements: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import INSTANCE_FIELDS, SdrsMixin, with_instance_sides
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import INSTANCE_FIELDS, with_instance_sides
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import GroupMembersInfoModule
 
 
-class ProtectedInstanceInfoModule(SdrsMixin, InfoModule):
-    argument_spec = dict(
-        protection_group=dict(type='str'),
-        name=dict(type='str'),
-    )
+class ProtectedInstanceInfoModule(GroupMembersInfoModule):
     kind = 'protected instance'
     result_key = 'protected_instances'
     result_fields = INSTANCE_FIELDS
 
-    def list(self):
-        group = self.group_filter()
-        instances = self.sdrs.list_instances(group_id=group['id'] if group else None, name=self.params['name'])
-        return [with_instance_sides(i) for i in instances]
+    def list_members(self, group, name):
+        return [with_instance_sides(i) for i in self.sdrs.list_instances(group_id=group and group['id'], name=name)]
 
 
 def main():

@@ -40,11 +40,7 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-cloud_time:
-  description: The cloud's current time (UTC, ISO 8601), from the C(Date) header of its answers.
-  returned: always
-  type: str
-  sample: "2026-11-25T10:00:00Z"
+cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 protection_groups:
   description:
     - The matching groups, each with the keys of the C(protection_group) result of

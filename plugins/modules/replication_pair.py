@@ -114,10 +114,7 @@ replication_pair:
     fault_level:
       description: C(0) no fault, C(2) production disk unreachable, C(3) DR disk unreachable, C(5) both.
       type: str
-error:
-  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError

@@ -16,17 +16,12 @@ description:
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
-  protection_group:
-    description: Only the replication pairs of this protection group (name or id). A group that does not exist is an error.
-    type: str
-  name:
-    description: Only the replication pair with this name.
-    type: str
   protected_instance:
     description: Only the pairs attached to this protected instance (name or id).
     type: str
 extends_documentation_fragment:
   - dataprotection.evs.connection
+  - dataprotection.evs.info_filters.protection_group
   - dataprotection.evs.attributes.info_module
 '''
 
@@ -39,11 +34,7 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-cloud_time:
-  description: The cloud's current time (UTC, ISO 8601), from the C(Date) header of its answers.
-  returned: always
-  type: str
-  sample: "2026-11-25T10:00:00Z"
+cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 replication_pairs:
   description:
     - The matching replication pairs, each with the keys of the C(replication_pair) result of M(dataprotection.evs.replication_pair).
@@ -52,27 +43,21 @@ replication_pairs:
   elements: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import PAIR_FIELDS, SdrsMixin, with_pair_sides
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import PAIR_FIELDS, with_pair_sides
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import GroupMembersInfoModule
 
 
-class ReplicationPairInfoModule(SdrsMixin, InfoModule):
-    argument_spec = dict(
-        protection_group=dict(type='str'),
-        name=dict(type='str'),
-        protected_instance=dict(type='str'),
-    )
+class ReplicationPairInfoModule(GroupMembersInfoModule):
+    argument_spec = dict(GroupMembersInfoModule.argument_spec, protected_instance=dict(type='str'))
     kind = 'replication pair'
     result_key = 'replication_pairs'
     result_fields = PAIR_FIELDS
 
-    def list(self):
-        group = self.group_filter()
+    def list_members(self, group, name):
         instance_id = None
         if self.params['protected_instance']:
             instance_id = self.sdrs.find_instance(self.params['protected_instance'], group, required=True)['id']
-        pairs = self.sdrs.list_pairs(group_id=group['id'] if group else None, name=self.params['name'],
-                                     protected_instance_id=instance_id)
+        pairs = self.sdrs.list_pairs(group_id=group and group['id'], name=name, protected_instance_id=instance_id)
         pairs = [with_pair_sides(p) for p in pairs]
         return [p for p in pairs if instance_id is None or p['protected_instance'] == instance_id]
 

@@ -118,13 +118,7 @@ snapshot:
     updated_at:
       description: Last update time (UTC).
       type: str
-error:
-  description:
-    - The cloud's error when a request failed; C(status) (HTTP), C(code) (the cloud's, for example
-      C(EVS.1047)), C(message), C(request_id).
-  returned: failed
-  type: dict
-
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError

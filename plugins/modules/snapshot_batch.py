@@ -190,12 +190,7 @@ snapshots:
         name: daily-2026-11-25
         status: available
         volume_id: 0f5b1a2c-7d1e-4b7a-9c55-7f2a3c1d9e10
-error:
-  description:
-    - The cloud's error when a request failed; C(status) (HTTP), C(code) (the cloud's, for example
-      C(EVS.1047)), C(message), C(request_id).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import ParentedBatchModule

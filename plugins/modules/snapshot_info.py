@@ -40,13 +40,9 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
-  sort:
-    description: Order by creation time; C(newest_first) or C(oldest_first).
-    type: str
-    choices: [newest_first, oldest_first]
-    default: newest_first
 extends_documentation_fragment:
   - dataprotection.evs.connection
+  - dataprotection.evs.info_filters.sort
   - dataprotection.evs.attributes.info_module
 '''
 
@@ -69,13 +65,7 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-cloud_time:
-  description:
-    - The cloud's current time (UTC, ISO 8601), taken from the C(Date) header of its answers.
-      Compute ages (for example of snapshots) against it, not against the controller's clock.
-  returned: always
-  type: str
-  sample: "2026-11-25T10:00:00Z"
+cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 snapshots:
   description:
     - The matching snapshots, each with the keys of the C(snapshot) result of M(dataprotection.evs.snapshot)

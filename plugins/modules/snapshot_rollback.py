@@ -75,12 +75,7 @@ rollback_at:
   returned: success
   type: str
   sample: "2026-11-25T10:00:00Z"
-error:
-  description:
-    - The cloud's error when a request failed; C(status) (HTTP), C(code) (the cloud's, for example
-      C(EVS.1047)), C(message), C(request_id).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.action import RecordedAction

@@ -164,10 +164,7 @@ vault:
     created_at:
       description: Creation time (UTC).
       type: str
-error:
-  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import VaultResource

@@ -89,3 +89,15 @@ def untrusted_filters(filters):
     """A ``FilterModule.filters()`` mapping whose filters return untrusted results: their output
     is built from the cloud's answers and roles keep it in facts that are templated again."""
     return dict((name, untrusted_results(function)) for name, function in filters.items())
+
+
+def filter_module(function):
+    """The ``FilterModule`` class of a filter plugin file that holds the one filter ``function``
+    (named as the function), with untrusted results (see :func:`untrusted_filters`)."""
+    filters = untrusted_filters({function.__name__: function})
+
+    class FilterModule(object):
+        def filters(self):
+            return filters
+
+    return FilterModule

@@ -33,12 +33,20 @@ def _mark(admin) -> int:
     return max([r["seq"] for r in admin.requests()] or [0])
 
 
-@pytest.fixture
-def rollback_setup(emulator):
+def _new_disk(emulator, name: str, blocks: dict | None = None):
+    """(admin, cloud, disk): a new disk `name` (holding `blocks` when given), made at once (timings zero)."""
     admin = emulator.admin()
     admin.zero_timings()
     cloud = Cloud(emulator.base_url)
-    disk = cloud.create_volume("ra-disk")
+    disk = cloud.create_volume(name)
+    if blocks:
+        admin.write_disk(disk["id"], blocks)
+    return admin, cloud, disk
+
+
+@pytest.fixture
+def rollback_setup(emulator):
+    admin, cloud, disk = _new_disk(emulator, "ra-disk")
     answer = cloud.call("POST", cloud.evs("/snapshots"), {"snapshot": {"volume_id": disk["id"], "name": "ra-snap"}})
     assert answer.status == 202
     admin.write_disk(disk["id"], {"0": "after the snapshot"})
@@ -72,11 +80,7 @@ def test_a_timed_out_rollback_is_named_and_reruns_do_not_start_a_second_one(roll
 
 @pytest.fixture
 def restore_setup(emulator):
-    admin = emulator.admin()
-    admin.zero_timings()
-    cloud = Cloud(emulator.base_url)
-    disk = cloud.create_volume("rs-disk")
-    admin.write_disk(disk["id"], {"0": "backed up"})
+    admin, _, disk = _new_disk(emulator, "rs-disk", {"0": "backed up"})
     made = run_module("backup", {"disk": "rs-disk", "name": "rs-backup", "backend": "vbs", **_connection(emulator)})
     assert made.get("changed") is True, made
     admin.write_disk(disk["id"], {"0": "changed since"})

@@ -323,26 +323,30 @@ def _attachment(call: Call, server: dict, volume_id: str) -> tuple[dict, dict] |
     return None
 
 
-@endpoint
-async def show_attachment(call: Call):
+def _path_attachment(call: Call) -> tuple[dict, dict, dict]:
+    """(server, volume, attachment) of the path's server_id and volume_id; 404 when that volume is
+    not attached to that server."""
     server = call.server(call.request.path_params["server_id"])
     found = _attachment(call, server, call.request.path_params["volume_id"])
     if found is None:
         raise errors.not_found(f"volume_id not found: {call.request.path_params['volume_id']}")
-    return json_response({"volumeAttachment": attachment_view(*found)})
+    return (server, *found)
+
+
+@endpoint
+async def show_attachment(call: Call):
+    _, volume, attachment = _path_attachment(call)
+    return json_response({"volumeAttachment": attachment_view(volume, attachment)})
 
 
 @endpoint
 async def detach_volume(call: Call):
-    server = call.server(call.request.path_params["server_id"])
-    found = _attachment(call, server, call.request.path_params["volume_id"])
-    if found is None:
-        raise errors.not_found(f"volume_id not found: {call.request.path_params['volume_id']}")
+    server, volume, _ = _path_attachment(call)
     try:
-        _check_detach(found[0])
+        _check_detach(volume)
     except AttachRefused as refused:
         raise _nova_refusal(refused) from None
-    _start_detach(call, found[0], server["id"])
+    _start_detach(call, volume, server["id"])
     return empty(202)
 
 

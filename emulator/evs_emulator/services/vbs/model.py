@@ -218,6 +218,22 @@ def restore_backup(call: Call, backup: dict, spec: dict) -> dict:
 
 
 # -- backup policies -------------------------------------------------------
+def _one_of(schedule: dict, first: str, second: str) -> str:
+    """Which of two alternative keys `schedule` sets: `first` wins (and `second` is dropped);
+    neither is refused."""
+    if schedule.get(first) is not None:
+        schedule.pop(second, None)
+        return first
+    if schedule.get(second) is None:
+        raise errors.bad_request(f"One of {first} and {second} is required in scheduled_policy.")
+    return second
+
+
+def _require_whole_number(schedule: dict, key: str, low: int, high: int, meaning: str) -> None:
+    if not validators.is_whole_number_in(schedule[key], low, high):
+        raise errors.bad_request(f"Invalid {key} '{schedule[key]}': {meaning}.")
+
+
 def _schedule(spec: dict, current: dict | None = None) -> dict:
     """Validate a `scheduled_policy` (merged over `current` for updates)."""
     if not isinstance(spec, dict):
@@ -229,28 +245,16 @@ def _schedule(spec: dict, current: dict | None = None) -> dict:
     hours = times.split(",")
     if not all(HOUR_RE.match(h) for h in hours) or hours != sorted(hours) or len(set(hours)) != len(hours):
         raise errors.bad_request(f"Invalid start_time '{times}': full UTC hours HH:00, ascending, comma-separated.")
-    if merged.get("frequency") is not None:
-        frequency = merged["frequency"]
-        if not validators.is_whole_number_in(frequency, 1, 30):
-            raise errors.bad_request(f"Invalid frequency '{frequency}': an interval of 1..30 days.")
-        merged.pop("week_frequency", None)
-    elif merged.get("week_frequency") is not None:
+    if _one_of(merged, "frequency", "week_frequency") == "frequency":
+        _require_whole_number(merged, "frequency", 1, 30, "an interval of 1..30 days")
+    else:
         days = merged["week_frequency"]
         if not isinstance(days, list) or not days or not all(d in WEEK_DAYS for d in days):
             raise errors.bad_request(f"Invalid week_frequency: a list of {', '.join(WEEK_DAYS)}.")
+    if _one_of(merged, "rentention_num", "rentention_day") == "rentention_num":
+        _require_whole_number(merged, "rentention_num", 2, 99, "2..99")
     else:
-        raise errors.bad_request("One of frequency and week_frequency is required in scheduled_policy.")
-    if merged.get("rentention_num") is not None:
-        number = merged["rentention_num"]
-        if not validators.is_whole_number_in(number, 2, 99):
-            raise errors.bad_request(f"Invalid rentention_num '{number}': 2..99.")
-        merged.pop("rentention_day", None)
-    elif merged.get("rentention_day") is not None:
-        days = merged["rentention_day"]
-        if not validators.is_whole_number_in(days, 2, 99999):
-            raise errors.bad_request(f"Invalid rentention_day '{days}': 2..99999.")
-    else:
-        raise errors.bad_request("One of rentention_num and rentention_day is required in scheduled_policy.")
+        _require_whole_number(merged, "rentention_day", 2, 99999, "2..99999")
     keep_first = merged.get("remain_first_backup_of_curMonth", "N")
     if keep_first not in ("Y", "N"):
         raise errors.bad_request("Invalid remain_first_backup_of_curMonth: Y or N.")
