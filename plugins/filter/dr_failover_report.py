@@ -114,8 +114,6 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import u
 
 
 def dr_failover_report(plan, before, after, switch=None, metadata=None, check_mode=False):
-    if not isinstance(plan, dict) or 'group' not in plan:
-        raise AnsibleFilterError('dr_failover_report needs a plan of dr_failover_plan that was not refused')
     try:
         return failover_report(plan, before, after, switch, metadata, check_mode)
     except RetentionError as exc:

@@ -97,8 +97,8 @@ def test_a_predicted_switch_has_no_rto():
 
 
 @pytest.mark.parametrize('given, before, message', [
-    ({'name': 'shop-gold', 'action': 'refused', 'refused': 'no'}, BEFORE, 'a plan of dr_failover_plan'),
-    (None, BEFORE, 'a plan of dr_failover_plan'),
+    ({'name': 'shop-gold', 'action': 'refused', 'refused': 'no'}, BEFORE, 'a plan of dr_failover_plan that was not refused'),
+    (None, BEFORE, 'a plan of dr_failover_plan that was not refused'),
     ('plan', {'cloud_time': 'yesterday'}, "before must be a result of protection_group_info with its cloud_time"),
 ])
 def test_a_report_of_something_else_is_refused(given, before, message):
