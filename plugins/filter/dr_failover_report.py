@@ -14,13 +14,13 @@ author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 description:
   - The failover role's report (its C(failover_report) and the C(dp_evs_failover) artifact) from
-    the plan (M(dataprotection.evs.dr_failover_plan#filter)) and what the role's tasks registered.
+    the plan (P(dataprotection.evs.dr_failover_plan#filter)) and what the role's tasks registered.
   - The group after the run is the one the switch answered, else the one read after it. The RTO
     is the cloud's seconds from the read before the plan to the read after the switch, only for
     a switch made (not one predicted in check mode); otherwise C(null).
 options:
   _input:
-    description: One plan of M(dataprotection.evs.dr_failover_plan#filter), not refused.
+    description: One plan of P(dataprotection.evs.dr_failover_plan#filter), not refused.
     type: dict
     required: true
   before:
