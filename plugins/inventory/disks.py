@@ -52,7 +52,7 @@ options:
     default: tier
   protection_sources:
     description:
-      - The DR mechanisms whose copies protect a disk (the mechanisms a DR policy uses: C(snapshot),
+      - The DR mechanisms whose copies protect a disk, as a DR policy names them (C(snapshot),
         C(backup), C(replication), and any other registered mechanism that tells the inventory
         where its copies are). Not set means all of them.
       - A source whose service the cloud does not offer fails the inventory, so that no disk is
