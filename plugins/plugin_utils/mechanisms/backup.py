@@ -150,7 +150,6 @@ class Backup(registry.Mechanism):
                 for backup, backend in ((b, b.get('backend') or DEFAULT_BACKEND) for b in backups.get(disk['id'], ()))
                 if backend in BACKENDS and backup.get('status') == 'available' and backup.get('created_at')]
 
-
     def inventory_protection(self, indexes, disk_id):
         # a record of another backend (an extra mechanism's) is that mechanism's copy
         backups = [b for b in indexes['backups'].get(disk_id) or ()

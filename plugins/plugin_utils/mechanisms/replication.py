@@ -109,7 +109,6 @@ class Replication(registry.Mechanism):
                                             group_status=group.get('status')))
         return replicas
 
-
     def inventory_protection(self, indexes, disk_id):
         # only the production side is protected; the DR side is the copy
         pair, role = indexes['pairs'].get(disk_id) or (None, None)
