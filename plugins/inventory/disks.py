@@ -52,14 +52,16 @@ options:
     default: tier
   protection_sources:
     description:
-      - Where to look for the copies of each disk. A source whose service the cloud does not offer fails
-        the inventory, so that no disk is wrongly called unprotected; leave it out instead.
+      - The DR mechanisms whose copies protect a disk, as a DR policy names them (C(snapshot),
+        C(backup), C(replication), and any other registered mechanism that tells the inventory
+        where its copies are). Not set means all of them.
+      - A source whose service the cloud does not offer fails the inventory, so that no disk is
+        wrongly called unprotected; leave it out instead. A mechanism whose copies the inventory
+        cannot see is refused the same way.
       - C(backup) reads CBR and VBS backups; a backup service the catalog does not list is skipped as long
         as one of the two answers.
     type: list
     elements: str
-    choices: [snapshot, backup, replication]
-    default: [snapshot, backup, replication]
   servers:
     description:
       - Look up the servers the disks are attached to (C(evs_servers)); one listing of the compute service.
@@ -124,6 +126,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import C
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, made_by_backup
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import SDRS, with_pair_sides
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted
 
 try:
@@ -134,7 +137,6 @@ except ImportError:  # pragma: no cover - a collection without the backup layer
 
 CONNECTION_OPTIONS = ('cloud', 'auth', 'auth_type', 'region', 'interface', 'endpoints', 'validate_certs', 'ca_cert',
                       'api_timeout')
-MECHANISMS = ('snapshot', 'backup', 'replication')
 USABLE = ('available', 'in-use', 'protected')
 _GROUP_RE = re.compile(r'[^A-Za-z0-9_]')
 
@@ -176,27 +178,39 @@ def index_pairs(pairs):
     return by_disk
 
 
+def inventory_mechanisms():
+    """The registered mechanisms whose copies the inventory can see, in registry order."""
+    return [m for m in registry.all_mechanisms() if m.inventory_records]
+
+
+def protection_sources(names):
+    """The checked ``protection_sources`` option: the names of registered mechanisms whose copies
+    the inventory can see (None: all of them); a ConfigError names any other."""
+    if names is None:
+        return [m.name for m in inventory_mechanisms()]
+    readable = [m.name for m in inventory_mechanisms()]
+    for name in names:
+        try:
+            registry.get(name)
+        except registry.MechanismError as exc:
+            raise ConfigError('protection_sources: %s' % exc)
+        if name not in readable:
+            raise ConfigError('protection_sources: the inventory cannot see the copies of mechanism %s (it can see '
+                              'those of %s); leave it out' % (name, ', '.join(readable)))
+    return list(names)
+
+
 def protection_of(disk_id, snapshots, backups, pairs, sources):
-    """The ``evs_protection`` host variable and the mechanisms that protect the disk."""
-    snaps = snapshots.get(disk_id) or []
-    backs = backups.get(disk_id) or []
-    pair, role = pairs.get(disk_id) or (None, None)
-    protection = {
-        'snapshots': len(snaps),
-        'latest_snapshot_at': max([s.get('created_at') or '' for s in snaps]) if snaps else None,
-        'backups': len(backs),
-        'latest_backup_at': max([b.get('created_at') or '' for b in backs]) if backs else None,
-        'replication_pair': pair.get('id') if pair else None,
-        'replication_role': role,
-        'replication_status': (pair.get('replication_status') or pair.get('status')) if pair else None,
-    }
-    protected_by = []
-    if 'snapshot' in sources and snaps:
-        protected_by.append('snapshot')
-    if 'backup' in sources and backs:
-        protected_by.append('backup')
-    if 'replication' in sources and role == 'production' and pair.get('status') in USABLE:
-        protected_by.append('replication')
+    """The ``evs_protection`` host variable and the mechanisms in ``sources`` that protect the
+    disk, as each mechanism reads its records' index: ``snapshots`` and ``backups`` ({disk id:
+    usable copies}, ``index_copies``), ``pairs`` ({disk id: (pair, role)}, ``index_pairs``)."""
+    indexes = {'snapshots': snapshots, 'backups': backups, 'pairs': pairs}
+    protection, protected_by = {}, []
+    for mechanism in inventory_mechanisms():
+        keys, protects = mechanism.inventory_protection(indexes, disk_id)
+        protection.update(keys)
+        if protects and mechanism.name in sources:
+            protected_by.append(mechanism.name)
     return protection, protected_by
 
 
@@ -282,6 +296,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
         settings = self.settings()
+        try:
+            # refused before the cache is read: a cached inventory of a mistyped source is no answer
+            protection_sources(self.get_option('protection_sources'))
+        except ConfigError as exc:
+            raise AnsibleParserError('dataprotection.evs.disks: %s' % exc)
         # the same file with another OS_CLOUD (or OS_* user) is another inventory
         cache_key = '%s_%s' % (self.get_cache_key(path), cloud_identity(settings))
         use_cache = self.get_option('cache') and cache
@@ -320,7 +339,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('dataprotection.evs.disks: %s' % redact(str(exc), secrets))
 
     def read_cloud(self, client):
-        sources = self.get_option('protection_sources')
+        sources = protection_sources(self.get_option('protection_sources'))
         filters = self.get_option('filters') or {}
         evs = EVS(client)
         disks = evs.list_volumes(status=filters.get('status'), availability_zone=filters.get('availability_zone'),
@@ -328,10 +347,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         servers = []
         if self.get_option('servers') and any(d.get('attachments') for d in disks):
             servers = self.read_servers(client)
-        snapshots = evs.list_snapshots() if 'snapshot' in sources else []
-        backups = self.read_backups(client) if 'backup' in sources else []
-        pairs = SDRS(client).list_pairs() if 'replication' in sources else []
-        return build_hosts(disks, servers, snapshots, backups, pairs, sources, self.get_option('tier_key'))
+        # each kind of record once, and only when a chosen mechanism's copies are among them
+        kinds = set(registry.get(name).inventory_records for name in sources)
+        readers = {'snapshots': evs.list_snapshots, 'backups': lambda: self.read_backups(client),
+                   'pairs': lambda: SDRS(client).list_pairs()}
+        records = dict((kind, read() if kind in kinds else []) for kind, read in readers.items())
+        return build_hosts(disks, servers, records['snapshots'], records['backups'], records['pairs'], sources,
+                           self.get_option('tier_key'))
 
     def read_servers(self, client):
         """The project's servers; none (``evs_servers`` then has only ids and devices) when the cloud

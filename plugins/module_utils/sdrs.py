@@ -586,10 +586,13 @@ class GroupMember(SdrsMixin):
             raise ResourceError('%s cannot be %s: the protection group is %s (it must be available or protected)'
                                 % (self.label(None), what, self.group.get('status')))
 
-    def check_group_allows_delete(self, current):
+    def check_group_settled(self, resource, what, refused_errors=()):
+        """Refuse to create or delete (``what``: 'created', 'deleted') ``resource`` (None: the one
+        to create) while the group runs an operation; a group whose operation failed (error-*) has
+        none running, except in ``refused_errors``."""
         status = self.group.get('status')
-        if status not in ('available', 'protected', 'failed-over') and not status.startswith('error'):
-            raise ResourceError('%s cannot be deleted while the protection group is %s' % (self.label(current), status))
+        if status not in GROUP_STABLE and not (status.startswith('error') and status not in refused_errors):
+            raise ResourceError('%s cannot be %s while the protection group is %s' % (self.label(resource), what, status))
 
     def needed_to_create(self, option):
         """The value of ``option``, which a member that does not exist yet needs."""
@@ -600,7 +603,7 @@ class GroupMember(SdrsMixin):
     def refuse_delete(self, current):
         super(GroupMember, self).refuse_delete(current)
         if self.delete_needs_settled_group:
-            self.check_group_allows_delete(current)
+            self.check_group_settled(current, 'deleted')
 
     def predict_create(self, desired):
         resource = super(GroupMember, self).predict_create(desired)

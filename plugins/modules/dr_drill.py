@@ -94,6 +94,16 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
 
 
 class DrDrillModule(GroupMember, ResourceModule):
+    """A DR drill on the resource engine (module_utils/module.py), as a member of its group.
+
+    A drill is not a recorded one-shot action (module_utils/action.py): it is a resource with a
+    name that is unique in its group and that exists until it is deleted, so the drill itself is
+    the idempotency record. A rerun finds it by name and changes nothing; a rerun while it is
+    created waits for it; a create whose answer was lost is found by name (``SDRS.create_drill``),
+    never sent twice. What it shares with the other group members (the group option, the group's
+    status a create or delete needs: ``check_group_settled``, the waits) is ``GroupMember``.
+    """
+
     argument_spec = member_argument_spec(drill_vpc=dict(type='str'))
     kind = 'DR drill'
     of_group = 'of'
@@ -114,10 +124,7 @@ class DrDrillModule(GroupMember, ResourceModule):
         return dict(name=self.params['name'], server_group_id=self.group['id'], drill_vpc_id=self.drill_vpc_id())
 
     def check_create(self, desired):
-        status = self.group.get('status')
-        if status not in ('available', 'protected', 'failed-over') and not (
-                status.startswith('error') and status != 'error-deleting'):
-            raise ResourceError('%s cannot be created while the protection group is %s' % (self.label(None), status))
+        self.check_group_settled(None, 'created', refused_errors=('error-deleting',))
 
     def create(self, desired):
         fields = dict((k, v) for k, v in desired.items() if v is not None)

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
+
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
     GROUP_TRANSITIONAL, group_steps, with_group_state)
@@ -19,6 +21,8 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention impor
 
 # what the user asks for (failover_action)
 REQUESTS = ('planned', 'failover', 'failback')
+# the cloud's time as the *_info modules report it (cloud_time)
+CLOUD_TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 
 
 def _selectors(name):
@@ -132,3 +136,84 @@ def failover_plan(groups, name, action, confirm=False, zones=None):
         raise RetentionError('zones must be a dict of zone name to availability (disk_info zones), not %r' % (zones,))
     groups = require_records(groups, 'the protection groups', optional=True)
     return [_plan_group(groups, selector, action, confirm, zones) for selector in selectors]
+
+
+def failover_group(protection_group, action, policy=None, tier=None):
+    """The protection group the failover role switches: ``protection_group`` when given, else the
+    group of ``policy``'s replicated ``tier`` (``<policy>-<tier>``; without a tier, the policy's
+    only tier with a ``secondary_az``). Refuses an ``action`` that is not a request and a group
+    that cannot be named, before any request to the cloud."""
+    if action in REQUESTS and isinstance(protection_group, str) and isinstance(tier, (str, type(None))):
+        if protection_group:
+            return protection_group
+        name = policy.get('name') if isinstance(policy, dict) else None
+        tiers = policy.get('tiers') if isinstance(policy, dict) else None
+        if isinstance(name, str) and name:
+            if tier:
+                return '%s-%s' % (name, tier)
+            replicated = [t for t in tiers if isinstance(t, dict) and 'secondary_az' in t] \
+                if isinstance(tiers, list) else []
+            if len(replicated) == 1 and isinstance(replicated[0].get('name'), str):
+                return '%s-%s' % (name, replicated[0]['name'])
+    raise RetentionError(
+        "failover needs failover_action planned, failover or failback (not '%s') and the protection group: "
+        'failover_protection_group, or a DR policy (-e @policy.yml) whose replicated tier names it (<policy>-<tier>; '
+        'set failover_tier when the policy replicates more than one tier); nothing was changed' % (action,))
+
+
+def _cloud_time(read, what):
+    if not isinstance(read, dict) or not isinstance(read.get('cloud_time'), str):
+        raise RetentionError('%s must be a result of protection_group_info with its cloud_time, not %r' % (what, read))
+    try:
+        return datetime.datetime.strptime(read['cloud_time'], CLOUD_TIME_FORMAT)
+    except ValueError:
+        raise RetentionError('%s must be a result of protection_group_info with its cloud_time (%s), not %r'
+                             % (what, CLOUD_TIME_FORMAT, read['cloud_time']))
+
+
+def _registered(value, what):
+    """A registered task result (a dict; None when the task did not run)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise RetentionError('%s must be the registered result of its task, not %r' % (what, value))
+    return value
+
+
+def failover_report(plan, before, after, switch=None, metadata=None, check_mode=False):
+    """What the failover role reports: the ``plan`` (``failover_plan``), the group as the switch
+    (the registered protection_group result, skipped when no switch was made) or else the read
+    ``after`` it left it, the disks whose metadata was copied (the registered loop) and the RTO: the
+    cloud's seconds from the read ``before`` the plan to the read ``after`` the switch, only for a
+    switch made (not predicted)."""
+    if not isinstance(plan, dict) or not isinstance(plan.get('group'), dict) or plan.get('request') not in REQUESTS:
+        raise RetentionError('the report needs a plan of dr_failover_plan that was not refused, not %r' % (plan,))
+    switch, metadata = _registered(switch, 'switch'), _registered(metadata, 'metadata')
+    for read, what in ((before, 'before'), (after, 'after')):
+        _cloud_time(read, what)
+    changed = bool(switch.get('changed'))
+    groups = after.get('protection_groups')
+    group = switch.get('protection_group') or (groups[0] if isinstance(groups, list) and groups else {})
+    results = metadata.get('results')
+    if not isinstance(group, dict) or not isinstance(results, (list, type(None))):
+        raise RetentionError('switch, after and metadata must be the registered results of the failover role\'s tasks')
+    rto = None
+    if changed and not check_mode:
+        rto = int((_cloud_time(after, 'after') - _cloud_time(before, 'before')).total_seconds())
+    return {
+        'protection_group': plan['group'].get('name'),
+        'action': plan['request'],
+        'confirmed': plan.get('confirmed'),
+        'check_mode': bool(check_mode),
+        'already_done': plan.get('action') == 'none',
+        'changed': changed,
+        'metadata_copied': [r.get('item') for r in results or [] if isinstance(r, dict) and r.get('changed')],
+        'from_az': plan['group'].get('production_az'),
+        'to_az': plan.get('to_az'),
+        'production_az': group.get('production_az'),
+        'status': group.get('status'),
+        'protection': group.get('protection'),
+        'started_at': before['cloud_time'],
+        'finished_at': after['cloud_time'],
+        'rto_seconds': rto,
+    }

@@ -225,6 +225,27 @@ def test_dr_failover_plan_refuses_bad_arguments_cleanly(groups, name, action, co
     call_cleanly("dr_failover_plan", groups, name, action, confirm, zones)
 
 
+@settings(max_examples=100, **SETTINGS)
+@given(group=st.one_of(st.just(""), json_like), action=st.one_of(st.just("planned"), json_like),
+       policy=st.one_of(broken_records({"name": "shop", "tiers": [{"name": "gold", "secondary_az": "eu-de-02"}]}),
+                        json_like), tier=st.one_of(st.just(""), json_like))
+def test_dr_failover_group_refuses_bad_arguments_cleanly(group, action, policy, tier):
+    call_cleanly("dr_failover_group", group, action, policy=policy, tier=tier)
+
+
+FAILOVER_READ = {"cloud_time": NOW, "protection_groups": GROUPS}
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(plan=st.one_of(broken_records(FILTERS["dr_failover_plan"](GROUPS, "shop-gold", "planned", True)[0]), json_like),
+       before=st.one_of(broken_records(FAILOVER_READ), json_like), after=st.one_of(broken_records(FAILOVER_READ), json_like),
+       switch=st.one_of(broken_records({"changed": True, "protection_group": GROUPS[0]}), json_like),
+       metadata=st.one_of(broken_records({"results": [{"changed": True, "item": {"disk": "d1"}}]}), json_like),
+       check_mode=json_like)
+def test_dr_failover_report_refuses_bad_arguments_cleanly(plan, before, after, switch, metadata, check_mode):
+    call_cleanly("dr_failover_report", plan, before, after, switch=switch, metadata=metadata, check_mode=check_mode)
+
+
 RESTORE_PLAN = {"mechanism": "snapshot", "action": "rollback", "target": "original", "record": "restore",
                 "source_copy": {"id": "s1", "name": "snap-01", "created": NOW}, "availability_zone": "eu-de-01",
                 "disk_zone_up": True, "new_disk_name": "db01-restored", "notes": ["a note"], "copy_age_seconds": 5}
@@ -252,7 +273,7 @@ def test_every_filter_is_fuzzed():
     fuzzed = {"dr_mechanisms", "dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
               "dr_restore_point", "dr_audit", "dr_snapshot_batch", "dr_policy_backups", "dr_policy_replication",
               "dr_restore_plan", "dr_select_disks", "dr_drill_marked", "dr_failover_metadata", "dr_role_variables",
-              "dr_failover_plan", "dr_restore_step"}
+              "dr_failover_plan", "dr_restore_step", "dr_failover_group", "dr_failover_report"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above

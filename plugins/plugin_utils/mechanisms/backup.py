@@ -114,6 +114,7 @@ class Backup(registry.Mechanism):
     outage_help = 'its backups can be restored into another AZ (dataprotection.evs.restore)'
     column = 'backups'
     colour = '#3a9d5d'
+    inventory_records = 'backups'
 
     def derive(self, tier, failure, rpo, rto):
         if failure == 'az' and rpo >= BACKUP_MIN_RPO and (rto is None or rto >= STANDBY_RTO):
@@ -148,6 +149,13 @@ class Backup(registry.Mechanism):
                                    owned=backup.get('id') in owned)
                 for backup, backend in ((b, b.get('backend') or DEFAULT_BACKEND) for b in backups.get(disk['id'], ()))
                 if backend in BACKENDS and backup.get('status') == 'available' and backup.get('created_at')]
+
+    def inventory_protection(self, indexes, disk_id):
+        # a record of another backend (an extra mechanism's) is that mechanism's copy
+        backups = [b for b in indexes['backups'].get(disk_id) or ()
+                   if (b.get('backend') or DEFAULT_BACKEND) in BACKENDS]
+        latest = max(b.get('created_at') or '' for b in backups) if backups else None
+        return {'backups': len(backups), 'latest_backup_at': latest}, bool(backups)
 
 
 MECHANISMS = [Backup()]

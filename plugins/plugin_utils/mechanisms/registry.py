@@ -61,6 +61,10 @@ class Mechanism(object):
     available snapshot"); ``continuous``: its copies are replicas kept up to date, not points in
     time; ``outage_help``: what its usable copies still offer while the disk's AZ is down;
     ``column``/``colour``: its column and its marks on the audit's HTML page.
+
+    For the disks inventory (plugins/inventory/disks.py): ``inventory_records``, the kind of
+    records that show its copies (``snapshots``, ``backups`` or ``pairs``; None: the inventory
+    cannot see them and refuses it as a protection source), and ``inventory_protection``.
     """
 
     name = None
@@ -81,6 +85,7 @@ class Mechanism(object):
     outage_help = None
     column = None
     colour = '#59636e'
+    inventory_records = None
 
     def task_file(self):
         return self.tasks or 'mechanisms/%s.yml' % self.name
@@ -127,6 +132,11 @@ class Mechanism(object):
         """The disk's copies made by this mechanism (``now``: the cloud's time, ``zones``: {AZ:
         up}); an extra mechanism the audit cannot see copies of has none."""
         return []
+
+    def inventory_protection(self, indexes, disk_id):
+        """(the keys it adds to the disk's ``evs_protection``, whether they show the disk protected);
+        ``indexes``: {kind of records: {disk id: its usable records}} (pairs: {disk id: (pair, role)})."""
+        return {}, False
 
     def missing_copy(self):
         return self.copy_noun or 'copy made by %s' % self.name

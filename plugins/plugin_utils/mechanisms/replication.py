@@ -38,6 +38,7 @@ class Replication(registry.Mechanism):
     copy_noun = 'live replication pair'
     continuous = True
     outage_help = 'its replication pair can fail over (dataprotection.evs.failover)'
+    inventory_records = 'pairs'
     column = 'replication'
     colour = '#8e44ad'
 
@@ -107,6 +108,14 @@ class Replication(registry.Mechanism):
             replicas.append(continuous_copy(NAME, pair, live, location, zones.get(dr_az, True),
                                             group_status=group.get('status')))
         return replicas
+
+    def inventory_protection(self, indexes, disk_id):
+        # only the production side is protected; the DR side is the copy
+        pair, role = indexes['pairs'].get(disk_id) or (None, None)
+        status = (pair.get('replication_status') or pair.get('status')) if pair else None
+        keys = {'replication_pair': pair.get('id') if pair else None, 'replication_role': role,
+                'replication_status': status}
+        return keys, role == 'production' and pair.get('status') in LIVE_PAIR
 
 
 MECHANISMS = [Replication()]

@@ -43,6 +43,7 @@ class Snapshot(registry.Mechanism):
     copy_noun = 'available snapshot'
     column = 'snapshots'
     colour = '#2b7bb9'
+    inventory_records = 'snapshots'
 
     def derive(self, tier, failure, rpo, rto):
         if rpo > 0 or tier.get('retention') is not None or tier.get('snapshot_retention') is not None:
@@ -100,6 +101,11 @@ class Snapshot(registry.Mechanism):
         return [point_in_time_copy(now, NAME, location, snap, policy['name'], zone_up)
                 for snap in index.get(disk['id'], ())
                 if snap.get('status') in shown and snap.get('created_at') and not made_by_backup(snap)]
+
+    def inventory_protection(self, indexes, disk_id):
+        snaps = indexes['snapshots'].get(disk_id) or []
+        latest = max(s.get('created_at') or '' for s in snaps) if snaps else None
+        return {'snapshots': len(snaps), 'latest_snapshot_at': latest}, bool(snaps)
 
     def policy_options(self, policy, problems):
         return {'snapshots_per_disk': _snapshots_per_disk(policy, problems)}

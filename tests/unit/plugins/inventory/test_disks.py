@@ -10,8 +10,10 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.dataprotection.evs.plugins.inventory.disks import (
-    InventoryModule, build_hosts, cloud_identity, group_name, hostnames, index_pairs, protection_of)
+    InventoryModule, build_hosts, cloud_identity, group_name, hostnames, index_pairs, protection_of,
+    protection_sources)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ConfigError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 
 ALL = ['snapshot', 'backup', 'replication']
 
@@ -114,3 +116,110 @@ def test_the_cache_key_part_names_the_cloud_and_user_but_no_secret():
     assert cloud_identity(alice) == cloud_identity(other_password)
     assert cloud_identity(alice) != cloud_identity(bob)
     assert cloud_identity(alice) != cloud_identity(dict(alice, region='eu-nl'))
+
+
+# The protection sources are the registry's mechanisms: an extra one (DP_EVS_EXTRA_MECHANISMS)
+# that tells the inventory where its copies are is a source like the built-in ones.
+TAPE = u'''from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
+
+
+class Tape(registry.Mechanism):
+    name = 'tape'
+    survives = ('disk', 'az')
+    min_rpo = 86400
+    inventory_records = 'backups'
+
+    def inventory_protection(self, indexes, disk_id):
+        tapes = [b for b in indexes['backups'].get(disk_id) or () if b.get('backend') == 'tape']
+        return {'tapes': len(tapes)}, bool(tapes)
+
+
+class Label(registry.Mechanism):
+    name = 'label'
+    min_rpo = 0
+
+
+MECHANISMS = [Tape(), Label()]
+'''
+
+
+@pytest.fixture
+def tape(monkeypatch, tmp_path):
+    path = tmp_path / 'tape.py'
+    path.write_text(TAPE)
+    monkeypatch.setenv(registry.EXTRA_ENV, str(path))
+    registry.reload()
+    yield
+    monkeypatch.delenv(registry.EXTRA_ENV, raising=False)
+    registry.reload()
+
+
+def test_the_sources_are_the_mechanisms_the_registry_knows():
+    assert protection_sources(None) == ALL
+    assert protection_sources(['replication']) == ['replication']
+    with pytest.raises(ConfigError, match="protection_sources: unknown mechanism 'snapshots'; the mechanisms are "
+                                          "snapshot, backup, replication"):
+        protection_sources(['snapshot', 'snapshots'])
+
+
+def test_an_extra_mechanism_protects_disks_like_a_built_in_one(tape):
+    assert protection_sources(None) == ALL + ['tape']
+    disks = [disk('a', 'db01'), disk('b', 'db02')]
+    backups = [{'disk_id': 'a', 'backend': 'tape', 'status': 'available', 'created_at': 't'},
+               {'disk_id': 'b', 'backend': 'cbr', 'status': 'available', 'created_at': 't'}]
+    hosts = dict((h['name'], h) for h in build_hosts(disks, [], [], backups, [], protection_sources(None)))
+    assert hosts['db01']['vars']['evs_protected_by'] == ['tape']
+    assert hosts['db01']['groups'] == ['az_eu_de_01', 'protection_protected', 'protected_by_tape']
+    # the tape copy is the tape mechanism's, not a backup
+    assert hosts['db01']['vars']['evs_protection']['backups'] == 0 and hosts['db01']['vars']['evs_protection']['tapes'] == 1
+    assert hosts['db02']['vars']['evs_protected_by'] == ['backup']
+    assert hosts['db02']['vars']['evs_protection']['tapes'] == 0
+    # left out of the sources, it protects nothing (its counts are still shown)
+    hosts = dict((h['name'], h) for h in build_hosts(disks, [], [], backups, [], ALL))
+    assert hosts['db01']['vars']['evs_protection_status'] == 'unprotected'
+
+
+def test_a_mechanism_whose_copies_the_inventory_cannot_see_is_refused_as_a_source(tape):
+    assert 'label' not in protection_sources(None)
+    with pytest.raises(ConfigError, match='the inventory cannot see the copies of mechanism label'):
+        protection_sources(['snapshot', 'label'])
+
+
+class Options(InventoryModule):
+    """The plugin with its options given (no inventory file)."""
+
+    def __init__(self, **options):
+        super(Options, self).__init__()
+        self.options = options
+
+    def get_option(self, name):
+        return self.options.get(name)
+
+
+class Reads:
+    """A client that answers every listing with nothing and keeps the paths it was asked for."""
+
+    def __init__(self):
+        self.paths = []
+
+    def get(self, service, path, **kwargs):
+        self.paths.append(path)
+        return {}
+
+    def __getattr__(self, name):
+        def listing(service, path, *args, **kwargs):
+            self.paths.append(path)
+            return []
+        return listing
+
+
+@pytest.mark.parametrize('sources, read', [
+    (['snapshot'], ['/snapshots/detail']),
+    (['replication'], ['/replications']),
+    (['backup'], ['/backups', '/backups/detail']),
+    (None, ['/snapshots/detail', '/backups', '/backups/detail', '/replications']),
+])
+def test_only_the_records_of_the_chosen_sources_are_read(sources, read):
+    client = Reads()
+    hosts = Options(protection_sources=sources, filters={}, servers=False, tier_key='tier').read_cloud(client)
+    assert hosts == [] and client.paths == ['/volumes/detail'] + read

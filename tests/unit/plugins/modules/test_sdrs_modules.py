@@ -226,3 +226,52 @@ def test_lost_detach_and_delete_answers_are_resolved_by_reading_the_pair(emulato
     assert state['dropped'] == 1 and deleted['changed'] and not deleted['failed'], deleted
     assert len([r for r in emulator.mutating if r.path.endswith('/replications/' + pair_id)]) == 1
     assert run(ReplicationPairInfoModule, {'protection_group': 'pg'})['replication_pairs'] == []
+
+
+def test_a_failover_rerun_while_it_runs_waits_for_it_and_sends_nothing(emulator, run):
+    """The group is the failover's record: a rerun during the switch waits for it, never switches again."""
+    setup_protected(emulator, run)
+    assert run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled'})['changed']
+    emulator.emu.update_timings({'sdrs.group.reverse': 60})
+    started = run(ProtectionGroupModule, {'name': 'pg', 'production_az': 'eu-de-02', 'wait': False})
+    assert started['changed'] and started['protection_group']['status'] == 'reversing', started
+    del emulator.requests[:]
+    again = run(ProtectionGroupModule, {'name': 'pg', 'production_az': 'eu-de-02'})
+    assert not again['changed'] and emulator.mutating == [], again
+    group = again['protection_group']
+    assert (group['status'], group['production_az']) == ('protected', 'eu-de-02')
+
+
+def test_an_unplanned_failover_whose_answer_was_lost_is_sent_once(emulator, run, monkeypatch):
+    setup_protected(emulator, run)
+    assert run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled'})['changed']
+    emulator.emu.start_outage('eu-de-01')
+    state = drop_answer(emulator, monkeypatch, 'POST', '/action')
+    del emulator.requests[:]
+    done = run(ProtectionGroupModule, {'name': 'pg', 'production_az': 'eu-de-02', 'allow_unplanned_failover': True})
+    assert state['dropped'] == 1 and done['changed'], done
+    assert (done['protection_group']['status'], done['protection_group']['production_az']) == ('failed-over',
+                                                                                               'eu-de-02')
+    assert [list(r.body)[0] for r in emulator.mutating] == ['failover-server-group']
+
+
+def test_a_drill_whose_create_answer_was_lost_is_found_by_name(emulator, run, monkeypatch):
+    setup_protected(emulator, run)
+    state = drop_answer(emulator, monkeypatch, 'POST', '/disaster-recovery-drills')
+    created = run(DrDrillModule, {'protection_group': 'pg', 'name': 'd1'})
+    assert state['dropped'] == 1 and created['changed'] and created['dr_drill']['status'] == 'available', created
+    assert len([r for r in emulator.mutating if r.path.endswith('/disaster-recovery-drills')]) == 1
+    assert not run(DrDrillModule, {'protection_group': 'pg', 'name': 'd1'})['changed']
+
+
+def test_a_busy_group_refuses_a_new_drill_and_a_member_delete_alike(emulator, run):
+    setup_protected(emulator, run)
+    emulator.emu.update_timings({'sdrs.group.start': 60})
+    assert run(ProtectionGroupModule, {'name': 'pg', 'protection': 'enabled', 'wait': False})['changed']
+    del emulator.requests[:]
+    drill = run(DrDrillModule, {'protection_group': 'pg', 'name': 'd1'})
+    assert drill['failed'] and "DR drill 'd1' of protection group 'pg' cannot be created while the protection " \
+        "group is starting" in drill['msg'], drill
+    pair = run(ReplicationPairModule, {'protection_group': 'pg', 'name': 'pair0', 'state': 'absent'})
+    assert pair['failed'] and 'cannot be deleted while the protection group is starting' in pair['msg'], pair
+    assert emulator.mutating == []
