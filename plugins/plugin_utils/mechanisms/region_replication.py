@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import by_disk, point_in_time_copy
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OTHER_REGION, by_disk, point_in_time_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import (
     BACKUP_MIN_RPO, NAME as BACKUP, backup_plan, backup_settings)
@@ -32,7 +32,7 @@ REGION_MIN_RPO = BACKUP_MIN_RPO + REPLICATION_LAG
 POLICY_SUFFIX = '-replication'
 # a record of one of these is a copy that exists or is being made: the backup has its replica
 LIVE_RECORD = ('replicating', 'available')
-REGION_LOCATION = 'other region (%s)'
+REGION_LOCATION = OTHER_REGION + ' (%s)'
 
 
 class RegionReplication(registry.Mechanism):
