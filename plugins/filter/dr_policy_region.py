@@ -14,7 +14,7 @@ author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 description:
   - For every tier of a checked policy (P(dataprotection.evs.dr_policy#filter)) that uses
-    region_replication (C(failure: region)), the plan the protect role applies - the source vault
+    region_replication (C(failure) C(region)), the plan the protect role applies - the source vault
     and the replication vault in C(destination_region), both named C(<policy>-<tier>), whether
     each exists, the replication vault's size (the source vault's), the CBR replication policy
     C(<policy>-<tier>-replication) and its schedule, the replicas due now and the replicas the

@@ -12,7 +12,7 @@ module: backup_replication_capability_info
 short_description: The regions CBR can replicate disk backups to
 version_added: 1.1.0
 description:
-  - Reads the cloud's CBR replication capabilities (C(GET /replication-capabilities)): for each
+  - Reads the cloud's CBR replication capabilities (C(GET /replication-capabilities)) - for each
     region, the regions its backups can be replicated to
     (M(dataprotection.evs.backup_replica), M(dataprotection.evs.backup_replication_policy)).
   - Reads only; the protect role uses it to refuse a region tier whose destination region the
