@@ -125,7 +125,8 @@ def region_plan(disks, policy, now, tiers=None, vaults=None, backups=None, recor
 
     - its vaults, both named ``<policy>-<tier>``: the source vault (``vaults``, the connection's
       region; made by the backup mechanism) and the replication vault in ``destination_region``
-      (``destination_vaults``: {region: its vaults}), sized like the source one, and whether each exists;
+      (``destination_vaults``: {region: its vaults}), sized like the source one (never smaller than
+      it has grown by itself), and whether each exists;
     - its replication policy ``<policy>-<tier>-replication`` with the schedule (30 minutes after
       each backup slot);
     - ``due``: per covered disk, the newest available backup in the source vault (or the one the
@@ -184,7 +185,9 @@ def region_plan(disks, policy, now, tiers=None, vaults=None, backups=None, recor
         plans.append({
             'tier': tier['name'], 'name': name, 'destination_region': settings['destination_region'],
             'policy_name': settings['policy_name'], 'schedule': settings['schedule'],
-            'vault_size': sizes.get(tier['name']), 'source_vault_exists': source is not None,
+            # full copies: the replication vault expands by itself and never shrinks below that
+            'vault_size': max(sizes.get(tier['name']) or 0, int((target or {}).get('size') or 0)),
+            'source_vault_exists': source is not None,
             'destination_vault_exists': target is not None,
             'disks': [{'id': d['id'], 'name': d.get('name')} for d in covered],
             'due': due, 'keep': keep, 'prune': prune,

@@ -136,6 +136,11 @@ def test_retention_prunes_only_the_tiers_replicas_and_never_a_disks_newest():
     assert sorted(r['id'] for r in last_one['keep']) == ['new', 'only']
 
 
+def test_the_replication_vault_is_sized_like_the_tiers_vault_but_never_shrunk():
+    assert plan()['vault_size'] == 60
+    assert plan(destination_vaults={'eu-nl': [dict(TARGET, size=70)]})['vault_size'] == 70
+
+
 def test_nothing_is_planned_in_vaults_that_do_not_exist_yet():
     result = plan(vaults=[], destination_vaults={'eu-nl': []}, replicas=[replica('r1', 'id-db01', NOW)],
                   backups=[backup('b1', 'id-db01', NOW)])
