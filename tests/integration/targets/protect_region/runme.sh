@@ -30,6 +30,16 @@ for day in 1 2; do
   protect policy "$@" | tee "day$day.log"
 done
 run verify.yml -e phase=retention "$@"
+# the audit reads the replicas in eu-nl: each gold disk is compliant, with its 2 replicas there
+ansible-playbook dataprotection.evs.audit -e @files/policy.yml -e audit_fail_out_of_policy=true \
+  -e "audit_report_dir=$PWD/audit" "$@" > audit.log
+"${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" - audit/audit.json <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+rows = [(r['disk_name'], r['verdict'], r['copies_per_mechanism']['region_replication'],
+         sorted(set(c['location'] for c in r['copies'] if c['mechanism'] == 'region_replication'))) for r in report['disks']]
+assert sorted(rows) == [(name, 'compliant', 2, ['other region (eu-nl)']) for name in ('far-db01', 'far-db02')], rows
+PY
 
 # check == real: the tier was a backup tier (its vault and backups exist) and becomes a region tier
 run setup.yml "$@"
