@@ -68,11 +68,11 @@ class RegionReplication(registry.Mechanism):
             destination = None
         rpo = checked['rpo']
         if rpo is not None and rpo < REGION_MIN_RPO:
+            minimum = human_duration(REGION_MIN_RPO)
             problems.append('%s: RPO %s cannot be met across regions: backups run at most once an hour and a replica '
                             'lands up to %s after its backup, so the minimum RPO of a tier with region_replication '
-                            'is %s; set rpo: %s or more' % (where, human_duration(rpo), human_duration(REPLICATION_LAG),
-                                                           human_duration(REGION_MIN_RPO),
-                                                           human_duration(REGION_MIN_RPO)))
+                            'is %s; set rpo: %s or more'
+                            % (where, human_duration(rpo), human_duration(REPLICATION_LAG), minimum, minimum))
             rpo = None
         if resource_name and len(resource_name) + len(POLICY_SUFFIX) > CLOUD_NAME_MAX:
             problems.append('%s: the replication policy name %s%s would be longer than the %d characters CBR '
@@ -143,11 +143,9 @@ def region_plan(disks, policy, now, tiers=None, vaults=None, backups=None, recor
     problems = []
     plans = []
     backups, records, replicas = backups or [], records or [], replicas or []
+    region_tiers = [t['name'] for t in policy['tiers'] if NAME in t['mechanisms'] and (not tiers or t['name'] in tiers)]
     sizes = dict((p['tier'], p['vault_size']) for p in backup_plan(
-        disks, policy, now, vaults=vaults, backups=backups, tiers=[t['name'] for t in policy['tiers']
-                                                                 if NAME in t['mechanisms']
-                                                                 and (not tiers or t['name'] in tiers)],
-        on_demand=False, pairs=pairs))
+        disks, policy, now, vaults=vaults, backups=backups, tiers=region_tiers, on_demand=False, pairs=pairs))
     copied = set(r.get('source_backup_id') for r in records if r.get('status') in LIVE_RECORD)
     for tier, covered, name in covered_tiers(policy, NAME, tiers, disks, problems, pairs):
         settings = tier[NAME]
@@ -179,8 +177,8 @@ def region_plan(disks, policy, now, tiers=None, vaults=None, backups=None, recor
                 continue
             due.append({'disk_id': disk['id'], 'disk_name': disk.get('name'), 'tier': tier['name'],
                         'backup': newest.get('name'), 'backup_id': newest.get('id'), 'predicted': False,
-                        'reason': 'its newest backup %s has no replica in %s' % (newest.get('name'),
-                                                                              settings['destination_region'])})
+                        'reason': 'its newest backup %s has no replica in %s'
+                                  % (newest.get('name'), settings['destination_region'])})
         keep, prune = _replica_retention(tier, policy, moment, target, covered_ids, replicas, due)
         plans.append({
             'tier': tier['name'], 'name': name, 'destination_region': settings['destination_region'],

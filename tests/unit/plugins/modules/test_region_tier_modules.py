@@ -39,8 +39,8 @@ def test_the_capabilities_name_the_regions_this_region_replicates_to(regions, ru
     assert {'name': 'eu-nl', 'replication_destinations': ['eu-de']} in result['regions']
 
 
-def test_a_replica_is_deleted_in_its_region_by_id_also_while_the_source_region_is_down(regions, backed_up,
-                                                                                        run_module):
+def test_a_replica_is_deleted_in_its_region_by_id_also_while_the_source_region_is_down(
+        regions, backed_up, run_module):
     replica = run_module(BackupReplicaModule, replica_args())['replica']
     regions.cloud.admin('POST', '/region-outages', {'region': 'eu-de'})
     args = dict(NL, name=replica['id'], disk=backed_up['disk']['id'], state='absent')
