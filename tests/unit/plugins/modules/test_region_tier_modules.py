@@ -14,9 +14,11 @@ from ansible_collections.dataprotection.evs.plugins.modules.backup_replica impor
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replication_capability_info import (
     BackupReplicationCapabilityInfoModule)
 from ansible_collections.dataprotection.evs.plugins.modules.vault import VaultModule
-# backed_up and regions are fixtures: pytest finds them by name here
-from ansible_collections.dataprotection.evs.tests.unit.plugins.modules.test_backup_replica import (  # noqa: F401
-    NL, backed_up, regions, replica_args, replicas_in_nl)  # pylint: disable=unused-import
+from ansible_collections.dataprotection.evs.tests.unit.plugins.modules.test_backup_replica import (
+    NL, replica_args, replicas_in_nl)
+# fixtures: pytest finds them by name in this module
+from ansible_collections.dataprotection.evs.tests.unit.plugins.modules.test_backup_replica import (  # noqa: F401 # pylint: disable=unused-import
+    backed_up, regions)
 
 
 def test_the_vault_module_makes_a_replication_vault_and_refuses_to_change_a_vaults_type(regions, run_module):
