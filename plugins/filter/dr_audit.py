@@ -46,6 +46,18 @@ options:
         the policy's (C(by_policy)). Without the vaults no CBR backup does.
     type: list
     elements: dict
+  replicas:
+    description:
+      - The replicas of the region tiers (C(failure) C(region)) in their destination regions
+        (C(replicas) of M(dataprotection.evs.backup_replica_info) with
+        O(dataprotection.evs.backup_replica_info#module:destination_vault) the tier's replication
+        vault C(<policy>-<tier>), which reads only the destination region, so it works while the
+        disks' region is down).
+      - Only a replica in another region survives the loss of the disk's region; its age is
+        counted from when its copy started, on the cloud's clock.
+    type: list
+    elements: dict
+    version_added: 1.1.0
   backup_policies:
     description:
       - The backup policies (C(policies) of M(dataprotection.evs.backup_policy_info) with
@@ -122,8 +134,8 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import f
 
 @refusing(POLICY_REFUSALS)
 def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None, vaults=None,
-             backup_policies=None):
-    return audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies)
+             backup_policies=None, replicas=None):
+    return audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies, replicas)
 
 
 FilterModule = filter_module(dr_audit)

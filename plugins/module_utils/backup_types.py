@@ -638,6 +638,10 @@ class VaultResource(ResourceModule):
         if current.get('object_type') != self.params['object_type']:
             raise ResourceError('%s is a %s vault, not a %s vault' % (label, current.get('object_type'),
                                                                       self.params['object_type']))
+        protect_type = (current.get('billing') or {}).get('protect_type') or 'backup'
+        if protect_type != self.params['protect_type']:
+            raise ResourceError('%s is a %s vault, not a %s vault; the type is set when a vault is created'
+                                % (label, protect_type, self.params['protect_type']))
         size = changes.get('size')
         if size is not None and size * 1024 < (current.get('used_mb') or 0):
             raise ResourceError('%s cannot shrink to %d GB: its backups use %d MB; delete backups first or keep '
@@ -647,7 +651,7 @@ class VaultResource(ResourceModule):
         fields = {
             'name': desired['name'], 'resources': [
                 {'id': d, 'type': DISK_TYPE, 'name': self.disks[d].get('name')} for d in desired['resource_ids'] or ()],
-            'billing': {'object_type': desired['object_type'], 'protect_type': 'backup', 'size': desired['size'],
+            'billing': {'object_type': desired['object_type'], 'protect_type': self.params['protect_type'], 'size': desired['size'],
                         'cloud_type': 'public', 'consistent_level': 'crash_consistent',
                         'charging_mode': 'post_paid'}}
         for field in ('auto_expand', 'auto_bind'):

@@ -35,6 +35,16 @@ options:
     type: str
     choices: [disk]
     default: disk
+  protect_type:
+    description:
+      - What the vault keeps. V(backup) - the backups of its disks; V(replication) - the replicas
+        other regions copy into it (M(dataprotection.evs.backup_replica),
+        M(dataprotection.evs.backup_replication_policy)); such a vault holds no disks.
+      - Set when the vault is created; an existing vault of the other type is refused.
+    type: str
+    choices: [backup, replication]
+    default: backup
+    version_added: 1.1.0
   size:
     description:
       - Capacity in GB (10 to 10485760). Required to create a vault.
@@ -175,6 +185,7 @@ class VaultModule(VaultResource):
         name=dict(type='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         object_type=dict(type='str', choices=['disk'], default='disk'),
+        protect_type=dict(type='str', choices=['backup', 'replication'], default='backup'),
         size=dict(type='int'),
         auto_expand=dict(type='bool'),
         auto_bind=dict(type='bool'),

@@ -11,7 +11,7 @@ __metaclass__ = type
 
 import operator
 
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import SAME_AZ, human_age
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OTHER_REGION, SAME_AZ, human_age
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
     PolicyError, human_duration, select_disks)
@@ -38,8 +38,10 @@ def _disk_copies(now, disk, policy, indexes, zones):
 
 def _survives(copy, failure):
     """Whether the copy can bring the disk back after a ``failure`` of the tier's kind: usable, and
-    outside the disk's AZ when the AZ is what fails."""
+    outside the disk's AZ when the AZ is what fails, in another region when the region is."""
     age = copy['age']
+    if failure == 'region' and not copy['location'].startswith(OTHER_REGION):
+        return False
     return (age is not None and age >= 0 and copy['usable']
             and (failure == 'disk' or not copy['location'].startswith(SAME_AZ)))
 
@@ -70,6 +72,9 @@ def _verdict(tier, disk, points, replicas, zones):
     elif tier['failure'] == 'az' and newest is None:
         reasons.append("its only copies share its AZ (%s); the tier must survive the loss of the AZ, which needs a "
                        "backup or replication" % disk.get('availability_zone'))
+    elif tier['failure'] == 'region' and newest is None:
+        reasons.append("its only copies are in its own region; the tier must survive the loss of the region, which "
+                       "needs a replica in another region (region_replication)")
     elif newest is None:
         if not reasons:
             reasons.append('no usable copy (replication stopped)')
@@ -105,26 +110,28 @@ def require_checked_policy(policy):
 
 
 def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None, vaults=None,
-          backup_policies=None):
+          backup_policies=None, replicas=None):
     """The report (a dict that serialises to JSON). ``zones``: {AZ: up} (disk_info zones=true);
-    ``vaults`` and ``backup_policies`` tell which backups the policy made (``policy_backups``)."""
+    ``vaults`` and ``backup_policies`` tell which backups the policy made (``policy_backups``);
+    ``replicas``: the region tiers' replicas in their destination regions (backup_replica_info)."""
     if zones is not None and not (isinstance(zones, dict) and all(isinstance(up, bool) for up in zones.values())):
         raise PolicyError('(audit)', ['zones must map each availability zone to whether it is up (true/false), '
                                       'as disk_info returns it with zones: true, not %r' % (zones,)])
     with bulk_records():
-        return _audit(disks, policy, now, snapshots, backups, pairs, groups, zones or {}, vaults, backup_policies)
+        return _audit(disks, policy, now, snapshots, backups, pairs, groups, zones or {}, vaults, backup_policies,
+                      replicas)
 
 
-def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies):
+def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies, replicas):
     moment = parse_time(now, 'now (the cloud time)')
     disks = require_records(disks, 'disks')
-    snapshots, backups, pairs, groups, vaults, backup_policies = [
+    snapshots, backups, pairs, groups, vaults, backup_policies, replicas = [
         require_records(value, what, optional=True) for value, what in (
             (snapshots, 'snapshots'), (backups, 'backups'), (pairs, 'replication pairs'), (groups, 'protection groups'),
-            (vaults, 'vaults'), (backup_policies, 'backup policies'))]
+            (vaults, 'vaults'), (backup_policies, 'backup policies'), (replicas, 'replicas'))]
     require_checked_policy(policy)
     sources = dict(snapshots=snapshots, backups=backups, pairs=pairs, groups=groups, vaults=vaults,
-                   backup_policies=backup_policies)
+                   backup_policies=backup_policies, replicas=replicas)
     indexes = [(m, m.audit_index(sources, policy)) for m in registry.all_mechanisms()]
     no_copies = dict((m.name, 0) for m, _index in indexes)
     rows, empty = [], []

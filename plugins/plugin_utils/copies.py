@@ -12,6 +12,8 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention impor
 
 SAME_AZ = 'same AZ'
 OBJECT_STORAGE = 'object storage'
+# where a copy in another region lives: 'other region (eu-nl)'; only such a copy survives a region's loss
+OTHER_REGION = 'other region'
 
 
 def human_age(seconds):

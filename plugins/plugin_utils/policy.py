@@ -13,7 +13,10 @@ The mapping (the seed's table):
 | backup      | object storage (region)       | point in time, >= 1 h  | the loss of an AZ     |
 | replication | DR disks in another AZ <100km | 0 (continuous)         | the loss of an AZ     |
 
-None of them survives the loss of a region: a tier may ask to survive only the failures a
+| region_replication | replicas in another region | point in time, >= 2 h | the loss of a region |
+
+None of the first three survives the loss of a region; region_replication (CBR backups copied
+to a vault of a destination region) does. A tier may ask to survive only the failures a
 registered mechanism survives (``survivable_failures``).
 """
 
@@ -86,7 +89,10 @@ def _mechanisms(tier, where, failure, rpo, rto, problems):
                             'mechanisms: %s' % (where, FAILURE_TEXT[failure], human_duration(rpo), ' or '.join(
                                 m.name for m in registry.all_mechanisms() if failure in m.survives)))
             return {}
-        return derived
+        for name in list(derived):
+            for required in registry.get(name).requires:
+                derived.setdefault(required, 'what %s builds on: %s' % (name, derived[name]))
+        return dict((m, derived[m]) for m in registry.ordered(derived))
     # the user named the mechanisms: check that they can meet the tier
     if not any(failure in registry.get(m).survives for m in chosen):
         named = [registry.get(m) for m in registry.ordered(chosen)]
@@ -97,6 +103,10 @@ def _mechanisms(tier, where, failure, rpo, rto, problems):
                                        if failure in m.survives)))
     for mechanism in registry.all_mechanisms():
         problems.extend(mechanism.chosen_problems(where, tier, chosen, failure, rpo))
+        missing = [m for m in mechanism.requires if mechanism.name in chosen and m not in chosen]
+        if missing:
+            problems.append('%s: %s builds on %s; add %s to mechanisms' % (
+                where, mechanism.name, ' and '.join(missing), ' and '.join(missing)))
     return dict((m, reasons[m] or 'chosen in the policy') for m in registry.ordered(chosen))
 
 

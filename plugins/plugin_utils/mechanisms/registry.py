@@ -48,6 +48,8 @@ class Mechanism(object):
     why it alone does not survive one.
     ``min_rpo``: the shortest RPO (seconds) it keeps alone; 0 for continuous copies.
     ``tier_keys``: the tier options it owns (checked by ``check_tier``).
+    ``requires``: the mechanisms it builds on: a tier that derives it uses them too, one that
+    names it must name them.
     ``tier_output``: the keys it adds to each checked tier, with their value for a tier that
     does not use it (so every checked tier has the same keys).
     ``keeps_copies``: it keeps point-in-time copies, so its tiers need a ``retention``.
@@ -72,6 +74,7 @@ class Mechanism(object):
     survives = ()
     min_rpo = None
     tier_keys = ()
+    requires = ()
     tier_output = ()
     keeps_copies = False
     writes_dr_replicas = False
@@ -174,6 +177,10 @@ def _validate(mechanism, taken):
                              % mechanism.name)
     if not set(mechanism.survives) <= set(FAILURES):
         raise MechanismError('mechanism %s: survives must be among %s' % (mechanism.name, ', '.join(FAILURES)))
+    unknown = [name for name in mechanism.requires if name not in taken]
+    if unknown:
+        raise MechanismError('mechanism %s requires %s, which is not registered before it'
+                             % (mechanism.name, ', '.join(unknown)))
     if not isinstance(mechanism.min_rpo, int) or mechanism.min_rpo < 0:
         raise MechanismError('mechanism %s: min_rpo must be a number of seconds' % mechanism.name)
     for task_file in (mechanism.task_file(), mechanism.preflight_tasks):

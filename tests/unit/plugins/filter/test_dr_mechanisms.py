@@ -46,14 +46,15 @@ def extra_module(tmp_path, name, body='survives = ()\n    min_rpo = 0'):
 
 
 def test_the_built_in_mechanisms_in_the_order_protect_applies_them():
-    assert registry.builtin_modules() == ['backup', 'replication', 'snapshot']
-    assert registry.names() == ('snapshot', 'backup', 'replication')
-    steps = dr_mechanisms(['replication', 'snapshot', 'replication', 'backup'])
+    assert registry.builtin_modules() == ['backup', 'region_replication', 'replication', 'snapshot']
+    assert registry.names() == ('snapshot', 'backup', 'replication', 'region_replication')
+    steps = dr_mechanisms(['region_replication', 'replication', 'snapshot', 'replication', 'backup'])
     assert [(s['name'], s['survives'], s['min_rpo']) for s in steps] == [
-        ('snapshot', ['disk'], 60), ('backup', ['disk', 'az'], 3600), ('replication', ['disk', 'az'], 0)]
+        ('snapshot', ['disk'], 60), ('backup', ['disk', 'az'], 3600), ('replication', ['disk', 'az'], 0),
+        ('region_replication', ['disk', 'az', 'region'], 7200)]
 
 
-@pytest.mark.parametrize('mechanism', ['snapshot', 'backup', 'replication'])
+@pytest.mark.parametrize('mechanism', ['snapshot', 'backup', 'replication', 'region_replication'])
 def test_each_built_in_mechanism_has_its_task_files_in_the_protect_role(mechanism):
     (step,) = dr_mechanisms([mechanism])
     assert step['tasks'] == 'mechanisms/%s.yml' % mechanism
@@ -170,7 +171,8 @@ def test_the_audit_asks_every_mechanism_for_its_copies(extra, tmp_path):
     report = dr_audit(disks, gold, '2026-11-25T10:00:00Z', backups=[tape])
     rows = dict((row['disk_name'], row) for row in report['disks'])
     assert (rows['db01']['verdict'], rows['db01']['newest_surviving_age']) == ('compliant', 6 * 3600)
-    assert rows['db01']['copies_per_mechanism'] == {'snapshot': 0, 'backup': 0, 'replication': 0, 'tape': 1}
+    assert rows['db01']['copies_per_mechanism'] == {'snapshot': 0, 'backup': 0, 'replication': 0,
+                                                    'region_replication': 0, 'tape': 1}
     assert rows['db01']['copies'][0]['location'] == 'vault (tape)'
     assert 'the tier uses tape, but the disk has no tape copy' in rows['db02']['reasons']
     page = dr_audit_html(report)
@@ -178,9 +180,20 @@ def test_the_audit_asks_every_mechanism_for_its_copies(extra, tmp_path):
     assert '<td class="n" data-label="tapes">1</td>' in page
 
 
-def test_a_tier_may_ask_to_survive_what_a_registered_mechanism_survives(extra, tmp_path):
+@pytest.fixture
+def without_region_replication():
+    """The registry without the built-in region_replication, for one test."""
+    builtin = registry.builtin_modules
+    registry.builtin_modules = lambda: [m for m in builtin() if m != 'region_replication']
+    registry.reload()
+    yield
+    registry.builtin_modules = builtin
+    registry.reload()
+
+
+def test_a_tier_may_ask_to_survive_what_a_registered_mechanism_survives(without_region_replication, extra, tmp_path):
     """failure: region is refused while no mechanism survives the loss of a region, and is a tier
-    like any other once one is registered (the cross-region mechanism will be one module)."""
+    like any other once one is registered (here without the built-in region_replication)."""
     region_tier = tier('far', failure='region', rpo='1d', mechanisms=['vault_copy'], retention={'last': 3})
     assert "failure 'region' cannot be met by these mechanisms" in refused(policy(dict(region_tier, mechanisms=None)))
     extra(extra_module(tmp_path, 'vault_copy', "survives = ('disk', 'az', 'region')\n    min_rpo = 7200"))

@@ -62,8 +62,9 @@ def test_normalized_values():
 
 
 @pytest.mark.parametrize('overrides, reason', [
-    ({'failure': 'region'}, "failure 'region' cannot be met by these mechanisms: snapshot copies, which live in the "
-                            "disk's AZ; backup copies, which live in the object storage of the disk's region"),
+    ({'failure': 'region'}, "needs region_replication .* which needs destination_region"),
+    ({'failure': 'region', 'destination_region': 'eu-nl', 'rpo': '1h'},
+     'the minimum RPO of a tier with region_replication is 2h'),
     ({'failure': 'rack'}, 'failure must be disk .* or az'),
     ({'rpo': None}, 'rpo is missing'),
     ({'rpo': 'soon'}, 'rpo must be a number of seconds or a string like 15m'),
