@@ -193,23 +193,21 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
 
 
 class ProtectionGroupModule(SdrsMixin, ResourceModule):
-    """A protection group on the resource engine (module_utils/module.py), failover included.
-
-    A failover is not a recorded one-shot action (module_utils/action.py) but a change of
-    declared state: ``production_az`` and ``protection`` are fields the cloud shows on the group
-    (``priority_station``, ``status``), so the group itself is the idempotency record. A rerun
-    compares the wish with the group and sends nothing once the group shows it; a rerun while the
-    failover still runs waits for it (the engine waits on a transitional status before it
-    decides); a run that stopped between two steps (re-protect, then reverse) resumes from what
-    the group shows, since ``group_steps`` starts from its current status; a request whose answer
-    was lost is recovered by reading the group (``GROUP_ACTION_CARRIED_OUT`` in
-    ``SDRS.group_action``), never sent twice. The record the action engine writes on a disk is
-    for what the cloud cannot show (a restored disk looks like any other disk).
-
-    The decision is one code path: ``group_steps`` (module_utils/sdrs.py) here, in check mode
-    (``predict_group_steps``) and in the failover role's plan (plugin_utils/failover.py).
-    """
-
+    # A protection group on the resource engine (module_utils/module.py), failover included.
+    #
+    # A failover is not a recorded one-shot action (module_utils/action.py) but a change of
+    # declared state: ``production_az`` and ``protection`` are fields the cloud shows on the group
+    # (``priority_station``, ``status``), so the group itself is the idempotency record. A rerun
+    # compares the wish with the group and sends nothing once the group shows it; a rerun while the
+    # failover still runs waits for it (the engine waits on a transitional status before it
+    # decides); a run that stopped between two steps (re-protect, then reverse) resumes from what
+    # the group shows, since ``group_steps`` starts from its current status; a request whose answer
+    # was lost is recovered by reading the group (``GROUP_ACTION_CARRIED_OUT`` in
+    # ``SDRS.group_action``), never sent twice. The record the action engine writes on a disk is
+    # for what the cloud cannot show (a restored disk looks like any other disk).
+    #
+    # The decision is one code path: ``group_steps`` (module_utils/sdrs.py) here, in check mode
+    # (``predict_group_steps``) and in the failover role's plan (plugin_utils/failover.py).
     waits_in_steps = True
     argument_spec = dict(
         name=dict(type='str', required=True), state=dict(type='str', choices=['present', 'absent'], default='present'),
