@@ -28,11 +28,14 @@ import datetime
 import json
 import os
 import statistics
+import time
 from pathlib import Path
 
-from benchlib import ROOT, Emulator, log, run_playbook, save_result
+from ansiballz import baseline_tree
+from benchlib import BUILD, ROOT, Emulator, log, run_playbook, save_result
 
 SNAPSHOT_SECONDS = 20
+ROLES_AND_CODE = ("plugins", "meta", "galaxy.yml", "roles", "playbooks")
 
 
 def parse_time(value: str) -> float:
@@ -76,19 +79,35 @@ def analyse(run: dict, operation_seconds: float | None = None) -> dict:
             "mutating": sum(t["mutating"] for t in tasks), "tasks": tasks}
 
 
-def run_size(playbook: Path, size: int, extra: list[str], metadata: dict) -> dict:
-    with Emulator(f"fanout-{size}") as emu:
+def count_available(emu: Emulator, path: str, key: str) -> int:
+    """Resources of a listing that are available, page by page (the cloud pages at 1,000)."""
+    total, offset = 0, 0
+    while True:
+        page = emu.api("GET", f"{path}{'&' if '?' in path else '?'}limit=1000&offset={offset}")[key]
+        total += sum(1 for x in page if x["status"] == "available")
+        if len(page) < 1000:
+            return total
+        offset += len(page)
+
+
+def run_size(playbook: Path, size: int, extra: list[str], metadata: dict, name: str = "fanout",
+             collections: Path | None = None) -> dict:
+    with Emulator(f"{name}-{size}") as emu:
         emu.admin.set_timings({"volume.create": 0})
         emu.create_disks(size, "fan", metadata)
         emu.admin.set_timings({"snapshot.create": SNAPSHOT_SECONDS})
-        log(f"fanout: {playbook.name} over {size} disks (snapshot.create {SNAPSHOT_SECONDS} s)")
-        run = run_playbook(emu, playbook, f"fanout-{size}", extra)
+        log(f"{name}: {playbook.name} over {size} disks (snapshot.create {SNAPSHOT_SECONDS} s)"
+            + (f", collection from {collections}" if collections else ""))
+        t0 = time.monotonic()
+        run = run_playbook(emu, playbook, f"{name}-{size}", extra,
+                           extra_env={"ANSIBLE_COLLECTIONS_PATH": str(collections)} if collections else None)
         result = analyse(run, SNAPSHOT_SECONDS)
-        snaps = emu.api("GET", "/evs/v3/{pid}/snapshots/detail")["snapshots"]
-        result["snapshots_available"] = sum(1 for s in snaps if s["status"] == "available")
+        result["snapshots_available"] = count_available(emu, "/evs/v2/{pid}/snapshots/detail", "snapshots")
+        result["backups_available"] = count_available(emu, "/cbr/v3/{pid}/backups", "backups")
         result["disks"] = size
-        log(f"  {size} disks: {result['wall']:.1f} s wall, {result['module_calls']} module calls, "
-            f"{result['requests']} requests, waiting ~{result['waiting_estimate']} s")
+        log(f"  {size} disks: {result['wall']:.1f} s wall ({time.monotonic() - t0:.0f} s with the checks), "
+            f"{result['module_calls']} module calls, {result['requests']} requests, "
+            f"waiting ~{result['waiting_estimate']} s")
         return result
 
 
@@ -101,6 +120,9 @@ def main(argv=None) -> dict:
     parser.add_argument("-e", dest="extra", action="append", default=[])
     parser.add_argument("--disk-metadata", default='{"backup": "daily"}',
                         help="JSON metadata of the disks the harness creates (what the playbook selects)")
+    parser.add_argument("--name", default="fanout", help="the result's name (build/bench/results/NAME.json)")
+    parser.add_argument("--baseline", default=None,
+                        help="a commit: each size runs first with the collection at that commit, then this one")
     parser.add_argument("--from-logs", action="store_true",
                         help="analyse the recorded runs of the last benchmark again instead of running")
     args = parser.parse_args(argv)
@@ -108,25 +130,34 @@ def main(argv=None) -> dict:
     extra = [x for e in args.extra + ([f"@{Path(args.policy).resolve()}"] if args.policy else []) for x in ("-e", e)]
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.from_logs:
-        from benchlib import BUILD, load_results
-        previous = load_results()["fanout"]
+        from benchlib import load_results
+        previous = load_results()[args.name]
         old = previous["runs"]
         runs = {}
         for size in sizes:
-            record = json.loads((BUILD / f"fanout-{size}" / "runs" / f"fanout-{size}.json").read_text())
+            record = json.loads((BUILD / f"{args.name}-{size}" / "runs" / f"{args.name}-{size}.json").read_text())
             runs[size] = analyse({"wall": old[str(size)]["wall"], "log": record}, SNAPSHOT_SECONDS)
             runs[size].update(disks=size, snapshots_available=old[str(size)]["snapshots_available"])
     else:
         metadata = json.loads(args.disk_metadata)
-        runs = {size: run_size(playbook, size, extra, metadata) for size in sizes}
+        runs, baseline = {}, {}
+        # the collection at the baseline commit with its roles and playbooks
+        tree = baseline_tree(args.baseline, BUILD / f"{args.name}-baseline-collection", ROLES_AND_CODE) \
+            if args.baseline else None
+        for size in sizes:  # side by side: the baseline and this collection, one size after the other
+            if tree:
+                baseline[size] = run_size(playbook, size, extra, metadata, f"{args.name}-baseline", tree)
+            runs[size] = run_size(playbook, size, extra, metadata, args.name)
     one = runs[sizes[0]]["wall"]
     ratios = {size: round(r["wall"] / one, 2) for size, r in runs.items()}
     result = {"playbook": str(playbook.relative_to(ROOT) if playbook.is_relative_to(ROOT) else playbook),
               "snapshot_create_seconds": SNAPSHOT_SECONDS, "runs": runs, "ratios": ratios,
               "targets": {"100": 2.0, "1000": 10.0}}
+    if not args.from_logs and args.baseline:
+        result["baseline"] = {"commit": args.baseline, "runs": baseline}
     if args.from_logs:
         result["machine"] = previous["machine"]
-    save_result("fanout", result)
+    save_result(args.name, result)
     for size, ratio in ratios.items():
         log(f"fanout: {size} disks / {sizes[0]} disk = {ratio}x")
     return result
