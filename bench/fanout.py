@@ -152,7 +152,7 @@ def main(argv=None) -> dict:
     ratios = {size: round(r["wall"] / one, 2) for size, r in runs.items()}
     result = {"playbook": str(playbook.relative_to(ROOT) if playbook.is_relative_to(ROOT) else playbook),
               "snapshot_create_seconds": SNAPSHOT_SECONDS, "runs": runs, "ratios": ratios,
-              "targets": {"100": 2.0, "1000": 10.0}}
+              "targets": {"100": 2.0, "1000": 1.5, "10000": 3.0}}
     if not args.from_logs and args.baseline:
         result["baseline"] = {"commit": args.baseline, "runs": baseline}
     if args.from_logs:

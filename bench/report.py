@@ -172,13 +172,13 @@ def fanout_section(r: dict) -> list[str]:
     runs = r["runs"]
     sizes = sorted(runs, key=int)
     out = ["## 3. Fan-out", "",
-           f"Command: `make bench BENCH=fanout` (`BENCH_FANOUT_SIZES=1,10,100,1000` adds 1,000). Playbook "
+           f"Command: `make bench BENCH=fanout` (`BENCH_FANOUT_SIZES=1,10,100,1000,10000` adds the large sizes). Playbook "
            f"`{r['playbook']}`, emulator `snapshot.create` = {r['snapshot_create_seconds']} s, disks selected by "
            "metadata, one fresh emulator per size. " + machine(r["machine"]), "",
            "| disks | wall s | vs 1 disk | target | module calls | requests | mutating | snapshots available | "
            "waiting (est.) s | outside tasks s |",
            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    targets = {"100": "<= 2x", "1000": "<= 10x"}
+    targets = {"100": "<= 2x", "1000": "<= 1.5x", "10000": "<= 3x"}  # issue 20
     for size in sizes:
         x = runs[size]
         out.append(f"| {size} | {x['wall']} | {r['ratios'][size]}x | {targets.get(str(size), '')} | "
@@ -409,11 +409,16 @@ def noop_requests_section(r: dict) -> list[str]:
         "the playbook compares, and no token when one is cached (1 when none is). " + machine(r["machine"]),
         ["playbook", "changes:", "requests, cache off:", "tokens:", "requests, cache on:", "tokens:", "minimum:",
          "over:", "read again (cache on)"])
-    for x in r["rows"]:
-        off, on = x["cache_off"], x["cache_on"]
-        again = ", ".join(f"{k} x{n}" for k, n in sorted(on["repeated"].items())) or "none"
-        out.append(f"| {x['playbook']} | {x['changes']} | {off['requests']} | {off['tokens']} | {on['requests']} | "
-                   f"{on['tokens']} | {x['minimum']} | {on['requests'] - x['minimum']:+d} | {again} |")
+    for row in r["rows"]:
+        # the collection at the baseline commit first (same rounds, same cloud), then this one
+        for label, x in ((f"{row['playbook']} at {r.get('baseline')} (before)", row.get("baseline")),
+                         (row["playbook"], row)):
+            if x is None:
+                continue
+            off, on = x["cache_off"], x["cache_on"]
+            again = ", ".join(f"{k} x{n}" for k, n in sorted(on["repeated"].items())) or "none"
+            out.append(f"| {label} | {x['changes']} | {off['requests']} | {off['tokens']} | {on['requests']} | "
+                       f"{on['tokens']} | {row['minimum']} | {on['requests'] - row['minimum']:+d} | {again} |")
     out += ["", "What is left over the minimum in protect: the protect role reads the disks, AZs, pairs, vaults and "
             "groups once, for its checks, and hands them to each mechanism's role (its `*_reads` variable; before "
             "commit d6659b9 each role read them again: 30 requests with the cache on, 52 without); the backup "
