@@ -59,10 +59,20 @@ def analyse(run: dict, operation_seconds: float | None = None) -> dict:
     waiting = None
     raw = record.get("tasks", [])
     starter = next((i for i, t in enumerate(raw) if any(r["mutating"] for r in t["requests"])), None)
+    phases = None
     if starter is not None and not raw[starter]["items"]:
         # the log's time is the emulator clock: wall time (the benchmark never moves the clock)
-        last_post = max(parse_time(r["time"]) for r in raw[starter]["requests"] if r["mutating"])
-        waiting = max(0.0, raw[starter]["end"] - last_post)
+        task = raw[starter]
+        posts = [parse_time(r["time"]) for r in task["requests"] if r["mutating"]]
+        last_post = max(posts)
+        waiting = max(0.0, task["end"] - last_post)
+        # one module call: its reads, its creates one after the other, its polls, then its result
+        # going back to Ansible (after the last request)
+        last_request = max(parse_time(r["time"]) for r in task["requests"])
+        phases = {"task": task["name"], "before_first_create": round(min(posts) - task["start"], 1),
+                  "creating": round(last_post - min(posts), 1), "creates": len(posts),
+                  "polling": round(last_request - last_post, 1),
+                  "after_last_request": round(task["end"] - last_request, 1)}
     elif operation_seconds is not None and starter is not None:
         # the log's time is the emulator clock: wall time (the benchmark never moves the clock)
         first_post = min(parse_time(r["time"]) for r in raw[starter]["requests"] if r["mutating"])
@@ -76,7 +86,7 @@ def analyse(run: dict, operation_seconds: float | None = None) -> dict:
     return {"wall": round(run["wall"], 2), "ansible_outside_tasks": round(run["wall"] - in_tasks, 2),
             "in_tasks": round(in_tasks, 2), "waiting_estimate": None if waiting is None else round(waiting, 2),
             "module_calls": module_items, "requests": sum(t["requests"] for t in tasks),
-            "mutating": sum(t["mutating"] for t in tasks), "tasks": tasks}
+            "mutating": sum(t["mutating"] for t in tasks), "tasks": tasks, "batch_phases": phases}
 
 
 def count_available(emu: Emulator, path: str, key: str) -> int:
