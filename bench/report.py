@@ -484,10 +484,41 @@ def fanout_backup_section(r: dict) -> list[str]:
     return out
 
 
+def fanout_large_section(r: dict) -> list[str]:
+    """Issue 20's 10,000 disks: the snapshot fan-out at the large size, side by side with a commit,
+    and the phases of the one snapshot_batch call (what grows with the batch)."""
+    runs, before = r["runs"], (r.get("baseline") or {}).get("runs", {})
+    commit = (r.get("baseline") or {}).get("commit")
+    sizes = sorted(runs, key=int)
+    out = table_section(
+        "10. Snapshot fan-out at 10,000 disks",
+        "Command: `cd bench && ../.venv/bin/python fanout.py --sizes 1,10000 --baseline <commit> --name fanout_large` "
+        f"(the large size is not part of `make bench`; about 15 minutes per collection on this machine). Playbook "
+        f"`{r['playbook']}` with `bench/policies/daily.yml`, emulator `snapshot.create` = {r['snapshot_create_seconds']} s, "
+        "one fresh emulator per run, the collection at the baseline commit first for each size. The batch's phases "
+        "come from its requests in the emulator's log: its reads before the first create, the creates (one request "
+        "each, one after the other), the polls (after the last create), and what is left of the task after its "
+        "last request (the module's own work on the results, and Ansible taking them back). " + machine(r["machine"]),
+        ["disks:", "collection", "wall s:", "vs 1 disk:", "requests:", "batch reads s:", "creates s:", "polls s:",
+         "after the last request s:", "Ansible tasks over 5 s (s)"])
+    for size in sizes:
+        for label, series in ((f"at {commit} (before)", before), ("this commit", runs)):
+            if size not in series:
+                continue
+            x, one = series[size], series[sizes[0]]["wall"]
+            p = x.get("batch_phases") or {}
+            slow = ", ".join(f"{t['name'].split(' : ')[-1]} {t['seconds']}" for t in x["tasks"]
+                             if t["seconds"] >= 5 and t["name"] != p.get("task")) or "none"
+            out.append(f"| {size} | {label} | {x['wall']} | {round(x['wall'] / one, 2)}x | {x['requests']} | "
+                       f"{p.get('before_first_create', '')} | {p.get('creating', '')} | {p.get('polling', '')} | "
+                       f"{p.get('after_last_request', '')} | {slow} |")
+    return out
+
+
 SECTIONS = (("emulator", emulator_section), ("economy", economy_section), ("fanout", fanout_section),
             ("noop", noop_section), ("scale", scale_section), ("ansiballz", pertask_section),
             ("noop_requests", noop_requests_section), ("slicing", slicing_section),
-            ("fanout_backup", fanout_backup_section))
+            ("fanout_backup", fanout_backup_section), ("fanout_large", fanout_large_section))
 
 
 def recorded_sections(path: Path) -> dict:
