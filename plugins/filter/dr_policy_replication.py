@@ -78,8 +78,8 @@ _value:
       C(exists), C(protected_instance), C(instance_exists), C(device), C(attached), C(in_place)).
     - In place (a pair's C(in_place), C(group_in_place), the names in C(instances_in_place)) means
       the resource exists as the tier wants it with nothing in progress (status C(available) or
-      C(protected)): its module would change nothing. C(group_protected) is true when the group's
-      protection is enabled and every instance and pair is in place.
+      C(protected)), so its module would change nothing. C(group_protected) is true when the
+      group's protection is enabled and every instance and pair is in place.
   type: list
   elements: dict
 '''
