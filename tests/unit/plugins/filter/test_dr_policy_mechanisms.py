@@ -230,21 +230,19 @@ def test_existing_instances_and_pairs_are_adopted():
     assert tier['pairs'][0]['name'] == 'db' and tier['pairs'][0]['attached']
 
 
+def _in_place(group, protected, instance, pair):
+    return {'group': group, 'protected': protected, 'instance': instance, 'pair': pair}
+
+
 @pytest.mark.parametrize('group_status, instance_status, pair_status, pair_device, in_place', [
-    ('protected', 'protected', 'protected', '/dev/vdb', {'group': True, 'protected': True, 'instance': True,
-                                                          'pair': True}),
-    ('available', 'available', 'available', '/dev/vdb', {'group': True, 'protected': False, 'instance': True,
-                                                          'pair': True}),
+    ('protected', 'protected', 'protected', '/dev/vdb', _in_place(True, True, True, True)),
+    ('available', 'available', 'available', '/dev/vdb', _in_place(True, False, True, True)),
     # something in progress: the module waits for it
-    ('starting', 'available', 'available', '/dev/vdb', {'group': False, 'protected': False, 'instance': True,
-                                                         'pair': True}),
-    ('protected', 'creating', 'protected', '/dev/vdb', {'group': True, 'protected': False, 'instance': False,
-                                                         'pair': True}),
-    ('protected', 'protected', 'attaching', '/dev/vdb', {'group': True, 'protected': False, 'instance': True,
-                                                          'pair': False}),
+    ('starting', 'available', 'available', '/dev/vdb', _in_place(False, False, True, True)),
+    ('protected', 'creating', 'protected', '/dev/vdb', _in_place(True, False, False, True)),
+    ('protected', 'protected', 'attaching', '/dev/vdb', _in_place(True, False, True, False)),
     # the pair is attached with another device than the disk's: the module attaches it again
-    ('protected', 'protected', 'protected', '/dev/vdz', {'group': True, 'protected': False, 'instance': True,
-                                                          'pair': False}),
+    ('protected', 'protected', 'protected', '/dev/vdz', _in_place(True, False, True, False)),
 ])
 def test_what_is_in_place_is_what_the_role_leaves_to_its_reads(group_status, instance_status, pair_status,
                                                                   pair_device, in_place):
