@@ -244,8 +244,8 @@ def _in_place(group, protected, instance, pair):
     # the pair is attached with another device than the disk's: the module attaches it again
     ('protected', 'protected', 'protected', '/dev/vdz', _in_place(True, False, True, False)),
 ])
-def test_what_is_in_place_is_what_the_role_leaves_to_its_reads(group_status, instance_status, pair_status,
-                                                                  pair_device, in_place):
+def test_what_is_in_place_is_what_the_role_leaves_to_its_reads(
+        group_status, instance_status, pair_status, pair_device, in_place):
     group = {'id': 'g1', 'name': 'shop-gold', 'source_availability_zone': 'eu-de-01', 'target_availability_zone':
              'eu-de-02', 'production_az': 'eu-de-01', 'status': group_status, 'replication_num': 1}
     instance = {'id': 'i1', 'name': 'app', 'server_group_id': 'g1', 'production_server': 'srv1',
