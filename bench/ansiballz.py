@@ -37,12 +37,13 @@ PROCESS_GOAL = 1.3   # module process / ping process
 TASK_GOAL = 0.5      # dataprotection.evs.snapshot / openstack.cloud.volume_snapshot, per task
 
 
-def baseline_tree(commit: str, where: Path) -> Path:
-    """A collections root holding the collection at ``commit`` (only what a module run reads)."""
+def baseline_tree(commit: str, where: Path, paths=("plugins", "meta", "galaxy.yml")) -> Path:
+    """A collections root holding the collection at ``commit`` (by default only what a module run
+    reads; ``paths``: what to take)."""
     collection = where / "ansible_collections" / "dataprotection" / "evs"
     shutil.rmtree(where, ignore_errors=True)
     collection.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "plugins", "meta", "galaxy.yml"],
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit] + list(paths),
                              check=True, capture_output=True).stdout
     subprocess.run(["tar", "-xf", "-", "-C", str(collection)], input=archive, check=True)
     return where

@@ -28,11 +28,14 @@ import datetime
 import json
 import os
 import statistics
+import time
 from pathlib import Path
 
-from benchlib import ROOT, Emulator, log, run_playbook, save_result
+from ansiballz import baseline_tree
+from benchlib import BUILD, ROOT, Emulator, log, run_playbook, save_result
 
 SNAPSHOT_SECONDS = 20
+ROLES_AND_CODE = ("plugins", "meta", "galaxy.yml", "roles", "playbooks")
 
 
 def parse_time(value: str) -> float:
@@ -56,10 +59,20 @@ def analyse(run: dict, operation_seconds: float | None = None) -> dict:
     waiting = None
     raw = record.get("tasks", [])
     starter = next((i for i, t in enumerate(raw) if any(r["mutating"] for r in t["requests"])), None)
+    phases = None
     if starter is not None and not raw[starter]["items"]:
         # the log's time is the emulator clock: wall time (the benchmark never moves the clock)
-        last_post = max(parse_time(r["time"]) for r in raw[starter]["requests"] if r["mutating"])
-        waiting = max(0.0, raw[starter]["end"] - last_post)
+        task = raw[starter]
+        posts = [parse_time(r["time"]) for r in task["requests"] if r["mutating"]]
+        last_post = max(posts)
+        waiting = max(0.0, task["end"] - last_post)
+        # one module call: its reads, its creates one after the other, its polls, then its result
+        # going back to Ansible (after the last request)
+        last_request = max(parse_time(r["time"]) for r in task["requests"])
+        phases = {"task": task["name"], "before_first_create": round(min(posts) - task["start"], 1),
+                  "creating": round(last_post - min(posts), 1), "creates": len(posts),
+                  "polling": round(last_request - last_post, 1),
+                  "after_last_request": round(task["end"] - last_request, 1)}
     elif operation_seconds is not None and starter is not None:
         # the log's time is the emulator clock: wall time (the benchmark never moves the clock)
         first_post = min(parse_time(r["time"]) for r in raw[starter]["requests"] if r["mutating"])
@@ -73,22 +86,38 @@ def analyse(run: dict, operation_seconds: float | None = None) -> dict:
     return {"wall": round(run["wall"], 2), "ansible_outside_tasks": round(run["wall"] - in_tasks, 2),
             "in_tasks": round(in_tasks, 2), "waiting_estimate": None if waiting is None else round(waiting, 2),
             "module_calls": module_items, "requests": sum(t["requests"] for t in tasks),
-            "mutating": sum(t["mutating"] for t in tasks), "tasks": tasks}
+            "mutating": sum(t["mutating"] for t in tasks), "tasks": tasks, "batch_phases": phases}
 
 
-def run_size(playbook: Path, size: int, extra: list[str], metadata: dict) -> dict:
-    with Emulator(f"fanout-{size}") as emu:
+def count_available(emu: Emulator, path: str, key: str) -> int:
+    """Resources of a listing that are available, page by page (the cloud pages at 1,000)."""
+    total, offset = 0, 0
+    while True:
+        page = emu.api("GET", f"{path}{'&' if '?' in path else '?'}limit=1000&offset={offset}")[key]
+        total += sum(1 for x in page if x["status"] == "available")
+        if len(page) < 1000:
+            return total
+        offset += len(page)
+
+
+def run_size(playbook: Path, size: int, extra: list[str], metadata: dict, name: str = "fanout",
+             collections: Path | None = None) -> dict:
+    with Emulator(f"{name}-{size}") as emu:
         emu.admin.set_timings({"volume.create": 0})
         emu.create_disks(size, "fan", metadata)
         emu.admin.set_timings({"snapshot.create": SNAPSHOT_SECONDS})
-        log(f"fanout: {playbook.name} over {size} disks (snapshot.create {SNAPSHOT_SECONDS} s)")
-        run = run_playbook(emu, playbook, f"fanout-{size}", extra)
+        log(f"{name}: {playbook.name} over {size} disks (snapshot.create {SNAPSHOT_SECONDS} s)"
+            + (f", collection from {collections}" if collections else ""))
+        t0 = time.monotonic()
+        run = run_playbook(emu, playbook, f"{name}-{size}", extra,
+                           extra_env={"ANSIBLE_COLLECTIONS_PATH": str(collections)} if collections else None)
         result = analyse(run, SNAPSHOT_SECONDS)
-        snaps = emu.api("GET", "/evs/v3/{pid}/snapshots/detail")["snapshots"]
-        result["snapshots_available"] = sum(1 for s in snaps if s["status"] == "available")
+        result["snapshots_available"] = count_available(emu, "/evs/v2/{pid}/snapshots/detail", "snapshots")
+        result["backups_available"] = count_available(emu, "/cbr/v3/{pid}/backups", "backups")
         result["disks"] = size
-        log(f"  {size} disks: {result['wall']:.1f} s wall, {result['module_calls']} module calls, "
-            f"{result['requests']} requests, waiting ~{result['waiting_estimate']} s")
+        log(f"  {size} disks: {result['wall']:.1f} s wall ({time.monotonic() - t0:.0f} s with the checks), "
+            f"{result['module_calls']} module calls, {result['requests']} requests, "
+            f"waiting ~{result['waiting_estimate']} s")
         return result
 
 
@@ -101,6 +130,9 @@ def main(argv=None) -> dict:
     parser.add_argument("-e", dest="extra", action="append", default=[])
     parser.add_argument("--disk-metadata", default='{"backup": "daily"}',
                         help="JSON metadata of the disks the harness creates (what the playbook selects)")
+    parser.add_argument("--name", default="fanout", help="the result's name (build/bench/results/NAME.json)")
+    parser.add_argument("--baseline", default=None,
+                        help="a commit: each size runs first with the collection at that commit, then this one")
     parser.add_argument("--from-logs", action="store_true",
                         help="analyse the recorded runs of the last benchmark again instead of running")
     args = parser.parse_args(argv)
@@ -108,25 +140,34 @@ def main(argv=None) -> dict:
     extra = [x for e in args.extra + ([f"@{Path(args.policy).resolve()}"] if args.policy else []) for x in ("-e", e)]
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.from_logs:
-        from benchlib import BUILD, load_results
-        previous = load_results()["fanout"]
+        from benchlib import load_results
+        previous = load_results()[args.name]
         old = previous["runs"]
         runs = {}
         for size in sizes:
-            record = json.loads((BUILD / f"fanout-{size}" / "runs" / f"fanout-{size}.json").read_text())
+            record = json.loads((BUILD / f"{args.name}-{size}" / "runs" / f"{args.name}-{size}.json").read_text())
             runs[size] = analyse({"wall": old[str(size)]["wall"], "log": record}, SNAPSHOT_SECONDS)
             runs[size].update(disks=size, snapshots_available=old[str(size)]["snapshots_available"])
     else:
         metadata = json.loads(args.disk_metadata)
-        runs = {size: run_size(playbook, size, extra, metadata) for size in sizes}
+        runs, baseline = {}, {}
+        # the collection at the baseline commit with its roles and playbooks
+        tree = baseline_tree(args.baseline, BUILD / f"{args.name}-baseline-collection", ROLES_AND_CODE) \
+            if args.baseline else None
+        for size in sizes:  # side by side: the baseline and this collection, one size after the other
+            if tree:
+                baseline[size] = run_size(playbook, size, extra, metadata, f"{args.name}-baseline", tree)
+            runs[size] = run_size(playbook, size, extra, metadata, args.name)
     one = runs[sizes[0]]["wall"]
     ratios = {size: round(r["wall"] / one, 2) for size, r in runs.items()}
     result = {"playbook": str(playbook.relative_to(ROOT) if playbook.is_relative_to(ROOT) else playbook),
               "snapshot_create_seconds": SNAPSHOT_SECONDS, "runs": runs, "ratios": ratios,
-              "targets": {"100": 2.0, "1000": 10.0}}
+              "targets": {"100": 2.0, "1000": 1.5, "10000": 3.0}}
+    if not args.from_logs and args.baseline:
+        result["baseline"] = {"commit": args.baseline, "runs": baseline}
     if args.from_logs:
         result["machine"] = previous["machine"]
-    save_result("fanout", result)
+    save_result(args.name, result)
     for size, ratio in ratios.items():
         log(f"fanout: {size} disks / {sizes[0]} disk = {ratio}x")
     return result

@@ -2,7 +2,7 @@
 there is nothing to do, by kind (tokens, reads per resource type, re-reads, changes), next to the
 minimum the API allows, with the token cache on and off side by side in one run.
 
-    python bench/noop_requests.py        (make bench BENCH=noop_requests)
+    python bench/noop_requests.py [--baseline COMMIT]   (make bench BENCH=noop_requests [BENCH_BASELINE=COMMIT])
 
 The estate: the shop policy (docs/policies/shop.yml: gold replicated by SDRS, silver snapshots and
 CBR backups, bronze snapshots) over two disks per tier, protected once; then each playbook runs
@@ -11,11 +11,15 @@ once to settle and the runs measured follow.
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
 import sys
 from collections import Counter
 
-from benchlib import ROOT, Emulator, log, run_playbook, save_result
+from ansiballz import baseline_tree
+from benchlib import BUILD, ROOT, Emulator, log, run_playbook, save_result
+from fanout import ROLES_AND_CODE
 
 SHOP = ["-e", f"@{ROOT / 'docs' / 'policies' / 'shop.yml'}", "-e", "protect_replication_vpc=vpc-default"]
 # (name, playbook, arguments, minimum): one list per resource type the
@@ -40,10 +44,12 @@ def kind(entry: dict) -> str:
     return f"{entry['method']} {path}"
 
 
-def count(emu: Emulator, name: str, playbook: str, args: list[str], cache: str) -> dict:
+def count(emu: Emulator, name: str, playbook: str, args: list[str], cache: str, collections=None) -> dict:
     start = emu.last_seq()
-    run_playbook(emu, playbook, name, [a.replace("{run}", str(emu.dir)) for a in args],
-                 extra_env={"DP_EVS_TOKEN_CACHE": cache})
+    env = {"DP_EVS_TOKEN_CACHE": cache}
+    if collections is not None:  # the collection at the baseline commit
+        env["ANSIBLE_COLLECTIONS_PATH"] = str(collections)
+    run_playbook(emu, playbook, name, [a.replace("{run}", str(emu.dir)) for a in args], extra_env=env)
     entries = [e for e in emu.requests_since(start) if not e["path"].startswith("/_emulator")]
     kinds = Counter(kind(e) for e in entries)
     tokens = sum(n for k, n in kinds.items() if k.startswith("POST") and k.endswith("/auth/tokens"))
@@ -55,6 +61,12 @@ def count(emu: Emulator, name: str, playbook: str, args: list[str], cache: str) 
 
 
 def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", default=os.environ.get("BENCH_BASELINE") or None,
+                        help="a commit: its collection runs each no-op too, in the same rounds")
+    args_ = parser.parse_args(argv or [])
+    baseline = baseline_tree(args_.baseline, BUILD / "noop-requests-baseline-collection", ROLES_AND_CODE) \
+        if args_.baseline else None
     with Emulator("noop-requests") as emu:
         emu.admin.zero_timings()
         for tier in ("gold", "silver", "bronze"):
@@ -64,18 +76,24 @@ def main(argv: list[str] | None = None) -> dict:
             count(emu, f"{name}-settle", playbook, args, str(cache_dir))
         rows = []
         for name, playbook, args, minimum in PLAYBOOKS:
-            runs = {"on": [], "off": []}
+            runs = {"on": [], "off": [], "baseline-on": [], "baseline-off": []}
             for round_ in range(ROUNDS):  # alternating, so the two settings see the same cloud
                 for cache in ("off", "on"):
                     setting = "off" if cache == "off" else str(cache_dir)
+                    if baseline is not None:
+                        runs["baseline-" + cache].append(count(emu, f"{name}-baseline-{cache}-{round_}", playbook,
+                                                               args, setting, baseline))
                     runs[cache].append(count(emu, f"{name}-{cache}-{round_}", playbook, args, setting))
             on, off = runs["on"][-1], runs["off"][-1]
             rows.append({"playbook": name, "minimum": minimum, "cache_off": off, "cache_on": on,
                          "changes": max(r["mutating"] for r in runs["on"] + runs["off"])})
+            if baseline is not None:
+                rows[-1]["baseline"] = {"cache_off": runs["baseline-off"][-1], "cache_on": runs["baseline-on"][-1],
+                                        "changes": max(r["mutating"] for r in runs["baseline-on"] + runs["baseline-off"])}
             log(f"{name}: {off['requests']} requests without the token cache ({off['tokens']} tokens), "
                 f"{on['requests']} with it ({on['tokens']} tokens); minimum {minimum}; "
                 f"re-read: {on['repeated']}")
-    result = {"rows": rows, "rounds": ROUNDS}
+    result = {"rows": rows, "rounds": ROUNDS, "baseline": args_.baseline}
     save_result("noop_requests", result)
     return result
 

@@ -172,13 +172,13 @@ def fanout_section(r: dict) -> list[str]:
     runs = r["runs"]
     sizes = sorted(runs, key=int)
     out = ["## 3. Fan-out", "",
-           f"Command: `make bench BENCH=fanout` (`BENCH_FANOUT_SIZES=1,10,100,1000` adds 1,000). Playbook "
+           f"Command: `make bench BENCH=fanout` (`BENCH_FANOUT_SIZES=1,10,100,1000,10000` adds the large sizes). Playbook "
            f"`{r['playbook']}`, emulator `snapshot.create` = {r['snapshot_create_seconds']} s, disks selected by "
            "metadata, one fresh emulator per size. " + machine(r["machine"]), "",
            "| disks | wall s | vs 1 disk | target | module calls | requests | mutating | snapshots available | "
            "waiting (est.) s | outside tasks s |",
            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    targets = {"100": "<= 2x", "1000": "<= 10x"}
+    targets = {"100": "<= 2x", "1000": "<= 1.5x", "10000": "<= 3x"}  # issue 20
     for size in sizes:
         x = runs[size]
         out.append(f"| {size} | {x['wall']} | {r['ratios'][size]}x | {targets.get(str(size), '')} | "
@@ -209,8 +209,9 @@ def fanout_section(r: dict) -> list[str]:
             f"{big['in_tasks'] - waiting:.1f} s are Ansible's per-task overhead, {big['module_calls']} module calls "
             f"and {big['requests']} requests (about 1 to 3 ms each in the emulator). All creations are sent by one "
             "`snapshot_batch` call, which then polls them together (one list request per round, backing off from "
-            "1 s to 10 s), so what grows with the number of disks is only the requests and the data the "
-            "filters handle, not the number of module runs."]
+            "1 s to 10 s), so the number of module runs does not grow with the number of disks; the requests "
+            "(one create per disk), the data the filters and `set_fact` handle, and the results do (at 10,000 "
+            "disks: section 10)."]
     return out
 
 
@@ -409,18 +410,28 @@ def noop_requests_section(r: dict) -> list[str]:
         "the playbook compares, and no token when one is cached (1 when none is). " + machine(r["machine"]),
         ["playbook", "changes:", "requests, cache off:", "tokens:", "requests, cache on:", "tokens:", "minimum:",
          "over:", "read again (cache on)"])
-    for x in r["rows"]:
-        off, on = x["cache_off"], x["cache_on"]
-        again = ", ".join(f"{k} x{n}" for k, n in sorted(on["repeated"].items())) or "none"
-        out.append(f"| {x['playbook']} | {x['changes']} | {off['requests']} | {off['tokens']} | {on['requests']} | "
-                   f"{on['tokens']} | {x['minimum']} | {on['requests'] - x['minimum']:+d} | {again} |")
-    out += ["", "What is left over the minimum in protect: the protect role reads the disks, AZs, pairs, vaults and "
-            "groups once, for its checks, and hands them to each mechanism's role (its `*_reads` variable; before "
-            "commit d6659b9 each role read them again: 30 requests with the cache on, 52 without); the backup "
-            "policy, vault, protection group, protected instance and replication pair modules each look their "
-            "resource or its parent up by name, once per tier or disk. Next: one module call per mechanism per run "
-            "(the batch engine). The snapshot playbook's batch reads up to 10 named disks one by one (a read by id is cheaper than a "
-            "listing of the project) and lists the project above that, so its count stays flat with the estate."]
+    for row in r["rows"]:
+        # the collection at the baseline commit first (same rounds, same cloud), then this one
+        for label, x in ((f"{row['playbook']} at {r.get('baseline')} (before)", row.get("baseline")),
+                         (row["playbook"], row)):
+            if x is None:
+                continue
+            off, on = x["cache_off"], x["cache_on"]
+            again = ", ".join(f"{k} x{n}" for k, n in sorted(on["repeated"].items())) or "none"
+            out.append(f"| {label} | {x['changes']} | {off['requests']} | {off['tokens']} | {on['requests']} | "
+                       f"{on['tokens']} | {row['minimum']} | {on['requests'] - row['minimum']:+d} | {again} |")
+    out += ["", "How protect reaches the minimum: the protect role reads the disks, AZs, pairs, vaults and groups once, "
+            "for its checks, and hands them to each mechanism's role (its `*_reads` variable; before commit d6659b9 "
+            "each role read them again: 30 requests with the cache on, 52 without). The backup_policy and replication "
+            "roles leave out the module call of a CBR policy, vault, protection group, protected instance or "
+            "replication pair that these reads show as the policy wants it with nothing in progress (the plans' "
+            "`policy_in_place`, `vault_in_place`, `group_in_place`, `group_protected`, `instances_in_place` and each "
+            "pair's `in_place`; unit tests hold them to the modules' own verdict), where each module looked its "
+            "resource or its parent up by name again (the rows before: policies x5, server-groups x5, replications "
+            "x3, vaults x2). Left over: `vault_info` lists the policies to show each vault's policy, and the "
+            "backup_policy role lists them again with `backup_policy_info` (+1). The snapshot playbook's batch "
+            "reads up to 10 named disks one by one (a read by id is cheaper than a listing of the project) and "
+            "lists the project above that, so its count stays flat with the estate."]
     return out
 
 
@@ -448,9 +459,85 @@ def slicing_section(r: dict) -> list[str]:
     return out
 
 
+def fanout_backup_section(r: dict) -> list[str]:
+    """Issue 20's fan-out for backups: the on-demand backups of the backup_policy role, side by side
+    with the collection at a baseline commit."""
+    runs, before = r["runs"], (r.get("baseline") or {}).get("runs", {})
+    commit = (r.get("baseline") or {}).get("commit")
+    sizes = sorted(runs, key=int)
+    out = table_section(
+        "9. Backup fan-out",
+        "Command: `make bench BENCH=fanout_backup` (`BENCH_BACKUP_FANOUT_SIZES=1,10,100` by default; "
+        "`BENCH_BASELINE=<commit>` runs the collection at that commit first, for each size, on a fresh emulator "
+        f"of its own). Playbook `{r['playbook']}` (the backup_policy role alone: the vault and CBR policy of one "
+        "tier, then every due backup started by one `backup_batch` call and waited for), policy "
+        "`bench/policies/backup.yml`, the emulator's default backup timings (`cbr.queue` 5 s, `backup.create` "
+        "30 s). " + machine(r["machine"]),
+        ["disks:", "collection", "wall s:", "vs 1 disk:", "requests:", "mutating:", "in the on-demand step:",
+         "backups available:"])
+    for size in sizes:
+        for label, series in ((f"at {commit} (before)", before), ("this commit", runs)):
+            if size not in series:
+                continue
+            x, one = series[size], series[sizes[0]]["wall"]
+            batch = sum(t["requests"] for t in x["tasks"] if "on-demand" in t["name"])
+            out.append(f"| {size} | {label} | {x['wall']} | {round(x['wall'] / one, 2)}x | {x['requests']} | "
+                       f"{x['mutating']} | {batch} | {x.get('backups_available', '')} |")
+    out += ["", "The on-demand step is the `backup_batch` task: it lists the disks, backups and vaults, adds the "
+            "disks that are in no vault to the tier's vault (one request), takes one checkpoint per disk "
+            "(the cloud backs up one disk per checkpoint here), then lists the backups once; the wait "
+            "for them is the role's next task (one listing per poll)."]
+    return out
+
+
+def fanout_large_section(r: dict) -> list[str]:
+    """Issue 20's 10,000 disks: the snapshot fan-out at the large size, side by side with a commit,
+    and the phases of the one snapshot_batch call (what grows with the batch)."""
+    runs, before = r["runs"], (r.get("baseline") or {}).get("runs", {})
+    commit = (r.get("baseline") or {}).get("commit")
+    sizes = sorted(runs, key=int)
+    out = table_section(
+        "10. Snapshot fan-out at 10,000 disks",
+        "Command: `cd bench && ../.venv/bin/python fanout.py --sizes 1,10000 --baseline <commit> --name fanout_large` "
+        f"(the large size is not part of `make bench`; about 15 minutes per collection on this machine). Playbook "
+        f"`{r['playbook']}` with `bench/policies/daily.yml`, emulator `snapshot.create` = {r['snapshot_create_seconds']} s, "
+        "one fresh emulator per run, the collection at the baseline commit first for each size. The batch's phases "
+        "come from its requests in the emulator's log: its reads before the first create, the creates (one request "
+        "each, one after the other), the polls (after the last create), and what is left of the task after its "
+        "last request (the module's own work on the results, and Ansible taking them back). " + machine(r["machine"]),
+        ["disks:", "collection", "wall s:", "vs 1 disk:", "requests:", "batch reads s:", "creates s:", "polls s:",
+         "after the last request s:", "Ansible tasks over 5 s (s)"])
+    for size in sizes:
+        for label, series in ((f"at {commit} (before)", before), (f"at {r['machine'].get('commit')} (after)", runs)):
+            if size not in series:
+                continue
+            x, one = series[size], series[sizes[0]]["wall"]
+            p = x.get("batch_phases") or {}
+            slow = ", ".join(f"{t['name'].split(' : ')[-1]} {t['seconds']}" for t in x["tasks"]
+                             if t["seconds"] >= 5 and t["name"] != p.get("task")) or "none"
+            out.append(f"| {size} | {label} | {x['wall']} | {round(x['wall'] / one, 2)}x | {x['requests']} | "
+                       f"{p.get('before_first_create', '')} | {p.get('creating', '')} | {p.get('polling', '')} | "
+                       f"{p.get('after_last_request', '')} | {slow} |")
+    out += ["", "What grows with the disks (2026-12-07, load 20 to 25 from other work, so each run's times are "
+            "inflated alike; request counts are exact): (1) the creates, one request per disk one after the other "
+            "(about 25 to 50 ms each under this load): the cloud has no bulk snapshot create, so only sending them "
+            "side by side (a few at a time) would cut this; (2) the controller's templating of the large reads and "
+            "plans (`set_fact` of the reads, the role's argument validation, the targets, the batch list, the "
+            "retention plan: about 200 s of tasks over 5 s at 10,000 disks, about 20 s at 1,000); (3) the batch's "
+            "own work after its last request, where the engine scans the whole listing for each item (read, "
+            "siblings, namesakes), which grows with the square of the batch: 2.2 s at 1,000 disks, 86 to 205 s at "
+            "10,000. The rows marked after are commit 9c0f88d, whose engine split a listing by parent "
+            "once (86.2 s -> 39.8 s after the last request); that change is taken back in the branch (with it "
+            "the reliability test of two protect runs at once no longer raced, for a reason not found in time), so "
+            "the quadratic scan is what is left to fix first. The polls stay flat (one listing per round, 10 pages "
+            "at 10,000 disks)."]
+    return out
+
+
 SECTIONS = (("emulator", emulator_section), ("economy", economy_section), ("fanout", fanout_section),
             ("noop", noop_section), ("scale", scale_section), ("ansiballz", pertask_section),
-            ("noop_requests", noop_requests_section), ("slicing", slicing_section))
+            ("noop_requests", noop_requests_section), ("slicing", slicing_section),
+            ("fanout_backup", fanout_backup_section), ("fanout_large", fanout_large_section))
 
 
 def recorded_sections(path: Path) -> dict:
@@ -459,7 +546,7 @@ def recorded_sections(path: Path) -> dict:
     if not path.exists():
         return {}
     parts = re.split(r"(?m)^(?=## )", path.read_text())[1:]
-    if len(parts) != len(SECTIONS):
+    if len(parts) > len(SECTIONS):  # new sections are added at the end: an older file has fewer
         return {}
     return dict((name, part.rstrip().splitlines()) for (name, _), part in zip(SECTIONS, parts)
                 if not part.startswith("## %s\n" % name))

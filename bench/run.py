@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/RESULTS.md.
 
-    python bench/run.py [all|emulator,economy,fanout,noop,ansiballz,scale,noop_requests,slicing]     (make bench [BENCH=economy])
+    python bench/run.py [all|emulator,economy,fanout,noop,ansiballz,scale,noop_requests,slicing,fanout_backup]     (make bench [BENCH=economy])
 
 Each benchmark saves its figures to build/bench/results/<name>.json; RESULTS.md is written from
 every result file present, so running one benchmark refreshes its section and keeps the others
@@ -9,12 +9,22 @@ every result file present, so running one benchmark refreshes its section and ke
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
 from benchlib import log
 
-ORDER = ("emulator", "economy", "fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing")
+ORDER = ("emulator", "economy", "fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing", "fanout_backup")
+# benchmarks that are another one run with other arguments: name -> (module, arguments)
+VARIANTS = {
+    # the backup_policy role alone (CBR on-demand backups by one backup_batch call), side by side
+    # with the collection at BENCH_BASELINE when given
+    "fanout_backup": ("fanout", ["--name", "fanout_backup", "--playbook", "playbooks/backup_policy.yml",
+                                 "--policy", "policies/backup.yml",
+                                 "--sizes", os.environ.get("BENCH_BACKUP_FANOUT_SIZES", "1,10,100")]
+                      + (["--baseline", os.environ["BENCH_BASELINE"]] if os.environ.get("BENCH_BASELINE") else [])),
+}
 
 
 def main(argv: list[str]) -> int:
@@ -30,9 +40,10 @@ def main(argv: list[str]) -> int:
     for name in names:
         t0 = time.monotonic()
         log(f"== {name}")
-        module = __import__(f"{name}_bench" if name == "emulator" else name)
+        module_name, arguments = VARIANTS.get(name, (name, []))
+        module = __import__(f"{name}_bench" if name == "emulator" else module_name)
         try:
-            module.main([]) if name in ("fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing") else module.main()
+            module.main(arguments) if name != "economy" and name != "emulator" else module.main()
         except Exception as exc:  # keep going: one broken benchmark must not hide the others
             log(f"{name} FAILED: {exc}")
             failed.append(name)

@@ -77,7 +77,9 @@ _value:
   description: One item per backup tier with C(tier), C(name) (of the vault and the backup
     policy), C(rpo_text), C(backup) (C(every), C(schedule), C(cbr), C(vbs), C(notes)), C(notes)
     (what the backend keeps differently from the tier's retention), C(disks), C(disk_ids),
-    C(vault_size), C(vault_exists), C(policy_exists), C(due) (C(disk_id), C(disk_name), C(name),
+    C(vault_size), C(vault_exists), C(policy_exists), C(policy_in_place) and C(vault_in_place)
+    (for CBR, the policy and the vault are as the backup_policy role's modules would make them, so
+    their modules would change nothing; always false for VBS), C(due) (C(disk_id), C(disk_name), C(name),
     C(reason)), C(waiting) (disks whose backup an earlier run started is still being taken - C(disk_id),
     C(disk_name), C(name), C(id), C(reason) - to be waited for, never started again) and C(skipped)
     (disks that cannot be backed up now, and why).

@@ -70,10 +70,16 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _value:
-  description: One item per replication tier with C(tier), C(name) (of the group), C(source_az),
-    C(secondary_az), C(group_exists), C(group_id), C(group_pairs), C(protection), C(disks),
-    C(instances) (C(name), C(server_id), C(exists)) and C(pairs) (C(name), C(disk_id),
-    C(disk_name), C(exists), C(protected_instance), C(instance_exists), C(device), C(attached)).
+  description:
+    - One item per replication tier with C(tier), C(name) (of the group), C(source_az),
+      C(secondary_az), C(group_exists), C(group_id), C(group_pairs), C(protection),
+      C(group_in_place), C(group_protected), C(instances_in_place), C(disks), C(instances)
+      (C(name), C(server_id), C(exists)) and C(pairs) (C(name), C(disk_id), C(disk_name),
+      C(exists), C(protected_instance), C(instance_exists), C(device), C(attached), C(in_place)).
+    - In place (a pair's C(in_place), C(group_in_place), the names in C(instances_in_place)) means
+      the resource exists as the tier wants it with nothing in progress (status C(available) or
+      C(protected)), so its module would change nothing. C(group_protected) is true when the
+      group's protection is enabled and every instance and pair is in place.
   type: list
   elements: dict
 '''

@@ -242,8 +242,10 @@ class CBR(BackupService):
                   ('checkpoint_id', checkpoint_id))
         return [b for b in found if all(b.get(k) == v for k, v in wanted if v)]
 
-    def create(self, disk, name, description, incremental, vault=None):
-        """Take a checkpoint of ``disk`` in ``vault``; answers the disk's backup of it."""
+    def create(self, disk, name, description, incremental, vault=None, look_up=True):
+        """Take a checkpoint of ``disk`` in ``vault``; answers the disk's backup of it. The checkpoint's
+        answer does not name the backup: ``look_up`` lists it by the checkpoint; without it (a batch,
+        which lists all its backups at once afterwards) the answer is the backup without its id."""
         parameters = {'name': name, 'incremental': bool(incremental), 'resources': [disk['id']]}
         if description:
             parameters['description'] = description
@@ -255,7 +257,7 @@ class CBR(BackupService):
         body = self.client.post(self.service, '/checkpoints',
                                 {'checkpoint': {'vault_id': vault['id'], 'parameters': parameters}}, recover=recover)
         checkpoint_id = ((body or {}).get('checkpoint') or {}).get('id')
-        found = self.list(disk_id=disk['id'], checkpoint_id=checkpoint_id) if checkpoint_id else []
+        found = self.list(disk_id=disk['id'], checkpoint_id=checkpoint_id) if checkpoint_id and look_up else []
         if len(found) == 1:
             return found[0]
         return {'id': None, 'name': name, 'status': 'protecting', 'disk_id': disk['id'], 'backend': 'cbr',
@@ -904,7 +906,11 @@ class BackupsOfDisks:
     def create(self, changes, options):
         disk = {'id': changes['disk_id'], 'name': changes['disk_name']}
         vault = {'id': changes['vault_id']} if changes['vault_id'] else None
-        return self.api.create(disk, changes['name'], changes['description'], options['incremental'], vault=vault)
+        if self.backend == 'vbs':
+            return self.api.create(disk, changes['name'], changes['description'], options['incremental'])
+        # the batch learns the backups' ids from its listings (``poll``, ``namesakes``) by checkpoint
+        return self.api.create(disk, changes['name'], changes['description'], options['incremental'], vault=vault,
+                               look_up=False)
 
     def delete(self, resource_id):
         self.api.delete(resource_id)

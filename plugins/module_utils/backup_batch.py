@@ -123,7 +123,8 @@ class BackupBatchResource(ParentedBatchModule):
         for vault_id, disks in sorted(joining.items()):
             self.resources.api.add_disks(vault_id, list(disks.values()))
 
-    # --- poll: one listing per round (a started backup may not have an id yet: it is found by name)
+    # --- poll: one listing per round (a started backup may not have an id yet: it is found by its
+    # checkpoint (CBR), else by name)
     def poll(self, items):
         names = set(item.params['name'] for item in items)
         listed = self.resources.list(name=names.pop() if len(names) == 1 else None)
@@ -131,16 +132,30 @@ class BackupBatchResource(ParentedBatchModule):
         for item in items:
             own = item.result or item.current
             mine = [b for b in listed if b['id'] == own.get('id')] if own.get('id') else \
-                sorted((b for b in listed if b.get('disk_id') == item.parent['id']
-                        and b.get('name') == item.params['name']), key=time_key)
+                sorted(self.started_as(item, own, listed), key=time_key)
             if mine:
                 found[item.index] = mine[0]
             elif not own.get('id'):  # started, not listed yet (a VBS job that has not made it)
                 found[item.index] = own
         return found
 
+    @staticmethod
+    def started_as(item, own, listed):
+        """The listed backups that may be ``own``, a started backup without an id: of its disk and
+        name, and of its checkpoint when the cloud answered one (CBR: never another run's)."""
+        return [b for b in listed if b.get('disk_id') == item.parent['id'] and b.get('name') == item.params['name']
+                and own.get('checkpoint_id') in (None, b.get('checkpoint_id'))]
+
     def namesakes(self, items):
-        # a backup whose id is still unknown cannot be told apart from another run's: kept as it is
-        found = super(BackupBatchResource, self).namesakes([item for item in items if item.result.get('id')])
-        found.update((item.index, []) for item in items if not item.result.get('id'))
+        found = super(BackupBatchResource, self).namesakes(items)
+        for item in items:
+            if item.result.get('id'):
+                continue
+            # the listing by name shows the backup of the item's checkpoint: its id is known now
+            own = [b for b in found[item.index] if item.result.get('checkpoint_id')
+                   and b.get('checkpoint_id') == item.result['checkpoint_id']]
+            if own:
+                item.result = own[0]
+            else:  # an id still unknown cannot be told apart from another run's backup: kept as it is
+                found[item.index] = []
         return found

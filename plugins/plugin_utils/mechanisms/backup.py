@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    LONG_TERM_MAX, RESERVED_NAME_PREFIXES, RETENTION_LIMITS, VAULT_SIZE, retention_problem)
+    LONG_TERM_MAX, RESERVED_NAME_PREFIXES, RETENTION_LIMITS, VAULT_SIZE, canonical_schedule, retention_problem)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, by_disk, point_in_time_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import parse_time
@@ -268,6 +268,33 @@ BACKUPABLE = ('available', 'in-use')
 BACKUP_STARTED = ('creating', 'protecting', 'waiting_protect')
 
 
+def _limit(value):
+    """A retention limit as the policies compare it: unset, 0 and -1 all mean 'not limited'."""
+    return -1 if value in (None, '', 0, -1) else int(value)
+
+
+def cbr_policy_in_place(current, settings):
+    """Whether the CBR policy ``current`` (backup_policy_info) is what the backup_policy module
+    makes of a tier's ``settings`` (enabled, its schedule and retention): the module would
+    change nothing. Every long-term field it is given must match; the others it leaves."""
+    if current is None or not current.get('enabled', True) or not current.get('schedule'):
+        return False
+    wanted = settings['cbr']
+    long_term = current.get('long_term_retention') or {}
+    return (canonical_schedule(current['schedule']) == canonical_schedule(settings['schedule'])
+            and all(_limit(current.get(k)) == _limit(wanted.get(k)) for k in ('max_backups', 'retention_duration_days'))
+            and all(long_term.get(k) == v for k, v in (wanted.get('long_term_retention') or {}).items() if v is not None))
+
+
+def cbr_vault_in_place(vault, name, size, disk_ids):
+    """Whether the vault (vault_info) is what the backup_policy role asks the vault module for: a
+    disk vault of ``size`` GB that grows by itself, holding exactly ``disk_ids``, with the tier's
+    policy ``name``."""
+    return bool(vault) and vault.get('object_type') == 'disk' and vault.get('size') == size and \
+        vault.get('auto_expand') is True and sorted(vault.get('resource_ids') or []) == disk_ids and \
+        vault.get('policy_name') == name
+
+
 def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, backend=DEFAULT_BACKEND, tiers=None,
                 vault_size=0, on_demand=True, pairs=None):
     """For every tier of a checked policy that uses backups (only ``tiers`` when given): the name
@@ -333,12 +360,18 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
                         'vault_exists': vault is not None,
                         'reason': ('no backup yet' if newest is None else 'newest backup is %s old, more than %s'
                                    % (human_duration(age), settings['every_text']))})
-        policy_exists = any(p.get('name') == name and p.get('backend', backend) == backend for p in policies)
+        own_policies = [p for p in policies if p.get('name') == name and p.get('backend', backend) == backend]
+        policy_exists = bool(own_policies)
+        disk_ids = sorted(d['id'] for d in covered)
+        one_policy = backend == 'cbr' and len(own_policies) == 1
         plans.append({
             'tier': tier['name'], 'name': name, 'rpo_text': tier['rpo_text'], 'backup': settings,
             'notes': settings['notes'][backend], 'disks': [{'id': d['id'], 'name': d.get('name')} for d in covered],
-            'disk_ids': sorted(d['id'] for d in covered), 'vault_size': size,
+            'disk_ids': disk_ids, 'vault_size': size,
             'vault_exists': vault is not None, 'policy_exists': policy_exists,
+            # CBR: as the role's modules would make them (they would only look them up again)
+            'policy_in_place': one_policy and cbr_policy_in_place(own_policies[0], settings),
+            'vault_in_place': one_policy and cbr_vault_in_place(vault, name, size, disk_ids),
             # a tier that covers no disk gets no (billed, empty) vault; one that had disks is emptied
             'apply': bool(covered) or vault is not None or policy_exists,
             'due': due, 'waiting': waiting, 'skipped': skipped,

@@ -133,6 +133,15 @@ def _one(values):
     return values[0] if len(values) == 1 else None
 
 
+# A group, instance or pair in one of these has nothing in progress: when it is as the plan wants
+# it, its module would change nothing and wait for nothing, so the role does not call it.
+SETTLED = ('available', 'protected')
+
+
+def _settled(resource):
+    return resource is not None and resource.get('status') in SETTLED
+
+
 def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tiers=None, region_zones=None):
     """For every tier of a checked policy that uses replication (only ``tiers`` when given): its
     protection group ``<policy>-<tier>`` from the covered disks' AZ to ``secondary_az`` (and
@@ -183,7 +192,7 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
                 continue
         members_instances = [i for i in instances if group and i.get('server_group_id') == group.get('id')]
         members_pairs = [p for p in pairs if group and p.get('server_group_id') == group.get('id')]
-        plan_instances, plan_pairs = {}, []
+        plan_instances, plan_pairs, settled_instances = {}, [], set()
         for disk in covered:
             label = "disk '%s'" % disk.get('name')
             if disk['id'] in disk_tier:
@@ -213,20 +222,30 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
                 instance = plan_instances.setdefault(server_id, {
                     'name': (existing or {}).get('name') or 'server-%s' % server_id, 'server_id': server_id,
                     'exists': existing is not None, 'id': (existing or {}).get('id')})
+                if _settled(existing):
+                    settled_instances.add(instance['name'])
             pair = _one([p for p in members_pairs if p.get('production_volume_id') == disk['id']])
             wanted_instance = instance['id'] if instance else None
+            attached_as_wanted = bool(pair and wanted_instance and pair.get('protected_instance') == wanted_instance
+                                      and pair.get('device') == attached[0].get('device'))
             plan_pairs.append({
                 'name': (pair or {}).get('name') or 'disk-%s' % disk['id'], 'disk_id': disk['id'],
                 'disk_name': disk.get('name'), 'exists': pair is not None,
                 'protected_instance': instance['name'] if instance else None,
                 'instance_exists': bool(instance and instance['exists']),
                 'device': attached[0].get('device') if attached else None,
-                'attached': bool(pair and wanted_instance and pair.get('protected_instance') == wanted_instance
-                                 and pair.get('device') == attached[0].get('device')),
+                'attached': attached_as_wanted,
+                'in_place': _settled(pair) and (attached_as_wanted or not instance),
             })
         plans.append({
             'tier': tier['name'], 'name': name, 'source_az': source, 'secondary_az': tier['secondary_az'],
             'group_exists': group is not None, 'group_id': (group or {}).get('id'),
+            # in place: as the tier wants it (the AZs are checked above); protected: enabled, and no
+            # member changes in this run (a member that does may need protection enabled again)
+            'group_in_place': _settled(group),
+            'group_protected': (group or {}).get('status') == 'protected' and all(p['in_place'] for p in plan_pairs)
+            and all(i['name'] in settled_instances for i in plan_instances.values()),
+            'instances_in_place': sorted(settled_instances),
             'group_pairs': int((group or {}).get('replication_num') or 0),
             'protection': (group or {}).get('protection') or 'disabled',
             'instances': sorted(plan_instances.values(), key=lambda i: i['name']), 'pairs': plan_pairs,

@@ -230,6 +230,40 @@ def test_existing_instances_and_pairs_are_adopted():
     assert tier['pairs'][0]['name'] == 'db' and tier['pairs'][0]['attached']
 
 
+def _in_place(group, protected, instance, pair):
+    return {'group': group, 'protected': protected, 'instance': instance, 'pair': pair}
+
+
+@pytest.mark.parametrize('group_status, instance_status, pair_status, pair_device, in_place', [
+    ('protected', 'protected', 'protected', '/dev/vdb', _in_place(True, True, True, True)),
+    ('available', 'available', 'available', '/dev/vdb', _in_place(True, False, True, True)),
+    # something in progress: the module waits for it
+    ('starting', 'available', 'available', '/dev/vdb', _in_place(False, False, True, True)),
+    ('protected', 'creating', 'protected', '/dev/vdb', _in_place(True, False, False, True)),
+    ('protected', 'protected', 'attaching', '/dev/vdb', _in_place(True, False, True, False)),
+    # the pair is attached with another device than the disk's: the module attaches it again
+    ('protected', 'protected', 'protected', '/dev/vdz', _in_place(True, False, True, False)),
+])
+def test_what_is_in_place_is_what_the_role_leaves_to_its_reads(
+        group_status, instance_status, pair_status, pair_device, in_place):
+    group = {'id': 'g1', 'name': 'shop-gold', 'source_availability_zone': 'eu-de-01', 'target_availability_zone':
+             'eu-de-02', 'production_az': 'eu-de-01', 'status': group_status, 'replication_num': 1}
+    instance = {'id': 'i1', 'name': 'app', 'server_group_id': 'g1', 'production_server': 'srv1',
+                'status': instance_status}
+    pair = {'id': 'p1', 'name': 'db', 'server_group_id': 'g1', 'production_volume_id': 'id-db01',
+            'protected_instance': 'i1', 'device': pair_device, 'status': pair_status}
+    (tier,) = rplan([disk('db01', 'gold', attachments=attached('srv1', '/dev/vdb'))], groups=[group],
+                    instances=[instance], pairs=[pair])
+    assert {'group': tier['group_in_place'], 'protected': tier['group_protected'],
+            'instance': tier['instances_in_place'] == ['app'], 'pair': tier['pairs'][0]['in_place']} == in_place
+
+
+def test_a_new_tier_has_nothing_in_place():
+    (tier,) = rplan([disk('db01', 'gold', attachments=attached('srv1', '/dev/vdb')), disk('scratch', 'gold')])
+    assert not tier['group_in_place'] and not tier['group_protected'] and tier['instances_in_place'] == []
+    assert [p['in_place'] for p in tier['pairs']] == [False, False]
+
+
 def test_the_dr_twin_of_a_named_disk_does_not_make_its_name_ambiguous():
     policy = checked(replication_tier(disks={'names': ['db01']}))
     twins = [disk('db01', 'gold'), disk('db01', 'gold', az='eu-de-02', disk_id='dr-db01')]

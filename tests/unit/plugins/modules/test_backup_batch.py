@@ -11,6 +11,7 @@ from ansible.module_utils import basic
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE
 from ansible_collections.dataprotection.evs.plugins.modules.backup_batch import BackupBatchModule
+from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import drop_answer
 
 BILLING = {'object_type': 'disk', 'protect_type': 'backup', 'size': 400, 'consistent_level': 'crash_consistent',
            'cloud_type': 'public', 'charging_mode': 'post_paid'}
@@ -215,3 +216,62 @@ def test_two_runs_at_once_keep_the_first_backup_made(cloud, run_module, monkeypa
     assert sorted(b['resource_id'] for b in kept) == sorted(d['id'] for d in disks)
     assert [r['action'] for r in result['backups']] == ['none', 'create']
     assert [r.method for r in cloud.mutating if r.method == 'DELETE'] == ['DELETE']
+
+
+@pytest.mark.parametrize('wait', [True, False])
+def test_a_cbr_batch_learns_its_backups_ids_from_its_listings_not_one_read_per_backup(cloud, run_module, wait):
+    disks = [cloud.add_volume('d%02d' % i) for i in range(READ_ONE_BY_ONE + 2)]
+    _vault(cloud, 'v1', disks)
+    cloud.taking('backup.create', 60)
+    del cloud.requests[:]
+    result = run_module(BackupBatchModule, _args('cbr', disks, wait=wait))
+    assert result['changed'] and not result.get('failed'), result
+    starts = _starts(cloud, 'cbr')
+    first, last = cloud.requests.index(starts[0]), cloud.requests.index(starts[-1])
+    # the checkpoints follow one another: no backup is read between them
+    assert not [r for r in cloud.requests[first:last] if r.method == 'GET'], cloud.requests[first:last]
+    # after them, the one listing by name that looks for other runs' backups, and (wait: true) one
+    # listing per poll round: never a read of one backup
+    after = [r for i, r in _backup_reads(cloud) if i > last]
+    assert after and all(r.path.endswith('/backups') for r in after) and (wait or len(after) == 1), after
+    listed = dict((b['resource_id'], b['id']) for b in cloud.api('GET', '/cbr/v3/{pid}/backups?name=daily')['backups'])
+    assert dict((r['backup']['disk_id'], r['backup']['id']) for r in result['backups']) == listed
+    assert len(listed) == len(disks)
+
+
+def test_a_lost_checkpoint_answer_in_a_batch_is_recovered_and_nothing_is_taken_twice(cloud, run_module, monkeypatch):
+    disks = [cloud.add_volume('d0'), cloud.add_volume('d1')]
+    _vault(cloud, 'v1', disks)
+    lost = drop_answer(cloud, monkeypatch, 'POST', '/checkpoints')
+    result = run_module(BackupBatchModule, _args('cbr', disks))
+    assert result['changed'] and not result.get('failed') and lost['dropped'] == 1, result
+    assert len(_starts(cloud, 'cbr')) == 2
+    listed = dict((b['resource_id'], b['id']) for b in cloud.api('GET', '/cbr/v3/{pid}/backups?name=daily')['backups'])
+    assert dict((r['backup']['disk_id'], r['backup']['id']) for r in result['backups']) == listed
+    assert all(r['backup']['status'] == 'available' for r in result['backups'])
+    again = run_module(BackupBatchModule, _args('cbr', disks))
+    assert again['changed'] is False and [r['action'] for r in again['backups']] == ['none'] * 2
+
+
+def test_two_runs_at_once_without_wait_keep_the_first_backup_made(cloud, run_module, monkeypatch):
+    # without a wait, the listing by name that looks for the other run's backup names this run's too
+    disks = [cloud.add_volume('d0')]
+    vault = _vault(cloud, 'v1', disks)
+    original = cloud.request
+
+    def another_run_first(method, url, *args, **kwargs):
+        if method == 'POST' and url.endswith('/checkpoints'):
+            monkeypatch.setattr(cloud, 'request', original)
+            cloud.api('POST', '/cbr/v3/{pid}/checkpoints', {'checkpoint': {'vault_id': vault['id'], 'parameters': {
+                'name': 'daily', 'incremental': True, 'resources': [disks[0]['id']]}}})
+            cloud.advance(1)
+        return original(method, url, *args, **kwargs)
+
+    warned = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, message: warned.append(message))
+    monkeypatch.setattr(cloud, 'request', another_run_first)
+    result = run_module(BackupBatchModule, _args('cbr', disks, wait=False))
+    assert not result.get('failed'), result
+    assert len(warned) == 1 and 'this run deleted its own copy' in warned[0], warned
+    kept = cloud.api('GET', '/cbr/v3/{pid}/backups?name=daily')['backups']
+    assert [b['id'] for b in kept] == [result['backups'][0]['backup']['id']]
