@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/RESULTS.md.
 
-    python bench/run.py [all|emulator,economy,fanout,noop,ansiballz,scale,noop_requests,slicing]     (make bench [BENCH=economy])
+    python bench/run.py [all|emulator,economy,fanout,noop,ansiballz,scale,noop_requests,slicing,replication]     (make bench [BENCH=economy])
 
 Each benchmark saves its figures to build/bench/results/<name>.json; RESULTS.md is written from
 every result file present, so running one benchmark refreshes its section and keeps the others
@@ -14,7 +14,7 @@ import time
 
 from benchlib import log
 
-ORDER = ("emulator", "economy", "fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing")
+ORDER = ("emulator", "economy", "fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing", "replication")
 
 
 def main(argv: list[str]) -> int:
@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
         log(f"== {name}")
         module = __import__(f"{name}_bench" if name == "emulator" else name)
         try:
-            module.main([]) if name in ("fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing") else module.main()
+            module.main([]) if name in ("fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing", "replication") else module.main()
         except Exception as exc:  # keep going: one broken benchmark must not hide the others
             log(f"{name} FAILED: {exc}")
             failed.append(name)
