@@ -13,9 +13,9 @@ version_added: 1.1.0
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 description:
-  - Each record of P(dataprotection.evs.dr_region_drill_result#filter) with C(cleanup) C(deleted),
+  - "Each record of P(dataprotection.evs.dr_region_drill_result#filter) with C(cleanup) C(deleted),
     C(nothing to delete), C(failed: <name> is still there), C(failed: the cleanup could not
-    finish: <why>) or, in check mode, C(check mode: nothing made).
+    finish: <why>) or, in check mode, C(check mode: nothing made)."
 options:
   _input:
     description: The records.

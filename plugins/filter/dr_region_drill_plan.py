@@ -19,7 +19,7 @@ description:
     the replica's own age (C(replica_age_seconds)), and the scratch disk the drill makes of it
     (C(scratch_name) C(dp-drill-<run>-<disk>-region), C(availability_zone)).
   - A disk without such a replica, or a destination region without the zone asked for, gets
-    C(refused) (the reason): the drill records it as failed and makes nothing for it.
+    C(refused) (the reason); the drill records it as failed and makes nothing for it.
 options:
   _input:
     description: The disks to drill, as M(dataprotection.evs.disk_info) returns them (source region).
