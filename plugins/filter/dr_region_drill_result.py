@@ -18,7 +18,7 @@ description:
     RPO (the data's age) and RTO (O(finished_at) minus O(started_at), the destination region's
     clock), and the checks, each of which must pass (the scratch disk C(available), at least the
     replica's size, in the planned zone and, with O(checksums), its content's checksum equal to
-    the source backup's.
+    the source backup's).
   - A refused job, or one with O(error), is a failed drill with that reason.
 options:
   _input:
