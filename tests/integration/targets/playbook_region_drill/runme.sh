@@ -31,7 +31,7 @@ fi
 grep -q "content_checksum" mismatch.log
 verify mismatch
 
-# the API fails for the next 8 requests once the scratch disk exists: the cleanup outlasts it
+# eu-nl's disk API fails for its next 8 requests once the scratch disk exists: the cleanup outlasts it
 mark
 drill -e region_drill_outage=8 "$@" > outage.log
 verify outage
