@@ -34,8 +34,8 @@ def replica(replica_id, source, created, disk='disk-db01', status='available'):
             'size': 10, 'source_backup_id': source, 'region': 'eu-nl', 'source_region': 'eu-de'}
 
 
-BACKUPS = [backup('b1', '2026-03-02T09:00:00Z'), backup('b2', '2026-03-02T10:00:00Z'),
-           backup('w1', '2026-03-02T11:00:00Z', disk='disk-web')]
+BACKUPS = (backup('b1', '2026-03-02T09:00:00Z'), backup('b2', '2026-03-02T10:00:00Z'),
+           backup('w1', '2026-03-02T11:00:00Z', disk='disk-web'))
 
 
 def plan(disks=(DB01,), replicas=(), backups=BACKUPS, **options):
