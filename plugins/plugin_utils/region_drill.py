@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    RetentionError, format_time, parse_time, require_records)
+    RetentionError, parse_time, require_records)
 
 MECHANISM = 'region'
 
@@ -80,7 +80,7 @@ def region_drill_plan(disks, replicas=None, backups=None, now=None, run=None, zo
             job['refused'] = ('disk %s has no available replica in the destination region whose source backup is known'
                               % (disk.get('name') or disk['id']))
         else:
-            source_time, replica_time, _, replica, source = chosen
+            source_time, replica_time, replica, source = chosen[0], chosen[1], chosen[3], chosen[4]
             job.update(replica=replica, source_backup=source,
                        rpo_achieved_seconds=_seconds(now_time, source_time),
                        replica_age_seconds=_seconds(now_time, replica_time))
