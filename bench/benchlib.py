@@ -32,10 +32,13 @@ def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def bench_config(state_dir: Path) -> Path:
-    """The default emulator config with unlimited quotas (fan-out needs 1,000 disks)."""
+def bench_config(state_dir: Path, region_projects: bool = False) -> Path:
+    """The default emulator config with unlimited quotas (fan-out needs 1,000 disks); with
+    ``region_projects`` every tenant has a project in each other region too."""
     data = yaml.safe_load(load_default_text())
     data["quotas"] = {name: -1 for name in data["quotas"]}
+    if region_projects:
+        data["region_projects"] = True
     path = state_dir / "bench-config.yaml"
     state_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data))
@@ -45,11 +48,11 @@ def bench_config(state_dir: Path) -> Path:
 class Emulator:
     """A fresh emulator for one benchmark, with clouds.yaml written next to its state."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, region_projects: bool = False):
         self.dir = BUILD / name
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir.mkdir(parents=True)
-        self.config = bench_config(self.dir)
+        self.config = bench_config(self.dir, region_projects)
         self.process = EmulatorProcess(state_dir=self.dir / "data", config=self.config, startup_timeout=60)
         self.start_seconds = None
 
@@ -96,14 +99,16 @@ class Emulator:
                 return int(line.split()[1]) / 1024.0
         return float("nan")
 
-    def token(self, cloud: str = "tenant-a") -> tuple[str, str]:
+    def token(self, cloud: str = "tenant-a", region: str | None = None) -> tuple[str, str]:
         from evs_emulator.config import Config
-        return tenant_token(self.url, cloud, Config.load(self.config))
+        return tenant_token(self.url, cloud, Config.load(self.config), region=region)
 
-    def api(self, method: str, path: str, body=None, cloud: str = "tenant-a"):
-        """An authenticated call (the request is logged like any client's)."""
-        token, project = self.token(cloud) if not hasattr(self, "_tok_" + cloud) else getattr(self, "_tok_" + cloud)
-        setattr(self, "_tok_" + cloud, (token, project))
+    def api(self, method: str, path: str, body=None, cloud: str = "tenant-a", region: str | None = None):
+        """An authenticated call (the request is logged like any client's); ``region``: in the
+        tenant's project of that region (a config with region projects)."""
+        key = "_tok_" + cloud + (region or "")
+        token, project = getattr(self, key) if hasattr(self, key) else self.token(cloud, region)
+        setattr(self, key, (token, project))
         answer = http(method, self.url + path.replace("{pid}", project), body, {"X-Auth-Token": token})
         if answer.status >= 300:
             raise RuntimeError(f"{method} {path} -> {answer.status} {answer.body}")

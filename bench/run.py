@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/RESULTS.md.
 
-    python bench/run.py [all|emulator,economy,fanout,noop,ansiballz,scale,noop_requests,slicing,fanout_backup]     (make bench [BENCH=economy])
+    python bench/run.py [all|emulator,economy,fanout,noop,ansiballz,scale,noop_requests,slicing,fanout_backup,replication]     (make bench [BENCH=economy])
 
 Each benchmark saves its figures to build/bench/results/<name>.json; RESULTS.md is written from
 every result file present, so running one benchmark refreshes its section and keeps the others
@@ -15,7 +15,7 @@ import time
 
 from benchlib import log
 
-ORDER = ("emulator", "economy", "fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing", "fanout_backup")
+ORDER = ("emulator", "economy", "fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing", "fanout_backup", "replication")
 # benchmarks that are another one run with other arguments: name -> (module, arguments)
 VARIANTS = {
     # the backup_policy role alone (CBR on-demand backups by one backup_batch call), side by side

@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) dataprotection.evs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: dr_region_drill_cleanup
+short_description: What the cleanup of a region drill did to each scratch disk
+version_added: 1.1.0
+author:
+  - dataprotection.evs maintainers (@dataprotection-evs)
+description:
+  - "Each record of P(dataprotection.evs.dr_region_drill_result#filter) with C(cleanup) C(deleted),
+    C(nothing to delete), C(failed: <name> is still there), C(failed: the cleanup could not
+    finish: <why>) or, in check mode, C(check mode: nothing made)."
+options:
+  _input:
+    description: The records.
+    type: list
+    elements: dict
+    required: true
+  found:
+    description: Names of this run's marked scratch disks the cleanup found and deleted.
+    type: list
+    elements: str
+  left:
+    description: Names of this run's marked scratch disks still there after the deletes.
+    type: list
+    elements: str
+  error:
+    description: Why the cleanup could not finish.
+    type: str
+  check_mode:
+    description: Whether the run is in check mode.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dataprotection.evs.filter_errors
+'''
+
+EXAMPLES = r'''
+- name: Record the cleanup
+  ansible.builtin.set_fact:
+    results: "{{ results | dataprotection.evs.dr_region_drill_cleanup(found=deleted_names, left=left_names) }}"
+'''
+
+RETURN = r'''
+_value:
+  description: The records, each with C(cleanup).
+  type: list
+  elements: dict
+'''
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.region_drill import region_drill_cleanup
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+
+
+def dr_region_drill_cleanup(results, found=None, left=None, error=None, check_mode=False):
+    try:
+        return region_drill_cleanup(results, found, left, error, check_mode)
+    except RetentionError as exc:
+        raise AnsibleFilterError('dr_region_drill_cleanup: %s' % exc)
+
+
+class FilterModule(object):
+    def filters(self):
+        return untrusted_filters({'dr_region_drill_cleanup': dr_region_drill_cleanup})
