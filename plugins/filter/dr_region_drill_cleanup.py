@@ -54,20 +54,18 @@ _value:
   elements: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.region_drill import region_drill_cleanup
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
+
+SOURCE = 'the records must be what the drill role read and did (backup_replica_info, backup_info, disk)'
 
 
+@refusing(RetentionError, named=True, malformed=(KeyError, TypeError, AttributeError, ValueError),
+          source=SOURCE)
 def dr_region_drill_cleanup(results, found=None, left=None, error=None, check_mode=False):
-    try:
-        return region_drill_cleanup(results, found, left, error, check_mode)
-    except RetentionError as exc:
-        raise AnsibleFilterError('dr_region_drill_cleanup: %s' % exc)
+    return region_drill_cleanup(results, found, left, error, check_mode)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_region_drill_cleanup': dr_region_drill_cleanup})
+FilterModule = filter_module(dr_region_drill_cleanup)

@@ -94,20 +94,18 @@ _value:
       type: str
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.region_drill import region_drill_plan
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
+
+SOURCE = 'the records must be what the drill role read and did (backup_replica_info, backup_info, disk)'
 
 
+@refusing(RetentionError, named=True, malformed=(KeyError, TypeError, AttributeError, ValueError),
+          source=SOURCE)
 def dr_region_drill_plan(disks, replicas=None, backups=None, now=None, run=None, zones=None, availability_zone=None):
-    try:
-        return region_drill_plan(disks, replicas, backups, now, run, zones, availability_zone)
-    except RetentionError as exc:
-        raise AnsibleFilterError('dr_region_drill_plan: %s' % exc)
+    return region_drill_plan(disks, replicas, backups, now, run, zones, availability_zone)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_region_drill_plan': dr_region_drill_plan})
+FilterModule = filter_module(dr_region_drill_plan)

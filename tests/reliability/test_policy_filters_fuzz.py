@@ -273,7 +273,62 @@ def test_every_filter_is_fuzzed():
     fuzzed = {"dr_mechanisms", "dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
               "dr_restore_point", "dr_audit", "dr_snapshot_batch", "dr_policy_backups", "dr_policy_replication",
               "dr_restore_plan", "dr_select_disks", "dr_drill_marked", "dr_failover_metadata", "dr_role_variables",
-              "dr_failover_plan", "dr_restore_step", "dr_failover_group", "dr_failover_report"}
+              "dr_failover_plan", "dr_restore_step", "dr_failover_group", "dr_failover_report",
+              "dr_policy_region", "dr_region_restore_plan", "dr_region_drill_plan", "dr_region_drill_result",
+              "dr_region_drill_cleanup"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above
+
+
+# The region filters: the records are replicas and backups as backup_replica_info and backup_info
+# return them, one value anywhere replaced, or arbitrary values in every argument.
+REPLICAS = [{"id": "r1", "name": "db01-daily", "status": "available", "disk_id": "d1", "resource_id": "d1",
+             "created_at": NOW, "image_type": "replication", "source_backup_id": "b1", "vault_id": "v2",
+             "source_region": "eu-de", "size": 10}]
+BACKUPS = [{"id": "b1", "name": "db01-daily", "status": "available", "disk_id": "d1", "created_at": NOW,
+            "vault_id": "v1", "size": 10}]
+ZONES = {"eu-nl-01": True}
+REGION_POLICY = {"name": "shop", "tiers": [{"name": "gold", "selector": {"tier": "gold"}, "rpo": "1d", "failure": "region",
+                                            "destination_region": "eu-nl", "retention": {"daily": 7}}]}
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(disks=st.one_of(broken_records(DISKS), json_like), policy=st.one_of(broken_records(REGION_POLICY), json_like),
+       now=st.one_of(st.just(NOW), json_like), backups=st.one_of(broken_records(BACKUPS), json_like),
+       replicas=st.one_of(broken_records(REPLICAS), json_like), vaults=json_like, records=json_like)
+def test_dr_policy_region_refuses_bad_arguments_cleanly(disks, policy, now, backups, replicas, vaults, records):
+    call_cleanly("dr_policy_region", disks, policy, now, backups=backups, replicas=replicas, vaults=vaults,
+                 records=records)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(disk=st.one_of(broken_records(DISKS[0]), json_like), replicas=st.one_of(broken_records(REPLICAS), json_like),
+       region=st.one_of(st.just("eu-nl"), json_like), now=st.one_of(st.just(NOW), json_like),
+       zones=st.one_of(st.just(ZONES), json_like), before=json_like, zone=json_like, name=json_like, onto=json_like,
+       request_id=json_like)
+def test_dr_region_restore_plan_refuses_bad_arguments_cleanly(disk, replicas, region, now, zones, before, zone, name,
+                                                              onto, request_id):
+    call_cleanly("dr_region_restore_plan", disk, replicas, region, now, zones, before, zone, name, onto, request_id)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(disks=st.one_of(broken_records(DISKS), json_like), replicas=st.one_of(broken_records(REPLICAS), json_like),
+       backups=st.one_of(broken_records(BACKUPS), json_like), now=st.one_of(st.just(NOW), json_like),
+       run=st.one_of(st.just("r1"), json_like), zones=st.one_of(st.just(ZONES), json_like), zone=json_like)
+def test_dr_region_drill_plan_refuses_bad_arguments_cleanly(disks, replicas, backups, now, run, zones, zone):
+    call_cleanly("dr_region_drill_plan", disks, replicas, backups, now, run, zones, zone)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(job=json_like, scratch=json_like, started=st.one_of(st.just(NOW), json_like),
+       finished=st.one_of(st.just(NOW), json_like), checksums=json_like, error=json_like, check_mode=json_like)
+def test_dr_region_drill_result_refuses_bad_arguments_cleanly(job, scratch, started, finished, checksums, error,
+                                                              check_mode):
+    call_cleanly("dr_region_drill_result", job, scratch, started, finished, checksums, error, check_mode)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(results=json_like, found=json_like, left=json_like, error=json_like, check_mode=json_like)
+def test_dr_region_drill_cleanup_refuses_bad_arguments_cleanly(results, found, left, error, check_mode):
+    call_cleanly("dr_region_drill_cleanup", results, found, left, error, check_mode)
