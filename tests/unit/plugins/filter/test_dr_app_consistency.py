@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.filter.dr_app_consistency import FilterModule, dr_app_consistency
+from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
+from ansible_collections.dataprotection.evs.plugins.filter.dr_audit_html import dr_audit_html
 from ansible_collections.dataprotection.evs.plugins.filter.dr_snapshot_batch import dr_snapshot_batch
 
 from ansible_collections.dataprotection.evs.tests.unit.plugins.filter.policy_helpers import checked, refused, refused_by, tier
@@ -124,3 +126,25 @@ def test_a_disk_attached_to_an_unlisted_server_is_refused():
     assert as_the_role_calls_it(_due(policy, [('d-web', 'db')]), policy, DISKS, run_id='r', errors='return') == {
         'refused': "policy shop is refused, nothing was changed:\n  - tier 'db': disk 'web' is attached to server srv-web, which app_consistency.servers does not list; "
                    "add it (with its quiesce and resume hooks) or select the disk in another tier"}
+
+
+def test_the_audit_shows_which_copies_are_application_consistent_and_their_group_run():
+    policy = checked(tier('db', app_consistency=DB))
+    disks = [{'id': 'd-data', 'name': 'db-data', 'availability_zone': 'eu-de-01', 'status': 'in-use',
+              'metadata': {'tier': 'db'}}]
+    marks = {'dp_evs_policy': 'shop', 'dp_evs_tier': 'db'}
+    snapshots = [
+        {'id': 's-app', 'name': 'shop-db-20261125T0000Z', 'volume_id': 'd-data', 'status': 'available',
+         'created_at': '2026-11-25T00:00:01.000000',
+         'metadata': dict(marks, dp_evs_consistency='application', dp_evs_group_run='db-20261125T000001Z-1f2e')},
+        {'id': 's-crash', 'name': 'shop-db-20261124T0000Z', 'volume_id': 'd-data', 'status': 'available',
+         'created_at': '2026-11-24T00:00:01.000000', 'metadata': marks},
+    ]
+    report = dr_audit(disks, policy, '2026-11-25T12:00:00Z', snapshots=snapshots)
+    copies = dict((c['id'], c) for c in report['disks'][0]['copies'])
+    assert copies['s-app']['consistency'] == 'application'
+    assert copies['s-app']['group_run'] == 'db-20261125T000001Z-1f2e'
+    # a crash-consistent copy keeps the shape it always had
+    assert 'consistency' not in copies['s-crash'] and 'group_run' not in copies['s-crash']
+    page = dr_audit_html(report)
+    assert page.count('application-consistent (group run db-20261125T000001Z-1f2e)') == 1
