@@ -21,7 +21,7 @@ description:
     (C(<tier>-<run_id>)) that every snapshot of the group carries in its metadata as C(dp_evs_group_run),
     beside C(dp_evs_consistency=application).
   - A disk of such a tier attached to a server the tier does not list is refused, naming the disk and the
-    server: its copy could not be application-consistent.
+    server, as its copy could not be application-consistent.
 options:
   _input:
     description: The snapshots to take (the result of P(dataprotection.evs.dr_snapshot_batch#filter)).

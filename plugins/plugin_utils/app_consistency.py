@@ -123,8 +123,8 @@ def app_groups(batch, policy, disks, run_id):
             elif server_id not in group['server_ids']:
                 group['server_ids'].append(server_id)
         marked = dict(item)
-        marked['metadata'] = dict(item.get('metadata') or {}, **{CONSISTENCY_KEY: APPLICATION,
-                                                                  GROUP_RUN_KEY: group['run_id']})
+        marked['metadata'] = dict(item.get('metadata') or {})
+        marked['metadata'].update({CONSISTENCY_KEY: APPLICATION, GROUP_RUN_KEY: group['run_id']})
         group['snapshots'].append(marked)
     if problems:
         raise PolicyError(policy['name'], problems)

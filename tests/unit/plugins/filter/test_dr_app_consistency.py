@@ -124,7 +124,8 @@ def test_a_disk_attached_to_an_unlisted_server_is_refused():
     # as the role calls it: the refusal returned, for a fail task to show alone
     as_the_role_calls_it = FilterModule().filters()['dr_app_consistency']
     assert as_the_role_calls_it(_due(policy, [('d-web', 'db')]), policy, DISKS, run_id='r', errors='return') == {
-        'refused': "policy shop is refused, nothing was changed:\n  - tier 'db': disk 'web' is attached to server srv-web, which app_consistency.servers does not list; "
+        'refused': "policy shop is refused, nothing was changed:\n"
+                   "  - tier 'db': disk 'web' is attached to server srv-web, which app_consistency.servers does not list; "
                    "add it (with its quiesce and resume hooks) or select the disk in another tier"}
 
 
