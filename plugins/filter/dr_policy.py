@@ -159,6 +159,19 @@ options:
             description: Snapshot disks that are attached to a server (crash-consistent).
             type: bool
             default: true
+          app_consistency:
+            description:
+              - Take the tier's snapshots application-consistent, all its servers in one step (a consistency
+                group); only for a tier that takes snapshots. See the guide
+                R(Application-consistent snapshots,ansible_collections.dataprotection.evs.docsite.guide_app_consistency).
+              - >-
+                C(servers), a list with, per server the tier's disks are attached to, C(server) (its id), C(host)
+                (the inventory host the hooks run on; default C(server)), C(quiesce) and C(resume) (each a
+                command, or C({tasks: <task file>}) for a task file); a disk attached to a server it does not list is refused.
+              - C(max_freeze), the longest the servers may stay quiesced (a duration; default C(30s)).
+              - The checked tier has C(app_consistency) (C(max_freeze) in seconds, the hooks as C(command) or
+                C(tasks)), or C(null).
+            type: dict
 extends_documentation_fragment:
   - dataprotection.evs.filter_errors
 '''

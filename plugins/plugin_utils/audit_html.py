@@ -122,9 +122,10 @@ def _row_view(row, mechanisms):
             'x': 96.5 if mechanism.continuous else _position(copy['age'], span),
             'by_policy': copy.get('by_policy') or mechanism.continuous,
             'opacity': 1 if copy.get('usable', True) else .35,
-            'title': '%s %s, %s old, %s, %s%s' % (
+            'title': '%s %s, %s old, %s, %s%s%s' % (
                 copy['mechanism'], copy['name'] or copy['id'], copy['age_text'], copy['location'], made,
-                '' if copy.get('usable', True) else ', cannot be used now')})
+                ', application-consistent (group run %s)' % copy['group_run'] if copy.get('consistency') == 'application'
+                else '', '' if copy.get('usable', True) else ', cannot be used now')})
     newest = row['newest_surviving_age']
     return dict(row, marks=marks, rpo_x=_position(rpo, span), span_text=human_age(span),
                 reasons=row['reasons'] + row.get('notes', []),

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.app_consistency import APPLICATION, consistency_of
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import format_time, parse_cloud_time, parse_time
 
 SAME_AZ = 'same AZ'
@@ -37,7 +38,8 @@ def human_age(seconds):
 
 
 def point_in_time_copy(now, mechanism, location, item, policy_name=None, usable=True, owned=False):
-    """A copy made at one moment (``item['created_at']``), aged on the cloud's clock ``now``.
+    """A copy made at one moment (``item['created_at']``), aged on the cloud's clock ``now``;
+    with ``consistency: application`` and ``group_run`` when it was taken with its servers quiesced.
     ``owned``: the policy made the copy, as proven by where it lives (backups carry no policy
     mark), else the item's ``dp_evs_policy`` metadata must name ``policy_name``."""
     text = item['created_at']
@@ -48,12 +50,18 @@ def point_in_time_copy(now, mechanism, location, item, policy_name=None, usable=
     else:
         text = text[:19] + 'Z'   # format_time(created), as the cloud wrote it
     age = int((now - created).total_seconds())
-    return {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
+    copy = {'mechanism': mechanism, 'id': item.get('id'), 'name': item.get('name'),
             'created_at': text, 'age': age, 'age_text': human_age(age),
             'location': location,
             'by_policy': owned or (bool(policy_name)
                                    and (item.get('metadata') or {}).get('dp_evs_policy') == policy_name),
             'usable': usable}
+    # a copy taken with its servers quiesced (app_consistency) says so, with its group run: the
+    # copies of one run are one consistent set; any other copy is crash-consistent, and unmarked
+    consistency, group_run = consistency_of(item)
+    if consistency == APPLICATION:
+        copy.update(consistency=consistency, group_run=group_run)
+    return copy
 
 
 def continuous_copy(mechanism, item, live, location, usable, **details):

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.app_consistency import check_app_consistency
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import SAME_AZ, by_disk, point_in_time_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import PERIODS, RETENTION_KEYS
@@ -35,8 +36,8 @@ class Snapshot(registry.Mechanism):
     survives = ('disk',)
     min_rpo = SLOT_MIN
     keeps_copies = True
-    tier_keys = ('snapshot_retention', 'snapshot_every')
-    tier_output = (('snapshot_retention', None), ('snapshot_every', None))
+    tier_keys = ('snapshot_retention', 'snapshot_every', 'app_consistency')
+    tier_output = (('snapshot_retention', None), ('snapshot_every', None), ('app_consistency', None))
     policy_keys = ('snapshots_per_disk',)
     preflight_tasks = 'mechanisms/snapshot_preflight.yml'
     copies_live = "which live in the disk's AZ"
@@ -63,6 +64,10 @@ class Snapshot(registry.Mechanism):
         if tier.get('snapshot_retention') is not None:
             problems.append('%s takes no snapshots (its mechanisms are %s); leave out snapshot_retention'
                             % (where, ', '.join(mechanisms) or 'none'))
+        if tier.get('app_consistency') is not None:
+            problems.append('%s takes no snapshots (its mechanisms are %s); app_consistency quiesces the servers '
+                            'around snapshots only: leave it out or add snapshot to the mechanisms'
+                            % (where, ', '.join(mechanisms) or 'none'))
         return problems
 
     def check_tier(self, where, tier, checked, resource_name, problems):
@@ -85,7 +90,8 @@ class Snapshot(registry.Mechanism):
                                 'leave it out' % (where, human_duration(every), human_duration(rpo), human_duration(rpo)))
             if 0 < every < SLOT_MIN:
                 problems.append(_below_slot_min(where, tier, rpo, every, mechanisms))
-        return {'snapshot_retention': snapshot_retention, 'snapshot_every': every}
+        return {'snapshot_retention': snapshot_retention, 'snapshot_every': every,
+                'app_consistency': check_app_consistency(tier, where, problems)}
 
     def audit_index(self, sources, policy):
         return by_disk(sources['snapshots'], 'volume_id')
