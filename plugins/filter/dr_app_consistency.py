@@ -63,23 +63,16 @@ _value:
   type: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.app_consistency import app_groups
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(PolicyError, malformed=(KeyError, TypeError, AttributeError),
+          source='the snapshots must come from dr_snapshot_batch and the policy from dr_policy')
 def dr_app_consistency(batch, policy, disks, run_id):
-    try:
-        return app_groups(batch or [], policy, disks or [], str(run_id))
-    except PolicyError as exc:
-        raise AnsibleFilterError(str(exc))
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise AnsibleFilterError('dr_app_consistency: the snapshots must come from dr_snapshot_batch and the policy '
-                                 'from dr_policy (%s)' % exc)
+    return app_groups(batch or [], policy, disks or [], str(run_id))
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_app_consistency': dr_app_consistency})
+FilterModule = filter_module(dr_app_consistency)

@@ -275,7 +275,7 @@ def test_every_filter_is_fuzzed():
               "dr_restore_plan", "dr_select_disks", "dr_drill_marked", "dr_failover_metadata", "dr_role_variables",
               "dr_failover_plan", "dr_restore_step", "dr_failover_group", "dr_failover_report",
               "dr_policy_region", "dr_region_restore_plan", "dr_region_drill_plan", "dr_region_drill_result",
-              "dr_region_drill_cleanup"}
+              "dr_region_drill_cleanup", "dr_app_consistency"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above
@@ -332,3 +332,20 @@ def test_dr_region_drill_result_refuses_bad_arguments_cleanly(job, scratch, star
 @given(results=json_like, found=json_like, left=json_like, error=json_like, check_mode=json_like)
 def test_dr_region_drill_cleanup_refuses_bad_arguments_cleanly(results, found, left, error, check_mode):
     call_cleanly("dr_region_drill_cleanup", results, found, left, error, check_mode)
+
+
+APP_POLICY = {"name": "shop", "tiers": [{"name": "db", "selector": {"tier": "gold"}, "rpo": "1h", "failure": "disk",
+                                         "retention": {"hourly": 24},
+                                         "app_consistency": {"max_freeze": "30s", "servers": [
+                                             {"server": "srv-db", "quiesce": "fsfreeze -f /data",
+                                              "resume": "fsfreeze -u /data"}]}}]}
+ATTACHED = [dict(DISKS[0], attachments=[{"server_id": "srv-db", "device": "/dev/vdb"}])]
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(batch=st.one_of(broken_records([{"disk": "d1", "tier": "db", "name": "db01-snap",
+                                        "metadata": {"dp_evs_policy": "shop", "dp_evs_tier": "db"}}]), json_like),
+       policy=st.one_of(broken_records(APP_POLICY), json_like), disks=st.one_of(broken_records(ATTACHED), json_like),
+       run_id=json_like)
+def test_dr_app_consistency_refuses_bad_arguments_cleanly(batch, policy, disks, run_id):
+    call_cleanly("dr_app_consistency", batch, policy, disks, run_id)
