@@ -128,11 +128,12 @@ class BackupBatchResource(ParentedBatchModule):
     def poll(self, items):
         names = set(item.params['name'] for item in items)
         listed = self.resources.list(name=names.pop() if len(names) == 1 else None)
+        by_id, by_disk = dict((b['id'], b) for b in listed), self.by_parent(listed)
         found = {}
         for item in items:
             own = item.result or item.current
-            mine = [b for b in listed if b['id'] == own.get('id')] if own.get('id') else \
-                sorted(self.started_as(item, own, listed), key=time_key)
+            mine = [by_id[own['id']]] if own.get('id') in by_id else [] if own.get('id') else \
+                sorted(self.started_as(item, own, by_disk.get(item.parent['id'], [])), key=time_key)
             if mine:
                 found[item.index] = mine[0]
             elif not own.get('id'):  # started, not listed yet (a VBS job that has not made it)
@@ -141,8 +142,9 @@ class BackupBatchResource(ParentedBatchModule):
 
     @staticmethod
     def started_as(item, own, listed):
-        """The listed backups that may be ``own``, a started backup without an id: of its disk and
-        name, and of its checkpoint when the cloud answered one (CBR: never another run's)."""
+        """The ``listed`` backups (of the item's disk) that may be ``own``, a started backup without
+        an id: of its disk and name, and of its checkpoint when the cloud answered one (CBR: never
+        another run's)."""
         return [b for b in listed if b.get('disk_id') == item.parent['id'] and b.get('name') == item.params['name']
                 and own.get('checkpoint_id') in (None, b.get('checkpoint_id'))]
 

@@ -349,10 +349,10 @@ class ParentedBatchModule(BatchModule):
         parents = self.read_parents(set(item.params[self.parent_option] for item in items))
         for item in items:
             item.parent = parents[item.params[self.parent_option]]
-        found = self.read_named(set(item.params['name'] for item in items if item.parent is not None))
+        found = self.by_parent(self.read_named(set(item.params['name'] for item in items if item.parent is not None)))
         for item in items:
             if item.parent is not None:
-                item.current = self.match(found, item.params['name'], item.parent)
+                item.current = self.match(found.get(item.parent['id'], []), item.params['name'], item.parent)
         creating_on = set(item.parent['id'] for item in items if item.parent is not None and item.current is None)
         self.siblings = self.read_siblings(creating_on) if self.params['state'] == 'present' else {}
         self.planned = {}
@@ -384,12 +384,19 @@ class ParentedBatchModule(BatchModule):
         resources = self.resources
         if len(parent_ids) <= READ_ONE_BY_ONE:
             return dict((parent_id, resources.list(parent_id=parent_id)) for parent_id in sorted(parent_ids))
-        everything = resources.list()
-        return dict((parent_id, [r for r in everything if r.get(resources.parent_key) == parent_id])
-                    for parent_id in parent_ids)
+        everything = self.by_parent(resources.list())
+        return dict((parent_id, everything.get(parent_id, [])) for parent_id in parent_ids)
 
-    def match(self, found, ref, parent):
-        mine = [r for r in found if r.get(self.resources.parent_key) == parent['id']]
+    def by_parent(self, found):
+        """{parent id: its resources among ``found``, in their order}: what each item looks at,
+        found in one pass (a scan of everything per item grows with the square of the batch)."""
+        index = {}
+        for resource in found:
+            index.setdefault(resource.get(self.resources.parent_key), []).append(resource)
+        return index
+
+    def match(self, mine, ref, parent):
+        """The resource ``ref`` (name or id) among ``mine``, the resources of ``parent``."""
         by_id = [r for r in mine if r['id'] == ref]
         return by_id[0] if by_id else only_match([r for r in mine if r.get('name') == ref], self.kind, ref,
                                                  " of %s '%s'" % (self.resources.parent_kind, parent.get('name')))
@@ -471,10 +478,8 @@ class ParentedBatchModule(BatchModule):
     def namesakes(self, items):
         """The resources of each item's name on its parent that its owner made (a foreign one is
         never taken, as in ``plan``)."""
-        found = self.read_named(set(item.params['name'] for item in items))
-        parent_key = self.resources.parent_key
-        return dict((item.index, [r for r in found if r.get(parent_key) == item.parent['id']
-                                  and r.get('name') == item.params['name']
+        found = self.by_parent(self.read_named(set(item.params['name'] for item in items)))
+        return dict((item.index, [r for r in found.get(item.parent['id'], []) if r.get('name') == item.params['name']
                                   and metadata_matches(r.get('metadata'), item.params.get('owner_metadata'))])
                     for item in items)
 

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE
+from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE, BatchItem
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import SnapshotsOfDisks
 from ansible_collections.dataprotection.evs.plugins.modules.snapshot_batch import SnapshotBatchModule
 
@@ -84,3 +84,43 @@ def test_check_mode_sends_nothing_and_predicts_what_the_real_run_reports(cloud, 
     assert [sorted(r['snapshot']) for r in real['snapshots']] == [sorted(r['snapshot']) for r in predicted['snapshots']]
     assert [r['snapshot']['metadata'] for r in real['snapshots']] == [r['snapshot']['metadata']
                                                                       for r in predicted['snapshots']]
+
+
+class CountedReads(dict):
+    """A listed resource that counts how often the engine looks into it."""
+    reads = [0]
+
+    def get(self, key, default=None):
+        CountedReads.reads[0] += 1
+        return super(CountedReads, self).get(key, default)
+
+
+class ListedEverything(object):
+    """A resource type whose listing is fixed (every disk's snapshot of one name)."""
+    parent_key = 'volume_id'
+
+    def __init__(self, listed):
+        self.listed = listed
+
+    def list(self, name=None, parent_id=None):
+        return list(self.listed)
+
+
+def test_each_item_finds_its_own_resources_in_one_pass_over_a_listing_not_one_per_item():
+    # a listing is split by parent once: scanning it for each item grows with the square of the
+    # batch (10,000 disks: 10^8 looks, minutes of the module's time before it answers)
+    count = 400
+    listed = [CountedReads(id='s%d' % i, name='daily', volume_id='d%d' % i, metadata={}) for i in range(count)]
+    module = object.__new__(SnapshotBatchModule)
+    module._resources = ListedEverything(listed)
+    items = []
+    for i in range(count):
+        item = BatchItem(i, {'name': 'daily', 'owner_metadata': None})
+        item.parent = {'id': 'd%d' % i}
+        items.append(item)
+    CountedReads.reads[0] = 0
+    siblings = module.read_siblings(set('d%d' % i for i in range(count)))
+    found = module.namesakes(items)
+    assert siblings['d7'] == [listed[7]] and found[7] == [listed[7]]
+    assert all(len(found[i]) == 1 for i in range(count))
+    assert CountedReads.reads[0] < 10 * count, CountedReads.reads[0]
