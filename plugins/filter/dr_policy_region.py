@@ -80,26 +80,16 @@ _value:
   elements: dict
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.region_replication import region_plan
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import POLICY_REFUSALS, refusing
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(POLICY_REFUSALS, malformed=(KeyError, TypeError, ValueError))
 def dr_policy_region(disks, policy, now, tiers=None, vaults=None, backups=None, records=None, destination_vaults=None,
                      replicas=None, backup_due=None, pairs=None):
-    try:
-        return region_plan(disks, policy, now, tiers=tiers, vaults=vaults, backups=backups, records=records,
-                           destination_vaults=destination_vaults, replicas=replicas, backup_due=backup_due,
-                           pairs=pairs)
-    except (PolicyError, RetentionError) as exc:
-        raise AnsibleFilterError(str(exc))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise AnsibleFilterError('dr_policy_region: the policy must come from the dr_policy filter (%s)' % exc)
+    return region_plan(disks, policy, now, tiers=tiers, vaults=vaults, backups=backups, records=records,
+                       destination_vaults=destination_vaults, replicas=replicas, backup_due=backup_due, pairs=pairs)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_policy_region': dr_policy_region})
+FilterModule = filter_module(dr_policy_region)

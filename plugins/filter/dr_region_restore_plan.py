@@ -89,22 +89,17 @@ _value:
       type: int
 '''
 
-from ansible.errors import AnsibleFilterError
-
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.restore import region_restore_plan
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(RetentionError)
 def dr_region_restore_plan(disk, replicas=None, region=None, now=None, zones=None, before=None,
                            new_disk_availability_zone=None, new_disk_name=None, onto=None, request_id=None):
-    try:
-        return region_restore_plan(disk, replicas, region, now, zones, before, new_disk_availability_zone,
-                                   new_disk_name, onto, request_id)
-    except RetentionError as exc:
-        raise AnsibleFilterError(str(exc))
+    return region_restore_plan(disk, replicas, region, now, zones, before, new_disk_availability_zone,
+                               new_disk_name, onto, request_id)
 
 
-class FilterModule(object):
-    def filters(self):
-        return untrusted_filters({'dr_region_restore_plan': dr_region_restore_plan})
+FilterModule = filter_module(dr_region_restore_plan)

@@ -169,12 +169,7 @@ backups:
         backend: cbr
         disk_id: 0f5b1a2c-7d1e-4b7a-9c55-7f2a3c1d9e10
         vault_id: 1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f
-error:
-  description:
-    - The cloud's error when a request failed; C(status) (HTTP), C(code) (the cloud's, for example
-      C(BackupService.6113) or C(VolumeBackup.0012)), C(message), C(request_id).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup_batch import BackupBatchResource

@@ -129,10 +129,7 @@ replica:
     replication_record_id:
       description: The source backup's replication record of this copy.
       type: str
-error:
-  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import ReplicaResource

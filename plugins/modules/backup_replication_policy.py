@@ -133,10 +133,7 @@ policy:
       description: The bound source vaults, each with C(vault_id) and C(destination_vault_id).
       type: list
       elements: dict
-error:
-  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import (

@@ -117,10 +117,7 @@ restored_at:
   returned: success
   type: str
   sample: "2026-11-25T10:00:00Z"
-error:
-  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (

@@ -81,10 +81,7 @@ dr_drill:
       description: One entry per protected instance (C(protected_instance), C(drill_server_id)).
       type: list
       elements: dict
-error:
-  description: The cloud's error when a request failed (C(status), C(code), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError

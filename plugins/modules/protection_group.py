@@ -180,10 +180,7 @@ protection_group:
     disaster_recovery_drill_num:
       description: Number of DR drills.
       type: int
-error:
-  description: The cloud's error when a request failed (C(status), C(code) such as C(SDRS.1002), C(message), C(request_id)).
-  returned: failed
-  type: dict
+error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
