@@ -37,6 +37,10 @@ options:
     description: Whether the run is in check mode.
     type: bool
     default: false
+  tier:
+    description: The policy tier drilled (a region drill of a DR policy), added to each record as C(tier).
+    type: str
+    version_added: 1.1.0
 extends_documentation_fragment:
   - dataprotection.evs.filter_errors
 '''
@@ -49,7 +53,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _value:
-  description: The records, each with C(cleanup).
+  description: The records, each with C(cleanup) (and C(tier) when given).
   type: list
   elements: dict
 '''
@@ -64,8 +68,8 @@ SOURCE = 'the records must be what the drill role read and did (backup_replica_i
 
 @refusing(RetentionError, named=True, malformed=(KeyError, TypeError, AttributeError, ValueError),
           source=SOURCE)
-def dr_region_drill_cleanup(results, found=None, left=None, error=None, check_mode=False):
-    return region_drill_cleanup(results, found, left, error, check_mode)
+def dr_region_drill_cleanup(results, found=None, left=None, error=None, check_mode=False, tier=None):
+    return region_drill_cleanup(results, found, left, error, check_mode, tier)
 
 
 FilterModule = filter_module(dr_region_drill_cleanup)

@@ -8,8 +8,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.region_replication import (
+    NAME as REGION_REPLICATION)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     RetentionError, parse_time, require_records)
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError, covered_tiers
 
 MECHANISM = 'region'
 
@@ -136,10 +139,11 @@ def region_drill_result(job, scratch=None, started_at=None, finished_at=None, ch
     return record
 
 
-def region_drill_cleanup(results, found=None, left=None, error=None, check_mode=False):
+def region_drill_cleanup(results, found=None, left=None, error=None, check_mode=False, tier=None):
     """Each result with ``cleanup``: what happened to its scratch disk. ``found``: names of this
     run's marked scratch disks found (and deleted) in the destination region, ``left``: names
-    still there after the deletes, ``error``: why the cleanup could not finish."""
+    still there after the deletes, ``error``: why the cleanup could not finish. ``tier``: the
+    policy tier drilled (a region drill of a DR policy), added to each result."""
     found, left = set(found or ()), set(left or ())
     merged = []
     for result in require_records(results, 'the drill results', optional=True):
@@ -152,5 +156,34 @@ def region_drill_cleanup(results, found=None, left=None, error=None, check_mode=
             state = 'failed: the cleanup could not finish: %s' % error
         else:
             state = 'deleted' if name in found else 'nothing to delete'
-        merged.append(dict(result, cleanup=state))
+        merged.append(dict(result, cleanup=state, **({'tier': tier} if tier else {})))
     return merged
+
+
+def region_drill_tiers(disks, policy, tiers=None, connections=None, destination=None, pairs=None):
+    """The region drill of a checked policy: per tier that uses region_replication (``failure:
+    region``; only ``tiers`` when given), its name, ``destination_region``, the connection there
+    and the disks it covers (selected as protect selects them, from ``disks`` of the source
+    region, which is up during a drill). The connection is ``connections[destination_region]``
+    (as protect_region_connections), else ``destination`` when it names that region (the
+    drill's drill_region_destination), else the role's own connection with the region set.
+    Raises PolicyError when no tier uses region_replication: nothing to drill is a mistake."""
+    connections = connections or {}
+    problems = []
+    plans = []
+    for tier, covered, _name in covered_tiers(policy, REGION_REPLICATION, tiers, disks, problems, pairs):
+        region = tier[REGION_REPLICATION]['destination_region']
+        if region in connections:
+            connection = dict(connections[region], region=region)
+        elif (destination or {}).get('region') == region:
+            connection = dict(destination)
+        else:
+            connection = {'region': region}
+        plans.append({'tier': tier['name'], 'destination_region': region, 'destination': connection,
+                      'disks': covered})
+    if not plans and not problems:
+        problems.append('no tier%s uses region_replication (failure: region): there is no region tier to drill'
+                        % (' of %s' % ', '.join(tiers) if tiers else ''))
+    if problems:
+        raise PolicyError(policy.get('name'), problems)
+    return plans

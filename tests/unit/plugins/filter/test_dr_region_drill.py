@@ -156,3 +156,10 @@ def test_the_cleanup_record_of_each_scratch_disk():
     assert [r['cleanup'] for r in merged] == ['deleted', 'failed: dp-drill-r1-b-region is still there', 'nothing to delete']
     assert dr_region_drill_cleanup(records, error='503')[0]['cleanup'] == 'failed: the cleanup could not finish: 503'
     assert dr_region_drill_cleanup(records, check_mode=True)[0]['cleanup'] == 'check mode: nothing made'
+    assert 'tier' not in merged[0]
+
+
+def test_the_cleanup_record_of_a_policy_drill_names_its_tier():
+    merged = dr_region_drill_cleanup([{'scratch': {'name': 'dp-drill-r1-a-region'}}], found=['dp-drill-r1-a-region'], tier='gold')
+    assert merged == [
+        {'scratch': {'name': 'dp-drill-r1-a-region'}, 'cleanup': 'deleted', 'tier': 'gold'}]
