@@ -233,6 +233,18 @@ def test_delete_refused_with_members(sdrs):
     assert answer.body["error"]["code"] == "SDRS.0214"  # attached
 
 
+def test_member_delete_refusals_say_what_holds_the_member(sdrs):
+    group, instance, pairs = protected_setup(sdrs, disks=1)
+    pair = sdrs.call("DELETE", f"/replications/{pairs[0]['id']}")
+    assert pair.status == 400 and pair.body["error"]["code"] == "SDRS.0214"
+    assert pair.body["error"]["message"] == (f"Replication pair {pairs[0]['id']} is attached to protected instance "
+                                             f"{instance['id']}; detach it first.")
+    held = sdrs.call("DELETE", f"/protected-instances/{instance['id']}")
+    assert held.status == 400 and held.body["error"]["code"] == "SDRS.1301"
+    assert held.body["error"]["message"] == (f"Protected instance {instance['id']} still has replication pairs "
+                                             "attached; detach them first.")
+
+
 # -- pairs and instances ------------------------------------------------------------
 def test_pair_creates_a_dr_disk_of_the_same_size_and_type(sdrs):
     group = sdrs.create_group()

@@ -415,18 +415,29 @@ def _members_removable(group: dict) -> bool:
     return group["status"] in {"available", "protected", "failed-over"} or group["status"].startswith("error")
 
 
+def _refuse_member_delete(group: dict, member: dict, op, kind: str, codes: tuple, of_group: str,
+                          attached) -> None:
+    """What SDRS answers to the delete of a pair or an instance (``kind``) of ``group``: refused
+    (``codes``: for the group's status, for the member's own) while the group's status does not let
+    members go, while the member has attachments (``attached(attachment)`` says which), or while its own
+    status does not allow ``op``."""
+    group_code, member_code = codes
+    if not _members_removable(group):
+        raise bad(group_code, f"{kind}s of {of_group} cannot be deleted in status {group['status']}.")
+    if member["attachment"]:
+        raise bad(member_code, f"{kind} {member['id']} {attached(member['attachment'])}.")
+    if not op.allows(member["status"]):
+        raise bad(member_code, f"{kind} {member['id']} cannot be deleted in status {member['status']}.")
+
+
 def delete_pair(call: Call, pair: dict, spec: dict) -> str:
     """`spec.delete_target_volume`: the DR disk goes too."""
     group = call.group(pair["server_group_id"])
-    if not _members_removable(group):
-        raise bad("SDRS.1002", f"Replication pairs of protection group {group['id']} cannot be deleted in status "
-                               f"{group['status']}.")
-    if pair["attachment"]:
-        raise bad("SDRS.0214", f"Replication pair {pair['id']} is attached to protected instance "
-                               f"{pair['attachment'][0]['protected_instance']}; detach it first.")
     op = PAIR_OPS["sdrs.pair.delete"]
-    if not op.allows(pair["status"]):
-        raise bad("SDRS.0214", f"Replication pair {pair['id']} cannot be deleted in status {pair['status']}.")
+    _refuse_member_delete(group, pair, op, "Replication pair", ("SDRS.1002", "SDRS.0214"),
+                          f"protection group {group['id']}",
+                          lambda attachment: f"is attached to protected instance "
+                                             f"{attachment[0]['protected_instance']}; detach it first")
     passive = passive_of(pair, group, "source_volume_id", "target_volume_id")
     for volume_id in (pair["source_volume_id"], pair["target_volume_id"]):
         volume = call.volumes.get(volume_id, None)
@@ -487,16 +498,10 @@ def create_instance(call: Call, spec: dict) -> str:
 def delete_instance(call: Call, instance: dict, spec: dict) -> str:
     """`spec.delete_target_server`: the DR server goes too."""
     group = call.group(instance["server_group_id"])
-    if not _members_removable(group):
-        raise bad("SDRS.1301", f"Protected instances of group {group['id']} cannot be deleted in status "
-                               f"{group['status']}.")
-    if instance["attachment"]:
-        raise bad("SDRS.1301", f"Protected instance {instance['id']} still has replication pairs attached; "
-                               f"detach them first.")
     op = INSTANCE_OPS["sdrs.instance.delete"]
-    if not op.allows(instance["status"]):
-        raise bad("SDRS.1301", f"Protected instance {instance['id']} cannot be deleted in status "
-                               f"{instance['status']}.")
+    _refuse_member_delete(group, instance, op, "Protected instance", ("SDRS.1301", "SDRS.1301"),
+                          f"group {group['id']}",
+                          lambda attachment: "still has replication pairs attached; detach them first")
     if spec.get("delete_target_server") is True:
         dr_server = call.servers.get(passive_of(instance, group, "source_server", "target_server"), None)
         if dr_server is not None:
