@@ -291,6 +291,20 @@ def test_instance_refusals(sdrs):
     assert answer.status == 404 and answer.body["error"]["code"] == "SDRS.0207"
 
 
+def test_a_new_member_must_exist_and_be_on_the_production_side(sdrs):
+    group = sdrs.create_group()
+    far_server, far_disk = sdrs.t.create_server("x", "eu-de-03"), sdrs.t.create_volume(10, "eu-de-03")
+    refusals = (("/protected-instances", "protected_instance", "server_id", far_server["id"], "SDRS.0210", "Server"),
+                ("/replications", "replication", "volume_id", far_disk["id"], "SDRS.0211", "Disk"))
+    for path, wrapper, key, far_id, code, noun in refusals:
+        missing = sdrs.call("POST", path, {wrapper: {"server_group_id": group["id"], key: "nope", "name": "m"}})
+        assert missing.status == 400 and missing.body["error"] == {"code": code, "message": f"Invalid {key} 'nope'."}
+        far = sdrs.call("POST", path, {wrapper: {"server_group_id": group["id"], key: far_id, "name": "m"}})
+        assert far.body["error"] == {"code": code, "message": (
+            f"{noun} {far_id} is in eu-de-03, not in the production availability zone eu-de-01 of protection "
+            f"group {group['id']}.")}
+
+
 # -- replication is real ------------------------------------------------------------
 def test_writes_replicate_while_protected_and_dr_disk_refuses_writes(sdrs):
     group, instance, pairs = protected_setup(sdrs, disks=2)

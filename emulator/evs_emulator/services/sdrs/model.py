@@ -366,6 +366,19 @@ def _require_group_status(group: dict, allowed: set[str], code: str = "SDRS.1002
                         f"{group['status']}.")
 
 
+def _production_member(call: Call, group: dict, store, spec: dict, key: str, code: str, noun: str) -> dict:
+    """The disk or server (``noun``, in ``store``) that ``spec[key]`` names for a new pair or instance
+    of ``group``: refused with ``code`` when there is none or it is not in the group's production AZ."""
+    found = store.get(str(spec.get(key)), call.project_id)
+    if found is None:
+        raise bad(code, f"Invalid {key} {spec.get(key)!r}.")
+    production = active_az(group)
+    if found["availability_zone"] != production:
+        raise bad(code, f"{noun} {found['id']} is in {found['availability_zone']}, not in the production "
+                        f"availability zone {production} of protection group {group['id']}.")
+    return found
+
+
 # -- replication pairs -----------------------------------------------------
 def create_pair(call: Call, spec: dict) -> str:
     """Pair a production disk with a new DR disk in the group's DR AZ, with its bytes."""
@@ -373,13 +386,8 @@ def create_pair(call: Call, spec: dict) -> str:
     name = check_name(spec.get("name"))
     description = _description(spec.get("description"))
     _require_group_status(group, {"available", "protected"})
-    volume = call.volumes.get(str(spec.get("volume_id")), call.project_id)
-    if volume is None:
-        raise bad("SDRS.0211", f"Invalid volume_id {spec.get('volume_id')!r}.")
+    volume = _production_member(call, group, call.volumes, spec, "volume_id", "SDRS.0211", "Disk")
     production, dr = active_az(group), passive_az(group)
-    if volume["availability_zone"] != production:
-        raise bad("SDRS.0211", f"Disk {volume['id']} is in {volume['availability_zone']}, not in the production "
-                               f"availability zone {production} of protection group {group['id']}.")
     if volume.get("_sdrs_pair") and call.pairs.get(volume["_sdrs_pair"], None) is not None:
         raise bad("SDRS.1601", f"Disk {volume['id']} already belongs to replication pair {volume['_sdrs_pair']}.")
     if volume["status"] not in ("available", "in-use"):
@@ -467,13 +475,8 @@ def create_instance(call: Call, spec: dict) -> str:
     name = check_name(spec.get("name"))
     description = _description(spec.get("description"))
     _require_group_status(group, {"available", "protected"}, "SDRS.1323")
-    server = call.servers.get(str(spec.get("server_id")), call.project_id)
-    if server is None:
-        raise bad("SDRS.0210", f"Invalid server_id {spec.get('server_id')!r}.")
+    server = _production_member(call, group, call.servers, spec, "server_id", "SDRS.0210", "Server")
     production, dr = active_az(group), passive_az(group)
-    if server["availability_zone"] != production:
-        raise bad("SDRS.0210", f"Server {server['id']} is in {server['availability_zone']}, not in the production "
-                               f"availability zone {production} of protection group {group['id']}.")
     if server["status"] not in ("ACTIVE", "SHUTOFF"):
         raise bad("SDRS.1333", f"Server {server['id']} must be ACTIVE or SHUTOFF, not {server['status']}.")
     for other in call.instances.list(call.project_id):
