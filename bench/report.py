@@ -459,12 +459,21 @@ def slicing_section(r: dict) -> list[str]:
     return out
 
 
+def side_by_side(r: dict, after: str):
+    """The rows of a bench run next to its baseline's (``BENCH_BASELINE``), size by size, the baseline
+    first: (size, label, run, wall time of the smallest size in the same series); a size one series
+    did not run has no row of it."""
+    runs, baseline = r["runs"], r.get("baseline") or {}
+    sizes = sorted(runs, key=int)
+    for size in sizes:
+        for label, series in ((f"at {baseline.get('commit')} (before)", baseline.get("runs", {})), (after, runs)):
+            if size in series:
+                yield size, label, series[size], series[sizes[0]]["wall"]
+
+
 def fanout_backup_section(r: dict) -> list[str]:
     """Issue 20's fan-out for backups: the on-demand backups of the backup_policy role, side by side
     with the collection at a baseline commit."""
-    runs, before = r["runs"], (r.get("baseline") or {}).get("runs", {})
-    commit = (r.get("baseline") or {}).get("commit")
-    sizes = sorted(runs, key=int)
     out = table_section(
         "9. Backup fan-out",
         "Command: `make bench BENCH=fanout_backup` (`BENCH_BACKUP_FANOUT_SIZES=1,10,100` by default; "
@@ -475,14 +484,10 @@ def fanout_backup_section(r: dict) -> list[str]:
         "30 s). " + machine(r["machine"]),
         ["disks:", "collection", "wall s:", "vs 1 disk:", "requests:", "mutating:", "in the on-demand step:",
          "backups available:"])
-    for size in sizes:
-        for label, series in ((f"at {commit} (before)", before), ("this commit", runs)):
-            if size not in series:
-                continue
-            x, one = series[size], series[sizes[0]]["wall"]
-            batch = sum(t["requests"] for t in x["tasks"] if "on-demand" in t["name"])
-            out.append(f"| {size} | {label} | {x['wall']} | {round(x['wall'] / one, 2)}x | {x['requests']} | "
-                       f"{x['mutating']} | {batch} | {x.get('backups_available', '')} |")
+    for size, label, x, one in side_by_side(r, "this commit"):
+        batch = sum(t["requests"] for t in x["tasks"] if "on-demand" in t["name"])
+        out.append(f"| {size} | {label} | {x['wall']} | {round(x['wall'] / one, 2)}x | {x['requests']} | "
+                   f"{x['mutating']} | {batch} | {x.get('backups_available', '')} |")
     out += ["", "The on-demand step is the `backup_batch` task: it lists the disks, backups and vaults, adds the "
             "disks that are in no vault to the tier's vault (one request), takes one checkpoint per disk "
             "(the cloud backs up one disk per checkpoint here), then lists the backups once; the wait "
@@ -493,9 +498,6 @@ def fanout_backup_section(r: dict) -> list[str]:
 def fanout_large_section(r: dict) -> list[str]:
     """Issue 20's 10,000 disks: the snapshot fan-out at the large size, side by side with a commit,
     and the phases of the one snapshot_batch call (what grows with the batch)."""
-    runs, before = r["runs"], (r.get("baseline") or {}).get("runs", {})
-    commit = (r.get("baseline") or {}).get("commit")
-    sizes = sorted(runs, key=int)
     out = table_section(
         "10. Snapshot fan-out at 10,000 disks",
         "Command: `cd bench && ../.venv/bin/python fanout.py --sizes 1,10000 --baseline <commit> --name fanout_large` "
@@ -507,17 +509,13 @@ def fanout_large_section(r: dict) -> list[str]:
         "last request (the module's own work on the results, and Ansible taking them back). " + machine(r["machine"]),
         ["disks:", "collection", "wall s:", "vs 1 disk:", "requests:", "batch reads s:", "creates s:", "polls s:",
          "after the last request s:", "Ansible tasks over 5 s (s)"])
-    for size in sizes:
-        for label, series in ((f"at {commit} (before)", before), (f"at {r['machine'].get('commit')} (after)", runs)):
-            if size not in series:
-                continue
-            x, one = series[size], series[sizes[0]]["wall"]
-            p = x.get("batch_phases") or {}
-            slow = ", ".join(f"{t['name'].split(' : ')[-1]} {t['seconds']}" for t in x["tasks"]
-                             if t["seconds"] >= 5 and t["name"] != p.get("task")) or "none"
-            out.append(f"| {size} | {label} | {x['wall']} | {round(x['wall'] / one, 2)}x | {x['requests']} | "
-                       f"{p.get('before_first_create', '')} | {p.get('creating', '')} | {p.get('polling', '')} | "
-                       f"{p.get('after_last_request', '')} | {slow} |")
+    for size, label, x, one in side_by_side(r, f"at {r['machine'].get('commit')} (after)"):
+        p = x.get("batch_phases") or {}
+        slow = ", ".join(f"{t['name'].split(' : ')[-1]} {t['seconds']}" for t in x["tasks"]
+                         if t["seconds"] >= 5 and t["name"] != p.get("task")) or "none"
+        out.append(f"| {size} | {label} | {x['wall']} | {round(x['wall'] / one, 2)}x | {x['requests']} | "
+                   f"{p.get('before_first_create', '')} | {p.get('creating', '')} | {p.get('polling', '')} | "
+                   f"{p.get('after_last_request', '')} | {slow} |")
     out += ["", "What grows with the disks (2026-12-07, load 20 to 25 from other work, so each run's times are "
             "inflated alike; request counts are exact): (1) the creates, one request per disk one after the other "
             "(about 25 to 50 ms each under this load): the cloud has no bulk snapshot create, so only sending them "

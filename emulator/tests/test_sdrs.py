@@ -233,6 +233,18 @@ def test_delete_refused_with_members(sdrs):
     assert answer.body["error"]["code"] == "SDRS.0214"  # attached
 
 
+def test_member_delete_refusals_say_what_holds_the_member(sdrs):
+    group, instance, pairs = protected_setup(sdrs, disks=1)
+    pair = sdrs.call("DELETE", f"/replications/{pairs[0]['id']}")
+    assert pair.status == 400 and pair.body["error"]["code"] == "SDRS.0214"
+    assert pair.body["error"]["message"] == (f"Replication pair {pairs[0]['id']} is attached to protected instance "
+                                             f"{instance['id']}; detach it first.")
+    held = sdrs.call("DELETE", f"/protected-instances/{instance['id']}")
+    assert held.status == 400 and held.body["error"]["code"] == "SDRS.1301"
+    assert held.body["error"]["message"] == (f"Protected instance {instance['id']} still has replication pairs "
+                                             "attached; detach them first.")
+
+
 # -- pairs and instances ------------------------------------------------------------
 def test_pair_creates_a_dr_disk_of_the_same_size_and_type(sdrs):
     group = sdrs.create_group()
@@ -277,6 +289,20 @@ def test_instance_refusals(sdrs):
     answer = sdrs.call("POST", "/protected-instances", {"protected_instance": {
         "server_group_id": "nope", "server_id": far_server["id"], "name": "i"}})
     assert answer.status == 404 and answer.body["error"]["code"] == "SDRS.0207"
+
+
+def test_a_new_member_must_exist_and_be_on_the_production_side(sdrs):
+    group = sdrs.create_group()
+    far_server, far_disk = sdrs.t.create_server("x", "eu-de-03"), sdrs.t.create_volume(10, "eu-de-03")
+    refusals = (("/protected-instances", "protected_instance", "server_id", far_server["id"], "SDRS.0210", "Server"),
+                ("/replications", "replication", "volume_id", far_disk["id"], "SDRS.0211", "Disk"))
+    for path, wrapper, key, far_id, code, noun in refusals:
+        missing = sdrs.call("POST", path, {wrapper: {"server_group_id": group["id"], key: "nope", "name": "m"}})
+        assert missing.status == 400 and missing.body["error"] == {"code": code, "message": f"Invalid {key} 'nope'."}
+        far = sdrs.call("POST", path, {wrapper: {"server_group_id": group["id"], key: far_id, "name": "m"}})
+        assert far.body["error"] == {"code": code, "message": (
+            f"{noun} {far_id} is in eu-de-03, not in the production availability zone eu-de-01 of protection "
+            f"group {group['id']}.")}
 
 
 # -- replication is real ------------------------------------------------------------

@@ -49,18 +49,16 @@ _value:
   type: str
 '''
 
-from ansible.errors import AnsibleFilterError
 from jinja2.exceptions import UndefinedError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit_html import audit_html
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing((), malformed=(KeyError, TypeError, UndefinedError), source='the input must be a dr_audit report')
 def dr_audit_html(report):
-    try:
-        return audit_html(report)
-    except (KeyError, TypeError, UndefinedError) as exc:
-        raise AnsibleFilterError('dr_audit_html: the input must be a dr_audit report (%s)' % exc)
+    return audit_html(report)
 
 
 FilterModule = filter_module(dr_audit_html)

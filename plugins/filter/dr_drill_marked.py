@@ -98,6 +98,7 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     RetentionError, format_time, parse_time, require_records)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
@@ -144,17 +145,12 @@ def _ids(value, what):
     return set(value)
 
 
+@refusing(RetentionError, named=True)
 def dr_drill_marked(disks, drills=None, disks_of=None, groups=None, now=None, lease=None):
-    try:
-        now = parse_time(now, 'now')
-    except RetentionError as exc:
-        raise AnsibleFilterError('dr_drill_marked: %s' % exc)
+    now = parse_time(now, 'now')
     if isinstance(lease, bool) or not isinstance(lease, int) or lease < 0:
         raise AnsibleFilterError('dr_drill_marked: lease must be a number of seconds, not %r' % (lease,))
-    try:
-        disks, drills = require_records(disks, 'the disks', optional=True), require_records(drills, 'the DR drills', optional=True)
-    except RetentionError as exc:
-        raise AnsibleFilterError('dr_drill_marked: %s' % exc)
+    disks, drills = require_records(disks, 'the disks', optional=True), require_records(drills, 'the DR drills', optional=True)
     disks_of, groups = _ids(disks_of, 'disks_of'), _ids(groups, 'groups')
     found = []
     for resources, marked, scope in ((disks, _marked_disk, disks_of), (drills, _marked_drill, groups)):

@@ -54,18 +54,15 @@ _value:
       type: str
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.failover import failover_group
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
+@refusing(RetentionError)
 def dr_failover_group(protection_group, action, policy=None, tier=None):
-    try:
-        return {'name': failover_group(protection_group, action, policy, tier)}
-    except RetentionError as exc:
-        raise AnsibleFilterError(str(exc))
+    return {'name': failover_group(protection_group, action, policy, tier)}
 
 
 class FilterModule(object):

@@ -106,18 +106,15 @@ _value:
       type: int
 '''
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.failover import failover_report
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import untrusted_filters
 
 
+@refusing(RetentionError)
 def dr_failover_report(plan, before, after, switch=None, metadata=None, check_mode=False):
-    try:
-        return failover_report(plan, before, after, switch, metadata, check_mode)
-    except RetentionError as exc:
-        raise AnsibleFilterError(str(exc))
+    return failover_report(plan, before, after, switch, metadata, check_mode)
 
 
 class FilterModule(object):

@@ -53,16 +53,15 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
+@refusing(registry.MechanismError, named=True)
 def dr_mechanisms(names):
     if not isinstance(names, (list, tuple)) or not all(isinstance(name, str) for name in names):
         raise AnsibleFilterError('dr_mechanisms: give a list of mechanism names, not %r' % (names,))
-    try:
-        return [registry.get(name).describe() for name in registry.ordered(names)]
-    except registry.MechanismError as exc:
-        raise AnsibleFilterError('dr_mechanisms: %s' % exc)
+    return [registry.get(name).describe() for name in registry.ordered(names)]
 
 
 FilterModule = filter_module(dr_mechanisms)

@@ -70,6 +70,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import refusing
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import POLICY_KEY, TIER_KEY
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
@@ -84,22 +85,21 @@ def _marks(record, required=True):
     return tuple((key, str(metadata[key])) for key in (POLICY_KEY, TIER_KEY) if metadata.get(key) is not None)
 
 
+@refusing((), malformed=(KeyError, TypeError, AttributeError),
+          source='the targets must come from the dr_policy_targets filter')
 def dr_snapshot_batch(targets, snapshots=None, state='present'):
     if state not in ('present', 'absent'):
         raise AnsibleFilterError("dr_snapshot_batch: state must be present or absent, not %r" % (state,))
-    try:
-        if state == 'absent':
-            return [{'disk': s['volume_id'], 'name': s['id'], 'owner_metadata': dict(_marks(s))} for s in targets or ()]
-        # (disk, name, marks) of what is there: a snapshot of the due name without the target's
-        # marks is not the policy's, and stays in the batch, where the module refuses to adopt it
-        available = set((s.get('volume_id'), s.get('name'), _marks(s, required=False))
-                        for s in snapshots or () if s.get('status') == 'available')
-        return [{'disk': t['disk_id'], 'name': t['name'], 'metadata': t['metadata'], 'owner_metadata': dict(_marks(t)),
-                 'force': t['force'],
-                 'description': '%s policy, tier %s, slot %s' % (t['policy'], t['tier'], t['slot']['start'])}
-                for t in targets or () if not t.get('skip') and (t['disk_id'], t['name'], _marks(t)) not in available]
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise AnsibleFilterError('dr_snapshot_batch: the targets must come from the dr_policy_targets filter (%s)' % exc)
+    if state == 'absent':
+        return [{'disk': s['volume_id'], 'name': s['id'], 'owner_metadata': dict(_marks(s))} for s in targets or ()]
+    # (disk, name, marks) of what is there: a snapshot of the due name without the target's
+    # marks is not the policy's, and stays in the batch, where the module refuses to adopt it
+    available = set((s.get('volume_id'), s.get('name'), _marks(s, required=False))
+                    for s in snapshots or () if s.get('status') == 'available')
+    return [{'disk': t['disk_id'], 'name': t['name'], 'metadata': t['metadata'], 'owner_metadata': dict(_marks(t)),
+             'force': t['force'],
+             'description': '%s policy, tier %s, slot %s' % (t['policy'], t['tier'], t['slot']['start'])}
+            for t in targets or () if not t.get('skip') and (t['disk_id'], t['name'], _marks(t)) not in available]
 
 
 FilterModule = filter_module(dr_snapshot_batch)

@@ -300,6 +300,15 @@ def show_and_rename_routes(pid: str, collection: str) -> list[Route]:
     return [Route(path, show, methods=["GET"]), Route(path, rename, methods=["PUT"])]
 
 
+def resource_routes(pid: str, collection: str, create, listing, delete) -> list[Route]:
+    """The routes every SDRS resource collection has: create (POST) and list (GET) on the collection,
+    show, rename and delete on one of its items."""
+    path = f"{pid}/{collection}"
+    return [Route(path, create, methods=["POST"]), Route(path, listing, methods=["GET"]),
+            *show_and_rename_routes(pid, collection),
+            Route(f"{path}/{{{NAMED[collection].id_param}}}", delete, methods=["DELETE"])]
+
+
 # -- task center -----------------------------------------------------------
 # SDRS API "Task Center" (Huawei Cloud sdrs_05_0901..0904; ../shared/api/sdrs.md): the jobs that
 # ended FAIL, until deleted. Without `server_group_id` only protection-group jobs are listed.
@@ -445,31 +454,18 @@ delete_drill = job_endpoint(model.delete_drill, DRILL_IN_PATH)
 
 def api_routes(prefix: str = "") -> list:
     pid = prefix + "/{project_id}"
-    groups, pairs = f"{pid}/server-groups", f"{pid}/replications"
-    instances, drills = f"{pid}/protected-instances", f"{pid}/disaster-recovery-drills"
+    instances = f"{pid}/protected-instances"
     return [
         Route(f"{pid}/active-domains", list_domains, methods=["GET"]),
         Route(f"{pid}/sdrs/quotas", show_quotas, methods=["GET"]),
         Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"]),
-        Route(groups, create_group, methods=["POST"]),
-        Route(groups, list_groups, methods=["GET"]),
-        *show_and_rename_routes(pid, "server-groups"),
-        Route(f"{groups}/{{group_id}}", delete_group, methods=["DELETE"]),
-        Route(f"{groups}/{{group_id}}/action", group_action, methods=["POST"]),
-        Route(pairs, create_pair, methods=["POST"]),
-        Route(pairs, list_pairs, methods=["GET"]),
-        *show_and_rename_routes(pid, "replications"),
-        Route(f"{pairs}/{{pair_id}}", delete_pair, methods=["DELETE"]),
-        Route(instances, create_instance, methods=["POST"]),
-        Route(instances, list_instances, methods=["GET"]),
-        *show_and_rename_routes(pid, "protected-instances"),
-        Route(f"{instances}/{{instance_id}}", delete_instance, methods=["DELETE"]),
+        *resource_routes(pid, "server-groups", create_group, list_groups, delete_group),
+        Route(f"{pid}/server-groups/{{group_id}}/action", group_action, methods=["POST"]),
+        *resource_routes(pid, "replications", create_pair, list_pairs, delete_pair),
+        *resource_routes(pid, "protected-instances", create_instance, list_instances, delete_instance),
         Route(f"{instances}/{{instance_id}}/attachreplication", attach_pair, methods=["POST"]),
         Route(f"{instances}/{{instance_id}}/detachreplication/{{pair_id}}", detach_pair, methods=["DELETE"]),
-        Route(drills, create_drill, methods=["POST"]),
-        Route(drills, list_drills, methods=["GET"]),
-        *show_and_rename_routes(pid, "disaster-recovery-drills"),
-        Route(f"{drills}/{{drill_id}}", delete_drill, methods=["DELETE"]),
+        *resource_routes(pid, "disaster-recovery-drills", create_drill, list_drills, delete_drill),
         Route(f"{pid}/task-center/failure-jobs", list_failure_jobs, methods=["GET"]),
         Route(f"{pid}/resource/rpo-statistics", list_rpo_statistics, methods=["GET"]),
         Route(f"{pid}/task-center/failure-jobs/batch", delete_failure_jobs, methods=["DELETE"]),

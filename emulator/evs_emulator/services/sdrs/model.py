@@ -366,6 +366,19 @@ def _require_group_status(group: dict, allowed: set[str], code: str = "SDRS.1002
                         f"{group['status']}.")
 
 
+def _production_member(call: Call, group: dict, store, spec: dict, key: str, code: str, noun: str) -> dict:
+    """The disk or server (``noun``, in ``store``) that ``spec[key]`` names for a new pair or instance
+    of ``group``: refused with ``code`` when there is none or it is not in the group's production AZ."""
+    found = store.get(str(spec.get(key)), call.project_id)
+    if found is None:
+        raise bad(code, f"Invalid {key} {spec.get(key)!r}.")
+    production = active_az(group)
+    if found["availability_zone"] != production:
+        raise bad(code, f"{noun} {found['id']} is in {found['availability_zone']}, not in the production "
+                        f"availability zone {production} of protection group {group['id']}.")
+    return found
+
+
 # -- replication pairs -----------------------------------------------------
 def create_pair(call: Call, spec: dict) -> str:
     """Pair a production disk with a new DR disk in the group's DR AZ, with its bytes."""
@@ -373,13 +386,8 @@ def create_pair(call: Call, spec: dict) -> str:
     name = check_name(spec.get("name"))
     description = _description(spec.get("description"))
     _require_group_status(group, {"available", "protected"})
-    volume = call.volumes.get(str(spec.get("volume_id")), call.project_id)
-    if volume is None:
-        raise bad("SDRS.0211", f"Invalid volume_id {spec.get('volume_id')!r}.")
+    volume = _production_member(call, group, call.volumes, spec, "volume_id", "SDRS.0211", "Disk")
     production, dr = active_az(group), passive_az(group)
-    if volume["availability_zone"] != production:
-        raise bad("SDRS.0211", f"Disk {volume['id']} is in {volume['availability_zone']}, not in the production "
-                               f"availability zone {production} of protection group {group['id']}.")
     if volume.get("_sdrs_pair") and call.pairs.get(volume["_sdrs_pair"], None) is not None:
         raise bad("SDRS.1601", f"Disk {volume['id']} already belongs to replication pair {volume['_sdrs_pair']}.")
     if volume["status"] not in ("available", "in-use"):
@@ -415,18 +423,29 @@ def _members_removable(group: dict) -> bool:
     return group["status"] in {"available", "protected", "failed-over"} or group["status"].startswith("error")
 
 
+def _refuse_member_delete(group: dict, member: dict, op, kind: str, codes: tuple, of_group: str,
+                          attached) -> None:
+    """What SDRS answers to the delete of a pair or an instance (``kind``) of ``group``: refused
+    (``codes``: for the group's status, for the member's own) while the group's status does not let
+    members go, while the member has attachments (``attached(attachment)`` says which), or while its own
+    status does not allow ``op``."""
+    group_code, member_code = codes
+    if not _members_removable(group):
+        raise bad(group_code, f"{kind}s of {of_group} cannot be deleted in status {group['status']}.")
+    if member["attachment"]:
+        raise bad(member_code, f"{kind} {member['id']} {attached(member['attachment'])}.")
+    if not op.allows(member["status"]):
+        raise bad(member_code, f"{kind} {member['id']} cannot be deleted in status {member['status']}.")
+
+
 def delete_pair(call: Call, pair: dict, spec: dict) -> str:
     """`spec.delete_target_volume`: the DR disk goes too."""
     group = call.group(pair["server_group_id"])
-    if not _members_removable(group):
-        raise bad("SDRS.1002", f"Replication pairs of protection group {group['id']} cannot be deleted in status "
-                               f"{group['status']}.")
-    if pair["attachment"]:
-        raise bad("SDRS.0214", f"Replication pair {pair['id']} is attached to protected instance "
-                               f"{pair['attachment'][0]['protected_instance']}; detach it first.")
     op = PAIR_OPS["sdrs.pair.delete"]
-    if not op.allows(pair["status"]):
-        raise bad("SDRS.0214", f"Replication pair {pair['id']} cannot be deleted in status {pair['status']}.")
+    _refuse_member_delete(group, pair, op, "Replication pair", ("SDRS.1002", "SDRS.0214"),
+                          f"protection group {group['id']}",
+                          lambda attachment: f"is attached to protected instance "
+                                             f"{attachment[0]['protected_instance']}; detach it first")
     passive = passive_of(pair, group, "source_volume_id", "target_volume_id")
     for volume_id in (pair["source_volume_id"], pair["target_volume_id"]):
         volume = call.volumes.get(volume_id, None)
@@ -456,13 +475,8 @@ def create_instance(call: Call, spec: dict) -> str:
     name = check_name(spec.get("name"))
     description = _description(spec.get("description"))
     _require_group_status(group, {"available", "protected"}, "SDRS.1323")
-    server = call.servers.get(str(spec.get("server_id")), call.project_id)
-    if server is None:
-        raise bad("SDRS.0210", f"Invalid server_id {spec.get('server_id')!r}.")
+    server = _production_member(call, group, call.servers, spec, "server_id", "SDRS.0210", "Server")
     production, dr = active_az(group), passive_az(group)
-    if server["availability_zone"] != production:
-        raise bad("SDRS.0210", f"Server {server['id']} is in {server['availability_zone']}, not in the production "
-                               f"availability zone {production} of protection group {group['id']}.")
     if server["status"] not in ("ACTIVE", "SHUTOFF"):
         raise bad("SDRS.1333", f"Server {server['id']} must be ACTIVE or SHUTOFF, not {server['status']}.")
     for other in call.instances.list(call.project_id):
@@ -487,16 +501,10 @@ def create_instance(call: Call, spec: dict) -> str:
 def delete_instance(call: Call, instance: dict, spec: dict) -> str:
     """`spec.delete_target_server`: the DR server goes too."""
     group = call.group(instance["server_group_id"])
-    if not _members_removable(group):
-        raise bad("SDRS.1301", f"Protected instances of group {group['id']} cannot be deleted in status "
-                               f"{group['status']}.")
-    if instance["attachment"]:
-        raise bad("SDRS.1301", f"Protected instance {instance['id']} still has replication pairs attached; "
-                               f"detach them first.")
     op = INSTANCE_OPS["sdrs.instance.delete"]
-    if not op.allows(instance["status"]):
-        raise bad("SDRS.1301", f"Protected instance {instance['id']} cannot be deleted in status "
-                               f"{instance['status']}.")
+    _refuse_member_delete(group, instance, op, "Protected instance", ("SDRS.1301", "SDRS.1301"),
+                          f"group {group['id']}",
+                          lambda attachment: "still has replication pairs attached; detach them first")
     if spec.get("delete_target_server") is True:
         dr_server = call.servers.get(passive_of(instance, group, "source_server", "target_server"), None)
         if dr_server is not None:
