@@ -8,14 +8,14 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 name: dr_region_tier_disks
-short_description: The disks of a region tier, from the replicas in its replication vault
+short_description: The disks of a region tier, read from the replicas in its replication vault
 version_added: 1.1.0
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 description:
   - The source disks of the replicas in the replication vault (C(<policy>-<tier>)) of a
     C(failure=region) tier in the destination region, as M(dataprotection.evs.backup_replica_info)
-    lists them with O(destination_vault): the disks a failover of the tier to that region restores.
+    lists them with O(destination_vault), are the disks a failover of the tier to that region restores.
   - Needs nothing of the source region, so it works while that region is down.
   - Refuses a vault that holds no replica, or a replica that does not record its source disk.
 options:
