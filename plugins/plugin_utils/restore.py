@@ -358,6 +358,23 @@ def _replicas_of(reference, replicas, label):
     return by_name
 
 
+def region_tier_disks(replicas, vault=None, region=None):
+    """The source disks (their ids, sorted) of ``replicas``, the replicas in the replication vault
+    ``vault`` of ``region`` of a ``failure: region`` tier: the disks a failover of the tier to
+    ``region`` restores, known without asking their own region (it may be down). Raises
+    RetentionError when the vault holds no replica, or one that does not record its source disk."""
+    where = 'the replication vault %s of region %s' % (vault or '?', region or '?')
+    replicas = require_records(replicas, 'the replicas', optional=True)
+    if not replicas:
+        raise RetentionError('%s holds no replica: no disk of the tier can be restored there (its backups are '
+                             'replicated by the protect role\'s region tier); nothing was changed' % where)
+    unknown = sorted(r.get('id') or '?' for r in replicas if not r.get('disk_id'))
+    if unknown:
+        raise RetentionError('%s holds replicas that do not record their source disk (%s): restore them one by one '
+                             'with restore_disk; nothing was changed' % (where, ', '.join(unknown)))
+    return sorted(set(r['disk_id'] for r in replicas))
+
+
 def region_restore_plan(disk, replicas=None, region=None, now=None, zones=None, before=None,
                         new_disk_availability_zone=None, new_disk_name=None, onto=None, request_id=None):
     """How to bring ``disk`` (the source disk's id or name, as its replicas record it) back in

@@ -3,7 +3,8 @@
 # playbook brings the disk back in eu-nl from the replica, asking eu-de nothing: check mode sends
 # nothing, the real run one create, byte for byte, a rerun nothing; onto an existing disk of eu-nl
 # only with restore_confirm, once per restore_request_id. The run prints the RPO achieved (the
-# replica's age on the cloud's clock, moved two hours) and the RTO.
+# replica's age on the cloud's clock, moved two hours) and the RTO. Then the failover of the whole
+# tier (restore_region_tier): both disks of its replication vault, checked, once, then nothing.
 set -eu -o pipefail
 # shellcheck source=../setup_emulator/files/runme_env.sh
 source ../setup_emulator/files/runme_env.sh
@@ -60,3 +61,34 @@ restore "${onto[@]}" -e restore_confirm=true "$@" | tee onto-again.log
 grep -q "already done, request INC-7" onto-again.log
 verify onto-again
 echo "restore_region: eu-de down, rr-db01 came back in eu-nl from its replica, byte for byte, once"
+
+# a failover of the tier whose replication vault is rr-replicas: both its disks (rr-db01, rr-db02),
+# known from the replicas there only; a vault that does not exist is refused before any change
+tier() {
+  ansible-playbook dataprotection.evs.restore -e "restore_region=$dest_region" -e "restore_region_cloud=$dest_cloud" \
+    -e restore_new_disk_availability_zone=eu-nl-02 "$@"
+}
+mark
+if tier -e restore_region_tier=rr-nope "$@" > tier-missing.log; then echo "a missing tier vault did not fail"; exit 1; fi
+grep -q "the replication vault rr-nope of region $dest_region cannot be read" tier-missing.log
+verify tier-missing
+
+mark
+tier -e restore_region_tier=rr-replicas --check "$@" | tee tier-check.log
+grep -q "total RTO not measured (check mode" tier-check.log
+verify tier-check
+
+mark
+tier -e restore_region_tier=rr-replicas "$@" | tee tier.log
+verify tier
+grep -q "tier rr-replicas: 2 disks in $dest_region" tier.log
+tier_rto=$(sed -n "s/.*total RTO \([0-9]*\) s (this run.*/\1/p" tier.log | head -1)
+# on the cloud's clock, which the emulator runs at real time: seconds, not the 2 h it was moved
+if [ -z "$tier_rto" ] || [ "$tier_rto" -ge 1800 ]; then echo "total RTO '$tier_rto' is not this run's"; exit 1; fi
+[ "$(grep -c 'RPO achieved [0-9]* s (the replica' tier.log)" -eq 2 ] || { echo "not one RPO per disk"; exit 1; }
+
+mark
+tier -e restore_region_tier=rr-replicas "$@" | tee tier-again.log
+[ "$(grep -c "already done" tier-again.log)" -ge 2 ] || { echo "the rerun did not find both disks"; exit 1; }
+verify tier-again
+echo "restore_region: tier rr-replicas failed over to eu-nl, both disks byte for byte, once (total RTO ${tier_rto} s)"
