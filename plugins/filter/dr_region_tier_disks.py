@@ -51,7 +51,8 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention impor
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
-@refusing(RetentionError)
+@refusing(RetentionError, malformed=(KeyError, TypeError, AttributeError),
+          source='the replicas must be what backup_replica_info returns')
 def dr_region_tier_disks(replicas, vault=None, region=None):
     return region_tier_disks(replicas, vault, region)
 

@@ -275,7 +275,8 @@ def test_every_filter_is_fuzzed():
               "dr_restore_plan", "dr_select_disks", "dr_drill_marked", "dr_failover_metadata", "dr_role_variables",
               "dr_failover_plan", "dr_restore_step", "dr_failover_group", "dr_failover_report",
               "dr_policy_region", "dr_region_restore_plan", "dr_region_drill_plan", "dr_region_drill_result",
-              "dr_region_drill_cleanup", "dr_app_consistency", "dr_region_drill_tiers"}
+              "dr_region_drill_cleanup", "dr_app_consistency", "dr_region_drill_tiers",
+              "dr_region_tier_disks"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above
@@ -357,3 +358,10 @@ def test_dr_app_consistency_refuses_bad_arguments_cleanly(batch, policy, disks, 
        destination=json_like, pairs=json_like)
 def test_dr_region_drill_tiers_refuses_bad_arguments_cleanly(disks, policy, tiers, connections, destination, pairs):
     call_cleanly("dr_region_drill_tiers", disks, policy, tiers, connections, destination, pairs)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(replicas=st.one_of(broken_records(REPLICAS), json_like), vault=st.one_of(st.just("shop-gold"), json_like),
+       region=st.one_of(st.just("eu-nl"), json_like))
+def test_dr_region_tier_disks_refuses_bad_arguments_cleanly(replicas, vault, region):
+    call_cleanly("dr_region_tier_disks", replicas, vault, region)
