@@ -15,7 +15,7 @@ author:
 description:
   - The source disks of the replicas in the replication vault (C(<policy>-<tier>)) of a
     C(failure=region) tier in the destination region, as M(dataprotection.evs.backup_replica_info)
-    lists them with O(destination_vault), are the disks a failover of the tier to that region restores.
+    lists them with O(dataprotection.evs.backup_replica_info#module:destination_vault), are the disks a failover of the tier to that region restores.
   - Needs nothing of the source region, so it works while that region is down.
   - Refuses a vault that holds no replica, or a replica that does not record its source disk.
 options:
