@@ -273,7 +273,9 @@ class ServerRestoreAction(ServerParts, EvsModule):
         """(server backup, server, [(disk backup, disk)]), GETs only."""
         params = self.params
         server = self.ecs.find_server(params['server'], required=True) if params['server'] else None
-        backup = self.find_server_backup(params['backup'], server, required=True)
+        # by id the backup itself, so that another server than its own is refused as such
+        backup = self.find_server_backup(params['backup'], None if looks_like_id(params['backup']) else server,
+                                         required=True)
         if server is None:
             server = self.ecs.get_server(backup['server_id'])
         if server is None:

@@ -197,3 +197,42 @@ def test_a_server_restore_keeps_the_server_stopped_with_power_on_false(cloud, es
                                                           power_on=False))
     assert restored['changed'] and restored['server']['status'] == 'SHUTOFF', restored
     assert server_status(cloud, estate['server']) == 'SHUTOFF'
+
+
+def test_a_server_joins_an_existing_server_vault_as_a_server(cloud, estate, run_module):
+    run_module(VaultModule, vault_args())
+    app = cloud.add_server('app')
+    sent = len(cloud.requests)
+    grown = run_module(VaultModule, vault_args(resources=['app']))
+    assert grown['changed'] and grown['vault']['resource_ids'] == sorted([estate['server']['id'], app['id']])
+    added = [r for r in cloud.requests[sent:] if r.mutating]
+    assert [r.path.rsplit('/', 1)[-1] for r in added] == ['addresources']
+    assert added[0].body == {'resources': [{'id': app['id'], 'type': 'OS::Nova::Server', 'name': 'app'}]}
+
+
+@pytest.mark.parametrize('case,message', [
+    ('detached', 'has no disk attached to the server to go onto; restore it onto a new disk'),
+    ('other_server', 'CBR restores a server backup onto its own server only'),
+    ('server_gone', 'the server no longer exists; restore its disk backups onto new disks'),
+])
+def test_a_server_restore_the_cloud_would_refuse_is_refused_before_any_change(cloud, estate, run_module, case,
+                                                                            message):
+    run_module(VaultModule, vault_args())
+    backup = run_module(ServerBackupModule, backup_args())['backup']
+    stop(cloud, estate['server'])
+    args = dict(backup=backup['id'], overwrite=True, request_id='CHG-1')
+    if case == 'detached':
+        cloud.api('DELETE', '/ecs/v2.1/{pid}/servers/%s/os-volume_attachments/%s' % (
+            estate['server']['id'], estate['log']['id']))
+        cloud.advance(1)
+    if case == 'other_server':
+        cloud.add_server('other')
+        args['server'] = 'other'
+        args['backup'] = backup['id']
+    if case == 'server_gone':
+        cloud.api('DELETE', '/ecs/v2.1/{pid}/servers/%s' % estate['server']['id'])
+        cloud.advance(1)
+    sent = len(cloud.requests)
+    refused = run_module(ServerBackupRestoreModule, args)
+    assert refused['failed'] and message in refused['msg'], refused
+    assert mutating_since(cloud, sent) == []
