@@ -25,9 +25,8 @@ description:
     one disk backup (a C(children) entry) onto a new disk with M(dataprotection.evs.disk)
     (O(dataprotection.evs.disk#module:backup) = its id) or onto a detached disk with
     M(dataprotection.evs.backup_restore).
-  - This module takes one backup; a module, not the batch engine, because a server backup belongs
-    to a server and a vault of servers, not to a disk as the disk backups of
-    M(dataprotection.evs.backup) and M(dataprotection.evs.backup_batch) do.
+  - One call backs up one server with all its disks; disks outside server vaults are backed up
+    with M(dataprotection.evs.backup) or M(dataprotection.evs.backup_batch).
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:

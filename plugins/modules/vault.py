@@ -60,16 +60,19 @@ options:
     description: Let the cloud grow the vault when a backup does not fit.
     type: bool
   auto_bind:
-    description: Let the cloud add disks that carry all O(bind_rules) tags to the vault by itself.
+    description:
+      - Let the cloud add disks (servers, in a server vault) that carry all O(bind_rules) tags to the
+        vault by itself.
     type: bool
   bind_rules:
     description:
-      - Tags (key and value) a disk must carry to be added by O(auto_bind). V({}) removes the rules.
+      - Tags (key and value) a disk (a server, in a server vault) must carry to be added by
+        O(auto_bind). V({}) removes the rules.
     type: dict
   resources:
     description:
       - Disks (names or ids) that the vault protects; servers (names or ids) in a server vault
-        (O(object_type=server)). A name that two disks or servers share is refused: use the id.
+        (O(object_type=server)). A name that two disks or servers share is refused; use the id.
       - A disk or server can be in one vault only; one in another vault is refused before any
         request.
       - Disks in the vault that are not listed stay, unless O(purge_resources=true).

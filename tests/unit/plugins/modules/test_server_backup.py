@@ -236,3 +236,15 @@ def test_a_server_restore_the_cloud_would_refuse_is_refused_before_any_change(cl
     refused = run_module(ServerBackupRestoreModule, args)
     assert refused['failed'] and message in refused['msg'], refused
     assert mutating_since(cloud, sent) == []
+
+
+def test_a_server_vault_binds_the_servers_carrying_its_tags(cloud, estate, run_module):
+    rules = dict(resources=None, auto_bind=True, bind_rules={'tier': 'db'})
+    run_module(VaultModule, vault_args(**rules))
+    tagged = cloud.api('POST', '/ecs/v2.1/{pid}/servers', {'server': {
+        'name': 'db2', 'availability_zone': 'eu-de-01', 'flavorRef': 's3.medium.1', 'imageRef': 'i',
+        'metadata': {'tier': 'db'}}})['server']
+    sent = len(cloud.requests)
+    again = run_module(VaultModule, vault_args(**rules))
+    assert not again['changed'] and again['vault']['resource_ids'] == [tagged['id']], again
+    assert mutating_since(cloud, sent) == []
