@@ -118,7 +118,7 @@ def server_disks(evs, server_id):
     """The disks attached to the server, in device order (the order of a server backup's children)."""
     attached = [(attachment_of(volume, server_id).get('device') or '', volume) for volume in evs.list_volumes()
                 if attachment_of(volume, server_id)]
-    return [volume for _, volume in sorted(attached, key=lambda pair: pair[0])]
+    return [volume for device, volume in sorted(attached, key=lambda pair: pair[0])]
 
 
 class ServerParts:
@@ -322,11 +322,11 @@ class ServerRestoreAction(ServerParts, EvsModule):
             if RUNNING in decisions and params['wait']:
                 backup, server, pairs = self.wait(backup, server, pairs, label)
             at = (pairs[0][1].get('metadata') or {}).get(BACKUP_RESTORE.at_key)
-            return self.report(False, backup, server, [disk for _, disk in pairs], at)
+            return self.report(False, backup, server, [disk for child, disk in pairs], at)
         self.check(label, backup, server, pairs)
         started_at = self.cloud_time()
         marks = dict((child['id'], BACKUP_RESTORE.marks(child['id'], started_at, params['request_id']))
-                     for child, _ in pairs)
+                     for child, disk in pairs)
         if self.check_mode:
             disks = [dict(disk, status='in-use' if params['wait'] else BACKUP_RESTORE.busy_status,
                           metadata=dict(disk.get('metadata') or {}, **marks[child['id']])) for child, disk in pairs]
@@ -344,11 +344,11 @@ class ServerRestoreAction(ServerParts, EvsModule):
             else:
                 pairs = [(child, self.evs.get_volume(disk['id'])) for child, disk in pairs]
                 server = self.ecs.get_server(server['id'])
-            disks = [disk for _, disk in pairs]
+            disks = [disk for child, disk in pairs]
         result = self.report(True, backup, server, disks, started_at)
         if self.diff_mode:
             result['diff'] = {'before': dict((disk['id'], BACKUP_RESTORE.recorded(disk.get('metadata')))
-                                             for _, disk in pairs),
+                                             for child, disk in pairs),
                               'after': dict((disk['id'], dict(marks[child['id']], **(
                                   {BACKUP_RESTORE.at_key: None} if self.check_mode else {})))
                                   for child, disk in pairs)}
@@ -359,14 +359,14 @@ class ServerRestoreAction(ServerParts, EvsModule):
         waiter = self.waiter()
         backup = waiter.for_status(lambda: self.api.get_server_backup(backup['id']), describe_backup(backup))
         disks = [waiter.for_status(lambda disk_id=disk['id']: self.evs.get_volume(disk_id),
-                                   'disk of restore of %s' % label, wanted=('in-use',)) for _, disk in pairs]
+                                   'disk of restore of %s' % label, wanted=('in-use',)) for child, disk in pairs]
         server = waiter.poll(lambda: self.ecs.get_server(server['id']), 'server of restore of %s' % label,
                              'ACTIVE or SHUTOFF', status_of=lambda s: '%s (%s)' % (
                                  (s or {}).get('status'), (s or {}).get(TASK_STATE)),
                              done=lambda s, status: bool(s) and not s.get(TASK_STATE) and s.get('status') in (
                                  'ACTIVE', 'SHUTOFF'),
                              failed=lambda s, status: s is None or s.get('status') == 'ERROR')
-        return backup, server, [(child, disk) for (child, _), disk in zip(pairs, disks)]
+        return backup, server, [(child, disk) for (child, before), disk in zip(pairs, disks)]
 
     def report(self, changed, backup, server, disks, at):
         return {'changed': changed, 'backup': self.shape(backup, SERVER_BACKUP_FIELDS),

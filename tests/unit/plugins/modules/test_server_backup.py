@@ -118,8 +118,8 @@ def test_a_server_backup_takes_every_disk_at_once_and_reruns_change_nothing(clou
     ('busy_disk', "disk 'db-log' of the server"),
     ('other_vault', "the server belongs to vault 'elsewhere'"),
 ])
-def test_a_server_backup_the_cloud_would_refuse_is_refused_before_any_change(cloud, estate, run_module, setup,
-                                                                           message):
+def test_a_server_backup_the_cloud_would_refuse_is_refused_before_any_change(
+        cloud, estate, run_module, setup, message):
     args = backup_args()
     if setup == 'disk_vault':
         run_module(VaultModule, dict(name='disks', size=100))
@@ -172,7 +172,7 @@ def test_the_whole_server_backup_goes_back_onto_the_stopped_server_with_overwrit
     assert restored['changed'] and restored['server']['status'] == 'ACTIVE', restored
     assert cloud.disk(estate['data']) == {'0': 'row 1', '7': 'row 7'} and cloud.disk(estate['log']) == {
         '0': 'commit 1'}
-    restores = [path for _, path in mutating_since(cloud, sent) if path.endswith('/restore')]
+    restores = [path for method, path in mutating_since(cloud, sent) if path.endswith('/restore')]
     assert len(restores) == 1 and restores[0].endswith('/backups/%s/restore' % backup['id'])
     assert without_ids(predicted['disks']) == without_ids(restored['disks'])
     assert predicted['server'] == restored['server']
@@ -215,8 +215,8 @@ def test_a_server_joins_an_existing_server_vault_as_a_server(cloud, estate, run_
     ('other_server', 'CBR restores a server backup onto its own server only'),
     ('server_gone', 'the server no longer exists; restore its disk backups onto new disks'),
 ])
-def test_a_server_restore_the_cloud_would_refuse_is_refused_before_any_change(cloud, estate, run_module, case,
-                                                                            message):
+def test_a_server_restore_the_cloud_would_refuse_is_refused_before_any_change(
+        cloud, estate, run_module, case, message):
     run_module(VaultModule, vault_args())
     backup = run_module(ServerBackupModule, backup_args())['backup']
     stop(cloud, estate['server'])
