@@ -37,8 +37,8 @@ description:
     returns every element's result.
   - The module only makes replicas; M(dataprotection.evs.backup_replica) with O(state=absent)
     deletes one, and the protect role's retention prunes them.
-  - It is a module of its own rather than a list option of M(dataprotection.evs.backup_replica):
-    that module's result is one replica and its state may be C(absent), while this one runs on
+  - It is a module of its own rather than a list option of M(dataprotection.evs.backup_replica),
+    because that module's result is one replica and its state may be C(absent), while this one runs on
     the collection's batch engine (as M(dataprotection.evs.backup_batch) beside
     M(dataprotection.evs.backup)) and returns a summary.
 author:
