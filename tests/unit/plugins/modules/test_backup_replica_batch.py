@@ -11,6 +11,8 @@ __metaclass__ = type
 
 import pytest
 
+from ansible.module_utils import basic
+
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica import BackupReplicaModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_batch import BackupReplicaBatchModule
@@ -131,6 +133,32 @@ def test_existing_copies_are_found_also_when_their_answer_was_lost(regions, run_
     assert [r.path.split('/')[-2] for r in copies(cloud, sent)] == [sources[names[2]]['id']]
     listed = replicas_in_nl(regions)
     assert len(listed) == 3 and set(r['status'] for r in listed) == {'available'}
+    assert sorted(r['id'] for r in listed) == sorted(r['replica_id'] for r in result['backups'])
+
+
+def test_a_copy_another_run_starts_at_the_same_time_is_taken_not_made_twice(regions, run_module, monkeypatch):
+    """Between this run's read and its copy, another run copies the same backup: the cloud refuses
+    this run's copy (one replica per backup per region), and the run waits for the other's."""
+    cloud = regions.cloud
+    names = back_up(regions, 2)
+    cloud.taking('cbr.replicate', 60)
+    original = cloud.request
+    raced = []
+
+    def request(method, url, data=None, headers=None, timeout=None, allow_redirects=True):
+        if method == 'POST' and url.endswith(REPLICATE) and not raced:
+            raced.append(cloud.send(method, url, data, headers))  # the other run's copy, sent first
+        return original(method, url, data, headers, timeout, allow_redirects)
+
+    monkeypatch.setattr(cloud, 'request', request)
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, text: warnings.append(text))
+    result = run_module(BackupReplicaBatchModule, batch_args(names))
+    assert raced[0].status_code == 200 and not result['failed'], result
+    assert [r['action'] for r in result['backups']] == ['wait', 'create']
+    assert [w for w in warnings if 'started by another run at the same time' in w], warnings
+    listed = replicas_in_nl(regions)
+    assert len(listed) == 2 and set(r['status'] for r in listed) == {'available'}
     assert sorted(r['id'] for r in listed) == sorted(r['replica_id'] for r in result['backups'])
 
 
