@@ -60,9 +60,9 @@ def run_size(size: int, name: str = "replication", collections: Path | None = No
         room = size * DISK_GB + DISK_GB
         backups = []
         for first in range(0, size, VAULT_DISKS):  # bench-vault, then bench-vault-2, ...
-            name = "bench-vault" + (f"-{first // VAULT_DISKS + 1}" if first else "")
+            vault_name = "bench-vault" + (f"-{first // VAULT_DISKS + 1}" if first else "")
             part = disks[first:first + VAULT_DISKS]
-            source = emu.api("POST", "/cbr/v3/{pid}/vaults", vault(name, "backup", len(part) * DISK_GB + DISK_GB,
+            source = emu.api("POST", "/cbr/v3/{pid}/vaults", vault(vault_name, "backup", len(part) * DISK_GB + DISK_GB,
                                                                   part))["vault"]
             emu.api("POST", "/cbr/v3/{pid}/checkpoints", {"checkpoint": {"vault_id": source["id"], "parameters": {}}})
             backups += [b["id"] for b in emu.api("GET", f"/cbr/v3/{{pid}}/backups?vault_id={source['id']}&limit=1000")[

@@ -147,8 +147,8 @@ class ReplicaBatchResource(BatchModule):
             return "CBR in region '%s' replicates to %s only" % (
                 self.client.region, ', '.join(self.reachable) or 'no region')
         if vault is None:
-            return "vault '%s' not found in region '%s'" % (item.params['destination_vault'],
-                                                          self.params['destination_region'])
+            return "vault '%s' not found in region '%s'" % (
+                item.params['destination_vault'], self.params['destination_region'])
         problem = replication_vault_problem(vault)
         if problem:
             return "vault '%s': %s" % (vault.get('name'), problem)

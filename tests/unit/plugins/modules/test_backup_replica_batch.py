@@ -28,8 +28,8 @@ def back_up(regions, count, vault='src', prefix='db'):
     replication vault ``dst`` in eu-nl once. Returns the backups' names."""
     cloud = regions.cloud
     disks = [cloud.add_volume('%s%02d' % (prefix, i), size=10) for i in range(count)]
-    made = regions.de('POST', '/cbr/v3/{pid}/vaults', vault_body(vault, 'backup', size=20 * count,
-                                                                  resources=[d['id'] for d in disks]))['vault']
+    body = vault_body(vault, 'backup', size=20 * count, resources=[d['id'] for d in disks])
+    made = regions.de('POST', '/cbr/v3/{pid}/vaults', body)['vault']
     for disk in disks:
         regions.de('POST', '/cbr/v3/{pid}/checkpoints', {'checkpoint': {'vault_id': made['id'], 'parameters': {
             'name': disk['name'] + '-b1', 'resources': [disk['id']]}}})
