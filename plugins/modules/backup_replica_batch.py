@@ -35,8 +35,8 @@ description:
   - A copy that fails after the batch started (the cloud refuses it, or it goes to C(error)) does
     not stop the others; the module fails at the end, names the failed elements, and still
     returns every element's result.
-  - The module only makes replicas; M(dataprotection.evs.backup_replica) with O(state=absent)
-    deletes one, and the protect role's retention prunes them.
+  - The module only makes replicas; M(dataprotection.evs.backup_replica) with
+    O(dataprotection.evs.backup_replica#module:state=absent) deletes one, and the protect role's retention prunes them.
   - It is a module of its own rather than a list option of M(dataprotection.evs.backup_replica),
     because that module's result is one replica and its state may be C(absent), while this one runs on
     the collection's batch engine (as M(dataprotection.evs.backup_batch) beside

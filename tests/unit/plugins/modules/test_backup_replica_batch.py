@@ -17,8 +17,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.batch import RE
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica import BackupReplicaModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_batch import BackupReplicaBatchModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import drop_answer
-from ansible_collections.dataprotection.evs.tests.unit.plugins.modules.test_backup_replica import (  # noqa: F401 (fixture)
-    DISK_TYPE, regions, replicas_in_nl, vault_body)
+from ansible_collections.dataprotection.evs.tests.unit.plugins.modules.test_backup_replica import (  # noqa: F401 # pylint: disable=unused-import
+    regions, replicas_in_nl, vault_body)
 
 REPLICATE = '/replicate'
 
@@ -102,7 +102,7 @@ def test_the_reads_before_the_copies_do_not_grow_with_the_batch(regions, run_mod
         result = run_module(BackupReplicaBatchModule, batch_args(batch))
         assert result['changed'] and not result['failed'], result
         requests = cloud.requests[sent:]
-        return len([r for r in requests[:requests.index(copies(cloud, sent)[0])]])
+        return requests.index(copies(cloud, sent)[0])
 
     one = reads_before_first_copy(names[:1])
     assert one == reads_before_first_copy(names)  # the 11 others, and the first one found copied
