@@ -78,9 +78,17 @@ def _hooks(value, where, mode, hosts, problems):
     return [hook for hook in hooks if hook]
 
 
+def _whole(value):
+    """``value``, or the number its digits say: a templated value (``"{{ port }}"``) may be text."""
+    if isinstance(value, str) and re.match(r'^[0-9]{1,9}$', value):
+        return int(value)
+    return value
+
+
 def _seconds(value, where, problems):
     if value is None:
         return DEFAULT_WAIT_TIMEOUT
+    value = _whole(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 86400:
         problems.append('%s must be a whole number of seconds from 1 to 86400, not %r' % (where, value))
         return DEFAULT_WAIT_TIMEOUT
@@ -103,7 +111,7 @@ def _wait(value, where, mode, problems):
         problems.append('%s needs either port (with host) or url' % where)
         return None
     if 'port' in value:
-        port = value['port']
+        port = _whole(value['port'])
         host = value.get('test_host' if test else 'host')
         if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
             problems.append('%s.port must be a TCP port (1 to 65535), not %r' % (where, port))
@@ -113,6 +121,7 @@ def _wait(value, where, mode, problems):
         return {'kind': 'port', 'host': host, 'port': port, 'timeout': timeout}
     url = value.get('test_url' if test else 'url')
     status = value.get('status', 200)
+    status = _whole(status)
     if not (_text(url) and re.match(r'^https?://', url)):
         problems.append('%s.%s must be an http(s) URL%s, not %r'
                         % (where, 'test_url' if test else 'url', ' of the test stage' if test else '', url))
