@@ -81,7 +81,15 @@ TEMPLATE = u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
  class="{{ 'ok' if row.verdict == 'compliant' else 'bad' }}"><span>{{ row.verdict }}{% for reason in
  row.reasons %}<br><small>{{ reason }}</small>{% endfor %}</span></td></tr>
 {% endfor %}</tbody></table>
-<h2>Copies against the RPO</h2>
+{% if report.plans is defined and report.plans %}<h2>Recovery plans</h2>
+<table><thead><tr><th>plan</th><th>last proven</th><th>RTO then</th><th>last run</th></tr></thead><tbody>
+{% for plan in report.plans %}<tr><td data-label="plan">{{ plan.plan }}</td>
+<td data-label="last proven" class="{{ 'ok' if plan.last_proven else 'bad' }}">{% if plan.last_proven %}{{ plan.last_proven.ended }}
+({{ plan.last_proven.mode }}){% else %}never{% endif %}</td>
+<td class="n" data-label="RTO then">{{ plan.last_proven.rto_seconds ~ ' s' if plan.last_proven else '-' }}</td>
+<td data-label="last run">{{ plan.last_run.ended }} ({{ plan.last_run.mode }}, {{ plan.last_run.result }})</td></tr>
+{% endfor %}</tbody></table>
+{% endif %}<h2>Copies against the RPO</h2>
 <p class="legend">{% for m in mechanisms %}<span><span class="dot" style="background:{{ m.colour }}"></span>{{ m.name }}</span>{% endfor %}
 <span><span class="dot hollow"></span>not made by the policy</span><span><span class="dot" style="background:#fff3cd"></span>within the RPO</span></p>
 {% for row in rows %}<h3>{{ row.disk_name or row.disk_id }} <small>(tier {{ row.tier }}, RPO {{ row.rpo_text }}, {{ row.verdict }})</small></h3>

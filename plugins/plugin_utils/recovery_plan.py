@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import json
 import re
 
 MODES = ('restore', 'failover', 'test')
@@ -318,21 +319,41 @@ def plan_report(plan, runs, started, ended, failure=None, cleanup=None):
     }
 
 
+HISTORY_KEYS = ('plan', 'mode', 'result', 'started', 'ended', 'rto_seconds', 'rpo_seconds')
+
+
 def history_entry(report):
     """The line a run adds to the plan history (one JSON object per line)."""
-    return dict((key, report[key]) for key in ('plan', 'mode', 'result', 'started', 'ended', 'rto_seconds', 'rpo_seconds'))
+    return dict((key, report[key]) for key in HISTORY_KEYS)
 
 
 def last_proven(history):
     """Per plan, the newest run that proved it (result ``proven``) and the newest run at all:
     {plan: {'proven': entry or None, 'last': entry}}, for the audit."""
     plans = {}
-    for entry in history:
-        if not isinstance(entry, dict) or not isinstance(entry.get('plan'), str) or not isinstance(entry.get('ended'), str):
+    for line in history:
+        if not isinstance(line, dict) or not isinstance(line.get('plan'), str) or not isinstance(line.get('ended'), str):
             continue
+        # every key the audit shows, whatever an edited line holds
+        entry = dict((key, line.get(key)) for key in HISTORY_KEYS)
         state = plans.setdefault(entry['plan'], {'proven': None, 'last': None})
         if state['last'] is None or entry['ended'] >= state['last']['ended']:
             state['last'] = entry
         if entry.get('result') == 'proven' and (state['proven'] is None or entry['ended'] >= state['proven']['ended']):
             state['proven'] = entry
     return plans
+
+
+def plans_proven(history_text):
+    """The audit's view of the plan history file (one JSON object per line): per plan, sorted by
+    name, when it was last proven (the newest run with result ``proven``, or None) and its newest
+    run. Lines that are not such an object are skipped: a history cut short by a full disk still
+    tells the rest."""
+    entries = []
+    for line in history_text.splitlines():
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue
+    plans = last_proven(entries)
+    return [{'plan': name, 'last_proven': plans[name]['proven'], 'last_run': plans[name]['last']} for name in sorted(plans)]

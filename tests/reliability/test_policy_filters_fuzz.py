@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime
 import importlib
+import json
 import sys
 
 import pytest
@@ -276,7 +277,8 @@ def test_every_filter_is_fuzzed():
               "dr_failover_plan", "dr_restore_step", "dr_failover_group", "dr_failover_report",
               "dr_policy_region", "dr_region_restore_plan", "dr_region_drill_plan", "dr_region_drill_result",
               "dr_region_drill_cleanup", "dr_app_consistency", "dr_region_drill_tiers",
-              "dr_region_tier_disks", "dr_recovery_plan", "dr_recovery_plan_report", "dr_recovery_plan_html"}
+              "dr_region_tier_disks", "dr_recovery_plan", "dr_recovery_plan_report", "dr_recovery_plan_html",
+              "dr_recovery_plan_history"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above
@@ -408,3 +410,9 @@ def test_dr_recovery_plan_report_refuses_bad_arguments_cleanly(runs, plan, start
                         json_like))
 def test_dr_recovery_plan_html_refuses_bad_arguments_cleanly(report):
     call_cleanly("dr_recovery_plan_html", report)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(history=st.one_of(st.lists(json_like).map(lambda lines: "\n".join(map(json.dumps, lines))), json_like))
+def test_dr_recovery_plan_history_refuses_bad_arguments_cleanly(history):
+    call_cleanly("dr_recovery_plan_history", history)

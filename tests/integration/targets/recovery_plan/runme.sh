@@ -39,10 +39,11 @@ plan() {
   verify mark
   ansible-playbook -i "$work/inventory.ini" plan.yml -e @plan.vars.yml -e "recovery_plan_mode=$mode" \
     -e "rp_db_port=$db_port" -e "rp_app_port=$app_port" -e "rp_markers=$work/$case.markers" \
-    -e "recovery_plan_report_dir=$work/$case" -e "recovery_plan_history_path=$work/history.jsonl" "$@" > "$work/$case.log"
+    -e "recovery_plan_report_dir=$work/$case" -e "recovery_plan_history_path=$work/history.jsonl" "$@" > "$work/$case.log" \
+    || { status=$?; grep -E "fatal|ERROR|msg" "$work/$case.log" | tail -5; return $status; }
 }
 expect_failure() {
-  if plan "$@"; then echo "$1: the plan did not fail"; cat "$work/$1.log"; exit 1; fi
+  if plan "$@" > /dev/null; then echo "$1: the plan did not fail"; cat "$work/$1.log"; exit 1; fi
 }
 
 run setup.yml "$@"

@@ -217,3 +217,23 @@ def test_the_history_says_when_each_plan_was_last_proven():
     plans = last_proven(history)
     assert plans['shop']['proven']['ended'] == '2026-05-01T10:00:00Z' and plans['shop']['last']['result'] == 'failed'
     assert plans['erp']['proven'] is None
+
+
+def test_the_audit_reads_the_history_file_and_shows_when_each_plan_was_last_proven():
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_audit_html import dr_audit_html
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_recovery_plan_history import dr_recovery_plan_history
+    text = '\n'.join([json.dumps({'plan': 'shop', 'mode': 'test', 'result': 'proven', 'ended': '2026-05-01T10:00:00Z',
+                                  'rto_seconds': 41.7}),
+                      'not json', json.dumps({'plan': 'erp', 'result': 'failed', 'ended': '2026-05-02T10:00:00Z'})])
+    plans = dr_recovery_plan_history(text)
+    assert [(p['plan'], (p['last_proven'] or {}).get('ended')) for p in plans] == [('erp', None), ('shop', '2026-05-01T10:00:00Z')]
+    report = {'policy': 'shop', 'cloud_time': '2026-05-03T00:00:00Z', 'problems': [], 'disks': [],
+              'summary': {'disks': 0, 'compliant': 0, 'out_of_policy': 0}}
+    assert 'Recovery plans' not in dr_audit_html(report)
+    page = dr_audit_html(dict(report, plans=plans))
+    assert 'Recovery plans' in page and '41.7 s' in page and 'never' in page
+
+
+def test_a_wait_given_by_a_template_may_be_text():
+    plan = changed(wait={'host': 'db1', 'test_host': 'stage-db1', 'port': '5432', 'timeout': '60'})
+    assert check(plan)['groups'][0]['wait'] == {'kind': 'port', 'host': 'stage-db1', 'port': 5432, 'timeout': 60}
