@@ -13,7 +13,7 @@ version_added: 1.1.0
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 description:
-  - Checks a recovery plan (C(recovery_plan) of the recovery_plan role) for a run in O(mode) and
+  - Checks a recovery plan (C(recovery_plan_definition) of the recovery_plan role) for a run in O(mode) and
     returns it normalized, with its groups in the order they run - as declared, each after the
     groups its C(after) names.
   - "Refused, with every reason at once: a group declared twice, an C(after) naming a group the
@@ -57,7 +57,7 @@ EXAMPLES = r'''
 - name: Check the plan and order its groups
   ansible.builtin.set_fact:
     plan: >-
-      {{ recovery_plan | dataprotection.evs.dr_recovery_plan(mode='test', hosts=groups['all'], errors='return') }}
+      {{ recovery_plan_definition | dataprotection.evs.dr_recovery_plan(mode='test', hosts=groups['all'], errors='return') }}
 '''
 
 RETURN = r'''
@@ -76,7 +76,7 @@ _value:
       type: list
       elements: str
     groups:
-      description: The groups in that order, each with C(name), C(after), one of C(disks), C(tier) or C(protection_group) (or none), C(pre) and C(post) hooks (C(kind), C(run), C(host): the host they run on in this mode) and C(wait) (C(kind) port or url, C(host), C(port), C(url), C(status), C(timeout)) or null.
+      description: The groups in that order, each with C(name), C(after), one of C(disks), C(tier) or C(protection_group) (or none), C(pre) and C(post) hooks (C(kind), C(run), C(host), the host they run on in this mode) and C(wait) (C(kind) port or url, C(host), C(port), C(url), C(status), C(timeout)) or null.
       type: list
       elements: dict
 '''

@@ -15,7 +15,7 @@ author:
 description:
   - Renders a report of P(dataprotection.evs.dr_recovery_plan_report#filter) as one self-contained
     HTML page (inline CSS, no external assets, readable on a phone), styled as the audit's page
-    (P(dataprotection.evs.dr_audit_html#filter)): the result, RTO and RPO, then per group its
+    (P(dataprotection.evs.dr_audit_html#filter)) - the result, RTO and RPO, then per group its
     times, hooks, wait and the copies used.
   - Every value is HTML-escaped; the report is also embedded as JSON in a C(<script
     type="application/json" id="report">) element, escaped so that no string can end it.

@@ -210,7 +210,7 @@ def check_plan(plan, mode, confirm=False, hosts=(), tiers=(), check_mode=False):
     if mode not in MODES:
         raise PlanError('recovery_plan_mode must be one of %s, not %r; nothing was run' % (', '.join(MODES), mode))
     if not isinstance(plan, dict):
-        raise PlanError('recovery_plan must be a dict with name and groups; nothing was run')
+        raise PlanError('recovery_plan_definition must be a dict with name and groups; nothing was run')
     hosts = [host for host in hosts if isinstance(host, str)] if isinstance(hosts, (list, tuple)) else []
     tiers = [tier for tier in tiers if isinstance(tier, str)] if isinstance(tiers, (list, tuple)) else []
     name = plan.get('name')

@@ -8,7 +8,8 @@
 #   deleted, proven, with its RTO and RPO (the copies are an hour old);
 #   a wait that does not hold (the database's port closed): app and web never start, the scratch
 #   disk is still removed, the report says failed;
-#   the history has one line per run that was not in check mode.
+#   the history has one line per run that was not in check mode, and the audit reads it: its
+#   report says when the plan was last proven.
 # (A confirmed restore run costs as much as the test run here; the restore role's own targets
 # cover it.)
 set -eu -o pipefail
@@ -68,3 +69,14 @@ grep -q "port $closed_port on 127.0.0.1 did not hold within 3 s" "$work/failing-
 verify failing-wait --order "database pre,database post" --all-deleted --result failed --not-started app,web
 
 verify history --runs "test:proven,test:failed"
+
+# the audit says when the plan was last proven: the test run's end, in both reports
+ansible-playbook audit.yml -e @plan.vars.yml -e "audit_plan_history_path=$work/history.jsonl" \
+  -e "audit_report_dir=$work/audit" "$@" > "$work/audit.log"
+proven=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["ended"])' "$work"/test/*.json)
+"$python" - "$work/audit/audit.json" "$proven" <<'PY'
+import json, sys
+plans = json.load(open(sys.argv[1]))["plans"]
+assert [(p["plan"], p["last_proven"]["ended"], p["last_run"]["result"]) for p in plans] == [("shop", sys.argv[2], "failed")], plans
+PY
+grep -q "Recovery plans" "$work/audit/audit.html"

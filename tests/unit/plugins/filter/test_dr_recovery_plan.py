@@ -137,7 +137,7 @@ def test_a_failover_switches_protection_groups_not_disks():
 
 def test_a_mode_or_a_plan_of_another_shape_is_refused():
     assert 'recovery_plan_mode must be one of restore, failover, test' in refusal(mode='drill')
-    assert 'recovery_plan must be a dict' in refusal(plan=['database'])
+    assert 'recovery_plan_definition must be a dict' in refusal(plan=['database'])
     assert 'the policy must come from the dr_policy filter' in refusal(policy={'tiers': ['gold']})
 
 
