@@ -76,7 +76,11 @@ _value:
       type: list
       elements: str
     groups:
-      description: The groups in that order, each with C(name), C(after), one of C(disks), C(tier) or C(protection_group) (or none), C(pre) and C(post) hooks (C(kind), C(run), C(host), the host they run on in this mode) and C(wait) (C(kind) port or url, C(host), C(port), C(url), C(status), C(timeout)) or null.
+      description:
+        - The groups in that order, each with C(name), C(after), one of C(disks), C(tier) or
+          C(protection_group) (or none), C(pre) and C(post) hooks (C(kind), C(run), C(host), the
+          host they run on in this mode) and C(wait) (C(kind) port or url, C(host), C(port),
+          C(url), C(status), C(timeout)) or null.
       type: list
       elements: dict
 '''

@@ -23,7 +23,9 @@ description:
   - C(history) is the line the role appends to the plan history file.
 options:
   _input:
-    description: The role's group records, in the order they ran (C(name), C(started), C(ended) as epoch seconds, C(ok), C(hooks), C(wait), C(copies), C(switched)).
+    description:
+      - The role's group records, in the order they ran (C(name), C(started), C(ended) as epoch
+        seconds, C(ok), C(hooks), C(wait), C(copies), C(switched)).
     type: list
     elements: dict
     required: true
