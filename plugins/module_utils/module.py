@@ -278,7 +278,8 @@ class EvsModule:
         return Waiter(timeout=self.params['wait_timeout'])
 
     def cloud_time(self):
-        """The cloud's current time, ISO 8601 UTC (``2026-11-25T10:00:00Z``), from its Date header."""
+        """The cloud's current time, ISO 8601 UTC (``2026-11-25T10:00:00Z``), from the Date header of
+        the last answer in any region (``client_for_region``'s clients share the clock of ``client``)."""
         return self.client.cloud_now().strftime('%Y-%m-%dT%H:%M:%SZ')
 
     def validate_text(self, option, value, limit=255, required=False):
