@@ -618,20 +618,31 @@ class Client:
         when it was not carried out, so the request is retried). Without it a lost answer
         raises LostAnswerError.
         """
-        url = self.endpoint(service_type) + path
-        operation = operation or '%s %s %s' % (method.upper(), service_type, path)
-        return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
-                          idempotent=idempotent, recover=recover)
+        try:
+            url = self.endpoint(service_type) + path
+            operation = operation or '%s %s %s' % (method.upper(), service_type, path)
+            return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
+                              idempotent=idempotent, recover=recover)
+        except CloudError as exc:
+            raise self._in_region(exc)
 
     def request_url(self, method, url, params=None, json_body=None, ok=None, idempotent=None, recover=None,
                     operation=None):
         """``request`` for a full URL outside every catalog base (the VBS jobs under ``/v1`` next to
         its v2 API): logs in first when needed, then the same auth headers, retries, lost-answer
         recovery and errors."""
-        self.authenticate()
-        operation = operation or '%s %s' % (method.upper(), urlsplit(url).path)
-        return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
-                          idempotent=idempotent, recover=recover)
+        try:
+            self.authenticate()
+            operation = operation or '%s %s' % (method.upper(), urlsplit(url).path)
+            return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
+                              idempotent=idempotent, recover=recover)
+        except CloudError as exc:
+            raise self._in_region(exc)
+
+    def _in_region(self, error):
+        if error.region is None:
+            error.region = self.region
+        return error
 
     def get(self, service_type, path, params=None, **kwargs):
         return self.request('GET', service_type, path, params=params, **kwargs).body

@@ -357,6 +357,8 @@ class EvsModule:
             failure = dict(exc.result, msg=exc.msg, error=exc.error_dict())
         except CloudError as exc:
             failure = dict(msg=str(exc), error=exc.to_dict())
+            if exc.region:  # which region failed, when a run reaches two
+                failure['region'] = exc.region
         except ConfigError as exc:
             failure = dict(msg='connection settings: %s' % exc)
         except Exception as exc:  # keep the traceback, never the parameters
