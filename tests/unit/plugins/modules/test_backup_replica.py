@@ -358,3 +358,13 @@ def test_info_of_the_destination_only_tells_the_time_of_the_cloud_that_answered(
     listed = run_module(BackupReplicaInfoModule, dict(destination_region='eu-nl', destination_vault='dst'))
     assert not listed['failed'], listed
     assert listed['cloud_time'] == cloud.now()
+
+
+def test_a_failure_names_the_region_whose_request_failed(regions, backed_up, run_module):
+    cloud = regions.cloud
+    cloud.add_fault(path='/cbr/v3/%s/' % regions.nl_project, status=503)  # eu-nl down, eu-de up
+    failed = run_module(BackupReplicaInfoModule, dict(vault='src', destination_region='eu-nl'))
+    assert failed['failed'] and failed['region'] == 'eu-nl', failed
+    cloud.add_fault(path='/cbr/v3/%s/' % cloud.project_id, status=503)
+    failed = run_module(BackupReplicaInfoModule, dict(vault='src', destination_region='eu-nl'))
+    assert failed['failed'] and failed['region'] == 'eu-de', failed
