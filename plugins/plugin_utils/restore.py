@@ -103,9 +103,14 @@ AUTO = 'auto'
 TARGETS = ('new', 'original')
 
 
+def restoring_names():
+    """The mechanisms whose copies restore a disk, in registry order."""
+    return tuple(m.name for m in registry.restoring())
+
+
 def restore_sources():
     """What ``source`` may be: ``auto`` or a mechanism whose copies restore a disk."""
-    return (AUTO,) + tuple(m.name for m in registry.restoring())
+    return (AUTO,) + restoring_names()
 
 
 def _refusal(source, disk):
@@ -313,7 +318,7 @@ def restore_step(plan, disk, existing=None, confirm=False, detach=False, request
     refusal stops it. ``existing`` are the disks named as the new disk (``target=new``): one a
     restore made is an earlier run's, any other is refused. ``confirm`` and ``detach`` are the
     role's variables, read as Ansible's ``bool`` filter reads them."""
-    if (not isinstance(plan, dict) or plan.get('target') not in TARGETS or plan.get('mechanism') not in restore_sources()[1:]
+    if (not isinstance(plan, dict) or plan.get('target') not in TARGETS or plan.get('mechanism') not in restoring_names()
             or not isinstance(plan.get('source_copy'), dict) or not isinstance(plan.get('new_disk_name'), str)
             or not isinstance(plan.get('notes') or [], list) or not all(isinstance(n, str) for n in plan.get('notes') or [])):
         raise RetentionError('plan must be a restore plan (dr_restore_plan), not %r' % (plan,))
