@@ -428,8 +428,10 @@ def noop_requests_section(r: dict) -> list[str]:
             "`policy_in_place`, `vault_in_place`, `group_in_place`, `group_protected`, `instances_in_place` and each "
             "pair's `in_place`; unit tests hold them to the modules' own verdict), where each module looked its "
             "resource or its parent up by name again (the rows before: policies x5, server-groups x5, replications "
-            "x3, vaults x2). Left over: `vault_info` lists the policies to show each vault's policy, and the "
-            "backup_policy role lists them again with `backup_policy_info` (+1). The snapshot playbook's batch "
+            "x3, vaults x2). The CBR policies, which `vault_info` lists to show each vault's policy, come with "
+            "the vaults' read (`vault_info` `policies: true`) instead of a second listing by the backup_policy role "
+            "with `backup_policy_info` (until commit 426f8b5: 10 requests with the cache on, policies x2). The "
+            "snapshot playbook's batch "
             "reads up to 10 named disks one by one (a read by id is cheaper than a listing of the project) and "
             "lists the project above that, so its count stays flat with the estate."]
     return out

@@ -127,6 +127,11 @@ _value:
           collection's bookkeeping keys (C(dp_evs_*), restore records, drill and policy marks)
           and the keys the cloud sets (C(__system__*)), plus C(dp_evs_restored_from) (the copy's id).
       type: dict
+    new_disk_from:
+      description:
+        - O(target=new) only. The option of M(dataprotection.evs.disk) that makes the new disk from
+          the copy, with the copy's id (C(snapshot) or C(backup)), as the copy's mechanism declares it.
+      type: dict
     copy_age_seconds:
       description: Age of the copy on the cloud's clock (when O(now) is given), the RPO achieved.
       type: int

@@ -512,6 +512,11 @@ def _limit(value):
     return -1 if value in (None, '', 0) else int(value)
 
 
+def policy_order(policy):
+    """How the info modules sort backup policies: by service, name and id."""
+    return (policy['backend'], policy['name'] or '', policy['id'] or '')
+
+
 def cbr_policy_view(raw):
     """A CBR policy in the shape of POLICY_FIELDS."""
     if raw is None:

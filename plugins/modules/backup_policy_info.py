@@ -57,7 +57,8 @@ cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    POLICY_FIELDS, VBS_POLICY_MARK, CBRPolicies, VBSPolicies, cbr_policy_view, service_missing, vbs_policy_view)
+    POLICY_FIELDS, VBS_POLICY_MARK, CBRPolicies, VBSPolicies, cbr_policy_view, policy_order, service_missing,
+    vbs_policy_view)
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
 
@@ -99,7 +100,7 @@ class BackupPolicyInfoModule(InfoModule):
                 found.append(policy)
         if params['name']:
             found = [p for p in found if params['name'] in (p['name'], p['id'])]
-        return sorted(found, key=lambda p: (p['backend'], p['name'] or '', p['id'] or ''))
+        return sorted(found, key=policy_order)
 
 
 def main():

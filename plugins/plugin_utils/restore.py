@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dataprotection.evs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Choosing the copy to restore: the newest available copy at or before a point in time."""
+"""Choosing the copy to restore: the newest available copy at or before a point in time. Which
+mechanisms restore a disk, from what and how is declared by each mechanism (``restore_*`` in
+plugins/plugin_utils/mechanisms/registry.py); nothing here names one."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,7 +11,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
-from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import BACKUP_RESTORE, ROLLBACK
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import region_replication, registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     RetentionError, confirmed, format_time, parse_time, require_records)
 
@@ -88,7 +90,7 @@ def restore_record_decision(disk, mechanism, copy, request_id):
     """What the record on ``disk`` says about writing ``copy`` onto it again, as the module will
     decide it: restore, done (this request did it) or running (it still runs); raises
     RetentionError for a repeat without a request id (the restore role's variables named)."""
-    record = ROLLBACK if mechanism == 'snapshot' else BACKUP_RESTORE
+    record = registry.get(mechanism).restore_record
     label = '%s %s (%s)' % (mechanism, copy.get('name') or copy['id'], copy['id'])
     try:
         return record.decide(disk.get('metadata'), copy['id'], disk.get('status'), request_id or None, False,
@@ -97,15 +99,40 @@ def restore_record_decision(disk, mechanism, copy, request_id):
         raise RetentionError('disk %s: %s' % (disk.get('name') or disk['id'], exc))
 
 
-MECHANISMS = ('snapshot', 'backup')
-SOURCES = ('auto',) + MECHANISMS
+AUTO = 'auto'
 TARGETS = ('new', 'original')
-# what each way of restoring does with the chosen copy
-ACTIONS = {('snapshot', 'new'): 'create_from_snapshot', ('backup', 'new'): 'create_from_backup',
-           ('snapshot', 'original'): 'rollback', ('backup', 'original'): 'backup_restore'}
-HELP_ZONE_LOST = ('a backup (CBR/VBS, kept in object storage apart from the zone) would have allowed a '
-                  'restore into another zone, and replication (SDRS) would have kept a DR disk there '
-                  '(see the failover playbook)')
+
+
+def restoring_names():
+    """The mechanisms whose copies restore a disk, in registry order."""
+    return tuple(m.name for m in registry.restoring())
+
+
+def restore_sources():
+    """What ``source`` may be: ``auto`` or a mechanism whose copies restore a disk."""
+    return (AUTO,) + restoring_names()
+
+
+def _refusal(source, disk):
+    """Why a restore from ``source`` is refused when it is a mechanism that says so, else None."""
+    for mechanism in registry.all_mechanisms():
+        if mechanism.name == source and mechanism.restore_refusal:
+            return 'restore_source=%s: %s' % (source, mechanism.restore_refusal % disk.get('name'))
+    return None
+
+
+def _zone_lost_help():
+    return ', and '.join(m.zone_lost_help for m in registry.all_mechanisms() if m.zone_lost_help)
+
+
+def _restores_anywhere():
+    """The first mechanism whose copies restore into any zone of the region (for the hints)."""
+    return [m for m in registry.restoring() if not m.restores_in_own_zone_only][0]
+
+
+def _restored_from(mechanism, copy):
+    """The disk module's option, and its value, that makes a new disk of ``copy``."""
+    return {mechanism.new_disk_option: copy['id']}
 
 
 def _newest_at_or_before(copies, limit, what):
@@ -119,6 +146,25 @@ def _newest_at_or_before(copies, limit, what):
 def _zone_state(zones, zone):
     """True/False when the cloud lists ``zone`` (available or not), None when it says nothing."""
     return zones.get(zone) if zone in zones else None
+
+
+def _choose(candidates, chosen, why_not, window):
+    """The mechanism whose copy is restored, and the notes that say why: the newest copy, but of
+    copies at most ``window`` seconds apart from the newest the first in registry order (the
+    quicker one, in the disk's zone)."""
+    created = dict((m.name, parse_time(chosen[m.name]['created'])) for m in candidates)
+    if len(candidates) == 1:
+        way = candidates[0]
+        return way, ['no %s: %s' % (name, reason) for name, reason in why_not.items()
+                     if name != way.name and reason]
+    newest = max(created.values())
+    way = [m for m in candidates if (newest - created[m.name]).total_seconds() <= window][0]
+    same_point = (newest - min(created.values())).total_seconds() <= window
+    preferred = '%s (%s)' % (way.name, way.restore_preferred_why) if way.restore_preferred_why else way.name
+    return way, ['%s are %s; the %s is used'
+                 % (' and '.join('the %s from %s' % (m.name, chosen[m.name]['created']) for m in candidates),
+                    'the same point (at most %ds apart)' % window if same_point else 'different points',
+                    preferred if same_point else 'newer one')]
 
 
 def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zones=None, source='auto',
@@ -138,13 +184,13 @@ def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zone
     """
     if not isinstance(disk, dict) or not disk.get('id'):
         raise RetentionError('the disk must be a dict with an id (as disk_info returns it), not %r' % (disk,))
-    if source == 'replication':
-        raise RetentionError('restore_source=replication: restoring by failover acts on a whole protection group '
-                             '(all its disks and servers switch zones), not on one disk; run the failover '
-                             'playbook (dataprotection.evs.failover) for the group that replicates %s'
-                             % disk.get('name'))
-    if source not in SOURCES:
-        raise RetentionError('the restore source must be one of %s, not %r' % (', '.join(SOURCES + ('replication',)), source))
+    refusal = _refusal(source, disk)
+    if refusal:
+        raise RetentionError(refusal)
+    sources = restore_sources()
+    if source not in sources:
+        refused = tuple(m.name for m in registry.all_mechanisms() if m.restore_refusal)
+        raise RetentionError('the restore source must be one of %s, not %r' % (', '.join(sources + refused), source))
     if target not in TARGETS:
         raise RetentionError('the restore target must be new or original, not %r' % (target,))
     try:
@@ -176,47 +222,37 @@ def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zone
             raise RetentionError('the new disk cannot go to %s: the region has the availability zones %s'
                                  % (new_zone, ', '.join(sorted(zones))))
 
+    given = {'snapshots': snapshots, 'backups': backups}
+    restoring = [m for m in registry.restoring() if source in (AUTO, m.name)]
     why_not, chosen = {}, {}
-    if source in ('auto', 'snapshot'):
-        if not zone_up:
-            why_not['snapshot'] = 'its snapshots live in %s, which is unavailable' % zone
-        elif new_zone not in (None, zone):
-            why_not['snapshot'] = ('a snapshot can only become a disk in its own zone %s, not %s; a backup can '
-                                   'restore into any zone of the region (restore_source=backup)' % (zone, new_zone))
+    for way in restoring:
+        if way.restores_in_own_zone_only and not zone_up:
+            why_not[way.name] = 'its %s live in %s, which is unavailable' % (way.restore_copies, zone)
+        elif way.restores_in_own_zone_only and new_zone not in (None, zone):
+            anywhere = _restores_anywhere().name
+            why_not[way.name] = ('a %s can only become a disk in its own zone %s, not %s; a %s can restore into any '
+                                 'zone of the region (restore_source=%s)' % (way.name, zone, new_zone, anywhere, anywhere))
         else:
-            chosen['snapshot'], why_not['snapshot'] = _newest_at_or_before(
-                require_records(snapshots, 'the snapshots', optional=True), limit, label + ' (snapshots)')
-    if source in ('auto', 'backup'):
-        own = [b for b in require_records(backups, 'the backups', optional=True) if b.get('disk_id') == disk['id']]
-        chosen['backup'], why_not['backup'] = _newest_at_or_before(own, limit, label + ' (backups)')
+            copies = require_records(given.get(way.restore_copies), 'the %s' % way.restore_copies, optional=True)
+            chosen[way.name], why_not[way.name] = _newest_at_or_before(
+                way.own_copies(disk, copies), limit, '%s (%s)' % (label, way.restore_copies))
 
-    candidates = [m for m in MECHANISMS if chosen.get(m)]
+    candidates = [m for m in restoring if chosen.get(m.name)]
     if not candidates:
-        reasons = '; '.join('%s: %s' % (m, why_not[m]) for m in MECHANISMS if m in why_not)
+        reasons = '; '.join('%s: %s' % (m.name, why_not[m.name]) for m in restoring if m.name in why_not)
         hint = ''
-        if not zone_up:
-            hint = ('a backup can restore into another zone: use restore_source=backup or auto' if source == 'snapshot'
-                    else HELP_ZONE_LOST)
+        if not zone_up and source != AUTO and registry.get(source).restores_in_own_zone_only:
+            anywhere = _restores_anywhere().name
+            hint = 'a %s can restore into another zone: use restore_source=%s or auto' % (anywhere, anywhere)
+        elif not zone_up:
+            hint = _zone_lost_help()
         raise RetentionError('%s cannot be restored from a copy at or before %s (%s)%s'
                              % (label, format_time(limit), reasons, ('; ' + hint) if hint else ''))
-    notes = []
-    if len(candidates) == 2:
-        snap, backup = chosen['snapshot'], chosen['backup']
-        gap = (parse_time(backup['created']) - parse_time(snap['created'])).total_seconds()
-        mechanism = 'backup' if gap > window else 'snapshot'
-        same_point = abs(gap) <= window
-        notes.append('the snapshot from %s and the backup from %s are %s; the %s is used'
-                     % (snap['created'], backup['created'],
-                        'the same point (at most %ds apart)' % window if same_point else 'different points',
-                        'snapshot (in the disk\'s zone, quicker)' if same_point else 'newer one'))
-    else:
-        mechanism = candidates[0]
-        other = 'backup' if mechanism == 'snapshot' else 'snapshot'
-        if why_not.get(other):
-            notes.append('no %s: %s' % (other, why_not[other]))
+    way, notes = _choose(candidates, chosen, why_not, window)
+    mechanism = way.name
     copy = chosen[mechanism]
 
-    if target == 'original' or mechanism == 'snapshot':
+    if target == 'original' or way.restores_in_own_zone_only:
         result_zone = zone
     elif new_zone:
         result_zone = new_zone
@@ -232,7 +268,7 @@ def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zone
                      'choose)' % (zone, result_zone))
     result = {
         'mechanism': mechanism,
-        'action': ACTIONS[(mechanism, target)],
+        'action': way.restore_actions[target],
         'target': target,
         'source_copy': copy,
         'availability_zone': result_zone,
@@ -246,6 +282,7 @@ def restore_plan(disk, snapshots=None, backups=None, before=None, now=None, zone
         result['record'] = restore_record_decision(disk, mechanism, copy, request_id)
     else:
         result['new_disk_metadata'] = restored_disk_metadata(disk, copy['id'])
+        result['new_disk_from'] = _restored_from(way, copy)
     if now:
         result['copy_age_seconds'] = int((parse_time(now, 'the cloud time') - parse_time(copy['created'])).total_seconds())
     return result
@@ -266,7 +303,7 @@ def _what_happens(plan, existing, confirm, request_id, onto='the original disk')
                 % (onto, 'waiting for it' if confirm else 'nothing to do'))
     if plan['target'] == 'original':
         return 'onto %s by %s%s' % (
-            onto, 'snapshot rollback' if plan['mechanism'] == 'snapshot' else 'backup restore',
+            onto, registry.get(plan['mechanism']).restore_onto_words,
             ', overwriting what it holds now' if confirm
             else ', which would overwrite what it holds now; NOT DONE: restore_confirm is not true')
     if existing:
@@ -281,7 +318,7 @@ def restore_step(plan, disk, existing=None, confirm=False, detach=False, request
     refusal stops it. ``existing`` are the disks named as the new disk (``target=new``): one a
     restore made is an earlier run's, any other is refused. ``confirm`` and ``detach`` are the
     role's variables, read as Ansible's ``bool`` filter reads them."""
-    if (not isinstance(plan, dict) or plan.get('target') not in TARGETS or plan.get('mechanism') not in MECHANISMS
+    if (not isinstance(plan, dict) or plan.get('target') not in TARGETS or plan.get('mechanism') not in restoring_names()
             or not isinstance(plan.get('source_copy'), dict) or not isinstance(plan.get('new_disk_name'), str)
             or not isinstance(plan.get('notes') or [], list) or not all(isinstance(n, str) for n in plan.get('notes') or [])):
         raise RetentionError('plan must be a restore plan (dr_restore_plan), not %r' % (plan,))
@@ -437,9 +474,10 @@ def region_restore_plan(disk, replicas=None, region=None, now=None, zones=None, 
         result_zone = up[0]
         notes.append('the new disk goes to %s, the first available zone of %s (set '
                      'restore_new_disk_availability_zone to choose)' % (result_zone, region))
+    way = registry.get(region_replication.REPLICAS_RESTORE_AS)
     result = {
-        'mechanism': 'backup',
-        'action': ACTIONS[('backup', target)],
+        'mechanism': way.name,
+        'action': way.restore_actions[target],
         'target': target,
         'source_copy': copy,
         'availability_zone': result_zone,
@@ -452,9 +490,10 @@ def region_restore_plan(disk, replicas=None, region=None, now=None, zones=None, 
             source_disk['name'], parse_time(copy['created']).strftime('%Y%m%dT%H%MZ')),
     }
     if target == 'original':
-        result['record'] = restore_record_decision(onto, 'backup', copy, request_id)
+        result['record'] = restore_record_decision(onto, way.name, copy, request_id)
     else:
         result['new_disk_metadata'] = {RESTORED_FROM: copy['id']}
+        result['new_disk_from'] = _restored_from(way, copy)
     if now:
         result['copy_age_seconds'] = int((parse_time(now, 'the cloud time') - parse_time(copy['created'])).total_seconds())
     return result

@@ -47,6 +47,15 @@ SEEDS = [int(s) for s in os.environ.get("RELIABILITY_SEEDS", "20261208").split("
 START = "2026-06-01T10:00:00Z"  # snapshot names carry the cloud's date: the same in both runs
 
 
+def assert_rerun_changed_nothing(admin, mark: int, status: int, output: str, seed: int) -> None:
+    """A rerun (of the playbook whose ``status`` and ``output`` are given, under faults of ``seed``)
+    succeeded, reported changed=0 and sent no mutating request after the request ``mark``."""
+    assert status == 0, f"seed {seed}: rerun\n" + output[-6000:]
+    assert re.search(r"localhost\s+: ok=\d+\s+changed=0 ", output), output[-3000:]
+    mutating = [f"{r['method']} {r['path']}" for r in admin.requests(mutating=True, since_seq=mark)]
+    assert mutating == [], f"the rerun sent {mutating}"
+
+
 def prepare(emulator) -> str:
     """The seed state both runs start from; returns the id of the disk to replicate."""
     admin = emulator.admin()
@@ -166,10 +175,7 @@ def test_a_playbook_run_under_30_percent_faults_converges_without_duplicates(emu
     rules = admin.faults()
     admin.clear_faults()
     again = sum(rule["hits"] for rule in rules)
-    assert status == 0, f"seed {seed + 1}: rerun\n" + output[-6000:]
-    assert re.search(r"localhost\s+: ok=\d+\s+changed=0 ", output), output[-3000:]
-    mutating = [f"{r['method']} {r['path']}" for r in admin.requests(mutating=True, since_seq=mark)]
-    assert mutating == [], f"the rerun sent {mutating}"
+    assert_rerun_changed_nothing(admin, mark, status, output, seed + 1)
     assert end_state(emulator) == baseline
     record_figures("faults-random-rerun", seed=seed + 1, requests=len(admin.requests(since_seq=mark)),
                    faults=again, duplicates=0)

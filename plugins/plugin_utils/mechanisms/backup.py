@@ -12,6 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
     LONG_TERM_MAX, RESERVED_NAME_PREFIXES, RETENTION_LIMITS, VAULT_SIZE, canonical_schedule, retention_problem)
+from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import BACKUP_RESTORE
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, by_disk, point_in_time_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import parse_time
@@ -115,6 +116,13 @@ class Backup(registry.Mechanism):
     column = 'backups'
     colour = '#3a9d5d'
     inventory_records = 'backups'
+    restore_copies = 'backups'
+    restore_actions = {'new': 'create_from_backup', 'original': 'backup_restore'}
+    restore_record = BACKUP_RESTORE
+    restore_onto_words = 'backup restore'
+    new_disk_option = NAME
+    zone_lost_help = ('a backup (CBR/VBS, kept in object storage apart from the zone) would have allowed a restore '
+                      'into another zone')
 
     def derive(self, tier, failure, rpo, rto):
         if failure == 'az' and rpo >= BACKUP_MIN_RPO and (rto is None or rto >= STANDBY_RTO):

@@ -33,6 +33,8 @@ POLICY_SUFFIX = '-replication'
 # a record of one of these is a copy that exists or is being made: the backup has its replica
 LIVE_RECORD = ('replicating', 'available')
 REGION_LOCATION = OTHER_REGION + ' (%s)'
+# a replica is a backup in the destination region: it is restored as one (plugin_utils/restore.py)
+REPLICAS_RESTORE_AS = BACKUP
 
 
 class RegionReplication(registry.Mechanism):

@@ -67,6 +67,20 @@ class Mechanism(object):
     For the disks inventory (plugins/inventory/disks.py): ``inventory_records``, the kind of
     records that show its copies (``snapshots``, ``backups`` or ``pairs``; None: the inventory
     cannot see them and refuses it as a protection source), and ``inventory_protection``.
+
+    For the restore of one disk (plugin_utils/restore.py; the restore and drill roles):
+    ``restore_copies``, the kind of copies a disk is restored from (the ``dr_restore_plan``
+    filter's keyword that takes them: ``snapshots``, ``backups``); None: its copies do not bring
+    one disk back. ``restore_actions``: the action that restores from one of them, by restore
+    target (``new``, ``original``); ``restore_record``: the record (module_utils.restore_record)
+    an in-place restore leaves on the disk, ``restore_onto_words`` what the plan calls it;
+    ``new_disk_option``: the disk module's option that makes a new disk from one of its copies;
+    ``restores_in_own_zone_only``: its copies become disks only in the disk's own AZ (and cannot
+    be used while it is down); ``restore_preferred_why``: why it is preferred over a copy of the
+    same point in time (the first in registry order that says why wins); ``own_copies``: a disk's
+    copies among those given. ``zone_lost_help``: what it would have offered for a disk whose
+    zone is down and cannot be restored. ``restore_refusal``: why a restore of one disk from it
+    is refused (``%s``: the disk's name), for a mechanism whose copies are not restored per disk.
     """
 
     name = None
@@ -89,6 +103,15 @@ class Mechanism(object):
     column = None
     colour = '#59636e'
     inventory_records = None
+    restore_copies = None
+    restore_actions = None
+    restore_record = None
+    restore_onto_words = None
+    new_disk_option = None
+    restores_in_own_zone_only = False
+    restore_preferred_why = None
+    zone_lost_help = None
+    restore_refusal = None
 
     def task_file(self):
         return self.tasks or 'mechanisms/%s.yml' % self.name
@@ -140,6 +163,10 @@ class Mechanism(object):
         """(the keys it adds to the disk's ``evs_protection``, whether they show the disk protected);
         ``indexes``: {kind of records: {disk id: its usable records}} (pairs: {disk id: (pair, role)})."""
         return {}, False
+
+    def own_copies(self, disk, copies):
+        """The copies of ``disk`` among ``copies`` (those that record it as their ``disk_id``)."""
+        return [c for c in copies if c.get('disk_id') == disk['id']]
 
     def missing_copy(self):
         return self.copy_noun or 'copy made by %s' % self.name
@@ -235,6 +262,11 @@ def get(name):
         if mechanism.name == name:
             return mechanism
     raise MechanismError('unknown mechanism %r; the mechanisms are %s' % (name, ', '.join(names())))
+
+
+def restoring():
+    """The mechanisms whose copies restore one disk (``restore_copies``), in registry order."""
+    return [m for m in _load() if m.restore_copies]
 
 
 def ordered(mechanism_names):

@@ -38,6 +38,11 @@ class Replication(registry.Mechanism):
     copy_noun = 'live replication pair'
     continuous = True
     outage_help = 'its replication pair can fail over (dataprotection.evs.failover)'
+    zone_lost_help = 'replication (SDRS) would have kept a DR disk there (see the failover playbook)'
+    # decided: a failover switches a whole protection group, so it is its own playbook, not a restore
+    restore_refusal = ('restoring by failover acts on a whole protection group (all its disks and servers switch '
+                       'zones), not on one disk; run the failover playbook (dataprotection.evs.failover) for the '
+                       'group that replicates %s')
     inventory_records = 'pairs'
     column = 'replication'
     colour = '#8e44ad'

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
+from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import ROLLBACK
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.app_consistency import check_app_consistency
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import SAME_AZ, by_disk, point_in_time_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
@@ -45,6 +46,17 @@ class Snapshot(registry.Mechanism):
     column = 'snapshots'
     colour = '#2b7bb9'
     inventory_records = 'snapshots'
+    restore_copies = 'snapshots'
+    restore_actions = {'new': 'create_from_snapshot', 'original': 'rollback'}
+    restore_record = ROLLBACK
+    restore_onto_words = 'snapshot rollback'
+    new_disk_option = NAME
+    restores_in_own_zone_only = True
+    restore_preferred_why = "in the disk's zone, quicker"
+
+    def own_copies(self, disk, copies):
+        # the restore and drill roles read the snapshots of the disk only
+        return list(copies)
 
     def derive(self, tier, failure, rpo, rto):
         if rpo > 0 or tier.get('retention') is not None or tier.get('snapshot_retention') is not None:

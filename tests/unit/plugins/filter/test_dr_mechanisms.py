@@ -207,3 +207,18 @@ def test_a_tier_may_ask_to_survive_what_a_registered_mechanism_survives(without_
     # a mechanism that is never derived by itself must be named: snapshots alone are no answer
     assert ('no mechanism is chosen by itself for surviving the loss of a region at RPO 1d; name one in '
             'mechanisms: vault_copy') in refused(policy(dict(region_tier, mechanisms=None)))
+
+
+def test_an_extra_mechanism_whose_copies_restore_a_disk_needs_no_edit_of_the_restore_plan(extra, tmp_path):
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_restore_plan import dr_restore_plan
+    disk = {'id': 'd1', 'name': 'db01', 'availability_zone': 'eu-de-01'}
+    archived = [{'id': 'a1', 'name': 'arch-01', 'status': 'available', 'disk_id': 'd1', 'created_at': '2026-11-20T01:00:00Z'}]
+    args = dict(backups=archived, now='2026-11-20T10:00:00Z', zones={'eu-de-01': False, 'eu-de-02': True})
+    assert 'must be one of auto, snapshot, backup, replication' in refused_by(dr_restore_plan, disk, source='archive', **args)
+    extra(extra_module(tmp_path, 'archive', "survives = ('disk', 'az')\n    min_rpo = 3600\n"
+                                            "    restore_copies = 'backups'\n    new_disk_option = 'backup'\n"
+                                            "    restore_actions = {'new': 'create_from_archive', 'original': 'unarchive'}"))
+    result = dr_restore_plan(disk, source='archive', **args)
+    assert (result['mechanism'], result['action'], result['source_copy']['id']) == ('archive', 'create_from_archive', 'a1')
+    # a copy outside the disk's zone: the new disk goes to a zone that is up
+    assert (result['availability_zone'], result['new_disk_from']) == ('eu-de-02', {'backup': 'a1'})

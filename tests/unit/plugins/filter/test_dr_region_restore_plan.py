@@ -57,6 +57,11 @@ def test_the_newest_available_replica_goes_to_a_new_disk_in_the_first_zone_up():
     assert plan('db02')['source_copy']['id'] == 'x1'
 
 
+def test_a_replica_becomes_a_new_disk_as_a_backup_does():
+    assert plan()['new_disk_from'] == {'backup': 'r2'}
+    assert 'new_disk_from' not in plan(onto=ONTO)
+
+
 def test_a_point_in_time_a_zone_and_a_name():
     chosen = plan(before='2026-11-20T03:00:00Z', new_disk_availability_zone='eu-nl-03', new_disk_name='db01-nl-new')
     assert (chosen['source_copy']['id'], chosen['availability_zone'], chosen['new_disk_name']) == (

@@ -50,6 +50,12 @@ def test_auto_takes_the_newest_copy_across_mechanisms(before, window, mechanism,
     assert result['action'] == 'create_from_' + mechanism
 
 
+@pytest.mark.parametrize('source, option, copy', [('snapshot', 'snapshot', 's3'), ('backup', 'backup', 'b3')])
+def test_a_new_disk_comes_from_the_disk_modules_option_of_the_copys_mechanism(source, option, copy):
+    assert plan(source=source)['new_disk_from'] == {option: copy}
+    assert 'new_disk_from' not in plan(source=source, target='original')
+
+
 def test_backups_of_other_disks_never_count():
     assert plan(source='backup')['source_copy']['id'] == 'b3'
 

@@ -39,6 +39,25 @@ def _backup_reads(cloud):
     return [(i, r) for i, r in enumerate(cloud.requests) if r.method == 'GET' and '/backups' in r.path]
 
 
+def _another_run_backs_up_first(cloud, monkeypatch, vault, disk):
+    """Another run's start of backup 'daily' of ``disk`` reaches the cloud just before this run's
+    first checkpoint; returns the list the module's warnings are collected in."""
+    original = cloud.request
+
+    def another_run_first(method, url, *args, **kwargs):
+        if method == 'POST' and url.endswith('/checkpoints'):
+            monkeypatch.setattr(cloud, 'request', original)
+            cloud.api('POST', '/cbr/v3/{pid}/checkpoints', {'checkpoint': {'vault_id': vault['id'], 'parameters': {
+                'name': 'daily', 'incremental': True, 'resources': [disk['id']]}}})
+            cloud.advance(1)
+        return original(method, url, *args, **kwargs)
+
+    warned = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, message: warned.append(message))
+    monkeypatch.setattr(cloud, 'request', another_run_first)
+    return warned
+
+
 @pytest.mark.parametrize('backend', ['cbr', 'vbs'])
 def test_all_started_before_one_wait_then_a_rerun_changes_nothing(cloud, run_module, backend):
     disks = [cloud.add_volume('d%02d' % i, status='in-use' if i == 1 else 'available') for i in range(3)]
@@ -193,21 +212,7 @@ def test_a_backup_in_another_vault_is_refused(cloud, run_module):
 
 def test_two_runs_at_once_keep_the_first_backup_made(cloud, run_module, monkeypatch):
     disks = [cloud.add_volume('d0'), cloud.add_volume('d1')]
-    vault = _vault(cloud, 'v1', disks)
-    original = cloud.request
-
-    def another_run_first(method, url, *args, **kwargs):
-        if method == 'POST' and url.endswith('/checkpoints'):
-            # the other run's start of the same backup of d0 reaches the cloud just before ours
-            monkeypatch.setattr(cloud, 'request', original)
-            cloud.api('POST', '/cbr/v3/{pid}/checkpoints', {'checkpoint': {'vault_id': vault['id'], 'parameters': {
-                'name': 'daily', 'incremental': True, 'resources': [disks[0]['id']]}}})
-            cloud.advance(1)
-        return original(method, url, *args, **kwargs)
-
-    warned = []
-    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, message: warned.append(message))
-    monkeypatch.setattr(cloud, 'request', another_run_first)
+    warned = _another_run_backs_up_first(cloud, monkeypatch, _vault(cloud, 'v1', disks), disks[0])
     result = run_module(BackupBatchModule, _args('cbr', disks))
     assert not result.get('failed'), result
     assert len(warned) == 1 and "backup 'daily' of disk 'd0' was also created by another run" in warned[0]
@@ -256,20 +261,7 @@ def test_a_lost_checkpoint_answer_in_a_batch_is_recovered_and_nothing_is_taken_t
 def test_two_runs_at_once_without_wait_keep_the_first_backup_made(cloud, run_module, monkeypatch):
     # without a wait, the listing by name that looks for the other run's backup names this run's too
     disks = [cloud.add_volume('d0')]
-    vault = _vault(cloud, 'v1', disks)
-    original = cloud.request
-
-    def another_run_first(method, url, *args, **kwargs):
-        if method == 'POST' and url.endswith('/checkpoints'):
-            monkeypatch.setattr(cloud, 'request', original)
-            cloud.api('POST', '/cbr/v3/{pid}/checkpoints', {'checkpoint': {'vault_id': vault['id'], 'parameters': {
-                'name': 'daily', 'incremental': True, 'resources': [disks[0]['id']]}}})
-            cloud.advance(1)
-        return original(method, url, *args, **kwargs)
-
-    warned = []
-    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, message: warned.append(message))
-    monkeypatch.setattr(cloud, 'request', another_run_first)
+    warned = _another_run_backs_up_first(cloud, monkeypatch, _vault(cloud, 'v1', disks), disks[0])
     result = run_module(BackupBatchModule, _args('cbr', disks, wait=False))
     assert not result.get('failed'), result
     assert len(warned) == 1 and 'this run deleted its own copy' in warned[0], warned

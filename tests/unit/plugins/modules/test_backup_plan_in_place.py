@@ -85,3 +85,21 @@ def test_a_policy_switched_off_by_hand_is_not_in_place(cloud, run_module):
     _apply(run_module, tier)
     run_module(BackupPolicyModule, {'name': tier['name'], 'backend': 'cbr', 'enabled': False})
     assert not _plan(run_module, checked)['policy_in_place']
+
+
+def test_vault_info_hands_over_the_policies_it_lists_as_backup_policy_info_lists_them(cloud, run_module):
+    # the protect and backup_policy roles take the policies from vault_info(policies=true) instead
+    # of a second listing with backup_policy_info (bench/noop_requests.py: protect's no-op run)
+    for name in ('db01', 'db02'):
+        cloud.add_volume(name, metadata={'tier': 'silver'})
+    _apply(run_module, _plan(run_module, _policy({'last': 6, 'daily': 7, 'monthly': 12})))
+    del cloud.requests[:]
+    plain = run_module(VaultInfoModule, {})
+    sent = [(r.method, r.path) for r in cloud.requests]
+    del cloud.requests[:]
+    with_policies = run_module(VaultInfoModule, {'policies': True})
+    assert [(r.method, r.path) for r in cloud.requests] == sent
+    assert len([r for r in cloud.requests if r.path.endswith('/policies')]) == 1
+    assert 'policies' not in plain and with_policies['vaults'] == plain['vaults']
+    listed = run_module(BackupPolicyInfoModule, {'backend': 'cbr'})['policies']
+    assert listed and with_policies['policies'] == listed
