@@ -109,7 +109,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.config import r
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
-from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import blanked, is_placeholder, placeholder
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import (
+    blanked, is_placeholder, placeholder, placeholders)
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
     Gone, Pending, Progress, Status, Waiter, WaitTimeout, is_failure_status)
@@ -230,7 +231,8 @@ class EvsModule:
     checked_when_present = False
     #: options naming a parent that may be the placeholder a check-mode prediction of its create
     #: answered as ``predicted_ref`` (module_utils/predicted.py): in check mode the module then
-    #: predicts under a parent this check run would create (``predicted_parent``); refused otherwise
+    #: predicts under a parent this check run would create (``predicted_parent``); refused otherwise.
+    #: An option of a list's elements is named ``list[].option``.
     parent_options = ()
 
     def __init__(self):
@@ -343,15 +345,12 @@ class EvsModule:
     def refuse_placeholders(self):
         """A placeholder stands for a parent that only a check run's prediction has: taken in check
         mode by a ``parent_options`` option, refused anywhere else before any request."""
-        for option in sorted(self.params):
-            value = self.params[option]
-            if not is_placeholder(value):
-                continue
+        for option, value in placeholders(self.params):
             if not self.check_mode:
                 raise ResourceError("%s is '%s', the placeholder of a check run's prediction of a create: it names "
                                     'nothing on the cloud, and only a check run takes it; a real run gives the '
                                     'name or id of a resource that exists' % (option, value))
-            if option not in self.parent_options:
+            if re.sub(r'\[\d+\]', '[]', option) not in self.parent_options:
                 raise ResourceError("%s is '%s', the placeholder of a check run's prediction of a create: %s takes "
                                     'none in %s' % (option, value, self.kind, option))
 
@@ -380,6 +379,8 @@ class EvsModule:
             self.validate()
             self.settings = resolve_settings(self.params)
             result = self.run()
+            if self.check_mode:  # a parent's placeholder shows as null, as an id only the real run knows
+                result = dict((key, value if key == 'predicted_ref' else blanked(value)) for key, value in result.items())
         except WaitTimeout as exc:
             # what the action plugin needs to go on waiting in the next step (plugin_utils/waiting.py)
             failure = dict(exc.result, msg=exc.msg, error=exc.error_dict(), timed_out=dict(
@@ -584,11 +585,9 @@ class ResourceModule(EvsModule):
     def run(self):
         state = self.params.get('state', 'present')
         current = self.finish(self.find())
-        result = self.run_absent(current) if state == 'absent' else self.run_present(current)
-        for key in (self.result_key, 'diff') if self.check_mode else ():
-            if key in result:  # a parent's placeholder is null, as an id only the real run knows
-                result[key] = blanked(result[key])
-        return result
+        if state == 'absent':
+            return self.run_absent(current)
+        return self.run_present(current)
 
     def run_absent(self, current):
         if current is None:

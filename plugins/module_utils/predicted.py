@@ -61,3 +61,18 @@ def blanked(value):
     if isinstance(value, list):
         return [blanked(item) for item in value]
     return None if is_placeholder(value) else value
+
+
+def placeholders(params, path=''):
+    """The ``(option, placeholder)`` pairs in ``params`` (module options), in order; an option of a
+    list's elements is named ``list[index].option``."""
+    found = []
+    for option in sorted(params):
+        value, name = params[option], path + option
+        if is_placeholder(value):
+            found.append((name, value))
+        elif isinstance(value, list):
+            for index, element in enumerate(value):
+                if isinstance(element, dict):
+                    found += placeholders(element, '%s[%d].' % (name, index))
+    return found

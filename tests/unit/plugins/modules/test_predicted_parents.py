@@ -18,6 +18,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.client import C
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import PREFIX, placeholder
+from ansible_collections.dataprotection.evs.plugins.modules.backup_batch import BackupBatchModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_policy import BackupPolicyModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replication_policy import (
     BackupReplicationPolicyModule)
@@ -155,3 +156,19 @@ def test_the_filter_passes_the_placeholder_of_the_named_parent_else_the_name():
     assert predicted_ref('b', made) == 'b'
     assert predicted_ref('a', {'changed': True, 'predicted_ref': placeholder('vault', 'a')}) == placeholder('vault', 'a')
     assert predicted_ref('a', {'skipped': True}) == 'a'
+
+
+def test_backups_predicted_in_a_vault_the_check_run_would_create_as_the_real_run_takes_them(cloud, run_module):
+    disks = [cloud.add_volume('d%d' % i) for i in range(2)]
+    vault = run_module(VaultModule, dict(name='v1', size=100, resources=[d['id'] for d in disks]), check=True)
+    batch = dict(backend='cbr', backups=[dict(disk=d['name'], name='b1', vault=vault['predicted_ref']) for d in disks])
+    predicted = run_module(BackupBatchModule, batch, check=True, diff=True)
+    assert predicted['changed'] and not predicted['failed'], predicted
+    assert cloud.mutating == [] and carrying_placeholder(cloud.requests) == [] and PREFIX not in json.dumps(predicted)
+    refused = run_module(BackupBatchModule, batch)
+    assert refused['failed'] and "backups[0].vault is '%s" % PREFIX in refused['msg'] and cloud.mutating == []
+
+    assert run_module(VaultModule, dict(name='v1', size=100, resources=[d['id'] for d in disks]))['changed']
+    made = run_module(BackupBatchModule, dict(batch, backups=[dict(b, vault='v1') for b in batch['backups']]), diff=True)
+    assert made['changed'] and [r['action'] for r in made['backups']] == [r['action'] for r in predicted['backups']]
+    assert sorted(made['diff']['after']) == sorted(predicted['diff']['after'])
