@@ -50,7 +50,7 @@ def refuse_sent(method, url, body):
     query value or a text value): it names nothing the cloud has."""
     if PREFIX in unquote(url) or (body and '"' + PREFIX in body):
         raise ResourceError('%s %s carries a check-mode placeholder (%s...), which names nothing on the cloud; '
-                         'nothing was sent' % (method, url.split('?')[0], PREFIX))
+                            'nothing was sent' % (method, url.split('?')[0], PREFIX))
 
 
 def blanked(value):

@@ -202,9 +202,10 @@ policy:
 predicted_ref:
   description:
     - Only in check mode, when the policy would be created - a placeholder
-      (C(predicted-by-check-mode:backup-policy:<name>)) that stands for it in the options of later tasks of
-      the same check run that take it as their backup policy (O(dataprotection.evs.vault#module:policy)), so that they predict their own change
-      with it. It names nothing on the cloud - outside check mode those options refuse it.
+      (C(predicted-by-check-mode:backup-policy:<name>)) that stands for it in later tasks of the
+      same check run, so that they predict their own change with it. These options take it
+      (in check mode only - it names nothing on the cloud):
+    - O(dataprotection.evs.vault#module:policy)
   returned: check mode, when the policy would be created
   type: str
   sample: predicted-by-check-mode:backup-policy:nightly

@@ -104,9 +104,10 @@ protected_instance:
 predicted_ref:
   description:
     - Only in check mode, when the protected instance would be created - a placeholder
-      (C(predicted-by-check-mode:protected-instance:<name>)) that stands for it in the options of later tasks of
-      the same check run that take it as their protected instance (O(dataprotection.evs.replication_pair#module:protected_instance)), so that they predict their own change
-      under it. It names nothing on the cloud - outside check mode those options refuse it.
+      (C(predicted-by-check-mode:protected-instance:<name>)) that stands for it in later tasks of the
+      same check run, so that they predict their own change with it. These options take it
+      (in check mode only - it names nothing on the cloud):
+    - O(dataprotection.evs.replication_pair#module:protected_instance)
   returned: check mode, when the protected instance would be created
   type: str
   sample: predicted-by-check-mode:protected-instance:db

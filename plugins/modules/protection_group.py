@@ -183,9 +183,11 @@ protection_group:
 predicted_ref:
   description:
     - Only in check mode, when the group would be created - a placeholder
-      (C(predicted-by-check-mode:protection-group:<name>)) that stands for it in the options of later tasks of
-      the same check run that take it as their group (O(dataprotection.evs.protected_instance#module:protection_group), O(dataprotection.evs.replication_pair#module:protection_group)), so that they predict their own change
-      under it. It names nothing on the cloud - outside check mode those options refuse it.
+      (C(predicted-by-check-mode:protection-group:<name>)) that stands for it in later tasks of the
+      same check run, so that they predict their own change with it. These options take it
+      (in check mode only - it names nothing on the cloud):
+    - O(dataprotection.evs.protected_instance#module:protection_group)
+    - O(dataprotection.evs.replication_pair#module:protection_group)
   returned: check mode, when the group would be created
   type: str
   sample: predicted-by-check-mode:protection-group:shop

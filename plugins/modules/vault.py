@@ -179,9 +179,12 @@ vault:
 predicted_ref:
   description:
     - Only in check mode, when the vault would be created - a placeholder
-      (C(predicted-by-check-mode:vault:<name>)) that stands for it in the options of later tasks of
-      the same check run that take it as their vault (O(dataprotection.evs.backup_replication_policy#module:vault), O(dataprotection.evs.backup_replication_policy#module:destination_vault)), so that they predict their own change
-      with it. It names nothing on the cloud - outside check mode those options refuse it.
+      (C(predicted-by-check-mode:vault:<name>)) that stands for it in later tasks of the
+      same check run, so that they predict their own change with it. These options take it
+      (in check mode only - it names nothing on the cloud):
+    - O(dataprotection.evs.backup_replication_policy#module:vault)
+    - O(dataprotection.evs.backup_replication_policy#module:destination_vault)
+    - O(dataprotection.evs.backup_batch#module:vault)
   returned: check mode, when the vault would be created
   type: str
   sample: predicted-by-check-mode:vault:db-backups
