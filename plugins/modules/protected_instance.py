@@ -106,7 +106,7 @@ predicted_ref:
     - Only in check mode, when the protected instance would be created - a placeholder
       (C(predicted-by-check-mode:protected-instance:<name>)) that stands for it in later tasks of the
       same check run, so that they predict their own change with it. These options take it
-      (in check mode only - it names nothing on the cloud):
+      (in check mode only - it names nothing on the cloud).
     - O(dataprotection.evs.replication_pair#module:protected_instance)
   returned: check mode, when the protected instance would be created
   type: str

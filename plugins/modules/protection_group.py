@@ -185,7 +185,7 @@ predicted_ref:
     - Only in check mode, when the group would be created - a placeholder
       (C(predicted-by-check-mode:protection-group:<name>)) that stands for it in later tasks of the
       same check run, so that they predict their own change with it. These options take it
-      (in check mode only - it names nothing on the cloud):
+      (in check mode only - it names nothing on the cloud).
     - O(dataprotection.evs.protected_instance#module:protection_group)
     - O(dataprotection.evs.replication_pair#module:protection_group)
   returned: check mode, when the group would be created

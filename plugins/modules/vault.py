@@ -181,7 +181,7 @@ predicted_ref:
     - Only in check mode, when the vault would be created - a placeholder
       (C(predicted-by-check-mode:vault:<name>)) that stands for it in later tasks of the
       same check run, so that they predict their own change with it. These options take it
-      (in check mode only - it names nothing on the cloud):
+      (in check mode only - it names nothing on the cloud).
     - O(dataprotection.evs.backup_replication_policy#module:vault)
     - O(dataprotection.evs.backup_replication_policy#module:destination_vault)
     - O(dataprotection.evs.backup_batch#module:vault)
