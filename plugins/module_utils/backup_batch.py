@@ -17,6 +17,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types im
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import ParentedBatchModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import is_placeholder, name_of
 
 
 class BackupBatchResource(ParentedBatchModule):
@@ -31,6 +32,8 @@ class BackupBatchResource(ParentedBatchModule):
     deleting = BACKUP_DELETING
     # backups have no metadata and no owner marks: the engine's options stay empty
     shared_options = ('vault', 'description', 'incremental', 'metadata', 'owner_metadata')
+    # in check mode, a vault the same check run would create (module_utils/predicted.py)
+    parent_options = ('vault', 'backups[].vault')
 
     @property
     def resources(self):
@@ -60,6 +63,9 @@ class BackupBatchResource(ParentedBatchModule):
                 self.holders[resource.get('id')] = vault
         for item in items:
             ref = item.params['vault']
+            if is_placeholder(ref):  # a new vault: it holds no disk and no backup yet
+                item.vault = {'id': ref, 'name': name_of(ref), 'billing': {'object_type': 'disk'}}
+                continue
             named = [v for v in vaults if v['id'] == ref] if looks_like_id(ref) else []
             named = named or [v for v in vaults if v.get('name') == ref]
             if len(named) > 1:

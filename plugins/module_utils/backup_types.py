@@ -29,6 +29,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import ECS
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import DISK_BUSY, busy_with, looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import name_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Listed, Pending, Status
 
 RETENTION = ('max_backups', 'retention_duration_days')
@@ -304,6 +305,14 @@ class VbsPolicy(PolicyBackend):
         module.api.delete_policy(current['id'])
 
 
+def predicted_vault(module, option):
+    """The vault ``option`` names when it is the placeholder of one this check run would create
+    (module_utils/predicted.py), else None."""
+    if not module.predicted_parent(option):
+        return None
+    return {'id': module.params[option], 'name': name_of(module.params[option])}
+
+
 class CbrReplicationPolicy(CbrPolicy):
     """A CBR replication policy: a CBR policy whose operation copies the backups of the vaults bound
     to it (each with the vault of ``destination_region`` that takes the copies) to that region,
@@ -343,8 +352,9 @@ class CbrReplicationPolicy(CbrPolicy):
         module.desired_destination = dict((k, wanted[k]) for k in self.destination)
         module.binding = None
         if params['vault']:
-            vault = module.api.find_vault(params['vault'], required=True)
-            target = CBRReplication(destination).find_vault(params['destination_vault'], required=True)
+            vault = predicted_vault(module, 'vault') or module.api.find_vault(params['vault'], required=True)
+            target = predicted_vault(module, 'destination_vault') or CBRReplication(destination).find_vault(
+                params['destination_vault'], required=True)
             module.binding = {'vault_id': vault['id'], 'destination_vault_id': target['id'],
                               'vault': vault, 'target': target}
             held = [v for v in (current or {}).get('associated_vaults') or [] if v['vault_id'] != vault['id']]
@@ -357,7 +367,8 @@ class CbrReplicationPolicy(CbrPolicy):
         if module.binding is None:
             return
         label, target = module.label(current), module.binding['target']
-        problem = replication_vault_problem(target)
+        # a vault this check run would create is checked by its own module (protect_type) and the real run
+        problem = None if module.predicted_parent('destination_vault') else replication_vault_problem(target)
         if problem:
             raise ResourceError("%s cannot copy into vault '%s': %s" % (label, target.get('name'), problem))
         others = [p.get('name') for p in module.policies if p.get('id') != (current or {}).get('id') and any(
@@ -412,6 +423,7 @@ class BackupPolicyResource(ResourceModule):
 
     kind = 'backup policy'
     result_key = 'policy'
+    referable = True
     result_fields = POLICY_FIELDS
     updatable = ('enabled', 'schedule', 'max_backups', 'retention_duration_days', 'long_term_retention',
                  'keep_first_backup_of_month', 'disk_ids')
@@ -523,6 +535,8 @@ class ReplicationPolicyResource(BackupPolicyResource):
     (``vault`` with ``destination_vault``) instead of a service's own options."""
 
     kind = 'replication policy'
+    referable = False
+    parent_options = ('vault', 'destination_vault')
     result_fields = REPLICATION_POLICY_FIELDS
     updatable = ('enabled', 'schedule', 'max_backups', 'retention_duration_days', 'associated_vaults')
     checked_when_present = True
@@ -543,6 +557,8 @@ class VaultResource(ResourceModule):
     """A CBR vault: a size (GB), the disks it holds, its bind rules and at most one backup policy."""
 
     kind = result_key = 'vault'
+    referable = True
+    parent_options = ('policy',)
     result_fields = VAULT_RESULT_FIELDS
     updatable = ('size', 'auto_expand', 'auto_bind', 'bind_rules', 'resource_ids', 'policy_id')
     server_defaults = {'description': '', 'auto_expand': False, 'auto_bind': False, 'bind_rules': {},
@@ -629,6 +645,9 @@ class VaultResource(ResourceModule):
         if params['policy'] is not None:
             if params['policy'] == '':
                 wanted['policy_id'] = ''
+            elif self.predicted_parent('policy'):  # a policy this check run would create
+                self.policy = {'id': params['policy'], 'name': name_of(params['policy'])}
+                wanted['policy_id'] = self.policy['id']
             else:
                 self.policy = self.cbr.find_policy(params['policy'], required=True)
                 wanted['policy_id'] = self.policy['id']

@@ -35,6 +35,7 @@ from ansible.module_utils.common.warnings import warn
 
 from ansible_collections.dataprotection.evs.plugins.module_utils import lean_http
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import auth_method, secrets_of
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import refuse_sent
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, LostAnswerError, clock_skew_message, redact)
 
@@ -522,6 +523,7 @@ class Client:
             if query:
                 url = url + ('&' if '?' in url else '?') + query
         body = json.dumps(json_body) if json_body is not None else None
+        refuse_sent(method, url, body)
         base_headers = {'Accept': 'application/json'}
         if body is not None:
             base_headers['Content-Type'] = 'application/json'

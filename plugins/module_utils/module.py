@@ -78,6 +78,13 @@ per-service declarations live next to their API layer: ``evs.EvsResource`` (fetc
 volume or snapshot by its EVS kind), ``sdrs.GroupMember`` and ``sdrs.AttachedMember`` (what lives in
 a protection group), ``sdrs.group_steps`` and ``GROUP_ACTION_CARRIED_OUT`` (the group actions).
 
+Check mode across parents (``predicted.py``): a module that would create a parent (``referable``)
+answers, in check mode, ``predicted_ref``, a placeholder a later task of the same check run passes
+as the parent of what it creates; an option the module declares in ``parent_options`` takes it in
+check mode only (``predicted_parent``: the module predicts under a parent that has no member yet),
+any other option and any real run refuse it before any request, the client never sends one, and a
+prediction shows it as null (an id only the real run knows).
+
 The base validates (declared checks, then ``validate``), resolves the connection settings, calls ``find``, plans,
 refuses through ``check_*`` before any mutating request, predicts in check mode, applies, waits
 (``finish``), and reports ``changed``, the resource (``result_fields``, snake_case) and, in diff
@@ -102,6 +109,8 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.config import r
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import (
+    blanked, is_placeholder, placeholder, placeholders)
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
     Gone, Pending, Progress, Status, Waiter, WaitTimeout, is_failure_status)
@@ -220,6 +229,11 @@ class EvsModule:
     checked_other_region = None
     #: the declared checks run only with ``state: present`` (what ``state: absent`` ignores)
     checked_when_present = False
+    #: options naming a parent that may be the placeholder a check-mode prediction of its create
+    #: answered as ``predicted_ref`` (module_utils/predicted.py): in check mode the module then
+    #: predicts under a parent this check run would create (``predicted_parent``); refused otherwise.
+    #: An option of a list's elements is named ``list[].option``.
+    parent_options = ()
 
     def __init__(self):
         spec = connection_argument_spec()
@@ -329,6 +343,22 @@ class EvsModule:
             if params[option] == region:
                 raise ResourceError("%s '%s' is the region of the connection: %s" % (option, region, why))
 
+    def refuse_placeholders(self):
+        """A placeholder stands for a parent that only a check run's prediction has: taken in check
+        mode by a ``parent_options`` option, refused anywhere else before any request."""
+        for option, value in placeholders(self.params):
+            if not self.check_mode:
+                raise ResourceError("%s is '%s', the placeholder of a check run's prediction of a create: it names "
+                                    'nothing on the cloud, and only a check run takes it; a real run gives the '
+                                    'name or id of a resource that exists' % (option, value))
+            if re.sub(r'\[\d+\]', '[]', option) not in self.parent_options:
+                raise ResourceError("%s is '%s', the placeholder of a check run's prediction of a create: %s takes "
+                                    'none in %s' % (option, value, self.kind, option))
+
+    def predicted_parent(self, option):
+        """Whether ``option`` names a parent that this check run would create (its placeholder)."""
+        return is_placeholder(self.params.get(option))
+
     def validate(self):
         """Check option values before any request (after the declared checks); raise
         ResourceError to refuse."""
@@ -346,9 +376,12 @@ class EvsModule:
                 raise ResourceError('progress_interval must be 0 (no progress lines) or more seconds, not %d'
                                     % self.params['progress_interval'])
             self.validate_declared()
+            self.refuse_placeholders()
             self.validate()
             self.settings = resolve_settings(self.params)
             result = self.run()
+            if self.check_mode:  # a parent's placeholder shows as null, as an id only the real run knows
+                result = dict((key, value if key == 'predicted_ref' else blanked(value)) for key, value in result.items())
         except WaitTimeout as exc:
             # what the action plugin needs to go on waiting in the next step (plugin_utils/waiting.py)
             failure = dict(exc.result, msg=exc.msg, error=exc.error_dict(), timed_out=dict(
@@ -414,6 +447,9 @@ class ResourceModule(EvsModule):
     #: the options set only at the create: one that differs from the existing resource's field of
     #: the same name is refused (before ``check_update``)
     fixed = ()
+    #: whether a check-mode prediction of a create answers ``predicted_ref``, the placeholder a
+    #: later task passes where this resource is the parent (module_utils/predicted.py)
+    referable = False
 
     # --- what a subclass implements
     def find(self):
@@ -610,6 +646,8 @@ class ResourceModule(EvsModule):
         if kept is not None:
             return self.run_existing(kept)
         result = {'changed': True, self.result_key: self.shape(resource)}
+        if self.check_mode and self.referable:
+            result['predicted_ref'] = placeholder(self.kind, self.params['name'])
         if self.diff_mode:
             result['diff'] = {'before': {}, 'after': dict((k, v) for k, v in desired.items() if v is not None)}
         return result

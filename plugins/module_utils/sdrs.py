@@ -16,6 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import name_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Job, Pending, Status, Then
 
 SERVICE = 'sdrs'
@@ -455,8 +456,14 @@ class SdrsMixin:
         return self._sdrs
 
     def find_group_option(self, required):
-        """The group named by the ``protection_group`` option (None when missing and not required)."""
-        return with_group_state(self.sdrs.find_group(self.params['protection_group'], required=required))
+        """The group named by the ``protection_group`` option (None when missing and not required);
+        its placeholder (a group this check run would create): the group as created, with no member
+        and no zone known (module_utils/predicted.py)."""
+        group = self.params['protection_group']
+        if self.predicted_parent('protection_group'):
+            return with_group_state(dict(id=group, name=name_of(group), status='available', priority_station='source',
+                                         protected_instance_num=0, replication_num=0))
+        return with_group_state(self.sdrs.find_group(group, required=required))
 
     _zones = None
 
@@ -528,6 +535,7 @@ class GroupMember(SdrsMixin):
 
     waits_in_steps = True
     checked_texts = (('name', 64, True), ('description', 64, False))
+    parent_options = ('protection_group',)
     #: the word between the resource and its group in messages
     of_group = 'in'
     api = None
@@ -551,7 +559,20 @@ class GroupMember(SdrsMixin):
 
     def find(self):
         self.group = self.find_group_option(required=self.params['state'] == 'present')
-        return None if self.group is None else self.find_member(self.params['name'])
+        if self.group is None or self.predicted_parent('protection_group'):
+            return None  # a group this check run would create has no member yet
+        return self.find_member(self.params['name'])
+
+    def find_other_member(self, option, kind, find):
+        """The member of the group (a ``kind``, found by ``find(name_or_id, group, required)``) that
+        ``option`` names, which must exist; its placeholder: itself (one this check run would create)."""
+        wanted = self.params[option]
+        if self.predicted_parent(option):
+            return {'id': wanted}
+        if self.predicted_parent('protection_group'):
+            raise ResourceError("%s '%s' not found in %s, which this check run would create" % (
+                kind, wanted, describe_group(self.group)))
+        return find(wanted, self.group, required=True)
 
     def label(self, resource):
         name = (resource or {}).get('name') or self.params['name']
@@ -570,8 +591,9 @@ class GroupMember(SdrsMixin):
         return fields
 
     def refuse_outside_production(self, what, zone):
-        """Refuse a create whose disk or server (``what``) is in ``zone``, not the group's production zone."""
-        if zone != self.group.get('production_az'):
+        """Refuse a create whose disk or server (``what``) is in ``zone``, not the group's production
+        zone (unknown for a group this check run would create: its real run checks it)."""
+        if zone != self.group.get('production_az') and not self.predicted_parent('protection_group'):
             raise ResourceError('%s cannot be created: %s is in %s, not in the production zone %s of the group'
                                 % (self.label(None), what, zone, self.group.get('production_az')))
 
@@ -623,6 +645,11 @@ class AttachedMember(GroupMember):
 
     transitional, stable = PAIR_TRANSITIONAL, MEMBER_STABLE
     cleared = ('protected_instance', 'device')
+    parent_options = ('protection_group', 'protected_instance')
+
+    def attached_instance_id(self):
+        """The id of the protected instance the ``protected_instance`` option names."""
+        return self.find_other_member('protected_instance', 'protected instance', self.sdrs.find_instance)['id']
 
     def attach(self, pair, instance_id, device):
         return self.acted(self.sdrs.attach_pair(instance_id, pair['id'], device), 'attach', pair)

@@ -54,7 +54,9 @@ options:
         type: str
         required: true
       vault:
-        description: CBR vault (name or id) to take the backup in; default O(vault).
+        description:
+          - CBR vault (name or id) to take the backup in; default O(vault). In check mode also the
+            RV(dataprotection.evs.vault#module:predicted_ref) of a vault the same check run would create.
         type: str
       description:
         description: Description of a new backup; default O(description).
@@ -80,6 +82,7 @@ options:
     description:
       - CBR vault (name or id) of every backup that does not give its own. A CBR backup needs a
         vault; VBS backups have none. A disk can be in one vault only; a disk in another vault is refused.
+      - In check mode also the RV(dataprotection.evs.vault#module:predicted_ref) of a vault the same check run would create.
     type: str
   description:
     description:

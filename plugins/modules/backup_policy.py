@@ -199,6 +199,16 @@ policy:
     disk_count:
       description: Number of disks bound to a VBS policy as the cloud counts them (C(null) for CBR).
       type: int
+predicted_ref:
+  description:
+    - Only in check mode, when the policy would be created - a placeholder
+      (C(predicted-by-check-mode:backup-policy:<name>)) that stands for it in later tasks of the
+      same check run, so that they predict their own change with it. These options take it
+      (in check mode only - it names nothing on the cloud).
+    - O(dataprotection.evs.vault#module:policy)
+  returned: check mode, when the policy would be created
+  type: str
+  sample: predicted-by-check-mode:backup-policy:nightly
 error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 

@@ -61,7 +61,10 @@ options:
     description: Keep the copies the policy made for N days (1 to 99999; V(-1) = not limited by age).
     type: int
   vault:
-    description: The source vault (name or id) to bind the policy to; with O(destination_vault).
+    description:
+      - The source vault (name or id) to bind the policy to; with O(destination_vault).
+      - In check mode also the RV(dataprotection.evs.vault#module:predicted_ref) of a vault the same check run
+        would create (as O(destination_vault)); the binding is then predicted with it.
     type: str
   destination_vault:
     description:

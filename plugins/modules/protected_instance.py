@@ -23,7 +23,9 @@ options:
     type: str
     required: true
   protection_group:
-    description: The protection group, by name or id.
+    description:
+      - The protection group, by name or id; in check mode also the RV(dataprotection.evs.protection_group#module:predicted_ref)
+        of a group the same check run would create (the instance is then predicted as created in it).
     type: str
     required: true
   server:
@@ -99,6 +101,16 @@ protected_instance:
       description: The attached replication pairs (C(replication), C(device)).
       type: list
       elements: dict
+predicted_ref:
+  description:
+    - Only in check mode, when the protected instance would be created - a placeholder
+      (C(predicted-by-check-mode:protected-instance:<name>)) that stands for it in later tasks of the
+      same check run, so that they predict their own change with it. These options take it
+      (in check mode only - it names nothing on the cloud).
+    - O(dataprotection.evs.replication_pair#module:protected_instance)
+  returned: check mode, when the protected instance would be created
+  type: str
+  sample: predicted-by-check-mode:protected-instance:db
 error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
@@ -112,6 +124,7 @@ class ProtectedInstanceModule(GroupMember, ResourceModule):
     argument_spec = member_argument_spec(server=dict(type='str'), description=dict(type='str'),
                                          delete_dr_server=dict(type='bool', default=False))
     kind, result_key = 'protected instance', 'protected_instance'
+    referable = True
     result_fields = INSTANCE_FIELDS
     server_defaults = {'description': '', 'attachment': [], 'tags': []}
     stable = MEMBER_STABLE

@@ -180,6 +180,17 @@ protection_group:
     disaster_recovery_drill_num:
       description: Number of DR drills.
       type: int
+predicted_ref:
+  description:
+    - Only in check mode, when the group would be created - a placeholder
+      (C(predicted-by-check-mode:protection-group:<name>)) that stands for it in later tasks of the
+      same check run, so that they predict their own change with it. These options take it
+      (in check mode only - it names nothing on the cloud).
+    - O(dataprotection.evs.protected_instance#module:protection_group)
+    - O(dataprotection.evs.replication_pair#module:protection_group)
+  returned: check mode, when the group would be created
+  type: str
+  sample: predicted-by-check-mode:protection-group:shop
 error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
@@ -213,6 +224,7 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
         protection=dict(type='str', choices=['enabled', 'disabled']), production_az=dict(type='str'),
         allow_unplanned_failover=dict(type='bool', default=False))
     kind, result_key = 'protection group', 'protection_group'
+    referable = True
     result_fields = GROUP_FIELDS
     updatable = ('protection', 'production_az')
     server_defaults = {'description': ''}

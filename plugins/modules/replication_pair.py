@@ -25,7 +25,9 @@ options:
     type: str
     required: true
   protection_group:
-    description: The protection group, by name or id.
+    description:
+      - The protection group, by name or id; in check mode also the RV(dataprotection.evs.protection_group#module:predicted_ref)
+        of a group the same check run would create (the pair is then predicted as created in it).
     type: str
     required: true
   disk:
@@ -39,7 +41,8 @@ options:
   protected_instance:
     description:
       - The protected instance (name or id) the pair should be attached to; an empty string means
-        detached. Not set means leave the attachment as it is.
+        detached. Not set means leave the attachment as it is. In check mode also the
+        RV(dataprotection.evs.protected_instance#module:predicted_ref) of an instance the same check run would create.
     type: str
   device:
     description: Device name on the servers, for example C(/dev/vdb). Required with O(protected_instance).
@@ -144,7 +147,7 @@ class ReplicationPairModule(AttachedMember, ResourceModule):
         wanted = {}
         instance = self.params['protected_instance']
         if instance:
-            wanted['protected_instance'] = self.sdrs.find_instance(instance, self.group, required=True)['id']
+            wanted['protected_instance'] = self.attached_instance_id()
             wanted['device'] = self.params['device']
         elif instance == '':
             wanted.update(protected_instance='', device='')

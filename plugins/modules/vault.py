@@ -86,6 +86,8 @@ options:
     description:
       - The CBR backup policy (name or id) associated with the vault, which takes its scheduled
         backups. A vault has at most one; another one replaces it. V('') dissociates the policy.
+      - In check mode also the RV(dataprotection.evs.backup_policy#module:predicted_ref) of a policy the same
+        check run would create.
     type: str
   delete_backups:
     description:
@@ -192,6 +194,18 @@ vault:
     created_at:
       description: Creation time (UTC).
       type: str
+predicted_ref:
+  description:
+    - Only in check mode, when the vault would be created - a placeholder
+      (C(predicted-by-check-mode:vault:<name>)) that stands for it in later tasks of the
+      same check run, so that they predict their own change with it. These options take it
+      (in check mode only - it names nothing on the cloud).
+    - O(dataprotection.evs.backup_replication_policy#module:vault)
+    - O(dataprotection.evs.backup_replication_policy#module:destination_vault)
+    - O(dataprotection.evs.backup_batch#module:vault)
+  returned: check mode, when the vault would be created
+  type: str
+  sample: predicted-by-check-mode:vault:db-backups
 error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
