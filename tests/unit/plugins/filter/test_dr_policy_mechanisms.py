@@ -178,6 +178,11 @@ def test_a_backup_an_earlier_run_left_running_is_waited_for_in_any_slot_never_ta
 
 def test_no_on_demand_backup_when_switched_off_and_a_busy_disk_is_reported():
     assert plan([disk('db01')], on_demand=False)[0]['due'] == []
+    # `-e protect_backup_on_demand=false` is a string: it switches on-demand backups off too
+    assert plan([disk('db01')], on_demand='false')[0]['due'] == []
+    assert plan([disk('db01')], on_demand='yes')[0]['due'] != []
+    with pytest.raises(AnsibleFilterError, match='on_demand must be true or false'):
+        plan([disk('db01')], on_demand='ture')
     tier = plan([disk('db01', status='backing-up')])[0]
     assert tier['due'] == [] and 'backing-up' in tier['skipped'][0]
 
