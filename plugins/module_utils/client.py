@@ -799,7 +799,7 @@ class Transport:
                 # warned once by Client._warn_insecure, not by urllib3 per request
                 requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
             self._local.session = session
-        return session
+        return self._session
 
     def request(self, method, url, **kwargs):
         if self.lean_usable and method.upper() in lean_http.READ_METHODS:

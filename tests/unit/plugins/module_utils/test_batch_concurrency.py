@@ -18,7 +18,7 @@ import threading
 
 from ansible_collections.dataprotection.evs.plugins.module_utils import module as module_base
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import CONCURRENT_CHANGES
-from ansible_collections.dataprotection.evs.plugins.module_utils.client import Client
+from ansible_collections.dataprotection.evs.plugins.module_utils.client import Client, Transport
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter
 from ansible_collections.dataprotection.evs.plugins.modules.snapshot_batch import SnapshotBatchModule
@@ -261,3 +261,13 @@ def test_what_a_thread_recovered_is_counted_for_that_thread(cloud):
 
     run_in_threads(1, create)
     assert counted['thread'] == 1 and client.recovered == 1 and client.recovered_here() == 0
+
+
+def test_the_clients_own_transport_keeps_one_session_per_thread():
+    transport = Transport(True)
+    mine = (transport.full, transport.lean)
+    assert (transport.full, transport.lean) == mine and transport._session is mine[0]
+    theirs = []
+    run_in_threads(1, lambda: theirs.append((transport.full, transport.lean)))
+    assert theirs[0][0] is not mine[0] and (theirs[0][1] is None or theirs[0][1] is not mine[1])
+    assert Client(password_settings()).concurrent and not Client(password_settings(), session=object()).concurrent
