@@ -153,8 +153,8 @@ def test_the_changes_of_one_disk_stay_one_after_the_other(cloud, run_module, mon
     assert all(s['status'] == 'available' for s in cloud.snapshots())
 
 
-def test_an_error_that_is_not_the_clouds_refusal_stops_the_batch_with_the_first_items_error(cloud, run_module,
-                                                                                          monkeypatch):
+def test_an_error_that_is_not_the_clouds_refusal_stops_the_batch_with_the_first_items_error(
+        cloud, run_module, monkeypatch):
     connect_shared(monkeypatch, cloud)
     disks = [cloud.add_volume('d%02d' % i) for i in range(4 * CONCURRENT_CHANGES)]
     apply = SnapshotBatchModule.apply
