@@ -200,7 +200,7 @@ def run_in_threads(count, target):
         except Exception as exc:  # noqa: BLE001 - reported by the test
             failures.append(exc)
 
-    threads = [threading.Thread(target=guarded) for _ in range(count)]
+    threads = [threading.Thread(target=guarded, name="worker-%d" % number) for number in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
