@@ -80,11 +80,12 @@ test: venv
 
 # Every role's molecule scenario, each against a fresh emulator (ROLES=protect for one), with
 # molecule's state under the run dir so that concurrent runs do not share it; MOLECULE_JOBS at a
-# time (2: the scenarios wait on Ansible's forks and the emulator as much as on a core).
+# time (2: the scenarios wait on Ansible's forks and the emulator as much as on a core). Each
+# tenant has a project in the other region too (the restore and drill scenarios' region paths).
 ROLES ?= $(sort $(patsubst roles/%/molecule/default/molecule.yml,%,$(wildcard roles/*/molecule/default/molecule.yml)))
 MOLECULE_JOBS ?= 2
 molecule: venv source-tree
-	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) tools/run-molecule $(RUN_DIR) $(MOLECULE_JOBS) $(ROLES)
+	ANSIBLE_COLLECTIONS_PATH=$(SOURCE_TREE) EVS_EMULATOR_REGION_PROJECTS=1 tools/run-molecule $(RUN_DIR) $(MOLECULE_JOBS) $(ROLES)
 
 unit: venv source-tree
 	PYTHONPATH=$(SOURCE_TREE) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider

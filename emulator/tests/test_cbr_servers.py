@@ -299,3 +299,16 @@ def test_server_backups_are_not_replicated(fast, alice):
     for backup_id in (server_backup["id"], server_backup["children"][0]["id"]):
         refused = alice.call("POST", cbr(alice, f"/backups/{backup_id}/replicate"), {"replicate": spec})
         assert refused.status == 400 and refused.body["error_code"] == "BackupService.6122", refused.body
+
+
+def test_a_server_vault_binds_the_servers_carrying_its_tags(fast, alice):
+    """CreateVault `bind_rules`: the resources carrying those tags are associated, of the vault's
+    type: servers by their metadata in a server vault (disks carrying the tags stay out)."""
+    rules = {"tags": [{"key": "tier", "value": "db"}]}
+    vault = server_vault(alice, auto_bind=True, bind_rules=rules)
+    server = {"name": "db", "availability_zone": "eu-de-01", "flavorRef": "s3.medium.1", "imageRef": "x"}
+    tagged = alice.expect(202, "server", "POST", alice.ecs("/servers"), {"server": dict(server, metadata={"tier": "db"})})
+    alice.expect(202, "server", "POST", alice.ecs("/servers"), {"server": dict(server, name="web", metadata={"tier": "web"})})
+    available_volume(fast, alice, metadata={"tier": "db"})
+    shown = alice.call("GET", cbr(alice, f"/vaults/{vault['id']}")).body["vault"]
+    assert [(r["id"], r["type"]) for r in shown["resources"]] == [(tagged["id"], SERVER)]

@@ -25,6 +25,7 @@ BACKUP_FIELDS = (
     'vault_id', 'checkpoint_id', 'incremental', 'created_at', 'updated_at')
 VAULT_FIELDS = ('id', 'name', 'description', 'resources', 'billing', 'auto_bind', 'auto_expand', 'created_at')
 DISK_TYPE = 'OS::Cinder::Volume'
+SERVER_TYPE = 'OS::Nova::Server'
 # a backup in one of these statuses is on its way to ``available``
 BACKUP_TRANSITIONAL = ('creating', 'protecting', 'restoring', 'waiting_protect', 'waiting_restore')
 BACKUP_DELETING = ('deleting', 'waiting_delete')
@@ -333,12 +334,13 @@ def service_missing(exc):
     return isinstance(exc, CloudError) and exc.status == 404
 
 
-def list_backups_of(client, backends, skip_missing=False, **filters):
-    """Backups of several services; with ``skip_missing`` a service this region lacks is skipped."""
+def list_backups_of(client, backends, skip_missing=False, services=None, **filters):
+    """Backups of several services; with ``skip_missing`` a service this region lacks is skipped.
+    ``services``: the class per backend (default ``BACKUP_SERVICES``), which shapes the backups."""
     found = []
     for backend in backends:
         try:
-            found.extend(backup_api(client, backend).list(**filters))
+            found.extend((services or BACKUP_SERVICES)[backend](client).list(**filters))
         except CloudError as exc:
             if not (skip_missing and service_missing(exc)):
                 raise
@@ -577,13 +579,13 @@ class CBRPolicies(CBR):
     def delete_vault(self, vault_id):
         self.client.delete(self.service, '/vaults/%s' % vault_id, ok=(200, 202, 204, 404))
 
-    def add_disks(self, vault_id, disks):
+    def add_disks(self, vault_id, disks, resource_type=DISK_TYPE):
         def recover():
             held = set(r.get('id') for r in (self.get_vault(vault_id) or {}).get('resources') or [])
             return {} if all(d['id'] in held for d in disks) else None
 
         self.client.post(self.service, '/vaults/%s/addresources' % vault_id,
-                         {'resources': [{'id': d['id'], 'type': DISK_TYPE, 'name': d.get('name')} for d in disks]},
+                         {'resources': [{'id': d['id'], 'type': resource_type, 'name': d.get('name')} for d in disks]},
                          recover=recover)
 
     def remove_disks(self, vault_id, disk_ids):

@@ -20,11 +20,12 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
     BACKUP_DELETABLE, BACKUP_DELETING, BACKUP_FIELDS, BACKUP_SERVICES, BACKUP_TRANSITIONAL, DISK_BACKUPABLE, DISK_TYPE,
-    LONG_TERM_KEYS, LONG_TERM_MAX, POLICY_FIELDS, REPLICA_FIELDS, REPLICATION_POLICY_FIELDS, TIMEZONE_RE,
+    LONG_TERM_KEYS, LONG_TERM_MAX, POLICY_FIELDS, REPLICA_FIELDS, REPLICATION_POLICY_FIELDS, SERVER_TYPE, TIMEZONE_RE,
     VAULT_RESULT_FIELDS, VAULT_SIZE, VBS_POLICY_MARK, CBRPolicies, CBRReplication, VBSPolicies, backup_api,
     backup_created, canonical_schedule, cbr_policy_view, check_backup_name, check_name, check_schedule,
     describe_backup, find_backup, replica_records, replica_view, replication_destinations, replication_policy_view,
     retention_problem, schedule_to_vbs, vault_view, vbs_policy_view)
+from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import ECS
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import DISK_BUSY, busy_with, looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
@@ -579,25 +580,38 @@ class VaultResource(ResourceModule):
     def namesakes(self):
         return self.cbr.list_vaults(self.params['name'])
 
+    @property
+    def resource_type(self):
+        """The type of the resources the vault holds: disks, or servers (``object_type: server``)."""
+        return SERVER_TYPE if self.params['object_type'] == 'server' else DISK_TYPE
+
+    def find_resource(self, entry):
+        """A declared disk, or server in a server vault, by name or id; a name two of them share is refused."""
+        if self.params['object_type'] == 'server':
+            return ECS(self.client, self.evs.get_volume).find_server(entry, required=True)
+        return self.evs.find_volume(entry, required=True)
+
     def resolve_disks(self, current):
-        """The declared disks by id; each must exist and be in no other vault (GETs only)."""
+        """The declared disks (servers) by id; each must exist and be in no other vault (GETs only)."""
         self.disks = {}
         held = set((current or {}).get('resource_ids') or ())
+        what = 'server' if self.params['object_type'] == 'server' else 'disk'
         for entry in self.params['resources']:
             if entry in held:
                 # already in the vault: nothing to check, and no request to the disk, whose AZ
                 # may be down (the vault and its backups are regional)
                 self.disks[entry] = {'id': entry}
                 continue
-            disk = self.evs.find_volume(entry, required=True)
+            disk = self.find_resource(entry)
             self.disks[disk['id']] = disk
         for disk_id, disk in sorted(self.disks.items()):
             if disk_id in held:
                 continue
             holder = self.cbr.vault_of_disk(disk_id)
             if holder is not None and holder.get('id') != (current or {}).get('id'):
-                raise ResourceError("%s cannot take disk '%s': it is in vault '%s' (a disk can be in one vault "
-                                    "only)" % (self.label(current), disk.get('name') or disk_id, holder.get('name')))
+                raise ResourceError("%s cannot take %s '%s': it is in vault '%s' (a %s can be in one vault "
+                                    "only)" % (self.label(current), what, disk.get('name') or disk_id,
+                                               holder.get('name'), what))
         wanted = set(self.disks)
         if not self.params['purge_resources']:
             wanted |= held
@@ -650,7 +664,8 @@ class VaultResource(ResourceModule):
     def create(self, desired):
         fields = {
             'name': desired['name'], 'resources': [
-                {'id': d, 'type': DISK_TYPE, 'name': self.disks[d].get('name')} for d in desired['resource_ids'] or ()],
+                {'id': d, 'type': self.resource_type, 'name': self.disks[d].get('name')}
+                for d in desired['resource_ids'] or ()],
             'billing': {'object_type': desired['object_type'], 'protect_type': self.params['protect_type'], 'size': desired['size'],
                         'cloud_type': 'public', 'consistent_level': 'crash_consistent',
                         'charging_mode': 'post_paid'}}
@@ -680,7 +695,7 @@ class VaultResource(ResourceModule):
         if 'resource_ids' in changes:
             held, wanted = set(current['resource_ids']), set(changes['resource_ids'])
             if wanted - held:
-                cbr.add_disks(vault_id, [self.disks[d] for d in sorted(wanted - held)])
+                cbr.add_disks(vault_id, [self.disks[d] for d in sorted(wanted - held)], self.resource_type)
             if held - wanted:
                 cbr.remove_disks(vault_id, sorted(held - wanted))
         if 'policy_id' in changes:
@@ -693,7 +708,7 @@ class VaultResource(ResourceModule):
     def predict_create(self, desired):
         resource = super(VaultResource, self).predict_create(desired)
         resource.update(status='available', policy_id=desired.get('policy_id') or None,
-                        resources=[{'id': d, 'name': self.disks[d].get('name'), 'type': DISK_TYPE}
+                        resources=[{'id': d, 'name': self.disks[d].get('name'), 'type': self.resource_type}
                                    for d in desired.get('resource_ids') or ()])
         return resource
 

@@ -188,6 +188,30 @@ class Answer:
         return 'Answer(status=%r, recovered=%r)' % (self.status, self.recovered)
 
 
+class CloudClock:
+    """The cloud's time as its answers tell it: the Date of the last one plus the (monotonic) time
+    since; before any answer, this machine's UTC time."""
+
+    def __init__(self, monotonic, utcnow):
+        self.monotonic = monotonic
+        self.utcnow = utcnow
+        #: (the last answer's Date, the monotonic time it came), one tuple: threads replace it whole
+        self._last = None
+
+    def remember(self, headers):
+        when = _http_date(headers.get('Date') if headers else None)
+        if when is None:
+            return
+        self._last = (when, self.monotonic())
+
+    def now(self):
+        last = self._last
+        if last is None:
+            return self.utcnow()
+        date, at = last
+        return date + datetime.timedelta(seconds=max(0.0, self.monotonic() - at))
+
+
 class Client:
     """A session against one cloud, built from the settings that ``config.resolve_settings`` made.
 
@@ -204,7 +228,7 @@ class Client:
     """
 
     def __init__(self, settings, session=None, sleeper=None, rng=None, monotonic=None,
-                 retry=None, utcnow=None, token_cache=None):
+                 retry=None, utcnow=None, token_cache=None, clock=None):
         self.settings = settings
         #: a token_cache.TokenCache shared by the tasks of a run (None: a token per client)
         self.token_cache = token_cache
@@ -241,8 +265,9 @@ class Client:
         self._catalog = None
         self._project_id = self.auth.get('project_id')
         self._endpoint_cache = {}
-        #: (the last answer's Date, the monotonic time it came), one tuple: threads replace it whole
-        self._cloud_clock = None
+        #: the cloud's time by the Date of the last answer, shared with this client's siblings in
+        #: other regions (``client_for_region``): whichever of them answered last tells it
+        self.clock = CloudClock(self.monotonic, self.utcnow) if clock is None else clock
         #: the counts and the token change under this lock (RLock: logging in sends a request)
         self._lock = threading.RLock()
         #: what each thread of this client did (``recovered_here``)
@@ -273,17 +298,10 @@ class Client:
     # ----------------------------------------------------------------- clock
     def cloud_now(self):
         """The cloud's current time (aware UTC): the last answer's Date plus the time since."""
-        clock = self._cloud_clock
-        if clock is None:
-            return self.utcnow()
-        date, at = clock
-        return date + datetime.timedelta(seconds=max(0.0, self.monotonic() - at))
+        return self.clock.now()
 
     def _remember_date(self, headers):
-        when = _http_date(headers.get('Date') if headers else None)
-        if when is None:
-            return
-        self._cloud_clock = (when, self.monotonic())
+        self.clock.remember(headers)
 
     # ----------------------------------------------------------------- auth
     @property
@@ -661,20 +679,31 @@ class Client:
         when it was not carried out, so the request is retried). Without it a lost answer
         raises LostAnswerError.
         """
-        url = self.endpoint(service_type) + path
-        operation = operation or '%s %s %s' % (method.upper(), service_type, path)
-        return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
-                          idempotent=idempotent, recover=recover)
+        try:
+            url = self.endpoint(service_type) + path
+            operation = operation or '%s %s %s' % (method.upper(), service_type, path)
+            return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
+                              idempotent=idempotent, recover=recover)
+        except CloudError as exc:
+            raise self._in_region(exc)
 
     def request_url(self, method, url, params=None, json_body=None, ok=None, idempotent=None, recover=None,
                     operation=None):
         """``request`` for a full URL outside every catalog base (the VBS jobs under ``/v1`` next to
         its v2 API): logs in first when needed, then the same auth headers, retries, lost-answer
         recovery and errors."""
-        self.authenticate()
-        operation = operation or '%s %s' % (method.upper(), urlsplit(url).path)
-        return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
-                          idempotent=idempotent, recover=recover)
+        try:
+            self.authenticate()
+            operation = operation or '%s %s' % (method.upper(), urlsplit(url).path)
+            return self._send(method, url, params=params, json_body=json_body, operation=operation, ok=ok,
+                              idempotent=idempotent, recover=recover)
+        except CloudError as exc:
+            raise self._in_region(exc)
+
+    def _in_region(self, error):
+        if error.region is None:
+            error.region = self.region
+        return error
 
     def get(self, service_type, path, params=None, **kwargs):
         return self.request('GET', service_type, path, params=params, **kwargs).body
@@ -862,7 +891,8 @@ def _never_sent(exc):
 def client_for_region(client, region, project_id=None, endpoints=None):
     """A client of the same user, HTTP session and settings, acting in its project of ``region``
     (``project_id``, else the project named after the region, as the cloud names them). The
-    ``endpoints`` overrides of the source region are not carried over: they name its hosts."""
+    ``endpoints`` overrides of the source region are not carried over: they name its hosts. The
+    two share the cloud's clock: an answer in either region tells the time to both."""
     settings = dict(client.settings)
     auth = dict((k, v) for k, v in (settings.get('auth') or {}).items() if k not in ('project_id', 'project_name'))
     if project_id:
@@ -875,7 +905,7 @@ def client_for_region(client, region, project_id=None, endpoints=None):
         settings['endpoints']['identity'] = identity
     sibling = type(client)(settings, session=client.session, sleeper=client.sleep, rng=client.rng,
                            monotonic=client.monotonic, retry=client.retry, utcnow=client.utcnow,
-                           token_cache=client.token_cache)
+                           token_cache=client.token_cache, clock=client.clock)
     # the session's TLS settings win over REQUESTS_CA_BUNDLE for this client too
     sibling._request_options = dict(client._request_options)
     return sibling

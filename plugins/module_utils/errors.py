@@ -37,6 +37,9 @@ class CloudError(Exception):
         self.request_id = request_id
         self.operation = operation
         self.attempts = attempts
+        #: the region of the client whose request failed (set by the client), so that a run that
+        #: reaches two regions says which one failed
+        self.region = None
         super(CloudError, self).__init__(self.__str__())
 
     def __str__(self):

@@ -278,7 +278,8 @@ class EvsModule:
         return Waiter(timeout=self.params['wait_timeout'])
 
     def cloud_time(self):
-        """The cloud's current time, ISO 8601 UTC (``2026-11-25T10:00:00Z``), from its Date header."""
+        """The cloud's current time, ISO 8601 UTC (``2026-11-25T10:00:00Z``), from the Date header of
+        the last answer in any region (``client_for_region``'s clients share the clock of ``client``)."""
         return self.client.cloud_now().strftime('%Y-%m-%dT%H:%M:%SZ')
 
     def validate_text(self, option, value, limit=255, required=False):
@@ -356,6 +357,8 @@ class EvsModule:
             failure = dict(exc.result, msg=exc.msg, error=exc.error_dict())
         except CloudError as exc:
             failure = dict(msg=str(exc), error=exc.to_dict())
+            if exc.region:  # which region failed, when a run reaches two
+                failure['region'] = exc.region
         except ConfigError as exc:
             failure = dict(msg='connection settings: %s' % exc)
         except Exception as exc:  # keep the traceback, never the parameters

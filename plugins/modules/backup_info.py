@@ -12,7 +12,9 @@ module: backup_info
 short_description: List backups of EVS disks (CBR and VBS)
 version_added: 1.0.0
 description:
-  - Lists disk backups of CBR, VBS or both, in one shape, sorted by creation time.
+  - Lists disk backups of CBR, VBS or both, in one shape, sorted by creation time, and CBR server
+    backups with their disk backups (C(children)).
+  - O(disk) also takes a server (its id) to list its server backups.
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
@@ -62,14 +64,32 @@ EXAMPLES = r'''
 RETURN = r'''
 cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 backups:
-  description: The matching backups, each with the keys of the C(backup) result of M(dataprotection.evs.backup).
+  description:
+    - The matching backups, each with the keys of the C(backup) result of M(dataprotection.evs.backup),
+      and C(resource_type) and C(children).
+    - A CBR server backup (M(dataprotection.evs.server_backup)) has C(resource_type) C(OS::Nova::Server); its
+      C(disk_id) and C(disk_name) are the server's, C(size) the sum of its disks, and C(children) its disk
+      backups (one per disk, taken at the same instant), each with the keys of a disk backup.
   returned: always
   type: list
   elements: dict
+  contains:
+    resource_type:
+      description: What was backed up, C(OS::Cinder::Volume) (a disk) or C(OS::Nova::Server) (a server); C(null) for VBS.
+      type: str
+      version_added: 1.1.0
+    children:
+      description:
+        - The disk backups of a server backup (empty for a disk backup; C(null) for VBS). Each can be
+          restored onto a new disk (M(dataprotection.evs.disk) with its id as O(dataprotection.evs.disk#module:backup)).
+      type: list
+      elements: dict
+      version_added: 1.1.0
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    BACKENDS, BACKUP_FIELDS, backup_api, list_backups_of, time_key)
+    BACKENDS, BACKUP_SERVICES, backup_api, list_backups_of, time_key)
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_server import TREE_FIELDS, CBRTree
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
@@ -86,7 +106,7 @@ class BackupInfoModule(InfoModule):
     )
     kind = 'backup'
     result_key = 'backups'
-    result_fields = BACKUP_FIELDS
+    result_fields = TREE_FIELDS
 
     def validate(self):
         if self.params['vault'] and self.params['backend'] == 'vbs':
@@ -110,6 +130,7 @@ class BackupInfoModule(InfoModule):
                 disk_name = params['disk']
         # with backend: all, a service this region does not offer (VBS) is skipped
         found = list_backups_of(self.client, backends, skip_missing=params['backend'] == 'all',
+                                services=dict(BACKUP_SERVICES, cbr=CBRTree),
                                 disk_id=disk_id, name=params['name'], status=params['status'], vault_id=vault_id)
         if disk_name is not None:  # a disk that no longer exists: CBR remembers its name
             found = [b for b in found if b.get('disk_name') == disk_name]

@@ -9,15 +9,17 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: vault
-short_description: Manage CBR disk vaults (capacity, disks, bind rules, backup policy)
+short_description: Manage CBR disk and server vaults (capacity, resources, bind rules, backup policy)
 version_added: 1.0.0
 description:
-  - Makes sure a CBR (Cloud Backup and Recovery) vault for disk backups exists with the given
-    capacity, disks, automatic binding and backup policy, or that it does not exist.
+  - Makes sure a CBR (Cloud Backup and Recovery) vault for disk backups (or server backups,
+    O(object_type=server)) exists with the given capacity, disks (servers), automatic binding and
+    backup policy, or that it does not exist.
   - A vault is found by its name. Only what is set is compared and changed; an option left out
     is never a change.
-  - Backups are taken in a vault by M(dataprotection.evs.backup) or on a schedule by the
-    M(dataprotection.evs.backup_policy) associated with it (O(policy)).
+  - Backups are taken in a vault by M(dataprotection.evs.backup) (M(dataprotection.evs.server_backup)
+    in a server vault) or on a schedule by the M(dataprotection.evs.backup_policy) associated with
+    it (O(policy)); a policy of a server vault backs up each of its servers with all their disks.
 author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
@@ -31,9 +33,12 @@ options:
     choices: [present, absent]
     default: present
   object_type:
-    description: What the vault protects. Only disk vaults are managed by this collection.
+    description:
+      - What the vault protects. V(disk) - disks (EVS volumes); V(server) - servers, each backed up
+        with every disk attached to it at one instant (M(dataprotection.evs.server_backup)).
+      - Set when the vault is created; an existing vault of the other type is refused.
     type: str
-    choices: [disk]
+    choices: [disk, server]
     default: disk
   protect_type:
     description:
@@ -55,16 +60,21 @@ options:
     description: Let the cloud grow the vault when a backup does not fit.
     type: bool
   auto_bind:
-    description: Let the cloud add disks that carry all O(bind_rules) tags to the vault by itself.
+    description:
+      - Let the cloud add disks (servers, in a server vault) that carry all O(bind_rules) tags to the
+        vault by itself.
     type: bool
   bind_rules:
     description:
-      - Tags (key and value) a disk must carry to be added by O(auto_bind). V({}) removes the rules.
+      - Tags (key and value) a disk (a server, in a server vault) must carry to be added by
+        O(auto_bind). V({}) removes the rules.
     type: dict
   resources:
     description:
-      - Disks (names or ids) that the vault protects. A disk can be in one vault only; a disk in
-        another vault is refused before any request.
+      - Disks (names or ids) that the vault protects; servers (names or ids) in a server vault
+        (O(object_type=server)). A name that two disks or servers share is refused; use the id.
+      - A disk or server can be in one vault only; one in another vault is refused before any
+        request.
       - Disks in the vault that are not listed stay, unless O(purge_resources=true).
     type: list
     elements: str
@@ -100,6 +110,14 @@ EXAMPLES = r'''
     auto_expand: true
     resources: [db01, db02]
     policy: nightly
+
+- name: A server vault for the database servers (each backed up with all its disks)
+  dataprotection.evs.vault:
+    cloud: otc
+    name: db-servers
+    object_type: server
+    size: 200
+    resources: [db01-server]
 
 - name: Exactly these disks, no policy
   dataprotection.evs.vault:
@@ -137,7 +155,7 @@ vault:
       type: str
       sample: available
     object_type:
-      description: What the vault protects (C(disk)).
+      description: What the vault protects (C(disk) or C(server)).
       type: str
     size:
       description: Capacity in GB.
@@ -155,11 +173,11 @@ vault:
       description: Tags a disk needs to be added automatically.
       type: dict
     resource_ids:
-      description: Ids of the disks in the vault, sorted.
+      description: Ids of the disks (servers) in the vault, sorted.
       type: list
       elements: str
     resources:
-      description: The disks in the vault as the cloud shows them (C(id), C(name), C(size), C(backup_count), ...).
+      description: The disks (servers) in the vault as the cloud shows them (C(id), C(name), C(type), C(size), C(backup_count), ...).
       type: list
       elements: dict
     policy_id:
@@ -184,7 +202,7 @@ class VaultModule(VaultResource):
     argument_spec = dict(
         name=dict(type='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
-        object_type=dict(type='str', choices=['disk'], default='disk'),
+        object_type=dict(type='str', choices=['disk', 'server'], default='disk'),
         protect_type=dict(type='str', choices=['backup', 'replication'], default='backup'),
         size=dict(type='int'),
         auto_expand=dict(type='bool'),

@@ -28,14 +28,8 @@ def script_json(data):
     return json.dumps(data, sort_keys=True).translate(_SCRIPT_ESCAPES)
 
 
-# Every field is escaped by autoescape; the one Markup is script_json's, safe by construction.
-# Below 760px the table becomes one card per disk (a label before each value), so nothing is
-# wider than a phone; the timelines place by percent, so they stretch instead of scaling text.
-TEMPLATE = u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>DR audit: {{ report.policy }}</title>
-<style>
-*{box-sizing:border-box}
+# The page style, shared with the recovery plan report (recovery_plan_html), so both read alike.
+STYLE = u'''*{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;padding:1rem;max-width:1280px;
 color:#1f2328;background:#fff;line-height:1.4;overflow-wrap:break-word}
 h1{font-size:1.4rem;margin:.2rem 0 .6rem}h2{font-size:1.15rem;margin:1.6rem 0 .4rem}
@@ -59,7 +53,16 @@ th{background:#f6f8fa}td.n{text-align:right}td:first-child{overflow-wrap:anywher
  td{border:0;border-bottom:1px solid #eef1f4;display:flex;gap:.6rem;overflow-wrap:anywhere}td.n{text-align:left}
  td::before{content:attr(data-label);flex:0 0 7.5rem;color:#59636e;font-weight:600}
 }
-</style></head><body>
+'''
+
+# Every field is escaped by autoescape; the one Markup is script_json's, safe by construction.
+# Below 760px the table becomes one card per disk (a label before each value), so nothing is
+# wider than a phone; the timelines place by percent, so they stretch instead of scaling text.
+TEMPLATE = u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>DR audit: {{ report.policy }}</title>
+<style>
+''' + STYLE + u'''</style></head><body>
 <h1>DR audit of policy {{ report.policy }}</h1>
 <p>Cloud time {{ report.cloud_time }}.</p>
 <div class="summary"><div><b>{{ report.summary.disks }}</b>disks</div>
@@ -78,7 +81,15 @@ th{background:#f6f8fa}td.n{text-align:right}td:first-child{overflow-wrap:anywher
  class="{{ 'ok' if row.verdict == 'compliant' else 'bad' }}"><span>{{ row.verdict }}{% for reason in
  row.reasons %}<br><small>{{ reason }}</small>{% endfor %}</span></td></tr>
 {% endfor %}</tbody></table>
-<h2>Copies against the RPO</h2>
+{% if report.plans is defined and report.plans %}<h2>Recovery plans</h2>
+<table><thead><tr><th>plan</th><th>last proven</th><th>RTO then</th><th>last run</th></tr></thead><tbody>
+{% for plan in report.plans %}<tr><td data-label="plan">{{ plan.plan }}</td>
+<td data-label="last proven" class="{{ 'ok' if plan.last_proven else 'bad' }}">{% if plan.last_proven %}{{ plan.last_proven.ended }}
+({{ plan.last_proven.mode }}){% else %}never{% endif %}</td>
+<td class="n" data-label="RTO then">{{ plan.last_proven.rto_seconds ~ ' s' if plan.last_proven else '-' }}</td>
+<td data-label="last run">{{ plan.last_run.ended }} ({{ plan.last_run.mode }}, {{ plan.last_run.result }})</td></tr>
+{% endfor %}</tbody></table>
+{% endif %}<h2>Copies against the RPO</h2>
 <p class="legend">{% for m in mechanisms %}<span><span class="dot" style="background:{{ m.colour }}"></span>{{ m.name }}</span>{% endfor %}
 <span><span class="dot hollow"></span>not made by the policy</span><span><span class="dot" style="background:#fff3cd"></span>within the RPO</span></p>
 {% for row in rows %}<h3>{{ row.disk_name or row.disk_id }} <small>(tier {{ row.tier }}, RPO {{ row.rpo_text }}, {{ row.verdict }})</small></h3>

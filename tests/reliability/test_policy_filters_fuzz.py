@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime
 import importlib
+import json
 import sys
 
 import pytest
@@ -276,7 +277,8 @@ def test_every_filter_is_fuzzed():
               "dr_failover_plan", "dr_restore_step", "dr_failover_group", "dr_failover_report",
               "dr_policy_region", "dr_region_restore_plan", "dr_region_drill_plan", "dr_region_drill_result",
               "dr_region_drill_cleanup", "dr_app_consistency", "dr_region_drill_tiers",
-              "dr_region_tier_disks"}
+              "dr_region_tier_disks", "dr_recovery_plan", "dr_recovery_plan_report", "dr_recovery_plan_html",
+              "dr_recovery_plan_history"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above
@@ -365,3 +367,52 @@ def test_dr_region_drill_tiers_refuses_bad_arguments_cleanly(disks, policy, tier
        region=st.one_of(st.just("eu-nl"), json_like))
 def test_dr_region_tier_disks_refuses_bad_arguments_cleanly(replicas, vault, region):
     call_cleanly("dr_region_tier_disks", replicas, vault, region)
+
+
+# Recovery plans: the declared plan as the worked example has it, one value anywhere replaced; the
+# role's group records and the report it builds from them, likewise.
+PLAN = {"name": "shop", "groups": [
+    {"name": "database", "tier": "gold", "pre": [{"host": "db1", "test_host": "db1", "command": "true"}],
+     "wait": {"host": "db1", "test_host": "db1", "port": 5432, "timeout": 60}},
+    {"name": "app", "after": ["database"], "disks": ["app-data"],
+     "post": [{"host": "app1", "test_host": "app1", "tasks": "start.yml"}],
+     "wait": {"url": "http://app1/health", "test_url": "http://app1/health"}}]}
+PLAN_HOSTS = ["db1", "app1"]
+PLAN_RUNS = [{"name": "database", "started": 1780000000.5, "ended": 1780000010, "ok": True, "switched": [],
+              "hooks": [{"phase": "pre", "host": "db1", "kind": "command", "run": "true", "ok": True, "seconds": 0.1}],
+              "wait": {"target": "port 5432 on db1", "ok": True, "seconds": 1},
+              "copies": [{"disk": "db-data", "copy": "s", "copy_id": "s1", "copy_created": NOW, "copy_age_seconds": "60",
+                          "restored_disk": {"name": "x"}}]}]
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(plan=st.one_of(broken_records(PLAN), json_like),
+       mode=st.one_of(st.sampled_from(["restore", "failover", "test"]), json_like), confirm=json_like,
+       hosts=st.one_of(st.just(PLAN_HOSTS), json_like), policy=st.one_of(st.just(REGION_POLICY), json_like),
+       check_mode=json_like)
+def test_dr_recovery_plan_refuses_bad_arguments_cleanly(plan, mode, confirm, hosts, policy, check_mode):
+    call_cleanly("dr_recovery_plan", plan, mode, confirm=confirm, hosts=hosts, policy=policy, check_mode=check_mode)
+
+
+CHECKED_PLAN = FILTERS["dr_recovery_plan"](PLAN, "test", hosts=PLAN_HOSTS, policy=REGION_POLICY)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(runs=st.one_of(broken_records(PLAN_RUNS), json_like), plan=st.one_of(broken_records(CHECKED_PLAN), json_like),
+       started=st.one_of(st.just(1780000000), json_like), ended=st.one_of(st.just(1780000011), json_like),
+       failure=json_like, cleanup=st.one_of(st.just({"removed": ["x"], "left": []}), json_like))
+def test_dr_recovery_plan_report_refuses_bad_arguments_cleanly(runs, plan, started, ended, failure, cleanup):
+    call_cleanly("dr_recovery_plan_report", runs, plan, started, ended, failure=failure, cleanup=cleanup)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(report=st.one_of(broken_records(FILTERS["dr_recovery_plan_report"](PLAN_RUNS, CHECKED_PLAN, 1780000000, 1780000011)),
+                        json_like))
+def test_dr_recovery_plan_html_refuses_bad_arguments_cleanly(report):
+    call_cleanly("dr_recovery_plan_html", report)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(history=st.one_of(st.lists(json_like).map(lambda lines: "\n".join(map(json.dumps, lines))), json_like))
+def test_dr_recovery_plan_history_refuses_bad_arguments_cleanly(history):
+    call_cleanly("dr_recovery_plan_history", history)

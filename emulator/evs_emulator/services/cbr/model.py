@@ -988,20 +988,25 @@ def _matcher(policy: dict, rule: dict):
 
 
 def _auto_bind(call: Call) -> None:
-    """Vaults with auto_bind take in disks whose metadata carries every bind-rule tag (key=value)."""
-    vaults = [v for v in call.vaults.list(call.project_id) if v["auto_bind"] and v["billing"]["object_type"] == "disk"]
+    """Vaults with auto_bind take in the resources of their type (disks, or servers in a server
+    vault) whose metadata carries every bind-rule tag (key=value). CBR's bind rules associate
+    "resources carrying those tags" (CreateVault `bind_rules`), of the vault's type."""
+    vaults = [v for v in call.vaults.list(call.project_id)
+              if v["auto_bind"] and v["billing"]["object_type"] in ("disk", "server")]
     if not vaults:
         return
     taken = {r["id"] for v in call.vaults.list(call.project_id) for r in v["resources"]}
     for vault in vaults:
         tags = vault["bind_rules"].get("tags") or []
+        servers = vault["billing"]["object_type"] == "server"
+        kind, candidates = (SERVER_TYPE, call.servers) if servers else (DISK_TYPE, call.volumes)
         added = []
-        for volume in call.volumes.list(call.project_id):
-            metadata = volume.get("metadata") or {}
-            if volume["id"] in taken or not all(metadata.get(t["key"]) == t["value"] for t in tags):
+        for resource in candidates.list(call.project_id):
+            metadata = resource.get("metadata") or {}
+            if resource["id"] in taken or not all(metadata.get(t["key"]) == t["value"] for t in tags):
                 continue
-            added.append({"id": volume["id"], "type": DISK_TYPE, "name": volume["name"], "extra_info": {}})
-            taken.add(volume["id"])
+            added.append({"id": resource["id"], "type": kind, "name": resource["name"], "extra_info": {}})
+            taken.add(resource["id"])
         if added and len(vault["resources"]) + len(added) <= MAX_VAULT_RESOURCES:
             call.vaults.save(vault | {"resources": vault["resources"] + added})
 

@@ -53,6 +53,13 @@ mark
 policy_drill -e "$region_policy" "$@" > policy.log
 verify policy
 
+# the policy's backup drill and its region tier's drill both run before any cleanup; each scratch
+# disk is deleted after, through an outage of eu-nl's disk API that starts once its scratch disk exists
+mark
+policy_drill -e "$region_policy" -e '{"drill_sources": ["backup", "region_replication"]}' -e region_drill_outage=8 "$@" \
+  > policy_stages.log
+verify policy_stages
+
 # a policy without a region tier is refused before any request that changes anything
 mark
 if policy_drill -e '{"dr_policy": {"name": "rd", "tiers": [{"name": "bronze", "failure": "disk", "rpo": "1d",
@@ -69,4 +76,4 @@ verify check
 mark
 policy_drill -e "$region_policy" --check "$@" > policy_check.log
 verify policy_check
-echo "playbook_region_drill: restored, compared, timed and removed; after a mismatch and an API outage too; per region tier of a DR policy"
+echo "playbook_region_drill: restored, compared, timed and removed; after a mismatch and an API outage too; per region tier of a DR policy, drilled before any cleanup"

@@ -137,4 +137,5 @@ def test_every_module_that_waits_in_steps_has_the_action_plugin_and_the_default_
             assert issubclass(action_module.ActionModule, waiting.WaitInSteps)
             assert 'dataprotection.evs.progress' in module.DOCUMENTATION
     assert sorted(stepping) == ['backup', 'backup_restore', 'disk', 'dr_drill', 'protected_instance',
-                                'protection_group', 'replication_pair', 'snapshot', 'snapshot_rollback']
+                                'protection_group', 'replication_pair', 'server_backup', 'server_backup_restore',
+                                'snapshot', 'snapshot_rollback']

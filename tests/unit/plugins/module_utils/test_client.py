@@ -439,3 +439,12 @@ def test_tls_settings_reach_the_session():
     assert Client(password_settings(validate_certs=False)).session.verify is False
     assert Client(password_settings(ca_cert='/etc/ssl/ca.pem')).session.verify == '/etc/ssl/ca.pem'
     assert Client(password_settings()).session.verify is True
+
+
+def test_a_client_of_another_region_tells_the_cloud_time_to_its_origin(make_client, cloud):
+    ticks = [100.0]
+    client, session, sleeps = make_client(monotonic=lambda: ticks[0], utcnow=lambda: NOW_HERE)
+    sibling = client_mod.client_for_region(client, 'eu-de', PROJECT_ID)
+    sibling.get('volumev2', '/volumes')  # only the sibling was answered
+    ticks[0] = 160.0
+    assert client.cloud_now() == sibling.cloud_now() == datetime.datetime(2026, 11, 25, 10, 1, 0, tzinfo=client_mod.UTC)

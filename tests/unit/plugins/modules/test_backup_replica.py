@@ -9,12 +9,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import json
 
 import pytest
 
 from ansible.module_utils import basic
 
+from ansible_collections.dataprotection.evs.plugins.module_utils import module as module_base
+from ansible_collections.dataprotection.evs.plugins.module_utils.client import UTC, Client
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica import BackupReplicaModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_restore import BackupRestoreModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_info import BackupReplicaInfoModule
@@ -342,3 +345,26 @@ def test_a_lost_answer_to_the_copy_is_recovered_without_a_second_copy(regions, b
     assert made['changed'] and not made['failed'] and lost['dropped'] == 1, made
     assert [r['id'] for r in replicas_in_nl(regions)] == [made['replica']['id']]
     assert made['replica']['status'] == 'available'
+
+
+def test_info_of_the_destination_only_tells_the_time_of_the_cloud_that_answered(
+        regions, backed_up, run_module, monkeypatch):
+    # this machine's clock is a year off: only answers of the cloud can give its time
+    cloud, off = regions.cloud, datetime.datetime(2030, 1, 1, tzinfo=UTC)
+    monkeypatch.setattr(module_base, 'Client', lambda settings, token_cache=None: Client(
+        settings, session=cloud, sleeper=cloud.advance, utcnow=lambda: off))
+    cloud.advance(3600)
+    cloud.add_fault(path='/cbr/v3/%s/' % cloud.project_id, status=503)  # eu-de down: only eu-nl answers
+    listed = run_module(BackupReplicaInfoModule, dict(destination_region='eu-nl', destination_vault='dst'))
+    assert not listed['failed'], listed
+    assert listed['cloud_time'] == cloud.now()
+
+
+def test_a_failure_names_the_region_whose_request_failed(regions, backed_up, run_module):
+    cloud = regions.cloud
+    cloud.add_fault(path='/cbr/v3/%s/' % regions.nl_project, status=503)  # eu-nl down, eu-de up
+    failed = run_module(BackupReplicaInfoModule, dict(vault='src', destination_region='eu-nl'))
+    assert failed['failed'] and failed['region'] == 'eu-nl', failed
+    cloud.add_fault(path='/cbr/v3/%s/' % cloud.project_id, status=503)
+    failed = run_module(BackupReplicaInfoModule, dict(vault='src', destination_region='eu-nl'))
+    assert failed['failed'] and failed['region'] == 'eu-de', failed
