@@ -101,12 +101,17 @@ def count_available(emu: Emulator, path: str, key: str) -> int:
 
 
 def run_size(playbook: Path, size: int, extra: list[str], metadata: dict, name: str = "fanout",
-             collections: Path | None = None) -> dict:
+             collections: Path | None = None, create_latency: float = 0.0) -> dict:
     with Emulator(f"{name}-{size}") as emu:
         emu.admin.set_timings({"volume.create": 0})
         emu.create_disks(size, "fan", metadata)
         emu.admin.set_timings({"snapshot.create": SNAPSHOT_SECONDS})
-        log(f"{name}: {playbook.name} over {size} disks (snapshot.create {SNAPSHOT_SECONDS} s)"
+        if create_latency:
+            # the time a cloud takes to answer a create (network and API), which the emulator on
+            # loopback does not have: each answer waits this long, without holding the emulator
+            emu.admin.add_fault(method="POST", path=r"/snapshots$", latency=create_latency)
+        log(f"{name}: {playbook.name} over {size} disks (snapshot.create {SNAPSHOT_SECONDS} s"
+            + (f", each create answered after {create_latency} s" if create_latency else "") + ")"
             + (f", collection from {collections}" if collections else ""))
         t0 = time.monotonic()
         run = run_playbook(emu, playbook, f"{name}-{size}", extra,
@@ -133,6 +138,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--name", default="fanout", help="the result's name (build/bench/results/NAME.json)")
     parser.add_argument("--baseline", default=None,
                         help="a commit: each size runs first with the collection at that commit, then this one")
+    parser.add_argument("--create-latency", type=float, default=0.0,
+                        help="seconds the emulator waits before it answers each snapshot create (a cloud's "
+                             "answer time, which loopback does not have); default 0")
     parser.add_argument("--from-logs", action="store_true",
                         help="analyse the recorded runs of the last benchmark again instead of running")
     args = parser.parse_args(argv)
@@ -156,12 +164,13 @@ def main(argv=None) -> dict:
             if args.baseline else None
         for size in sizes:  # side by side: the baseline and this collection, one size after the other
             if tree:
-                baseline[size] = run_size(playbook, size, extra, metadata, f"{args.name}-baseline", tree)
-            runs[size] = run_size(playbook, size, extra, metadata, args.name)
+                baseline[size] = run_size(playbook, size, extra, metadata, f"{args.name}-baseline", tree,
+                                          args.create_latency)
+            runs[size] = run_size(playbook, size, extra, metadata, args.name, create_latency=args.create_latency)
     one = runs[sizes[0]]["wall"]
     ratios = {size: round(r["wall"] / one, 2) for size, r in runs.items()}
     result = {"playbook": str(playbook.relative_to(ROOT) if playbook.is_relative_to(ROOT) else playbook),
-              "snapshot_create_seconds": SNAPSHOT_SECONDS, "runs": runs, "ratios": ratios,
+              "snapshot_create_seconds": SNAPSHOT_SECONDS, "create_latency_seconds": args.create_latency, "runs": runs, "ratios": ratios,
               "targets": {"100": 2.0, "1000": 1.5, "10000": 3.0}}
     if not args.from_logs and args.baseline:
         result["baseline"] = {"commit": args.baseline, "runs": baseline}

@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
     BACKUP_DELETING, BACKUP_FIELDS, BACKUP_TRANSITIONAL, BackupsOfDisks, time_key)
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import (
@@ -55,6 +57,7 @@ class BackupBatchResource(ParentedBatchModule):
     def read(self, items):
         super(BackupBatchResource, self).read(items)
         self.holders = {}
+        self.joining = threading.Lock()
         if self.params['backend'] != 'cbr':
             return
         vaults = self.resources.vaults()
@@ -113,11 +116,14 @@ class BackupBatchResource(ParentedBatchModule):
             predicted['status'] = 'protecting' if self.params['backend'] == 'cbr' else 'creating'
         return predicted
 
-    # --- apply: the disks that are in no vault yet join theirs first, one request per vault
+    # --- apply: the disks that are in no vault yet join theirs first, one request per vault; the
+    # engine sends creates from several threads, and the others wait until the first has joined them
     def apply(self, item):
-        if item.action == 'create' and not getattr(self, 'vaults_joined', False):
-            self.vaults_joined = True
-            self.join_vaults([i for i in self.items if i.action == 'create'])
+        if item.action == 'create':
+            with self.joining:
+                if not getattr(self, 'vaults_joined', False):
+                    self.vaults_joined = True
+                    self.join_vaults([i for i in self.items if i.action == 'create'])
         return super(BackupBatchResource, self).apply(item)
 
     def join_vaults(self, items):

@@ -14,6 +14,7 @@ import json
 import random
 import re
 import sys
+import threading
 import time
 
 try:
@@ -195,21 +196,21 @@ class CloudClock:
     def __init__(self, monotonic, utcnow):
         self.monotonic = monotonic
         self.utcnow = utcnow
-        self._date = None
-        self._date_at = None
+        #: (the last answer's Date, the monotonic time it came), one tuple: threads replace it whole
+        self._last = None
 
     def remember(self, headers):
         when = _http_date(headers.get('Date') if headers else None)
         if when is None:
             return
-        self._date = when
-        self._date_at = self.monotonic()
+        self._last = (when, self.monotonic())
 
     def now(self):
-        if self._date is None:
+        last = self._last
+        if last is None:
             return self.utcnow()
-        elapsed = self.monotonic() - self._date_at
-        return self._date + datetime.timedelta(seconds=max(0.0, elapsed))
+        date, at = last
+        return date + datetime.timedelta(seconds=max(0.0, self.monotonic() - at))
 
 
 class Client:
@@ -217,6 +218,14 @@ class Client:
 
     ``session`` (a requests.Session or a fake with ``request()``), ``sleeper``, ``rng`` and
     ``monotonic`` can be injected for tests.
+
+    Threads may share a client (the batch engine sends its changes a few at a time): the counts,
+    the token (renewed once when the cloud refuses it, whichever thread sees that first) and the
+    cloud's clock are kept under a lock, and a throttled request (429, 503 with Retry-After)
+    holds back every thread's next request until its wait is over, so that a throttling cloud
+    is not hammered by the others meanwhile. ``concurrent`` says whether the session may be
+    used by several threads at once: the client's own ``Transport`` may; an injected session
+    only when it says so (``thread_safe = True``).
     """
 
     def __init__(self, settings, session=None, sleeper=None, rng=None, monotonic=None,
@@ -260,12 +269,28 @@ class Client:
         #: the cloud's time by the Date of the last answer, shared with this client's siblings in
         #: other regions (``client_for_region``): whichever of them answered last tells it
         self.clock = CloudClock(self.monotonic, self.utcnow) if clock is None else clock
+        #: the counts and the token change under this lock (RLock: logging in sends a request)
+        self._lock = threading.RLock()
+        #: what each thread of this client did (``recovered_here``)
+        self._thread = threading.local()
+        #: (monotonic time, thread): no other thread sends before that time (a throttled answer)
+        self._held_back = (0.0, None)
         self.request_count = 0
         #: answered changes (non-GET requests the cloud accepted, or found carried out)
         self.changes = 0
         #: changes whose answer was lost and that a look-up found carried out: what was found may
         #: be another run's resource, so it is never taken for one this run made
         self.recovered = 0
+
+    @property
+    def concurrent(self):
+        """Whether several threads may send through this client's session at once."""
+        return bool(getattr(self.session, 'thread_safe', False))
+
+    def recovered_here(self):
+        """``recovered`` counted in the calling thread only: what one thread's change found
+        after a lost answer, whatever the other threads meanwhile recovered."""
+        return getattr(self._thread, 'recovered', 0)
 
     def __repr__(self):
         return 'Client(auth_url=%r, method=%r, region=%r, project_id=%r)' % (
@@ -311,6 +336,21 @@ class Client:
 
     def authenticate(self):
         """Obtain the token (password/token) or the project and catalog (AK/SK), once per run."""
+        with self._lock:
+            self._authenticate()
+
+    def _renew_token(self, refused):
+        """The cloud refused token ``refused``: log in again, unless another thread already
+        replaced it (then its new token is used)."""
+        with self._lock:
+            if self._token == refused:
+                self._token = None
+                if self._cached_key:
+                    self.token_cache.discard(self._cached_key)
+                    self._cached_key = None
+            self._authenticate()
+
+    def _authenticate(self):
         if self.method == 'aksk':
             if self._catalog is None:
                 self._aksk_discover()
@@ -532,9 +572,12 @@ class Client:
         reauthenticated = False
         while True:
             attempt += 1
+            self._wait_if_held_back()
+            token = self._token
             send_headers = self._auth_headers(method, url, base_headers, body) if authenticated else base_headers
             send_headers['User-Agent'] = USER_AGENT
-            self.request_count += 1
+            with self._lock:
+                self.request_count += 1
             self._warn_insecure(url)
             try:
                 response = self.session.request(method, url, data=body, headers=send_headers,
@@ -562,16 +605,13 @@ class Client:
             status = response.status_code
             if ok is None and 200 <= status < 300 or ok is not None and status in ok:
                 if authenticated and method not in ('GET', 'HEAD') and status < 300:
-                    self.changes += 1
+                    with self._lock:
+                        self.changes += 1
                 return Answer(status, response.headers, _json_or_none(response))
             if status == 401 and authenticated and self.method != 'aksk' and not reauthenticated:
                 # the token may have expired during a long wait: get a new one once
                 reauthenticated = True
-                self._token = None
-                if self._cached_key:
-                    self.token_cache.discard(self._cached_key)
-                    self._cached_key = None
-                self.authenticate()
+                self._renew_token(token)
                 attempt -= 1
                 continue
             retryable = status in RETRY_STATUSES
@@ -583,7 +623,26 @@ class Client:
             if not retryable or attempt >= self.retry.max_attempts:
                 raise self._error_from(response, operation, attempt, send_headers)
             retry_after = parse_retry_after(response.headers.get('Retry-After'), self.cloud_now())
-            self.sleep(self.retry.delay(attempt, self.rng, retry_after))
+            delay = self.retry.delay(attempt, self.rng, retry_after)
+            if status in REFUSED_STATUSES:
+                self._hold_back(delay)
+            self.sleep(delay)
+
+    def _hold_back(self, delay):
+        """The cloud throttled this thread's request: the other threads send nothing for ``delay``
+        seconds either (this thread sleeps that long itself)."""
+        with self._lock:
+            until = self.monotonic() + delay
+            if until > self._held_back[0]:
+                self._held_back = (until, threading.current_thread())
+
+    def _wait_if_held_back(self):
+        until, holder = self._held_back
+        if holder is None or holder is threading.current_thread():
+            return
+        left = until - self.monotonic()
+        if left > 0:
+            self.sleep(left)
 
     def _warn_insecure(self, url):
         if self._warned_insecure or self._request_options.get('verify') is not False:
@@ -606,8 +665,10 @@ class Client:
                                   operation=operation, attempts=attempt)
         found = recover()
         if found is not None:
-            self.changes += 1
-            self.recovered += 1
+            with self._lock:
+                self.changes += 1
+                self.recovered += 1
+            self._thread.recovered = self.recovered_here() + 1
             return Answer(None, {}, found, recovered=True)
         return None
 
@@ -734,26 +795,45 @@ def _requests():
 
 class Transport:
     """The client's own HTTP: reads through lean_http (no import of requests), everything else
-    through a requests session made at the first request that needs one."""
+    through a requests session made at the first request that needs one. Each thread has its
+    own sessions (and so its own connections): neither http.client's connections nor a requests
+    session promise to serve two threads at once."""
+
+    #: several threads may send at once (``Client.concurrent``)
+    thread_safe = True
 
     def __init__(self, verify):
         self.verify = verify
-        self.lean = lean_http.LeanSession() if lean_http.usable() else None
-        self._session = None
+        self.lean_usable = lean_http.usable()
+        self._local = threading.local()
+
+    @property
+    def lean(self):
+        if not self.lean_usable:
+            return None
+        if getattr(self._local, 'lean', None) is None:
+            self._local.lean = lean_http.LeanSession()
+        return self._local.lean
+
+    @property
+    def _session(self):
+        """This thread's requests session (None until a change needed one)."""
+        return getattr(self._local, 'session', None)
 
     @property
     def full(self):
         if self._session is None:
             requests = _requests()
-            self._session = requests.Session()
-            self._session.verify = self.verify
+            session = requests.Session()
+            session.verify = self.verify
             if self.verify is False:
                 # warned once by Client._warn_insecure, not by urllib3 per request
                 requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
+            self._local.session = session
         return self._session
 
     def request(self, method, url, **kwargs):
-        if self.lean is not None and method.upper() in lean_http.READ_METHODS:
+        if self.lean_usable and method.upper() in lean_http.READ_METHODS:
             return self.lean.request(method, url, **kwargs)
         return self.full.request(method, url, **kwargs)
 
