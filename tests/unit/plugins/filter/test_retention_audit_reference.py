@@ -190,7 +190,9 @@ def test_the_collector_is_left_as_it_was():
     try:
         with retention.bulk_records():
             assert not gc.isenabled()
-        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        # not thawed (unfreeze() would leave 0) and nothing frozen on top; the count may fall a
+        # little while threads of earlier tests free frozen objects meanwhile
+        assert gc.isenabled() and 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
     gc.disable()
