@@ -53,9 +53,10 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import f
 
 
 def predicted_ref(name, made):
-    if not isinstance(made, dict):
+    results = made.get('results', [made]) if isinstance(made, dict) else None
+    if not isinstance(results, list):
         raise AnsibleFilterError('predicted_ref: made must be a registered task result, not %r' % (made,))
-    for result in made.get('results', [made]):
+    for result in results:
         ref = result.get('predicted_ref') if isinstance(result, dict) else None
         if is_placeholder(ref) and name_of(ref) == name:
             return ref

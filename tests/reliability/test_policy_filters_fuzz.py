@@ -270,6 +270,14 @@ def test_dr_mechanisms_refuses_bad_names_cleanly(names):
     call_cleanly("dr_mechanisms", names)
 
 
+@settings(max_examples=200, **SETTINGS)
+@given(name=json_like, made=st.one_of(json_like, st.fixed_dictionaries({"results": json_like}),
+                                      st.fixed_dictionaries({"predicted_ref": json_like})))
+def test_predicted_ref_refuses_bad_results_cleanly(name, made):
+    # a registered result of any shape, a name of any type: a name or a placeholder, or a refusal
+    call_cleanly("predicted_ref", name, made)
+
+
 def test_every_filter_is_fuzzed():
     fuzzed = {"dr_mechanisms", "dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
               "dr_restore_point", "dr_audit", "dr_snapshot_batch", "dr_policy_backups", "dr_policy_replication",
@@ -278,7 +286,7 @@ def test_every_filter_is_fuzzed():
               "dr_policy_region", "dr_region_restore_plan", "dr_region_drill_plan", "dr_region_drill_result",
               "dr_region_drill_cleanup", "dr_app_consistency", "dr_region_drill_tiers",
               "dr_region_tier_disks", "dr_recovery_plan", "dr_recovery_plan_report", "dr_recovery_plan_html",
-              "dr_recovery_plan_history"}
+              "dr_recovery_plan_history", "predicted_ref"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above
