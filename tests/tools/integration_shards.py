@@ -18,7 +18,7 @@ import sys
 def split(targets, jobs, seconds):
     """At most `jobs` lists of `targets`, balanced by `seconds` ({target: seconds})."""
     default = statistics.median(seconds.values()) if seconds else 1.0
-    shards = [[] for _ in range(max(1, min(jobs, len(targets))))]
+    shards = [[] for _shard in range(max(1, min(jobs, len(targets))))]
     totals = [0.0] * len(shards)
     # slowest first; the name keeps the split the same from run to run when times are equal
     for target in sorted(targets, key=lambda name: (-seconds.get(name, default), name)):

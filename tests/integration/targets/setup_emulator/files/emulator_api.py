@@ -2,6 +2,7 @@
 cloud's own API with the integration config's password user. One short process instead of a
 helper playbook per check (a playbook costs seconds; these reads cost milliseconds)."""
 import json
+import sys
 import urllib.request
 
 import yaml
@@ -70,5 +71,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-    import sys
     main(sys.argv)
