@@ -122,12 +122,13 @@ sanity: venv collection-copy $(BIN)/shellcheck
 lint: venv collection-copy
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) $(BIN)/ansible-lint --offline -q
 
-# At -vvvv, the whole output kept in $(RUN_DIR)/integration, then scanned for the run's secrets
-# (tests/tools/run-integration.sh says what and how).
+# INTEGRATION_JOBS shards of the targets at once (TARGETS=snapshot for one), each with its own
+# emulator and collection copy, split by the targets' recorded seconds (tests/tools/target_times.json;
+# tests/tools/run-integration-shards.sh). Each shard at -vvvv, its whole output kept in
+# $(RUN_DIR)/integration/<shard>/run, then scanned for the run's secrets (run-integration.sh).
+INTEGRATION_JOBS ?= 2
 integration: venv collection-copy
-	EVS_EMULATOR_REGION_PROJECTS=1 tools/with-emulator $(RUN_DIR)/emulator-integration bash -c '\
-	  tools/integration-config $(COLLECTION_COPY)/tests/integration/integration_config.yml && \
-	  tests/tools/run-integration.sh $(COLLECTION_COPY) $(RUN_DIR)/integration $(RUN_DIR)/emulator-integration $(TARGETS)'
+	tests/tools/run-integration-shards.sh $(COLLECTION_COPY) $(RUN_DIR)/integration $(INTEGRATION_JOBS) $(TARGETS)
 
 build-check: venv
 	rm -rf $(RUN_DIR)/dist

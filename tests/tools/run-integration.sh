@@ -57,6 +57,7 @@ python "$here/secret_scan.py" --secrets-from "$OS_CLIENT_CONFIG_FILE" --secrets-
   | tee "$out/secret-scan.txt" || scan=1
 if [ "$status" != 0 ]; then
   failed=$(sed -n '/integration test(s) listed below/,/^[^a-z0-9_]/p' "$out/output.log" | grep -E '^[a-z0-9_]+$' || true)
+  echo "${failed//$'\n'/ }" > "$out/failed-targets.txt"
   echo "integration: ansible-test failed (exit $status), targets: ${failed//$'\n'/ }"
   exit "$status"
 fi

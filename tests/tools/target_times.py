@@ -3,11 +3,15 @@
 Every ansible-playbook run of a target reads the target's copy of integration.cfg under
 ``tests/output/.tmp/integration/<target>-<random>-...``, and its log lines carry a timestamp: a
 target's time is from its first line to its last. Printed slowest first, so the next person who
-trims the suite knows where the time goes.
+trims the suite knows where the time goes. With --json, the times are also written to a file:
+tests/tools/target_times.json is such a file, from which `make integration` splits the targets
+into shards of about equal time (integration_shards.py).
 
-    python target_times.py ANSIBLE_LOG [TOP]
+    python target_times.py [--top N] [--json OUT] ANSIBLE_LOG...
 """
+import argparse
 import datetime
+import json
 import re
 import sys
 
@@ -33,9 +37,20 @@ def target_seconds(lines):
 
 
 def main(argv):
-    top = int(argv[2]) if len(argv) > 2 else 15
-    with open(argv[1], errors='replace') as log:
-        seconds = target_seconds(log)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('logs', nargs='+', metavar='ANSIBLE_LOG', help="one log per shard: targets are in one each")
+    parser.add_argument('--top', type=int, default=15)
+    parser.add_argument('--json', metavar='OUT', help='also write {target: seconds} to this file')
+    args = parser.parse_args(argv[1:])
+    seconds = {}
+    for path in args.logs:
+        with open(path, errors='replace') as log:
+            seconds.update(target_seconds(log))
+    if args.json:
+        with open(args.json, 'w') as out:
+            json.dump({name: round(spent) for name, spent in sorted(seconds.items())}, out, indent=1)
+            out.write('\n')
+    top = args.top
     ranked = sorted(seconds.items(), key=lambda item: -item[1])
     print('integration: seconds per target (slowest %d of %d, %d s in all):' % (
         min(top, len(ranked)), len(ranked), sum(seconds.values())))

@@ -35,3 +35,16 @@ def test_lines_before_any_target_are_not_counted(capsys, tmp_path):
     target_times.main(['target_times.py', str(log)])
     assert capsys.readouterr().out.splitlines() == [
         'integration: seconds per target (slowest 1 of 1, 3 s in all):', '       3  disk']
+
+
+def test_the_logs_of_all_shards_are_read_and_written_as_json(capsys, tmp_path):
+    logs = []
+    for shard, (target, stamps) in enumerate([('disk', ('02:44:56', '02:45:01')), ('vault', ('02:44:57', '02:45:09'))]):
+        log = tmp_path / ('ansible-%d.log' % shard)
+        log.write_text(''.join('2026-12-06 %s,000 p=1 u=root n=ansible INFO| %s\n' % (stamp, CFG % target) for stamp in stamps),
+                       encoding='utf-8')
+        logs.append(str(log))
+    target_times.main(['target_times.py', '--top', '1', '--json', str(tmp_path / 'times.json')] + logs)
+    assert capsys.readouterr().out.splitlines() == [
+        'integration: seconds per target (slowest 1 of 2, 17 s in all):', '      12  vault']
+    assert (tmp_path / 'times.json').read_text() == '{\n "disk": 5,\n "vault": 12\n}\n'
