@@ -122,6 +122,14 @@ CASES = [
      r"destination_vault"),
     ("backup_replication_policy", {"name": "p" * 300, "destination_region": "eu-nl",
                                    "schedule": ["FREQ=DAILY;BYHOUR=2;BYMINUTE=0"]}, r"name"),
+    ("backup_replica_batch", {"backups": [{"backup": "bi-bk"}], "destination_region": "eu-de",
+                              "destination_vault": "far"}, r"destination_region|region"),
+    ("backup_replica_batch", {"backups": [{"backup": "bi-bk"}, {"backup": ""}], "destination_region": "eu-nl",
+                              "destination_vault": "far"}, r"backup"),
+    # ----- whole servers (CBR server vaults)
+    ("server_backup", {"name": "sb", "server": "no-such-server", "vault": "bi-vault"}, r"no-such-server"),
+    ("server_backup", {"name": "s" * 300, "server": "no-such-server", "vault": "bi-vault"}, r"name"),
+    ("server_backup_restore", {"backup": "no-such-backup", "overwrite": True}, r"no-such-backup"),
     # ----- info modules: a filter that names something that is not there (backup_info takes
     # the name of a deleted disk on purpose: its backups outlive it)
     ("snapshot_info", {"disk": "no-such-disk"}, r"no-such-disk"),
