@@ -86,17 +86,33 @@ def replication_state(emulator) -> dict:
     return {"records": records, "failed": failed, "replicas": {r["id"]: r["status"] for r in replicas}}
 
 
-def replicate(emulator, tmp_path: Path, names: list[str], seed: int, verbosity: str = "") -> tuple[int, str, dict]:
+def replicate(emulator, tmp_path: Path, names: list[str], seed: int, verbosity: str = "",
+              playbook: Path = PLAYBOOK, backups: list | None = None) -> tuple[int, str, dict]:
+    """Run `playbook` on `backups` (default: the backup names) under the random faults of `seed`."""
     admin = emulator.admin()
     admin.seed_faults(seed)
     for _, rule in FAULT_KINDS:
         admin.add_fault(**rule)
     env = {"OS_CLIENT_CONFIG_FILE": str(clouds_yaml(emulator.base_url, tmp_path / "clouds.yaml")),
            "OS_CLOUD": "tenant-a"}
-    status, output = run_playbook(PLAYBOOK, {"rr_backups": names}, env=env, scratch=tmp_path, verbosity=verbosity)
+    status, output = run_playbook(playbook, {"rr_backups": names if backups is None else backups}, env=env,
+                                  scratch=tmp_path, verbosity=verbosity)
     rules = admin.faults()
     admin.clear_faults()
     return status, output, {kind: rule["hits"] for (kind, _), rule in zip(FAULT_KINDS, rules)}
+
+
+def assert_one_replica_per_backup(emulator, names: list[str]) -> dict:
+    """Exactly one available replica per backup in the destination, each named by its backup's
+    record (no orphan, none missing, no failed copy); returns the state."""
+    state = replication_state(emulator)
+    assert sorted(state["records"]) == sorted(names)
+    assert all(len(copies) == 1 for copies in state["records"].values()), state["records"]
+    named = sorted(copies[0] for copies in state["records"].values())
+    assert sorted(state["replicas"]) == named, "a replica no backup's record names (an orphan), or one missing"
+    assert set(state["replicas"].values()) == {"available"}, state["replicas"]
+    assert state["failed"] == []
+    return state
 
 
 def test_replication_under_30_percent_faults_makes_one_replica_per_backup_and_a_rerun_changes_nothing(regions, tmp_path):
@@ -110,14 +126,7 @@ def test_replication_under_30_percent_faults_makes_one_replica_per_backup_and_a_
     assert 0.15 < faulted / sent < 0.45, (faulted, sent)
     assert hits["lost answer of a change"] > 0, hits  # a CopyBackup carried out whose answer was lost
 
-    state = replication_state(regions)
-    assert sorted(state["records"]) == sorted(names)
-    # exactly one replica per backup in the destination, each named by its backup's record
-    assert all(len(copies) == 1 for copies in state["records"].values()), state["records"]
-    named = sorted(copies[0] for copies in state["records"].values())
-    assert sorted(state["replicas"]) == named, "a replica no backup's record names (an orphan), or one missing"
-    assert set(state["replicas"].values()) == {"available"}, state["replicas"]
-    assert state["failed"] == []
+    state = assert_one_replica_per_backup(regions, names)
     record_figures("replication-faults", seed=SEED, requests=sent, faults=faulted, by_kind=hits,
                    backups=len(names), replicas=len(state["replicas"]), duplicates=0, orphans=0)
 
