@@ -96,6 +96,49 @@ def test_every_mismatch_is_a_finding(change, expected):
     assert any(expected in f for f in findings), findings
 
 
+BINDING_CHECK = {'name': 'rep', 'associated_vaults': [{'vault_id': None, 'destination_vault_id': None}]}
+BINDING_REAL = {'name': 'rep', 'associated_vaults': [{'vault_id': 'v1', 'destination_vault_id': 'v2'}]}
+
+
+def test_nulls_in_the_elements_of_a_list_match_anything_when_the_lengths_agree():
+    assert check_real.after_differs(BINDING_CHECK, BINDING_REAL) == []
+    assert check_real.after_differs({'ids': [None, 'b']}, {'ids': ['a', 'b']}) == []
+
+
+@pytest.mark.parametrize('real_after, expected', [
+    (dict(BINDING_REAL, associated_vaults=BINDING_REAL['associated_vaults'] * 2), 'associated_vaults: check'),
+    (dict(BINDING_REAL, associated_vaults=[]), 'associated_vaults: check'),
+    (dict(BINDING_REAL, associated_vaults=None), 'associated_vaults: check'),
+])
+def test_a_list_of_another_length_differs(real_after, expected):
+    wrong = check_real.after_differs(BINDING_CHECK, real_after)
+    assert len(wrong) == 1 and wrong[0].startswith(expected), wrong
+
+
+def test_a_different_value_in_a_list_element_differs():
+    check_after = {'associated_vaults': [{'vault_id': 'v1', 'destination_vault_id': None}]}
+    real_after = {'associated_vaults': [{'vault_id': 'v9', 'destination_vault_id': 'v2'}]}
+    assert check_real.after_differs(check_after, real_after) == ["associated_vaults.0.vault_id: check 'v1', real 'v9'"]
+    assert check_real.after_differs({'ids': ['a', None]}, {'ids': ['b', 'c']}) == ["ids.0: check 'a', real 'b'"]
+
+
+def test_the_comparison_accepts_a_binding_of_predicted_vaults_and_refuses_another_list():
+    binding_task = 'binding #1'
+
+    def add_binding(check_after, real_after):
+        def change(c, r, a):
+            for run, after in ((c, check_after), (r, real_after)):
+                run['tasks'].append(task(binding_task, 'dataprotection.evs.backup_replication_policy',
+                                         [result('changed', diff={'before': {}, 'after': after})]))
+            r['tasks'][-1]['mutating'] = ['POST /v3/p/policies']
+            a['tasks'].append(task(binding_task, 'dataprotection.evs.backup_replication_policy', [result('ok')]))
+        return change
+
+    assert finding(add_binding(BINDING_CHECK, BINDING_REAL)) == []
+    findings = finding(add_binding(BINDING_CHECK, dict(BINDING_REAL, associated_vaults=[])))
+    assert any('binding #1: after differs: associated_vaults: check' in f for f in findings), findings
+
+
 def test_a_read_only_playbook_must_not_change_the_cloud_even_for_real():
     findings = finding(lambda c, r, a: None, no_cloud_change=True)
     assert any('changed the cloud in a playbook that must not' in f for f in findings)

@@ -11,7 +11,8 @@ The files are check_real_record's recordings (see check_real.sh). Checked:
 3. Every changed result of the check run has a diff, and it predicts the real one: the same
    `before`, and every field of its `after` equal in the real `after` (a field the check run shows
    as null, such as the id of a disk still to be made, may be known only after the change; also
-   inside a nested dict, such as the time in a restore record).
+   inside a nested dict, such as the time in a restore record, and in the elements of a list as
+   long as the real one, such as the ids of new vaults in a binding's list of vaults).
 4. In the real run, a cloud task (an action of dataprotection.evs) sent at least one mutating
    request per changed result (loop item), and a task that sent one reported a change (or failed).
 5. The third run (AGAIN, when given) changed nothing in the cloud: no mutating request and no
@@ -67,12 +68,19 @@ def predicts(check_diff, real_diff):
 def after_differs(check_after, real_after, path=''):
     """The fields of the check run's ``after`` the real one does not hold; null (known only after
     the change, such as a new disk's id or the cloud's time a restore started) matches anything,
-    also in a nested dict."""
+    also in a nested dict and in the elements of a list as long as the real one (the ids of vaults
+    a check run only predicts, in a binding's list of vaults). Lists of different lengths differ."""
     if isinstance(check_after, dict) and isinstance(real_after, dict):
         wrong = []
         for key, value in sorted(check_after.items()):
             if value is not None:
                 wrong += after_differs(value, real_after.get(key), path + key + '.')
+        return wrong
+    if isinstance(check_after, list) and isinstance(real_after, list) and len(check_after) == len(real_after):
+        wrong = []
+        for index, (check_element, real_element) in enumerate(zip(check_after, real_after)):
+            if check_element is not None:
+                wrong += after_differs(check_element, real_element, '%s%d.' % (path, index))
         return wrong
     if check_after == real_after:
         return []
