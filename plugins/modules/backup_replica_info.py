@@ -40,6 +40,12 @@ options:
   destination_vault:
     description: Only replicas in this vault of the destination region (name or id).
     type: str
+notes:
+  - In check mode O(vault) and O(destination_vault) also take the
+    RV(dataprotection.evs.vault#module:predicted_ref) of a vault the same check run would create:
+    a vault that does not exist yet holds no backup and no replica, so the module answers empty
+    lists without asking the cloud (RV(cloud_time) is then this machine's UTC time), as the real
+    run reads the new vault and finds it empty.
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes.info_module
@@ -110,6 +116,8 @@ class BackupReplicaInfoModule(InfoModule):
     result_fields = REPLICA_FIELDS + ('replication',)
     checked_texts = (('destination_region', 255, True),)
     checked_other_region = ('destination_region', 'replicas are in another region')
+    # a vault a check run would create (module_utils/predicted.py) is empty: nothing to read in it
+    parent_options = ('vault', 'destination_vault')
 
     def source_records(self):
         """The records to the destination region of the source backups asked for (GETs in the source region)."""
@@ -125,6 +133,8 @@ class BackupReplicaInfoModule(InfoModule):
         return sorted([r for r in records if r['destination_region'] == params['destination_region']], key=time_key)
 
     def run(self):
+        if self.predicted_parent('vault') or self.predicted_parent('destination_vault'):
+            return {'changed': False, 'replicas': [], 'records': [], 'cloud_time': self.cloud_time()}
         params, region = self.params, self.params['destination_region']
         asked = bool(params['backup'] or params['vault'])
         records = self.source_records() if asked else []

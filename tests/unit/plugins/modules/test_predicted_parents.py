@@ -20,6 +20,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import PREFIX, placeholder
 from ansible_collections.dataprotection.evs.plugins.modules.backup_batch import BackupBatchModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_policy import BackupPolicyModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_info import BackupReplicaInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replication_policy import (
     BackupReplicationPolicyModule)
 from ansible_collections.dataprotection.evs.plugins.modules.protected_instance import ProtectedInstanceModule
@@ -172,3 +173,17 @@ def test_backups_predicted_in_a_vault_the_check_run_would_create_as_the_real_run
     made = run_module(BackupBatchModule, dict(batch, backups=[dict(b, vault='v1') for b in batch['backups']]), diff=True)
     assert made['changed'] and [r['action'] for r in made['backups']] == [r['action'] for r in predicted['backups']]
     assert sorted(made['diff']['after']) == sorted(predicted['diff']['after'])
+
+
+def test_replicas_read_in_vaults_the_check_run_would_create_are_none_and_ask_nothing(regions, run_module):
+    cloud = regions.cloud
+    source = run_module(VaultModule, dict(name='far-gold', size=20), check=True)
+    target = run_module(VaultModule, dict(NL, name='far-gold', size=20, protect_type='replication'), check=True)
+    asked_before = len(cloud.requests)
+    for reads in (dict(vault=source['predicted_ref']), dict(destination_vault=target['predicted_ref'])):
+        read = run_module(BackupReplicaInfoModule, dict(reads, destination_region='eu-nl'), check=True)
+        assert not read['failed'] and read['replicas'] == [] and read['records'] == [] and read['cloud_time'], read
+    assert len(cloud.requests) == asked_before and cloud.mutating == []
+
+    refused = run_module(BackupReplicaInfoModule, dict(vault=source['predicted_ref'], destination_region='eu-nl'))
+    assert refused['failed'] and 'only a check run takes it' in refused['msg'] and len(cloud.requests) == asked_before
