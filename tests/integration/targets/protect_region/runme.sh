@@ -2,7 +2,7 @@
 # A region tier (failure: region) through the protect playbook: refusals before any change, the
 # replication vault, policy and replicas in eu-nl, a no-op second run, the tier's retention applied
 # to the replicas on the cloud's clock (never to a replica it did not make), and check == real
-# for a backup tier that becomes a region tier.
+# for a backup tier that becomes a region tier and for a first run from scratch.
 set -eu -o pipefail
 # shellcheck source=../setup_check_real/check_real.sh
 source ../setup_check_real/check_real.sh
@@ -46,4 +46,16 @@ run setup.yml "$@"
 protect policy_az "$@" > policy_az.log
 run dest_vault.yml "$@"
 check_real protect-region dataprotection.evs.protect -- -e "@files/policy.yml" -e "$connections" "$@"
-echo "protect_region: refusals before any change, replicas in eu-nl, second run changed=0, retention kept 2 per disk and the foreign replica, check == real"
+# check == real for a first run of a region tier from scratch: no policy and no vault in either
+# region. The modules predict the snapshots, the tier's policy, its vault (with the policy the check
+# run would create), the replication vault in eu-nl and the replication policy bound to both (with
+# the vaults the check run would create): 5 changes, no mutating request in the check run; the
+# reads of the new vaults answer empty under their placeholders, as the real run finds them. Without
+# on-demand backups (the policy's schedule takes the first), so that no replica is due yet: the
+# replicas of backups a check run would take are predicted by a task of their own.
+run setup.yml "$@"
+check_real protect-region-scratch dataprotection.evs.protect -- -e "@files/policy.yml" -e "$connections" \
+  -e '{"protect_backup_on_demand": false}' "$@" | tee scratch.log
+grep -Eq 'check predicted 5 cloud changes, the real run made them with [0-9]+ mutating requests \(check run: 0\); a third run changed no cloud resource and sent 0 mutating requests' scratch.log \
+  || { echo "first region tier run: not the 5 predicted changes, or not a no-op third run"; exit 1; }
+echo "protect_region: refusals before any change, replicas in eu-nl, second run changed=0, retention kept 2 per disk and the foreign replica, check == real (also from scratch)"
