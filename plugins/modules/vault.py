@@ -203,6 +203,9 @@ predicted_ref:
     - O(dataprotection.evs.backup_replication_policy#module:vault)
     - O(dataprotection.evs.backup_replication_policy#module:destination_vault)
     - O(dataprotection.evs.backup_batch#module:vault)
+    - O(dataprotection.evs.backup_replica_info#module:vault) and
+      O(dataprotection.evs.backup_replica_info#module:destination_vault) (a read of the new vault,
+      empty)
   returned: check mode, when the vault would be created
   type: str
   sample: predicted-by-check-mode:vault:db-backups
