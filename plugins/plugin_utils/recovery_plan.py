@@ -250,6 +250,13 @@ def check_plan(plan, mode, confirm=False, hosts=(), tiers=(), check_mode=False):
         problems.append('restore_region restores into new disks there; restore_target original is not possible')
     if mode == 'test' and target == 'original':
         problems.append('test mode restores into scratch disks only; drop restore_target original to test the plan')
+    # a tier in another region comes back under the restore role's own disk names, which the test's
+    # cleanup could not tell from disks it did not make: it would leave them, or remove others
+    tiers_elsewhere = [group['name'] for group in groups if region and 'tier' in group]
+    if mode == 'test' and tiers_elsewhere:
+        problems.append('test mode cannot restore a tier in another region (groups %s): its scratch disks would not '
+                        'carry names the test can remove as its own; list the disks, or drill the tier with the '
+                        'drill role (drill_sources with region_replication)' % ', '.join(tiers_elsewhere))
     # restore and failover change production (disks, the serving zone) and run hooks on its hosts
     if mode != 'test' and not check_mode and confirm is not True:
         problems.append('%s mode %s and runs the hooks on the production hosts; set recovery_plan_confirm=true '

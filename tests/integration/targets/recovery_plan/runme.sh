@@ -5,7 +5,8 @@
 #   what would happen;
 #   a refused plan (restore mode without recovery_plan_confirm): no mutating request, no hook;
 #   test mode: groups in order (database, app, web: hook times increase), every disk it created
-#   deleted, proven, with its RTO and RPO (the copies are an hour old);
+#   deleted, proven, with its RTO and RPO (the copies are an hour old); the user's disk that has
+#   the name of a scratch disk without the run's id is neither taken nor removed;
 #   a wait that does not hold (the database's port closed): app and web never start, the scratch
 #   disk is still removed, the report says failed;
 #   the history has one line per run that was not in check mode, and the audit reads it: its
@@ -62,7 +63,8 @@ grep -q "set recovery_plan_confirm=true" "$work/unconfirmed.log"
 verify unconfirmed --no-mutation --no-hooks
 
 plan test test "$open_port" "$open_port" "$@"
-verify test --order "database pre,database post,app pre,app post,web pre" --all-deleted --result proven
+verify test --order "database pre,database post,app pre,app post,web pre" --all-deleted --result proven \
+  --kept dp-plan-test-shop-rp-app-data
 
 expect_failure failing-wait test "$closed_port" "$open_port" "$@"
 grep -q "port $closed_port on 127.0.0.1 did not hold within 3 s" "$work/failing-wait.log"

@@ -3,7 +3,7 @@ mark), the hooks' side (the marker lines they appended) and the run's report and
 
 usage: verify.py CONFIG WORK mark
        verify.py CONFIG WORK CASE [--no-mutation] [--no-hooks] [--order G P,...] [--all-deleted]
-                                  [--creates N] [--result R] [--not-started G,...]
+                                  [--creates N] [--result R] [--not-started G,...] [--kept DISK]
        verify.py CONFIG WORK history --runs MODE:RESULT,...
 """
 import argparse
@@ -65,6 +65,10 @@ def problems(config, work, case, args):
                 found.append('%s was created and not deleted' % resource)
     if args.creates is not None and len(created) != args.creates:
         found.append('%d resources created, not %d: %s' % (len(created), args.creates, created))
+    if args.kept is not None:
+        names = [disk['name'] for disk in emulator_api.evs_get(config, 'volumes/detail')['volumes']]
+        if args.kept not in names:
+            found.append('disk %s, which the run did not make, is gone' % args.kept)
     evidence = report(work, case)
     if args.result is not None:
         if evidence is None:
@@ -94,6 +98,7 @@ def main():
     parser.add_argument('--creates', type=int)
     parser.add_argument('--result')
     parser.add_argument('--not-started')
+    parser.add_argument('--kept')
     parser.add_argument('--runs')
     args = parser.parse_args()
     config = emulator_api.load_config(args.config)

@@ -237,3 +237,13 @@ def test_the_audit_reads_the_history_file_and_shows_when_each_plan_was_last_prov
 def test_a_wait_given_by_a_template_may_be_text():
     plan = changed(wait={'host': 'db1', 'test_host': 'stage-db1', 'port': '5432', 'timeout': '60'})
     assert check(plan)['groups'][0]['wait'] == {'kind': 'port', 'host': 'stage-db1', 'port': 5432, 'timeout': 60}
+
+
+def test_test_mode_refuses_a_tier_in_another_region_whose_scratch_disks_it_could_not_name():
+    # the attack: a test run that restores a tier elsewhere under the restore role's names would
+    # leave disks it cannot tell apart from others (or remove others); refused before any request
+    in_region = dict(SHOP, restore_region='eu-nl')
+    assert 'groups database' in refusal(in_region) and 'drill the tier' in refusal(in_region)
+    listed = dict(in_region, groups=[changed(tier=None, disks=['db-data'])['groups'][1]])
+    assert check(listed)['restore_region'] == 'eu-nl'
+    assert check(in_region, mode='restore', confirm=True)['restore_region'] == 'eu-nl'
