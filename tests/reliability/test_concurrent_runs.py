@@ -93,11 +93,13 @@ def run_together(calls: list[tuple[str, dict]]) -> list[dict]:
         return [future.result(timeout=120) for future in futures]
 
 
-def interleave(admin, seed: int, lists: str, creates: str, reads: int = 4, meet: bool = False) -> None:
+def interleave(admin, seed: int, lists: str, creates: str, reads: int = 4, meet: int = 0) -> None:
     """Seeded latency: the k-th list (path regex ``lists``) and the k-th create (POST ``creates``)
-    that arrive wait the k-th latency drawn from ``seed``. With ``meet``, the first two creates
-    are instead held until both have arrived (an emulator barrier): runs that start seconds
-    apart on a loaded machine still race for the same create."""
+    that arrive wait the k-th latency drawn from ``seed``. With ``meet`` (the creates of both runs
+    together), the creates are instead held until that many have arrived (an emulator barrier):
+    runs that start seconds apart on a loaded machine still race for the same create. It counts
+    every run's creates, not two: a run sends its disks' creates side by side (the batch engine's
+    concurrent changes), so a barrier of two could be met by one run alone, and nothing raced."""
     rng = random.Random(seed)
     admin.clear_faults()
     for index in range(reads):
@@ -105,7 +107,7 @@ def interleave(admin, seed: int, lists: str, creates: str, reads: int = 4, meet:
         low, high = (0.2, 0.6) if index < 2 else (0.01, 0.4)
         admin.add_fault(method="GET", path=lists, latency=round(rng.uniform(low, high), 3), count=1)
     if meet:
-        admin.add_fault(method="POST", path=creates, barrier=2, barrier_timeout=60, count=2)
+        admin.add_fault(method="POST", path=creates, barrier=meet, barrier_timeout=60, count=meet)
         return
     for _ in range(2):
         admin.add_fault(method="POST", path=creates, latency=round(rng.uniform(0.01, 0.6), 3), count=1)
@@ -302,7 +304,7 @@ def test_two_protect_runs_of_one_policy_at_once_leave_one_snapshot_per_disk(clou
             assert answer.status == 202, answer.body
             disks.append(answer.body["volume"]["id"])
         admin.clear_requests()
-        interleave(admin, seed, r"/snapshots/detail", r"/snapshots$", reads=6, meet=True)
+        interleave(admin, seed, r"/snapshots/detail", r"/snapshots$", reads=6, meet=2 * len(disks))
         outcomes = {}
 
         def protect(name):
