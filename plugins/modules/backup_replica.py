@@ -32,15 +32,6 @@ options:
   vault:
     description: The source vault (name or id) to look the backup up in; needed when its name is not unique.
     type: str
-  destination_region:
-    description: The region to replicate to; another region than the connection's O(region).
-    type: str
-    required: true
-  destination_project_id:
-    description:
-      - The project of the destination region (the same user's). Default the project named after
-        the region, as the cloud names a region's first project.
-    type: str
   destination_vault:
     description:
       - The vault in the destination region (name or id) that takes the replica. Required with
@@ -59,6 +50,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - dataprotection.evs.replica_destination
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
 notes:

@@ -71,15 +71,6 @@ options:
       - The source vault (name or id) of every element that names none. Without any, the backups
         are looked up in every vault of the project (one listing).
     type: str
-  destination_region:
-    description: The region to replicate to; another region than the connection's O(region).
-    type: str
-    required: true
-  destination_project_id:
-    description:
-      - The project of the destination region (the same user's). Default the project named after
-        the region, as the cloud names a region's first project.
-    type: str
   destination_vault:
     description:
       - The vault in O(destination_region) (name or id) that takes the replicas of the elements
@@ -90,6 +81,7 @@ options:
     description: Description (at most 255 bytes) of every new replica whose element gives none.
     type: str
 extends_documentation_fragment:
+  - dataprotection.evs.replica_destination
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
 notes:
