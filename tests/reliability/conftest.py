@@ -49,6 +49,16 @@ def auth_of(base_url: str, cloud: str = "tenant-a") -> dict:
             "project_id": tenant.project["id"], "project_name": tenant.project["name"]}
 
 
+def fresh_cloud(emulator, start: str, region: str = "eu-de") -> dict:
+    """The emulator emptied, its timings 0 and its clock at ``start``; the connection of tenant-a in
+    ``region`` (module arguments)."""
+    admin = emulator.admin()
+    admin.reset()
+    admin.zero_timings()
+    admin.set_time(start)
+    return {"auth": auth_of(emulator.base_url), "region": region}
+
+
 def module_command(module: str, args: dict) -> list[str]:
     return [str(BIN / "ansible"), "localhost", "-m", f"dataprotection.evs.{module}", "-a", json.dumps(args), "-o"]
 

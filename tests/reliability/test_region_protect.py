@@ -17,7 +17,7 @@ from evs_emulator.cli import clouds_yaml as render_clouds_yaml
 from evs_emulator.config import Config
 from evs_emulator.testing import EmulatorProcess, http, tenant_token
 
-from conftest import SOURCE_TREE, auth_of, record_figures, run_playbook
+from conftest import SOURCE_TREE, fresh_cloud, record_figures, run_playbook
 from inprocess import run
 
 PLAYBOOK = SOURCE_TREE / "ansible_collections" / "dataprotection" / "evs" / "playbooks" / "protect.yml"
@@ -30,11 +30,7 @@ POLICY = {"name": "rp", "tiers": [{"name": "gold", "failure": "region", "rpo": "
 
 def build_estate(emulator) -> dict:
     """The gold disks of eu-de, unprotected yet."""
-    admin = emulator.admin()
-    admin.reset()
-    admin.zero_timings()
-    admin.set_time(START)
-    connection = {"auth": auth_of(emulator.base_url), "region": "eu-de"}
+    connection = fresh_cloud(emulator, START)
     for name in DISKS:
         result, _ = run("disk", dict(connection, name=name, availability_zone="eu-de-01", size=10,
                                      metadata={"tier": "gold"}))

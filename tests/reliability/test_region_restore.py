@@ -17,7 +17,7 @@ from evs_emulator.cli import clouds_yaml as render_clouds_yaml
 from evs_emulator.config import Config
 from evs_emulator.testing import EmulatorProcess, http, tenant_token
 
-from conftest import SOURCE_TREE, auth_of, record_figures, run_playbook
+from conftest import SOURCE_TREE, fresh_cloud, record_figures, run_playbook
 from inprocess import run
 
 PLAYBOOK = SOURCE_TREE / "ansible_collections" / "dataprotection" / "evs" / "playbooks" / "restore.yml"
@@ -31,10 +31,7 @@ BILLING = {"object_type": "disk", "size": 100, "consistent_level": "crash_consis
 def build_estate(emulator) -> dict:
     """rf-db of eu-de, backed up and the backup replicated to eu-nl; later writes are not in it."""
     admin = emulator.admin()
-    admin.reset()
-    admin.zero_timings()
-    admin.set_time(START)
-    connection = {"auth": auth_of(emulator.base_url), "region": "eu-de"}
+    connection = fresh_cloud(emulator, START)
 
     def module(module_name, **args):
         result, _ = run(module_name, dict(connection, **args))
