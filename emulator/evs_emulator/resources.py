@@ -54,6 +54,10 @@ class Repository:
         """Per volume type: how many resources of the project and their total size, as settled now."""
         return self.emu.store.usage(self.kind, project_id, self.emu.now())
 
+    def vault_used(self, project_id: str, vault_id: str) -> int:
+        """The stored size (`_used_mb`) of the project's resources in the vault, as settled now."""
+        return self.emu.store.vault_used(self.kind, project_id, vault_id, self.emu.now())
+
     def save(self, body: dict) -> dict:
         self.emu.store.put(self.kind, body["id"], body, body.get("project_id"), body.get("region"))
         return body

@@ -83,6 +83,7 @@ LISTED_COLUMNS = {
             " json_extract(body, '$._availability_zone')))",
     "volume_type": "TEXT AS (coalesce(json_extract(body, '$.volume_type'), json_extract(body, '$._volume_type')))",
     "size": "INTEGER AS (json_extract(body, '$.size'))",
+    "used_mb": "INTEGER AS (json_extract(body, '$._used_mb'))",
     "due": "REAL AS (json_extract(body, '$._pending.due'))",
     "size_when_due": "INTEGER AS (json_extract(body, '$._pending.set.size'))",
     "gone_at": "REAL AS (CASE WHEN json_type(body, '$._pending.to') = 'null'"
@@ -133,6 +134,38 @@ CREATE TRIGGER usage_update AFTER UPDATE OF body ON resources BEGIN
     INSERT INTO usage_totals VALUES (new.kind, coalesce(new.project_id, ''), coalesce(new.volume_type, ''), 1,
                                      coalesce(new.size, 0))
     ON CONFLICT DO UPDATE SET count = count + 1, size = size + excluded.size;
+END;
+"""
+# Running totals per (kind, project, vault): the stored size (`_used_mb`) of the rows in each vault,
+# kept by triggers like the usage totals above. A vault's room check starts from them, so a
+# backup or replica costs the same in a vault of 1 or 10,000 backups.
+VAULT_TOTALS = """
+CREATE TABLE vault_totals (
+    kind TEXT NOT NULL, project_id TEXT NOT NULL, vault_id TEXT NOT NULL, used_mb INTEGER NOT NULL,
+    PRIMARY KEY (kind, project_id, vault_id)
+);
+INSERT INTO vault_totals
+    SELECT kind, coalesce(project_id, ''), vault_id, TOTAL(used_mb) FROM resources
+    WHERE vault_id IS NOT NULL AND used_mb IS NOT NULL GROUP BY 1, 2, 3;
+CREATE TRIGGER vault_used_insert AFTER INSERT ON resources
+WHEN new.vault_id IS NOT NULL AND new.used_mb IS NOT NULL BEGIN
+    INSERT INTO vault_totals VALUES (new.kind, coalesce(new.project_id, ''), new.vault_id, new.used_mb)
+    ON CONFLICT DO UPDATE SET used_mb = used_mb + excluded.used_mb;
+END;
+CREATE TRIGGER vault_used_delete AFTER DELETE ON resources
+WHEN old.vault_id IS NOT NULL AND old.used_mb IS NOT NULL BEGIN
+    UPDATE vault_totals SET used_mb = used_mb - old.used_mb
+    WHERE kind = old.kind AND project_id = coalesce(old.project_id, '') AND vault_id = old.vault_id;
+END;
+CREATE TRIGGER vault_used_update AFTER UPDATE OF body ON resources
+WHEN (old.vault_id IS NOT NULL AND old.used_mb IS NOT NULL) OR (new.vault_id IS NOT NULL AND new.used_mb IS NOT NULL)
+BEGIN
+    UPDATE vault_totals SET used_mb = used_mb - coalesce(old.used_mb, 0)
+    WHERE kind = old.kind AND project_id = coalesce(old.project_id, '') AND vault_id = old.vault_id;
+    INSERT INTO vault_totals
+        SELECT new.kind, coalesce(new.project_id, ''), new.vault_id, new.used_mb
+        WHERE new.vault_id IS NOT NULL AND new.used_mb IS NOT NULL
+    ON CONFLICT DO UPDATE SET used_mb = used_mb + excluded.used_mb;
 END;
 """
 ALIVE = "(gone_at IS NULL OR gone_at > ?)"
@@ -189,6 +222,8 @@ class Store:
         if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'usage_totals'").fetchone():
             # A new or older state dir: the totals start from the rows already there, atomically.
             self._db.executescript("BEGIN IMMEDIATE;" + USAGE_TOTALS + "COMMIT;")
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'vault_totals'").fetchone():
+            self._db.executescript("BEGIN IMMEDIATE;" + VAULT_TOTALS + "COMMIT;")
         self._lock = threading.RLock()
         self._depth = 0
         self._begun = False  # whether the open transaction has sent BEGIN
@@ -312,6 +347,17 @@ class Store:
                 key + (now,)):
             used[volume_type][1] += int(grown)
         return {volume_type or None: (count, size) for volume_type, (count, size) in used.items()}
+
+    def vault_used(self, kind: str, project_id: str, vault_id: str, now: float) -> int:
+        """The stored size (`_used_mb`) of the rows of `kind` in the vault not gone at `now`: the
+        running total, less the rows whose delete completed (an index range of the vault)."""
+        key = (kind, project_id, vault_id)
+        row = self._db.execute(
+            "SELECT used_mb FROM vault_totals WHERE kind = ? AND project_id = ? AND vault_id = ?", key).fetchone()
+        gone = self._db.execute(
+            "SELECT TOTAL(used_mb) FROM resources WHERE kind = ? AND project_id = ? AND vault_id = ? AND gone_at <= ?",
+            key + (now,)).fetchone()[0]
+        return (row[0] if row else 0) - int(gone)
 
     # -- small named values (clock, timings, faults, outages) -------------
     def meta_get(self, key: str, default=None):

@@ -263,3 +263,51 @@ def test_a_state_dir_from_before_the_listed_columns_is_upgraded(tmp_path):
         assert store.usage("volume", "p", 0.0) == {"SSD": (2, 15), None: (1, 7)}
     finally:
         store.close()
+
+
+def test_vault_usage_is_a_running_total_equal_to_the_sum_of_its_rows(tmp_path):
+    # a state dir from before the vault totals: they start from the backups already there
+    db = sqlite3.connect(tmp_path / "emulator.sqlite3")
+    db.executescript("""
+        CREATE TABLE resources (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL,
+                                project_id TEXT, region TEXT, body TEXT NOT NULL, UNIQUE (kind, id));
+    """)
+    for rid, vault, used in (("b1", "v1", 1024), ("b2", "v1", 2048), ("b3", "v2", 512)):
+        db.execute("INSERT INTO resources (kind, id, project_id, body) VALUES ('backup', ?, 'p', ?)",
+                   (rid, json.dumps({"id": rid, "vault_id": vault, "_used_mb": used, "created_at": 1.0})))
+    db.commit()
+    db.close()
+    store = Store(tmp_path)
+
+    def summed(vault_id, now):  # the sum the room check made before: every row of the vault, as settled
+        return sum(body["_used_mb"] for _, body in store.select("backup", "p", now, Selection(
+            equal=(("vault_id", vault_id),), order=("seq",))) if "_used_mb" in body)
+
+    try:
+        assert (store.vault_used("backup", "p", "v1", 0.0), store.vault_used("backup", "p", "v2", 0.0)) == (3072, 512)
+        # rows of another kind (a checkpoint names the vault, stores nothing), project or vault do not count
+        store.put("checkpoint", "c1", {"id": "c1", "vault_id": "v1", "created_at": 2.0}, "p")
+        store.put("backup", "b4", {"id": "b4", "vault_id": "v1", "_used_mb": 100, "created_at": 2.0}, "q")
+        store.put("backup", "b5", {"id": "b5", "vault_id": "v1", "_used_mb": 4096, "created_at": 2.0}, "p")
+        assert store.vault_used("backup", "p", "v1", 0.0) == 7168 == summed("v1", 0.0)
+        assert store.vault_used("backup", "q", "v1", 0.0) == 100 and store.vault_used("checkpoint", "p", "v1", 0.0) == 0
+        # a backup being deleted counts until its delete completes (then it is gone, before any purge)
+        store.put("backup", "b2", {"id": "b2", "vault_id": "v1", "_used_mb": 2048, "created_at": 1.0,
+                                   "_pending": {"to": None, "due": 50.0, "set": {}}}, "p")
+        assert store.vault_used("backup", "p", "v1", 49.0) == 7168 == summed("v1", 49.0)
+        assert store.vault_used("backup", "p", "v1", 50.0) == 5120 == summed("v1", 50.0)
+        store.purge_gone("backup", "p", 50.0)
+        assert store.vault_used("backup", "p", "v1", 50.0) == 5120 == summed("v1", 50.0)
+        # a row written again with another vault or size moves its amount; a deleted row leaves
+        store.put("backup", "b1", {"id": "b1", "vault_id": "v2", "_used_mb": 1000, "created_at": 1.0}, "p")
+        assert (store.vault_used("backup", "p", "v1", 50.0), store.vault_used("backup", "p", "v2", 50.0)) == (4096, 1512)
+        store.delete("backup", "b5")
+        assert store.vault_used("backup", "p", "v1", 50.0) == 0 == summed("v1", 50.0)
+        assert store.vault_used("backup", "p", "v2", 50.0) == 1512 == summed("v2", 50.0)
+        # a row written straight into the table (like the benchmark's seed) counts
+        with store.transaction():
+            store._db.execute("INSERT INTO resources (kind, id, project_id, body) VALUES ('backup', 'x', 'p', ?)",
+                              (json.dumps({"id": "x", "vault_id": "v2", "_used_mb": 8, "created_at": 3.0}),))
+        assert store.vault_used("backup", "p", "v2", 50.0) == 1520 == summed("v2", 50.0)
+    finally:
+        store.close()

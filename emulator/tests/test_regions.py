@@ -479,3 +479,40 @@ def test_a_copy_cut_by_a_region_outage_fails_and_may_be_made_again(admin, de, nl
     admin.advance(QUEUE + COPY)
     records = de.ok("GET", f"/backups/{backup['id']}")["backup"]["replication_records"]
     assert [r["status"] for r in records] == ["failed", "available"]
+
+
+def test_a_replication_vaults_room_is_what_its_replicas_store_as_they_come_and_go(admin, de, nl):
+    """The room check reads the vault's running total (store.vault_used): the same answers as
+    the sum of its backups that the vault shows, as replicas are made and deleted."""
+    admin.set_timings({"cbr.queue": 0, "cbr.replicate": 10, "backup.delete": 10})
+    volumes = [disk_with(admin, de, {"0": f"disk {size}"}, "eu-de-01", size) for size in (10, 20, 30)]
+    vault = vault_in(de, "src", resources=[v["id"] for v in volumes])
+    de.ok("POST", "/checkpoints", {"checkpoint": {"vault_id": vault["id"]}})
+    admin.advance(3600)
+    by_size = {b["resource_size"]: b for b in de.ok("GET", f"/backups?vault_id={vault['id']}")["backups"]}
+    target = vault_in(nl, "dst", size=50, protect_type="replication")
+
+    def used():
+        shown = nl.ok("GET", f"/vaults/{target['id']}")["vault"]["billing"]["used"]
+        listed = sum(b["resource_size"] * 1024 for b in nl.ok("GET", f"/backups?vault_id={target['id']}")["backups"])
+        assert shown == listed
+        return shown // 1024
+
+    def replicate(size):
+        return de.call("POST", f"/backups/{by_size[size]['id']}/replicate", replicate_body(nl, target["id"]))
+
+    assert replicate(10).status == 200 and replicate(20).status == 200
+    assert used() == 30  # replicas count from the moment they are accepted
+    full = replicate(30)
+    assert (full.status, full.body["error_code"]) == (400, "BackupService.6113")
+    assert "has 20 GB free" in full.body["error_msg"]
+    admin.advance(10)
+    [twenty] = [b for b in nl.ok("GET", f"/backups?vault_id={target['id']}")["backups"] if b["resource_size"] == 20]
+    assert nl.call("DELETE", f"/backups/{twenty['id']}").status == 204
+    assert replicate(30).status == 400 and used() == 30  # still deleting: it still takes its room
+    admin.advance(10)
+    assert replicate(30).status == 200 and used() == 40
+    shrink = nl.call("PUT", f"/vaults/{target['id']}", {"vault": {"billing": {"size": 39}}})
+    assert (shrink.status, shrink.body["error_code"]) == (400, "BackupService.6114")
+    assert nl.ok("PUT", f"/vaults/{target['id']}", {"vault": {"billing": {"size": 40}}})["vault"]["billing"]["size"] == 40
+    assert nl.ok("GET", "/vaults/summary")["used_size"] == 40

@@ -1,7 +1,8 @@
 """CBR's model: vaults, policies, checkpoints, backups and operation logs as stored, their
 transitions on the emulator clock, and the checks on the values a request gives them.
 
-Capacity: a vault's `used` (MB) is the sum of its backups' stored sizes. A full backup stores
+Capacity: a vault's `used` (MB) is the sum of its backups' stored sizes (a running total the
+store keeps per vault). A full backup stores
 the disk's size; an incremental one stores 1 GB per block of the disk's block map that changed
 since the previous backup of that disk in the vault (at most the disk's size). See README.
 
@@ -153,7 +154,9 @@ def backups_where(call: Call, **equal: str) -> list[dict]:
 
 
 def vault_used_mb(call: Call, vault_id: str) -> int:
-    return sum(b["_used_mb"] for b in backups_where(call, vault_id=vault_id))
+    """The sum of the vault's backups' stored sizes, from the store's running total per vault (the
+    room check of every backup and replica asks, so it must not read the vault's backups)."""
+    return call.backups.vault_used(call.project_id, vault_id)
 
 
 def server_disks(call: Call, server_id: str, extra_info: dict) -> list[dict]:
