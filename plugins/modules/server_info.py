@@ -50,7 +50,7 @@ servers:
     id: {description: Server id., type: str}
     name: {description: Server name (not unique; the cloud allows two servers of one name)., type: str}
     status: {description: "C(ACTIVE), C(SHUTOFF), C(BUILD), C(ERROR), ...", type: str}
-    task_state: {description: The task the server is busy with (a stop, start or restore), or C(null)., type: str}
+    task_state: {description: "The task the server is busy with (a stop, start or restore), or C(null).", type: str}
     availability_zone: {description: Availability zone of the server., type: str}
     metadata: {description: The server's metadata (key/value text)., type: dict}
     disk_ids: {description: Ids of the disks attached to the server., type: list, elements: str}

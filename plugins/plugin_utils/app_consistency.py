@@ -10,6 +10,11 @@ resumes as soon as the cloud has accepted the creates, and marks the copies: ``d
 application`` and ``dp_evs_group_run``, one id shared by every copy of that step (a consistency
 group: all the group's disks from the same moment). ``check_app_consistency`` checks the tier
 option; ``app_groups`` splits the due snapshots into the plain ones and one group per such tier.
+
+A tier that selects servers (mechanism server_backup) takes server backups the same way (the
+backup_policy role includes the snapshot_policy role's app_consistent.yml): ``server_hooks`` finds
+the hooks of its selected servers, ``server_group`` makes the group, and a CBR backup, which has no
+metadata, carries the marks at the start of its description (``backup_description``).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -10,12 +10,13 @@ source ../setup_check_real/check_real.sh
 # shellcheck source=policy.sh
 source policy.sh
 flags=("$@")
-verify() { "$check_real_python" verify.py "$integration_config" "$@"; }
+python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
+verify() { "$python" verify.py "$(cd ../.. && pwd)/integration_config.yml" "$@"; }
 failed=()
 fail() { echo "FAILED $1: $2"; failed+=("$1"); }
 protect=dataprotection.evs.protect
 # the hooks run on an inventory host: localhost, by a local connection
-printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "$check_real_python" >inventory.ini
+printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "$python" >inventory.ini
 hooks=$PWD/hooks.log
 
 # refused NAME PATTERN ARGS...: the run fails, says PATTERN, and sends no mutating request
