@@ -134,8 +134,9 @@ from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import f
 
 @refusing(POLICY_REFUSALS)
 def dr_audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None, vaults=None,
-             backup_policies=None, replicas=None):
-    return audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies, replicas)
+             backup_policies=None, replicas=None, servers=None):
+    return audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies, replicas,
+                 servers)
 
 
 FilterModule = filter_module(dr_audit)

@@ -88,10 +88,9 @@ _value:
 '''
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import backup_plan
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import POLICY_REFUSALS, refusing
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.refusals import POLICY_REFUSALS, refusing, switch
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
@@ -101,16 +100,8 @@ def dr_policy_backups(disks, policy, now, vaults=None, policies=None, backups=No
     if backend not in ('cbr', 'vbs'):
         raise AnsibleFilterError('dr_policy_backups: backend must be cbr or vbs, not %r' % (backend,))
     return backup_plan(disks, policy, now, vaults=vaults, policies=policies, backups=backups, backend=backend,
-                       tiers=tiers, vault_size=int(vault_size or 0), on_demand=_switch(on_demand), pairs=pairs)
-
-
-def _switch(value):
-    # `-e protect_backup_on_demand=false` arrives as the string 'false', which bool() reads as
-    # true; a value Ansible does not read as a boolean is refused, not guessed.
-    try:
-        return boolean(value, strict=True)
-    except TypeError:
-        raise AnsibleFilterError('dr_policy_backups: on_demand must be true or false, not %r' % (value,)) from None
+                       tiers=tiers, vault_size=int(vault_size or 0),
+                       on_demand=switch(on_demand, 'dr_policy_backups: on_demand'), pairs=pairs)
 
 
 FilterModule = filter_module(dr_policy_backups)

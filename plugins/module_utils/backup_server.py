@@ -23,6 +23,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import C
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     VOLUME_FIELDS, busy_with, looks_like_id, only_match)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import name_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import (
     BACKUP_RESTORE, DONE, RUNNING)
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Listed, Pending, Status
@@ -154,6 +155,8 @@ class ServerBackupResource(ServerParts, BackupKind):
     result_fields = SERVER_BACKUP_FIELDS
     checked_texts = (('name', 255, True), ('server', 255, True), ('description', 255, False))
     checked_present = (('vault', 'to take a server backup: the CBR server vault that holds it'),)
+    # in check mode, the placeholder of a server vault the same check run would create
+    parent_options = ('vault',)
 
     def validate(self):
         if self.params['state'] == 'present':
@@ -165,7 +168,11 @@ class ServerBackupResource(ServerParts, BackupKind):
     def find(self):
         params = self.params
         present = params['state'] == 'present'
-        self.vault = self.api.find_vault(params['vault'], required=present) if params['vault'] else None
+        if self.predicted_parent('vault'):  # a new server vault: it holds no server and no backup yet
+            self.vault = {'id': None, 'name': name_of(params['vault']), 'billing': {'object_type': 'server'},
+                          'auto_expand': True}
+        else:
+            self.vault = self.api.find_vault(params['vault'], required=present) if params['vault'] else None
         self.server = self.ecs.find_server(params['server'], required=present and not looks_like_id(params['server']))
         if self.server is None:
             if present:
@@ -175,6 +182,8 @@ class ServerBackupResource(ServerParts, BackupKind):
                          if b['server_name'] == params['server']]
                 return found[0] if len(found) == 1 else None
             self.server = {'id': params['server'], 'name': None}
+        if self.predicted_parent('vault'):
+            return None
         return self.find_server_backup(params['name'], self.server, self.vault)
 
     def namesakes(self):
@@ -189,7 +198,7 @@ class ServerBackupResource(ServerParts, BackupKind):
             return {}
         server, vault = self.server, self.vault
         self.disks = server_disks(self.evs, server['id'])
-        previous = self.api.list_server_backups(server['id'], vault_id=vault['id'])
+        previous = self.api.list_server_backups(server['id'], vault_id=vault['id']) if vault['id'] else []
         incremental = bool(self.params['incremental'] and any(b['status'] == 'available' for b in previous))
         children = [{'name': self.params['name'], 'description': self.params['description'] or '', 'backend': 'cbr',
                      'disk_id': d['id'], 'disk_name': d.get('name'), 'size': d.get('size'),

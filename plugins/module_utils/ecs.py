@@ -23,6 +23,18 @@ SYSTEM_DEVICES = ('/dev/vda', '/dev/sda', '/dev/xvda')
 # the disk statuses of an attach or detach under way
 MOVING = ('attaching', 'detaching')
 ATTACHMENT_FIELDS = ('server_id', 'server_name', 'disk_id', 'disk_name', 'device', 'status', 'attachment_id')
+# what server_info shows of a server (the policy tiers that select servers read these)
+SERVER_FIELDS = ('id', 'name', 'status', 'task_state', 'availability_zone', 'metadata', 'disk_ids', 'created_at')
+
+
+def server_view(server):
+    """A server as server_info shows it: Nova's extension keys as plain words, its disks' ids."""
+    return {'id': server.get('id'), 'name': server.get('name'), 'status': server.get('status'),
+            'task_state': server.get('OS-EXT-STS:task_state'),
+            'availability_zone': server.get('OS-EXT-AZ:availability_zone'),
+            'metadata': dict(server.get('metadata') or {}),
+            'disk_ids': [v.get('id') for v in server.get('os-extended-volumes:volumes_attached') or () if v.get('id')],
+            'created_at': server.get('created')}
 
 
 def attachment_of(volume, server_id):
@@ -107,6 +119,12 @@ class ECS:
 
     def get_server(self, server_id):
         return self.client.get_or_none('compute', '/servers/%s' % server_id, 'server')
+
+    def list_servers(self, name=None):
+        """Every server of the project (Nova marker paging), or those named ``name``."""
+        servers = self.client.paginate_links('compute', '/servers/detail', 'servers',
+                                             {'name': name} if name else None, limit=1000)
+        return [s for s in servers if name is None or s.get('name') == name]
 
     def find_server(self, name_or_id, required=True):
         if looks_like_id(name_or_id):

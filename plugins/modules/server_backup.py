@@ -39,7 +39,9 @@ options:
     type: str
     required: true
   vault:
-    description: The CBR server vault (name or id) that holds the backup. Required to take one.
+    description:
+      - The CBR server vault (name or id) that holds the backup. Required to take one.
+      - In check mode also the RV(dataprotection.evs.vault#module:predicted_ref) of a vault the same check run would create.
     type: str
   state:
     description: Whether the backup should exist. V(absent) deletes it with its disk backups.

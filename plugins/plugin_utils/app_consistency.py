@@ -10,11 +10,18 @@ resumes as soon as the cloud has accepted the creates, and marks the copies: ``d
 application`` and ``dp_evs_group_run``, one id shared by every copy of that step (a consistency
 group: all the group's disks from the same moment). ``check_app_consistency`` checks the tier
 option; ``app_groups`` splits the due snapshots into the plain ones and one group per such tier.
+
+A tier that selects servers (mechanism server_backup) takes server backups the same way (the
+backup_policy role includes the snapshot_policy role's app_consistent.yml): ``server_hooks`` finds
+the hooks of its selected servers, ``server_group`` makes the group, and a CBR backup, which has no
+metadata, carries the marks at the start of its description (``backup_description``).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import re
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import TIER_KEY
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError, tier_duration
@@ -28,6 +35,10 @@ DEFAULT_MAX_FREEZE = 30
 OPTION_KEYS = ('servers', 'max_freeze')
 SERVER_KEYS = ('server', 'host', 'quiesce', 'resume')
 HOOK_KINDS = ('command', 'tasks')
+# a CBR backup has no metadata: a server backup taken with its servers quiesced carries the marks
+# at the start of its description instead (``backup_description``)
+DESCRIPTION_MARK = '%s=%s %s=' % (CONSISTENCY_KEY, APPLICATION, GROUP_RUN_KEY)
+_DESCRIPTION_RE = re.compile(r'^%s(\S+?);' % re.escape(DESCRIPTION_MARK))
 
 
 def _hook(value, where, problems):
@@ -135,8 +146,45 @@ def app_groups(batch, policy, disks, run_id):
 
 
 def consistency_of(item):
-    """``application`` for a copy the role marked so, else ``crash``, and its group run (or None)."""
+    """``application`` for a copy the role marked so (a snapshot's metadata, a backup's
+    description), else ``crash``, and its group run (or None)."""
     metadata = item.get('metadata') or {}
     if metadata.get(CONSISTENCY_KEY) == APPLICATION:
         return APPLICATION, metadata.get(GROUP_RUN_KEY)
+    marked = _DESCRIPTION_RE.match(item.get('description') or '')
+    if marked:
+        return APPLICATION, marked.group(1)
     return 'crash', None
+
+
+def backup_description(text, group_run):
+    """A backup's description marked application-consistent, of the group run ``group_run``."""
+    return '%s%s; %s' % (DESCRIPTION_MARK, group_run, text)
+
+
+def server_hooks(tier, servers, where, problems):
+    """The ``app_consistency.servers`` entries of a server tier's selected ``servers`` (server_info),
+    in the policy's order; an entry names a server by id or name. A selected server the tier names no
+    hooks for is refused: its backup could not be application-consistent."""
+    entries = tier['app_consistency']['servers']
+    listed = []
+    for entry in entries:  # each as the id of the server it names
+        listed.extend(dict(entry, server=s['id']) for s in servers if entry['server'] in (s['id'], s.get('name'))
+                      and s['id'] not in [h['server'] for h in listed])
+    for server in servers:
+        if not any(e['server'] in (server['id'], server.get('name')) for e in entries):
+            problems.append("%s: server '%s' (%s) is selected, but app_consistency.servers does not list it; add it "
+                            "(with its quiesce and resume hooks) or leave it out of the tier's selector"
+                            % (where, server.get('name'), server['id']))
+    return listed
+
+
+def server_group(tier, run_id, hooks, backups):
+    """One consistency group of a server tier: the servers whose backups are due (``backups``) with
+    their hooks, one group run for all, and the backups marked application-consistent."""
+    group_run = '%s-%s' % (tier['name'], run_id)
+    due = set(b['server_id'] for b in backups)
+    return {'tier': tier['name'], 'run_id': group_run, 'max_freeze': tier['app_consistency']['max_freeze'],
+            'copy_noun': 'server backup', 'snapshots': [],
+            'servers': [h for h in hooks if h['server'] in due],
+            'server_backups': [dict(b, description=backup_description(b['description'], group_run)) for b in backups]}

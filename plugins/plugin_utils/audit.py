@@ -14,7 +14,7 @@ import operator
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OTHER_REGION, SAME_AZ, human_age
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
-    PolicyError, human_duration, select_disks)
+    PolicyError, human_duration, select_disks, select_servers)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     bulk_records, format_time, parse_time, require_records)
 
@@ -110,19 +110,33 @@ def require_checked_policy(policy):
 
 
 def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=None, zones=None, vaults=None,
-          backup_policies=None, replicas=None):
+          backup_policies=None, replicas=None, servers=None):
     """The report (a dict that serialises to JSON). ``zones``: {AZ: up} (disk_info zones=true);
     ``vaults`` and ``backup_policies`` tell which backups the policy made (``policy_backups``);
-    ``replicas``: the region tiers' replicas in their destination regions (backup_replica_info)."""
+    ``replicas``: the region tiers' replicas in their destination regions (backup_replica_info);
+    ``servers`` (server_info): a tier that selects servers covers the disks attached to them."""
     if zones is not None and not (isinstance(zones, dict) and all(isinstance(up, bool) for up in zones.values())):
         raise PolicyError('(audit)', ['zones must map each availability zone to whether it is up (true/false), '
                                       'as disk_info returns it with zones: true, not %r' % (zones,)])
     with bulk_records():
         return _audit(disks, policy, now, snapshots, backups, pairs, groups, zones or {}, vaults, backup_policies,
-                      replicas)
+                      replicas, servers)
 
 
-def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies, replicas):
+def _server_tier_disks(disks, tier, servers, policy):
+    """The disks attached to the servers a server tier selects, in name order."""
+    where = "tier '%s'" % tier['name']
+    if servers is None:
+        raise PolicyError(policy['name'], ['%s selects servers: the audit needs the servers (server_info), to '
+                                           'find their disks' % where])
+    chosen, problems = select_servers(require_records(servers, 'servers'), tier['servers'], where + '.servers')
+    if problems:
+        raise PolicyError(policy['name'], problems)
+    attached = set(disk_id for server in chosen for disk_id in server.get('disk_ids') or ())
+    return sorted((d for d in disks if d['id'] in attached), key=lambda d: (d.get('name') or '', d['id']))
+
+
+def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies, replicas, servers):
     moment = parse_time(now, 'now (the cloud time)')
     disks = require_records(disks, 'disks')
     snapshots, backups, pairs, groups, vaults, backup_policies, replicas = [
@@ -137,7 +151,10 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
     rows, empty = [], []
     for tier in policy['tiers']:
         missing = []
-        covered = select_disks(disks, tier, policy, pairs, missing)
+        if tier.get('servers') is not None:
+            covered = _server_tier_disks(disks, tier, servers, policy)
+        else:
+            covered = select_disks(disks, tier, policy, pairs, missing)
         if not covered and not missing:
             empty.append(tier['name'])
         for gone in missing:

@@ -28,7 +28,8 @@ import re
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
-    PolicyError, check_selector, human_duration, resource_base, string_list, tier_duration, tier_retention)
+    PolicyError, check_selector, check_server_selector, human_duration, resource_base, string_list, tier_duration,
+    tier_retention)
 
 # what each failure a tier may have to survive is, in the refusals' words (registry.FAILURES)
 FAILURE_TEXT = {'disk': 'lost or corrupted data on the disk', 'az': 'the loss of an AZ',
@@ -38,7 +39,7 @@ _NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$')
 # policy 'db' tier 'prod-daily' and policy 'db-prod' tier 'daily' can never name the same copy
 _TIER_NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_]{0,39}$')
 # the tier options every tier has; each mechanism adds its own (registry.tier_keys)
-COMMON_TIER_KEYS = ('name', 'failure', 'rpo', 'rto', 'retention', 'disks', 'mechanisms', 'secondary_az', 'force',
+COMMON_TIER_KEYS = ('name', 'failure', 'rpo', 'rto', 'retention', 'disks', 'servers', 'mechanisms', 'secondary_az', 'force',
                     'description')
 COMMON_POLICY_KEYS = ('name', 'tiers', 'description', 'az_distances_km')
 
@@ -63,10 +64,17 @@ def _failure_problem(where, failure):
         where, ' or '.join('%s (%s)' % (f, FAILURE_TEXT[f]) for f in survivable), failure)
 
 
+def selects(tier):
+    """What a tier selects: ``servers`` when it has a server selector, else ``disks``."""
+    return 'servers' if tier.get('servers') is not None else 'disks'
+
+
 def _mechanisms(tier, where, failure, rpo, rto, problems):
     """The mechanisms the tier needs, each with why (in registry order), or the reasons it
-    cannot be met."""
+    cannot be met. Only the mechanisms of what the tier selects (``Mechanism.selects``) serve it."""
     known = registry.names()
+    kind = selects(tier)
+    serving = [m for m in registry.all_mechanisms() if m.selects == kind]
     chosen = tier.get('mechanisms')
     if chosen is not None:
         chosen = string_list(chosen, where + '.mechanisms', problems)
@@ -78,16 +86,25 @@ def _mechanisms(tier, where, failure, rpo, rto, problems):
         if not chosen:
             problems.append('%s.mechanisms is empty; leave it out to derive it from rpo and failure' % where)
             return {}
+        other = [m for m in chosen if registry.get(m).selects != kind]
+        if other:
+            problems.append('%s selects %s; %s does not protect %s: the mechanisms for %s are %s' % (
+                where, kind, ' and '.join(other), kind, kind, ', '.join(m.name for m in serving)))
+            return {}
     if rpo is None or failure not in survivable_failures():
         return {}
-    reasons = dict((m.name, m.derive(tier, failure, rpo, rto)) for m in registry.all_mechanisms())
+    reasons = dict((m.name, m.derive(tier, failure, rpo, rto)) for m in serving)
     if chosen is None:
         derived = dict((name, reason) for name, reason in reasons.items() if reason)
         if not any(failure in registry.get(name).survives for name in derived):
             # a mechanism that survives the failure but is never derived must be named
+            named = [m.name for m in serving if failure in m.survives]
+            if not named:
+                problems.append('%s: surviving %s cannot be met for a tier that selects %s: its mechanisms (%s) do '
+                                'not survive it' % (where, FAILURE_TEXT[failure], kind, ', '.join(m.name for m in serving)))
+                return {}
             problems.append('%s: no mechanism is chosen by itself for surviving %s at RPO %s; name one in '
-                            'mechanisms: %s' % (where, FAILURE_TEXT[failure], human_duration(rpo), ' or '.join(
-                                m.name for m in registry.all_mechanisms() if failure in m.survives)))
+                            'mechanisms: %s' % (where, FAILURE_TEXT[failure], human_duration(rpo), ' or '.join(named)))
             return {}
         for name in list(derived):
             for required in registry.get(name).requires:
@@ -99,8 +116,7 @@ def _mechanisms(tier, where, failure, rpo, rto, problems):
         problems.append('%s: surviving %s cannot be met with %s only, %s; add %s'
                         % (where, FAILURE_TEXT[failure], ' and '.join(_plural(m.name) for m in named),
                            named[0].copies_live if len(named) == 1 else 'whose copies do not survive it',
-                           ' or '.join(m.survival_hint or m.name for m in registry.all_mechanisms()
-                                       if failure in m.survives)))
+                           ' or '.join(m.survival_hint or m.name for m in serving if failure in m.survives)))
     for mechanism in registry.all_mechanisms():
         problems.extend(mechanism.chosen_problems(where, tier, chosen, failure, rpo))
         missing = [m for m in mechanism.requires if mechanism.name in chosen and m not in chosen]
@@ -127,6 +143,20 @@ def _tier_name(tier, where, seen, problems):
         problems.append('%s is declared twice; tier names must be unique' % where)
     seen.add(tier_name)
     return tier_name, where
+
+
+def _selector(tier, kind, where, problems):
+    """The tier's ``disks`` or ``servers`` selector, normalized; None for the kind it does not
+    select. A tier selects one kind: its disks one by one, or servers each with all its disks."""
+    if selects(tier) != kind:
+        if tier.get(kind) is not None:
+            problems.append('%s selects both disks and servers; a tier selects disks (each backed up or snapshotted '
+                            'on its own) or servers (each backed up with all its disks at one instant): split it in '
+                            'two tiers' % where)
+        return None
+    if kind == 'servers':
+        return check_server_selector(tier['servers'], where + '.servers', problems)
+    return check_selector(tier.get('disks'), where + '.disks', problems)
 
 
 def check_tier(tier, where, policy_name, seen, problems):
@@ -161,7 +191,8 @@ def check_tier(tier, where, policy_name, seen, problems):
     checked = {
         'name': tier_name, 'description': tier.get('description') or '', 'failure': failure,
         'rpo': rpo, 'rpo_text': human_duration(rpo) if rpo is not None else None, 'rto': rto,
-        'retention': retention, 'disks': check_selector(tier.get('disks'), where + '.disks', problems),
+        'retention': retention, 'disks': _selector(tier, 'disks', where, problems),
+        'servers': _selector(tier, 'servers', where, problems),
         'mechanisms': list(mechanisms), 'mechanism_reasons': mechanisms,
         'secondary_az': tier.get('secondary_az'), 'force': force,
     }

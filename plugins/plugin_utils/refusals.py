@@ -16,6 +16,7 @@ __metaclass__ = type
 import functools
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import PolicyError
@@ -40,3 +41,13 @@ def refusing(refusals, named=False, malformed=(), source=FROM_DR_POLICY):
                 raise AnsibleFilterError('%s: %s (%s)' % (function.__name__, source, exc))
         return wrapper
     return decorate
+
+
+def switch(value, what):
+    """A filter's boolean option as Ansible reads one: ``-e protect_backup_on_demand=false`` arrives
+    as the string 'false', which bool() reads as true; a value Ansible does not read as a boolean
+    is refused (``what``: the filter and option), not guessed."""
+    try:
+        return boolean(value, strict=True)
+    except TypeError:
+        raise AnsibleFilterError('%s must be true or false, not %r' % (what, value)) from None

@@ -126,6 +126,61 @@ def check_selector(value, where, problems):
     return result
 
 
+SERVER_SELECTOR_KEYS = ('metadata', 'names', 'ids')
+
+
+def check_server_selector(value, where, problems):
+    """A server selector (``metadata``, ``names``, ``ids``) normalized, as ``check_selector`` for
+    disks: one that selects nothing is refused (there is no "every server")."""
+    if not isinstance(value, dict):
+        problems.append('%s must say which servers the tier covers: a dict with metadata (key/value pairs a server '
+                        'must all carry), names and/or ids' % where)
+        return {'metadata': {}, 'names': [], 'ids': []}
+    unknown = sorted(set(value) - set(SERVER_SELECTOR_KEYS), key=str)
+    if unknown:
+        problems.append('%s has unknown keys %s; use %s'
+                        % (where, ', '.join(str(k) for k in unknown), ', '.join(SERVER_SELECTOR_KEYS)))
+    result = {'metadata': _metadata_selector(value.get('metadata'), where, problems),
+              'names': string_list(value.get('names'), where + '.names', problems),
+              'ids': string_list(value.get('ids'), where + '.ids', problems)}
+    if not any(value.get(k) not in (None, {}, [], '') for k in SERVER_SELECTOR_KEYS):
+        problems.append('%s selects no server: give metadata (key/value pairs a server must all carry), names or ids'
+                        % where)
+    return result
+
+
+def select_servers(servers, wanted, where):
+    """The servers (server_info) a normalized server selector covers, by id, and the problems: a
+    named server or id that does not exist, a name two servers share, a selector that matches no
+    server at all (strict: a tier that protects nothing is a mistake, not a success)."""
+    problems, chosen = [], {}
+    servers = servers or []
+    metadata = wanted.get('metadata') or {}
+    for server in servers:
+        meta = server.get('metadata') or {}
+        if metadata and all(k in meta and str(meta[k]) == v for k, v in metadata.items()):
+            chosen[server['id']] = server
+    for name in wanted.get('names') or ():
+        named = [s for s in servers if s.get('name') == name]
+        if not named:
+            problems.append("%s names server '%s', which does not exist" % (where, name))
+        elif len(named) > 1:
+            problems.append("%s names server '%s', but %d servers have that name; list it under ids instead (%s)"
+                            % (where, name, len(named), ', '.join(s['id'] for s in named)))
+        else:
+            chosen[named[0]['id']] = named[0]
+    for server_id in wanted.get('ids') or ():
+        found = [s for s in servers if s.get('id') == server_id]
+        if not found:
+            problems.append('%s lists server id %s, which does not exist' % (where, server_id))
+        else:
+            chosen[server_id] = found[0]
+    if not chosen and not problems:
+        problems.append('%s selects no server: no server carries %s; check the selector against server_info'
+                        % (where, ', '.join('%s=%s' % pair for pair in sorted(metadata.items())) or 'it'))
+    return sorted(chosen.values(), key=lambda s: (s.get('name') or '', s['id'])), problems
+
+
 def selectors_may_overlap(first, second):
     """Whether two normalized selectors can cover the same disk. Only what is sure to differ
     keeps them apart: metadata with a key of different values, or names (ids) that are all

@@ -286,7 +286,7 @@ def test_every_filter_is_fuzzed():
               "dr_policy_region", "dr_region_restore_plan", "dr_region_drill_plan", "dr_region_drill_result",
               "dr_region_drill_cleanup", "dr_app_consistency", "dr_region_drill_tiers",
               "dr_region_tier_disks", "dr_recovery_plan", "dr_recovery_plan_report", "dr_recovery_plan_html",
-              "dr_recovery_plan_history", "predicted_ref"}
+              "dr_recovery_plan_history", "predicted_ref", "dr_policy_servers"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above
@@ -424,3 +424,23 @@ def test_dr_recovery_plan_html_refuses_bad_arguments_cleanly(report):
 @given(history=st.one_of(st.lists(json_like).map(lambda lines: "\n".join(map(json.dumps, lines))), json_like))
 def test_dr_recovery_plan_history_refuses_bad_arguments_cleanly(history):
     call_cleanly("dr_recovery_plan_history", history)
+
+
+# The server tiers' plan: servers as server_info returns them, the policy checked by dr_policy, one
+# value anywhere replaced, or arbitrary values in every argument.
+SERVER_POLICY = {"name": "shop", "tiers": [{"name": "db", "failure": "az", "rpo": "1d", "retention": {"last": 3},
+                                            "servers": {"metadata": {"app": "db"}},
+                                            "app_consistency": {"max_freeze": "10s", "servers": [
+                                                {"server": "db01", "quiesce": "q", "resume": "r"}]}}]}
+SERVERS = [{"id": "s1", "name": "db01", "status": "ACTIVE", "metadata": {"app": "db"}, "disk_ids": ["d1"]}]
+SERVER_BACKUPS = [{"id": "b1", "name": "shop-db-x", "disk_id": "s1", "status": "available", "created_at": NOW,
+                   "resource_type": "OS::Nova::Server", "children": [{"id": "c1", "disk_id": "d1"}]}]
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(servers=st.one_of(broken_records(SERVERS), json_like), disks=st.one_of(broken_records(DISKS), json_like),
+       policy=st.one_of(broken_records(SERVER_POLICY), json_like),
+       backups=st.one_of(broken_records(SERVER_BACKUPS), json_like), vaults=json_like, run_id=json_like)
+def test_dr_policy_servers_refuses_bad_arguments_cleanly(servers, disks, policy, backups, vaults, run_id):
+    checked = FILTERS["dr_policy"](policy, errors="return") if isinstance(policy, dict) else policy
+    call_cleanly("dr_policy_servers", servers, disks, checked, NOW, vaults=vaults, backups=backups, run_id=run_id)

@@ -294,13 +294,35 @@ def cbr_policy_in_place(current, settings):
             and all(long_term.get(k) == v for k, v in (wanted.get('long_term_retention') or {}).items() if v is not None))
 
 
-def cbr_vault_in_place(vault, name, size, disk_ids):
+def cbr_vault_in_place(vault, name, size, disk_ids, object_type='disk'):
     """Whether the vault (vault_info) is what the backup_policy role asks the vault module for: a
-    disk vault of ``size`` GB that grows by itself, holding exactly ``disk_ids``, with the tier's
-    policy ``name``."""
-    return bool(vault) and vault.get('object_type') == 'disk' and vault.get('size') == size and \
+    disk (``object_type``) vault of ``size`` GB that grows by itself, holding exactly ``disk_ids``
+    (server ids in a server vault), with the tier's policy ``name``."""
+    return bool(vault) and vault.get('object_type') == object_type and vault.get('size') == size and \
         vault.get('auto_expand') is True and sorted(vault.get('resource_ids') or []) == disk_ids and \
         vault.get('policy_name') == name
+
+
+def backup_due(own, backup_name, moment, settings):
+    """Whether one disk's (or server's) next backup ``backup_name`` is due on the cloud's clock
+    ``moment``, from its backups ``own``: (None, None) when its newest available backup is within
+    the tier's interval or this slot's backup exists, ('waiting', {name, id, reason}) when one is
+    still being taken (waited for, never started twice), else ('due', why)."""
+    running = [b for b in own if b.get('status') in BACKUP_STARTED]
+    if not running and any(b.get('name') == backup_name for b in own):
+        return None, None
+    times = [t for t in (created_at(b) for b in own if b.get('status') == 'available') if t is not None]
+    newest = max(times) if times else None
+    age = int((moment - newest).total_seconds()) if newest else None
+    if age is not None and age <= settings['every']:
+        return None, None
+    if running:
+        started = created_at(running[0])
+        return 'waiting', {'name': running[0].get('name'), 'id': running[0].get('id'), 'reason': 'backup %s%s is still %s' % (
+            running[0].get('name'), ' (started %s ago)' % human_duration(int((moment - started).total_seconds()))
+            if started else '', running[0].get('status'))}
+    return 'due', ('no backup yet' if newest is None else 'newest backup is %s old, more than %s'
+                   % (human_duration(age), settings['every_text']))
 
 
 def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, backend=DEFAULT_BACKEND, tiers=None,
@@ -342,22 +364,11 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
         for disk in covered if on_demand else []:
             backup_name = '%s-%s' % (name, slot['stamp'])
             own = [b for b in backups if b.get('disk_id') == disk['id'] and (b.get('backend') or DEFAULT_BACKEND) == backend]
-            running = [b for b in own if b.get('status') in BACKUP_STARTED]
-            if not running and any(b.get('name') == backup_name for b in own):
+            state, detail = backup_due(own, backup_name, moment, settings)
+            if state == 'waiting':
+                waiting.append(dict(detail, disk_id=disk['id'], disk_name=disk.get('name'), tier=tier['name']))
                 continue
-            times = [t for t in (created_at(b) for b in own if b.get('status') == 'available') if t is not None]
-            newest = max(times) if times else None
-            age = int((moment - newest).total_seconds()) if newest else None
-            if age is not None and age <= settings['every']:
-                continue
-            if running:
-                started = created_at(running[0])
-                waiting.append({'disk_id': disk['id'], 'disk_name': disk.get('name'), 'name': running[0].get('name'),
-                                'id': running[0].get('id'), 'tier': tier['name'],
-                                'reason': 'backup %s%s is still %s' % (
-                                    running[0].get('name'), ' (started %s ago)' % human_duration(
-                                        int((moment - started).total_seconds())) if started else '',
-                                    running[0].get('status'))})
+            if state is None:
                 continue
             if disk.get('status') not in BACKUPABLE:
                 skipped.append("disk '%s' is %s; only available or in-use disks can be backed up"
@@ -365,9 +376,7 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
                 continue
             due.append({'disk_id': disk['id'], 'disk_name': disk.get('name'), 'name': backup_name,
                         'tier': tier['name'], 'vault': name if adapter.uses_vault else None,
-                        'vault_exists': vault is not None,
-                        'reason': ('no backup yet' if newest is None else 'newest backup is %s old, more than %s'
-                                   % (human_duration(age), settings['every_text']))})
+                        'vault_exists': vault is not None, 'reason': detail})
         own_policies = [p for p in policies if p.get('name') == name and p.get('backend', backend) == backend]
         policy_exists = bool(own_policies)
         disk_ids = sorted(d['id'] for d in covered)

@@ -55,6 +55,10 @@ class Mechanism(object):
     ``keeps_copies``: it keeps point-in-time copies, so its tiers need a ``retention``.
     ``writes_dr_replicas``: it writes DR disks that carry their production disk's name in the
     tier's secondary_az (selection then prefers the disk outside it).
+    ``selects``: what the tiers it serves select, ``disks`` (the tier's ``disks``) or ``servers``
+    (``servers``: each server with all its disks); a tier is served only by mechanisms of its kind.
+    ``app_consistent``: its copies can be taken with the servers quiesced (the tier's
+    ``app_consistency``, plugin_utils/app_consistency.py).
     ``tasks``/``preflight_tasks``: the protect role's task files that apply it / check it from
     reads only; relative to roles/protect/tasks (an extra mechanism may give an absolute path).
 
@@ -92,6 +96,8 @@ class Mechanism(object):
     tier_output = ()
     keeps_copies = False
     writes_dr_replicas = False
+    selects = 'disks'
+    app_consistent = False
     policy_keys = ()
     survival_hint = None
     copies_live = 'whose copies do not survive it'

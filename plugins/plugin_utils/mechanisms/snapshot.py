@@ -37,6 +37,7 @@ class Snapshot(registry.Mechanism):
     survives = ('disk',)
     min_rpo = SLOT_MIN
     keeps_copies = True
+    app_consistent = True
     tier_keys = ('snapshot_retention', 'snapshot_every', 'app_consistency')
     tier_output = (('snapshot_retention', None), ('snapshot_every', None), ('app_consistency', None))
     policy_keys = ('snapshots_per_disk',)
@@ -76,9 +77,9 @@ class Snapshot(registry.Mechanism):
         if tier.get('snapshot_retention') is not None:
             problems.append('%s takes no snapshots (its mechanisms are %s); leave out snapshot_retention'
                             % (where, ', '.join(mechanisms) or 'none'))
-        if tier.get('app_consistency') is not None:
+        if tier.get('app_consistency') is not None and not any(registry.get(m).app_consistent for m in mechanisms):
             problems.append('%s takes no snapshots (its mechanisms are %s); app_consistency quiesces the servers '
-                            'around snapshots only: leave it out or add snapshot to the mechanisms'
+                            'around snapshots or server backups only: leave it out or add snapshot to the mechanisms'
                             % (where, ', '.join(mechanisms) or 'none'))
         return problems
 

@@ -286,7 +286,8 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
                          'disk_id': gone.get('id'), 'disk_name': gone.get('name'),
                          'availability_zone': None, 'disk_status': 'missing', 'availability_zone_up': True,
                          'notes': [], 'copies': [], 'newest_surviving_age': None,
-                         'copies_per_mechanism': {'snapshot': 0, 'backup': 0, 'replication': 0, 'region_replication': 0},
+                         'copies_per_mechanism': {'snapshot': 0, 'backup': 0, 'server_backup': 0, 'replication': 0,
+                                                  'region_replication': 0},
                          'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
         for disk in covered:
             copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones, owned)
@@ -300,7 +301,8 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
                          'notes': [] if az_up else [_outage_note(disk, copies)],
                          'copies': copies, 'newest_surviving_age': newest,
                          'copies_per_mechanism': dict((m, len([c for c in copies if c['mechanism'] == m]))
-                                                      for m in ('snapshot', 'backup', 'replication', 'region_replication')),
+                                                      for m in ('snapshot', 'backup', 'server_backup', 'replication',
+                                                                'region_replication')),
                          'verdict': verdict, 'reasons': reasons})
     out = [r for r in rows if r['verdict'] != 'compliant']
     problems = []

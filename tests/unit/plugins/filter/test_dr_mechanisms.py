@@ -46,15 +46,15 @@ def extra_module(tmp_path, name, body='survives = ()\n    min_rpo = 0'):
 
 
 def test_the_built_in_mechanisms_in_the_order_protect_applies_them():
-    assert registry.builtin_modules() == ['backup', 'region_replication', 'replication', 'snapshot']
-    assert registry.names() == ('snapshot', 'backup', 'replication', 'region_replication')
+    assert registry.builtin_modules() == ['backup', 'region_replication', 'replication', 'server_backup', 'snapshot']
+    assert registry.names() == ('snapshot', 'backup', 'server_backup', 'replication', 'region_replication')
     steps = dr_mechanisms(['region_replication', 'replication', 'snapshot', 'replication', 'backup'])
     assert [(s['name'], s['survives'], s['min_rpo']) for s in steps] == [
         ('snapshot', ['disk'], 60), ('backup', ['disk', 'az'], 3600), ('replication', ['disk', 'az'], 0),
         ('region_replication', ['disk', 'az', 'region'], 7200)]
 
 
-@pytest.mark.parametrize('mechanism', ['snapshot', 'backup', 'replication', 'region_replication'])
+@pytest.mark.parametrize('mechanism', ['snapshot', 'backup', 'server_backup', 'replication', 'region_replication'])
 def test_each_built_in_mechanism_has_its_task_files_in_the_protect_role(mechanism):
     (step,) = dr_mechanisms([mechanism])
     assert step['tasks'] == 'mechanisms/%s.yml' % mechanism
@@ -70,7 +70,7 @@ def test_a_name_the_registry_does_not_have_never_becomes_a_task_file(names):
 def test_an_extra_mechanism_works_with_no_edit_outside_its_module(extra):
     label_tier = tier('labelled', mechanisms=['label'], retention=None, label_text='gold',
                       disks={'metadata': {'tier': 'gold'}})
-    assert "mechanisms has unknown label; choose from snapshot, backup, replication" in refused(policy(label_tier))
+    assert "mechanisms has unknown label; choose from snapshot, backup, server_backup, replication" in refused(policy(label_tier))
     extra(LABEL_MODULE)
     (checked_tier,) = checked(label_tier)['tiers']
     assert (checked_tier['mechanisms'], checked_tier['mechanism_reasons'], checked_tier['label_text']) == (
@@ -171,7 +171,7 @@ def test_the_audit_asks_every_mechanism_for_its_copies(extra, tmp_path):
     report = dr_audit(disks, gold, '2026-11-25T10:00:00Z', backups=[tape])
     rows = dict((row['disk_name'], row) for row in report['disks'])
     assert (rows['db01']['verdict'], rows['db01']['newest_surviving_age']) == ('compliant', 6 * 3600)
-    assert rows['db01']['copies_per_mechanism'] == {'snapshot': 0, 'backup': 0, 'replication': 0,
+    assert rows['db01']['copies_per_mechanism'] == {'snapshot': 0, 'backup': 0, 'server_backup': 0, 'replication': 0,
                                                     'region_replication': 0, 'tape': 1}
     assert rows['db01']['copies'][0]['location'] == 'vault (tape)'
     assert 'the tier uses tape, but the disk has no tape copy' in rows['db02']['reasons']

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.dataprotection.evs.plugins.modules.backup_info import BackupInfoModule
@@ -18,6 +20,7 @@ from ansible_collections.dataprotection.evs.plugins.modules.backup_restore impor
 from ansible_collections.dataprotection.evs.plugins.modules.disk import DiskModule
 from ansible_collections.dataprotection.evs.plugins.modules.server_backup import ServerBackupModule
 from ansible_collections.dataprotection.evs.plugins.modules.server_backup_restore import ServerBackupRestoreModule
+from ansible_collections.dataprotection.evs.plugins.modules.server_info import ServerInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.vault import VaultModule
 
 
@@ -248,3 +251,33 @@ def test_a_server_vault_binds_the_servers_carrying_its_tags(cloud, estate, run_m
     again = run_module(VaultModule, vault_args(**rules))
     assert not again['changed'] and again['vault']['resource_ids'] == [tagged['id']], again
     assert mutating_since(cloud, sent) == []
+
+
+def test_check_mode_predicts_a_backup_in_a_server_vault_the_same_check_run_would_create(cloud, estate, run_module):
+    vault = run_module(VaultModule, vault_args(), check=True)
+    ref = vault['predicted_ref']
+    assert ref.startswith('predicted-by-check-mode:')
+    sent = len(cloud.requests)
+    predicted = run_module(ServerBackupModule, backup_args(vault=ref), check=True)
+    assert predicted['changed'] and mutating_since(cloud, sent) == [], predicted
+    assert [c['disk_id'] for c in predicted['backup']['children']] == [estate['data']['id'], estate['log']['id']]
+    # the real run makes the vault, then the backup it predicted
+    run_module(VaultModule, vault_args())
+    taken = run_module(ServerBackupModule, backup_args())
+    # the same backup, but for the vault's id, which only the real run knows
+    assert json.loads(json.dumps(without_ids(predicted['backup'])).replace('"vault_id": null', '"vault_id": "v"')) == \
+        json.loads(json.dumps(without_ids(taken['backup'])).replace(taken['backup']['vault_id'], 'v'))
+    # a placeholder is never taken outside check mode: refused before any request
+    sent = len(cloud.requests)
+    refused = run_module(ServerBackupModule, backup_args(name='other', vault=ref))
+    assert refused['failed'] and 'placeholder' in refused['msg'] and mutating_since(cloud, sent) == []
+
+
+def test_server_info_lists_the_servers_with_their_metadata_and_disks(cloud, estate, run_module):
+    cloud.api('POST', '/ecs/v2.1/{pid}/servers', {'server': {'name': 'web', 'metadata': {'app': 'shop'}}})
+    cloud.advance(11)
+    listed = run_module(ServerInfoModule, {})['servers']
+    assert [(s['name'], s['metadata'], sorted(s['disk_ids'])) for s in listed] == [
+        ('db', {}, sorted([estate['data']['id'], estate['log']['id']])), ('web', {'app': 'shop'}, [])]
+    assert [s['name'] for s in run_module(ServerInfoModule, {'metadata': {'app': 'shop'}})['servers']] == ['web']
+    assert [s['status'] for s in run_module(ServerInfoModule, {'name': 'db'})['servers']] == ['ACTIVE']
