@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.dataprotection.evs.plugins.modules.backup_info import BackupInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_info import INFO as BackupInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_restore import BackupRestoreModule
 from ansible_collections.dataprotection.evs.plugins.modules.disk import DiskModule
 from ansible_collections.dataprotection.evs.plugins.modules.server_backup import ServerBackupModule
