@@ -44,7 +44,7 @@ notes:
   - In check mode O(vault) and O(destination_vault) also take the
     RV(dataprotection.evs.vault#module:predicted_ref) of a vault the same check run would create.
     A vault that does not exist yet holds no backup and no replica, so the module answers empty
-    lists without asking the cloud (RV(cloud_time) is then null: no answer told the cloud's time),
+    lists without asking the cloud (RV(cloud_time) is then null, as no answer told the cloud's time),
     as the real run reads the new vault and finds it empty.
 extends_documentation_fragment:
   - dataprotection.evs.connection
