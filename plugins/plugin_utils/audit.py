@@ -122,6 +122,29 @@ def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=N
                       replicas)
 
 
+def _tier_columns(tier):
+    return {'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'], 'rpo_text': tier['rpo_text'],
+            'mechanisms': tier['mechanisms']}
+
+
+def missing_disk_row(tier, gone, no_copies):
+    """The audit row of a disk the policy names and the cloud does not have: unprotected by
+    definition, reported so that the rest of the report is still written."""
+    return dict(_tier_columns(tier), disk_id=gone.get('id'), disk_name=gone.get('name'), availability_zone=None,
+                disk_status='missing', availability_zone_up=True, notes=[], copies=[], newest_surviving_age=None,
+                copies_per_mechanism=dict(no_copies), verdict='missing',
+                reasons=[gone['reason'] + ' (deleted or renamed?)'])
+
+
+def disk_row(tier, disk, zones, copies, newest, counts, verdict, reasons):
+    """The audit row of a disk of ``tier`` with its copies and verdict (``zones``: which are up)."""
+    az_up = zones.get(disk.get('availability_zone'), True)
+    return dict(_tier_columns(tier), disk_id=disk['id'], disk_name=disk.get('name'),
+                availability_zone=disk.get('availability_zone'), disk_status=disk.get('status'),
+                availability_zone_up=az_up, notes=[] if az_up else [_outage_note(disk, copies)], copies=copies,
+                newest_surviving_age=newest, copies_per_mechanism=counts, verdict=verdict, reasons=reasons)
+
+
 def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies, replicas):
     moment = parse_time(now, 'now (the cloud time)')
     disks = require_records(disks, 'disks')
@@ -140,30 +163,11 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
         covered = select_disks(disks, tier, policy, pairs, missing)
         if not covered and not missing:
             empty.append(tier['name'])
-        for gone in missing:
-            # a disk the policy names and the cloud does not have is unprotected by definition:
-            # reported, so that the rest of the report is still written
-            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
-                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
-                         'disk_id': gone.get('id'), 'disk_name': gone.get('name'),
-                         'availability_zone': None, 'disk_status': 'missing', 'availability_zone_up': True,
-                         'notes': [], 'copies': [], 'newest_surviving_age': None,
-                         'copies_per_mechanism': dict(no_copies),
-                         'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
+        rows.extend(missing_disk_row(tier, gone, no_copies) for gone in missing)
         for disk in covered:
             points, replicas, counts = _disk_copies(moment, disk, policy, indexes, zones)
             verdict, reasons, newest = _verdict(tier, disk, points, replicas, zones)
-            copies = points + replicas
-            az_up = zones.get(disk.get('availability_zone'), True)
-            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
-                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
-                         'disk_id': disk['id'], 'disk_name': disk.get('name'),
-                         'availability_zone': disk.get('availability_zone'), 'disk_status': disk.get('status'),
-                         'availability_zone_up': az_up,
-                         'notes': [] if az_up else [_outage_note(disk, copies)],
-                         'copies': copies, 'newest_surviving_age': newest,
-                         'copies_per_mechanism': counts,
-                         'verdict': verdict, 'reasons': reasons})
+            rows.append(disk_row(tier, disk, zones, points + replicas, newest, counts, verdict, reasons))
     out = [r for r in rows if r['verdict'] != 'compliant']
     problems = []
     if not rows:
