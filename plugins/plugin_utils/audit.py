@@ -127,6 +127,21 @@ def _tier_columns(tier):
             'mechanisms': tier['mechanisms']}
 
 
+def audit_report(policy, cloud_time, rows, empty):
+    """The audit's report of ``rows`` (``empty``: the tiers that cover no disk)."""
+    out = [r for r in rows if r['verdict'] != 'compliant']
+    problems = []
+    if not rows:
+        # nothing covered proves nothing: "0 of 0 disks compliant" is a selector that missed
+        problems.append('policy %s covers no disk: no disk carries the selectors of its tiers (%s), so nothing is '
+                        'protected and nothing could be judged; check the tiers\' disks selectors against the '
+                        "disks' metadata, names and ids" % (policy['name'], ', '.join(empty)))
+    return {'policy': policy['name'], 'cloud_time': cloud_time, 'disks': rows,
+            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out),
+                        'empty_tiers': empty},
+            'problems': problems, 'compliant': bool(rows) and not out}
+
+
 def missing_disk_row(tier, gone, no_copies):
     """The audit row of a disk the policy names and the cloud does not have: unprotected by
     definition, reported so that the rest of the report is still written."""
@@ -168,14 +183,4 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
             points, replicas, counts = _disk_copies(moment, disk, policy, indexes, zones)
             verdict, reasons, newest = _verdict(tier, disk, points, replicas, zones)
             rows.append(disk_row(tier, disk, zones, points + replicas, newest, counts, verdict, reasons))
-    out = [r for r in rows if r['verdict'] != 'compliant']
-    problems = []
-    if not rows:
-        # nothing covered proves nothing: "0 of 0 disks compliant" is a selector that missed
-        problems.append('policy %s covers no disk: no disk carries the selectors of its tiers (%s), so nothing is '
-                        'protected and nothing could be judged; check the tiers\' disks selectors against the '
-                        "disks' metadata, names and ids" % (policy['name'], ', '.join(empty)))
-    return {'policy': policy['name'], 'cloud_time': format_time(moment), 'disks': rows,
-            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out),
-                        'empty_tiers': empty},
-            'problems': problems, 'compliant': bool(rows) and not out}
+    return audit_report(policy, format_time(moment), rows, empty)

@@ -10,18 +10,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
-
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import (
-    disk_row, missing_disk_row, require_checked_policy)
+    audit_report, disk_row, missing_disk_row, require_checked_policy)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, SAME_AZ, by_disk as _by_disk
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import policy_backups
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.replication import PROTECTED_GROUP
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import human_duration, select_disks
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    PERIODS, POLICY_KEY, TIER_KEY, RetentionError, _TIME_RE, _meta, bulk_records, checked_plan_input, describe,
-    format_time, require_records)
+    PERIODS, POLICY_KEY, TIER_KEY, RetentionError, _meta, bulk_records, checked_plan_input, describe,
+    format_time, parse_any_time, require_records)
 
 
 MECHANISMS = ('snapshot', 'backup', 'replication', 'region_replication')
@@ -39,25 +37,7 @@ def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=N
 
 
 def parse_time(value, what='time'):
-    """A naive UTC datetime from the cloud's ISO 8601 forms (``2026-11-25T10:00:00Z``,
-    ``2026-11-25T10:00:00.123456``, ``+00:00``); a datetime is taken as UTC."""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.replace(tzinfo=None) - value.utcoffset()
-        return value
-    text = str(value or '').strip()
-    match = _TIME_RE.match(text)
-    if not match:
-        raise RetentionError('%s %r is not an ISO 8601 UTC time such as 2026-11-25T10:00:00Z' % (what, value))
-    if match.group(6) is not None and text[10] == 'T':
-        # the common form: the C parser of the date and time, then the fraction (seconds are
-        # parsed hundreds of thousands of times by the audit and the retention at scale)
-        moment = datetime.datetime.fromisoformat(text[:19])
-        micro = match.group(7)
-        return moment.replace(microsecond=int(micro.ljust(6, '0'))) if micro else moment
-    year, month, day, hour, minute, second, micro = match.groups()[:7]
-    return datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
-                             int((micro or '0').ljust(6, '0')))
+    return parse_any_time(value, what)
 
 
 # the period a moment falls in, as a tuple (cheap to compute for every copy); formatted only
@@ -278,14 +258,4 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
             verdict, reasons, newest = _verdict(tier, disk, copies, zones)
             counts = dict((m, len([c for c in copies if c['mechanism'] == m])) for m in MECHANISMS)
             rows.append(disk_row(tier, disk, zones, copies, newest, counts, verdict, reasons))
-    out = [r for r in rows if r['verdict'] != 'compliant']
-    problems = []
-    if not rows:
-        # nothing covered proves nothing: "0 of 0 disks compliant" is a selector that missed
-        problems.append('policy %s covers no disk: no disk carries the selectors of its tiers (%s), so nothing is '
-                        'protected and nothing could be judged; check the tiers\' disks selectors against the '
-                        "disks' metadata, names and ids" % (policy['name'], ', '.join(empty)))
-    return {'policy': policy['name'], 'cloud_time': format_time(moment), 'disks': rows,
-            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out),
-                        'empty_tiers': empty},
-            'problems': problems, 'compliant': bool(rows) and not out}
+    return audit_report(policy, format_time(moment), rows, empty)
