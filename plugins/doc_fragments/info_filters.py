@@ -10,7 +10,7 @@ __metaclass__ = type
 class ModuleDocFragment(object):
 
     # the filters of the SDRS info modules that list what belongs to a protection group
-    # (module_utils.sdrs_info.GroupMembersInfoModule)
+    # (module_utils.sdrs_info.members)
     PROTECTION_GROUP = r'''
 options:
   protection_group:

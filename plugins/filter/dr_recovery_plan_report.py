@@ -45,7 +45,7 @@ options:
     description: What stopped the run, if anything.
     type: str
   cleanup:
-    description: Test mode's cleanup, C({removed, left}) (names of scratch resources).
+    description: Test mode's cleanup, C({removed, left, error}) (names of scratch resources; the drill's cleanup record).
     type: dict
 extends_documentation_fragment:
   - dataprotection.evs.filter_errors

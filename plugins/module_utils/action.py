@@ -131,7 +131,7 @@ class RecordedAction(EvsModule):
             except CloudError as exc:
                 raise ResourceError('%s cannot be %s: %s' % (label, self.done, exc.message or exc), cause=exc)
             # recorded as soon as the cloud accepted it, so that no rerun of this request starts it a second time
-            self.evs.update_volume_metadata(target['id'], marks)
+            self.record.write(self.evs, target['id'], marks)
             if self.params['wait']:
                 # the waited-for disk already holds the record written above
                 source, target = self.wait(source, target, label, started)
@@ -153,10 +153,7 @@ class RecordedAction(EvsModule):
         return found['source'], found['target']
 
     def predict(self, target, marks):
-        predicted = dict(target)
-        predicted['metadata'] = dict(target.get('metadata') or {}, **marks)
-        predicted['status'] = 'available' if self.params['wait'] else self.record.busy_status
-        return predicted
+        return self.record.predict(target, marks, 'available' if self.params['wait'] else self.record.busy_status)
 
     def report(self, changed, source, target, at):
         return {'changed': changed, 'disk': self.shape(target),

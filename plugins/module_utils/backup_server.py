@@ -337,8 +337,8 @@ class ServerRestoreAction(ServerParts, EvsModule):
         marks = dict((child['id'], BACKUP_RESTORE.marks(child['id'], started_at, params['request_id']))
                      for child, disk in pairs)
         if self.check_mode:
-            disks = [dict(disk, status='in-use' if params['wait'] else BACKUP_RESTORE.busy_status,
-                          metadata=dict(disk.get('metadata') or {}, **marks[child['id']])) for child, disk in pairs]
+            disks = [BACKUP_RESTORE.predict(disk, marks[child['id']], 'in-use' if params['wait'] else
+                                            BACKUP_RESTORE.busy_status) for child, disk in pairs]
             server = dict(server, status='ACTIVE' if params['wait'] and params['power_on'] else 'SHUTOFF')
         else:
             try:
@@ -346,8 +346,8 @@ class ServerRestoreAction(ServerParts, EvsModule):
                                         params['power_on'])
             except CloudError as exc:
                 raise ResourceError('%s cannot be restored: %s' % (label, exc.message or exc), cause=exc)
-            for child, disk in pairs:  # recorded once the cloud accepted it: no rerun starts it again
-                self.evs.update_volume_metadata(disk['id'], marks[child['id']])
+            for child, disk in pairs:
+                BACKUP_RESTORE.write(self.evs, disk['id'], marks[child['id']])
             if params['wait']:
                 backup, server, pairs = self.wait(backup, server, pairs, label)
             else:
@@ -358,9 +358,8 @@ class ServerRestoreAction(ServerParts, EvsModule):
         if self.diff_mode:
             result['diff'] = {'before': dict((disk['id'], BACKUP_RESTORE.recorded(disk.get('metadata')))
                                              for child, disk in pairs),
-                              'after': dict((disk['id'], dict(marks[child['id']], **(
-                                  {BACKUP_RESTORE.at_key: None} if self.check_mode else {})))
-                                  for child, disk in pairs)}
+                              'after': dict((disk['id'], BACKUP_RESTORE.recorded_after(marks[child['id']], self.check_mode))
+                                            for child, disk in pairs)}
         return result
 
     def wait(self, backup, server, pairs, label):

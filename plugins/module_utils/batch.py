@@ -96,6 +96,9 @@ class BatchModule(EvsModule):
     #: changes sent at once (one at a time through a session that threads cannot share:
     #: ``Client.concurrent``)
     concurrent_changes = CONCURRENT_CHANGES
+    #: the result's ``counts`` (None: no counts): ``(key of the number of items, {action: key},
+    #: key of any other action)``, e.g. ``('backups', {'create': 'replicated'}, 'existing')``
+    counted = None
 
     # --- what a subclass implements
     def validate_item(self, item):
@@ -322,8 +325,12 @@ class BatchModule(EvsModule):
                     self.label(item), (item.result or {}).get('status')))), **self.report())
 
     def report(self):
+        """The result: ``changed``, one row per item (``item_result``), ``counts`` when declared
+        (``counted``), ``diff`` in diff mode; items that failed make it a failure that carries it."""
         result = {'changed': any(item.changed for item in self.items),
                   self.items_option: [self.item_result(item) for item in self.items]}
+        if self.counted:
+            result['counts'] = self.counts()
         if self.diff_mode:
             changed = [item for item in self.items if item.changed]
             result['diff'] = {
@@ -348,11 +355,24 @@ class BatchModule(EvsModule):
         return dict((k, (resource or {}).get(k)) for k in item.changes) if item.action == 'update' else \
             dict((k, (resource or {}).get(k)) for k in self.result_fields)
 
-    def item_result(self, item):
+    def counts(self):
+        """How many items there are and how many took each action (``counted``); a failed one counts
+        as ``failed``."""
+        total, by_action, otherwise = self.counted
+        counted = dict(((key, 0) for key in list(by_action.values()) + [otherwise, 'failed']), **{total: len(self.items)})
+        for item in self.items:
+            counted['failed' if item.error else by_action.get(item.action, otherwise)] += 1
+        return counted
+
+    def item_row(self, item):
+        """What every item's row of the result has: its index, action, whether it changed (sent, or
+        predicted in check mode), whether it failed and why."""
         return {'index': item.index, 'action': item.action,
                 'changed': item.changed and (self.check_mode or item.applied),
-                'failed': bool(item.error), 'msg': item.error,
-                self.kind: self.shape(item.result)}
+                'failed': bool(item.error), 'msg': item.error}
+
+    def item_result(self, item):
+        return dict(self.item_row(item), **{self.kind: self.shape(item.result)})
 
 
 class ParentedBatchModule(BatchModule):

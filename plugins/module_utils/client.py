@@ -205,6 +205,11 @@ class CloudClock:
             return
         self._last = (when, self.monotonic())
 
+    @property
+    def answered(self):
+        """Whether an answer told the cloud's time (else ``now`` is this machine's)."""
+        return self._last is not None
+
     def now(self):
         last = self._last
         if last is None:

@@ -6,7 +6,8 @@
 A resource module subclasses ``ResourceModule`` and names its ``argument_spec``, ``kind``,
 ``result_key``, ``updatable`` and implements ``find``, ``label``, ``desired``, ``create``,
 ``update``, ``delete`` (and optionally ``validate``, ``check_create``, ``check_update``,
-``check_delete``). An ``*_info`` module subclasses ``InfoModule`` and implements ``list``.
+``check_delete``). An ``*_info`` module declares an ``info.Info`` (what to list, filter, order and
+return) that the info engine (``info.py``) runs; a batch module subclasses ``batch.BatchModule``.
 Anything else subclasses ``EvsModule`` and implements ``run``.
 
 Engines wait, modules never do. A module declares what a request started and the base waits
@@ -293,8 +294,12 @@ class EvsModule:
 
     def cloud_time(self):
         """The cloud's current time, ISO 8601 UTC (``2026-11-25T10:00:00Z``), from the Date header of
-        the last answer in any region (``client_for_region``'s clients share the clock of ``client``)."""
-        return self.client.cloud_now().strftime('%Y-%m-%dT%H:%M:%SZ')
+        the last answer in any region (``client_for_region``'s clients share the clock of ``client``);
+        None when this run has no answer to tell it (no request sent): never this machine's clock
+        passed off as the cloud's."""
+        if self._client is None or not self._client.clock.answered:
+            return None
+        return self._client.cloud_now().strftime('%Y-%m-%dT%H:%M:%SZ')
 
     def validate_text(self, option, value, limit=255, required=False):
         """Refuse a text longer than the cloud accepts (counted in UTF-8 bytes), or an empty
@@ -406,19 +411,6 @@ class EvsModule:
     @classmethod
     def execute(cls):
         cls().main()
-
-
-class InfoModule(EvsModule):
-    """Base of ``*_info`` modules: ``list()`` returns the raw API objects."""
-
-    result_key = 'resources'
-
-    def list(self):
-        raise NotImplementedError
-
-    def run(self):
-        resources = [self.shape(r) for r in self.list()]
-        return {'changed': False, self.result_key: resources, 'cloud_time': self.cloud_time()}
 
 
 class ResourceModule(EvsModule):

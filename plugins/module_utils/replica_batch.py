@@ -48,6 +48,7 @@ class ReplicaBatchResource(BatchModule):
     deleting = BACKUP_DELETING
     checked_texts = (('destination_region', 255, True),)
     checked_other_region = ('destination_region', 'CBR replicates a backup to another region')
+    counted = ('backups', {'create': 'replicated', 'wait': 'waited'}, 'existing')
 
     # --- validate: every element with its shared options, each backup once
     def validate(self):
@@ -237,32 +238,18 @@ class ReplicaBatchResource(BatchModule):
                 item.result = dict(item.result, id=wanted[0]['destination_backup_id'],
                                    replication_record_id=wanted[0]['id'])
 
-    # --- report: per backup its ids and status, and counts; never the whole replicas
+    # --- report: per backup its ids and status, and counts (the engine's); never the whole replicas
     def report(self):
         if not self.check_mode and not self.params['wait']:
             self.learn_ids([item for item in self.items if item.applied])
-        try:
-            result = super(ReplicaBatchResource, self).report()
-        except ResourceError as exc:
-            exc.result['counts'] = self.counts()
-            raise
-        result['counts'] = self.counts()
-        return result
-
-    def counts(self):
-        counted = dict(backups=len(self.items), replicated=0, waited=0, existing=0, failed=0)
-        for item in self.items:
-            key = 'failed' if item.error else {'create': 'replicated', 'wait': 'waited'}.get(item.action, 'existing')
-            counted[key] += 1
-        return counted
+        return super(ReplicaBatchResource, self).report()
 
     def item_result(self, item):
         replica = item.result or {}
-        return {'index': item.index, 'backup': item.params['backup'],
-                'backup_id': (getattr(item, 'source', None) or {}).get('id'), 'action': item.action,
-                'changed': item.changed and (self.check_mode or item.applied), 'failed': bool(item.error),
-                'msg': item.error, 'replica_id': replica.get('id'), 'status': replica.get('status'),
-                'vault_id': replica.get('vault_id'), 'replication_record_id': replica.get('replication_record_id')}
+        return dict(self.item_row(item), backup=item.params['backup'],
+                    backup_id=(getattr(item, 'source', None) or {}).get('id'), replica_id=replica.get('id'),
+                    status=replica.get('status'), vault_id=replica.get('vault_id'),
+                    replication_record_id=replica.get('replication_record_id'))
 
     def label(self, item):
         source = getattr(item, 'source', None) or {'name': item.params['backup']}

@@ -55,13 +55,26 @@ class RestoreRecord(object):
     def recorded(self, metadata):
         return dict((k, (metadata or {}).get(k)) for k in (self.copy_key, self.at_key, self.request_key))
 
-    def diff(self, metadata, marks, content_key, predicted=False):
+    def write(self, evs, disk_id, marks):
+        """Record the restore on the disk: as soon as the cloud accepted it, so that no rerun of the
+        same request starts it a second time."""
+        evs.update_volume_metadata(disk_id, marks)
+
+    def predict(self, disk, marks, status):
+        """The disk as a check run predicts it: ``status``, with the record written."""
+        return dict(disk, status=status, metadata=dict(disk.get('metadata') or {}, **marks))
+
+    def recorded_after(self, marks, predicted=False):
+        """The record the disk holds after the restore (a prediction: without the time it starts)."""
         after = dict(marks)
         if predicted:
             # the cloud's time when the real run starts the restore: unknown until then
             after[self.at_key] = None
+        return after
+
+    def diff(self, metadata, marks, content_key, predicted=False):
         return {'before': {content_key: (metadata or {}).get(self.copy_key), 'metadata': self.recorded(metadata)},
-                'after': {content_key: marks[self.copy_key], 'metadata': after}}
+                'after': {content_key: marks[self.copy_key], 'metadata': self.recorded_after(marks, predicted)}}
 
     def decide(self, metadata, copy_id, disk_status, request_id, force, label,
                request_option='request_id', force_option=' (or force: true)'):

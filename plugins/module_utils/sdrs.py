@@ -494,11 +494,6 @@ class SdrsMixin:
             yield self.acted(job_id, action, group, always=index < len(steps) - 1)
         yield with_group_state(self.sdrs.get_group(group['id']))
 
-    def group_filter(self):
-        """For *_info modules: the group the ``protection_group`` option names (one that does not
-        exist is an error), or None when the option is not set (no filter)."""
-        return self.find_group_option(required=True) if self.params['protection_group'] else None
-
     def submitted(self, job_id, label, resource=None, find=None, lost=None, always=False):
         """What the engine waits for after a request that answered ``job_id``: the job (``label``
         names it). ``find()`` then looks the resource up (with or without ``wait``). A request whose

@@ -87,58 +87,28 @@ backups:
       version_added: 1.1.0
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    BACKENDS, BACKUP_SERVICES, backup_api, list_backups_of, time_key)
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup_server import TREE_FIELDS, CBRTree
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup import time_key
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_info import BACKEND_OPTION, list_backups, vault_with_vbs
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_server import TREE_FIELDS
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import SORT_OPTION, Info
 
-
-class BackupInfoModule(InfoModule):
-    argument_spec = dict(
-        backend=dict(type='str', choices=['all', 'cbr', 'vbs'], default='all'),
+INFO = Info(
+    kind='backup', result_key='backups', fields=TREE_FIELDS,
+    options=dict(
+        backend=BACKEND_OPTION,
         disk=dict(type='str', aliases=['volume']),
         name=dict(type='str'),
         status=dict(type='str'),
         vault=dict(type='str'),
-        sort=dict(type='str', choices=['newest_first', 'oldest_first'], default='newest_first'),
-    )
-    kind = 'backup'
-    result_key = 'backups'
-    result_fields = TREE_FIELDS
-
-    def validate(self):
-        if self.params['vault'] and self.params['backend'] == 'vbs':
-            raise ResourceError('vault is a CBR option; VBS backups have no vault')
-
-    def list(self):
-        params = self.params
-        backends = BACKENDS if params['backend'] == 'all' else (params['backend'],)
-        vault_id = None
-        if params['vault']:
-            backends = ('cbr',)
-            vault_id = backup_api(self.client, 'cbr').find_vault(params['vault'], required=True)['id']
-        disk_id, disk_name = None, None
-        if params['disk']:
-            disk = self.evs.find_volume(params['disk'])
-            if disk is not None:
-                disk_id = disk['id']
-            elif looks_like_id(params['disk']):
-                disk_id = params['disk']
-            else:
-                disk_name = params['disk']
-        # with backend: all, a service this region does not offer (VBS) is skipped
-        found = list_backups_of(self.client, backends, skip_missing=params['backend'] == 'all',
-                                services=dict(BACKUP_SERVICES, cbr=CBRTree),
-                                disk_id=disk_id, name=params['name'], status=params['status'], vault_id=vault_id)
-        if disk_name is not None:  # a disk that no longer exists: CBR remembers its name
-            found = [b for b in found if b.get('disk_name') == disk_name]
-        return sorted(found, key=time_key, reverse=params['sort'] == 'newest_first')
+        sort=SORT_OPTION,
+    ),
+    refusals=(vault_with_vbs('backups'),),
+    listing=list_backups, order=time_key, sort_option='sort',
+)
 
 
 def main():
-    BackupInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

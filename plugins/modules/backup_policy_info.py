@@ -56,55 +56,24 @@ policies:
 cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    POLICY_FIELDS, VBS_POLICY_MARK, CBRPolicies, VBSPolicies, cbr_policy_view, policy_order, service_missing,
-    vbs_policy_view)
-from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup import POLICY_FIELDS, policy_order
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_info import BACKEND_OPTION, list_policies, named_policy, vault_with_vbs
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
 
-
-class BackupPolicyInfoModule(InfoModule):
-    argument_spec = dict(
-        backend=dict(type='str', choices=['all', 'cbr', 'vbs'], default='all'),
+INFO = Info(
+    kind='backup policy', result_key='policies', fields=POLICY_FIELDS,
+    options=dict(
+        backend=BACKEND_OPTION,
         name=dict(type='str'),
         vault=dict(type='str'),
-    )
-    kind = 'backup policy'
-    result_key = 'policies'
-    result_fields = POLICY_FIELDS
-
-    def validate(self):
-        if self.params['vault'] and self.params['backend'] == 'vbs':
-            raise ResourceError('vault is a CBR option; VBS policies have no vault')
-
-    def list(self):
-        params = self.params
-        backends = ('cbr', 'vbs') if params['backend'] == 'all' else (params['backend'],)
-        if params['vault']:
-            backends = ('cbr',)
-        found = []
-        if 'cbr' in backends:
-            cbr = CBRPolicies(self.client)
-            vault_id = cbr.find_vault(params['vault'], required=True)['id'] if params['vault'] else None
-            found += [cbr_policy_view(p) for p in cbr.list_policies(vault_id=vault_id)]
-        if 'vbs' in backends:
-            try:
-                raw = VBSPolicies(self.client).list_policies()
-            except CloudError as exc:
-                if not (params['backend'] == 'all' and service_missing(exc)):
-                    raise
-                raw = []
-            for policy in (vbs_policy_view(p) for p in raw):
-                marked = sorted(d['id'] for d in self.evs.list_volumes(metadata={VBS_POLICY_MARK: policy['id']}))
-                policy['disk_ids'] = marked if len(marked) == (policy['disk_count'] or 0) else None
-                found.append(policy)
-        if params['name']:
-            found = [p for p in found if params['name'] in (p['name'], p['id'])]
-        return sorted(found, key=policy_order)
+    ),
+    refusals=(vault_with_vbs('policies'),),
+    listing=list_policies, keep=named_policy, order=policy_order,
+)
 
 
 def main():
-    BackupPolicyInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

@@ -44,8 +44,8 @@ notes:
   - In check mode O(vault) and O(destination_vault) also take the
     RV(dataprotection.evs.vault#module:predicted_ref) of a vault the same check run would create.
     A vault that does not exist yet holds no backup and no replica, so the module answers empty
-    lists without asking the cloud (RV(cloud_time) is then this machine's UTC time), as the real
-    run reads the new vault and finds it empty.
+    lists without asking the cloud (RV(cloud_time) is then null, as no answer told the cloud's time),
+    as the real run reads the new vault and finds it empty.
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes.info_module
@@ -70,7 +70,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
+cloud_time:
+  description:
+    - The cloud's current time (UTC, ISO 8601), from the Date of its last answer.
+    - Null when no request was sent (a vault the check run would create), never this machine's clock.
+  returned: always
+  type: str
+  sample: "2026-11-25T10:00:00Z"
 replicas:
   description:
     - The replicas, oldest first, with the keys of the C(replica) result of
@@ -98,64 +104,30 @@ records:
   elements: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    REPLICA_FIELDS, CBRReplication, find_backup, record_view, replica_view, time_key)
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup import REPLICA_FIELDS, time_key
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_info import list_replicas
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
 
-
-class BackupReplicaInfoModule(InfoModule):
-    argument_spec = dict(
+INFO = Info(
+    kind='replica', result_key='replicas', fields=REPLICA_FIELDS + ('replication',),
+    options=dict(
         backup=dict(type='str'),
         vault=dict(type='str'),
         destination_region=dict(type='str', required=True),
         destination_project_id=dict(type='str'),
         destination_vault=dict(type='str'),
-    )
-    kind = 'replica'
-    result_key = 'replicas'
-    result_fields = REPLICA_FIELDS + ('replication',)
-    checked_texts = (('destination_region', 255, True),)
-    checked_other_region = ('destination_region', 'replicas are in another region')
+    ),
+    checks=dict(checked_texts=(('destination_region', 255, True),),
+                checked_other_region=('destination_region', 'replicas are in another region')),
     # a vault a check run would create (module_utils/predicted.py) is empty: nothing to read in it
-    parent_options = ('vault', 'destination_vault')
-
-    def source_records(self):
-        """The records to the destination region of the source backups asked for (GETs in the source region)."""
-        params, api = self.params, CBRReplication(self.client)
-        vault = api.find_vault(params['vault'], required=True) if params['vault'] else None
-        if params['backup']:
-            backups = [api.get_raw(find_backup(api, params['backup'], vault=vault, required=True)['id'])]
-        else:
-            backups = [b for b in api.client.paginate_offset(api.service, '/backups', 'backups',
-                                                             {'vault_id': vault['id']}, limit=1000)
-                       if b.get('vault_id') == vault['id']]
-        records = [record_view(r) for b in backups for r in b.get('replication_records') or []]
-        return sorted([r for r in records if r['destination_region'] == params['destination_region']], key=time_key)
-
-    def run(self):
-        if self.predicted_parent('vault') or self.predicted_parent('destination_vault'):
-            return {'changed': False, 'replicas': [], 'records': [], 'cloud_time': self.cloud_time()}
-        params, region = self.params, self.params['destination_region']
-        asked = bool(params['backup'] or params['vault'])
-        records = self.source_records() if asked else []
-        destination = CBRReplication(self.client_for_region(region, params['destination_project_id']))
-        vault_id = None
-        if params['destination_vault']:
-            vault_id = destination.find_vault(params['destination_vault'], required=True)['id']
-        record_of = dict((r['destination_backup_id'], r) for r in records)
-        replicas = []
-        for raw in destination.list_replicas(vault_id):
-            if asked and raw.get('id') not in record_of:
-                continue  # a replica of another backup than the ones asked for
-            view = replica_view(raw, region, record_of.get(raw.get('id')))
-            view['replication'] = record_of.get(raw.get('id'))
-            replicas.append(view)
-        replicas = [self.shape(r) for r in sorted(replicas, key=time_key)]
-        return {'changed': False, 'replicas': replicas, 'records': records, 'cloud_time': self.cloud_time()}
+    parent_options=('vault', 'destination_vault'),
+    listing=list_replicas, order=time_key,
+    extras=(('records', None, lambda module: module.found['records']),),
+)
 
 
 def main():
-    BackupReplicaInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

@@ -61,25 +61,18 @@ cloud_time:
   sample: "2026-11-25T10:00:00Z"
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_info import list_capabilities, own_destinations
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
 
-
-class BackupReplicationCapabilityInfoModule(InfoModule):
-    argument_spec = dict()
-    kind = 'replication capability'
-
-    def run(self):
-        body = self.client.get('cbr', '/replication-capabilities') or {}
-        regions = [{'name': r.get('name'), 'replication_destinations': sorted(r.get('replication_destinations') or [])}
-                   for r in body.get('regions') or [] if isinstance(r, dict)]
-        own = next((r for r in regions if r['name'] == self.client.region), {})
-        return {'changed': False, 'region': self.client.region, 'regions': regions,
-                'replication_destinations': own.get('replication_destinations') or [],
-                'cloud_time': self.cloud_time()}
+INFO = Info(
+    kind='replication capability', result_key='regions', listing=list_capabilities,
+    extras=(('region', None, lambda module: module.client.region),
+            ('replication_destinations', None, own_destinations)),
+)
 
 
 def main():
-    BackupReplicationCapabilityInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

@@ -75,41 +75,26 @@ zones:
   sample: {"eu-de-01": true, "eu-de-02": false}
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import VOLUME_FIELDS, matches
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import VOLUME_FIELDS
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs_info import list_disks, zones
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
 
-
-class DiskInfoModule(InfoModule):
-    argument_spec = dict(
+INFO = Info(
+    kind='disk', result_key='disks', fields=VOLUME_FIELDS, listing=list_disks,
+    options=dict(
         name=dict(type='str'),
         id=dict(type='str'),
         availability_zone=dict(type='str'),
         status=dict(type='str'),
         metadata=dict(type='dict'),
         zones=dict(type='bool', default=False),
-    )
-    kind = 'disk'
-    result_key = 'disks'
-    result_fields = VOLUME_FIELDS
-
-    def list(self):
-        params = self.params
-        if params['id']:
-            volume = self.evs.get_volume(params['id'])
-            filters = dict((k, params[k]) for k in ('name', 'availability_zone', 'status'))
-            return [volume] if volume and matches(volume, filters, params['metadata']) else []
-        return self.evs.list_volumes(name=params['name'], status=params['status'],
-                                     availability_zone=params['availability_zone'], metadata=params['metadata'])
-
-    def run(self):
-        result = super(DiskInfoModule, self).run()
-        if self.params['zones']:
-            result['zones'] = self.evs.list_availability_zones() or {}
-        return result
+    ),
+    extras=(('zones', 'zones', zones),),
+)
 
 
 def main():
-    DiskInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

@@ -41,21 +41,17 @@ dr_drills:
   elements: dict
 '''
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import DRILL_FIELDS
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import GroupMembersInfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import MEMBER_OPTIONS, drills, members
 
-
-class DrDrillInfoModule(GroupMembersInfoModule):
-    kind = 'DR drill'
-    result_key = 'dr_drills'
-    result_fields = DRILL_FIELDS
-
-    def list_members(self, group, name):
-        return self.sdrs.list_drills(group_id=group and group['id'], name=name)
+INFO = Info(
+    kind='DR drill', result_key='dr_drills', fields=DRILL_FIELDS, options=MEMBER_OPTIONS, listing=members(drills),
+)
 
 
 def main():
-    DrDrillInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

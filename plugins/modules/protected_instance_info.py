@@ -45,21 +45,18 @@ protected_instances:
   elements: dict
 '''
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
 from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import INSTANCE_FIELDS, with_instance_sides
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import GroupMembersInfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import MEMBER_OPTIONS, instances, members
 
-
-class ProtectedInstanceInfoModule(GroupMembersInfoModule):
-    kind = 'protected instance'
-    result_key = 'protected_instances'
-    result_fields = INSTANCE_FIELDS
-
-    def list_members(self, group, name):
-        return [with_instance_sides(i) for i in self.sdrs.list_instances(group_id=group and group['id'], name=name)]
+INFO = Info(
+    kind='protected instance', result_key='protected_instances', fields=INSTANCE_FIELDS, options=MEMBER_OPTIONS,
+    listing=members(instances), normalise=with_instance_sides,
+)
 
 
 def main():
-    ProtectedInstanceInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

@@ -50,31 +50,22 @@ protection_groups:
   elements: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import GROUP_FIELDS, SdrsMixin, with_group_state
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import GROUP_FIELDS, with_group_state
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import list_groups
 
-
-class ProtectionGroupInfoModule(SdrsMixin, InfoModule):
-    argument_spec = dict(
+INFO = Info(
+    kind='protection group', result_key='protection_groups', fields=GROUP_FIELDS,
+    options=dict(
         name=dict(type='str'),
         status=dict(type='str'),
-    )
-    kind = 'protection group'
-    result_key = 'protection_groups'
-    result_fields = GROUP_FIELDS
-
-    def list(self):
-        name, status = self.params['name'], self.params['status']
-        if name and looks_like_id(name):
-            group = self.sdrs.get_group(name)
-            if group is not None:
-                return [with_group_state(group)] if status in (None, group.get('status')) else []
-        return [with_group_state(g) for g in self.sdrs.list_groups(name=name, status=status)]
+    ),
+    listing=list_groups, normalise=with_group_state,
+)
 
 
 def main():
-    ProtectionGroupInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

@@ -43,27 +43,18 @@ replication_pairs:
   elements: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import PAIR_FIELDS, with_pair_sides
-from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import GroupMembersInfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import PAIR_FIELDS
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs_info import MEMBER_OPTIONS, members, pairs
 
-
-class ReplicationPairInfoModule(GroupMembersInfoModule):
-    argument_spec = dict(GroupMembersInfoModule.argument_spec, protected_instance=dict(type='str'))
-    kind = 'replication pair'
-    result_key = 'replication_pairs'
-    result_fields = PAIR_FIELDS
-
-    def list_members(self, group, name):
-        instance_id = None
-        if self.params['protected_instance']:
-            instance_id = self.sdrs.find_instance(self.params['protected_instance'], group, required=True)['id']
-        pairs = self.sdrs.list_pairs(group_id=group and group['id'], name=name, protected_instance_id=instance_id)
-        pairs = [with_pair_sides(p) for p in pairs]
-        return [p for p in pairs if instance_id is None or p['protected_instance'] == instance_id]
+INFO = Info(
+    kind='replication pair', result_key='replication_pairs', fields=PAIR_FIELDS,
+    options=dict(MEMBER_OPTIONS, protected_instance=dict(type='str')), listing=members(pairs),
+)
 
 
 def main():
-    ReplicationPairInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

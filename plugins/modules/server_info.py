@@ -58,27 +58,27 @@ servers:
 '''
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.ecs import ECS, SERVER_FIELDS, server_view
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
 
 
-class ServerInfoModule(InfoModule):
-    argument_spec = dict(
+def _metadata_matches(params, server):
+    wanted = dict((k, str(v)) for k, v in (params['metadata'] or {}).items())
+    return all(server['metadata'].get(k) == v for k, v in wanted.items())
+
+
+INFO = Info(
+    kind='server', result_key='servers', fields=SERVER_FIELDS,
+    options=dict(
         name=dict(type='str'),
         metadata=dict(type='dict'),
-    )
-    kind = 'server'
-    result_key = 'servers'
-    result_fields = SERVER_FIELDS
-
-    def list(self):
-        wanted = dict((k, str(v)) for k, v in (self.params['metadata'] or {}).items())
-        servers = [server_view(s) for s in ECS(self.client, self.evs.get_volume).list_servers(self.params['name'])]
-        return sorted((s for s in servers if all(s['metadata'].get(k) == v for k, v in wanted.items())),
-                      key=lambda s: (s['name'] or '', s['id']))
+    ),
+    listing=lambda module: ECS(module.client, module.evs.get_volume).list_servers(module.params['name']),
+    normalise=server_view, keep=_metadata_matches, order=lambda s: (s['name'] or '', s['id']),
+)
 
 
 def main():
-    ServerInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

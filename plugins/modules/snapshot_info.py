@@ -75,40 +75,28 @@ snapshots:
   elements: dict
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import SNAPSHOT_FIELDS, made_by_backup
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import SNAPSHOT_FIELDS
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs_info import (
+    created_order, list_snapshots, wanted_snapshot, with_backup_mark)
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import SORT_OPTION, Info
 
-
-class SnapshotInfoModule(InfoModule):
-    argument_spec = dict(
+INFO = Info(
+    kind='snapshot', result_key='snapshots', fields=SNAPSHOT_FIELDS + ('made_by_backup',),
+    options=dict(
         disk=dict(type='str', aliases=['volume']),
         name=dict(type='str'),
         status=dict(type='str'),
         metadata=dict(type='dict'),
         include_backup_snapshots=dict(type='bool', default=False),
-        sort=dict(type='str', choices=['newest_first', 'oldest_first'], default='newest_first'),
-    )
-    kind = 'snapshot'
-    result_key = 'snapshots'
-    result_fields = SNAPSHOT_FIELDS + ('made_by_backup',)
-
-    def list(self):
-        params = self.params
-        volume_id = None
-        if params['disk']:
-            volume_id = self.evs.find_volume(params['disk'], required=True)['id']
-        snapshots = self.evs.list_snapshots(volume_id=volume_id, name=params['name'], status=params['status'],
-                                            metadata=params['metadata'])
-        for snapshot in snapshots:
-            snapshot['made_by_backup'] = made_by_backup(snapshot)
-        if not params['include_backup_snapshots']:
-            snapshots = [s for s in snapshots if not s['made_by_backup']]
-        return sorted(snapshots, key=lambda s: (s.get('created_at') or '', s.get('id') or ''),
-                      reverse=params['sort'] == 'newest_first')
+        sort=SORT_OPTION,
+    ),
+    listing=list_snapshots, normalise=with_backup_mark, keep=wanted_snapshot,
+    order=created_order, sort_option='sort',
+)
 
 
 def main():
-    SnapshotInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

@@ -66,48 +66,25 @@ policies:
 cloud_time: {description: "The cloud's current time (UTC, ISO 8601).", returned: always, type: str, sample: "2026-11-25T10:00:00Z"}
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    POLICY_FIELDS, VAULT_RESULT_FIELDS, CBRPolicies, cbr_policy_view, policy_order, vault_view)
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import InfoModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup import VAULT_RESULT_FIELDS
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_info import list_vaults, listed_policies, vault_order
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
 
-
-class VaultInfoModule(InfoModule):
-    argument_spec = dict(
+INFO = Info(
+    kind='vault', result_key='vaults', fields=VAULT_RESULT_FIELDS,
+    options=dict(
         name=dict(type='str'),
         disk=dict(type='str'),
         policy=dict(type='str'),
         policies=dict(type='bool', default=False),
-    )
-    kind = 'vault'
-    result_key = 'vaults'
-    result_fields = VAULT_RESULT_FIELDS
-
-    def list(self):
-        params, cbr = self.params, CBRPolicies(self.client)
-        by_id = cbr.get_vault(params['name']) if params['name'] and looks_like_id(params['name']) else None
-        vaults = [by_id] if by_id else cbr.list_vaults(params['name'])
-        if params['disk']:
-            disk = self.evs.find_volume(params['disk'], required=not looks_like_id(params['disk']))
-            disk_id = disk['id'] if disk else params['disk']
-            vaults = [v for v in vaults if any(r.get('id') == disk_id for r in v.get('resources') or [])]
-        policies = self.listed_policies = cbr.list_policies()
-        by_vault = dict((a.get('vault_id'), p) for p in policies for a in p.get('associated_vaults') or [])
-        if params['policy']:
-            policy = cbr.find_policy(params['policy'], required=True)
-            vaults = [v for v in vaults if (by_vault.get(v['id']) or {}).get('id') == policy['id']]
-        return sorted((vault_view(v, by_vault.get(v['id'])) for v in vaults), key=lambda v: (v['name'], v['id']))
-
-    def run(self):
-        result = super(VaultInfoModule, self).run()
-        if self.params['policies']:
-            views = (self.shape(cbr_policy_view(p), POLICY_FIELDS) for p in self.listed_policies)
-            result['policies'] = sorted(views, key=policy_order)
-        return result
+    ),
+    listing=list_vaults, order=vault_order,
+    extras=(('policies', 'policies', listed_policies),),
+)
 
 
 def main():
-    VaultInfoModule.execute()
+    INFO.execute()
 
 
 if __name__ == '__main__':

@@ -136,6 +136,44 @@ def _server_tier_disks(disks, tier, servers, policy):
     return sorted((d for d in disks if d['id'] in attached), key=lambda d: (d.get('name') or '', d['id']))
 
 
+def _tier_columns(tier):
+    return {'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'], 'rpo_text': tier['rpo_text'],
+            'mechanisms': tier['mechanisms']}
+
+
+def audit_report(policy, cloud_time, rows, empty):
+    """The audit's report of ``rows`` (``empty``: the tiers that cover no disk)."""
+    out = [r for r in rows if r['verdict'] != 'compliant']
+    problems = []
+    if not rows:
+        # nothing covered proves nothing: "0 of 0 disks compliant" is a selector that missed
+        problems.append('policy %s covers no disk: no disk carries the selectors of its tiers (%s), so nothing is '
+                        'protected and nothing could be judged; check the tiers\' disks selectors against the '
+                        "disks' metadata, names and ids" % (policy['name'], ', '.join(empty)))
+    return {'policy': policy['name'], 'cloud_time': cloud_time, 'disks': rows,
+            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out),
+                        'empty_tiers': empty},
+            'problems': problems, 'compliant': bool(rows) and not out}
+
+
+def missing_disk_row(tier, gone, no_copies):
+    """The audit row of a disk the policy names and the cloud does not have: unprotected by
+    definition, reported so that the rest of the report is still written."""
+    return dict(_tier_columns(tier), disk_id=gone.get('id'), disk_name=gone.get('name'), availability_zone=None,
+                disk_status='missing', availability_zone_up=True, notes=[], copies=[], newest_surviving_age=None,
+                copies_per_mechanism=dict(no_copies), verdict='missing',
+                reasons=[gone['reason'] + ' (deleted or renamed?)'])
+
+
+def disk_row(tier, disk, zones, copies, newest, counts, verdict, reasons):
+    """The audit row of a disk of ``tier`` with its copies and verdict (``zones``: which are up)."""
+    az_up = zones.get(disk.get('availability_zone'), True)
+    return dict(_tier_columns(tier), disk_id=disk['id'], disk_name=disk.get('name'),
+                availability_zone=disk.get('availability_zone'), disk_status=disk.get('status'),
+                availability_zone_up=az_up, notes=[] if az_up else [_outage_note(disk, copies)], copies=copies,
+                newest_surviving_age=newest, copies_per_mechanism=counts, verdict=verdict, reasons=reasons)
+
+
 def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults, backup_policies, replicas, servers):
     moment = parse_time(now, 'now (the cloud time)')
     disks = require_records(disks, 'disks')
@@ -157,38 +195,9 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
             covered = select_disks(disks, tier, policy, pairs, missing)
         if not covered and not missing:
             empty.append(tier['name'])
-        for gone in missing:
-            # a disk the policy names and the cloud does not have is unprotected by definition:
-            # reported, so that the rest of the report is still written
-            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
-                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
-                         'disk_id': gone.get('id'), 'disk_name': gone.get('name'),
-                         'availability_zone': None, 'disk_status': 'missing', 'availability_zone_up': True,
-                         'notes': [], 'copies': [], 'newest_surviving_age': None,
-                         'copies_per_mechanism': dict(no_copies),
-                         'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
+        rows.extend(missing_disk_row(tier, gone, no_copies) for gone in missing)
         for disk in covered:
             points, replicas, counts = _disk_copies(moment, disk, policy, indexes, zones)
             verdict, reasons, newest = _verdict(tier, disk, points, replicas, zones)
-            copies = points + replicas
-            az_up = zones.get(disk.get('availability_zone'), True)
-            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
-                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
-                         'disk_id': disk['id'], 'disk_name': disk.get('name'),
-                         'availability_zone': disk.get('availability_zone'), 'disk_status': disk.get('status'),
-                         'availability_zone_up': az_up,
-                         'notes': [] if az_up else [_outage_note(disk, copies)],
-                         'copies': copies, 'newest_surviving_age': newest,
-                         'copies_per_mechanism': counts,
-                         'verdict': verdict, 'reasons': reasons})
-    out = [r for r in rows if r['verdict'] != 'compliant']
-    problems = []
-    if not rows:
-        # nothing covered proves nothing: "0 of 0 disks compliant" is a selector that missed
-        problems.append('policy %s covers no disk: no disk carries the selectors of its tiers (%s), so nothing is '
-                        'protected and nothing could be judged; check the tiers\' disks selectors against the '
-                        "disks' metadata, names and ids" % (policy['name'], ', '.join(empty)))
-    return {'policy': policy['name'], 'cloud_time': format_time(moment), 'disks': rows,
-            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out),
-                        'empty_tiers': empty},
-            'problems': problems, 'compliant': bool(rows) and not out}
+            rows.append(disk_row(tier, disk, zones, points + replicas, newest, counts, verdict, reasons))
+    return audit_report(policy, format_time(moment), rows, empty)

@@ -28,7 +28,7 @@ def script_json(data):
     return json.dumps(data, sort_keys=True).translate(_SCRIPT_ESCAPES)
 
 
-# The page style, shared with the recovery plan report (recovery_plan_html), so both read alike.
+# The page style of every report page (``page``: the DR audit, the recovery plan run), so all read alike.
 STYLE = u'''*{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;padding:1rem;max-width:1280px;
 color:#1f2328;background:#fff;line-height:1.4;overflow-wrap:break-word}
@@ -58,20 +58,15 @@ th{background:#f6f8fa}td.n{text-align:right}td:first-child{overflow-wrap:anywher
 # Every field is escaped by autoescape; the one Markup is script_json's, safe by construction.
 # Below 760px the table becomes one card per disk (a label before each value), so nothing is
 # wider than a phone; the timelines place by percent, so they stretch instead of scaling text.
-TEMPLATE = u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>DR audit: {{ report.policy }}</title>
-<style>
-''' + STYLE + u'''</style></head><body>
-<h1>DR audit of policy {{ report.policy }}</h1>
+BODY = u'''<h1>DR audit of policy {{ report.policy }}</h1>
 <p>Cloud time {{ report.cloud_time }}.</p>
 <div class="summary"><div><b>{{ report.summary.disks }}</b>disks</div>
 <div class="ok"><b>{{ report.summary.compliant }}</b>compliant</div>
 <div class="{{ 'bad' if report.summary.out_of_policy else 'ok' }}"><b>{{ report.summary.out_of_policy }}</b>out of policy</div></div>
 {% for problem in report.problems or [] %}<p class="bad">{{ problem }}</p>
 {% endfor %}
-<table><thead><tr><th>disk</th><th>tier</th><th>must survive</th><th>RPO</th>{% for m in mechanisms %}<th>{{ m.column }}</th>
-{% endfor %}<th>newest surviving copy</th><th>where copies live</th><th>verdict</th></tr></thead><tbody>
+{% call table(['disk', 'tier', 'must survive', 'RPO'] + mechanisms | map(attribute='column') | list
+               + ['newest surviving copy', 'where copies live', 'verdict']) %}
 {% for row in rows %}<tr>
 <td data-label="disk"><span>{{ row.disk_name or '' }}<br><small>{{ row.disk_id or '-' }}, {{ row.availability_zone or '?' }}</small></span></td>
 <td data-label="tier">{{ row.tier }}</td><td data-label="must survive">{{ row.failure }}</td><td data-label="RPO">{{ row.rpo_text }}</td>
@@ -80,15 +75,15 @@ TEMPLATE = u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <td data-label="verdict"
  class="{{ 'ok' if row.verdict == 'compliant' else 'bad' }}"><span>{{ row.verdict }}{% for reason in
  row.reasons %}<br><small>{{ reason }}</small>{% endfor %}</span></td></tr>
-{% endfor %}</tbody></table>
+{% endfor %}{% endcall %}
 {% if report.plans is defined and report.plans %}<h2>Recovery plans</h2>
-<table><thead><tr><th>plan</th><th>last proven</th><th>RTO then</th><th>last run</th></tr></thead><tbody>
+{% call table(['plan', 'last proven', 'RTO then', 'last run']) %}
 {% for plan in report.plans %}<tr><td data-label="plan">{{ plan.plan }}</td>
 <td data-label="last proven" class="{{ 'ok' if plan.last_proven else 'bad' }}">{% if plan.last_proven %}{{ plan.last_proven.ended }}
 ({{ plan.last_proven.mode }}){% else %}never{% endif %}</td>
 <td class="n" data-label="RTO then">{{ plan.last_proven.rto_seconds ~ ' s' if plan.last_proven else '-' }}</td>
 <td data-label="last run">{{ plan.last_run.ended }} ({{ plan.last_run.mode }}, {{ plan.last_run.result }})</td></tr>
-{% endfor %}</tbody></table>
+{% endfor %}{% endcall %}
 {% endif %}<h2>Copies against the RPO</h2>
 <p class="legend">{% for m in mechanisms %}<span><span class="dot" style="background:{{ m.colour }}"></span>{{ m.name }}</span>{% endfor %}
 <span><span class="dot hollow"></span>not made by the policy</span><span><span class="dot" style="background:#fff3cd"></span>within the RPO</span></p>
@@ -104,11 +99,30 @@ TEMPLATE = u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 {% endif %}{% endfor %}<text x="2%" y="48" font-size="11" fill="#59636e">{{ row.span_text }} ago</text>
 {% if row.rpo_x < 90 %}<text x="{{ row.rpo_x }}%" y="48" font-size="11" fill="#9a6700" text-anchor="middle">RPO {{ row.rpo_text }}</text>{% endif %}
 <text x="98%" y="48" font-size="11" fill="#59636e" text-anchor="end">now</text></svg>
-{% endfor %}<script type="application/json" id="report">{{ report | script_json }}</script></body></html>'''
+{% endfor %}'''
 
 _ENVIRONMENT = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
 _ENVIRONMENT.filters['script_json'] = lambda data: Markup(script_json(data))
-_PAGE = _ENVIRONMENT.from_string(TEMPLATE)
+
+# The table writer: ``{% call table(headings) %}rows{% endcall %}``; each row's cells carry
+# ``data-label`` for the card view of a narrow screen.
+_TABLE = u'''{% macro table(headings) %}<table><thead><tr>{% for heading in headings %}<th>{{ heading }}</th>{% endfor %}
+</tr></thead><tbody>{{ caller() }}</tbody></table>{% endmacro %}'''
+
+
+def page(title, body):
+    """A self-contained page (the reports' one head: ``title``, a Jinja expression, and STYLE), whose
+    ``body`` (Jinja, with the ``table`` call block) ends with ``report`` as JSON for scripts."""
+    return _ENVIRONMENT.from_string(
+        _TABLE + u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>''' + title + u'''</title>
+<style>
+''' + STYLE + u'''</style></head><body>
+''' + body + u'''<script type="application/json" id="report">{{ report | script_json }}</script></body></html>''')
+
+
+_PAGE = page(u'DR audit: {{ report.policy }}', BODY)
 
 
 def _position(age, span):

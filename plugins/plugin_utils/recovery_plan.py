@@ -22,6 +22,8 @@ import datetime
 import json
 import re
 
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.region_drill import cleanup_record
+
 MODES = ('restore', 'failover', 'test')
 PLAN_KEYS = ('name', 'groups', 'restore_region', 'restore_region_cloud', 'restore_target', 'failover_action')
 GROUP_KEYS = ('name', 'after', 'disks', 'tier', 'protection_group', 'pre', 'post', 'wait')
@@ -314,7 +316,9 @@ def plan_report(plan, runs, started, ended, failure=None, cleanup=None):
     not_started = [name for name in plan['order'] if name not in ran]
     check_mode = plan.get('check_mode', False)
     proven = not failure and not not_started and all(group['ok'] for group in groups) and not check_mode
-    left = list((cleanup or {}).get('left') or [])
+    if cleanup is not None:  # the role's {removed, left}, as the drill's cleanup records it
+        cleanup = cleanup_record(cleanup.get('removed'), cleanup.get('left'), cleanup.get('error'))
+    left = (cleanup or {}).get('left')
     result = 'check mode' if check_mode else 'proven' if proven and not left else 'failed'
     return {
         'plan': plan['name'], 'mode': plan['mode'], 'result': result, 'check_mode': check_mode,

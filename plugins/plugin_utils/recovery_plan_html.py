@@ -1,25 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) dataprotection.evs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The HTML page of a recovery plan run, in the audit page's style (audit_html.STYLE): the result,
+"""The HTML page of a recovery plan run, on the audit page's head, style and table writer (audit_html.page): the result,
 RTO and RPO, then one table row per group with its times, hooks, wait and copies."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from jinja2 import Environment, StrictUndefined
-from markupsafe import Markup
-
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit_html import STYLE, script_json
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit_html import page
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import human_age
 
-TEMPLATE = u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Recovery plan: {{ report.plan }}</title>
-<style>
-''' + STYLE + u'''</style></head><body>
-<h1>Recovery plan {{ report.plan }} <small>({{ report.mode }} mode)</small></h1>
+BODY = u'''<h1>Recovery plan {{ report.plan }} <small>({{ report.mode }} mode)</small></h1>
 <p>From {{ report.started }} to {{ report.ended }}.</p>
 <div class="summary"><div class="{{ 'ok' if report.result == 'proven' else 'bad' if report.result == 'failed' else '' }}">
 <b>{{ report.result }}</b>result</div>
@@ -27,8 +19,7 @@ TEMPLATE = u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <div><b>{{ report.groups | length }}/{{ report.groups | length + report.not_started | length }}</b>groups run</div></div>
 {% if report.failure %}<p class="bad">{{ report.failure }}</p>{% endif %}
 {% if report.not_started %}<p class="bad">Not started: {{ report.not_started | join(', ') }}</p>{% endif %}
-<table><thead><tr><th>group</th><th>start</th><th>end</th><th>seconds</th><th>hooks</th><th>wait</th><th>copies used</th>
-<th>result</th></tr></thead><tbody>
+{% call table(['group', 'start', 'end', 'seconds', 'hooks', 'wait', 'copies used', 'result']) %}
 {% for group in report.groups %}<tr><td data-label="group">{{ group.name }}</td><td data-label="start">{{ group.started }}</td>
 <td data-label="end">{{ group.ended }}</td><td class="n" data-label="seconds">{{ group.seconds }}</td>
 <td data-label="hooks"><span>{% for hook in group.hooks %}<span class="{{ 'ok' if hook.ok else 'bad' }}">{{ hook.phase }}</span>
@@ -39,15 +30,13 @@ TEMPLATE = u'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 {{ copy.age_text }} old)</small><br>{% endfor %}{% for switched in group.switched %}{{ switched }}<br>{% endfor %}
 {% if not group.copies and not group.switched %}-{% endif %}</span></td>
 <td data-label="result" class="{{ 'ok' if group.ok else 'bad' }}">{{ 'done' if group.ok else 'failed' }}</td></tr>
-{% endfor %}</tbody></table>
+{% endfor %}{% endcall %}
 {% if report.cleanup %}<h2>Test resources removed</h2>
 <p>{{ report.cleanup.removed | join(', ') or 'none' }}{% if report.cleanup.left %}</p><p class="bad">Left behind:
 {{ report.cleanup.left | join(', ') }}{% endif %}</p>{% endif %}
-<script type="application/json" id="report">{{ report | script_json }}</script></body></html>'''
+'''
 
-_ENVIRONMENT = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
-_ENVIRONMENT.filters['script_json'] = lambda data: Markup(script_json(data))
-_PAGE = _ENVIRONMENT.from_string(TEMPLATE)
+_PAGE = page(u'Recovery plan: {{ report.plan }}', BODY)
 
 
 def _duration(seconds):

@@ -139,25 +139,43 @@ def region_drill_result(job, scratch=None, started_at=None, finished_at=None, ch
     return record
 
 
+def cleanup_record(removed=None, left=None, error=None):
+    """What a cleanup of scratch resources did, the one record of the drill's and the recovery plan's
+    test cleanups: ``removed`` (names deleted), ``left`` (names still there after the deletes: a
+    cleanup that leaves one failed) and ``error`` (why it could not finish), each name once, in the
+    order given; a name both removed and left counts as left (the delete was answered, it is still there)."""
+    left = _once(left)
+    return {'removed': [name for name in _once(removed) if name not in left], 'left': left, 'error': error or None}
+
+
+def _once(names):
+    seen = []
+    for name in names or ():
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def cleanup_state(record, name, check_mode=False):
+    """What happened to the scratch resource ``name`` by a ``cleanup_record``, in words."""
+    if check_mode:
+        return 'check mode: nothing made'
+    if name in record['left']:
+        return 'failed: %s is still there' % name
+    if record['error']:
+        return 'failed: the cleanup could not finish: %s' % record['error']
+    return 'deleted' if name in record['removed'] else 'nothing to delete'
+
+
 def region_drill_cleanup(results, found=None, left=None, error=None, check_mode=False, tier=None):
     """Each result with ``cleanup``: what happened to its scratch disk. ``found``: names of this
     run's marked scratch disks found (and deleted) in the destination region, ``left``: names
     still there after the deletes, ``error``: why the cleanup could not finish. ``tier``: the
     policy tier drilled (a region drill of a DR policy), added to each result."""
-    found, left = set(found or ()), set(left or ())
-    merged = []
-    for result in require_records(results, 'the drill results', optional=True):
-        name = (result.get('scratch') or {}).get('name')
-        if check_mode:
-            state = 'check mode: nothing made'
-        elif name in left:
-            state = 'failed: %s is still there' % name
-        elif error:
-            state = 'failed: the cleanup could not finish: %s' % error
-        else:
-            state = 'deleted' if name in found else 'nothing to delete'
-        merged.append(dict(result, cleanup=state, **({'tier': tier} if tier else {})))
-    return merged
+    record = cleanup_record(found, left, error)
+    return [dict(result, cleanup=cleanup_state(record, (result.get('scratch') or {}).get('name'), check_mode),
+                 **({'tier': tier} if tier else {}))
+            for result in require_records(results, 'the drill results', optional=True)]
 
 
 def region_drill_tiers(disks, policy, tiers=None, connections=None, destination=None, pairs=None):

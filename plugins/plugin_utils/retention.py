@@ -91,6 +91,11 @@ def parse_time(value, what='time'):
     moment = parse_cloud_time(value)
     if moment is not None:
         return moment
+    return parse_any_time(value, what)
+
+
+def parse_any_time(value, what='time'):
+    """``parse_time`` without its cache of the cloud's usual form (the tests' reference code uses it)."""
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.replace(tzinfo=None) - value.utcoffset()
@@ -355,7 +360,10 @@ def retention_plan(copies, retention, now, policy=None, tier=None, group_by='vol
         return _retention_plan(copies, retention, now, policy, tier, group_by, due)
 
 
-def _retention_plan(copies, retention, now, policy, tier, group_by, due):
+def checked_plan_input(copies, retention, now, policy, tier, due, parse=None):
+    """The retention plan's input, checked before any planning: the copies (with those ``due`` adds),
+    the retention normalised and ``now`` parsed (by ``parse``, default ``parse_time``). Raises
+    RetentionError. (The tests' reference plan checks its input here too.)"""
     if copies is None:
         copies = []
     if not isinstance(copies, (list, tuple)):
@@ -367,8 +375,12 @@ def _retention_plan(copies, retention, now, policy, tier, group_by, due):
     if tier is not None and (not isinstance(tier, str) or not tier):
         raise RetentionError('tier must be the name of a tier (metadata %s), not %r' % (TIER_KEY, tier))
     retention = normalize_retention(retention)
-    now = parse_time(now, 'now (the cloud time)')
-    copies = list(copies) + predicted_copies(copies, due, now, policy, tier)
+    now = (parse or parse_time)(now, 'now (the cloud time)')
+    return list(copies) + predicted_copies(copies, due, now, policy, tier), retention, now
+
+
+def _retention_plan(copies, retention, now, policy, tier, group_by, due):
+    copies, retention, now = checked_plan_input(copies, retention, now, policy, tier, due)
     groups = {}
     for copy in copies:
         if not isinstance(copy, dict):

@@ -10,17 +10,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
-
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import _outage_note, require_checked_policy
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import (
+    audit_report, disk_row, missing_disk_row, require_checked_policy)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, SAME_AZ, by_disk as _by_disk
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import policy_backups
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.replication import PROTECTED_GROUP
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import human_duration, select_disks
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
-    PERIODS, POLICY_KEY, TIER_KEY, RetentionError, _TIME_RE, _meta, bulk_records, describe, format_time,
-    normalize_retention, predicted_copies, require_records)
+    PERIODS, POLICY_KEY, TIER_KEY, RetentionError, _meta, bulk_records, checked_plan_input, describe,
+    format_time, parse_any_time, require_records)
+
+
+MECHANISMS = ('snapshot', 'backup', 'server_backup', 'replication', 'region_replication')
 
 
 def retention_plan(copies, retention, now, policy=None, tier=None, group_by='volume_id', due=None):
@@ -35,25 +37,7 @@ def audit(disks, policy, now, snapshots=None, backups=None, pairs=None, groups=N
 
 
 def parse_time(value, what='time'):
-    """A naive UTC datetime from the cloud's ISO 8601 forms (``2026-11-25T10:00:00Z``,
-    ``2026-11-25T10:00:00.123456``, ``+00:00``); a datetime is taken as UTC."""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.replace(tzinfo=None) - value.utcoffset()
-        return value
-    text = str(value or '').strip()
-    match = _TIME_RE.match(text)
-    if not match:
-        raise RetentionError('%s %r is not an ISO 8601 UTC time such as 2026-11-25T10:00:00Z' % (what, value))
-    if match.group(6) is not None and text[10] == 'T':
-        # the common form: the C parser of the date and time, then the fraction (seconds are
-        # parsed hundreds of thousands of times by the audit and the retention at scale)
-        moment = datetime.datetime.fromisoformat(text[:19])
-        micro = match.group(7)
-        return moment.replace(microsecond=int(micro.ljust(6, '0'))) if micro else moment
-    year, month, day, hour, minute, second, micro = match.groups()[:7]
-    return datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
-                             int((micro or '0').ljust(6, '0')))
+    return parse_any_time(value, what)
 
 
 # the period a moment falls in, as a tuple (cheap to compute for every copy); formatted only
@@ -130,19 +114,8 @@ def plan_one_disk(copies, retention, now, policy=None, tier=None):
 
 
 def _retention_plan(copies, retention, now, policy, tier, group_by, due):
-    if copies is None:
-        copies = []
-    if not isinstance(copies, (list, tuple)):
-        raise RetentionError('the copies must be a list of snapshots or backups, not %r' % type(copies).__name__)
-    # the marks decide which copies may be pruned: without a policy every copy would be a candidate
-    if not isinstance(policy, str) or not policy:
-        raise RetentionError('policy must name the policy whose copies are planned: only copies whose metadata has '
-                             '%s equal to it are ever pruned, not %r' % (POLICY_KEY, policy))
-    if tier is not None and (not isinstance(tier, str) or not tier):
-        raise RetentionError('tier must be the name of a tier (metadata %s), not %r' % (TIER_KEY, tier))
-    retention = normalize_retention(retention)
-    now = parse_time(now, 'now (the cloud time)')
-    copies = list(copies) + predicted_copies(copies, due, now, policy, tier)
+    # the input checks the speed-up did not touch: the collection's, with this file's parse_time
+    copies, retention, now = checked_plan_input(copies, retention, now, policy, tier, due, parse=parse_time)
     groups = {}
     for copy in copies:
         if not isinstance(copy, dict):
@@ -278,40 +251,11 @@ def _audit(disks, policy, now, snapshots, backups, pairs, groups, zones, vaults,
         covered = select_disks(disks, tier, policy, pairs, missing)
         if not covered and not missing:
             empty.append(tier['name'])
-        for gone in missing:
-            # a disk the policy names and the cloud does not have is unprotected by definition:
-            # reported, so that the rest of the report is still written
-            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
-                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
-                         'disk_id': gone.get('id'), 'disk_name': gone.get('name'),
-                         'availability_zone': None, 'disk_status': 'missing', 'availability_zone_up': True,
-                         'notes': [], 'copies': [], 'newest_surviving_age': None,
-                         'copies_per_mechanism': {'snapshot': 0, 'backup': 0, 'server_backup': 0, 'replication': 0,
-                                                  'region_replication': 0},
-                         'verdict': 'missing', 'reasons': [gone['reason'] + ' (deleted or renamed?)']})
+        # the rows as the collection writes them (the speed-up did not touch them)
+        rows.extend(missing_disk_row(tier, gone, dict((m, 0) for m in MECHANISMS)) for gone in missing)
         for disk in covered:
             copies = _disk_copies(moment, disk, policy, snapshots_of, backups_of, pairs, groups, zones, owned)
             verdict, reasons, newest = _verdict(tier, disk, copies, zones)
-            az_up = zones.get(disk.get('availability_zone'), True)
-            rows.append({'tier': tier['name'], 'failure': tier['failure'], 'rpo': tier['rpo'],
-                         'rpo_text': tier['rpo_text'], 'mechanisms': tier['mechanisms'],
-                         'disk_id': disk['id'], 'disk_name': disk.get('name'),
-                         'availability_zone': disk.get('availability_zone'), 'disk_status': disk.get('status'),
-                         'availability_zone_up': az_up,
-                         'notes': [] if az_up else [_outage_note(disk, copies)],
-                         'copies': copies, 'newest_surviving_age': newest,
-                         'copies_per_mechanism': dict((m, len([c for c in copies if c['mechanism'] == m]))
-                                                      for m in ('snapshot', 'backup', 'server_backup', 'replication',
-                                                                'region_replication')),
-                         'verdict': verdict, 'reasons': reasons})
-    out = [r for r in rows if r['verdict'] != 'compliant']
-    problems = []
-    if not rows:
-        # nothing covered proves nothing: "0 of 0 disks compliant" is a selector that missed
-        problems.append('policy %s covers no disk: no disk carries the selectors of its tiers (%s), so nothing is '
-                        'protected and nothing could be judged; check the tiers\' disks selectors against the '
-                        "disks' metadata, names and ids" % (policy['name'], ', '.join(empty)))
-    return {'policy': policy['name'], 'cloud_time': format_time(moment), 'disks': rows,
-            'summary': {'disks': len(rows), 'compliant': len(rows) - len(out), 'out_of_policy': len(out),
-                        'empty_tiers': empty},
-            'problems': problems, 'compliant': bool(rows) and not out}
+            counts = dict((m, len([c for c in copies if c['mechanism'] == m])) for m in MECHANISMS)
+            rows.append(disk_row(tier, disk, zones, copies, newest, counts, verdict, reasons))
+    return audit_report(policy, format_time(moment), rows, empty)

@@ -163,3 +163,19 @@ def test_the_cleanup_record_of_a_policy_drill_names_its_tier():
     merged = dr_region_drill_cleanup([{'scratch': {'name': 'dp-drill-r1-a-region'}}], found=['dp-drill-r1-a-region'], tier='gold')
     assert merged == [
         {'scratch': {'name': 'dp-drill-r1-a-region'}, 'cleanup': 'deleted', 'tier': 'gold'}]
+
+
+def test_the_drill_and_a_recovery_plan_test_read_one_cleanup_record_alike():
+    # one helper (plugin_utils/region_drill.cleanup_record) for both: a name both removed and left
+    # is left (the delete was answered, the disk is still there), and a left one fails either run
+    from ansible_collections.dataprotection.evs.plugins.plugin_utils.recovery_plan import plan_report
+    from ansible_collections.dataprotection.evs.plugins.plugin_utils.region_drill import cleanup_record
+    record = cleanup_record(removed=['a', 'b', 'a'], left=['b'])
+    assert record == {'removed': ['a'], 'left': ['b'], 'error': None}
+    drilled = dr_region_drill_cleanup([{'scratch': {'name': 'a'}}, {'scratch': {'name': 'b'}}], found=['a', 'b'], left=['b'])
+    assert [r['cleanup'] for r in drilled] == ['deleted', 'failed: b is still there']
+    plan = {'name': 'shop', 'mode': 'test', 'order': ['g'], 'check_mode': False}
+    run = [{'name': 'g', 'started': 0, 'ended': 1, 'ok': True}]
+    report = plan_report(plan, run, 0, 1, cleanup={'removed': ['a', 'b'], 'left': ['b']})
+    assert report['result'] == 'failed' and report['cleanup'] == record
+    assert plan_report(plan, run, 0, 1, cleanup={'removed': ['a'], 'left': []})['result'] == 'proven'

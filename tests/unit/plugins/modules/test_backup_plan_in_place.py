@@ -14,10 +14,10 @@ import pytest
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_backups import dr_policy_backups
 from ansible_collections.dataprotection.evs.plugins.modules.backup_policy import BackupPolicyModule
-from ansible_collections.dataprotection.evs.plugins.modules.backup_policy_info import BackupPolicyInfoModule
-from ansible_collections.dataprotection.evs.plugins.modules.disk_info import DiskInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_policy_info import INFO as BackupPolicyInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.disk_info import INFO as DiskInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.vault import VaultModule
-from ansible_collections.dataprotection.evs.plugins.modules.vault_info import VaultInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.vault_info import INFO as VaultInfoModule
 
 RETENTIONS = [{'last': 6}, {'last': 6, 'daily': 7, 'weekly': 4, 'monthly': 12}, {'daily': 10}]
 

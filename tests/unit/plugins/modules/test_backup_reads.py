@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.dataprotection.evs.plugins.modules.backup_info import BackupInfoModule
-from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_info import BackupReplicaInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_info import INFO as BackupInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_info import INFO as BackupReplicaInfoModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import AUTH, api, use_emulator
 
 BILLING = {'object_type': 'disk', 'protect_type': 'backup', 'size': 40, 'consistent_level': 'crash_consistent',
@@ -44,7 +44,7 @@ def test_cbr_incremental_is_read_from_either_place(monkeypatch, tmp_path, run_mo
     (' ', 'destination_region must not be empty')])
 def test_replicas_are_read_in_another_region_only(run_module, monkeypatch, region, message):
     sent = []
-    monkeypatch.setattr(BackupReplicaInfoModule, 'run', lambda self: sent.append('run'))
+    monkeypatch.setattr(BackupReplicaInfoModule, 'listing', lambda module: sent.append('run') or [])
     refused = run_module(BackupReplicaInfoModule, {'destination_region': region, 'destination_vault': 'far'})
     assert refused['failed'] and refused['msg'] == message, refused
     assert sent == []

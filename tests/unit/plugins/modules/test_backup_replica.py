@@ -20,7 +20,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils import module a
 from ansible_collections.dataprotection.evs.plugins.module_utils.client import UTC, Client
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica import BackupReplicaModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_restore import BackupRestoreModule
-from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_info import BackupReplicaInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_info import INFO as BackupReplicaInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replication_policy import (
     BackupReplicationPolicyModule)
 from ansible_collections.dataprotection.evs.plugins.modules.disk import DiskModule

@@ -9,7 +9,7 @@ __metaclass__ = type
 import dataclasses
 
 from ansible_collections.dataprotection.evs.plugins.modules.disk import DiskModule
-from ansible_collections.dataprotection.evs.plugins.modules.disk_info import DiskInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.disk_info import INFO as DiskInfoModule
 
 
 def small_pages(monkeypatch):

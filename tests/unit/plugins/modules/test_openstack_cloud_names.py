@@ -15,6 +15,7 @@ import os
 import pytest
 import yaml
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.info import Info
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import connection_argument_spec
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
@@ -52,7 +53,8 @@ def test_timeout_means_waiting_as_in_openstack_cloud():
 @pytest.mark.parametrize('module', ['snapshot', 'snapshot_info', 'snapshot_rollback', 'backup', 'backup_info',
                                     'backup_restore'])
 def test_volume_is_the_disk(module):
-    cls = [v for v in vars(importlib.import_module(
+    # a resource module's class, or an info module's declaration (module_utils/info.py)
+    spec = [getattr(v, 'argument_spec', None) or getattr(v, 'options', None) for v in vars(importlib.import_module(
         'ansible_collections.dataprotection.evs.plugins.modules.' + module)).values()
-        if isinstance(v, type) and 'disk' in getattr(v, 'argument_spec', {})][0]
-    assert 'volume' in cls.argument_spec['disk'].get('aliases', [])
+        if isinstance(v, (type, Info)) and 'disk' in (getattr(v, 'argument_spec', None) or getattr(v, 'options', {}))][0]
+    assert 'volume' in spec['disk'].get('aliases', [])

@@ -20,7 +20,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import PREFIX, placeholder
 from ansible_collections.dataprotection.evs.plugins.modules.backup_batch import BackupBatchModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_policy import BackupPolicyModule
-from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_info import BackupReplicaInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_info import INFO as BackupReplicaInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replication_policy import (
     BackupReplicationPolicyModule)
 from ansible_collections.dataprotection.evs.plugins.modules.protected_instance import ProtectedInstanceModule
@@ -182,7 +182,8 @@ def test_replicas_read_in_vaults_the_check_run_would_create_are_none_and_ask_not
     asked_before = len(cloud.requests)
     for reads in (dict(vault=source['predicted_ref']), dict(destination_vault=target['predicted_ref'])):
         read = run_module(BackupReplicaInfoModule, dict(reads, destination_region='eu-nl'), check=True)
-        assert not read['failed'] and read['replicas'] == [] and read['records'] == [] and read['cloud_time'], read
+        # no answer tells the cloud's time: none is made up from this machine's clock
+        assert not read['failed'] and read['replicas'] == [] and read['records'] == [] and read['cloud_time'] is None, read
     assert len(cloud.requests) == asked_before and cloud.mutating == []
 
     refused = run_module(BackupReplicaInfoModule, dict(vault=source['predicted_ref'], destination_region='eu-nl'))

@@ -12,7 +12,7 @@ __metaclass__ = type
 from ansible_collections.dataprotection.evs.plugins.modules.backup import BackupModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica import BackupReplicaModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replication_capability_info import (
-    BackupReplicationCapabilityInfoModule)
+    INFO as BackupReplicationCapabilityInfoModule)
 from ansible_collections.dataprotection.evs.plugins.modules.vault import VaultModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.modules.test_backup_replica import (
     NL, replica_args, replicas_in_nl)

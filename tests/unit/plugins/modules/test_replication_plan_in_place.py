@@ -14,13 +14,13 @@ import pytest
 
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy import dr_policy
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_replication import dr_policy_replication
-from ansible_collections.dataprotection.evs.plugins.modules.disk_info import DiskInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.disk_info import INFO as DiskInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.protected_instance import ProtectedInstanceModule
-from ansible_collections.dataprotection.evs.plugins.modules.protected_instance_info import ProtectedInstanceInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.protected_instance_info import INFO as ProtectedInstanceInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.protection_group import ProtectionGroupModule
-from ansible_collections.dataprotection.evs.plugins.modules.protection_group_info import ProtectionGroupInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.protection_group_info import INFO as ProtectionGroupInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.replication_pair import ReplicationPairModule
-from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_info import ReplicationPairInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_info import INFO as ReplicationPairInfoModule
 
 pytest.importorskip('evs_emulator.app')
 

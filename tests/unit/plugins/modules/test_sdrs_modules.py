@@ -17,9 +17,9 @@ import pytest
 from ansible_collections.dataprotection.evs.plugins.modules.dr_drill import DrDrillModule
 from ansible_collections.dataprotection.evs.plugins.modules.protected_instance import ProtectedInstanceModule
 from ansible_collections.dataprotection.evs.plugins.modules.protection_group import ProtectionGroupModule
-from ansible_collections.dataprotection.evs.plugins.modules.protection_group_info import ProtectionGroupInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.protection_group_info import INFO as ProtectionGroupInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.replication_pair import ReplicationPairModule
-from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_info import ReplicationPairInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_info import INFO as ReplicationPairInfoModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import (
     AUTH, api, drop_answer)
 

@@ -15,12 +15,12 @@ import json
 
 import pytest
 
-from ansible_collections.dataprotection.evs.plugins.modules.backup_info import BackupInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_info import INFO as BackupInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_restore import BackupRestoreModule
 from ansible_collections.dataprotection.evs.plugins.modules.disk import DiskModule
 from ansible_collections.dataprotection.evs.plugins.modules.server_backup import ServerBackupModule
 from ansible_collections.dataprotection.evs.plugins.modules.server_backup_restore import ServerBackupRestoreModule
-from ansible_collections.dataprotection.evs.plugins.modules.server_info import ServerInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.server_info import INFO as ServerInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.vault import VaultModule
 
 

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.modules.snapshot import SnapshotModule
-from ansible_collections.dataprotection.evs.plugins.modules.snapshot_info import SnapshotInfoModule
+from ansible_collections.dataprotection.evs.plugins.modules.snapshot_info import INFO as SnapshotInfoModule
 
 
 def test_create_idempotent_check_and_diff(cloud, run_module):
