@@ -18,9 +18,9 @@ description:
     resource is their parent, so that they predict their own change under it (see
     M(dataprotection.evs.protection_group)).
   - Returns the C(predicted_ref) that the registered result of such a task (a loop's results
-    included) answered for the resource named as the input, or the name itself when it answered
-    none (a real run, or a resource that exists). A real run therefore passes the name, as without
-    this filter.
+    included, and the items of a batch module's result) answered for the resource named as the
+    input, or the name itself when it answered none (a real run, or a resource that exists). A real
+    run therefore passes the name, as without this filter.
 options:
   _input:
     description: The name of the parent resource.
@@ -30,6 +30,11 @@ options:
     description: The registered result of the task that creates the parent (or a loop of such tasks).
     type: dict
     required: true
+  parent:
+    description:
+      - The id of the resource the named one belongs to, for resources whose name is unique only
+        there (the backups of M(dataprotection.evs.backup_batch), one per disk under one name).
+    type: str
 '''
 
 EXAMPLES = r'''
@@ -38,6 +43,15 @@ EXAMPLES = r'''
     protection_group: "{{ 'shop' | dataprotection.evs.predicted_ref(shop_group) }}"
     name: db
     server: db
+
+- name: A replica of a backup the task before takes (also predicted in check mode)
+  dataprotection.evs.backup_replica_batch:
+    destination_region: eu-nl
+    backups:
+      - backup: "{{ 'daily' | dataprotection.evs.predicted_ref(started, parent=db_disk_id) }}"
+        vault: gold
+        destination_vault: gold
+    predicted_backups: "{{ started.backups | selectattr('predicted_ref', 'defined') | list }}"
 '''
 
 RETURN = r'''
@@ -48,19 +62,28 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import is_placeholder, name_of
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import is_placeholder, name_of, parent_of
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.unsafe import filter_module
 
 
-def predicted_ref(name, made):
+def predicted_ref(name, made, parent=None):
     results = made.get('results', [made]) if isinstance(made, dict) else None
     if not isinstance(results, list):
         raise AnsibleFilterError('predicted_ref: made must be a registered task result, not %r' % (made,))
     for result in results:
-        ref = result.get('predicted_ref') if isinstance(result, dict) else None
-        if is_placeholder(ref) and name_of(ref) == name:
-            return ref
+        for answer in answers(result):
+            ref = answer.get('predicted_ref')
+            if is_placeholder(ref) and name_of(ref) == name and parent_of(ref) == parent:
+                return ref
     return name
+
+
+def answers(result):
+    """``result`` (a task's) and, for a batch module, the item results of its lists."""
+    if not isinstance(result, dict):
+        return []
+    items = [element for value in result.values() if isinstance(value, list) for element in value]
+    return [result] + [element for element in items if isinstance(element, dict)]
 
 
 FilterModule = filter_module(predicted_ref)

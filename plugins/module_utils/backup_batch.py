@@ -19,7 +19,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types im
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import ParentedBatchModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id
-from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import is_placeholder, name_of
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import is_placeholder, name_of, placeholder
 
 
 class BackupBatchResource(ParentedBatchModule):
@@ -109,6 +109,14 @@ class BackupBatchResource(ParentedBatchModule):
         if billing.get('object_type') not in (None, 'disk'):
             return "vault '%s' is a %s vault, not a disk vault" % (vault.get('name'), billing.get('object_type'))
         return None
+
+    def item_result(self, item):
+        # in check mode a backup it would take answers a placeholder (its name under its disk), which
+        # backup_replica_batch takes as the backup to copy (module_utils/predicted.py)
+        result = super(BackupBatchResource, self).item_result(item)
+        if self.check_mode and item.action == 'create':
+            result['predicted_ref'] = placeholder(self.kind, item.params['name'], item.parent['id'])
+        return result
 
     def predict(self, item):
         predicted = super(BackupBatchResource, self).predict(item)

@@ -111,7 +111,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
 from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import (
-    blanked, is_placeholder, placeholder, placeholders)
+    blanked, is_placeholder, name_of, placeholder, placeholders)
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
     Gone, Pending, Progress, Status, Waiter, WaitTimeout, is_failure_status)
@@ -303,7 +303,9 @@ class EvsModule:
 
     def validate_text(self, option, value, limit=255, required=False):
         """Refuse a text longer than the cloud accepts (counted in UTF-8 bytes), or an empty
-        (or blank) one when ``required``."""
+        (or blank) one when ``required``. A placeholder (``predicted.py``) is checked as the name it
+        stands for."""
+        value = name_of(value) if is_placeholder(value) else value
         if required and (value is None or not value.strip()):
             raise ResourceError('%s must not be empty' % option)
         if value is not None and len(value.encode('utf-8')) > limit:
@@ -386,7 +388,7 @@ class EvsModule:
             self.settings = resolve_settings(self.params)
             result = self.run()
             if self.check_mode:  # a parent's placeholder shows as null, as an id only the real run knows
-                result = dict((key, value if key == 'predicted_ref' else blanked(value)) for key, value in result.items())
+                result = blanked(result)
         except WaitTimeout as exc:
             # what the action plugin needs to go on waiting in the next step (plugin_utils/waiting.py)
             failure = dict(exc.result, msg=exc.msg, error=exc.error_dict(), timed_out=dict(

@@ -31,9 +31,12 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 PREFIX = 'predicted-by-check-mode:'
 
 
-def placeholder(kind, name):
-    """The ``ref`` of the check-mode prediction of the create of ``kind`` ``name``."""
-    return '%s%s:%s' % (PREFIX, kind.replace(' ', '-'), name)
+def placeholder(kind, name, parent=None):
+    """The ``ref`` of the check-mode prediction of the create of ``kind`` ``name``; ``parent`` (an
+    id without ``:``) when the name is unique only under it (the backups of a batch, one per disk,
+    share their name): ``predicted-by-check-mode:<kind>@<parent>:<name>``."""
+    kind = kind.replace(' ', '-') + ('' if parent is None else '@%s' % parent)
+    return '%s%s:%s' % (PREFIX, kind, name)
 
 
 def is_placeholder(value):
@@ -45,6 +48,17 @@ def name_of(value):
     return value[len(PREFIX):].split(':', 1)[-1]
 
 
+def kind_of(value):
+    """The kind of resource ``value`` (a placeholder) stands for, as ``placeholder`` wrote it."""
+    return value[len(PREFIX):].split(':', 1)[0].split('@', 1)[0]
+
+
+def parent_of(value):
+    """The ``parent`` ``value`` (a placeholder) was made with, or None."""
+    kind = value[len(PREFIX):].split(':', 1)[0]
+    return kind.split('@', 1)[1] if '@' in kind else None
+
+
 def refuse_sent(method, url, body):
     """Raise before a request whose URL or JSON ``body`` carries a placeholder (as a path segment, a
     query value or a text value): it names nothing the cloud has."""
@@ -54,10 +68,11 @@ def refuse_sent(method, url, body):
 
 
 def blanked(value):
-    """``value`` with every placeholder in it as None: a prediction shows what only the real run
-    knows (the id of its parent) as null, as it shows the id of what it creates."""
-    if isinstance(value, dict):
-        return dict((key, blanked(item)) for key, item in value.items())
+    """``value`` with every placeholder in it as None, but under ``predicted_ref`` keys: a prediction
+    shows what only the real run knows (the id of its parent) as null, as it shows the id of what
+    it creates."""
+    if isinstance(value, dict):  # a ``predicted_ref`` itself is kept: it is what later tasks pass
+        return dict((key, item if key == 'predicted_ref' else blanked(item)) for key, item in value.items())
     if isinstance(value, list):
         return [blanked(item) for item in value]
     return None if is_placeholder(value) else value
@@ -65,7 +80,7 @@ def blanked(value):
 
 def placeholders(params, path=''):
     """The ``(option, placeholder)`` pairs in ``params`` (module options), in order; an option of a
-    list's elements is named ``list[index].option``."""
+    list's elements is named ``list[index].option``, an element of a list of texts ``list[index]``."""
     found = []
     for option in sorted(params):
         value, name = params[option], path + option
@@ -75,4 +90,6 @@ def placeholders(params, path=''):
             for index, element in enumerate(value):
                 if isinstance(element, dict):
                     found += placeholders(element, '%s[%d].' % (name, index))
+                elif is_placeholder(element):
+                    found.append(('%s[%d]' % (name, index), element))
     return found

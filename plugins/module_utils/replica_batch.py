@@ -23,6 +23,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types im
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE, BatchModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import is_placeholder, name_of
 
 #: the cloud's code for a backup that is being, or has been, replicated to that region
 ALREADY_REPLICATED = 'BackupService.1009'
@@ -34,6 +35,11 @@ def by_ref(found, ref, kind, where=''):
     """The element of ``found`` that ``ref`` (an id or a name) names, or None; an ambiguous name is an error."""
     named = [x for x in found if x.get('id') == ref] if looks_like_id(ref) else []
     return named[0] if named else only_match([x for x in found if x.get('name') == ref], kind, ref, where)
+
+
+def new_vault(ref):
+    """The vault the placeholder ``ref`` stands for: one this check run would create, empty."""
+    return {'id': ref, 'name': name_of(ref)}
 
 
 class ReplicaBatchResource(BatchModule):
@@ -49,6 +55,8 @@ class ReplicaBatchResource(BatchModule):
     checked_texts = (('destination_region', 255, True),)
     checked_other_region = ('destination_region', 'CBR replicates a backup to another region')
     counted = ('backups', {'create': 'replicated', 'wait': 'waited'}, 'existing')
+    parent_options = ('vault', 'destination_vault', 'backups[].vault', 'backups[].destination_vault',
+                      'backups[].backup', 'predicted_backups[].predicted_ref')
 
     # --- validate: every element with its shared options, each backup once
     def validate(self):
@@ -76,6 +84,16 @@ class ReplicaBatchResource(BatchModule):
         self.validate_text('description', params['description'])
         if params['name'] is not None:
             check_backup_name(params['name'], 'cbr')
+        item.predicted = self.predicted_source(params['backup']) if is_placeholder(params['backup']) else None
+
+    def predicted_source(self, ref):
+        """The backup the placeholder ``ref`` stands for, as the backup_batch that answered it predicted
+        it (``predicted_backups``)."""
+        for answer in self.params['predicted_backups'] or []:
+            if answer.get('predicted_ref') == ref and isinstance(answer.get('backup'), dict):
+                return dict(answer['backup'], id=None, vault_id=None, backend='cbr')
+        raise ResourceError("backup '%s' stands for a backup this check run would take, and predicted_backups "
+                            "(the backups of its backup_batch result) has no prediction of it" % name_of(ref))
 
     # --- read: GETs only, a few listings whatever the number of backups
     def read(self, items):
@@ -85,25 +103,27 @@ class ReplicaBatchResource(BatchModule):
         self.api = CBRReplication(self.destination)
         refs = set(item.params['vault'] for item in items)
         source_vaults = list(self.source_api.client.paginate_offset('cbr', '/vaults', 'vaults')) \
-            if refs != set([None]) else []
+            if [ref for ref in refs if ref and not is_placeholder(ref)] else []
         for item in items:
             ref = item.params['vault']
-            item.source_vault = by_ref(source_vaults, ref, 'vault') if ref else None
+            item.source_vault = new_vault(ref) if is_placeholder(ref) else by_ref(source_vaults, ref, 'vault') if ref \
+                else None
             if ref and item.source_vault is None:
                 raise ResourceError("vault '%s' not found" % ref)
         vault_ids = set(item.source_vault['id'] if item.source_vault else None for item in items)
-        sources = self.list_sources(vault_ids)
+        sources = self.list_sources(set(ref for ref in vault_ids if not is_placeholder(ref)))
         for item in items:
             mine = [b for b in sources if item.source_vault is None or b.get('vault_id') == item.source_vault['id']]
-            item.raw = by_ref(mine, item.params['backup'], 'backup', " in vault '%s'" % item.params['vault']
-                              if item.params['vault'] else '')
-            item.source = CBR.normalise(item.raw) if item.raw else None
+            item.raw = {} if item.predicted else by_ref(mine, item.params['backup'], 'backup', " in vault '%s'"
+                                                        % item.params['vault'] if item.params['vault'] else '')
+            item.source = item.predicted or (CBR.normalise(item.raw) if item.raw else None)
         self.reachable = replication_destinations(self.client)
         self.destination_vaults = list(self.destination.paginate_offset('cbr', '/vaults', 'vaults'))
         replicas = dict((r['id'], r) for r in self.api.list_replicas())
         for item in items:
-            item.vault = by_ref(self.destination_vaults, item.params['destination_vault'], 'vault',
-                                " in region '%s'" % region)
+            ref = item.params['destination_vault']
+            item.vault = new_vault(ref) if is_placeholder(ref) else by_ref(self.destination_vaults, ref, 'vault',
+                                                                            " in region '%s'" % region)
             item.current = self.replica_of(item, replicas)
 
     def list_sources(self, vault_ids):
@@ -150,7 +170,8 @@ class ReplicaBatchResource(BatchModule):
         if vault is None:
             return "vault '%s' not found in region '%s'" % (
                 item.params['destination_vault'], self.params['destination_region'])
-        problem = replication_vault_problem(vault)
+        # a vault this check run would create is checked by its own module, with the options it is made with
+        problem = None if is_placeholder(vault['id']) else replication_vault_problem(vault)
         if problem:
             return "vault '%s': %s" % (vault.get('name'), problem)
         item.changes = self.planned(item)
@@ -170,7 +191,7 @@ class ReplicaBatchResource(BatchModule):
         """A replica is a full copy: the vault needs room for every copy this batch puts in it,
         unless it expands by itself."""
         vault = item.vault
-        if vault.get('auto_expand'):
+        if vault.get('auto_expand') or is_placeholder(vault['id']):
             return None
         planned = getattr(self, 'room_planned', {})
         self.room_planned = planned

@@ -16,7 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
-from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import name_of
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import kind_of, name_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Job, Pending, Status, Then
 
 SERVICE = 'sdrs'
@@ -124,6 +124,13 @@ def with_instance_sides(instance):
     instance['production_server'] = instance.get('target_server') if on_target else instance.get('source_server')
     instance['dr_server'] = instance.get('source_server') if on_target else instance.get('target_server')
     return instance
+
+
+def predicted_group(ref):
+    """The group the placeholder ``ref`` stands for, as a check run predicts its create: available,
+    production on its source side, no member, no zone known (module_utils/predicted.py)."""
+    return with_group_state(dict(id=ref, name=name_of(ref), status='available', priority_station='source',
+                                 protected_instance_num=0, replication_num=0))
 
 
 def _status_refusal(label, what, status, allowed):
@@ -461,9 +468,23 @@ class SdrsMixin:
         and no zone known (module_utils/predicted.py)."""
         group = self.params['protection_group']
         if self.predicted_parent('protection_group'):
-            return with_group_state(dict(id=group, name=name_of(group), status='available', priority_station='source',
-                                         protected_instance_num=0, replication_num=0))
+            return predicted_group(group)
         return with_group_state(self.sdrs.find_group(group, required=required))
+
+    def find_own_group(self):
+        """The group the ``name`` option names (the protection_group module), with the replication
+        pairs the same check run predicted in it (``predicted_pairs``, their placeholders) counted as
+        its own, as the real run finds it once it made them; ``name`` a placeholder: a group this
+        check run would create (module_utils/predicted.py)."""
+        name, pairs = self.params['name'], self.params['predicted_pairs'] or []
+        others = [ref for ref in pairs if kind_of(ref) != 'replication-pair']
+        if others:
+            raise ResourceError('predicted_pairs takes the predicted_ref of replication pairs, not %s' % others[0])
+        group = predicted_group(name) if self.predicted_parent('name') else \
+            with_group_state(self.sdrs.find_group(name))
+        if group is None or not pairs:
+            return group
+        return with_group_state(dict(group, replication_num=(group.get('replication_num') or 0) + len(pairs)))
 
     _zones = None
 
@@ -641,6 +662,8 @@ class AttachedMember(GroupMember):
     transitional, stable = PAIR_TRANSITIONAL, MEMBER_STABLE
     cleared = ('protected_instance', 'device')
     parent_options = ('protection_group', 'protected_instance')
+    # a pair this check run would create counts for the group whose protection it enables then
+    referable = True
 
     def attached_instance_id(self):
         """The id of the protected instance the ``protected_instance`` option names."""

@@ -175,6 +175,17 @@ backups:
         backend: cbr
         disk_id: 0f5b1a2c-7d1e-4b7a-9c55-7f2a3c1d9e10
         vault_id: 1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f
+    predicted_ref:
+      description:
+        - Only in check mode, when the backup would be taken - a placeholder
+          (C(predicted-by-check-mode:backup@<disk id>:<name>)) that stands for it in later tasks of the
+          same check run, so that they predict their own change with it (in check mode only - it names
+          nothing on the cloud). The backups of a batch share their name, so the placeholder names the disk too.
+        - O(dataprotection.evs.backup_replica_batch#module:backups[].backup), with this item result in
+          O(dataprotection.evs.backup_replica_batch#module:predicted_backups)
+      returned: check mode, when the backup would be taken
+      type: str
+      sample: predicted-by-check-mode:backup@0f5b1a2c-7d1e-4b7a-9c55-7f2a3c1d9e10:db01-2026-11-25
 error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 

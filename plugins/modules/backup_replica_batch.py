@@ -51,14 +51,24 @@ options:
     required: true
     suboptions:
       backup:
-        description: The source backup (CBR, disk backup), by name or id, in the connection's region.
+        description:
+          - The source backup (CBR, disk backup), by name or id, in the connection's region.
+          - In check mode also the RV(dataprotection.evs.backup_batch#module:backups[].predicted_ref) of a
+            backup the same check run would take; O(predicted_backups) then gives what it is planned from.
         type: str
         required: true
       vault:
-        description: The source vault (name or id) to look the backup up in; default O(vault).
+        description:
+          - The source vault (name or id) to look the backup up in; default O(vault).
+          - In check mode also the RV(dataprotection.evs.vault#module:predicted_ref) of a vault the same
+            check run would create.
         type: str
       destination_vault:
-        description: The replication vault (name or id) in O(destination_region); default O(destination_vault).
+        description:
+          - The replication vault (name or id) in O(destination_region); default O(destination_vault).
+          - In check mode also the RV(dataprotection.evs.vault#module:predicted_ref) of a vault the same
+            check run would create (its room is not checked here; its own module checks the options it is
+            made with).
         type: str
       name:
         description: Name of a new replica (1 to 64 letters, digits, C(_) or C(-)). Default the backup's name.
@@ -80,6 +90,17 @@ options:
   description:
     description: Description (at most 255 bytes) of every new replica whose element gives none.
     type: str
+  predicted_backups:
+    description:
+      - Check mode only - the item results (RV(dataprotection.evs.backup_batch#module:backups)) of a
+        M(dataprotection.evs.backup_batch) task of the same check run that answered a
+        RV(dataprotection.evs.backup_batch#module:backups[].predicted_ref). An element whose
+        O(backups[].backup) is such a placeholder is planned from the predicted backup (its disk, size
+        and availability zone), as the real run copies that backup once it is taken.
+      - Only the results with a placeholder are needed; a real run has none (an empty list), and a
+        placeholder given there is refused before any request.
+    type: list
+    elements: dict
 extends_documentation_fragment:
   - dataprotection.evs.replica_destination
   - dataprotection.evs.connection
@@ -190,6 +211,7 @@ class BackupReplicaBatchModule(ReplicaBatchResource):
         destination_project_id=dict(type='str'),
         destination_vault=dict(type='str'),
         description=dict(type='str'),
+        predicted_backups=dict(type='list', elements='dict'),
     )
 
 

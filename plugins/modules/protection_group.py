@@ -26,7 +26,10 @@ author:
   - dataprotection.evs maintainers (@dataprotection-evs)
 options:
   name:
-    description: Name of the protection group (letters, digits, C(.), C(_), C(-); up to 64), or its id.
+    description:
+      - Name of the protection group (letters, digits, C(.), C(_), C(-); up to 64), or its id.
+      - In check mode also the RV(predicted_ref) of a group an earlier task of the same check run would
+        create, to predict a change of it (for example O(protection=enabled) once its pairs are added).
     type: str
     required: true
   state:
@@ -75,6 +78,15 @@ options:
         from the new one.
     type: bool
     default: false
+  predicted_pairs:
+    description:
+      - Check mode only - the RV(dataprotection.evs.replication_pair#module:predicted_ref) of the replication pairs
+        that earlier tasks of the same check run would create in this group. They count as its pairs, so
+        that O(protection=enabled) is predicted as the real run does it once it made them (a group
+        without pairs cannot be protected).
+      - A real run has no such placeholder (an empty list); one given there is refused before any request.
+    type: list
+    elements: str
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
@@ -188,6 +200,7 @@ predicted_ref:
       (in check mode only - it names nothing on the cloud).
     - O(dataprotection.evs.protected_instance#module:protection_group)
     - O(dataprotection.evs.replication_pair#module:protection_group)
+    - O(name) of this module, in a later task that changes the group
   returned: check mode, when the group would be created
   type: str
   sample: predicted-by-check-mode:protection-group:shop
@@ -222,9 +235,9 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
         description=dict(type='str'), source_availability_zone=dict(type='str'),
         target_availability_zone=dict(type='str'), domain=dict(type='str'), vpc=dict(type='str'),
         protection=dict(type='str', choices=['enabled', 'disabled']), production_az=dict(type='str'),
-        allow_unplanned_failover=dict(type='bool', default=False))
+        allow_unplanned_failover=dict(type='bool', default=False), predicted_pairs=dict(type='list', elements='str'))
     kind, result_key = 'protection group', 'protection_group'
-    referable = True
+    referable, parent_options = True, ('name', 'predicted_pairs[]')
     result_fields = GROUP_FIELDS
     updatable = ('protection', 'production_az')
     server_defaults = {'description': ''}
@@ -232,7 +245,7 @@ class ProtectionGroupModule(SdrsMixin, ResourceModule):
     checked_texts = (('name', 64, True), ('description', 64, False))
 
     def find(self):
-        return with_group_state(self.sdrs.find_group(self.params['name']))
+        return self.find_own_group()
 
     def fetch(self, resource_id):
         return with_group_state(self.sdrs.get_group(resource_id))

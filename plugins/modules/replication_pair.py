@@ -117,6 +117,16 @@ replication_pair:
     fault_level:
       description: C(0) no fault, C(2) production disk unreachable, C(3) DR disk unreachable, C(5) both.
       type: str
+predicted_ref:
+  description:
+    - Only in check mode, when the pair would be created - a placeholder
+      (C(predicted-by-check-mode:replication-pair:<name>)) that stands for it in later tasks of the
+      same check run, so that they predict their own change with it. These options take it
+      (in check mode only - it names nothing on the cloud).
+    - O(dataprotection.evs.protection_group#module:predicted_pairs)
+  returned: check mode, when the pair would be created
+  type: str
+  sample: predicted-by-check-mode:replication-pair:db-data
 error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 

@@ -14,6 +14,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import region_replication, registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     RetentionError, confirmed, format_time, parse_time, require_records)
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import select_disks
 
 # Metadata a restored disk does not take over from its source: the collection's own bookkeeping
 # (restore and rollback records of the source, drill marks that would let a drill's cleanup delete
@@ -119,6 +120,87 @@ def _refusal(source, disk):
         if mechanism.name == source and mechanism.restore_refusal:
             return 'restore_source=%s: %s' % (source, mechanism.restore_refusal % disk.get('name'))
     return None
+
+
+def _mechanism_names(names, what):
+    if not isinstance(names, (list, tuple)) or not all(isinstance(name, str) for name in names):
+        raise RetentionError('%s must be a list of mechanism names, not %r' % (what, names))
+    return list(names)
+
+
+def restore_request(source, zone_up=True, other_region=False, disk=None):
+    """What the restore role decides from ``source`` (restore_source) before its first request and
+    before it reads copies, so that the role names no mechanism:
+
+    - ``accepted``: the sources it takes: ``auto``, the mechanisms whose copies restore a disk and
+      those that refuse with their reason; in another region (``other_region``) ``auto`` and the
+      sources the copies there answer to (``replica_restore_source``); ``valid``: ``source`` is one;
+    - ``refusal``: why ``source`` is refused (a mechanism whose copies do not restore one disk; ``disk``
+      names the disk in it), or None;
+    - ``reads``: the kinds of copies to read (the ``dr_restore_plan`` keywords: ``snapshots``,
+      ``backups``) for the mechanisms ``source`` may use, without those whose copies live in the
+      disk's zone while it is down (``zone_up`` false)."""
+    if other_region:
+        accepted = [AUTO] + sorted(set(m.replica_restore_source for m in registry.all_mechanisms()
+                                       if m.replica_restore_source))
+    else:
+        accepted = list(restore_sources()) + [m.name for m in registry.all_mechanisms() if m.restore_refusal]
+    usable = [m for m in registry.restoring() if source in (AUTO, m.name)
+              and (zone_up or not m.restores_in_own_zone_only)]
+    reads = []
+    for mechanism in usable:
+        if mechanism.restore_copies not in reads:
+            reads.append(mechanism.restore_copies)
+    refusal = _refusal(source, {'name': disk or 'the disk'}) if isinstance(source, str) else None
+    return {'accepted': accepted, 'valid': isinstance(source, str) and source in accepted,
+            'refusal': refusal, 'reads': reads}
+
+
+def drill_request(sources, disks=None, inventory=None, policy=None, tiers=None):
+    """What the drill role decides from ``sources`` (drill_sources), so that the role names no
+    mechanism:
+
+    - ``accepted``: the sources a drill takes: the mechanisms whose copies restore a disk
+      (``disk_accepted``), then those drilled in another region (``region_accepted``); ``unknown``:
+      those of ``sources`` it does not take;
+    - ``disk_sources``: those of ``sources`` whose copies restore a disk (a scratch disk per disk);
+      ``region``: whether ``sources`` asks for the region drill (a mechanism whose copies live in
+      another region: ``replica_restore_source``); ``region_sources``: which;
+    - ``copies``: per disk source, the kind of copies it restores from (``snapshots``, ``backups``)
+      and ``own_zone_only`` (its scratch disk goes into the disk's own zone);
+    - ``group_mechanism``: the mechanism a protection group drill stands for;
+    - with ``policy`` (checked by dr_policy) and ``inventory`` (all disks): ``disk_jobs``, the
+      pairs [disk, mechanism] to drill: each of ``disks`` with each disk source, then the disks each
+      tier covers (``tiers``: only these; empty: all) with the tier's mechanisms among the disk
+      sources; ``groups``, the protection groups (``<policy>-<tier>``) of the tiers whose
+      mechanisms are drilled by a protection group drill."""
+    sources = _mechanism_names(sources, 'drill_sources')
+    restoring = [m.name for m in registry.restoring()]
+    in_region = [m.name for m in registry.all_mechanisms() if m.replica_restore_source]
+    disk_sources = [name for name in restoring if name in sources]
+    grouped = [m.name for m in registry.all_mechanisms() if m.drills_protection_group]
+    result = {'accepted': restoring + in_region, 'disk_accepted': restoring, 'region_accepted': in_region,
+              'unknown': [s for s in sources if s not in restoring + in_region],
+              'disk_sources': disk_sources, 'region_sources': [name for name in in_region if name in sources],
+              'copies': dict((m.name, {'copies': m.restore_copies, 'own_zone_only': m.restores_in_own_zone_only})
+                             for m in registry.restoring()),
+              'group_mechanism': grouped[0] if grouped else None}
+    result['region'] = bool(result['region_sources'])
+    jobs = [[disk, name] for disk in disks or [] for name in disk_sources]
+    groups = []
+    if isinstance(policy, dict):
+        wanted = _mechanism_names(tiers or [], 'drill_tiers')
+        for tier in policy.get('tiers') or []:
+            if wanted and tier['name'] not in wanted:
+                continue
+            mechanisms = [name for name in tier['mechanisms'] if name in disk_sources]
+            if mechanisms:
+                for disk in select_disks(inventory or [], tier, policy):
+                    jobs.extend([disk, name] for name in mechanisms)
+            if [name for name in tier['mechanisms'] if name in grouped]:
+                groups.append('%s-%s' % (policy.get('name') or '', tier['name']))
+    result.update(disk_jobs=jobs, groups=groups)
+    return result
 
 
 def _zone_lost_help():

@@ -278,6 +278,21 @@ def test_predicted_ref_refuses_bad_results_cleanly(name, made):
     call_cleanly("predicted_ref", name, made)
 
 
+@settings(max_examples=200, **SETTINGS)
+@given(source=st.one_of(st.sampled_from(["auto", "snapshot", "backup", "replication", "tape"]), json_like),
+       zone_up=json_like, other_region=json_like, disk=json_like)
+def test_dr_restore_request_refuses_bad_arguments_cleanly(source, zone_up, other_region, disk):
+    call_cleanly("dr_restore_request", source, zone_up=zone_up, other_region=other_region, disk=disk)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(sources=st.one_of(st.lists(st.sampled_from(["snapshot", "backup", "replication", "region_replication", ""])),
+                         json_like),
+       disks=json_like, inventory=json_like, policy=json_like, tiers=json_like)
+def test_dr_drill_request_refuses_bad_arguments_cleanly(sources, disks, inventory, policy, tiers):
+    call_cleanly("dr_drill_request", sources, disks=disks, inventory=inventory, policy=policy, tiers=tiers)
+
+
 def test_every_filter_is_fuzzed():
     fuzzed = {"dr_mechanisms", "dr_policy", "dr_policy_targets", "dr_policy_disks", "rpo_slot", "retention_plan",
               "dr_restore_point", "dr_audit", "dr_snapshot_batch", "dr_policy_backups", "dr_policy_replication",
@@ -286,7 +301,8 @@ def test_every_filter_is_fuzzed():
               "dr_policy_region", "dr_region_restore_plan", "dr_region_drill_plan", "dr_region_drill_result",
               "dr_region_drill_cleanup", "dr_app_consistency", "dr_region_drill_tiers",
               "dr_region_tier_disks", "dr_recovery_plan", "dr_recovery_plan_report", "dr_recovery_plan_html",
-              "dr_recovery_plan_history", "predicted_ref", "dr_policy_servers"}
+              "dr_recovery_plan_history", "predicted_ref", "dr_policy_servers", "dr_restore_request",
+              "dr_drill_request"}
     # dr_audit_html renders a report dr_audit made; it is not given user input directly
     assert set(FILTERS) - fuzzed <= {"dr_audit_html"}, set(FILTERS) - fuzzed
     assert datetime  # the module is used by the strategies above

@@ -54,6 +54,8 @@ class RegionReplication(registry.Mechanism):
                    'while the disk\'s region is down')
     column = 'region replicas'
     colour = '#c0392b'
+    # its replicas are backups in destination_region: restored there as backups are
+    replica_restore_source = BACKUP
 
     def derive(self, tier, failure, rpo, rto):
         if failure == 'region':
@@ -167,7 +169,9 @@ def region_plan(disks, policy, now, tiers=None, vaults=None, backups=None, recor
             if disk['id'] in predicted:
                 due.append({'disk_id': disk['id'], 'disk_name': disk.get('name'), 'tier': tier['name'],
                             'backup': predicted[disk['id']]['name'], 'backup_id': None, 'predicted': True,
-                            'reason': 'its backup of this run has no replica yet'})
+                            # as the real run, which reads that backup as the disk's newest, says it
+                            'reason': 'its newest backup %s has no replica in %s'
+                                      % (predicted[disk['id']]['name'], settings['destination_region'])})
                 continue
             own = [b for b in backups if b.get('disk_id') == disk['id'] and source is not None
                    and b.get('vault_id') == source.get('id') and b.get('status') == 'available'

@@ -85,6 +85,10 @@ class Mechanism(object):
     copies among those given. ``zone_lost_help``: what it would have offered for a disk whose
     zone is down and cannot be restored. ``restore_refusal``: why a restore of one disk from it
     is refused (``%s``: the disk's name), for a mechanism whose copies are not restored per disk.
+    ``replica_restore_source``: for a mechanism whose copies live in another region, the restore
+    source (a mechanism whose ``restore_copies`` they are) that restores them there; its copies are
+    then drilled by the drill role's region drill. ``drills_protection_group``: its copies are
+    drilled by a DR drill of the tier's protection group (``<policy>-<tier>``), not per disk.
     """
 
     name = None
@@ -118,6 +122,8 @@ class Mechanism(object):
     restore_preferred_why = None
     zone_lost_help = None
     restore_refusal = None
+    replica_restore_source = None
+    drills_protection_group = False
 
     def task_file(self):
         return self.tasks or 'mechanisms/%s.yml' % self.name

@@ -43,6 +43,7 @@ class Replication(registry.Mechanism):
     restore_refusal = ('restoring by failover acts on a whole protection group (all its disks and servers switch '
                        'zones), not on one disk; run the failover playbook (dataprotection.evs.failover) for the '
                        'group that replicates %s')
+    drills_protection_group = True
     inventory_records = 'pairs'
     column = 'replication'
     colour = '#8e44ad'

@@ -21,4 +21,15 @@ ansible-playbook dataprotection.evs.protect -e @files/policy.yml "$@" | tee firs
 run verify.yml "$@"
 ansible-playbook dataprotection.evs.protect -e @files/policy.yml "$@" | tee again.log
 [ "$(changed_count again.log)" = 0 ] || { echo "second run: changed=$(changed_count again.log)"; exit 1; }
-echo "protect_extra_mechanism: the test-only mechanism label protected its tier; second run changed=0"
+
+# a test-only mechanism whose copies restore a disk (files/archive_mechanism.py: a disk's backups) is
+# a drill source with no edit of the drill role: refused unregistered, drilled once registered
+run drill_setup.yml "$@"
+drill() { ansible-playbook dataprotection.evs.drill -e '{"drill_disks": ["ext-db01"], "drill_sources": ["archive"]}' \
+  -e "drill_report_path=$PWD/drill.json" "$@"; }
+if drill "$@" > drill_unregistered.log 2>&1; then echo "a drill from archive passed without its registration"; exit 1; fi
+grep -q "drill_sources of snapshot, backup, region_replication (not \['archive'\]" drill_unregistered.log \
+  || { cat drill_unregistered.log; exit 1; }
+DP_EVS_EXTRA_MECHANISMS=$(pwd)/files/label_mechanism.py:$(pwd)/files/archive_mechanism.py drill "$@" | tee drill.log
+run drill_verify.yml -e "report=$PWD/drill.json" "$@"
+echo "protect_extra_mechanism: the test-only mechanism label protected its tier; second run changed=0; the test-only archive was drilled"

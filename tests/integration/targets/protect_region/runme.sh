@@ -51,11 +51,18 @@ check_real protect-region dataprotection.evs.protect -- -e "@files/policy.yml" -
 # run would create), the replication vault in eu-nl and the replication policy bound to both (with
 # the vaults the check run would create): 5 changes, no mutating request in the check run; the
 # reads of the new vaults answer empty under their placeholders, as the real run finds them. Without
-# on-demand backups (the policy's schedule takes the first), so that no replica is due yet: the
-# replicas of backups a check run would take are predicted by a task of their own.
+# on-demand backups (the policy's schedule takes the first), so that no replica is due yet.
 run setup.yml "$@"
 check_real protect-region-scratch dataprotection.evs.protect -- -e "@files/policy.yml" -e "$connections" \
   -e '{"protect_backup_on_demand": false}' "$@" | tee scratch.log
 grep -Eq 'check predicted 5 cloud changes, the real run made them with [0-9]+ mutating requests \(check run: 0\); a third run changed no cloud resource and sent 0 mutating requests' scratch.log \
   || { echo "first region tier run: not the 5 predicted changes, or not a no-op third run"; exit 1; }
-echo "protect_region: refusals before any change, replicas in eu-nl, second run changed=0, retention kept 2 per disk and the foreign replica, check == real (also from scratch)"
+# ... and with on-demand backups: the check run also predicts the backups of the disks (backup_batch
+# answers a placeholder per backup) and their replicas in eu-nl (backup_replica_batch plans them from
+# the predicted backups' disks, sizes and zone): no prediction task, the same 7 changes as the real run.
+run setup.yml "$@"
+check_real protect-region-on-demand dataprotection.evs.protect -- -e "@files/policy.yml" -e "$connections" "$@" \
+  | tee on_demand.log
+grep -Eq 'check predicted 7 cloud changes, the real run made them with [0-9]+ mutating requests \(check run: 0\); a third run changed no cloud resource and sent 0 mutating requests' on_demand.log \
+  || { echo "first region tier run with on-demand backups: not the 7 predicted changes, or not a no-op third run"; exit 1; }
+echo "protect_region: refusals before any change, replicas in eu-nl, second run changed=0, retention kept 2 per disk and the foreign replica, check == real (also from scratch, with and without on-demand backups)"

@@ -222,3 +222,12 @@ def test_an_extra_mechanism_whose_copies_restore_a_disk_needs_no_edit_of_the_res
     assert (result['mechanism'], result['action'], result['source_copy']['id']) == ('archive', 'create_from_archive', 'a1')
     # a copy outside the disk's zone: the new disk goes to a zone that is up
     assert (result['availability_zone'], result['new_disk_from']) == ('eu-de-02', {'backup': 'a1'})
+    # ... and the restore and drill roles take it as a source with no edit: the copies they read for
+    # it, and the drill's job table (dr_restore_request, dr_drill_request)
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_drill_request import dr_drill_request
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_restore_request import dr_restore_request
+    request = dr_restore_request('archive', zone_up=False)
+    assert request['valid'] and request['reads'] == ['backups'] and 'archive' in request['accepted']
+    drill = dr_drill_request(['archive'], disks=[disk])
+    assert (drill['unknown'], drill['disk_sources'], drill['disk_jobs']) == ([], ['archive'], [[disk, 'archive']])
+    assert drill['copies']['archive'] == {'copies': 'backups', 'own_zone_only': False}
