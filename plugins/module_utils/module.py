@@ -234,11 +234,14 @@ class EvsModule:
     #: predicts under a parent this check run would create (``predicted_parent``); refused otherwise.
     #: An option of a list's elements is named ``list[].option``.
     parent_options = ()
+    #: options an engine adds to every module built on it (documented in the engine's doc fragment)
+    engine_argument_spec = {}
 
     def __init__(self):
         spec = connection_argument_spec()
         if self.waits_in_steps:
             spec['progress_interval'] = dict(type='int', default=60)
+        spec.update(copy.deepcopy(self.engine_argument_spec))
         spec.update(copy.deepcopy(self.argument_spec))
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
         self.params = self.module.params
