@@ -32,7 +32,7 @@ import threading
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     looks_like_id, merge_metadata, metadata_matches, only_match)
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule, survivor
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import WaitTimeout, is_failure_status
 
 #: how many failed or pending items a message names before it says "and N more"
@@ -252,6 +252,8 @@ class BatchModule(EvsModule):
         ``created_at``, then smallest id). The other runs delete only the copy they made themselves
         (never when a lost answer leaves it unsure whose it is) and take the first one. Returns
         the items that took another run's resource."""
+        # imported after creates only: a batch with nothing to create does not load it
+        from ansible_collections.dataprotection.evs.plugins.module_utils.races import survivor
         found = self.namesakes(items) if items else None
         adopted = []
         for item in items if found else ():
