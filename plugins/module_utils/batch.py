@@ -32,7 +32,7 @@ import threading
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
     looks_like_id, merge_metadata, metadata_matches, only_match)
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule, survivor
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import WaitTimeout, is_failure_status
 
 #: how many failed or pending items a message names before it says "and N more"
@@ -40,11 +40,14 @@ NAMED_IN_MESSAGES = 10
 #: up to this many distinct names (or ids), each is read with its own request; above it, one
 #: listing of the project's parents (or resources) takes fewer requests
 READ_ONE_BY_ONE = 10
-#: how many changes (creates, updates, deletes) a batch sends at once, each from a thread of its
-#: own: the cloud has no bulk create, and 10,000 creates sent one after another wait for 10,000
-#: answers in turn (bench/RESULTS.md, section 10). Kept small: while the cloud throttles (429, or
-#: 503 with Retry-After), the client holds every thread back for the time it asks.
+#: how many changes (creates, updates, deletes) a batch sends at once by default (the option
+#: ``concurrency``, doc fragment ``batch``), each from a thread of its own: the cloud has no bulk
+#: create, and 10,000 creates sent one after another wait for 10,000 answers in turn
+#: (bench/RESULTS.md, section 10). Kept small: while the cloud throttles (429, or 503 with
+#: Retry-After), the client holds every thread back for the time it asks.
 CONCURRENT_CHANGES = 8
+#: the most ``concurrency`` takes: more threads only meet the cloud's rate limit sooner
+MOST_CONCURRENT_CHANGES = 32
 
 
 class BatchItem:
@@ -93,9 +96,9 @@ class BatchModule(EvsModule):
     deleting = ('deleting',)
     #: what a prediction of a create shows the cloud would fill in
     server_defaults = {}
-    #: changes sent at once (one at a time through a session that threads cannot share:
-    #: ``Client.concurrent``)
-    concurrent_changes = CONCURRENT_CHANGES
+    #: ``concurrency``: the changes sent at once (one at a time through a session that threads
+    #: cannot share: ``Client.concurrent``)
+    engine_argument_spec = dict(concurrency=dict(type='int', default=CONCURRENT_CHANGES))
     #: the result's ``counts`` (None: no counts): ``(key of the number of items, {action: key},
     #: key of any other action)``, e.g. ``('backups', {'create': 'replicated'}, 'existing')``
     counted = None
@@ -155,6 +158,7 @@ class BatchModule(EvsModule):
 
     # --- the common flow
     def validate(self):
+        self.validate_range('concurrency', self.params['concurrency'], 1, MOST_CONCURRENT_CHANGES)
         self.items = [BatchItem(index, params) for index, params in enumerate(self.params[self.items_option] or [])]
         problems = []
         for item in self.items:
@@ -204,14 +208,14 @@ class BatchModule(EvsModule):
             item.error = '%s cannot be %sd: %s' % (self.label(item), item.action, exc)
 
     def send_changes(self, items):
-        """Send the changes of ``items``: each lane's one after another, ``concurrent_changes``
-        lanes at once. Any other error than the cloud's refusal of a change (a wait for a parent
+        """Send the changes of ``items``: each lane's one after another, ``concurrency`` lanes
+        at once. Any other error than the cloud's refusal of a change (a wait for a parent
         that timed out) stops the batch as it would one after another: no change starts after it,
         the ones under way finish, and the error of the first such item is raised."""
         lanes = {}
         for item in items:
             lanes.setdefault(self.lane(item), []).append(item)
-        workers = min(self.concurrent_changes, len(lanes)) if self.client.concurrent else 1
+        workers = min(self.params['concurrency'], len(lanes)) if self.client.concurrent else 1
         if workers <= 1:
             for item in items:
                 self.change(item)
@@ -251,6 +255,8 @@ class BatchModule(EvsModule):
         ``created_at``, then smallest id). The other runs delete only the copy they made themselves
         (never when a lost answer leaves it unsure whose it is) and take the first one. Returns
         the items that took another run's resource."""
+        # imported after creates only: a batch with nothing to create does not load it
+        from ansible_collections.dataprotection.evs.plugins.module_utils.races import survivor
         found = self.namesakes(items) if items else None
         adopted = []
         for item in items if found else ():

@@ -38,7 +38,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils import lean_htt
 from ansible_collections.dataprotection.evs.plugins.module_utils.config import auth_method, secrets_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import refuse_sent
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
-    CloudError, ConfigError, LostAnswerError, clock_skew_message, redact)
+    CloudError, ConfigError, LostAnswerError, redact)
 
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
@@ -358,7 +358,9 @@ class Client:
     def _authenticate(self):
         if self.method == 'aksk':
             if self._catalog is None:
-                self._aksk_discover()
+                # imported by the AK/SK paths only (as the signer, which it is part of)
+                from ansible_collections.dataprotection.evs.plugins.module_utils import signer
+                signer.discover_project_and_catalog(self)
             return
         if self._token:
             return
@@ -370,27 +372,9 @@ class Client:
         cache_key = self._cache_key(identity, scope)
         if cache_key and self._use_cached(cache_key):
             return
-        try:
-            answer = self._send('POST', self._auth_url() + '/auth/tokens', json_body=body,
-                                operation='authentication at %s' % self._auth_url(), authenticated=False,
-                                ok=(200, 201), idempotent=True)
-        except LostAnswerError:
-            raise
-        except CloudError as exc:
-            raise self._refused_login(exc)
-        self._token = answer.headers.get('X-Subject-Token')
-        if not self._token:
-            raise CloudError(answer.status, None, 'Keystone gave no X-Subject-Token',
-                             operation='authentication at %s' % self._auth_url())
-        self._secrets.append(self._token)
-        token = (answer.body or {}).get('token') or {}
-        self._catalog = token.get('catalog') or []
-        project = token.get('project') or {}
-        if project.get('id'):
-            self._project_id = project['id']
-        if cache_key:
-            self.token_cache.store(cache_key, self._token, self._catalog, self._project_id,
-                                   _lifetime(token.get('expires_at'), answer.headers))
+        # imported only when a token is requested: a task whose token is cached does not load it
+        from ansible_collections.dataprotection.evs.plugins.module_utils import login
+        login.log_in(self, body, cache_key)
 
     def _identity(self):
         auth = self.auth
@@ -421,28 +405,6 @@ class Client:
         self._project_id = entry.get('project_id') or self._project_id
         self._cached_key = cache_key
         return True
-
-    def _aksk_discover(self):
-        if not self._project_id:
-            name = self.auth.get('project_name') or self.region
-            if not name:
-                raise ConfigError('AK/SK authentication needs auth.project_id, auth.project_name or region')
-            answer = self._send('GET', self._auth_url() + '/projects', params={'name': name},
-                                operation='look up project %s' % name)
-            projects = (answer.body or {}).get('projects') or []
-            if len(projects) != 1:
-                raise ConfigError("project '%s' not found for this AK/SK (%d matches)" % (name, len(projects)))
-            self._project_id = projects[0]['id']
-        self._catalog = []
-        if self.auth.get('auth_url'):
-            try:
-                answer = self._send('GET', self._auth_url() + '/auth/catalog', operation='read the catalog')
-                self._catalog = (answer.body or {}).get('catalog') or []
-            except CloudError as exc:
-                # 403/404: this IAM does not give AK/SK callers a catalog, so the endpoint
-                # template serves. 401 is the signature itself being refused: wrong ak/sk.
-                if exc.status not in (403, 404):
-                    raise
 
     def _auth_headers(self, method, url, headers, body):
         if self.method == 'aksk':
@@ -499,62 +461,10 @@ class Client:
         request_id = (request_id or headers.get('X-Request-Id') or headers.get('X-Openstack-Request-Id')
                       or headers.get('X-Compute-Request-Id'))
         if response.status_code == 401 and self.method == 'aksk' and sent:
-            message = (self._clock_skew(sent.get('X-Sdk-Date'), headers.get('Date'), message)
-                       or self._refused_key(message))
+            from ansible_collections.dataprotection.evs.plugins.module_utils import signer
+            message = signer.refused_signature(self, sent.get('X-Sdk-Date'), headers.get('Date'), message)
         return CloudError(response.status_code, redact(code, self._secrets), redact(message, self._secrets),
                           request_id=request_id, operation=operation, attempts=attempts)
-
-    def _refused_key(self, message):
-        """A refused signature names the access key id (never the secret key) and where it came
-        from, so that a user with several keys sees which one is wrong; the gateway's reason
-        (OTC API Gateway FAQ "Common Errors Related to IAM Authentication Information") says
-        which of the two is wrong."""
-        source = self.settings.get('source', 'the module options')
-        reason = (message or '').lower()
-        if 'ak not exist' in reason or 'get secretkey failed' in reason:
-            return ('the cloud does not know access key id %s (from %s): check ak (a typo, or a key that was '
-                    'deleted or belongs to another account) (the cloud said: %s)' % (self.auth['ak'], source, message))
-        if 'verify aksk signature fail' in reason and not self.auth.get('security_token'):
-            return ('the cloud knows access key id %s (from %s) but refused its signature: the secret key does '
-                    'not belong to it; check sk (the cloud said: %s)' % (self.auth['ak'], source, message))
-        return ('the cloud refused the AK/SK signature of access key id %s (from %s): %s; check ak and sk%s'
-                % (self.auth['ak'], source, message,
-                   ' and security_token (temporary credentials expire)' if self.auth.get('security_token') else ''))
-
-    def _refused_login(self, error):
-        """A refused login (401 from Keystone) names who tried to log in, never the password or
-        token: the cloud's own words only say that authentication is required."""
-        if error.status != 401:
-            return error
-        auth = self.auth
-        if self.method == 'password':
-            who = ("user id %s" % auth['user_id'] if auth.get('user_id') else "user '%s' in domain '%s'" % (
-                auth.get('username'), auth.get('user_domain_name') or auth.get('domain')))
-            text = ('authentication failed for %s at %s: wrong password, or no such user in that domain '
-                    '(from %s)' % (who, self._auth_url(), self.settings.get('source', 'the module options')))
-        else:
-            text = ('the token given in auth.token was refused at %s: it expired (tokens live 24 hours), was '
-                    'revoked, or belongs to another cloud' % self._auth_url())
-        return CloudError(error.status, error.code, '%s (the cloud said: %s)' % (text, error.message),
-                          request_id=error.request_id, operation=error.operation, attempts=error.attempts)
-
-    def _clock_skew(self, sdk_date, cloud_date, message):
-        """The message for a signature refused because its X-Sdk-Date lies outside the gateway's
-        window, by the answer's Date (or, without one, the cloud's "signature expired"); None for
-        any other 401. The cloud's own words do not say that only this machine's clock can fix it,
-        and "signature expired" also means expired temporary credentials."""
-        from ansible_collections.dataprotection.evs.plugins.module_utils import signer
-        try:
-            signed_at = datetime.datetime.strptime(sdk_date or '', signer.DATE_FORMAT).replace(tzinfo=UTC)
-        except ValueError:
-            return None
-        cloud_time = _http_date(cloud_date)
-        if cloud_time is not None:
-            if abs((signed_at - cloud_time).total_seconds()) <= signer.MAX_CLOCK_SKEW:
-                return None
-        elif 'signature expired' not in (message or '').lower():
-            return None
-        return clock_skew_message(self.auth['ak'], signed_at, cloud_time, signer.MAX_CLOCK_SKEW, message)
 
     def _send(self, method, url, params=None, json_body=None, operation=None, authenticated=True,
               ok=None, idempotent=None, recover=None, headers=None):
@@ -778,19 +688,6 @@ def _http_date(value):
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when
-
-
-def _lifetime(expires_at, headers):
-    """Seconds the token has left, on the cloud's own clock (its expires_at against its Date
-    header), so a controller whose clock is off does not keep a token too long; None when unknown."""
-    cloud_now = _http_date(headers.get('Date') if headers else None)
-    if not expires_at or cloud_now is None:
-        return None
-    try:
-        expires = datetime.datetime.strptime(expires_at[:19], '%Y-%m-%dT%H:%M:%S').replace(tzinfo=UTC)
-    except ValueError:
-        return None
-    return (expires - cloud_now).total_seconds()
 
 
 def _requests():

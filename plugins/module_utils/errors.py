@@ -74,37 +74,6 @@ class CloudError(Exception):
         return self.status == 404
 
 
-def _duration(seconds):
-    """``2h 0m 5s``, ``16m 0s``, ``42s``: whole seconds, largest unit first."""
-    hours, rest = divmod(int(abs(seconds)), 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = (['%dh' % hours] if hours else []) + (['%dm' % minutes] if hours or minutes else []) + ['%ds' % seconds]
-    return ' '.join(parts)
-
-
-def clock_skew_message(access_key, signed_at, cloud_time, allowed, cloud_message=None):
-    """Why the cloud refused an AK/SK signature whose time is outside its window, in the user's terms.
-
-    ``signed_at`` (the X-Sdk-Date sent) and ``cloud_time`` (the answer's Date; None when unknown)
-    are aware datetimes, ``allowed`` the window in seconds. Names the access key id, never the
-    secret key."""
-    text = "the cloud refused the AK/SK signature of access key id %s because of the clock: " % access_key
-    stamp = '%Y-%m-%dT%H:%M:%SZ'
-    if cloud_time is None:
-        text += 'the request was signed at %s by this machine\'s clock' % signed_at.strftime(stamp)
-    else:
-        skew = (signed_at - cloud_time).total_seconds()
-        text += ("this machine's clock is %s %s the cloud's (signed at %s, X-Sdk-Date; the cloud's time %s)"
-                 % (_duration(skew), 'ahead of' if skew > 0 else 'behind', signed_at.strftime(stamp),
-                    cloud_time.strftime(stamp)))
-    window = '%d minutes' % (allowed // 60) if allowed % 60 == 0 else _duration(allowed)
-    text += ("; the API gateway accepts a signature only within %s of its own time (clock skew). Set this "
-             "machine's clock right (NTP) and run again" % window)
-    if cloud_message:
-        text += ' (the cloud said: %s)' % cloud_message
-    return text
-
-
 class LostAnswerError(CloudError):
     """A non-idempotent request was sent but its answer was lost (connection reset, read
     timeout, 502/504): the cloud may or may not have done it. The caller has to look the

@@ -114,7 +114,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.predicted impor
     blanked, is_placeholder, name_of, placeholder, placeholders)
 from ansible_collections.dataprotection.evs.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import (
-    Gone, Pending, Progress, Status, Waiter, WaitTimeout, is_failure_status)
+    Gone, Pending, Progress, Status, Waiter, WaitTimeout)
 
 
 def connection_argument_spec():
@@ -173,38 +173,6 @@ def snake_resource(resource):
     return dict((snake_key(k), v) for k, v in resource.items())
 
 
-_ZONE_SUFFIX_RE = re.compile(r'(Z|[+-]00:?00)$')
-
-
-def creation_order(resource):
-    """The sort key that puts the first made of several namesakes first: its ``created_at`` (as the
-    cloud writes it: one format per kind, so the text sorts like the time once the zone suffix and
-    a blank instead of ``T`` are evened out), then its id, so every run picks the same one."""
-    created = _ZONE_SUFFIX_RE.sub('', str(resource.get('created_at') or '')).replace(' ', 'T')
-    return (created, str(resource.get('id')))
-
-
-def first_made(resources):
-    return min(resources, key=creation_order) if resources else None
-
-
-def alive(resources, deleting):
-    """The resources that count as made: not on their way out, not failed."""
-    return [r for r in resources or () if r.get('status') not in deleting and not is_failure_status(r.get('status'))]
-
-
-def survivor(own, namesakes, deleting):
-    """Of ``own`` (just created) and its ``namesakes`` (a listing after the create, which may hold
-    copies a concurrent run made), the one that every run keeps: the first made. None when the
-    cloud shows no creation time, so that no run can tell which came first."""
-    found = alive(namesakes, deleting)
-    if own['id'] not in [r['id'] for r in found]:
-        found.append(own)
-    if len(found) > 1 and not all(r.get('created_at') for r in found):
-        return None
-    return first_made(found)
-
-
 class EvsModule:
     """Base of every module: builds the AnsibleModule, the client and the failure reporting."""
 
@@ -235,11 +203,14 @@ class EvsModule:
     #: predicts under a parent this check run would create (``predicted_parent``); refused otherwise.
     #: An option of a list's elements is named ``list[].option``.
     parent_options = ()
+    #: options an engine adds to every module built on it (documented in the engine's doc fragment)
+    engine_argument_spec = {}
 
     def __init__(self):
         spec = connection_argument_spec()
         if self.waits_in_steps:
             spec['progress_interval'] = dict(type='int', default=60)
+        spec.update(copy.deepcopy(self.engine_argument_spec))
         spec.update(copy.deepcopy(self.argument_spec))
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
         self.params = self.module.params
@@ -630,10 +601,11 @@ class ResourceModule(EvsModule):
             # A run that created the resource between our find and our create makes our create
             # fail (a vault: its disks are in the other run's vault) or be refused (the disk is
             # taken): that resource is the one we wanted. Only when nothing was sent (reads only).
-            made = None if self.check_mode or self.client.changes != sent else alive(self.namesakes(), self.deleting)
+            from ansible_collections.dataprotection.evs.plugins.module_utils import races
+            made = None if self.check_mode or self.client.changes != sent else races.alive(self.namesakes(), self.deleting)
             if not made:
                 raise
-            winner = first_made(made)
+            winner = races.first_made(made)
             self.module.warn('%s was created by another run at the same time (id %s); this run takes it '
                              'instead of creating a second one' % (self.label(None), winner['id']))
             return self.run_existing(self.fetch(winner['id']) or winner)
@@ -653,28 +625,10 @@ class ResourceModule(EvsModule):
         keeps the first made (oldest ``created_at``, then smallest id). Returns None when that is
         ``own``; else this run deletes ``own`` (only when ``certain`` it made it: a create whose
         answer was lost and that a look-up found may have found the other run's) and returns the
-        resource to adopt. Never deletes anything but ``own``."""
-        found = self.namesakes() if own is not None else None
-        if not found:
-            return None
-        label = self.label(None)
-        winner = survivor(own, found, self.deleting)
-        if winner is None:
-            self.module.warn('%s was also created by another run at the same time (ids %s); the cloud does not '
-                             'show which was made first, so both are left: delete one by hand' % (
-                                 label, ', '.join(sorted(set([r['id'] for r in alive(found, self.deleting)] + [own['id']])))))
-            return None
-        if winner['id'] == own['id']:
-            return None
-        if not certain:
-            self.module.warn('%s was also created by another run at the same time (id %s); this run takes it. '
-                             'The create of this run lost its answer, so %s %s is left as it is: it may be '
-                             "the other run's" % (label, winner['id'], self.kind, own['id']))
-        else:
-            self.discard(own)
-            self.module.warn('%s was also created by another run at the same time (id %s, made first); this run '
-                             'deleted its own copy (id %s) and takes that one' % (label, winner['id'], own['id']))
-        return self.fetch(winner['id']) or winner
+        resource to adopt. Never deletes anything but ``own`` (module_utils/races.py)."""
+        # imported after a create only: a task with nothing to create does not load it
+        from ansible_collections.dataprotection.evs.plugins.module_utils import races
+        return races.settle_race(self, own, certain)
 
     def discard(self, own):
         """Delete ``own``, a resource this run has just created and that a concurrent run's namesake

@@ -98,6 +98,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.batch
   - dataprotection.evs.concurrency
 notes:
   - O(wait) and O(wait_timeout) apply to the whole batch; a timeout names the backups still
@@ -109,9 +110,6 @@ notes:
     before any request.
   - Two runs at once that start the same backup each keep the first one made; a run deletes only
     the copy it made itself.
-  - The creates, updates and deletes are sent up to 8 at a time (those of one disk one after
-    another, as the cloud takes them); while the cloud throttles (HTTP 429, or 503 with
-    C(Retry-After)) the module sends no further request until the time it asks for is over.
 seealso:
   - module: dataprotection.evs.backup
   - module: dataprotection.evs.snapshot_batch

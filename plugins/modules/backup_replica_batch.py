@@ -105,6 +105,7 @@ extends_documentation_fragment:
   - dataprotection.evs.replica_destination
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.batch
 notes:
   - O(wait) and O(wait_timeout) apply to the whole batch; a timeout names the replicas still
     being copied with their last status, and running the task again waits for them (it copies

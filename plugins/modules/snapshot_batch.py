@@ -103,6 +103,7 @@ options:
 extends_documentation_fragment:
   - dataprotection.evs.connection
   - dataprotection.evs.attributes
+  - dataprotection.evs.batch
   - dataprotection.evs.concurrency
 notes:
   - O(wait) and O(wait_timeout) apply to the whole batch; a timeout names the snapshots still
@@ -112,9 +113,6 @@ notes:
   - EVS takes one snapshot of a disk at a time. With O(wait=true) a snapshot of a disk that is
     still taking another one (or is C(backing-up)) is created once the disk is free; with
     O(wait=false) such a batch is refused before any request.
-  - The creates, updates and deletes are sent up to 8 at a time (those of one disk one after
-    another, as the cloud takes them); while the cloud throttles (HTTP 429, or 503 with
-    C(Retry-After)) the module sends no further request until the time it asks for is over.
 seealso:
   - module: dataprotection.evs.snapshot
 '''

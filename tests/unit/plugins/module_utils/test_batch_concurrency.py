@@ -16,11 +16,15 @@ __metaclass__ = type
 
 import threading
 
+import pytest
+
 from ansible_collections.dataprotection.evs.plugins.module_utils import module as module_base
-from ansible_collections.dataprotection.evs.plugins.module_utils.batch import CONCURRENT_CHANGES
+from ansible_collections.dataprotection.evs.plugins.module_utils.batch import CONCURRENT_CHANGES, MOST_CONCURRENT_CHANGES
 from ansible_collections.dataprotection.evs.plugins.module_utils.client import Client, Transport
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter
+from ansible_collections.dataprotection.evs.plugins.modules.backup_batch import BackupBatchModule
+from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_batch import BackupReplicaBatchModule
 from ansible_collections.dataprotection.evs.plugins.modules.snapshot_batch import SnapshotBatchModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import (
     Response, password_settings)
@@ -103,8 +107,52 @@ def test_creates_are_sent_a_few_at_a_time_each_once_with_results_in_the_batchs_o
     assert [r['snapshot']['volume_id'] for r in result['snapshots']] == [d['id'] for d in disks]
     assert [r['index'] for r in result['snapshots']] == list(range(len(disks)))
     assert all(r['action'] == 'create' and r['snapshot']['status'] == 'available' for r in result['snapshots'])
-    senders = set(thread for thread, method, path in shared.sent if method == 'POST' and path.endswith('/snapshots'))
+    senders = senders_of_creates(shared)
     assert len(senders) == CONCURRENT_CHANGES and all(name.startswith('batch-change-') for name in senders)
+
+
+def senders_of_creates(shared):
+    return set(thread for thread, method, path in shared.sent if method == 'POST' and path.endswith('/snapshots'))
+
+
+@pytest.mark.parametrize('concurrency', [0, -1, MOST_CONCURRENT_CHANGES + 1])
+@pytest.mark.parametrize('module_cls, args', [
+    (SnapshotBatchModule, {'disks': ['d00'], 'name': 'daily'}),
+    (BackupBatchModule, {'backend': 'vbs', 'disks': ['d00'], 'name': 'daily'}),
+    (BackupReplicaBatchModule, {'destination_region': 'eu-nl', 'backups': [{'backup': 'b', 'vault': 'v'}]}),
+])
+def test_a_concurrency_out_of_bounds_is_refused_before_any_request(cloud, run_module, module_cls, args, concurrency):
+    cloud.add_volume('d00')
+    before = len(cloud.requests)
+    result = run_module(module_cls, dict(args, concurrency=concurrency))
+    assert result['failed'] and result['changed'] is False
+    assert result['msg'] == 'concurrency must be between 1 and %d, not %d' % (MOST_CONCURRENT_CHANGES, concurrency)
+    assert len(cloud.requests) == before
+
+
+def test_concurrency_1_sends_the_changes_one_after_another(cloud, run_module, monkeypatch):
+    # a session threads may share: one after another is the option's doing, not the session's
+    shared = connect_shared(monkeypatch, cloud)
+    disks = [cloud.add_volume('d%02d' % i) for i in range(6)]
+    cloud.taking('snapshot.create', 30)
+    result = run_module(SnapshotBatchModule, {'disks': [d['name'] for d in disks], 'name': 'daily', 'concurrency': 1})
+    assert result['changed'] and not result['failed'], result.get('msg')
+    assert shared.most_in_flight == 1 and senders_of_creates(shared) == {'MainThread'}
+    assert [r.body['snapshot']['volume_id'] for r in creates(cloud)] == [d['id'] for d in disks]
+
+
+@pytest.mark.parametrize('concurrency', [2, 3])
+def test_concurrency_n_sends_n_changes_at_once_never_more(cloud, run_module, monkeypatch, concurrency):
+    # the first n creates meet before any is sent: only n sent at once get past
+    shared = connect_shared(monkeypatch, cloud, meet=concurrency)
+    disks = [cloud.add_volume('d%02d' % i) for i in range(3 * concurrency + 1)]
+    cloud.taking('snapshot.create', 30)
+    result = run_module(SnapshotBatchModule, {'disks': [d['name'] for d in disks], 'name': 'daily',
+                                              'concurrency': concurrency})
+    assert result['changed'] and not result['failed'], result.get('msg')
+    assert shared.most_in_flight == concurrency
+    assert len(senders_of_creates(shared)) == concurrency
+    assert len(creates(cloud)) == len(disks) and one_snapshot_per_disk(cloud, disks)
 
 
 def test_a_session_that_threads_cannot_share_gets_one_change_at_a_time(cloud, run_module, monkeypatch):

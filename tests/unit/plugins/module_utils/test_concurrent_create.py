@@ -12,7 +12,8 @@ import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule, first_made
+from ansible_collections.dataprotection.evs.plugins.module_utils.module import ResourceModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.races import first_made
 
 
 @pytest.mark.parametrize('older, newer', [
