@@ -106,8 +106,8 @@ class ReplicaBatchResource(BatchModule):
             if [ref for ref in refs if ref and not is_placeholder(ref)] else []
         for item in items:
             ref = item.params['vault']
-            item.source_vault = new_vault(ref) if is_placeholder(ref) else by_ref(source_vaults, ref, 'vault') if ref \
-                else None
+            item.source_vault = new_vault(ref) if is_placeholder(ref) else \
+                by_ref(source_vaults, ref, 'vault') if ref else None
             if ref and item.source_vault is None:
                 raise ResourceError("vault '%s' not found" % ref)
         vault_ids = set(item.source_vault['id'] if item.source_vault else None for item in items)
@@ -122,8 +122,8 @@ class ReplicaBatchResource(BatchModule):
         replicas = dict((r['id'], r) for r in self.api.list_replicas())
         for item in items:
             ref = item.params['destination_vault']
-            item.vault = new_vault(ref) if is_placeholder(ref) else by_ref(self.destination_vaults, ref, 'vault',
-                                                                            " in region '%s'" % region)
+            where = " in region '%s'" % region
+            item.vault = new_vault(ref) if is_placeholder(ref) else by_ref(self.destination_vaults, ref, 'vault', where)
             item.current = self.replica_of(item, replicas)
 
     def list_sources(self, vault_ids):
