@@ -19,6 +19,9 @@ description:
   - C(planned) switches production to the group's DR zone while both zones are up; C(failover)
     also while the production zone is down (unplanned, replication stops); C(failback) switches
     back to the zone the group was created in, re-protecting first when replication is stopped.
+    C(reprotect) enables protection again after a failover, from the side that is production now
+    (the DR zone) onto the old production zone, overwriting what that side holds, and leaves
+    production where it is; it needs both zones up.
   - A switch already done is C(none) (a rerun changes nothing). A switch the zones or the
     group's status do not allow is C(refused), with the reason. A switch is made only when
     O(confirm) is true; without it the plan says so in RV(_value[].unconfirmed).
@@ -37,7 +40,7 @@ options:
   action:
     description: What to do.
     type: str
-    choices: [planned, failover, failback]
+    choices: [planned, failover, failback, reprotect]
     required: true
   confirm:
     description: The user's confirmation, read as Ansible's C(bool) filter reads it; only true switches.
@@ -77,7 +80,7 @@ _value:
       description: The name or id as given.
       type: str
     action:
-      description: C(failover), C(failback), C(none) (already done) or C(refused).
+      description: C(failover), C(failback), C(reprotect), C(none) (already done) or C(refused).
       type: str
     refused:
       description: Why the switch cannot be done (which group, field, value and what is allowed). Only when refused.
@@ -89,7 +92,8 @@ _value:
       description: The message naming C(failover_confirm) when the switch is needed and not confirmed, else C(null).
       type: str
     case:
-      description: C(done), C(planned), C(unplanned), C(back) or C(reprotect) (re-protect, then switch back).
+      description: C(done), C(protected) (a re-protect already done), C(planned), C(unplanned), C(back),
+        C(reprotect) (re-protect, then switch back) or C(reprotect-only) (re-protect where production is).
       type: str
     id:
       description: The group's id.

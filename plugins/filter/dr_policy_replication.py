@@ -25,9 +25,14 @@ description:
     to start with it after a failover.
   - Fails before any change when a tier's disks are in more than one AZ, a disk is attached to
     more than one server, a server or disk is in two tiers, a disk is replicated by another
-    group, the tier's group exists between other AZs or is failed over, or its C(secondary_az) is not
+    group, the tier's group exists between other AZs, or its C(secondary_az) is not
     an AZ of the region (O(zones)); and, like every other refusal, when a tier did not come from
     P(dataprotection.evs.dr_policy#filter) as it is (its C(disks) is not a selector).
+  - A tier whose group a failover switched (production in its C(secondary_az), or failed over and
+    not re-protected) is adopted as it is - nothing to create, enable, reverse or fail back - and
+    its C(adopted) says so; the disk that serves, the pair's former DR disk in the C(secondary_az),
+    is selected without a refusal. Re-protect and failback are the failover role's
+    (P(dataprotection.evs.failover#role)), with its confirmation.
   - The replication mechanism is declared in C(plugins/plugin_utils/mechanisms/replication.py) (the mechanism registry,
     P(dataprotection.evs.dr_mechanisms#filter)).
 options:
@@ -80,6 +85,10 @@ _value:
       the resource exists as the tier wants it with nothing in progress (status C(available) or
       C(protected)), so its module would change nothing. C(group_protected) is true when the
       group's protection is enabled and every instance and pair is in place.
+    - C(adopted) is C(null), or for a group a failover switched (then in place and protected, with no
+      instances and pairs to apply) C(state) (C(failed over), C(re-protected) or the group's
+      status), C(status), C(production_az), C(dr_az), C(direction) (C(<production> -> <DR>)),
+      C(unreplicated) (the names of covered disks the group does not replicate) and C(message).
   type: list
   elements: dict
 '''

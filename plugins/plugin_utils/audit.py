@@ -56,6 +56,12 @@ def _newest_surviving(failure, points, replicas):
     return min(ages) if ages else None
 
 
+def _stopped_outside(copies):
+    """Whether a replica outside the disk's AZ is among ``copies``, stopped (a failed-over group): the
+    copies do not all share the disk's AZ, replication is what is missing."""
+    return any(c.get('live') is False and not c['location'].startswith(SAME_AZ) for c in copies)
+
+
 def _verdict(tier, disk, points, replicas, zones):
     reasons = []
     rpo = tier['rpo']
@@ -69,7 +75,7 @@ def _verdict(tier, disk, points, replicas, zones):
             "keeps backups or replication outside the disk's AZ"))
     if not copies:
         reasons.append('no copy at all')
-    elif tier['failure'] == 'az' and newest is None:
+    elif tier['failure'] == 'az' and newest is None and not _stopped_outside(copies):
         reasons.append("its only copies share its AZ (%s); the tier must survive the loss of the AZ, which needs a "
                        "backup or replication" % disk.get('availability_zone'))
     elif tier['failure'] == 'region' and newest is None:
@@ -170,7 +176,9 @@ def disk_row(tier, disk, zones, copies, newest, counts, verdict, reasons):
     az_up = zones.get(disk.get('availability_zone'), True)
     return dict(_tier_columns(tier), disk_id=disk['id'], disk_name=disk.get('name'),
                 availability_zone=disk.get('availability_zone'), disk_status=disk.get('status'),
-                availability_zone_up=az_up, notes=[] if az_up else [_outage_note(disk, copies)], copies=copies,
+                availability_zone_up=az_up,
+                notes=([] if az_up else [_outage_note(disk, copies)]) + [c['note'] for c in copies if c.get('note')],
+                copies=copies,
                 newest_surviving_age=newest, copies_per_mechanism=counts, verdict=verdict, reasons=reasons)
 
 

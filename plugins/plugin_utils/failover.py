@@ -20,7 +20,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import (
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import RetentionError, confirmed, require_records
 
 # what the user asks for (failover_action)
-REQUESTS = ('planned', 'failover', 'failback')
+REQUESTS = ('planned', 'failover', 'failback', 'reprotect')
 # the cloud's time as the *_info modules report it (cloud_time)
 CLOUD_TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 
@@ -51,6 +51,13 @@ def _find(groups, selector):
 
 def _zone_refusal(group, request, to_az, zone_up):
     """Why the zones do not allow the switch (None when they do), in the failover role's words."""
+    if request == 'reprotect':
+        down = [zone for zone in (group['dr_az'], group['production_az']) if not zone_up(zone)]
+        if not down:
+            return None
+        verb, pronoun = ('is', 'it is') if len(down) == 1 else ('are', 'they are')
+        return ('a re-protect replicates %s onto %s and needs both zones; %s %s unavailable: re-protect once %s back'
+                % (group['production_az'], group['dr_az'], ' and '.join(down), verb, pronoun))
     if not zone_up(to_az):
         return 'cannot switch to %s: that availability zone is unavailable' % to_az
     if request == 'failover' or zone_up(group['production_az']):
@@ -67,6 +74,10 @@ def _steps_text(case, group, to_az):
     production = group['production_az']
     return {
         'done': 'nothing to do, production is already %s' % to_az,
+        'protected': 'nothing to do, protection is already enabled: %s replicates to %s' % (production, group['dr_az']),
+        'reprotect-only': ('re-protect in the reverse direction: replicate %s onto %s, overwriting what %s holds; '
+                           'production stays %s (failover_action=failback brings it back later)'
+                           % (production, group['dr_az'], group['dr_az'], production)),
         'reprotect': ('re-protect (replicate %s back onto %s, overwriting what the old side holds), then switch '
                       'production to %s (planned, no data lost)' % (production, to_az, to_az)),
         'back': 'switch production back to %s (planned, no data lost)' % to_az,
@@ -85,16 +96,17 @@ def _plan_group(groups, selector, request, confirm, zones):
     def zone_up(zone):
         return zones.get(zone) is not False
 
-    to_az = group['source_availability_zone'] if request == 'failback' else group['target_availability_zone']
-    reprotect = request == 'failback' and group['protection'] != 'enabled'
+    to_az = {'failback': group['source_availability_zone'], 'reprotect': group['production_az']}.get(
+        request, group['target_availability_zone'])
+    reprotect = request in ('failback', 'reprotect') and group['protection'] != 'enabled'
     plan = {'name': selector, 'id': group.get('id'), 'group': group, 'request': request,
             'from_az': group['production_az'], 'to_az': to_az, 'production_up': zone_up(group['production_az']),
             'confirmed': confirmed(confirm), 'switch': False, 'unconfirmed': None,
             # the protection_group module's options that make the switch
-            'production_az': to_az, 'protection': 'enabled' if request == 'failback' else None,
+            'production_az': to_az, 'protection': 'enabled' if request in ('failback', 'reprotect') else None,
             'allow_unplanned_failover': request == 'failover'}
     if group['production_az'] == to_az and not reprotect:
-        plan.update(action='none', case='done')
+        plan.update(action='none', case='protected' if request == 'reprotect' else 'done')
     else:
         refusal = _zone_refusal(group, request, to_az, zone_up)
         # a group in a transitional status is waited for by the module, which decides once it settled
@@ -108,12 +120,15 @@ def _plan_group(groups, selector, request, confirm, zones):
                 return dict(plan, action='refused', refused='%s; nothing was changed' % exc)
         if refusal:
             return dict(plan, action='refused', refused='%s: %s; nothing was changed' % (selector, refusal))
-        case = (('reprotect' if reprotect else 'back') if request == 'failback'
-                else 'planned' if plan['production_up'] else 'unplanned')
-        plan.update(action='failback' if request == 'failback' else 'failover', case=case, switch=plan['confirmed'])
+        case = (('reprotect' if reprotect else 'back') if request == 'failback' else 'reprotect-only'
+                if request == 'reprotect' else 'planned' if plan['production_up'] else 'unplanned')
+        plan.update(action=request if request in ('failback', 'reprotect') else 'failover', case=case,
+                    switch=plan['confirmed'])
         if not plan['confirmed']:
-            plan['unconfirmed'] = ('%s of protection group %s to %s needs failover_confirm=true (it is %s); the plan '
-                                   'is above; nothing was changed' % (request, group.get('name'), to_az, confirm))
+            target = ('(%s onto %s)' % (group['production_az'], group['dr_az']) if request == 'reprotect'
+                      else 'to %s' % to_az)
+            plan['unconfirmed'] = ('%s of protection group %s %s needs failover_confirm=true (it is %s); the plan '
+                                   'is above; nothing was changed' % (request, group.get('name'), target, confirm))
     plan['summary'] = (
         'protection group %s (%s, protection %s): production is %s%s, DR is %s. %s: %s%s'
         % (group.get('name'), group.get('status'), group['protection'], group['production_az'],
@@ -125,8 +140,10 @@ def _plan_group(groups, selector, request, confirm, zones):
 
 def failover_plan(groups, name, action, confirm=False, zones=None):
     """Per protection group named by ``name`` (a name or id, or a list of them), the plan of the
-    failover ``action`` (planned, failover or failback): its ``action`` (failover, failback, none,
-    refused) and, refused, why; ``switch`` only when it is confirmed and needed."""
+    failover ``action`` (planned, failover, failback or reprotect): its ``action`` (failover,
+    failback, reprotect, none, refused) and, refused, why; ``switch`` only when it is confirmed and
+    needed. A reprotect enables protection from the side that is production now (after a failover:
+    the DR zone, overwriting the old production side) and does not move production."""
     if action not in REQUESTS:
         raise RetentionError('action must be one of %s, not %r; nothing was changed' % (', '.join(REQUESTS), action))
     selectors = _selectors(name)
@@ -156,7 +173,7 @@ def failover_group(protection_group, action, policy=None, tier=None):
             if len(replicated) == 1 and isinstance(replicated[0].get('name'), str):
                 return '%s-%s' % (name, replicated[0]['name'])
     raise RetentionError(
-        "failover needs failover_action planned, failover or failback (not '%s') and the protection group: "
+        "failover needs failover_action planned, failover, failback or reprotect (not '%s') and the protection group: "
         'failover_protection_group, or a DR policy (-e @policy.yml) whose replicated tier names it (<policy>-<tier>; '
         'set failover_tier when the policy replicates more than one tier); nothing was changed' % (action,))
 
@@ -198,7 +215,8 @@ def failover_report(plan, before, after, switch=None, metadata=None, check_mode=
     if not isinstance(group, dict) or not isinstance(results, (list, type(None))):
         raise RetentionError('switch, after and metadata must be the registered results of the failover role\'s tasks')
     rto = None
-    if changed and not check_mode:
+    # a re-protect moves no production: there is no recovery time to measure
+    if changed and not check_mode and plan.get('to_az') != plan['group'].get('production_az'):
         rto = int((_cloud_time(after, 'after') - _cloud_time(before, 'before')).total_seconds())
     return {
         'protection_group': plan['group'].get('name'),

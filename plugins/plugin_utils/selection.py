@@ -202,20 +202,29 @@ def selectors_may_overlap(first, second):
     return False
 
 
+def _pair_sides(pairs):
+    """The pairs with their sides (``with_pair_sides``)."""
+    try:
+        return [with_pair_sides(pair) for pair in require_records(pairs, 'the replication pairs', optional=True)]
+    except (RetentionError, AttributeError, TypeError, KeyError, IndexError) as exc:
+        raise PolicyError('(selection)', ['the replication pairs must be what replication_pair_info returns (%s)'
+                                          % exc])
+
+
 def dr_replicas(pairs):
     """{disk id: pair name} of the disks that are the DR side of a replication pair: the side the
     pair's ``priority_station`` does not name (as the inventory's ``replication_dr_disk`` group).
     SDRS writes them from the production side; they are never a source to copy or protect."""
-    replicas = {}
-    try:
-        for pair in require_records(pairs, 'the replication pairs', optional=True):
-            side = with_pair_sides(pair).get('dr_volume_id')
-            if side:
-                replicas[side] = pair.get('name') or pair.get('id')
-    except (RetentionError, AttributeError, TypeError, KeyError, IndexError) as exc:
-        raise PolicyError('(selection)', ['the replication pairs must be what replication_pair_info returns (%s)'
-                                          % exc])
-    return replicas
+    return dict((pair['dr_volume_id'], pair.get('name') or pair.get('id'))
+                for pair in _pair_sides(pairs) if pair.get('dr_volume_id'))
+
+
+def switched_disks(pairs):
+    """The ids of the disks that SDRS created as a pair's DR side (in its group's target AZ) and
+    that serve as its production side now: a failover (planned or not) switched the pair. They
+    sit in the tier's secondary AZ by design, which is no reason to refuse the tier."""
+    return set(pair['production_volume_id'] for pair in _pair_sides(pairs)
+               if pair.get('priority_station') == 'target' and pair.get('production_volume_id'))
 
 
 def select_by(disks, wanted, where, pairs=None, secondary=None, missing=None):
@@ -288,8 +297,11 @@ def select_disks(disks, tier, policy=None, pairs=None, missing=None):
         raise PolicyError((policy or {}).get('name', '(unnamed)'), ['%s: %s' % (where, exc)])
     secondary = tier.get('secondary_az') if any(m.writes_dr_replicas for m in mechanisms) else None
     chosen, problems = select_by(disks, wanted, where, pairs, secondary, missing)
+    switched = switched_disks(pairs) if secondary else set()
     for mechanism in mechanisms:
-        problems.extend(mechanism.covered_problems(where, tier, list(chosen.values()), policy or {}))
+        # a failover made the DR side of a pair production: it is in the secondary AZ as it must be
+        checked = [d for d in chosen.values() if not (mechanism.writes_dr_replicas and d['id'] in switched)]
+        problems.extend(mechanism.covered_problems(where, tier, checked, policy or {}))
     if problems:
         raise PolicyError((policy or {}).get('name', '(unnamed)'), problems)
     return sorted(chosen.values(), key=lambda d: (d.get('name') or '', d['id']))

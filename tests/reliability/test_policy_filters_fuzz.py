@@ -220,7 +220,7 @@ def broken_records(draw, records):
 
 @settings(max_examples=200, **SETTINGS)
 @given(groups=st.one_of(broken_records(GROUPS), json_like), name=st.one_of(st.just("shop-gold"), json_like),
-       action=st.one_of(st.sampled_from(["planned", "failover", "failback"]), json_like), confirm=json_like,
+       action=st.one_of(st.sampled_from(["planned", "failover", "failback", "reprotect"]), json_like), confirm=json_like,
        zones=st.one_of(st.just({"eu-de-01": False}), json_like))
 def test_dr_failover_plan_refuses_bad_arguments_cleanly(groups, name, action, confirm, zones):
     call_cleanly("dr_failover_plan", groups, name, action, confirm, zones)

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.sdrs import dr_az, production_az
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import SAME_AZ, by_disk, continuous_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 # replication is derived where backups, the other copy outside the AZ, cannot keep the tier
@@ -112,7 +113,7 @@ class Replication(registry.Mechanism):
             live = pair.get('status') in LIVE_PAIR and group.get('status') in PROTECTED_GROUP
             location = 'other AZ (%s)' % dr_az if dr_az and dr_az != disk.get('availability_zone') else SAME_AZ
             replicas.append(continuous_copy(NAME, pair, live, location, zones.get(dr_az, True),
-                                            group_status=group.get('status')))
+                                            group_status=group.get('status'), **_direction(group)))
         return replicas
 
     def inventory_protection(self, indexes, disk_id):
@@ -125,6 +126,18 @@ class Replication(registry.Mechanism):
 
 
 MECHANISMS = [Replication()]
+
+
+def _direction(group):
+    """What the audit shows of a pair's group: its name, its direction now (production -> DR) and, when a
+    failover switched it, a note saying so (the verdict judges the copy as it is: live or stopped)."""
+    production = group.get('production_az') or production_az(group)
+    dr = group.get('dr_az') or dr_az(group)
+    shown = {'protection_group': group.get('name'), 'direction': '%s -> %s' % (production, dr) if production else None}
+    if group.get('name') and (group.get('priority_station') == 'target' or group.get('status') in FAILED_OVER):
+        shown['note'] = _adopted_state(dict(group, production_az=production, dr_az=dr),
+                                       group.get('source_availability_zone'))[1]
+    return shown
 
 
 def _replicated_disks(pair):
@@ -148,6 +161,64 @@ def _settled(resource):
     return resource is not None and resource.get('status') in SETTLED
 
 
+# a group in one of these was failed over (unplanned) and not re-protected yet, wherever production is
+FAILED_OVER = ('failing-over', 'failed-over', 'reprotecting', 'error-reprotecting')
+
+
+def _failed_over(group, tier, covered):
+    """Whether the tier's group (between the AZs the tier wants: its target is the tier's secondary AZ and
+    the covered disks are in its two AZs) was switched by a failover: production
+    in its target AZ (a failover, planned or not, and maybe re-protected since), or a failover not
+    re-protected yet. The policy run adopts that state: a failback or a re-protect overwrites one
+    side's data and is the failover role's, with its confirmation, never a scheduled run's."""
+    zones = (group or {}).get('source_availability_zone'), (group or {}).get('target_availability_zone')
+    return (group is not None and zones[1] == tier['secondary_az']
+            and all(d.get('availability_zone') in zones for d in covered)
+            and (group.get('priority_station') == 'target' or group.get('status') in FAILED_OVER))
+
+
+def _adopted_state(group, home):
+    """(state, what it means and what to do) of a failed-over group."""
+    label, production, dr = group.get('name'), group.get('production_az'), group.get('dr_az')
+    status = group.get('status')
+    if status == 'failed-over':
+        return 'failed over', (
+            'protection group %s is failed over: production is %s, replication to %s is stopped. Once %s is back, '
+            're-protect it (dataprotection.evs.failover with failover_action=reprotect, failover_confirm=true: %s '
+            'is replicated onto %s) or fail back (failover_action=failback)' % (label, production, dr, dr, production, dr))
+    if status == 'protected':
+        return 're-protected', (
+            'protection group %s is re-protected in the reverse direction: production is %s (switched there by a '
+            'failover), replicated to %s. To bring production back to %s: dataprotection.evs.failover with '
+            'failover_action=failback' % (label, production, dr, home))
+    return status, ('protection group %s is %s after a failover: production is %s, DR is %s'
+                    % (label, status, production, dr))
+
+
+def _adopted_plan(tier, name, group, covered, pairs):
+    """The plan of a tier whose group a failover switched: nothing to create, enable or move (its
+    ``adopted`` says the state and the disks the group does not replicate while it is switched)."""
+    group = dict(group, production_az=group.get('production_az') or production_az(group),
+                 dr_az=group.get('dr_az') or dr_az(group))
+    replicated = set(p.get('production_volume_id') for p in pairs if p.get('server_group_id') == group.get('id'))
+    unreplicated = sorted(d.get('name') or d['id'] for d in covered if d['id'] not in replicated)
+    home = group.get('source_availability_zone')
+    state, message = _adopted_state(group, home)
+    if unreplicated:
+        message += ('; not replicated while it is switched: %s (the policy run adds their pairs once production is '
+                    'back in %s)' % (', '.join(unreplicated), home))
+    return {
+        'tier': tier['name'], 'name': name, 'source_az': home, 'secondary_az': tier['secondary_az'],
+        'group_exists': True, 'group_id': group.get('id'), 'group_in_place': True, 'group_protected': True,
+        'instances_in_place': [], 'group_pairs': int(group.get('replication_num') or 0),
+        'protection': group.get('protection') or 'disabled', 'instances': [], 'pairs': [],
+        'disks': [{'id': d['id'], 'name': d.get('name')} for d in covered],
+        'adopted': {'state': state, 'status': group.get('status'), 'production_az': group['production_az'],
+                    'dr_az': group['dr_az'], 'direction': '%s -> %s' % (group['production_az'], group['dr_az']),
+                    'unreplicated': unreplicated, 'message': message},
+    }
+
+
 def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tiers=None, region_zones=None):
     """For every tier of a checked policy that uses replication (only ``tiers`` when given): its
     protection group ``<policy>-<tier>`` from the covered disks' AZ to ``secondary_az`` (and
@@ -158,9 +229,9 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
     A disk attached to no server gets a pair that is not attached (it replicates; there is no DR
     server to start it on). Raises PolicyError, before any change, when a tier's disks are in
     more than one AZ, a disk is attached to more than one server, a server or disk is in two
-    tiers, a disk is replicated by another group, the tier's group exists between other AZs or is
-    failed over, or (with ``region_zones``, the AZs as disk_info zones=true lists them) the
-    tier's secondary_az is not an AZ of the region."""
+    tiers, a disk is replicated by another group, the tier's group exists between other AZs, or
+    (with ``region_zones``, the AZs as disk_info zones=true lists them) the tier's secondary_az is
+    not an AZ of the region. A group that a failover switched is adopted as it is (``_adopted_plan``)."""
     problems = []
     try:
         groups = require_records(groups, 'the protection groups', optional=True)
@@ -176,6 +247,9 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
                             % (where, tier['secondary_az'], ', '.join(sorted(region_zones))))
             continue
         group = next((g for g in groups if g.get('name') == name), None)
+        if _failed_over(group, tier, covered):
+            plans.append(_adopted_plan(tier, name, group, covered, pairs))
+            continue
         zones = sorted(set(d.get('availability_zone') for d in covered))
         if len(zones) > 1:
             problems.append('%s covers disks in %s; a protection group replicates one AZ to secondary_az %s: split '
@@ -189,12 +263,6 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
                                 "nothing was changed" % (where, name, group.get('source_availability_zone'),
                                                          group.get('target_availability_zone'), source,
                                                          tier['secondary_az']))
-                continue
-            if group.get('status') == 'failed-over' or group.get('production_az') != source:
-                problems.append("%s: protection group '%s' is failed over (production in %s, status %s); protect "
-                                "does not re-protect or fail back: do that with protection_group (or the failover "
-                                "role), or leave the tier out (protect_tiers)"
-                                % (where, name, group.get('production_az'), group.get('status')))
                 continue
         members_instances = [i for i in instances if group and i.get('server_group_id') == group.get('id')]
         members_pairs = [p for p in pairs if group and p.get('server_group_id') == group.get('id')]
@@ -255,7 +323,7 @@ def replication_plan(disks, policy, groups=None, instances=None, pairs=None, tie
             'group_pairs': int((group or {}).get('replication_num') or 0),
             'protection': (group or {}).get('protection') or 'disabled',
             'instances': sorted(plan_instances.values(), key=lambda i: i['name']), 'pairs': plan_pairs,
-            'disks': [{'id': d['id'], 'name': d.get('name')} for d in covered],
+            'disks': [{'id': d['id'], 'name': d.get('name')} for d in covered], 'adopted': None,
         })
     if problems:
         raise PolicyError(policy.get('name'), problems)

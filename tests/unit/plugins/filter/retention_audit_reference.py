@@ -12,10 +12,10 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import made_by_backup
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.audit import (
-    audit_report, disk_row, missing_disk_row, require_checked_policy)
+    _stopped_outside, audit_report, disk_row, missing_disk_row, require_checked_policy)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, SAME_AZ, by_disk as _by_disk
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import policy_backups
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.replication import PROTECTED_GROUP
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.replication import PROTECTED_GROUP, _direction
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import human_duration, select_disks
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import (
     PERIODS, POLICY_KEY, TIER_KEY, RetentionError, _meta, bulk_records, checked_plan_input, describe,
@@ -198,8 +198,10 @@ def _disk_copies(now, disk, policy, snapshots, backups, pairs, groups, zones, ow
         replicas.append({'mechanism': 'replication', 'id': pair.get('id'), 'name': pair.get('name'),
                          'created_at': None, 'age': 0 if live else None, 'age_text': 'continuous' if live else 'stopped',
                          'location': 'other AZ (%s)' % dr_az if dr_az and dr_az != disk_az
-                         else SAME_AZ, 'live': live, 'group_status': group.get('status'), 'by_policy': False,
-                         'usable': zones.get(dr_az, True)})
+                         else SAME_AZ, 'live': live, 'group_status': group.get('status'),
+                         # added after the speed-up (issue 21, re-protect): the group's name, its direction, a note
+                         # when a failover switched it
+                         **_direction(group), 'by_policy': False, 'usable': zones.get(dr_az, True)})
     copies.sort(key=lambda c: c['age'])
     return copies + replicas
 
@@ -218,7 +220,8 @@ def _verdict(tier, disk, copies, zones):
             "keeps backups or replication outside the disk's AZ"))
     if not copies:
         reasons.append('no copy at all')
-    elif tier['failure'] == 'az' and not survives:
+    elif tier['failure'] == 'az' and not survives and not _stopped_outside(copies):
+        # (since issue 21: a stopped replica outside the AZ is not said to share it)
         reasons.append("its only copies share its AZ (%s); the tier must survive the loss of the AZ, which needs a "
                        "backup or replication" % disk.get('availability_zone'))
     elif newest is None:

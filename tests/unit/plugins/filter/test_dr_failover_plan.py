@@ -46,6 +46,17 @@ def plan(groups, action, confirm=True, zones=None, name='shop-gold'):
     (group(), 'failback', UP, 'none', 'done', ('eu-de-01', 'enabled', False)),
     # already done needs no zone at all
     (group(station='target'), 'planned', HOME_DOWN, 'none', 'done', ('eu-de-02', None, False)),
+    # re-protect after a failover: protection on from the side that serves now, production stays there
+    (group('failed-over', 'target'), 'reprotect', UP, 'reprotect', 'reprotect-only', ('eu-de-02', 'enabled', False)),
+    (group('error-reprotecting', 'target'), 'reprotect', UP, 'reprotect', 'reprotect-only',
+     ('eu-de-02', 'enabled', False)),
+    # after a failover back home (eu-de-02 lost once re-protected): re-protect eu-de-01 onto eu-de-02
+    (group('failed-over', 'source'), 'reprotect', UP, 'reprotect', 'reprotect-only', ('eu-de-01', 'enabled', False)),
+    # a rerun, a group re-protected already, one never failed over: nothing to do, whatever the zones
+    (group(station='target'), 'reprotect', UP, 'none', 'protected', ('eu-de-02', 'enabled', False)),
+    (group(station='target'), 'reprotect', HOME_DOWN, 'none', 'protected', ('eu-de-02', 'enabled', False)),
+    (group('reprotecting', 'target'), 'reprotect', UP, 'none', 'protected', ('eu-de-02', 'enabled', False)),
+    (group(), 'reprotect', DR_DOWN, 'none', 'protected', ('eu-de-01', 'enabled', False)),
 ])
 def test_the_decision_table(current, asked, zones, action, case, options):
     result = plan([current], asked, zones=zones)
@@ -81,6 +92,17 @@ def test_the_decision_table(current, asked, zones, action, case, options):
      "error-starting, failed-over, error-reprotecting)"),
     (group('failed-over', 'target', replication_num=0), 'failback', UP,
      "protection group 'shop-gold': protection cannot be enabled without replication pairs"),
+    # re-protect while the old production zone is still down (or the serving one went down)
+    (group('failed-over', 'target'), 'reprotect', HOME_DOWN,
+     'shop-gold: a re-protect replicates eu-de-02 onto eu-de-01 and needs both zones; eu-de-01 is unavailable: '
+     're-protect once it is back'),
+    (group('failed-over', 'target'), 'reprotect', DR_DOWN,
+     'shop-gold: a re-protect replicates eu-de-02 onto eu-de-01 and needs both zones; eu-de-02 is unavailable'),
+    (group('failed-over', 'target'), 'reprotect', {'eu-de-01': False, 'eu-de-02': False},
+     'needs both zones; eu-de-01 and eu-de-02 are unavailable: re-protect once they are back'),
+    (group('error', 'target'), 'reprotect', UP,
+     "protection group 'shop-gold': protection cannot be enabled in status error (only in available, "
+     "error-starting, failed-over, error-reprotecting)"),
 ])
 def test_a_switch_that_cannot_be_done_is_refused_with_the_reason(current, asked, zones, reason):
     for confirm in (True, False):
@@ -106,6 +128,15 @@ def test_missing_confirmation_never_switches_and_says_so(confirm):
 @pytest.mark.parametrize('confirm', [True, 'true', 'yes', 'True', 1, 'on'])
 def test_the_confirmation_is_read_as_the_bool_filter_reads_it(confirm):
     assert plan([group()], 'planned', confirm=confirm)['switch'] is True
+
+
+def test_an_unconfirmed_reprotect_sends_nothing_and_names_both_sides():
+    result = plan([group('failed-over', 'target')], 'reprotect', confirm=False)
+    assert (result['action'], result['switch']) == ('reprotect', False)
+    assert result['unconfirmed'].startswith('reprotect of protection group shop-gold (eu-de-02 onto eu-de-01) needs '
+                                            'failover_confirm=true (it is False)')
+    assert ('reprotect: re-protect in the reverse direction: replicate eu-de-02 onto eu-de-01, overwriting what '
+            'eu-de-01 holds; production stays eu-de-02') in result['summary']
 
 
 def test_nothing_to_do_needs_no_confirmation():

@@ -45,7 +45,7 @@ def test_the_group_a_request_names(given, policy, tier, name):
 def test_a_request_that_names_no_group_is_refused_in_the_roles_words(given, action, policy, tier):
     with pytest.raises(AnsibleFilterError) as refused:
         dr_failover_group(given, action=action, policy=policy, tier=tier)
-    assert str(refused.value).startswith("failover needs failover_action planned, failover or failback (not '%s')"
+    assert str(refused.value).startswith("failover needs failover_action planned, failover, failback or reprotect (not '%s')"
                                          % action)
     assert str(refused.value).endswith('nothing was changed')
     returned = GroupFilters().filters()['dr_failover_group'](given, action=action, policy=policy, tier=tier,
@@ -94,6 +94,17 @@ def test_a_predicted_switch_has_no_rto():
     report = dr_failover_report(plan(), before=BEFORE, after=BEFORE, switch=switch, check_mode=True)
     assert report['changed'] and report['check_mode'] and report['rto_seconds'] is None
     assert report['production_az'] == 'eu-de-02'
+
+
+def test_a_reprotect_made_moves_no_production_and_has_no_rto():
+    failed_over = dict(SWITCHED, status='failed-over', protection='disabled')
+    reprotect = dr_failover_plan([failed_over], name='shop-gold', action='reprotect', confirm=True)[0]
+    switch = {'changed': True, 'protection_group': SWITCHED}
+    report = dr_failover_report(reprotect, before=dict(BEFORE, protection_groups=[failed_over]), after=AFTER,
+                                switch=switch)
+    assert (report['action'], report['changed'], report['rto_seconds']) == ('reprotect', True, None)
+    assert (report['from_az'], report['to_az'], report['production_az'], report['protection']) == (
+        'eu-de-02', 'eu-de-02', 'eu-de-02', 'enabled')
 
 
 @pytest.mark.parametrize('given, before, message', [

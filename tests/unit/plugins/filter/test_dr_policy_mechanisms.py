@@ -278,9 +278,10 @@ def test_the_dr_twin_of_a_named_disk_does_not_make_its_name_ambiguous():
 @pytest.mark.parametrize('disks, groups, reason', [
     ([disk('a', 'gold'), disk('b', 'gold', az='eu-de-03')], [], 'covers disks in eu-de-01 and eu-de-03'),
     ([disk('a', 'gold', attachments=attached('s1') + attached('s2'))], [], 'attached to 2 servers'),
-    ([disk('a', 'gold')], [{'name': 'shop-gold', 'source_availability_zone': 'eu-de-01',
-                            'target_availability_zone': 'eu-de-02', 'production_az': 'eu-de-02',
-                            'status': 'failed-over'}], 'is failed over'),
+    # failed over, but the disks are in neither of its AZs: not the tier's group
+    ([disk('a', 'gold', az='eu-de-03')], [{'name': 'shop-gold', 'source_availability_zone': 'eu-de-01',
+                                           'target_availability_zone': 'eu-de-02', 'priority_station': 'target',
+                                           'status': 'failed-over'}], 'exists from eu-de-01 to eu-de-02'),
     ([disk('a', 'gold')], [{'name': 'shop-gold', 'source_availability_zone': 'eu-de-03',
                             'target_availability_zone': 'eu-de-02', 'production_az': 'eu-de-03',
                             'status': 'protected'}], 'exists from eu-de-03 to eu-de-02'),
@@ -289,6 +290,68 @@ def test_what_replication_cannot_do_is_refused_before_any_change(disks, groups, 
     with pytest.raises(AnsibleFilterError) as info:
         dr_policy_replication(disks, checked(replication_tier()), groups=groups)
     assert reason in str(info.value)
+
+
+# -- after a failover: the policy run adopts the switched group ------------------------
+def switched(status, station='target', extra_disks=()):
+    """Disk db01 (eu-de-01) replicated to db01 (eu-de-02, id-db01-dr) by group shop-gold, switched by a
+    failover (``station`` production), both carrying the policy's metadata, as the failover role leaves them."""
+    group = {'id': 'g1', 'name': 'shop-gold', 'source_availability_zone': 'eu-de-01',
+             'target_availability_zone': 'eu-de-02', 'priority_station': station, 'status': status,
+             'replication_num': 1}
+    pair = {'id': 'p1', 'name': 'db', 'server_group_id': 'g1', 'volume_ids': 'id-db01,id-db01-dr',
+            'priority_station': station, 'status': status, 'protected_instance': 'i1', 'device': '/dev/vdb',
+            'production_volume_id': 'id-db01-dr' if station == 'target' else 'id-db01'}
+    instance = {'id': 'i1', 'name': 'app', 'server_group_id': 'g1', 'status': status,
+                'production_server': 'srv1-dr' if station == 'target' else 'srv1'}
+    disks = [disk('db01', 'gold', attachments=attached('srv1')),
+             disk('db01', 'gold', az='eu-de-02', disk_id='id-db01-dr', attachments=attached('srv1-dr'))]
+    return rplan(disks + list(extra_disks), groups=[group], instances=[instance], pairs=[pair])
+
+
+@pytest.mark.parametrize('status, station, state, direction, says', [
+    ('failed-over', 'target', 'failed over', 'eu-de-02 -> eu-de-01', 'failover_action=reprotect'),
+    ('protected', 'target', 're-protected', 'eu-de-02 -> eu-de-01', 'failover_action=failback'),
+    ('reprotecting', 'target', 'reprotecting', 'eu-de-02 -> eu-de-01', 'reprotecting after a failover'),
+    # failed over back to eu-de-01 after a re-protect (eu-de-02 lost): replication stopped there too
+    ('failed-over', 'source', 'failed over', 'eu-de-01 -> eu-de-02', 'replication to eu-de-02 is stopped'),
+])
+def test_a_group_a_failover_switched_is_adopted_as_it_is(status, station, state, direction, says):
+    """The attack: the unchanged policy (eu-de-01 -> eu-de-02) after a failover. The plan must neither
+    refuse it nor create, enable, reverse or fail back anything: no group, instance or pair to touch."""
+    (tier,) = switched(status, station)
+    assert (tier['group_in_place'], tier['group_protected'], tier['instances'], tier['pairs']) == (True, True, [], [])
+    assert (tier['name'], tier['source_az'], tier['secondary_az']) == ('shop-gold', 'eu-de-01', 'eu-de-02')
+    assert tier['disks'] == [{'id': 'id-db01-dr' if station == 'target' else 'id-db01', 'name': 'db01'}]
+    adopted = tier['adopted']
+    assert (adopted['state'], adopted['direction'], adopted['unreplicated']) == (state, direction, [])
+    assert says in adopted['message'] and 'shop-gold' in adopted['message']
+
+
+def test_a_disk_added_while_the_group_is_switched_is_named_not_paired():
+    (tier,) = switched('protected', extra_disks=[disk('new01', 'gold')])
+    assert tier['pairs'] == [] and tier['adopted']['unreplicated'] == ['new01']
+    assert "not replicated while it is switched: new01 (the policy run adds their pairs once production is back " \
+        "in eu-de-01)" in tier['adopted']['message']
+
+
+def test_a_group_in_its_own_direction_is_not_adopted():
+    group = {'id': 'g1', 'name': 'shop-gold', 'source_availability_zone': 'eu-de-01', 'target_availability_zone':
+             'eu-de-02', 'priority_station': 'source', 'status': 'protected', 'replication_num': 0}
+    (tier,) = rplan([disk('db01', 'gold')], groups=[group])
+    assert tier['adopted'] is None and tier['group_in_place'] and not tier['group_protected']
+
+
+def test_the_serving_dr_side_is_selected_in_the_secondary_az_and_its_twin_is_not():
+    """After a failover the disk that serves is the pair's DR side, in the tier's secondary AZ: that is no
+    reason to refuse the tier (a disk of its own in the secondary AZ still is)."""
+    policy = checked(replication_tier())
+    pair = {'id': 'p1', 'name': 'db', 'volume_ids': 'id-db01,id-db01-dr', 'priority_station': 'target'}
+    disks = [disk('db01', 'gold'), disk('db01', 'gold', az='eu-de-02', disk_id='id-db01-dr')]
+    assert [d['id'] for d in dr_policy_disks(disks, policy['tiers'][0], policy, pairs=[pair])] == ['id-db01-dr']
+    with pytest.raises(AnsibleFilterError) as info:
+        dr_policy_disks(disks + [disk('other', 'gold', az='eu-de-02')], policy['tiers'][0], policy, pairs=[pair])
+    assert "disk 'other' is in eu-de-02, the tier's secondary_az" in str(info.value)
 
 
 def test_a_disk_replicated_by_another_group_is_refused():
@@ -315,6 +378,35 @@ def test_the_audit_counts_a_pair_of_a_protected_group_as_live():
     group = {'id': 'g1', 'status': 'protected', 'dr_az': 'eu-de-02'}
     result = dr_audit([disk('a', 'gold')], policy, NOW, pairs=[pair], groups=[group])
     assert result['disks'][0]['verdict'] == 'compliant', result['disks'][0]['reasons']
+
+
+@pytest.mark.parametrize('status, zones, verdict, reasons, note', [
+    # failed over, replication stopped: out of policy for being unprotected, not for the direction
+    ('failed-over', {}, 'out of policy',
+     ['no usable copy (replication stopped)', 'the tier uses replication, but the disk has no live replication pair'],
+     'protection group shop-gold is failed over: production is eu-de-02, replication to eu-de-01 is stopped'),
+    ('failed-over', {'eu-de-01': False}, 'out of policy',
+     ['no usable copy: eu-de-01 is down, and the copies there cannot be used until it is back',
+      'the tier uses replication, but the disk has no live replication pair'], 'protection group shop-gold is failed over'),
+    # re-protected in the reverse direction: compliant, and said so
+    ('protected', {}, 'compliant', [],
+     'protection group shop-gold is re-protected in the reverse direction: production is eu-de-02 (switched there by '
+     'a failover), replicated to eu-de-01'),
+])
+def test_the_audit_judges_a_switched_group_by_its_replication_and_shows_its_direction(status, zones, verdict, reasons,
+                                                                                      note):
+    from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
+    policy = checked(replication_tier())
+    group = {'id': 'g1', 'name': 'shop-gold', 'status': status, 'source_availability_zone': 'eu-de-01',
+             'target_availability_zone': 'eu-de-02', 'priority_station': 'target', 'production_az': 'eu-de-02',
+             'dr_az': 'eu-de-01'}
+    pair = {'id': 'p1', 'name': 'db', 'volume_ids': 'id-db01,id-db01-dr', 'priority_station': 'target',
+            'production_volume_id': 'id-db01-dr', 'server_group_id': 'g1', 'status': status}
+    disks = [disk('db01', 'gold'), disk('db01', 'gold', az='eu-de-02', disk_id='id-db01-dr')]
+    (row,) = dr_audit(disks, policy, NOW, pairs=[pair], groups=[group], zones=zones)['disks']
+    assert (row['disk_id'], row['verdict'], row['reasons']) == ('id-db01-dr', verdict, reasons)
+    assert [n for n in row['notes'] if 'shop-gold' in n][0].startswith(note)
+    assert (row['copies'][0]['direction'], row['copies'][0]['protection_group']) == ('eu-de-02 -> eu-de-01', 'shop-gold')
 
 
 def test_a_tier_without_disks_gets_no_vault_until_it_had_one():
