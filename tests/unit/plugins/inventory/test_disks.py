@@ -158,7 +158,7 @@ def test_the_sources_are_the_mechanisms_the_registry_knows():
     assert protection_sources(None) == ALL
     assert protection_sources(['replication']) == ['replication']
     with pytest.raises(ConfigError, match="protection_sources: unknown mechanism 'snapshots'; the mechanisms are "
-                                          "snapshot, backup, replication"):
+                                          "snapshot, backup, server_backup, replication"):
         protection_sources(['snapshot', 'snapshots'])
 
 
