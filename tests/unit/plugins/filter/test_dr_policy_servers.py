@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.dataprotection.evs.plugins.filter.dr_audit import dr_audit
 from ansible_collections.dataprotection.evs.plugins.filter.dr_policy_servers import FilterModule, dr_policy_servers
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.app_consistency import consistency_of
 
@@ -185,3 +186,23 @@ def test_the_plan_says_when_vault_and_policy_are_in_place():
 
 def test_the_filter_is_registered():
     assert FilterModule().filters()['dr_policy_servers'] is not None
+
+
+def test_the_audit_covers_a_server_tiers_disks_with_their_disk_backups_marked_application_consistent():
+    policy = checked(server_tier())
+    disks = [{'id': 'd-data', 'name': 'db-data', 'availability_zone': 'eu-de-01', 'status': 'in-use'},
+             {'id': 'd-log', 'name': 'db-log', 'availability_zone': 'eu-de-01', 'status': 'in-use'},
+             {'id': 'd-app', 'name': 'app-data', 'availability_zone': 'eu-de-01', 'status': 'in-use'}]
+    marked = dict(server_backup(DB, 'shop-db-' + SLOT, '2026-12-07T00:00:10Z',
+                                description='dp_evs_consistency=application dp_evs_group_run=db-R1; shop policy'),
+                  vault_id='v-db', children=[{'id': 'c1', 'disk_id': 'd-data'}, {'id': 'c2', 'disk_id': 'd-log'}])
+    report = dr_audit(disks, policy, NOW, backups=[marked], vaults=[{'id': 'v-db', 'name': 'shop-db'}],
+                      servers=SERVERS)
+    rows = dict((row['disk_name'], row) for row in report['disks'])
+    assert sorted(rows) == ['db-data', 'db-log'] and report['compliant']
+    for row in rows.values():
+        (copy,) = row['copies']
+        assert (copy['mechanism'], copy['consistency'], copy['group_run'], copy['by_policy']) == (
+            'server_backup', 'application', 'db-R1', True)
+    # without the servers the audit cannot tell which disks a server tier covers: refused, not guessed
+    assert 'the audit needs the servers (server_info)' in refused_by(dr_audit, disks, policy, NOW, backups=[marked])
