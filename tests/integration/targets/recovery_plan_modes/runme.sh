@@ -78,7 +78,7 @@ emulator_api outage eu-de-01 down
 # shellcheck disable=SC2034  # read by check_real_after
 expect_check=(--no-mutation --no-hooks --result "check mode" --rpo 0 --switch "would switch")
 # shellcheck disable=SC2034
-expect_real=(--order "database pre,database post,app pre" --in-order pr-db,pr-app --result proven --rpo 0
+expect_real=(--order "database pre,database post,app pre" --in-order 'pr-db,pr-app' --result proven --rpo 0
   --switch switched --predicted-by failover-check --bytes "pr-db-dr=pr-db orders,pr-app-dr=pr-app orders"
   --url-before /healthy:app)
 # shellcheck disable=SC2034
@@ -98,7 +98,7 @@ verify restore-unconfirmed --no-request --no-hooks
 expect_check=(--no-mutation --no-hooks --result "check mode" --rpo 3600+
   --bytes "pr-db-data=pr-db-data damaged,pr-app-data=pr-app-data damaged")
 # shellcheck disable=SC2034
-expect_real=(--order "database pre,database post,app pre" --in-order pr-db-data-backup,pr-app-data-backup
+expect_real=(--order "database pre,database post,app pre" --in-order 'pr-db-data-backup,pr-app-data-backup'
   --result proven --rpo 3600+ --predicted-by restore-check --bytes "pr-db-data=pr-db-data v1,pr-app-data=pr-app-data v1")
 # shellcheck disable=SC2034
 expect_again=(--no-mutation --result proven --rpo 3600+)

@@ -198,7 +198,9 @@ def main(argv):
     real_only = None
     if '--real-only' in args:
         at = args.index('--real-only')
-        real_only = args[at + 1] if at + 1 < len(args) else sys.exit(__doc__)
+        if at + 1 == len(args):
+            sys.exit(__doc__)
+        real_only = args[at + 1]
         del args[at:at + 2]
     if len(args) not in (3, 4):
         sys.exit(__doc__)
