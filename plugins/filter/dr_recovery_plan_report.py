@@ -19,7 +19,8 @@ description:
     kept from starting.
   - C(rto_seconds) is the time from the first group's start to the end of the last group's wait
     (null unless proven); C(rpo_seconds) the age of the oldest copy restored (on the cloud's clock,
-    when it was used).
+    when it was used), and 0 for a group whose SDRS protection group a failover switched (its DR
+    disks are replicated synchronously).
   - C(history) is the line the role appends to the plan history file.
 options:
   _input:

@@ -297,7 +297,7 @@ def _copy(result):
 
 def plan_report(plan, runs, started, ended, failure=None, cleanup=None):
     """The evidence of one plan run: per group its start and end, hooks, wait and the copies it
-    restored (their age is the RPO achieved), and the plan's RTO (first group's start to the
+    restored (their age is the RPO achieved; 0 for a group a failover switched), and the plan's RTO (first group's start to the
     last group's wait). ``runs`` are the role's group records, in the order they ran."""
     started, ended = _number(started), _number(ended)
     groups, rpo = [], None
@@ -306,6 +306,9 @@ def plan_report(plan, runs, started, ended, failure=None, cleanup=None):
         copies = [_copy(result) for result in run.get('copies') or []]
         copies = [copy for copy in copies if copy]
         ages = [copy['age_seconds'] for copy in copies if copy['age_seconds'] is not None]
+        if plan['mode'] == 'failover' and run.get('switched'):
+            # SDRS replicates synchronously: the DR disks that take over hold every write (RPO 0)
+            ages.append(0)
         if ages:
             rpo = max(ages + ([rpo] if rpo is not None else []))
         groups.append({'name': run['name'], 'started': _iso(group_started), 'ended': _iso(group_ended),

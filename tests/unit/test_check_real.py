@@ -154,3 +154,34 @@ def test_the_command_line_exits_1_on_a_finding(tmp_path):
         with open(paths[-1], 'w') as handle:
             json.dump(data, handle)
     assert check_real.main(['t'] + paths) == 1
+
+
+def hooked_runs():
+    """runs() of a plan whose hook (a local shell task in hook.yml) only the real run runs."""
+    check, real, again = runs()
+    check['tasks'].insert(0, task('Record the hook check mode does not run [hook.yml:17] #1', 'ansible.builtin.set_fact',
+                                  [result('ok')]))
+    real['tasks'].insert(0, task('Run the command hook on db1 [hook.yml:31] #1', 'ansible.builtin.shell', [result('changed')]))
+    return check, real, again
+
+
+def test_local_tasks_the_real_run_only_runs_are_left_out_when_named():
+    assert any('the runs ran different tasks' in f for f in check_real.compare('t', *hooked_runs()))
+    assert check_real.compare('t', *hooked_runs(), real_only=r'\[hook\.yml:') == []
+
+
+def test_a_cloud_task_is_never_left_out_as_real_only():
+    check, real, again = hooked_runs()
+    real['tasks'][2]['results'][0] = result('ok', 'db01')  # the snapshot the check run predicted is not made
+    findings = check_real.compare('t', check, real, again, real_only=r'snapshot|\[hook\.yml:')
+    assert any(f.startswith('snapshot #1: check predicted') for f in findings)
+
+
+def test_the_command_line_takes_the_real_only_pattern(tmp_path):
+    paths = []
+    for name, data in zip(('check', 'real', 'again'), hooked_runs()):
+        paths.append(str(tmp_path / ('%s.json' % name)))
+        with open(paths[-1], 'w') as handle:
+            json.dump(data, handle)
+    assert check_real.main(['t'] + paths) == 1
+    assert check_real.main(['t'] + paths + ['--real-only', r'\[hook\.yml:']) == 0

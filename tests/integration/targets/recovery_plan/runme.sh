@@ -11,8 +11,7 @@
 #   disk is still removed, the report says failed;
 #   the history has one line per run that was not in check mode, and the audit reads it: its
 #   report says when the plan was last proven.
-# (A confirmed restore run costs as much as the test run here; the restore role's own targets
-# cover it.)
+# (Confirmed restore and failover runs, check == real and health URL waits: recovery_plan_modes.)
 set -eu -o pipefail
 # shellcheck source=../setup_emulator/files/runme_env.sh
 source ../setup_emulator/files/runme_env.sh

@@ -2,9 +2,13 @@
 mark), the hooks' side (the marker lines they appended) and the run's report and history.
 
 usage: verify.py CONFIG WORK mark
-       verify.py CONFIG WORK CASE [--no-mutation] [--no-hooks] [--order G P,...] [--all-deleted]
+       verify.py CONFIG WORK CASE [--no-mutation] [--no-request] [--no-hooks] [--order G P,...] [--all-deleted]
                                   [--creates N] [--result R] [--not-started G,...] [--kept DISK]
+                                  [--in-order NAME,...] [--bytes DISK=TEXT,...] [--rpo S|S+] [--switch WORDS]
+                                  [--predicted-by CASE] [--url-before PATH:GROUP] [--url-count PATH:N|N+]
        verify.py CONFIG WORK history --runs MODE:RESULT,...
+The names of --in-order and --bytes are keys of WORK/ids.json (name: id, written by the target's setup);
+--url-before and --url-count read the requests a health server logged to WORK/health.log ("<time> <path>").
 """
 import argparse
 import glob
@@ -38,6 +42,81 @@ def report(work, case):
         return json.load(handle)
 
 
+def ids(work):
+    with open(os.path.join(work, 'ids.json')) as handle:
+        return json.load(handle)
+
+
+def in_order(sent, names, known):
+    """Each resource's mutating requests all came before the next one's first (a plan's groups)."""
+    seqs = [[r['seq'] for r in sent if known[name] in r['path']] for name in names]
+    found = ['no mutating request names %s (%s)' % (name, known[name]) for name, seq in zip(names, seqs) if not seq]
+    for (first, first_seqs), (then, then_seqs) in zip(zip(names, seqs), zip(names[1:], seqs[1:])):
+        if first_seqs and then_seqs and max(first_seqs) > min(then_seqs):
+            found.append('%s was changed (request %d) after %s (request %d)' % (first, max(first_seqs), then, min(then_seqs)))
+    return found
+
+
+def disk_bytes(config, expected, known):
+    found = []
+    for pair in expected.split(','):
+        disk, text = pair.split('=', 1)
+        blocks = emulator_api._get('%s/_emulator/disks/%s' % (config['emulator_url'], known[disk]))['blocks']  # pylint: disable=protected-access
+        if blocks.get('0') != text:
+            found.append('disk %s holds %s, not %s' % (disk, blocks, text))
+    return found
+
+
+def outcome(evidence):
+    """What a report says the run brought back: per group the copies and the switches, in the words
+    a real run uses (a check run's "would switch" is a real run's "switched")."""
+    return [(group['name'], sorted((c['disk'], c['copy'], c['mechanism']) for c in group['copies']),
+             [s.split(' (')[0] for s in group['switched']]) for group in evidence['groups']]
+
+
+def health_requests(work, path):
+    with open(os.path.join(work, 'health.log')) as handle:
+        return [float(line.split()[0]) for line in handle if line.split()[1:] == [path]]
+
+
+def url_problems(work, lines, args):
+    """The health URL was asked before GROUP's first hook (--url-before), or N times (--url-count)."""
+    found = []
+    if args.url_before is not None:
+        path, group = args.url_before.split(':')
+        starts = [float(line[2]) for line in lines if line[0] == group]
+        asked = health_requests(work, path)
+        if not starts or not asked or min(asked) > min(starts):
+            found.append('%s was not asked before group %s started (asked %s, hooks %s)' % (path, group, asked, starts))
+    if args.url_count is not None:
+        path, count = args.url_count.split(':')
+        asked = len(health_requests(work, path))
+        if asked < int(count.rstrip('+')) or (not count.endswith('+') and asked != int(count)):
+            found.append('%s was asked %d times, not %s' % (path, asked, count))
+    return found
+
+
+def report_problems(work, evidence, args):
+    found = []
+    rpo = evidence['rpo_seconds']
+    if args.rpo is not None and not (rpo is not None and rpo >= int(args.rpo.rstrip('+'))
+                                     and (args.rpo.endswith('+') or rpo == int(args.rpo))):
+        found.append('RPO %s s, not %s s' % (rpo, args.rpo))
+    if args.switch is not None:
+        switched = [s for group in evidence['groups'] for s in group['switched']]
+        if not switched or any(args.switch not in s for s in switched):
+            found.append('switches %s, not all %s' % (switched, args.switch))
+    if args.predicted_by is not None:
+        predicted = report(work, args.predicted_by)
+        if predicted is None or outcome(predicted) != outcome(evidence):
+            found.append('the check run predicted %s, the run did %s' % (
+                predicted and outcome(predicted), outcome(evidence)))
+    for group in evidence['groups']:
+        if not (group['started'] and group['ended'] and group['started'] <= group['ended']):
+            found.append('group %s has no start and end: %s' % (group['name'], group))
+    return found
+
+
 def problems(config, work, case, args):
     with open(os.path.join(work, 'mark.txt')) as handle:
         mark = int(handle.read())
@@ -46,6 +125,15 @@ def problems(config, work, case, args):
     found = []
     if args.no_mutation and sent:
         found.append('mutating requests: %s' % ['%s %s' % (r['method'], r['path']) for r in sent])
+    if args.no_request:
+        anything = emulator_api.requests_since(config, mark)
+        if anything:
+            found.append('requests before the refusal: %s' % anything)
+    if args.in_order is not None:
+        found += in_order(sent, args.in_order.split(','), ids(work))
+    if args.bytes is not None:
+        found += disk_bytes(config, args.bytes, ids(work))
+    found += url_problems(work, lines, args)
     if args.no_hooks and lines:
         found.append('hooks ran: %s' % lines)
     if args.order is not None:
@@ -80,6 +168,7 @@ def problems(config, work, case, args):
                 found.append('not started: %s, not %s' % (evidence['not_started'], args.not_started))
             if not glob.glob(os.path.join(work, case, '*.html')):
                 found.append('no HTML report')
+            found += report_problems(work, evidence, args)
             print('recovery_plan %s: result %s, RTO %s s, RPO %s s, groups %s' % (
                 case, evidence['result'], evidence['rto_seconds'], evidence['rpo_seconds'],
                 ', '.join('%s %s s' % (g['name'], g['seconds']) for g in evidence['groups'])))
@@ -100,6 +189,14 @@ def main():
     parser.add_argument('--not-started')
     parser.add_argument('--kept')
     parser.add_argument('--runs')
+    parser.add_argument('--no-request', action='store_true')
+    parser.add_argument('--in-order')
+    parser.add_argument('--bytes')
+    parser.add_argument('--rpo')
+    parser.add_argument('--switch')
+    parser.add_argument('--predicted-by')
+    parser.add_argument('--url-before')
+    parser.add_argument('--url-count')
     args = parser.parse_args()
     config = emulator_api.load_config(args.config)
     if args.case == 'mark':

@@ -1,7 +1,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Compare what `--check --diff` predicted with what the real run did, and both with the cloud.
 
-    check_real.py NAME CHECK.json REAL.json [AGAIN.json] [--no-cloud-change]
+    check_real.py NAME CHECK.json REAL.json [AGAIN.json] [--no-cloud-change] [--real-only REGEX]
 
 The files are check_real_record's recordings (see check_real.sh). Checked:
 
@@ -22,7 +22,9 @@ A task that is not a cloud task and reports a change is a local change: allowed,
 the summary. A local task with check_mode: false (a report file the audit writes, for example) runs
 for real in the check run too, so the real run may find its work done (changed, then ok): its
 statuses are listed with the local changes, not compared. With --no-cloud-change (a read-only playbook such as audit), the real run
-too must send no mutating request and change no cloud task.
+too must send no mutating request and change no cloud task. With --real-only REGEX, the local tasks whose
+key matches run in the real run only, by design (a recovery plan's hooks and waits, which check mode
+neither runs nor waits for): they are left out of rule 2; a cloud task is never left out.
 
 Prints one line per finding and a summary; exits 1 when there is a finding.
 """
@@ -30,6 +32,7 @@ Prints one line per finding and a summary; exits 1 when there is a finding.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 
@@ -87,8 +90,17 @@ def after_differs(check_after, real_after, path=''):
     return ['%s: check %r, real %r' % (path.rstrip('.') or 'after', check_after, real_after)]
 
 
-def compare(name, check, real, again=None, no_cloud_change=False):
+def without_real_only(run, pattern):
+    """The recording without the local tasks whose key matches ``pattern`` (None: all of them)."""
+    if pattern is None:
+        return run
+    tasks = [task for task in run['tasks'] if is_cloud(task) or not re.search(pattern, task['key'])]
+    return dict(run, tasks=tasks)
+
+
+def compare(name, check, real, again=None, no_cloud_change=False, real_only=None):
     findings = []
+    check, real = without_real_only(check, real_only), without_real_only(real, real_only)
     check_mutating = check['mutating_before_first_task'] + [m for t in check['tasks'] for m in t['mutating']]
     if check_mutating:
         findings.append('check run sent %d mutating requests: %s' % (len(check_mutating), ', '.join(
@@ -183,11 +195,18 @@ def compare(name, check, real, again=None, no_cloud_change=False):
 def main(argv):
     no_cloud_change = '--no-cloud-change' in argv
     args = [a for a in argv if a != '--no-cloud-change']
+    real_only = None
+    if '--real-only' in args:
+        at = args.index('--real-only')
+        if at + 1 == len(args):
+            sys.exit(__doc__)
+        real_only = args[at + 1]
+        del args[at:at + 2]
     if len(args) not in (3, 4):
         sys.exit(__doc__)
     name, runs = args[0], [load(path) for path in args[1:]]
     again = runs[2] if len(runs) == 3 else None
-    return 1 if compare(name, runs[0], runs[1], again, no_cloud_change) else 0
+    return 1 if compare(name, runs[0], runs[1], again, no_cloud_change, real_only) else 0
 
 
 if __name__ == '__main__':

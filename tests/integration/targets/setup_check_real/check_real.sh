@@ -22,7 +22,12 @@
 # and check_real.py compares them (read its docstring for the rules). The recordings and logs are
 # left in the target's directory as check_real-<name>-{check,real,again}.{json,log}.
 # --no-cloud-change: the playbook must not change the cloud in the real run either (audit).
+# --real-only REGEX: the local tasks whose key (`name [file] #n`) matches run in the real run only, by
+# design (a recovery plan's hooks and waits: check mode runs no hook and waits for nothing); they
+# are left out of the comparison (a cloud task is never left out).
 # Requirement: the playbook does not reset the emulator, and runs on one host (localhost).
+# A target may define `check_real_after NAME RUN` (RUN: check, real, again): it is called after each
+# run, for the target's own checks of that run (recovery_plan_modes).
 
 check_real_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../setup_emulator/files/runme_env.sh
@@ -43,11 +48,11 @@ check_real_policy() {
   echo "$root/docs/policies/$1.yml"
 }
 
-# check_real NAME PLAYBOOK [--no-cloud-change] -- [ansible-playbook arguments...]
+# check_real NAME PLAYBOOK [--no-cloud-change] [--real-only REGEX] -- [ansible-playbook arguments...]
 check_real() {
   local name=$1 playbook=$2 mode=() run
   shift 2
-  if [ "${1:-}" = --no-cloud-change ]; then mode=(--no-cloud-change); shift; fi
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do mode+=("$1"); shift; done
   [ "${1:-}" = -- ] && shift
   for run in check real again; do
     local flags=()
@@ -58,6 +63,8 @@ check_real() {
     ANSIBLE_CALLBACK_PLUGINS=$check_real_dir/callback_plugins${check_real_callback_path:+:$check_real_callback_path} \
     ANSIBLE_CALLBACKS_ENABLED=check_real_record${ANSIBLE_CALLBACKS_ENABLED:+,$ANSIBLE_CALLBACKS_ENABLED} \
       ansible-playbook "$playbook" "${flags[@]}" "$@" 2>&1 | tee "check_real-$name-$run.log"
+    # the target's own checks of each run (its evidence files, the request log), when it has them
+    if declare -F check_real_after > /dev/null; then check_real_after "$name" "$run"; fi
   done
   "$check_real_python" "$check_real_dir/check_real.py" "$name" "check_real-$name-check.json" "check_real-$name-real.json" \
     "check_real-$name-again.json" "${mode[@]}"

@@ -247,3 +247,15 @@ def test_test_mode_refuses_a_tier_in_another_region_whose_scratch_disks_it_could
     listed = dict(in_region, groups=[changed(tier=None, disks=['db-data'])['groups'][1]])
     assert check(listed)['restore_region'] == 'eu-nl'
     assert check(in_region, mode='restore', confirm=True)['restore_region'] == 'eu-nl'
+
+
+def test_a_failover_run_achieves_rpo_0_per_switched_group():
+    plan = dict(SHOP, groups=[{'name': 'database', 'protection_group': 'shop-db'},
+                              {'name': 'app', 'after': 'database', 'protection_group': 'shop-app'}])
+    switched = ['protection group shop-db: eu-de-01 -> eu-de-02 (switched, RTO 4 s)']
+    records = [{'name': 'database', 'started': T0, 'ended': T0 + 5, 'ok': True, 'switched': switched},
+               {'name': 'app', 'started': T0 + 5, 'ended': T0 + 9, 'ok': True, 'switched': []}]
+    report = dr_recovery_plan_report(records, check(plan, 'failover', confirm=True), T0, T0 + 9)
+    assert report['result'] == 'proven' and report['rto_seconds'] == 9.0 and report['rpo_seconds'] == 0
+    assert [group['rpo_seconds'] for group in report['groups']] == [0, None]
+    assert report['history']['rpo_seconds'] == 0

@@ -58,14 +58,29 @@ def advance_clock(config, seconds):
         pass
 
 
+def outage(config, zone, state):
+    """Take availability zone ZONE down (STATE down) or bring it back (up)."""
+    url = '%s/_emulator/outages' % config['emulator_url']
+    if state == 'down':
+        request = urllib.request.Request(url, json.dumps({'availability_zone': zone}).encode(),
+                                         {'Content-Type': 'application/json'})
+    else:
+        request = urllib.request.Request('%s/%s' % (url, zone), method='DELETE')
+    with urllib.request.urlopen(request):
+        pass
+
+
 def main(argv):
     """For a runme.sh: `emulator_api.py CONFIG log-position` prints the newest sequence number of
-    the request log, `emulator_api.py CONFIG advance-clock SECONDS` moves the clock."""
+    the request log, `emulator_api.py CONFIG advance-clock SECONDS` moves the clock,
+    `emulator_api.py CONFIG outage ZONE down|up` takes a zone down or brings it back."""
     config = load_config(argv[1])
     if argv[2] == 'log-position':
         print(log_position(config))
     elif argv[2] == 'advance-clock':
         advance_clock(config, argv[3])
+    elif argv[2] == 'outage' and argv[4] in ('down', 'up'):
+        outage(config, argv[3], argv[4])
     else:
         raise SystemExit('unknown command %s' % argv[2])
 

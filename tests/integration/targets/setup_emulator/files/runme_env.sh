@@ -4,7 +4,8 @@
 # the test roles on ANSIBLE_ROLES_PATH, `integration_setting NAME` for one config value and
 # `run PLAYBOOK ...` for a helper playbook with the integration config as extra vars, and
 # `emulator_api COMMAND ...` for a read or a clock move of the emulator that takes milliseconds
-# where a helper playbook takes seconds (files/emulator_api.py: log-position, advance-clock SECONDS).
+# where a helper playbook takes seconds (files/emulator_api.py: log-position, advance-clock SECONDS,
+# outage ZONE down|up).
 integration_config=$(cd ../.. && pwd)/integration_config.yml
 integration_setting() { sed -n "s/^$1: //p" "$integration_config"; }
 export OS_CLIENT_CONFIG_FILE OS_CLOUD ANSIBLE_ROLES_PATH
