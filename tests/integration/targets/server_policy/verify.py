@@ -54,14 +54,7 @@ def main():
     parser.add_argument('--marked')
     args = parser.parse_args()
     config = emulator_api.load_config(args.config)
-    try:
-        found = problems(config, args)
-    finally:
-        with open(MARK, 'w') as handle:
-            handle.write(str(emulator_api.log_position(config)))
-    for problem in found:
-        print(problem)
-    return 1 if found else 0
+    return emulator_api.report_then_mark(config, lambda: problems(config, args), MARK)
 
 
 if __name__ == '__main__':

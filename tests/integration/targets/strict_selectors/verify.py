@@ -46,14 +46,8 @@ def main():
     parser.add_argument('--unread', action='store_true')
     args = parser.parse_args()
     config = emulator_api.load_config(args.config)
-    try:
-        found = problems(config, args.context, args.posts, args.unread)
-    finally:
-        with open(os.path.join(here, 'mark.txt'), 'w') as handle:
-            handle.write(str(emulator_api.log_position(config)))
-    for problem in found:
-        print(problem)
-    return 1 if found else 0
+    return emulator_api.report_then_mark(config, lambda: problems(config, args.context, args.posts, args.unread),
+                                         os.path.join(here, 'mark.txt'))
 
 
 if __name__ == '__main__':

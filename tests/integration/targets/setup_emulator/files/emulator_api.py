@@ -50,6 +50,19 @@ def log_position(config):
     return max((entry['seq'] for entry in entries), default=0)
 
 
+def report_then_mark(config, found, mark_file):
+    """A verify script's end: print what it found, then note the log's position in ``mark_file``
+    for the next step (also when finding failed). The exit code: 1 when anything was found."""
+    try:
+        found = found()
+    finally:
+        with open(mark_file, 'w') as handle:
+            handle.write(str(log_position(config)))
+    for problem in found:
+        print(problem)
+    return 1 if found else 0
+
+
 def advance_clock(config, seconds):
     """Move the emulator's clock SECONDS on (its schedules fire, as in a playbook's clock move)."""
     request = urllib.request.Request('%s/_emulator/clock/advance' % config['emulator_url'],
