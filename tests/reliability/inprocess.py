@@ -32,9 +32,23 @@ def base():
     return importlib.import_module(f"{PACKAGE}.module_utils.module")
 
 
+class Declared:
+    """An ``*_info`` module's ``Info`` declaration (module_utils/info.py) in the shape of a module
+    class: its options, the engine's module settings, and ``execute``."""
+
+    def __init__(self, declaration):
+        engine = importlib.import_module(f"{PACKAGE}.module_utils.info").InfoEngine
+        self.argument_spec = declaration.options
+        self.module_kwargs = getattr(engine, "module_kwargs", {})
+        self.execute = declaration.execute
+
+
 def module_class(name: str):
-    """The EvsModule subclass a module file defines."""
+    """The EvsModule subclass a module file defines, or its ``Info`` declaration (``Declared``)."""
     module = importlib.import_module(f"{PACKAGE}.modules.{name}")
+    info = importlib.import_module(f"{PACKAGE}.module_utils.info")
+    if isinstance(getattr(module, "INFO", None), info.Info):
+        return Declared(module.INFO)
     evs_module = base().EvsModule
     classes = [obj for obj in vars(module).values()
                if isinstance(obj, type) and issubclass(obj, evs_module) and obj.__module__ == module.__name__]
