@@ -15,8 +15,10 @@ author:
 description:
   - Builds the report of one run of the recovery_plan role from the records it kept per group.
   - C(result) is C(proven) when every group ran and succeeded (and, in test mode, nothing was left
-    behind), C(check mode) in check mode, else C(failed); C(not_started) names the groups a failure
-    kept from starting.
+    behind), C(check mode) in check mode, C(already recovered) when a failover or restore run found
+    every disk restored and every group switched by an earlier run (it recovered nothing, so it proves
+    nothing and the audit does not count it), else C(failed); C(not_started) names the groups a
+    failure kept from starting.
   - C(rto_seconds) is the time from the first group's start to the end of the last group's wait
     (null unless proven); C(rpo_seconds) the age of the oldest copy restored (on the cloud's clock,
     when it was used), and 0 for a group whose SDRS protection group a failover switched (its DR
@@ -26,7 +28,8 @@ options:
   _input:
     description:
       - The role's group records, in the order they ran (C(name), C(started), C(ended) as epoch
-        seconds, C(ok), C(hooks), C(wait), C(copies), C(switched)).
+        seconds, C(ok), C(hooks), C(wait), C(copies), C(switched), C(already_done): per disk restored
+        or group switched, whether an earlier run had done it).
     type: list
     elements: dict
     required: true

@@ -420,6 +420,8 @@ def restore_step(plan, disk, existing=None, confirm=False, detach=False, request
         'attachments': attachments,
         'attached_to': _attached_to(attachments),
         'done': plan['target'] == 'new' or is_confirmed or not overwrite,
+        # an earlier run brought this copy back already: this run recovers nothing (a plan's evidence must tell)
+        'already_done': bool(earlier) and len(earlier) == len(named) if plan['target'] == 'new' else plan.get('record') == 'done',
         'name_taken': None, 'unconfirmed': None, 'attached': None,
     }
     if len(earlier) < len(named):

@@ -82,7 +82,7 @@ expect_real=(--order "database pre,database post,app pre" --in-order 'pr-db,pr-a
   --switch switched --predicted-by failover-check --bytes "pr-db-dr=pr-db orders,pr-app-dr=pr-app orders"
   --url-before /healthy:app)
 # shellcheck disable=SC2034
-expect_again=(--no-mutation --result proven --rpo 0 --switch "already done")
+expect_again=(--no-mutation --result "already recovered" --rpo 0 --switch "already done")
 verify mark
 check_real failover dataprotection.evs.recovery_plan --real-only "$real_only" -- "${plan_args[@]}" \
   -e pr_plan=failover -e recovery_plan_mode=failover -e recovery_plan_confirm=true "$@"
@@ -101,7 +101,7 @@ expect_check=(--no-mutation --no-hooks --result "check mode" --rpo 3600+
 expect_real=(--order "database pre,database post,app pre" --in-order 'pr-db-data-backup,pr-app-data-backup'
   --result proven --rpo 3600+ --predicted-by restore-check --bytes "pr-db-data=pr-db-data v1,pr-app-data=pr-app-data v1")
 # shellcheck disable=SC2034
-expect_again=(--no-mutation --result proven --rpo 3600+)
+expect_again=(--no-mutation --result "already recovered" --rpo 3600+)
 verify mark
 check_real restore dataprotection.evs.recovery_plan --real-only "$real_only" -- "${plan_args[@]}" \
   "${restore[@]}" -e recovery_plan_confirm=true -e recovery_plan_request_id=INC-7 "$@"
@@ -117,4 +117,5 @@ grep -q "http://127.0.0.1:$port/broken answering 200 did not hold within 2 s: St
 grep -q "not started: app" "$work/test-unhealthy.log"
 verify test-unhealthy --order "database pre" --all-deleted --creates 1 --result failed --not-started app --url-count /broken:2+
 
-verify history --runs "failover:proven,failover:proven,restore:proven,restore:proven,restore:failed,test:failed"
+# a rerun that found everything recovered by the run before is kept as such, never as a proof
+verify history --runs "failover:proven,failover:already recovered,restore:proven,restore:already recovered,restore:failed,test:failed"

@@ -192,6 +192,38 @@ def test_check_mode_reports_what_would_happen_and_proves_nothing():
     assert report['result'] == 'check mode' and report['rto_seconds'] is None and report['rpo_seconds'] == 8800
 
 
+def three_groups(already_done):
+    """The shop plan's three groups as a restore run keeps them, each disk restored or found done before."""
+    groups = runs() + [{'name': 'web', 'started': T0 + 40, 'ended': T0 + 42, 'ok': True}]
+    for group, done in zip(groups, already_done):
+        group['already_done'] = done
+    return groups
+
+
+# The attack: a restore plan run twice. The rerun finds every disk back and recovers nothing; taken as
+# proof it would put a 2 s RTO into the audit as what the plan achieves.
+@pytest.mark.parametrize('already_done, result', [
+    ([[True], [], []], 'already recovered'),
+    ([[True, True], [True], []], 'already recovered'),
+    ([[True, False], [], []], 'proven'),
+    ([[False], [], []], 'proven'),
+    ([[], [], []], 'proven'),  # hooks only: they ran, which is what the plan asks
+])
+def test_a_rerun_that_found_everything_recovered_proves_nothing(already_done, result):
+    report = dr_recovery_plan_report(three_groups(already_done), check(mode='restore', confirm=True), T0, T0 + 2)
+    assert report['result'] == result and report['history']['result'] == result
+    assert (report['rto_seconds'] is None) is (result != 'proven')
+    assert report['groups'][0]['already_done'] is (bool(already_done[0]) and all(already_done[0]))
+    history = last_proven([report['history']])
+    assert (history['shop']['proven'] is None) is (result != 'proven')
+
+
+def test_a_test_run_always_restores_anew_so_it_proves_the_plan():
+    cleanup = {'removed': ['dp-plan-test-shop-db-data'], 'left': []}
+    report = dr_recovery_plan_report(three_groups([[True], [], []]), check(), T0, T0 + 42, cleanup=cleanup)
+    assert report['result'] == 'proven'
+
+
 def test_records_of_another_shape_are_refused_cleanly():
     with pytest.raises(AnsibleFilterError, match="must be the recovery_plan role's"):
         dr_recovery_plan_report([{'name': 'x'}], check(), T0, T0)

@@ -78,6 +78,21 @@ def test_a_request_already_written_is_done_and_needs_no_confirmation():
     assert 'already done, request CHG-1 wrote this copy onto it; nothing to do' in step['summary']
 
 
+# A plan run repeated after it recovered must not be taken as a new proof: the step says when an
+# earlier run brought this copy back already (its new disk, or the disk's record of this request).
+@pytest.mark.parametrize('disk, target, existing, confirm, already_done', [
+    (DISK, 'new', [], True, False),
+    (DISK, 'new', [RESTORED], False, True),
+    (DISK, 'new', [RESTORED, FOREIGN], True, False),
+    (DETACHED, 'original', None, True, False),
+    (recorded(DETACHED, 'CHG-1'), 'original', None, False, True),
+    (recorded(DETACHED, 'CHG-0'), 'original', None, True, False),
+])
+def test_the_step_says_when_an_earlier_run_brought_the_copy_back(disk, target, existing, confirm, already_done):
+    step = dr_restore_step(plan_for(disk, target, 'CHG-1'), disk, existing=existing, confirm=confirm, request_id='CHG-1')
+    assert step['already_done'] is already_done
+
+
 @pytest.mark.parametrize('target, existing, confirm, words', [
     ('new', [], False, 'into a new disk db01-restored-20261120T0100Z in eu-de-02; the original is untouched.'),
     ('new', [RESTORED], False, 'already done: disk db01-restored-20261120T0100Z in eu-de-02 was restored from s1; '
