@@ -5,6 +5,9 @@
 # only with restore_confirm, once per restore_request_id. The run prints the RPO achieved (the
 # replica's age on the cloud's clock, moved two hours) and the RTO. Then the failover of the whole
 # tier (restore_region_tier): both disks of its replication vault, checked, once, then nothing.
+# Last, a recovery plan in restore mode brings the same two disks back in eu-nl group by group
+# (database, then app): check mode sends nothing, the real run proves the plan with the replicas'
+# RPO, and its rerun finds both back and proves nothing ("already recovered" in its history).
 set -eu -o pipefail
 # shellcheck source=../setup_emulator/files/runme_env.sh
 source ../setup_emulator/files/runme_env.sh
@@ -93,3 +96,42 @@ tier -e restore_region_tier=rr-replicas "$@" | tee tier-again.log
 [ "$(grep -c "already done" tier-again.log)" -ge 2 ] || { echo "the rerun did not find both disks"; exit 1; }
 verify tier-again
 echo "restore_region: tier rr-replicas failed over to eu-nl, both disks byte for byte, once (total RTO ${tier_rto} s)"
+
+# -- a recovery plan restoring in eu-nl: database (rr-db01) first, then app (rr-db02) ------------
+run plan_reset.yml "$@"
+plan_definition=$(printf '{"recovery_plan_definition": {"name": "rr-shop", "restore_region": "%s", "restore_region_cloud": "%s", "groups": [{"name": "app", "after": ["database"], "disks": ["rr-db02"]}, {"name": "database", "disks": ["rr-db01"]}]}}' "$dest_region" "$dest_cloud")
+plan() {
+  local case=$1
+  shift
+  mkdir -p "plan-$case"
+  ansible-playbook dataprotection.evs.recovery_plan -e "$plan_definition" -e recovery_plan_mode=restore \
+    -e recovery_plan_confirm=true -e recovery_plan_request_id=INC-9 -e "recovery_plan_report_dir=$PWD/plan-$case" \
+    -e "recovery_plan_history_path=$PWD/plan-history.jsonl" "$@" | tee "plan-$case.log"
+}
+# the run's JSON report: result, the groups in order, and the oldest copy's age (the RPO)
+plan_report() {
+  "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import glob, json, sys
+report = json.load(open(glob.glob(sys.argv[1] + "/*.json")[0]))
+print("|".join([report["result"], ",".join(g["name"] for g in report["groups"]), str(report["rpo_seconds"])]))' "plan-$1"
+}
+mark
+plan check --check "$@"
+verify plan-check
+IFS="|" read -r result order rpo <<<"$(plan_report check)"
+[ "$result $order" = "check mode database,app" ] || { echo "plan check: $result $order"; exit 1; }
+
+mark
+plan real "$@"
+verify plan
+IFS="|" read -r result order rpo <<<"$(plan_report real)"
+[ "$result $order" = "proven database,app" ] || { echo "plan real: $result $order"; exit 1; }
+if [ "$rpo" -lt 7200 ] || [ "$rpo" -ge 9000 ]; then echo "the plan's RPO '$rpo' is not the replicas' age"; exit 1; fi
+
+mark
+plan again "$@"
+verify plan-again
+IFS="|" read -r result order rpo <<<"$(plan_report again)"
+[ "$result $order" = "already recovered database,app" ] || { echo "plan rerun: $result $order, not already recovered"; exit 1; }
+grep -q '"result": "already recovered"' plan-history.jsonl || { echo "the rerun is not kept as already recovered"; exit 1; }
+[ "$(grep -c '"result": "proven"' plan-history.jsonl)" -eq 1 ] || { echo "not exactly one proof in the history"; exit 1; }
+echo "restore_region: recovery plan rr-shop restored database then app in eu-nl (RPO ${rpo} s), its rerun proved nothing"
