@@ -901,6 +901,12 @@ class BackupResource(BackupKind):
 # ------------------------------------------------------------------------------------------------
 # Replicas: a CBR backup's copy in another region (module_utils/backup.py CBRReplication)
 
+def replica_destination_argument_spec():
+    """Where the replicas go: the options of the ``replica_destination`` doc fragment (backup_replica,
+    backup_replica_batch)."""
+    return dict(destination_region=dict(type='str', required=True), destination_project_id=dict(type='str'))
+
+
 class ReplicaResource(BackupKind):
     """The replica of a CBR backup in ``destination_region``: found through the source backup's
     replication records, made by a copy (CopyBackup) from the source region, never changed, deleted

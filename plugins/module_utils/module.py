@@ -106,7 +106,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.client import (
     Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, client_for_region)
-from ansible_collections.dataprotection.evs.plugins.module_utils.config import resolve_settings
+from ansible_collections.dataprotection.evs.plugins.module_utils.config import AUTH_KEYS, SECRET_KEYS, resolve_settings
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import (
     CloudError, ConfigError, ResourceError)
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import EVS, merge_metadata
@@ -117,26 +117,20 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import 
     Gone, Pending, Progress, Status, Waiter, WaitTimeout)
 
 
+def auth_argument_spec():
+    """The ``auth`` option's keys: clouds.yaml's (``config.AUTH_KEYS``), its secrets never logged. ``ak``,
+    the access key's id, is said not to be one."""
+    options = dict((key, dict(type='str', no_log=True) if key in SECRET_KEYS else dict(type='str')) for key in AUTH_KEYS)
+    options['ak']['no_log'] = False
+    return options
+
+
 def connection_argument_spec():
     """The options every module has (documented once in the ``connection`` doc fragment); the
     aliases are openstack.cloud's names, so its users' module_defaults work here too."""
     return dict(
         cloud=dict(type='str'),
-        auth=dict(type='dict', options=dict(
-            auth_url=dict(type='str'),
-            username=dict(type='str'),
-            user_id=dict(type='str'),
-            password=dict(type='str', no_log=True),
-            user_domain_name=dict(type='str'),
-            domain=dict(type='str'),
-            project_name=dict(type='str'),
-            project_id=dict(type='str'),
-            project_domain_name=dict(type='str'),
-            token=dict(type='str', no_log=True),
-            ak=dict(type='str', no_log=False),
-            sk=dict(type='str', no_log=True),
-            security_token=dict(type='str', no_log=True),
-        )),
+        auth=dict(type='dict', options=auth_argument_spec()),
         auth_type=dict(type='str'),
         region=dict(type='str', aliases=['region_name']),
         interface=dict(type='str', choices=['public', 'internal', 'admin'], aliases=['endpoint_type']),

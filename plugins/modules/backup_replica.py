@@ -124,15 +124,14 @@ replica:
 error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import ReplicaResource
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import ReplicaResource, replica_destination_argument_spec
 
 
 class BackupReplicaModule(ReplicaResource):
     argument_spec = dict(
         backup=dict(type='str', required=True),
         vault=dict(type='str'),
-        destination_region=dict(type='str', required=True),
-        destination_project_id=dict(type='str'),
+        **replica_destination_argument_spec(),
         destination_vault=dict(type='str'),
         name=dict(type='str'),
         description=dict(type='str'),

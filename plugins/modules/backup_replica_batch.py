@@ -195,6 +195,7 @@ backups:
 error: {description: "The cloud's error when a request failed (see the notes).", returned: failed, type: dict}
 '''
 
+from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import replica_destination_argument_spec
 from ansible_collections.dataprotection.evs.plugins.module_utils.replica_batch import ReplicaBatchResource
 
 
@@ -208,8 +209,7 @@ class BackupReplicaBatchModule(ReplicaBatchResource):
             description=dict(type='str'),
         )),
         vault=dict(type='str'),
-        destination_region=dict(type='str', required=True),
-        destination_project_id=dict(type='str'),
+        **replica_destination_argument_spec(),
         destination_vault=dict(type='str'),
         description=dict(type='str'),
         predicted_backups=dict(type='list', elements='dict'),
