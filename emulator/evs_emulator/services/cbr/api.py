@@ -43,6 +43,24 @@ def _path(call: Call, name: str) -> str:
     return call.request.path_params[name]
 
 
+def _create_endpoint(kind: str, transition, view):
+    """POST of a vault or policy: the body's object `kind`, checked and stored by the model's
+    `transition`, answered as `{kind: view}`."""
+    async def create(call: Call):
+        return json_response({kind: view(call, transition(call, await _body(call, kind)))})
+    create.__name__ = transition.__name__
+    return endpoint(create)
+
+
+def _update_endpoint(kind: str, transition, view):
+    """PUT of a vault or policy: the path's resource (404 first), then the body's object `kind`."""
+    async def update(call: Call):
+        resource = common.in_path(call, kind)
+        return json_response({kind: view(call, transition(call, resource, await _body(call, kind)))})
+    update.__name__ = transition.__name__
+    return endpoint(update)
+
+
 # -- views -----------------------------------------------------------------
 def vault_view(call: Call, v: dict) -> dict:
     backups = backups_where(call, vault_id=v["id"])
@@ -140,9 +158,7 @@ def oplog_view(log: dict) -> dict:
 
 
 # -- vaults ----------------------------------------------------------------
-@endpoint
-async def create_vault(call: Call):
-    return json_response({"vault": vault_view(call, model.create_vault(call, await _body(call, "vault")))})
+create_vault = _create_endpoint("vault", model.create_vault, vault_view)
 
 
 @endpoint
@@ -162,21 +178,9 @@ async def list_vaults(call: Call):
                           "limit": page.limit, "offset": page.offset})
 
 
-@endpoint
-async def show_vault(call: Call):
-    return json_response({"vault": vault_view(call, call.vault(_path(call, "vault_id")))})
-
-
-@endpoint
-async def update_vault(call: Call):
-    vault = call.vault(_path(call, "vault_id"))
-    return json_response({"vault": vault_view(call, model.update_vault(call, vault, await _body(call, "vault")))})
-
-
-@endpoint
-async def delete_vault(call: Call):
-    model.delete_vault(call, call.vault(_path(call, "vault_id")))
-    return empty(204)
+show_vault = common.show_endpoint(endpoint, "vault", vault_view)
+update_vault = _update_endpoint("vault", model.update_vault, vault_view)
+delete_vault = common.delete_endpoint(endpoint, "vault", model.delete_vault, 204)
 
 
 @endpoint
@@ -222,9 +226,7 @@ async def show_summary(call: Call):
 
 
 # -- policies --------------------------------------------------------------
-@endpoint
-async def create_policy(call: Call):
-    return json_response({"policy": policy_view(call, model.create_policy(call, await _body(call, "policy")))})
+create_policy = _create_endpoint("policy", model.create_policy, policy_view)
 
 
 @endpoint
@@ -239,22 +241,9 @@ async def list_policies(call: Call):
     return json_response({"policies": items, "count": len(items)})
 
 
-@endpoint
-async def show_policy(call: Call):
-    return json_response({"policy": policy_view(call, call.policy(_path(call, "policy_id")))})
-
-
-@endpoint
-async def update_policy(call: Call):
-    policy = call.policy(_path(call, "policy_id"))
-    return json_response({"policy": policy_view(call, model.update_policy(call, policy,
-                                                                          await _body(call, "policy")))})
-
-
-@endpoint
-async def delete_policy(call: Call):
-    model.delete_policy(call, call.policy(_path(call, "policy_id")))
-    return empty(204)
+show_policy = common.show_endpoint(endpoint, "policy", policy_view)
+update_policy = _update_endpoint("policy", model.update_policy, policy_view)
+delete_policy = common.delete_endpoint(endpoint, "policy", model.delete_policy, 204)
 
 
 # -- checkpoints and backups -----------------------------------------------
@@ -264,12 +253,7 @@ async def create_checkpoint(call: Call):
     return json_response({"checkpoint": checkpoint_view(checkpoint)})
 
 
-@endpoint
-async def show_checkpoint(call: Call):
-    checkpoint = call.checkpoints.get(_path(call, "checkpoint_id"), call.project_id)
-    if checkpoint is None:
-        raise cbr_error(404, "BackupService.6217", "The checkpoint does not exist.")
-    return json_response({"checkpoint": checkpoint_view(checkpoint)})
+show_checkpoint = common.show_endpoint(endpoint, "checkpoint", lambda call, checkpoint: checkpoint_view(checkpoint))
 
 
 BACKUP_SORT_KEYS = ("created_at", "updated_at", "name", "status", "resource_name", "resource_size", "id")
@@ -302,15 +286,8 @@ def full_backup_view(call: Call, backup: dict) -> dict:
                        model.children_of(call, backup))
 
 
-@endpoint
-async def show_backup(call: Call):
-    return json_response({"backup": full_backup_view(call, call.backup(_path(call, "backup_id")))})
-
-
-@endpoint
-async def delete_backup(call: Call):
-    model.delete_backup(call, call.backup(_path(call, "backup_id")))
-    return empty(204)
+show_backup = common.show_endpoint(endpoint, "backup", full_backup_view)
+delete_backup = common.delete_endpoint(endpoint, "backup", model.delete_backup, 204)
 
 
 @endpoint
@@ -372,12 +349,7 @@ async def list_oplogs(call: Call):
                           "count": len(logs), "limit": page.limit, "offset": page.offset})
 
 
-@endpoint
-async def show_oplog(call: Call):
-    log = call.oplogs.get(_path(call, "operation_log_id"), call.project_id)
-    if log is None:
-        raise cbr_error(404, "BackupService.6500", "The operation log does not exist.")
-    return json_response({"operation_log": oplog_view(log)})
+show_oplog = common.show_endpoint(endpoint, "operation_log", lambda call, log: oplog_view(log))
 
 
 # -- protectables ------------------------------------------------------------

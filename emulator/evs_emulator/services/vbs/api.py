@@ -119,15 +119,8 @@ async def list_backups_detail(call: Call):
     return json_response(_list_body(listed.items, listed.links, listed.count))
 
 
-@endpoint
-async def show_backup(call: Call):
-    return json_response({"backup": backup_view(call, call.backup(_path(call, "backup_id")))})
-
-
-@endpoint
-async def delete_backup(call: Call):
-    model.delete_backup(call, call.backup(_path(call, "backup_id")))
-    return empty(202)
+show_backup = common.show_endpoint(endpoint, "backup", backup_view)
+delete_backup = common.delete_endpoint(endpoint, "backup", model.delete_backup, 202)
 
 
 @endpoint
