@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 
 from ... import validators
 from ...listing import OffsetRules, filter_items, offset_page, sort_by_clauses, time_window
+from ...routing import resource_routes
 from ...store import Selection
 from ...web import empty, json_response
 from .. import backup_common as common
@@ -416,27 +417,18 @@ async def show_protectable(call: Call):
 def api_routes(prefix: str = "") -> list:
     pid = prefix + "/{project_id}"
     return [
-        Route(f"{pid}/vaults", create_vault, methods=["POST"]),
-        Route(f"{pid}/vaults", list_vaults, methods=["GET"]),
-        Route(f"{pid}/vaults/summary", show_summary, methods=["GET"]),  # before vaults/{vault_id}
-        Route(f"{pid}/vaults/{{vault_id}}", show_vault, methods=["GET"]),
-        Route(f"{pid}/vaults/{{vault_id}}", update_vault, methods=["PUT"]),
-        Route(f"{pid}/vaults/{{vault_id}}", delete_vault, methods=["DELETE"]),
+        *resource_routes(f"{pid}/vaults", "vault_id", create=create_vault, listing=list_vaults, summary=show_summary,
+                         show=show_vault, update=update_vault, delete=delete_vault),
         Route(f"{pid}/vaults/{{vault_id}}/addresources", add_resources, methods=["POST"]),
         Route(f"{pid}/vaults/{{vault_id}}/removeresources", remove_resources, methods=["POST"]),
         Route(f"{pid}/vaults/{{vault_id}}/associatepolicy", associate_policy, methods=["POST"]),
         Route(f"{pid}/vaults/{{vault_id}}/dissociatepolicy", dissociate_policy, methods=["POST"]),
-        Route(f"{pid}/policies", create_policy, methods=["POST"]),
-        Route(f"{pid}/policies", list_policies, methods=["GET"]),
-        Route(f"{pid}/policies/{{policy_id}}", show_policy, methods=["GET"]),
-        Route(f"{pid}/policies/{{policy_id}}", update_policy, methods=["PUT"]),
-        Route(f"{pid}/policies/{{policy_id}}", delete_policy, methods=["DELETE"]),
+        *resource_routes(f"{pid}/policies", "policy_id", create=create_policy, listing=list_policies, show=show_policy,
+                         update=update_policy, delete=delete_policy),
         Route(f"{pid}/checkpoints", create_checkpoint, methods=["POST"]),
         Route(f"{pid}/checkpoints/replicate", replicate_checkpoint, methods=["POST"]),
         Route(f"{pid}/checkpoints/{{checkpoint_id}}", show_checkpoint, methods=["GET"]),
-        Route(f"{pid}/backups", list_backups, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", show_backup, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", delete_backup, methods=["DELETE"]),
+        *resource_routes(f"{pid}/backups", "backup_id", listing=list_backups, show=show_backup, delete=delete_backup),
         Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
         Route(f"{pid}/backups/{{backup_id}}/replicate", replicate_backup, methods=["POST"]),
         Route(f"{pid}/replication-capabilities", replication_capabilities, methods=["GET"]),
