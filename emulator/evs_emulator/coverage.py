@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from .routing import walk_routes
 from .vendor_operations import VENDOR_OPERATIONS
 
+VBS_RESTORE = ("partial", "onto an existing disk (volume_id required); no new-volume restore")  # v2 and v3 alike
 # (method, path) -> (implemented, note); paths as printed in the table.
 NOTES = {
     ("POST", "/identity/v3/auth/tokens"): ("partial", "password (user by name+domain or id) and token methods; "
@@ -50,10 +51,8 @@ NOTES = {
     ("POST", "/vbs/v2/{project_id}/cloudbackups/{backup_id}"): ("yes", "vendor delete (deprecated), job "
                                                                       "bksDeleteBackup"),
     ("GET", "/vbs/v2/{project_id}/jobs/{job_id}"): ("yes", "same as /vbs/v1 (the path otcextensions' Job resource names)"),
-    ("POST", "/vbs/v2/{project_id}/backups/{backup_id}/restore"): ("partial", "onto an existing disk (volume_id "
-                                                                             "required); no new-volume restore"),
-    ("POST", "/vbs/v3/{project_id}/backups/{backup_id}/restore"): ("partial", "onto an existing disk (volume_id "
-                                                                             "required); no new-volume restore"),
+    ("POST", "/vbs/v2/{project_id}/backups/{backup_id}/restore"): VBS_RESTORE,
+    ("POST", "/vbs/v3/{project_id}/backups/{backup_id}/restore"): VBS_RESTORE,
     ("POST", "/cbr/v3/{project_id}/backups/{backup_id}/restore"): (
         "partial", "disk backups onto a disk (volume_id); server backups onto their stopped server (server_id, "
                    "mappings, power_on); no details (file restore)"),

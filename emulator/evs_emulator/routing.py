@@ -37,6 +37,20 @@ def walk_routes(routes: list, prefix: str = ""):
                 yield method, prefix + route.path, route.endpoint
 
 
+def resource_routes(path: str, id_param: str, *, create=None, listing=None, show=None, update=None, delete=None,
+                    **reads) -> list[Route]:
+    """The routes of a collection at `path` and of its items (`{id_param}`), in the order the
+    services declare them: create (POST) and list (GET) on the collection, its literal sub-paths
+    read by GET (`reads`, e.g. `detail=`, `summary=`: before the item's parameter would take
+    them), then show (GET), update (PUT) and delete (DELETE) of an item. A handler left out is a
+    method the cloud does not answer there (405, or the next route)."""
+    item = f"{path}/{{{id_param}}}"
+    table = [(path, create, "POST"), (path, listing, "GET"),
+             *((f"{path}/{name}", handler, "GET") for name, handler in reads.items()),
+             (item, show, "GET"), (item, update, "PUT"), (item, delete, "DELETE")]
+    return [Route(route_path, handler, methods=[method]) for route_path, handler, method in table if handler is not None]
+
+
 def compile_routes(routes: list) -> Node | None:
     """The tree of `routes`; None when a route is of a kind only Starlette's walk handles."""
     entries = []

@@ -20,6 +20,7 @@ from ..lifecycle import PREVIOUS, Operation, begin, settle
 from ..context import project_endpoint
 from ..resources import Repository, new_id
 from ..store import Selection
+from ..web import empty, json_response
 
 VOLUME = "volume"  # the EVS kind (services/evs.py)
 SNAPSHOT = "snapshot"  # services/evs.py
@@ -55,6 +56,30 @@ def scheduled_endpoint(call_class, run_due_policies: Callable):
         with_schedules.__doc__ = handler.__doc__
         return project_endpoint(call_class)(with_schedules)
     return decorate
+
+
+# -- one resource named by the path: the reads and deletes CBR and VBS answer alike ---------
+def in_path(call, kind: str) -> dict:
+    """The resource `.../{<kind>_id}` names, by the Call's finder of that name (404 with the
+    service's own code)."""
+    return getattr(call, kind)(call.request.path_params[f"{kind}_id"])
+
+
+def show_endpoint(endpoint, kind: str, view: Callable):
+    """GET of one resource: `{kind: view(call, resource)}`."""
+    async def show(call):
+        return json_response({kind: view(call, in_path(call, kind))})
+    show.__name__ = f"show_{kind}"
+    return endpoint(show)
+
+
+def delete_endpoint(endpoint, kind: str, transition: Callable, status: int):
+    """DELETE of one resource: the model's `transition` checks and deletes it; an empty answer."""
+    async def delete(call):
+        transition(call, in_path(call, kind))
+        return empty(status)
+    delete.__name__ = transition.__name__
+    return endpoint(delete)
 
 
 def volumes(emu) -> Repository:

@@ -19,6 +19,7 @@ from ..lifecycle import GONE, PREVIOUS, Operation, begin
 from ..context import ProjectCall, project_endpoint
 from ..listing import Listed, ListRules, filtered_page
 from ..resources import Repository, new_id
+from ..routing import resource_routes
 from ..store import Selection
 from ..web import base_url, bool_value, empty, json_response, query_flag, read_json, required_object
 from . import backup_common
@@ -826,32 +827,19 @@ def version_of(major: str):
 def api_routes() -> list:
     """Routes below a version mount (/evs/v2, /evs/v3)."""
     pid = "/{project_id}"
+    snapshot = {"create": create_snapshot, "show": show_snapshot, "update": update_snapshot, "delete": delete_snapshot}
     return [
-        Route(f"{pid}/volumes", create_volume, methods=["POST"]),
-        Route(f"{pid}/volumes", list_volumes, methods=["GET"]),
-        Route(f"{pid}/volumes/detail", list_volumes_detail, methods=["GET"]),
-        Route(f"{pid}/volumes/{{volume_id}}", show_volume, methods=["GET"]),
-        Route(f"{pid}/volumes/{{volume_id}}", update_volume, methods=["PUT"]),
-        Route(f"{pid}/volumes/{{volume_id}}", delete_volume, methods=["DELETE"]),
+        *resource_routes(f"{pid}/volumes", "volume_id", create=create_volume, listing=list_volumes,
+                         detail=list_volumes_detail, show=show_volume, update=update_volume, delete=delete_volume),
         Route(f"{pid}/volumes/{{volume_id}}/action", volume_action, methods=["POST"]),
         *metadata_routes("volumes", "volume_id", VOLUME),
-        Route(f"{pid}/cloudvolumes/detail", list_cloudvolumes_detail, methods=["GET"]),
-        Route(f"{pid}/cloudvolumes/{{volume_id}}", show_cloudvolume, methods=["GET"]),
-        Route(f"{pid}/cloudvolumes/{{volume_id}}", update_cloudvolume, methods=["PUT"]),
-        Route(f"{pid}/cloudvolumes/{{volume_id}}", delete_cloudvolume, methods=["DELETE"]),
-        Route(f"{pid}/snapshots", create_snapshot, methods=["POST"]),
-        Route(f"{pid}/snapshots", list_snapshots, methods=["GET"]),
-        Route(f"{pid}/snapshots/detail", list_snapshots_detail, methods=["GET"]),
-        Route(f"{pid}/snapshots/{{snapshot_id}}", show_snapshot, methods=["GET"]),
-        Route(f"{pid}/snapshots/{{snapshot_id}}", update_snapshot, methods=["PUT"]),
-        Route(f"{pid}/snapshots/{{snapshot_id}}", delete_snapshot, methods=["DELETE"]),
+        *resource_routes(f"{pid}/cloudvolumes", "volume_id", detail=list_cloudvolumes_detail, show=show_cloudvolume,
+                         update=update_cloudvolume, delete=delete_cloudvolume),
+        *resource_routes(f"{pid}/snapshots", "snapshot_id", listing=list_snapshots, detail=list_snapshots_detail,
+                         **snapshot),
         *metadata_routes("snapshots", "snapshot_id", SNAPSHOT),
         # Vendor snapshot paths (same bodies as the Cinder ones; used by the Huawei SDK).
-        Route(f"{pid}/cloudsnapshots", create_snapshot, methods=["POST"]),
-        Route(f"{pid}/cloudsnapshots/detail", list_cloudsnapshots_detail, methods=["GET"]),
-        Route(f"{pid}/cloudsnapshots/{{snapshot_id}}", show_snapshot, methods=["GET"]),
-        Route(f"{pid}/cloudsnapshots/{{snapshot_id}}", update_snapshot, methods=["PUT"]),
-        Route(f"{pid}/cloudsnapshots/{{snapshot_id}}", delete_snapshot, methods=["DELETE"]),
+        *resource_routes(f"{pid}/cloudsnapshots", "snapshot_id", detail=list_cloudsnapshots_detail, **snapshot),
         Route(f"{pid}/os-vendor-snapshots/{{snapshot_id}}/rollback", rollback_snapshot, methods=["POST"]),
         Route(f"{pid}/cloudsnapshots/{{snapshot_id}}/rollback", rollback_snapshot, methods=["POST"]),
         Route(f"{pid}/os-quota-sets/{{target_project_id}}", show_quotas, methods=["GET"]),

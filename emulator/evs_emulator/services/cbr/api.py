@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 
 from ... import validators
 from ...listing import OffsetRules, filter_items, offset_page, sort_by_clauses, time_window
+from ...routing import resource_routes
 from ...store import Selection
 from ...web import empty, json_response
 from .. import backup_common as common
@@ -41,6 +42,24 @@ async def _body(call: Call, key: str | None = None) -> dict:
 
 def _path(call: Call, name: str) -> str:
     return call.request.path_params[name]
+
+
+def _create_endpoint(kind: str, transition, view):
+    """POST of a vault or policy: the body's object `kind`, checked and stored by the model's
+    `transition`, answered as `{kind: view}`."""
+    async def create(call: Call):
+        return json_response({kind: view(call, transition(call, await _body(call, kind)))})
+    create.__name__ = transition.__name__
+    return endpoint(create)
+
+
+def _update_endpoint(kind: str, transition, view):
+    """PUT of a vault or policy: the path's resource (404 first), then the body's object `kind`."""
+    async def update(call: Call):
+        resource = common.in_path(call, kind)
+        return json_response({kind: view(call, transition(call, resource, await _body(call, kind)))})
+    update.__name__ = transition.__name__
+    return endpoint(update)
 
 
 # -- views -----------------------------------------------------------------
@@ -140,9 +159,7 @@ def oplog_view(log: dict) -> dict:
 
 
 # -- vaults ----------------------------------------------------------------
-@endpoint
-async def create_vault(call: Call):
-    return json_response({"vault": vault_view(call, model.create_vault(call, await _body(call, "vault")))})
+create_vault = _create_endpoint("vault", model.create_vault, vault_view)
 
 
 @endpoint
@@ -162,21 +179,9 @@ async def list_vaults(call: Call):
                           "limit": page.limit, "offset": page.offset})
 
 
-@endpoint
-async def show_vault(call: Call):
-    return json_response({"vault": vault_view(call, call.vault(_path(call, "vault_id")))})
-
-
-@endpoint
-async def update_vault(call: Call):
-    vault = call.vault(_path(call, "vault_id"))
-    return json_response({"vault": vault_view(call, model.update_vault(call, vault, await _body(call, "vault")))})
-
-
-@endpoint
-async def delete_vault(call: Call):
-    model.delete_vault(call, call.vault(_path(call, "vault_id")))
-    return empty(204)
+show_vault = common.show_endpoint(endpoint, "vault", vault_view)
+update_vault = _update_endpoint("vault", model.update_vault, vault_view)
+delete_vault = common.delete_endpoint(endpoint, "vault", model.delete_vault, 204)
 
 
 @endpoint
@@ -222,9 +227,7 @@ async def show_summary(call: Call):
 
 
 # -- policies --------------------------------------------------------------
-@endpoint
-async def create_policy(call: Call):
-    return json_response({"policy": policy_view(call, model.create_policy(call, await _body(call, "policy")))})
+create_policy = _create_endpoint("policy", model.create_policy, policy_view)
 
 
 @endpoint
@@ -239,22 +242,9 @@ async def list_policies(call: Call):
     return json_response({"policies": items, "count": len(items)})
 
 
-@endpoint
-async def show_policy(call: Call):
-    return json_response({"policy": policy_view(call, call.policy(_path(call, "policy_id")))})
-
-
-@endpoint
-async def update_policy(call: Call):
-    policy = call.policy(_path(call, "policy_id"))
-    return json_response({"policy": policy_view(call, model.update_policy(call, policy,
-                                                                          await _body(call, "policy")))})
-
-
-@endpoint
-async def delete_policy(call: Call):
-    model.delete_policy(call, call.policy(_path(call, "policy_id")))
-    return empty(204)
+show_policy = common.show_endpoint(endpoint, "policy", policy_view)
+update_policy = _update_endpoint("policy", model.update_policy, policy_view)
+delete_policy = common.delete_endpoint(endpoint, "policy", model.delete_policy, 204)
 
 
 # -- checkpoints and backups -----------------------------------------------
@@ -264,12 +254,7 @@ async def create_checkpoint(call: Call):
     return json_response({"checkpoint": checkpoint_view(checkpoint)})
 
 
-@endpoint
-async def show_checkpoint(call: Call):
-    checkpoint = call.checkpoints.get(_path(call, "checkpoint_id"), call.project_id)
-    if checkpoint is None:
-        raise cbr_error(404, "BackupService.6217", "The checkpoint does not exist.")
-    return json_response({"checkpoint": checkpoint_view(checkpoint)})
+show_checkpoint = common.show_endpoint(endpoint, "checkpoint", lambda call, checkpoint: checkpoint_view(checkpoint))
 
 
 BACKUP_SORT_KEYS = ("created_at", "updated_at", "name", "status", "resource_name", "resource_size", "id")
@@ -302,15 +287,8 @@ def full_backup_view(call: Call, backup: dict) -> dict:
                        model.children_of(call, backup))
 
 
-@endpoint
-async def show_backup(call: Call):
-    return json_response({"backup": full_backup_view(call, call.backup(_path(call, "backup_id")))})
-
-
-@endpoint
-async def delete_backup(call: Call):
-    model.delete_backup(call, call.backup(_path(call, "backup_id")))
-    return empty(204)
+show_backup = common.show_endpoint(endpoint, "backup", full_backup_view)
+delete_backup = common.delete_endpoint(endpoint, "backup", model.delete_backup, 204)
 
 
 @endpoint
@@ -372,12 +350,7 @@ async def list_oplogs(call: Call):
                           "count": len(logs), "limit": page.limit, "offset": page.offset})
 
 
-@endpoint
-async def show_oplog(call: Call):
-    log = call.oplogs.get(_path(call, "operation_log_id"), call.project_id)
-    if log is None:
-        raise cbr_error(404, "BackupService.6500", "The operation log does not exist.")
-    return json_response({"operation_log": oplog_view(log)})
+show_oplog = common.show_endpoint(endpoint, "operation_log", lambda call, log: oplog_view(log))
 
 
 # -- protectables ------------------------------------------------------------
@@ -444,27 +417,18 @@ async def show_protectable(call: Call):
 def api_routes(prefix: str = "") -> list:
     pid = prefix + "/{project_id}"
     return [
-        Route(f"{pid}/vaults", create_vault, methods=["POST"]),
-        Route(f"{pid}/vaults", list_vaults, methods=["GET"]),
-        Route(f"{pid}/vaults/summary", show_summary, methods=["GET"]),  # before vaults/{vault_id}
-        Route(f"{pid}/vaults/{{vault_id}}", show_vault, methods=["GET"]),
-        Route(f"{pid}/vaults/{{vault_id}}", update_vault, methods=["PUT"]),
-        Route(f"{pid}/vaults/{{vault_id}}", delete_vault, methods=["DELETE"]),
+        *resource_routes(f"{pid}/vaults", "vault_id", create=create_vault, listing=list_vaults, summary=show_summary,
+                         show=show_vault, update=update_vault, delete=delete_vault),
         Route(f"{pid}/vaults/{{vault_id}}/addresources", add_resources, methods=["POST"]),
         Route(f"{pid}/vaults/{{vault_id}}/removeresources", remove_resources, methods=["POST"]),
         Route(f"{pid}/vaults/{{vault_id}}/associatepolicy", associate_policy, methods=["POST"]),
         Route(f"{pid}/vaults/{{vault_id}}/dissociatepolicy", dissociate_policy, methods=["POST"]),
-        Route(f"{pid}/policies", create_policy, methods=["POST"]),
-        Route(f"{pid}/policies", list_policies, methods=["GET"]),
-        Route(f"{pid}/policies/{{policy_id}}", show_policy, methods=["GET"]),
-        Route(f"{pid}/policies/{{policy_id}}", update_policy, methods=["PUT"]),
-        Route(f"{pid}/policies/{{policy_id}}", delete_policy, methods=["DELETE"]),
+        *resource_routes(f"{pid}/policies", "policy_id", create=create_policy, listing=list_policies, show=show_policy,
+                         update=update_policy, delete=delete_policy),
         Route(f"{pid}/checkpoints", create_checkpoint, methods=["POST"]),
         Route(f"{pid}/checkpoints/replicate", replicate_checkpoint, methods=["POST"]),
         Route(f"{pid}/checkpoints/{{checkpoint_id}}", show_checkpoint, methods=["GET"]),
-        Route(f"{pid}/backups", list_backups, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", show_backup, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", delete_backup, methods=["DELETE"]),
+        *resource_routes(f"{pid}/backups", "backup_id", listing=list_backups, show=show_backup, delete=delete_backup),
         Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
         Route(f"{pid}/backups/{{backup_id}}/replicate", replicate_backup, methods=["POST"]),
         Route(f"{pid}/replication-capabilities", replication_capabilities, methods=["GET"]),

@@ -111,23 +111,26 @@ class Call(ProjectCall):
         self.oplogs = Repository(self.emu, OPLOG)
         self.replications = Repository(self.emu, REPLICATION)
 
+    def _found(self, repo: Repository, resource_id: str, code: str, message: str) -> dict:
+        item = repo.get(resource_id, self.project_id)
+        if item is None:
+            raise cbr_error(404, code, message)
+        return item
+
     def vault(self, vault_id: str, where: str = "") -> dict:
-        vault = self.vaults.get(vault_id, self.project_id)
-        if vault is None:
-            raise cbr_error(404, "BackupService.6105", f"The vault {vault_id} does not exist{where}.")
-        return vault
+        return self._found(self.vaults, vault_id, "BackupService.6105", f"The vault {vault_id} does not exist{where}.")
 
     def policy(self, policy_id: str) -> dict:
-        policy = self.policies.get(policy_id, self.project_id)
-        if policy is None:
-            raise cbr_error(404, "BackupService.6000", f"The policy {policy_id} does not exist.")
-        return policy
+        return self._found(self.policies, policy_id, "BackupService.6000", f"The policy {policy_id} does not exist.")
 
     def backup(self, backup_id: str) -> dict:
-        backup = self.backups.get(backup_id, self.project_id)
-        if backup is None:
-            raise cbr_error(404, "BackupService.6200", f"The backup {backup_id} does not exist.")
-        return backup
+        return self._found(self.backups, backup_id, "BackupService.6200", f"The backup {backup_id} does not exist.")
+
+    def checkpoint(self, checkpoint_id: str) -> dict:
+        return self._found(self.checkpoints, checkpoint_id, "BackupService.6217", "The checkpoint does not exist.")
+
+    def operation_log(self, log_id: str) -> dict:
+        return self._found(self.oplogs, log_id, "BackupService.6500", "The operation log does not exist.")
 
     def volume(self, volume_id: str) -> dict:
         return self.reachable(self.volumes.get(volume_id, self.project_id), volume_id)

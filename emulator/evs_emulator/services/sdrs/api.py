@@ -20,6 +20,7 @@ from ... import validators
 from ...clock import cinder_time
 from ...listing import OffsetRules, filter_items, offset_page
 from ...resources import Repository
+from ...routing import resource_routes
 from ...store import Selection
 from ...web import base_url, empty, json_response
 from .. import backup_common as common
@@ -278,9 +279,8 @@ NAMED = {named.collection: named for named in (
 )}
 
 
-def show_and_rename_routes(pid: str, collection: str) -> list[Route]:
-    named = NAMED[collection]
-
+def show_and_rename(named: Named) -> tuple:
+    """The show (GET) and rename (PUT) handlers of one of `named`'s items."""
     def load(call: Call) -> dict:
         return getattr(call, named.find)(call.request.path_params[named.id_param])
 
@@ -296,17 +296,15 @@ def show_and_rename_routes(pid: str, collection: str) -> list[Route]:
                                                       "updated_at": call.now})
         return json_response({named.key: named.view(call, item)})
 
-    path = f"{pid}/{named.collection}/{{{named.id_param}}}"
-    return [Route(path, show, methods=["GET"]), Route(path, rename, methods=["PUT"])]
+    return show, rename
 
 
-def resource_routes(pid: str, collection: str, create, listing, delete) -> list[Route]:
+def sdrs_routes(pid: str, collection: str, create, listing, delete) -> list[Route]:
     """The routes every SDRS resource collection has: create (POST) and list (GET) on the collection,
     show, rename and delete on one of its items."""
-    path = f"{pid}/{collection}"
-    return [Route(path, create, methods=["POST"]), Route(path, listing, methods=["GET"]),
-            *show_and_rename_routes(pid, collection),
-            Route(f"{path}/{{{NAMED[collection].id_param}}}", delete, methods=["DELETE"])]
+    show, rename = show_and_rename(NAMED[collection])
+    return resource_routes(f"{pid}/{collection}", NAMED[collection].id_param, create=create, listing=listing,
+                           show=show, update=rename, delete=delete)
 
 
 # -- task center -----------------------------------------------------------
@@ -459,13 +457,13 @@ def api_routes(prefix: str = "") -> list:
         Route(f"{pid}/active-domains", list_domains, methods=["GET"]),
         Route(f"{pid}/sdrs/quotas", show_quotas, methods=["GET"]),
         Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"]),
-        *resource_routes(pid, "server-groups", create_group, list_groups, delete_group),
+        *sdrs_routes(pid, "server-groups", create_group, list_groups, delete_group),
         Route(f"{pid}/server-groups/{{group_id}}/action", group_action, methods=["POST"]),
-        *resource_routes(pid, "replications", create_pair, list_pairs, delete_pair),
-        *resource_routes(pid, "protected-instances", create_instance, list_instances, delete_instance),
+        *sdrs_routes(pid, "replications", create_pair, list_pairs, delete_pair),
+        *sdrs_routes(pid, "protected-instances", create_instance, list_instances, delete_instance),
         Route(f"{instances}/{{instance_id}}/attachreplication", attach_pair, methods=["POST"]),
         Route(f"{instances}/{{instance_id}}/detachreplication/{{pair_id}}", detach_pair, methods=["DELETE"]),
-        *resource_routes(pid, "disaster-recovery-drills", create_drill, list_drills, delete_drill),
+        *sdrs_routes(pid, "disaster-recovery-drills", create_drill, list_drills, delete_drill),
         Route(f"{pid}/task-center/failure-jobs", list_failure_jobs, methods=["GET"]),
         Route(f"{pid}/resource/rpo-statistics", list_rpo_statistics, methods=["GET"]),
         Route(f"{pid}/task-center/failure-jobs/batch", delete_failure_jobs, methods=["DELETE"]),

@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 
 from ...clock import cinder_time, iso_millis_z
 from ...listing import Listed, ListRules, filter_items, filtered_page, page, sort_items
+from ...routing import resource_routes
 from ...store import Selection
 from ...web import empty, json_response, query_flag, read_json, required_object
 from .. import backup_common as common
@@ -119,15 +120,8 @@ async def list_backups_detail(call: Call):
     return json_response(_list_body(listed.items, listed.links, listed.count))
 
 
-@endpoint
-async def show_backup(call: Call):
-    return json_response({"backup": backup_view(call, call.backup(_path(call, "backup_id")))})
-
-
-@endpoint
-async def delete_backup(call: Call):
-    model.delete_backup(call, call.backup(_path(call, "backup_id")))
-    return empty(202)
+show_backup = common.show_endpoint(endpoint, "backup", backup_view)
+delete_backup = common.delete_endpoint(endpoint, "backup", model.delete_backup, 202)
 
 
 @endpoint
@@ -262,10 +256,8 @@ async def list_tasks(call: Call):
 def cinder_routes() -> list:
     pid = "/{project_id}"
     return [
-        Route(f"{pid}/backups", list_backups, methods=["GET"]),
-        Route(f"{pid}/backups/detail", list_backups_detail, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", show_backup, methods=["GET"]),
-        Route(f"{pid}/backups/{{backup_id}}", delete_backup, methods=["DELETE"]),
+        *resource_routes(f"{pid}/backups", "backup_id", listing=list_backups, detail=list_backups_detail,
+                         show=show_backup, delete=delete_backup),
         Route(f"{pid}/backups/{{backup_id}}/restore", restore_backup, methods=["POST"]),
     ]
 
@@ -278,10 +270,8 @@ def v2_routes() -> list:
         Route(f"{pid}/cloudbackups/{{backup_id}}", delete_cloudbackup, methods=["POST"]),
         Route(f"{pid}/cloudbackups/{{backup_id}}/restore", restore_cloudbackup, methods=["POST"]),
         Route(f"{pid}/jobs/{{job_id}}", show_job, methods=["GET"]),
-        Route(f"{pid}/backuppolicy", create_policy, methods=["POST"]),
-        Route(f"{pid}/backuppolicy", list_policies, methods=["GET"]),
-        Route(f"{pid}/backuppolicy/{{policy_id}}", update_policy, methods=["PUT"]),
-        Route(f"{pid}/backuppolicy/{{policy_id}}", delete_policy, methods=["DELETE"]),
+        *resource_routes(f"{pid}/backuppolicy", "policy_id", create=create_policy, listing=list_policies,
+                         update=update_policy, delete=delete_policy),
         Route(f"{pid}/backuppolicy/{{policy_id}}/action", execute_policy, methods=["POST"]),
         Route(f"{pid}/backuppolicy/{{policy_id}}/backuptasks", list_tasks, methods=["GET"]),
         Route(f"{pid}/backuppolicyresources", bind_resources, methods=["POST"]),
