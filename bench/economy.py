@@ -64,6 +64,9 @@ MINIMUM.update({
 MINIMUM["openstack.cloud.volume_snapshot"] = MINIMUM["snapshot"]
 
 
+NO_TOKEN_CACHE = {"DP_EVS_TOKEN_CACHE": "off"}
+
+
 def is_token(r: dict) -> bool:
     return r["method"] == "POST" and r["path"].rstrip("/").endswith("/auth/tokens")
 
@@ -106,7 +109,9 @@ def main() -> dict:
     with Emulator("economy") as emu:
         emu.admin.zero_timings()
         log("economy: the collection's modules (create, no-op, check mode)")
-        run = run_playbook(emu, BENCH / "playbooks" / "economy.yml", "economy", check=False)
+        # every task as a first task of a run: its own token, as the minimum counts it (the token
+        # cache, which spares it, is measured by noop_requests)
+        run = run_playbook(emu, BENCH / "playbooks" / "economy.yml", "economy", check=False, extra_env=NO_TOKEN_CACHE)
         rows = score(run["log"])
         failure = None if run["rc"] == 0 else f"economy playbook rc {run['rc']}, see {run['output']}"
         log("economy: the replication modules")
@@ -116,7 +121,7 @@ def main() -> dict:
             "imageRef": "test-image"}})["server"]
         emu.api("POST", f"/ecs/v2.1/{{pid}}/servers/{server['id']}/os-volume_attachments",
                 {"volumeAttachment": {"volumeId": disk_id}})
-        sdrs = run_playbook(emu, BENCH / "playbooks" / "economy_sdrs.yml", "economy-sdrs", check=False,
+        sdrs = run_playbook(emu, BENCH / "playbooks" / "economy_sdrs.yml", "economy-sdrs", check=False, extra_env=NO_TOKEN_CACHE,
                             args=["-e", f"rep_disk_id={disk_id}", "-e", f"rep_server_id={server['id']}"])
         rows += score(sdrs["log"])
         if sdrs["rc"] != 0:
