@@ -156,8 +156,7 @@ class PairBatchResource(SdrsMixin, BatchModule):
             return 'it does not exist; disk is needed to create it'
         if disk is None:
             return "disk '%s' not found" % params['disk']
-        problem = group_not_ready(group) or outside_production(group, describe_disk(disk),
-                                                                disk.get('availability_zone'))
+        problem = group_not_ready(group) or outside_production(group, describe_disk(disk), disk.get('availability_zone'))
         if problem:
             return 'it cannot be created: %s' % problem
         item.action = 'create'
