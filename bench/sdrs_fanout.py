@@ -86,17 +86,26 @@ def main(argv=None) -> dict:
                         help="the baseline's sizes (one call per disk, each waiting for its pair: about 15 s per disk)")
     parser.add_argument("--disks-per-server", type=int, default=int(os.environ.get("BENCH_SDRS_DISKS_PER_SERVER", "0")),
                         help="attach every N disks to a server of their own (0: no server)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the runs of the last result and add these sizes (e.g. --sizes 1000 --keep)")
     args = parser.parse_args(argv)
     sizes = sizes_of(args.sizes)
     runs, baseline = {}, {}
+    if args.keep:
+        from benchlib import load_results
+        last = load_results().get("fanout_sdrs") or {}
+        runs = dict((int(size), run) for size, run in last.get("runs", {}).items())
+        baseline = dict((int(size), run) for size, run in (last.get("baseline") or {}).get("runs", {}).items())
+        args.baseline = args.baseline or (last.get("baseline") or {}).get("commit")
+    asked_baseline = [size for size in sizes if size in sizes_of(args.baseline_sizes)] if args.baseline else []
     tree = baseline_tree(args.baseline, BUILD / "fanout_sdrs-baseline-collection", ROLES_AND_CODE) \
-        if args.baseline else None
+        if asked_baseline and not (args.keep and set(asked_baseline) <= set(baseline)) else None
 
     def save() -> dict:  # after every run: a failure later keeps what was measured
         result = {"playbook": str(PLAYBOOK.relative_to(BENCH.parent)), "policy": str(POLICY.relative_to(BENCH.parent)),
                   "disks_per_server": args.disks_per_server, "runs": runs, "ratios": ratios_of(runs) if runs else {},
                   "targets": {"1000": 1.5, "10000": 3.0}}
-        if tree:
+        if baseline:
             result["baseline"] = {"commit": args.baseline, "runs": baseline,
                                   "ratios": ratios_of(baseline) if baseline else {}}
         save_result("fanout_sdrs", result)
@@ -109,8 +118,8 @@ def main(argv=None) -> dict:
         runs[size] = run_size(size, args.disks_per_server)
         save()
     result = save()
-    for size, ratio in result["ratios"].items():
-        log(f"fanout_sdrs: {size} disks / {sizes[0]} disk = {ratio}x")
+    for size, ratio in sorted(result["ratios"].items()):
+        log(f"fanout_sdrs: {size} disks / {min(runs)} disk = {ratio}x")
     return result
 
 
