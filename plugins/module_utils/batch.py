@@ -12,7 +12,10 @@ poll round.
 A subclass names ``items_option``, ``kind``, ``result_fields`` and implements ``read`` (GETs
 only: ``item.current`` for every item), ``plan`` (the action and the changes, or a refusal),
 ``apply`` (the mutating requests of one item), ``poll`` (one read of all watched resources)
-and ``label``.
+and ``label``. A change made of requests in a row that the cloud takes only one after the other
+(an attach once the create is done): ``apply`` sends the first and leaves the others, as callables,
+in ``item.then``; the engine sends each once a poll saw the one before done (also with ``wait:
+false``), all items' together.
 
 ``ParentedBatchModule`` does all of that for resources that each belong to a parent (a snapshot
 of a disk; later a backup of a disk): a subclass declares ``resource_type`` (how the engine reaches
