@@ -12,6 +12,9 @@ The disks are attached to no server by default (--disks-per-server 0): the role 
 group, one pair per disk and enables protection, so the figures are the pairs' fan-out. With N > 0,
 every N disks are attached to a server of their own first, and the role also protects each server
 (protected instances are one module call per server).
+
+1,000 disks need a project whose SDRS quota is raised: the cloud's (and the emulator's) is 100
+replication pairs per project (SDRS.0305 past it).
 """
 
 from __future__ import annotations
