@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/RESULTS.md.
 
-    python bench/run.py [all|emulator,economy,fanout,noop,ansiballz,scale,noop_requests,slicing,fanout_backup,replication]     (make bench [BENCH=economy])
+    python bench/run.py [all|emulator,economy,fanout,noop,ansiballz,scale,noop_requests,slicing,fanout_backup,replication,fanout_sdrs]     (make bench [BENCH=economy])
 
 Each benchmark saves its figures to build/bench/results/<name>.json; RESULTS.md is written from
 every result file present, so running one benchmark refreshes its section and keeps the others
@@ -15,7 +15,8 @@ import time
 
 from benchlib import log
 
-ORDER = ("emulator", "economy", "fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing", "fanout_backup", "replication")
+ORDER = ("emulator", "economy", "fanout", "noop", "ansiballz", "scale", "noop_requests", "slicing", "fanout_backup", "replication",
+         "fanout_sdrs")
 # benchmarks that are another one run with other arguments: name -> (module, arguments)
 VARIANTS = {
     # the backup_policy role alone (CBR on-demand backups by one backup_batch call), side by side
@@ -24,6 +25,9 @@ VARIANTS = {
                                  "--policy", "policies/backup.yml",
                                  "--sizes", os.environ.get("BENCH_BACKUP_FANOUT_SIZES", "1,10,100")]
                       + (["--baseline", os.environ["BENCH_BASELINE"]] if os.environ.get("BENCH_BASELINE") else [])),
+    # the replication role (SDRS pairs by one replication_pair_batch call), side by side with the
+    # collection at BENCH_BASELINE when given (bench/sdrs_fanout.py reads it)
+    "fanout_sdrs": ("sdrs_fanout", []),
 }
 
 

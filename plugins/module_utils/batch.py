@@ -12,7 +12,10 @@ poll round.
 A subclass names ``items_option``, ``kind``, ``result_fields`` and implements ``read`` (GETs
 only: ``item.current`` for every item), ``plan`` (the action and the changes, or a refusal),
 ``apply`` (the mutating requests of one item), ``poll`` (one read of all watched resources)
-and ``label``.
+and ``label``. A change made of requests in a row that the cloud takes only one after the other
+(an attach once the create is done): ``apply`` sends the first and leaves the others, as callables,
+in ``item.then``; the engine sends each once a poll saw the one before done (also with ``wait:
+false``), all items' together.
 
 ``ParentedBatchModule`` does all of that for resources that each belong to a parent (a snapshot
 of a disk; later a backup of a disk): a subclass declares ``resource_type`` (how the engine reaches
@@ -73,6 +76,10 @@ class BatchItem:
         #: the cloud refuses this item's create until its resource's parent is free (a disk that
         #: takes one snapshot at a time): the create waits for that first
         self.wait_free = False
+        #: the requests of a change made of several in a row (a detach, then an attach), after the
+        #: one ``apply`` sends: each a callable that sends one and answers the resource, sent once
+        #: the cloud finished the one before (``send_next_steps``)
+        self.then = []
 
     @property
     def changed(self):
@@ -189,6 +196,7 @@ class BatchModule(EvsModule):
         for item in self.items:
             item.result = item.current
         self.send_changes([item for item in self.items if item.changed])
+        self.send_next_steps()
         if self.params['wait']:
             self.wait_for_all([item for item in self.items if self.needs_wait(item)])
         adopted = self.settle_races([item for item in self.items
@@ -198,14 +206,29 @@ class BatchModule(EvsModule):
         return self.report()
 
     def change(self, item):
-        """Send ``item``'s change; a refusal of the cloud is the item's error, not the batch's."""
+        """Send ``item``'s change (or, once it is applied, the next request of it: ``item.then``);
+        a refusal of the cloud is the item's error, not the batch's."""
         recovered = self.client.recovered_here()
         try:
+            if item.applied:
+                item.result = item.then.pop(0)()
+                return
             item.result = self.apply(item)
             item.applied = True
             item.certain = self.client.recovered_here() == recovered
         except CloudError as exc:
             item.error = '%s cannot be %sd: %s' % (self.label(item), item.action, exc)
+
+    def send_next_steps(self):
+        """The changes made of requests in a row (``item.then``): all items' next requests once the
+        cloud finished their previous ones, waited for together (also with ``wait: false``: the cloud
+        refuses the next request until then)."""
+        while True:
+            items = [item for item in self.items if item.then and item.applied and not item.error]
+            if not items:
+                return
+            self.wait_for_all(items, gone=False)
+            self.send_changes([item for item in items if not item.error])
 
     def send_changes(self, items):
         """Send the changes of ``items``: each lane's one after another, ``concurrency`` lanes
@@ -288,10 +311,11 @@ class BatchModule(EvsModule):
             return True
         return item.result is not None and item.result.get('status') not in self.stable
 
-    def wait_for_all(self, items):
-        """Poll until every item reached its wanted state, or failed, or the time is up."""
+    def wait_for_all(self, items, gone=None):
+        """Poll until every item reached its wanted state (``gone``: deleted; default: with ``state:
+        absent``), or failed, or the time is up."""
         pending = dict((item.index, item) for item in items)
-        absent = self.params['state'] == 'absent'
+        absent = self.params['state'] == 'absent' if gone is None else gone
 
         def fetch():
             found = self.poll(list(pending.values()))

@@ -408,6 +408,12 @@ def only_match(found, kind, name, where='', required=False):
     return found[0]
 
 
+def by_ref(found, ref, kind, where=''):
+    """The element of ``found`` that ``ref`` (an id or a name) names, or None; an ambiguous name is an error."""
+    named = [x for x in found if x.get('id') == ref] if looks_like_id(ref) else []
+    return named[0] if named else only_match([x for x in found if x.get('name') == ref], kind, ref, where)
+
+
 def matches(resource, filters, metadata=None):
     """True when every set filter equals the resource's field and ``metadata`` matches."""
     return (all(value in (None, '') or resource.get(key) == value for key, value in filters.items())

@@ -22,19 +22,13 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup_types import replication_vault_problem
 from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE, BatchModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
-from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
+from ansible_collections.dataprotection.evs.plugins.module_utils.evs import by_ref
 from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import is_placeholder, name_of
 
 #: the cloud's code for a backup that is being, or has been, replicated to that region
 ALREADY_REPLICATED = 'BackupService.1009'
 #: what an element gives, or takes from the option of the same name
 SHARED_OPTIONS = ('vault', 'destination_vault', 'description')
-
-
-def by_ref(found, ref, kind, where=''):
-    """The element of ``found`` that ``ref`` (an id or a name) names, or None; an ambiguous name is an error."""
-    named = [x for x in found if x.get('id') == ref] if looks_like_id(ref) else []
-    return named[0] if named else only_match([x for x in found if x.get('name') == ref], kind, ref, where)
 
 
 def new_vault(ref):

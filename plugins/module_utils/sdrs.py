@@ -16,7 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import looks_like_id, only_match
-from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import kind_of, name_of
+from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import is_placeholder, kind_of, name_of
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Gone, Job, Pending, Status, Then
 
 SERVICE = 'sdrs'
@@ -535,6 +535,30 @@ class SdrsMixin:
         return self.submitted(job_id, label, resource, lost=Status(self.stable, label=label), always=always)
 
 
+def group_not_ready(group):
+    """Why no member can be added to ``group`` or changed now (None: it can)."""
+    if group.get('status') not in MEMBER_READY:
+        return 'the protection group is %s (it must be available or protected)' % group.get('status')
+    return None
+
+
+def group_unsettled(group, refused_errors=()):
+    """Why no member of ``group`` can be created or deleted now: an operation runs (None: none runs;
+    a group whose operation failed (error-*) has none running, except in ``refused_errors``)."""
+    status = group.get('status')
+    if status not in GROUP_STABLE and not (status.startswith('error') and status not in refused_errors):
+        return 'while the protection group is %s' % status
+    return None
+
+
+def outside_production(group, what, zone):
+    """Why ``what`` (a disk or server, in ``zone``) cannot be a member of ``group``: it is not in its
+    production zone (None: it is, or the group is one this check run would create: zone unknown)."""
+    if zone != group.get('production_az') and not is_placeholder(group.get('id')):
+        return '%s is in %s, not in the production zone %s of the group' % (what, zone, group.get('production_az'))
+    return None
+
+
 def member_argument_spec(**options):
     """The options of a group member module: ``name``, ``protection_group``, ``state`` (and ``options``)."""
     spec = dict(name=dict(type='str', required=True), protection_group=dict(type='str', required=True),
@@ -609,9 +633,9 @@ class GroupMember(SdrsMixin):
     def refuse_outside_production(self, what, zone):
         """Refuse a create whose disk or server (``what``) is in ``zone``, not the group's production
         zone (unknown for a group this check run would create: its real run checks it)."""
-        if zone != self.group.get('production_az') and not self.predicted_parent('protection_group'):
-            raise ResourceError('%s cannot be created: %s is in %s, not in the production zone %s of the group'
-                                % (self.label(None), what, zone, self.group.get('production_az')))
+        problem = outside_production(self.group, what, zone)
+        if problem:
+            raise ResourceError('%s cannot be created: %s' % (self.label(None), problem))
 
     def asks_other(self, option, targets):
         """Whether ``option`` names by id something not in ``targets`` (a member keeps what it protects)."""
@@ -620,17 +644,17 @@ class GroupMember(SdrsMixin):
 
     def check_group_ready(self, what):
         """Refuse to add or change a member while the group is busy."""
-        if self.group.get('status') not in MEMBER_READY:
-            raise ResourceError('%s cannot be %s: the protection group is %s (it must be available or protected)'
-                                % (self.label(None), what, self.group.get('status')))
+        problem = group_not_ready(self.group)
+        if problem:
+            raise ResourceError('%s cannot be %s: %s' % (self.label(None), what, problem))
 
     def check_group_settled(self, resource, what, refused_errors=()):
         """Refuse to create or delete (``what``: 'created', 'deleted') ``resource`` (None: the one
         to create) while the group runs an operation; a group whose operation failed (error-*) has
         none running, except in ``refused_errors``."""
-        status = self.group.get('status')
-        if status not in GROUP_STABLE and not (status.startswith('error') and status not in refused_errors):
-            raise ResourceError('%s cannot be %s while the protection group is %s' % (self.label(resource), what, status))
+        problem = group_unsettled(self.group, refused_errors)
+        if problem:
+            raise ResourceError('%s cannot be %s %s' % (self.label(resource), what, problem))
 
     def needed_to_create(self, option):
         """The value of ``option``, which a member that does not exist yet needs."""

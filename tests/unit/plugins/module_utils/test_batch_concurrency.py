@@ -25,6 +25,7 @@ from ansible_collections.dataprotection.evs.plugins.module_utils.errors import R
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import Waiter
 from ansible_collections.dataprotection.evs.plugins.modules.backup_batch import BackupBatchModule
 from ansible_collections.dataprotection.evs.plugins.modules.backup_replica_batch import BackupReplicaBatchModule
+from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_batch import ReplicationPairBatchModule
 from ansible_collections.dataprotection.evs.plugins.modules.snapshot_batch import SnapshotBatchModule
 from ansible_collections.dataprotection.evs.tests.unit.plugins.in_process_emulator import (
     Response, password_settings)
@@ -120,6 +121,7 @@ def senders_of_creates(shared):
     (SnapshotBatchModule, {'disks': ['d00'], 'name': 'daily'}),
     (BackupBatchModule, {'backend': 'vbs', 'disks': ['d00'], 'name': 'daily'}),
     (BackupReplicaBatchModule, {'destination_region': 'eu-nl', 'backups': [{'backup': 'b', 'vault': 'v'}]}),
+    (ReplicationPairBatchModule, {'protection_group': 'pg', 'pairs': [{'name': 'p', 'disk': 'd00'}]}),
 ])
 def test_a_concurrency_out_of_bounds_is_refused_before_any_request(cloud, run_module, module_cls, args, concurrency):
     cloud.add_volume('d00')

@@ -19,7 +19,7 @@ from ansible_collections.dataprotection.evs.plugins.modules.protected_instance i
 from ansible_collections.dataprotection.evs.plugins.modules.protected_instance_info import INFO as ProtectedInstanceInfoModule
 from ansible_collections.dataprotection.evs.plugins.modules.protection_group import ProtectionGroupModule
 from ansible_collections.dataprotection.evs.plugins.modules.protection_group_info import INFO as ProtectionGroupInfoModule
-from ansible_collections.dataprotection.evs.plugins.modules.replication_pair import ReplicationPairModule
+from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_batch import ReplicationPairBatchModule
 from ansible_collections.dataprotection.evs.plugins.modules.replication_pair_info import INFO as ReplicationPairInfoModule
 
 pytest.importorskip('evs_emulator.app')
@@ -51,12 +51,13 @@ def _apply(run_module, tier, check=False, everything=False):
         if everything or instance['name'] not in tier['instances_in_place']:
             calls.append((instance['name'], ProtectedInstanceModule, {
                 'protection_group': tier['name'], 'name': instance['name'], 'server': instance['server_id']}))
+    pairs = []
     for pair in tier['pairs']:
         if everything or not pair['in_place']:
-            args = {'protection_group': tier['name'], 'name': pair['name'], 'disk': pair['disk_id']}
-            if pair['protected_instance']:
-                args.update(protected_instance=pair['protected_instance'], device=pair['device'])
-            calls.append((pair['name'], ReplicationPairModule, args))
+            pairs.append({'protection_group': tier['name'], 'name': pair['name'], 'disk': pair['disk_id'],
+                          'protected_instance': pair['protected_instance'] or None, 'device': pair['device'] or None})
+    if pairs:
+        calls.append(('pairs', ReplicationPairBatchModule, {'pairs': pairs}))
     if everything or not tier['group_protected']:
         calls.append(('enable', ProtectionGroupModule, {'name': tier['name'], 'protection': 'enabled'}))
     changed = {}
@@ -91,5 +92,5 @@ def test_a_new_disk_is_not_in_place_and_protection_is_enabled_again_with_it(clou
     assert tier['group_in_place'] and not tier['group_protected']
     assert [(p['disk_name'], p['in_place']) for p in tier['pairs']] == [('db01', True), ('db02', False)]
     changed = _apply(run_module, tier)
-    assert list(changed) == [tier['pairs'][1]['name'], 'enable'] and changed[tier['pairs'][1]['name']]
+    assert list(changed) == ['pairs', 'enable'] and changed['pairs']
     assert _plan(run_module)['group_protected']
