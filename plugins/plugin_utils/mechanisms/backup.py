@@ -348,8 +348,8 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
     ``now``, or that has none, gets ``<policy>-<tier>-<slot>``; ``apply`` is false for a tier that
     covers no disk and has no vault or policy yet (nothing to make). Raises PolicyError, before any
     change, when a disk is covered by two backup tiers (a disk is in one vault, or one VBS policy)
-    or, for CBR, is in a vault the policy did not make, or when a tier's retention or vault size is
-    outside what the service accepts."""
+    or, for CBR, is in a vault the policy did not make or a tier covers more disks than a vault
+    holds (256), or when a tier's retention or vault size is outside what the service accepts."""
     problems = []
     adapter = BACKENDS[backend]
     problems.extend(adapter.vault_size_problems(vault_size))

@@ -98,7 +98,8 @@ def server_backup_plan(servers, disks, policy, now, vaults=None, policies=None, 
     (``group``, app_consistency.server_group), the others as ``due``. PolicyError, before any change:
     a selector that matches no server, a named server that is missing or whose name two servers
     share, two selected servers of one name, a server selected by two server tiers or in a vault
-    the policy did not make, a selected server without hooks in an application-consistent tier."""
+    the policy did not make, more servers in a tier than a vault holds (256), a selected server
+    without hooks in an application-consistent tier."""
     problems, plans, owner = [], [], {}
     moment = parse_time(now, 'now (the cloud time)')
     vaults, policies, backups = vaults or [], policies or [], backups or []
