@@ -28,7 +28,7 @@ options:
   _input:
     description:
       - The role's group records, in the order they ran (C(name), C(started), C(ended) as epoch
-        seconds, C(ok), C(hooks), C(wait), C(copies), C(switched), C(already_done): per disk restored
+        seconds, C(ok), C(hooks), C(wait), C(copies), C(switched), C(already_done) - per disk restored
         or group switched, whether an earlier run had done it).
     type: list
     elements: dict

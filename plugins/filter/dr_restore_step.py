@@ -91,7 +91,7 @@ _value:
     already_done:
       description:
         - True when an earlier run brought this copy back already (the new disk it made exists, or the
-          original disk's record says this request wrote this copy): this run recovers nothing.
+          original disk's record says this request wrote this copy) - this run recovers nothing.
       type: bool
     name_taken:
       description: The refusal when the new disk's name is taken by a disk no restore made, else C(null).
