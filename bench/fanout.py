@@ -24,12 +24,15 @@ Where the time goes, per run (from the bench_log callback and the request log):
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime
 import json
 import os
 import statistics
 import time
 from pathlib import Path
+
+import yaml
 
 from ansiballz import baseline_tree
 from benchlib import BUILD, ROOT, Emulator, log, run_playbook, save_result
@@ -100,11 +103,34 @@ def count_available(emu: Emulator, path: str, key: str) -> int:
         offset += len(page)
 
 
+def split_tiers(policy_file: Path, size: int, tier_disks: int, out: Path) -> tuple[Path, list[dict]]:
+    """The policy of ``policy_file`` (one variable holding one policy of one tier) with that tier
+    split into as few tiers as hold ``size`` disks at ``tier_disks`` each (a CBR vault holds 256, a
+    backup tier keeps its disks in one vault): tier ``<tier><k>`` selects the tier's metadata plus
+    ``part: k``. Written to ``out``; with each part's disk count and metadata."""
+    variables = yaml.safe_load(policy_file.read_text())
+    (key, policy), = variables.items()
+    (tier,), parts = policy["tiers"], -(-size // tier_disks)
+    counts = [size // parts + (1 if k < size % parts else 0) for k in range(parts)]
+    selected = tier["disks"]["metadata"]
+    groups = [{"count": count, "metadata": dict(selected, part=str(k + 1))} for k, count in enumerate(counts)]
+    tiers = [dict(copy.deepcopy(tier), name=f"{tier['name']}{k + 1}", disks={"metadata": g["metadata"]})
+             for k, g in enumerate(groups)]
+    out.write_text(yaml.safe_dump({key: dict(policy, tiers=tiers)}))
+    return out, groups
+
+
 def run_size(playbook: Path, size: int, extra: list[str], metadata: dict, name: str = "fanout",
-             collections: Path | None = None, create_latency: float = 0.0) -> dict:
+             collections: Path | None = None, create_latency: float = 0.0, policy: Path | None = None,
+             tier_disks: int = 0) -> dict:
     with Emulator(f"{name}-{size}") as emu:
         emu.admin.set_timings({"volume.create": 0})
-        emu.create_disks(size, "fan", metadata)
+        groups = [{"count": size, "metadata": metadata}]
+        if tier_disks and policy and size > tier_disks:
+            split, groups = split_tiers(policy, size, tier_disks, emu.dir / "policy.yml")
+            extra = [x.replace(f"@{policy}", f"@{split}") for x in extra]
+        for k, group in enumerate(groups):
+            emu.create_disks(group["count"], f"fan{k + 1}" if len(groups) > 1 else "fan", group["metadata"])
         emu.admin.set_timings({"snapshot.create": SNAPSHOT_SECONDS})
         if create_latency:
             # the time a cloud takes to answer a create (network and API), which the emulator on
@@ -120,6 +146,7 @@ def run_size(playbook: Path, size: int, extra: list[str], metadata: dict, name: 
         result["snapshots_available"] = count_available(emu, "/evs/v2/{pid}/snapshots/detail", "snapshots")
         result["backups_available"] = count_available(emu, "/cbr/v3/{pid}/backups", "backups")
         result["disks"] = size
+        result["tiers"] = len(groups)
         log(f"  {size} disks: {result['wall']:.1f} s wall ({time.monotonic() - t0:.0f} s with the checks), "
             f"{result['module_calls']} module calls, {result['requests']} requests, "
             f"waiting ~{result['waiting_estimate']} s")
@@ -141,6 +168,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--create-latency", type=float, default=0.0,
                         help="seconds the emulator waits before it answers each snapshot create (a cloud's "
                              "answer time, which loopback does not have); default 0")
+    parser.add_argument("--tier-disks", type=int, default=0,
+                        help="split the policy's one tier into tiers of at most this many disks when a size is "
+                             "larger (256: a CBR vault's limit, for backup tiers); default 0: never")
     parser.add_argument("--from-logs", action="store_true",
                         help="analyse the recorded runs of the last benchmark again instead of running")
     args = parser.parse_args(argv)
@@ -163,10 +193,12 @@ def main(argv=None) -> dict:
         tree = baseline_tree(args.baseline, BUILD / f"{args.name}-baseline-collection", ROLES_AND_CODE) \
             if args.baseline else None
         for size in sizes:  # side by side: the baseline and this collection, one size after the other
+            split = {"policy": Path(args.policy).resolve() if args.policy else None, "tier_disks": args.tier_disks}
             if tree:
                 baseline[size] = run_size(playbook, size, extra, metadata, f"{args.name}-baseline", tree,
-                                          args.create_latency)
-            runs[size] = run_size(playbook, size, extra, metadata, args.name, create_latency=args.create_latency)
+                                          args.create_latency, **split)
+            runs[size] = run_size(playbook, size, extra, metadata, args.name, create_latency=args.create_latency,
+                                  **split)
     one = runs[sizes[0]]["wall"]
     ratios = {size: round(r["wall"] / one, 2) for size, r in runs.items()}
     result = {"playbook": str(playbook.relative_to(ROOT) if playbook.is_relative_to(ROOT) else playbook),

@@ -22,7 +22,7 @@ VARIANTS = {
     # the backup_policy role alone (CBR on-demand backups by one backup_batch call), side by side
     # with the collection at BENCH_BASELINE when given
     "fanout_backup": ("fanout", ["--name", "fanout_backup", "--playbook", "playbooks/backup_policy.yml",
-                                 "--policy", "policies/backup.yml",
+                                 "--policy", "policies/backup.yml", "--tier-disks", "256",
                                  "--sizes", os.environ.get("BENCH_BACKUP_FANOUT_SIZES", "1,10,100")]
                       + (["--baseline", os.environ["BENCH_BASELINE"]] if os.environ.get("BENCH_BASELINE") else [])),
     # the replication role (SDRS pairs by one replication_pair_batch call), side by side with the

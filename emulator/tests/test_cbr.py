@@ -78,6 +78,23 @@ def test_vault_crud_and_resources(fast, alice, bob):
     assert missing.status == 404 and missing.body["error_code"] == "BackupService.6105"
 
 
+def test_a_vault_holds_at_most_256_resources(fast, alice):
+    # the cloud counts before it looks the resources up: ids that do not exist show the limit
+    # without 257 disks (the default volume quota is 50)
+    many = [{"id": f"d-{n:03d}", "type": DISK} for n in range(257)]
+    body = {"vault": {"name": "big", "billing": {"object_type": "disk", "protect_type": "backup", "size": 100},
+                      "resources": many}}
+    created = alice.call("POST", cbr(alice, "/vaults"), body)
+    assert created.status == 400 and created.body["error_code"] == "BackupService.6100"
+    assert alice.call("GET", cbr(alice, "/vaults?name=big")).body["count"] == 0
+    vault = make_vault(alice, name="big", resources=[available_volume(fast, alice)["id"]])
+    too_many = alice.call("POST", cbr(alice, f"/vaults/{vault['id']}/addresources"), {"resources": many})
+    assert too_many.status == 400 and too_many.body["error_code"] == "BackupService.0002"
+    full = alice.call("POST", cbr(alice, f"/vaults/{vault['id']}/addresources"), {"resources": many[:256]})
+    assert full.status == 400 and full.body["error_code"] == "BackupService.6100"
+    assert len(alice.call("GET", cbr(alice, f"/vaults/{vault['id']}")).body["vault"]["resources"]) == 1
+
+
 def test_checkpoint_states_capacity_and_restore(admin, alice):
     admin.freeze()
     admin.set_timings({"cbr.queue": 0})  # the queue states: test_limits.py

@@ -24,7 +24,8 @@ description:
     finds that backup by name. A disk whose backup is still being taken (an earlier run's wait
     timed out, or its job was cancelled) is not due again, in any slot; it is in C(waiting).
   - Fails before any change when a disk is covered by two backup tiers, or (CBR) is in a vault
-    the policy did not make.
+    the policy did not make, or (CBR) when a tier covers more than the 256 disks a vault holds
+    (split the tier).
   - The backup mechanism is declared in C(plugins/plugin_utils/mechanisms/backup.py) (the mechanism registry,
     P(dataprotection.evs.dr_mechanisms#filter)).
 options:

@@ -29,8 +29,8 @@ description:
     are in C(due).
   - Fails before any change when a tier's selector matches no server, names a server that does not exist
     or whose name two servers share, selects two servers of one name, selects a server that another server
-    tier selects too or that is in a vault the policy did not make, or (with C(app_consistency)) selects a
-    server it names no hooks for.
+    tier selects too or that is in a vault the policy did not make, selects more than the 256 servers a vault
+    holds, or (with C(app_consistency)) selects a server it names no hooks for.
 options:
   _input:
     description: The servers (C(servers) of M(dataprotection.evs.server_info)).

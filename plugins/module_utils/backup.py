@@ -379,6 +379,8 @@ RETENTION_LIMITS = {'cbr': {'max_backups': (1, 99999), 'retention_duration_days'
                     'vbs': {'max_backups': (2, 99), 'retention_duration_days': (2, 99999)}}
 LONG_TERM_MAX = 100
 VAULT_SIZE = (10, 10485760)
+# the disks (or servers) one CBR vault holds; past it the cloud answers BackupService.6100
+VAULT_RESOURCES_MAX = 256
 
 
 def retention_problem(backend, option, value):

@@ -80,8 +80,8 @@ def run_module(module: str, args: dict, timeout: float = 180) -> dict:
 
 
 def run_playbook(playbook: Path, extra_vars: dict | None = None, env: dict | None = None, timeout: float = 600,
-                 verbosity: str = "", scratch: Path | None = None) -> tuple[int, str]:
-    command = [str(BIN / "ansible-playbook"), str(playbook)]
+                 verbosity: str = "", scratch: Path | None = None, extra_args: list[str] | None = None) -> tuple[int, str]:
+    command = [str(BIN / "ansible-playbook"), str(playbook), *(extra_args or [])]
     if extra_vars:
         vars_file = Path(scratch or "/tmp") / f"{playbook.stem}-vars-{os.getpid()}.json"
         vars_file.write_text(json.dumps(extra_vars))

@@ -11,7 +11,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import (
-    LONG_TERM_MAX, RESERVED_NAME_PREFIXES, RETENTION_LIMITS, VAULT_SIZE, canonical_schedule, retention_problem)
+    LONG_TERM_MAX, RESERVED_NAME_PREFIXES, RETENTION_LIMITS, VAULT_RESOURCES_MAX, VAULT_SIZE, canonical_schedule,
+    retention_problem)
 from ansible_collections.dataprotection.evs.plugins.module_utils.restore_record import BACKUP_RESTORE
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, by_disk, point_in_time_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
@@ -45,7 +46,8 @@ class Backend(object):
         """Why ``disk`` cannot be in the tier's backups (it is kept elsewhere)."""
         return []
 
-    def size_problems(self, tier, size):
+    def vault_problems(self, tier, size, count):
+        """Why the tier's vault cannot be made: ``size`` GB, holding its ``count`` disks."""
         return []
 
     def owned(self, backups, names, vaults, backup_policies):
@@ -71,11 +73,12 @@ class Cbr(Backend):
                 "only: remove it there first (vault resources)" % (tier['name'], disk.get('name'), other.get('name'))
                 for other in vaults if other.get('name') != name and disk['id'] in (other.get('resource_ids') or [])]
 
-    def size_problems(self, tier, size):
+    def vault_problems(self, tier, size, count):
+        problems = vault_resources_problems("tier '%s'" % tier['name'], count, 'disks')
         if size > VAULT_SIZE[1]:
-            return ["tier '%s': its vault would need %d GB (twice the covered disks), more than the %d GB CBR "
-                    "allows; set the vault size, or split the tier" % (tier['name'], size, VAULT_SIZE[1])]
-        return []
+            problems.append("tier '%s': its vault would need %d GB (twice the covered disks), more than the %d GB "
+                            "CBR allows; set the vault size, or split the tier" % (tier['name'], size, VAULT_SIZE[1]))
+        return problems
 
     def owned(self, backups, names, vaults, backup_policies):
         # a CBR backup in the tier's vault, which the backup_policy role makes and schedules
@@ -94,6 +97,17 @@ class Vbs(Backend):
                     and p.get('name') in names for disk_id in p.get('disk_ids') or [])
         return set(b.get('id') for b in backups if b.get('backend') == self.name and b.get('disk_id') in bound
                    and (b.get('name') or '').startswith(RESERVED_NAME_PREFIXES[self.name]))
+
+
+def vault_resources_problems(where, count, noun):
+    """Why one CBR vault cannot hold a tier's ``count`` disks or servers (``noun``). Refused
+    with the plan, before any change: the cloud refuses the vault (BackupService.6100) only after
+    the role has made the tier's CBR policy."""
+    if count <= VAULT_RESOURCES_MAX:
+        return []
+    return ["%s selects %d %s, more than the %d a CBR vault holds (a tier keeps its backups in one vault, "
+            "<policy>-<tier>); split it into tiers of at most %d %s each (narrower selectors)"
+            % (where, count, noun, VAULT_RESOURCES_MAX, VAULT_RESOURCES_MAX, noun)]
 
 
 BACKENDS = dict((backend.name, backend) for backend in (Cbr(), Vbs()))
@@ -334,14 +348,16 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
     ``now``, or that has none, gets ``<policy>-<tier>-<slot>``; ``apply`` is false for a tier that
     covers no disk and has no vault or policy yet (nothing to make). Raises PolicyError, before any
     change, when a disk is covered by two backup tiers (a disk is in one vault, or one VBS policy)
-    or, for CBR, is in a vault the policy did not make, or when a tier's retention or vault size is
-    outside what the service accepts."""
+    or, for CBR, is in a vault the policy did not make or a tier covers more disks than a vault
+    holds (256), or when a tier's retention or vault size is outside what the service accepts."""
     problems = []
     adapter = BACKENDS[backend]
     problems.extend(adapter.vault_size_problems(vault_size))
     moment = parse_time(now, 'now (the cloud time)')
     vaults, policies, backups = vaults or [], policies or [], backups or []
     plans, owner = [], {}
+    # read once: looking each covered disk's backups up in all of them grows with disks x backups
+    backups_of = by_disk((b for b in backups if (b.get('backend') or DEFAULT_BACKEND) == backend), 'disk_id')
     for tier, covered, name in covered_tiers(policy, NAME, tiers, disks, problems, pairs):
         settings = tier['backup']
         problems.extend("tier '%s': its retention needs a %s policy with %s; keep fewer copies or for less time"
@@ -358,13 +374,12 @@ def backup_plan(disks, policy, now, vaults=None, policies=None, backups=None, ba
             problems.extend(adapter.disk_problems(tier, disk, vaults, name))
         size = vault_size or max(VAULT_SIZE[0], 2 * sum(int(d.get('size') or 0) for d in covered),
                                  int((vault or {}).get('size') or 0))
-        problems.extend(adapter.size_problems(tier, size))
+        problems.extend(adapter.vault_problems(tier, size, len(covered)))
         slot = rpo_slot(now, settings['every'])
         due, waiting, skipped = [], [], []
         for disk in covered if on_demand else []:
             backup_name = '%s-%s' % (name, slot['stamp'])
-            own = [b for b in backups if b.get('disk_id') == disk['id'] and (b.get('backend') or DEFAULT_BACKEND) == backend]
-            state, detail = backup_due(own, backup_name, moment, settings)
+            state, detail = backup_due(backups_of.get(disk['id'], ()), backup_name, moment, settings)
             if state == 'waiting':
                 waiting.append(dict(detail, disk_id=disk['id'], disk_name=disk.get('name'), tier=tier['name']))
                 continue

@@ -16,10 +16,10 @@ __metaclass__ = type
 from ansible_collections.dataprotection.evs.plugins.module_utils.backup import VAULT_SIZE
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.app_consistency import (
     check_app_consistency, server_group, server_hooks)
-from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, point_in_time_copy
+from ansible_collections.dataprotection.evs.plugins.plugin_utils.copies import OBJECT_STORAGE, by_disk, point_in_time_copy
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms import registry
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.mechanisms.backup import (
-    BACKUP_MIN_RPO, Backup, backup_due, backup_settings, cbr_policy_in_place, cbr_vault_in_place)
+    BACKUP_MIN_RPO, Backup, backup_due, backup_settings, cbr_policy_in_place, cbr_vault_in_place, vault_resources_problems)
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.retention import parse_time
 from ansible_collections.dataprotection.evs.plugins.plugin_utils.selection import (
     PolicyError, applied_tiers, human_duration, resource_base, rpo_slot, select_servers)
@@ -88,10 +88,6 @@ class ServerBackup(registry.Mechanism):
 MECHANISMS = [ServerBackup()]
 
 
-def _server_backups(backups, server_id):
-    return [b for b in backups if b.get('disk_id') == server_id and b.get('resource_type') == SERVER_TYPE]
-
-
 def server_backup_plan(servers, disks, policy, now, vaults=None, policies=None, backups=None, tiers=None,
                        vault_size=0, on_demand=True, run_id=''):
     """For every applied server tier: its server vault and CBR policy (``<policy>-<tier>``), the
@@ -102,11 +98,14 @@ def server_backup_plan(servers, disks, policy, now, vaults=None, policies=None, 
     (``group``, app_consistency.server_group), the others as ``due``. PolicyError, before any change:
     a selector that matches no server, a named server that is missing or whose name two servers
     share, two selected servers of one name, a server selected by two server tiers or in a vault
-    the policy did not make, a selected server without hooks in an application-consistent tier."""
+    the policy did not make, more servers in a tier than a vault holds (256), a selected server
+    without hooks in an application-consistent tier."""
     problems, plans, owner = [], [], {}
     moment = parse_time(now, 'now (the cloud time)')
     vaults, policies, backups = vaults or [], policies or [], backups or []
     sizes = dict((d['id'], int(d.get('size') or 0)) for d in disks or [])
+    # a CBR backup's disk_id is its resource_id: for a server backup, the server's id
+    backups_of = by_disk((b for b in backups if b.get('resource_type') == SERVER_TYPE), 'disk_id')
     for tier in applied_tiers(policy, NAME, tiers):
         where, name = "tier '%s'" % tier['name'], resource_base(policy['name'], tier['name'])
         chosen, found = select_servers(servers, tier['servers'], where + '.servers')
@@ -124,6 +123,7 @@ def server_backup_plan(servers, disks, policy, now, vaults=None, policies=None, 
             problems.extend("%s: server '%s' is in vault '%s', which the policy did not make; a server can be in one "
                             "vault only: remove it there first" % (where, server.get('name'), v.get('name'))
                             for v in vaults if v.get('name') != name and server['id'] in (v.get('resource_ids') or []))
+        problems.extend(vault_resources_problems(where, len(chosen), 'servers'))
         hooks = server_hooks(tier, chosen, where, problems) if tier.get('app_consistency') else None
         settings = tier['server_backup']
         vault = next((v for v in vaults if v.get('name') == name), None)
@@ -133,7 +133,7 @@ def server_backup_plan(servers, disks, policy, now, vaults=None, policies=None, 
         due, waiting, skipped = [], [], []
         for server in chosen if on_demand else []:
             backup_name = '%s-%s' % (name, slot['stamp'])
-            state, detail = backup_due(_server_backups(backups, server['id']), backup_name, moment, settings)
+            state, detail = backup_due(backups_of.get(server['id'], ()), backup_name, moment, settings)
             if state == 'waiting':
                 waiting.append(dict(detail, server_id=server['id'], server_name=server.get('name'), tier=tier['name'],
                                     vault=name))

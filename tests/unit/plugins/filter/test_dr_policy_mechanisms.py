@@ -203,6 +203,19 @@ def test_a_disk_in_another_tools_vault_or_two_backup_tiers_is_refused():
     assert "covered by backup tiers 'silver' and 'again'" in str(info.value)
 
 
+def test_a_tier_of_more_disks_than_a_vault_holds_is_refused_before_any_change():
+    # the attack: one CBR tier over 257 disks; the cloud would refuse the vault (BackupService.6100)
+    # only after the role made the tier's CBR policy
+    many = [disk('db%03d' % n) for n in range(257)]
+    with pytest.raises(AnsibleFilterError) as info:
+        plan(many)
+    assert ("tier 'silver' selects 257 disks, more than the 256 a CBR vault holds (a tier keeps its backups in one "
+            "vault, <policy>-<tier>); split it into tiers of at most 256 disks each") in str(info.value)
+    assert plan(many[:256])[0]['disk_ids'] == sorted(d['id'] for d in many[:256])
+    # VBS binds the disks to a policy, not to a vault
+    assert len(plan(many, backend='vbs')[0]['due']) == 257
+
+
 # -- replication plan -------------------------------------------------------------
 def rplan(disks, **kwargs):
     return dr_policy_replication(disks, checked(replication_tier(), az_distances_km={'eu-de-01/eu-de-02': 30}),

@@ -132,6 +132,13 @@ def test_what_the_servers_refuse_is_refused_with_every_reason_before_any_request
     assert reason in refused_by(plan, *tiers, servers=servers)
 
 
+def test_a_server_tier_of_more_servers_than_a_vault_holds_is_refused():
+    many = [dict(APP, id='s-%03d' % n, name='app%03d' % n) for n in range(257)]
+    assert "tier 'db' selects 257 servers, more than the 256 a CBR vault holds" in refused_by(
+        plan, server_tier(servers={'metadata': {'app': 'shop'}}), servers=many)
+    assert len(plan(server_tier(servers={'metadata': {'app': 'shop'}}), servers=many[:256])[0]['server_ids']) == 256
+
+
 def test_a_server_in_a_vault_the_policy_did_not_make_is_refused():
     vaults = [{'name': 'by-hand', 'resource_ids': ['s-db'], 'object_type': 'server'}]
     assert "server 'db01' is in vault 'by-hand', which the policy did not make" in refused_by(
