@@ -34,7 +34,7 @@ import threading
 
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import CloudError, ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import (
-    looks_like_id, merge_metadata, metadata_matches, only_match)
+    by_ref, looks_like_id, merge_metadata, metadata_matches, only_match)
 from ansible_collections.dataprotection.evs.plugins.module_utils.module import EvsModule
 from ansible_collections.dataprotection.evs.plugins.module_utils.waiters import WaitTimeout, is_failure_status
 
@@ -51,6 +51,24 @@ READ_ONE_BY_ONE = 10
 CONCURRENT_CHANGES = 8
 #: the most ``concurrency`` takes: more threads only meet the cloud's rate limit sooner
 MOST_CONCURRENT_CHANGES = 32
+
+
+def look_up(refs, find_one, list_all, kind):
+    """{name or id: the resource or None} for each of ``refs``: one request each (``find_one``), or
+    one listing (``list_all``) when there are more than READ_ONE_BY_ONE; an ambiguous name is an error."""
+    if len(refs) <= READ_ONE_BY_ONE:
+        return dict((ref, find_one(ref)) for ref in refs)
+    listed = list_all()
+    return dict((ref, by_ref(listed, ref, kind)) for ref in refs)
+
+
+def grouped(found, key):
+    """{value of ``key``: the resources of ``found`` with it, in their order}, in one pass (a scan of
+    everything per item grows with the square of the batch)."""
+    index = {}
+    for resource in found:
+        index.setdefault(resource.get(key), []).append(resource)
+    return index
 
 
 class BatchItem:
@@ -469,12 +487,8 @@ class ParentedBatchModule(BatchModule):
 
     def read_parents(self, refs):
         """{parent name or id: the parent or None}; an ambiguous name is an error."""
-        if len(refs) <= READ_ONE_BY_ONE:
-            return dict((ref, self.resources.find_parent(ref)) for ref in refs)
-        parents = self.resources.list_parents()
-        by_id = dict((p['id'], p) for p in parents)
-        return dict((ref, by_id.get(ref) or only_match([p for p in parents if p.get('name') == ref],
-                                                       self.resources.parent_kind, ref)) for ref in refs)
+        resources = self.resources
+        return look_up(refs, resources.find_parent, resources.list_parents, resources.parent_kind)
 
     def read_named(self, refs):
         """The resources with one of these names or ids: one request per name or id, or one
@@ -498,12 +512,8 @@ class ParentedBatchModule(BatchModule):
         return dict((parent_id, everything.get(parent_id, [])) for parent_id in parent_ids)
 
     def by_parent(self, found):
-        """{parent id: its resources among ``found``, in their order}: what each item looks at,
-        found in one pass (a scan of everything per item grows with the square of the batch)."""
-        index = {}
-        for resource in found:
-            index.setdefault(resource.get(self.resources.parent_key), []).append(resource)
-        return index
+        """{parent id: its resources among ``found``, in their order}: what each item looks at."""
+        return grouped(found, self.resources.parent_key)
 
     def match(self, mine, ref, parent):
         """The resource ``ref`` (name or id) among ``mine``, the resources of ``parent``."""

@@ -17,7 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE, BatchModule
+from ansible_collections.dataprotection.evs.plugins.module_utils.batch import READ_ONE_BY_ONE, BatchModule, grouped, look_up
 from ansible_collections.dataprotection.evs.plugins.module_utils.errors import ResourceError
 from ansible_collections.dataprotection.evs.plugins.module_utils.evs import by_ref, describe_disk, looks_like_id
 from ansible_collections.dataprotection.evs.plugins.module_utils.predicted import is_placeholder, placeholder
@@ -92,7 +92,7 @@ class PairBatchResource(SdrsMixin, BatchModule):
                     by_ref(instances.get(item.group['id'], []), ref, 'protected instance', where)
         creating = set(item.params['disk'] for item in items if item.current is None and item.params['disk']
                        and item.group is not None and self.params['state'] == 'present')
-        disks = self.find_disks(creating)
+        disks = look_up(creating, self.evs.find_volume, self.evs.list_volumes, 'disk')
         for item in items:
             item.disk = disks.get(item.params['disk'])
 
@@ -103,17 +103,7 @@ class PairBatchResource(SdrsMixin, BatchModule):
             return {}
         found = list_members() if len(group_ids) > READ_ONE_BY_ONE else \
             [member for group_id in group_ids for member in list_members(group_id=group_id)]
-        index = {}
-        for member in found:
-            index.setdefault(member.get('server_group_id'), []).append(member)
-        return index
-
-    def find_disks(self, refs):
-        """{disk name or id: the disk or None}: one request per disk, or one listing of the project."""
-        if len(refs) <= READ_ONE_BY_ONE:
-            return dict((ref, self.evs.find_volume(ref)) for ref in refs)
-        listed = self.evs.list_volumes()
-        return dict((ref, by_ref(listed, ref, 'disk')) for ref in refs)
+        return grouped(found, 'server_group_id')
 
     # --- plan: the refusals of replication_pair, before any change
     def plan(self, item):
